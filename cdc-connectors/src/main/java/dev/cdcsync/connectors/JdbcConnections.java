@@ -1,0 +1,39 @@
+package dev.cdcsync.connectors;
+
+import dev.cdcsync.api.PermanentPipelineException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Properties;
+
+/** Opens JDBC connections for checks, turning driver errors into messages that say what to fix. */
+public final class JdbcConnections {
+
+  private JdbcConnections() {}
+
+  /**
+   * @param description names the server for messages, e.g. {@code PostgreSQL at 127.0.0.1:5432}
+   */
+  public static Connection open(
+      String url, String user, String password, Map<String, String> driverProperties, String description) {
+    Properties properties = new Properties();
+    properties.putAll(driverProperties);
+    properties.setProperty("user", user);
+    properties.setProperty("password", password);
+    try {
+      return DriverManager.getConnection(url, properties);
+    } catch (SQLException e) {
+      String state = e.getSQLState() == null ? "" : e.getSQLState();
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      if (state.equals("28P01") || state.equals("28000") || e.getErrorCode() == 1045) {
+        throw new PermanentPipelineException(
+            "Cannot connect to " + description + " as user '" + user
+                + "': authentication failed; check 'username' and 'password'",
+            e);
+      }
+      throw new IllegalStateException(
+          "Cannot connect to " + description + " as user '" + user + "': " + reason, e);
+    }
+  }
+}

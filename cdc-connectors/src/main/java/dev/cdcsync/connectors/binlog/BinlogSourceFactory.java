@@ -1,0 +1,151 @@
+package dev.cdcsync.connectors.binlog;
+
+import dev.cdcsync.api.ConfigOption;
+import dev.cdcsync.api.Configuration;
+import dev.cdcsync.api.ConfigurationException;
+import dev.cdcsync.api.PipelineContext;
+import dev.cdcsync.api.Source;
+import dev.cdcsync.api.SourceFactory;
+import dev.cdcsync.api.TableId;
+import dev.cdcsync.connectors.SourceOptions;
+import dev.cdcsync.connectors.TablePatterns;
+import dev.cdcsync.connectors.TablePatterns.TablePattern;
+import dev.cdcsync.connectors.debezium.DebeziumSource;
+import dev.cdcsync.connectors.debezium.EngineProperties;
+import dev.cdcsync.connectors.debezium.SourceRecordConverter;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What MySQL and MariaDB sources share: binlog capture through Debezium, Flink CDC's options,
+ * tables named {@code database.table}.
+ */
+public abstract class BinlogSourceFactory implements SourceFactory {
+
+  public static final ConfigOption<Integer> PORT = SourceOptions.port(3306);
+
+  public static final ConfigOption<String> TABLES =
+      ConfigOption.required(
+          "tables",
+          String.class,
+          "Tables to capture as database.table regular expressions, comma-separated;"
+              + " \\. is a regex dot.");
+
+  public static final ConfigOption<String> SERVER_ID =
+      ConfigOption.optional(
+          "server-id",
+          String.class,
+          null,
+          "Replica server id (or a range like 5400-5404, whose first id is used); must differ from"
+              + " every other replica of the server. Defaults to a number derived from the pipeline"
+              + " name in 5400..6399.");
+
+  public static final ConfigOption<String> SERVER_TIME_ZONE =
+      ConfigOption.optional(
+          "server-time-zone",
+          String.class,
+          null,
+          "Session time zone of the server, e.g. UTC or Europe/Berlin; used to read TIMESTAMP"
+              + " columns during the snapshot. Defaults to the server's.");
+
+  /** The Debezium connector class. */
+  protected abstract String connectorClass();
+
+  /** The product name for messages, e.g. {@code MariaDB}. */
+  protected abstract String productName();
+
+  /** The JDBC URL prefix for checks, e.g. {@code jdbc:mariadb://}. */
+  protected abstract String jdbcUrlPrefix();
+
+  @Override
+  public List<ConfigOption<?>> options() {
+    return List.of(
+        SourceOptions.HOSTNAME,
+        PORT,
+        SourceOptions.USERNAME,
+        SourceOptions.PASSWORD,
+        TABLES,
+        SourceOptions.TABLES_EXCLUDE,
+        SERVER_ID,
+        SERVER_TIME_ZONE,
+        SourceOptions.STARTUP_MODE);
+  }
+
+  @Override
+  public List<String> passThroughPrefixes() {
+    return List.of(SourceOptions.DEBEZIUM_PREFIX, SourceOptions.JDBC_PREFIX);
+  }
+
+  @Override
+  public Source create(Configuration options, PipelineContext context) {
+    List<TablePattern> include =
+        TablePatterns.parse(TABLES.key(), options.get(TABLES), 2, "database.table");
+    Properties properties = EngineProperties.common(connectorClass(), options, context);
+    properties.setProperty("database.port", Integer.toString(options.get(PORT)));
+    properties.setProperty("database.server.id", Long.toString(serverId(options, context)));
+    Set<String> databases = new LinkedHashSet<>();
+    include.forEach(pattern -> databases.add(pattern.part(0)));
+    properties.setProperty("database.include.list", String.join(",", databases));
+    properties.setProperty("table.include.list", debeziumPatterns(include));
+    options
+        .optional(SourceOptions.TABLES_EXCLUDE)
+        .ifPresent(
+            exclude ->
+                properties.setProperty(
+                    "table.exclude.list",
+                    debeziumPatterns(
+                        TablePatterns.parse(
+                            SourceOptions.TABLES_EXCLUDE.key(), exclude, 2, "database.table"))));
+    properties.setProperty(
+        "schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
+    properties.setProperty(
+        "schema.history.internal.file.filename",
+        context.stateDirectory().resolve("schema-history.dat").toString());
+    properties.setProperty("include.schema.changes", "false");
+    properties.setProperty("bigint.unsigned.handling.mode", "precise");
+    properties.setProperty("converters", "tinyint1");
+    properties.setProperty(
+        "tinyint1.type", "io.debezium.connector.binlog.converters.TinyIntOneToBooleanConverter");
+    options
+        .optional(SERVER_TIME_ZONE)
+        .ifPresent(zone -> properties.setProperty("database.connectionTimeZone", zone));
+    EngineProperties.applyUserOverrides(properties, options);
+
+    String address = options.get(SourceOptions.HOSTNAME) + ":" + options.get(PORT);
+    String description = productName() + " at " + address;
+    return new DebeziumSource(
+        description,
+        properties,
+        new SourceRecordConverter(
+            source -> TableId.of(source.getString("db"), source.getString("table"))),
+        new BinlogPreflight(jdbcUrlPrefix() + address + "/", description, options));
+  }
+
+  private static String debeziumPatterns(List<TablePattern> patterns) {
+    return patterns.stream()
+        .map(pattern -> pattern.part(0) + "\\." + pattern.part(1))
+        .collect(Collectors.joining(","));
+  }
+
+  static long serverId(Configuration options, PipelineContext context) {
+    String text = options.optional(SERVER_ID).orElse(null);
+    if (text == null) {
+      return 5400 + Math.floorMod(context.pipelineName().hashCode(), 1000);
+    }
+    String first = text.contains("-") ? text.substring(0, text.indexOf('-')) : text;
+    try {
+      long id = Long.parseLong(first.trim());
+      if (id < 1 || id > 4_294_967_295L) {
+        throw new NumberFormatException();
+      }
+      return id;
+    } catch (NumberFormatException e) {
+      throw new ConfigurationException(
+          "Cannot use source option 'server-id': expected a number in 1..4294967295 or a range"
+              + " like 5400-5404 but got '" + text + "'");
+    }
+  }
+}

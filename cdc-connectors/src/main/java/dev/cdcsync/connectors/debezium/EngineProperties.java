@@ -1,0 +1,65 @@
+package dev.cdcsync.connectors.debezium;
+
+import dev.cdcsync.api.Configuration;
+import dev.cdcsync.api.PipelineContext;
+import dev.cdcsync.connectors.SourceOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Properties;
+
+/** The Debezium engine settings every cdc-sync source shares. */
+public final class EngineProperties {
+
+  /** Topic prefix Debezium requires; it never leaves the process. */
+  public static final String TOPIC_PREFIX = "cdc_sync";
+
+  private EngineProperties() {}
+
+  /**
+   * Settings common to all connectors; the caller adds connector-specific ones, then applies
+   * {@link #applyUserOverrides} last.
+   */
+  public static Properties common(
+      String connectorClass, Configuration options, PipelineContext context) {
+    try {
+      Files.createDirectories(context.stateDirectory());
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot create the pipeline state directory " + context.stateDirectory(), e);
+    }
+    Properties properties = new Properties();
+    properties.setProperty("name", context.pipelineName());
+    properties.setProperty("connector.class", connectorClass);
+    properties.setProperty("topic.prefix", TOPIC_PREFIX);
+    properties.setProperty("database.hostname", options.get(SourceOptions.HOSTNAME));
+    properties.setProperty("database.user", options.get(SourceOptions.USERNAME));
+    properties.setProperty("database.password", options.get(SourceOptions.PASSWORD));
+    properties.setProperty(
+        "snapshot.mode",
+        switch (options.get(SourceOptions.STARTUP_MODE)) {
+          case INITIAL -> "initial";
+          case LATEST_OFFSET -> "no_data";
+        });
+    // Offsets reach this store only once the sink committed them (see DebeziumSource).
+    properties.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+    properties.setProperty(
+        "offset.storage.file.filename", context.stateDirectory().resolve("offsets.dat").toString());
+    properties.setProperty("offset.flush.interval.ms", "0");
+    // Heartbeats make the engine call in while the database is idle, so commits stay on time.
+    properties.setProperty("heartbeat.interval.ms", "1000");
+    properties.setProperty("tombstones.on.delete", "false");
+    properties.setProperty("decimal.handling.mode", "precise");
+    properties.setProperty("time.precision.mode", "adaptive_time_microseconds");
+    properties.setProperty("binary.handling.mode", "bytes");
+    options
+        .withPrefix(SourceOptions.JDBC_PREFIX)
+        .forEach((key, value) -> properties.setProperty("driver." + key, value));
+    return properties;
+  }
+
+  /** Applies {@code debezium.*} options over everything cdc-sync chose. */
+  public static void applyUserOverrides(Properties properties, Configuration options) {
+    options.withPrefix(SourceOptions.DEBEZIUM_PREFIX).forEach(properties::setProperty);
+  }
+}

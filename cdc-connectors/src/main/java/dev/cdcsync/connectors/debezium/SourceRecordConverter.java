@@ -1,0 +1,123 @@
+package dev.cdcsync.connectors.debezium;
+
+import dev.cdcsync.api.Column;
+import dev.cdcsync.api.DataChangeEvent;
+import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.api.Schema;
+import dev.cdcsync.api.TableId;
+import dev.cdcsync.connectors.debezium.ConnectTypes.ColumnMapping;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Turns Debezium's change records into {@link DataChangeEvent}s. Records that carry no row change
+ * (heartbeats, tombstones, schema-change and transaction records) give {@code null}.
+ *
+ * <p>Not thread-safe: one converter per source.
+ */
+public final class SourceRecordConverter {
+
+  /** Builds the event model's table id from a record's {@code source} block. */
+  public interface TableIdentifier {
+    TableId tableId(Struct source);
+  }
+
+  private record TableConversion(
+      TableId tableId, Schema schema, Function<Object, Object>[] converters, Field[] fields) {}
+
+  private final TableIdentifier tableIdentifier;
+  private final Map<org.apache.kafka.connect.data.Schema, TableConversion> conversions =
+      new IdentityHashMap<>();
+
+  public SourceRecordConverter(TableIdentifier tableIdentifier) {
+    this.tableIdentifier = tableIdentifier;
+  }
+
+  /** The event for a record, or null when the record carries no row change. */
+  public DataChangeEvent convert(SourceRecord record) {
+    if (!(record.value() instanceof Struct value)
+        || value.schema().name() == null
+        || !value.schema().name().endsWith(".Envelope")) {
+      return null;
+    }
+    String op = value.getString("op");
+    Struct source = value.getStruct("source");
+    Long sourceTs = source.getInt64("ts_ms");
+    long timestamp = sourceTs != null ? sourceTs : System.currentTimeMillis();
+    TableConversion conversion = conversion(record, value, source);
+    return switch (op) {
+      case "r" -> DataChangeEvent.read(
+          conversion.tableId(), conversion.schema(), row(conversion, value.getStruct("after")), timestamp);
+      case "c" -> DataChangeEvent.insert(
+          conversion.tableId(), conversion.schema(), row(conversion, value.getStruct("after")), timestamp);
+      case "u" -> DataChangeEvent.update(
+          conversion.tableId(),
+          conversion.schema(),
+          row(conversion, value.getStruct("before")),
+          row(conversion, value.getStruct("after")),
+          timestamp);
+      case "d" -> DataChangeEvent.delete(
+          conversion.tableId(), conversion.schema(), row(conversion, value.getStruct("before")), timestamp);
+      default -> null;
+    };
+  }
+
+  private TableConversion conversion(SourceRecord record, Struct value, Struct source) {
+    org.apache.kafka.connect.data.Schema rowSchema = value.schema().field("after").schema();
+    TableConversion conversion = conversions.get(rowSchema);
+    if (conversion == null) {
+      conversion = newConversion(record, rowSchema, tableIdentifier.tableId(source));
+      conversions.put(rowSchema, conversion);
+    }
+    return conversion;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static TableConversion newConversion(
+      SourceRecord record, org.apache.kafka.connect.data.Schema rowSchema, TableId tableId) {
+    List<Field> fields = rowSchema.fields();
+    List<Column> columns = new ArrayList<>(fields.size());
+    Function<Object, Object>[] converters = new Function[fields.size()];
+    Field[] fieldArray = new Field[fields.size()];
+    for (int i = 0; i < fields.size(); i++) {
+      Field field = fields.get(i);
+      ColumnMapping mapping = ConnectTypes.map(tableId.toString(), field.name(), field.schema());
+      columns.add(Column.of(field.name(), mapping.type()));
+      converters[i] = mapping.converter();
+      fieldArray[i] = field;
+    }
+    List<String> primaryKeys = new ArrayList<>();
+    if (record.keySchema() != null) {
+      record.keySchema().fields().forEach(field -> primaryKeys.add(field.name()));
+    }
+    return new TableConversion(tableId, Schema.of(columns, primaryKeys), converters, fieldArray);
+  }
+
+  private static Object[] row(TableConversion conversion, Struct struct) {
+    if (struct == null) {
+      return null;
+    }
+    Object[] row = new Object[conversion.converters().length];
+    for (int i = 0; i < row.length; i++) {
+      Object raw = struct.get(conversion.fields()[i]);
+      if (raw != null) {
+        try {
+          row[i] = conversion.converters()[i].apply(raw);
+        } catch (RuntimeException e) {
+          throw new PermanentPipelineException(
+              "Cannot convert a value of column " + conversion.tableId() + "."
+                  + conversion.fields()[i].name() + " to " + conversion.schema().columns().get(i).type()
+                  + ": " + e.getMessage(),
+              e);
+        }
+      }
+    }
+    return row;
+  }
+}

@@ -1,0 +1,162 @@
+package dev.cdcsync.connectors.postgres;
+
+import dev.cdcsync.api.Configuration;
+import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.connectors.JdbcConnections;
+import dev.cdcsync.connectors.SourceOptions;
+import dev.cdcsync.connectors.TablePatterns.TablePattern;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks, before Debezium starts, what PostgreSQL needs for change capture, and says exactly what
+ * to change or grant when something is missing.
+ */
+final class PostgresPreflight implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresPreflight.class);
+
+  private final String url;
+  private final String description;
+  private final Configuration options;
+  private final String publication;
+  private final List<TablePattern> include;
+
+  PostgresPreflight(
+      String url, String description, Configuration options, String publication, List<TablePattern> include) {
+    this.url = url;
+    this.description = description;
+    this.options = options;
+    this.publication = publication;
+    this.include = include;
+  }
+
+  @Override
+  public void run() {
+    String user = options.get(SourceOptions.USERNAME);
+    try (Connection connection =
+        JdbcConnections.open(
+            url,
+            user,
+            options.get(SourceOptions.PASSWORD),
+            options.withPrefix(SourceOptions.JDBC_PREFIX),
+            description)) {
+      List<String> problems = new ArrayList<>();
+      String walLevel = single(connection, "SHOW wal_level");
+      if (!"logical".equals(walLevel)) {
+        problems.add("wal_level is '" + walLevel + "' but must be 'logical': run ALTER SYSTEM SET"
+            + " wal_level = logical; and restart the server");
+      }
+      boolean superuser;
+      boolean replication;
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              "SELECT rolsuper, rolreplication FROM pg_roles WHERE rolname = current_user")) {
+        try (ResultSet result = statement.executeQuery()) {
+          result.next();
+          superuser = result.getBoolean(1);
+          replication = result.getBoolean(2);
+        }
+      }
+      if (!superuser && !replication) {
+        problems.add("user '" + user + "' may not use replication: run ALTER ROLE " + quote(user)
+            + " WITH REPLICATION;");
+      }
+      List<String> tables = matchingTables(connection);
+      if (tables.isEmpty()) {
+        LOG.warn("No table in {} matches option 'tables' yet; waiting for changes", description);
+      }
+      for (String table : tables) {
+        if (!flag(connection,
+            "SELECT has_table_privilege(current_user, " + literal(table) + ", 'SELECT')")) {
+          problems.add("user '" + user + "' cannot read table " + table + ": run GRANT SELECT ON "
+              + table + " TO " + quote(user) + ";");
+        }
+      }
+      boolean publicationExists =
+          flag(connection,
+              "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = " + literal(publication) + ")");
+      if (!publicationExists && !superuser) {
+        if (!flag(connection,
+            "SELECT has_database_privilege(current_user, current_database(), 'CREATE')")) {
+          problems.add("user '" + user + "' cannot create publication " + publication
+              + ": run GRANT CREATE ON DATABASE " + quote(single(connection, "SELECT current_database()"))
+              + " TO " + quote(user) + "; or create it yourself: CREATE PUBLICATION " + quote(publication)
+              + " FOR TABLE " + String.join(", ", tables) + ";");
+        }
+        for (String table : tables) {
+          if (!flag(connection,
+              "SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = "
+                  + literal(table) + "::regclass")) {
+            problems.add("user '" + user + "' does not own table " + table
+                + ", which a publication for it requires: run ALTER TABLE " + table + " OWNER TO "
+                + quote(user) + "; or create the publication yourself: CREATE PUBLICATION "
+                + quote(publication) + " FOR TABLE " + String.join(", ", tables) + ";");
+          }
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new PermanentPipelineException(
+            "Cannot capture changes from " + description + ":\n  " + String.join("\n  ", problems));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot check " + description + ": " + e.getMessage(), e);
+    }
+  }
+
+  private List<String> matchingTables(Connection connection) throws SQLException {
+    List<String> tables = new ArrayList<>();
+    List<Pattern[]> patterns =
+        include.stream()
+            .map(p -> new Pattern[] {Pattern.compile(p.part(1)), Pattern.compile(p.part(2))})
+            .toList();
+    try (Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT schemaname, tablename FROM pg_tables"
+                    + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")) {
+      while (result.next()) {
+        String schema = result.getString(1);
+        String table = result.getString(2);
+        for (Pattern[] pattern : patterns) {
+          if (pattern[0].matcher(schema).matches() && pattern[1].matcher(table).matches()) {
+            tables.add(quote(schema) + "." + quote(table));
+            break;
+          }
+        }
+      }
+    }
+    return tables;
+  }
+
+  private static String single(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      result.next();
+      return result.getString(1);
+    }
+  }
+
+  private static boolean flag(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      return result.next() && result.getBoolean(1);
+    }
+  }
+
+  private static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+}

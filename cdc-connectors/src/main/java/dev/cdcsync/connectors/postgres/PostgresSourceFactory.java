@@ -1,0 +1,132 @@
+package dev.cdcsync.connectors.postgres;
+
+import dev.cdcsync.api.ConfigOption;
+import dev.cdcsync.api.Configuration;
+import dev.cdcsync.api.ConfigurationException;
+import dev.cdcsync.api.PipelineContext;
+import dev.cdcsync.api.Source;
+import dev.cdcsync.api.SourceFactory;
+import dev.cdcsync.api.TableId;
+import dev.cdcsync.connectors.SourceOptions;
+import dev.cdcsync.connectors.TablePatterns;
+import dev.cdcsync.connectors.TablePatterns.TablePattern;
+import dev.cdcsync.connectors.debezium.DebeziumSource;
+import dev.cdcsync.connectors.debezium.EngineProperties;
+import dev.cdcsync.connectors.debezium.SourceRecordConverter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+/** {@code type: postgres}: PostgreSQL 12+ through logical decoding (pgoutput). */
+public final class PostgresSourceFactory implements SourceFactory {
+
+  public static final ConfigOption<Integer> PORT = SourceOptions.port(5432);
+
+  public static final ConfigOption<String> TABLES =
+      ConfigOption.required(
+          "tables",
+          String.class,
+          "Tables to capture as database.schema.table regular expressions, comma-separated;"
+              + " \\. is a regex dot. The database part must be a plain name.");
+
+  public static final ConfigOption<String> SLOT_NAME =
+      ConfigOption.optional(
+          "slot.name",
+          String.class,
+          null,
+          "Replication slot to create or reuse; also names the publication."
+              + " Defaults to cdc_sync_<pipeline name>.");
+
+  public static final ConfigOption<String> DECODING_PLUGIN =
+      ConfigOption.optional(
+          "decoding.plugin.name", String.class, "pgoutput", "Logical decoding plugin.");
+
+  @Override
+  public String type() {
+    return "postgres";
+  }
+
+  @Override
+  public List<ConfigOption<?>> options() {
+    return List.of(
+        SourceOptions.HOSTNAME,
+        PORT,
+        SourceOptions.USERNAME,
+        SourceOptions.PASSWORD,
+        TABLES,
+        SourceOptions.TABLES_EXCLUDE,
+        SLOT_NAME,
+        DECODING_PLUGIN,
+        SourceOptions.STARTUP_MODE);
+  }
+
+  @Override
+  public List<String> passThroughPrefixes() {
+    return List.of(SourceOptions.DEBEZIUM_PREFIX, SourceOptions.JDBC_PREFIX);
+  }
+
+  @Override
+  public Source create(Configuration options, PipelineContext context) {
+    List<TablePattern> include =
+        TablePatterns.parse(TABLES.key(), options.get(TABLES), 3, "database.schema.table");
+    String database = include.get(0).part(0);
+    for (TablePattern pattern : include) {
+      if (!TablePatterns.isLiteral(pattern.part(0)) || !pattern.part(0).equals(database)) {
+        throw new ConfigurationException(
+            "Cannot use source option 'tables': every pattern must name the same database with a"
+                + " plain name (one pipeline reads one PostgreSQL database), but found '"
+                + pattern.part(0) + "' beside '" + database + "'");
+      }
+    }
+    String slot = options.optional(SLOT_NAME).orElse(defaultSlotName(context.pipelineName()));
+
+    Properties properties =
+        EngineProperties.common(
+            "io.debezium.connector.postgresql.PostgresConnector", options, context);
+    properties.setProperty("database.port", Integer.toString(options.get(PORT)));
+    properties.setProperty("database.dbname", database);
+    properties.setProperty("plugin.name", options.get(DECODING_PLUGIN));
+    properties.setProperty("slot.name", slot);
+    properties.setProperty("publication.name", slot);
+    properties.setProperty("publication.autocreate.mode", "filtered");
+    properties.setProperty("interval.handling.mode", "numeric");
+    properties.setProperty("table.include.list", debeziumPatterns(include));
+    options
+        .optional(SourceOptions.TABLES_EXCLUDE)
+        .ifPresent(
+            exclude ->
+                properties.setProperty(
+                    "table.exclude.list",
+                    debeziumPatterns(
+                        TablePatterns.parse(
+                            SourceOptions.TABLES_EXCLUDE.key(), exclude, 3, "database.schema.table"))));
+    EngineProperties.applyUserOverrides(properties, options);
+
+    String address = options.get(SourceOptions.HOSTNAME) + ":" + options.get(PORT);
+    PostgresPreflight preflight =
+        new PostgresPreflight(
+            "jdbc:postgresql://" + address + "/" + database,
+            "PostgreSQL at " + address + "/" + database,
+            options,
+            properties.getProperty("publication.name"),
+            include);
+    return new DebeziumSource(
+        "PostgreSQL " + address + "/" + database + " (slot " + slot + ")",
+        properties,
+        new SourceRecordConverter(
+            source -> TableId.of(source.getString("db"), source.getString("schema"), source.getString("table"))),
+        preflight);
+  }
+
+  private static String debeziumPatterns(List<TablePattern> patterns) {
+    return patterns.stream()
+        .map(pattern -> pattern.part(1) + "\\." + pattern.part(2))
+        .collect(Collectors.joining(","));
+  }
+
+  static String defaultSlotName(String pipelineName) {
+    String slot = ("cdc_sync_" + pipelineName).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    return slot.length() > 63 ? slot.substring(0, 63) : slot;
+  }
+}

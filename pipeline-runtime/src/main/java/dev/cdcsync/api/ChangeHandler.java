@@ -1,0 +1,19 @@
+package dev.cdcsync.api;
+
+import java.util.List;
+
+/** Receives a source's changes, in source order. */
+@FunctionalInterface
+public interface ChangeHandler {
+
+  /**
+   * Takes one batch of changes.
+   *
+   * @param events the changes, possibly none (the source calls in regularly even when the
+   *     database is idle, so that the handler can commit and acknowledge on time)
+   * @param acknowledger acknowledges every change handed over so far, up to the end of this batch;
+   *     valid only during this call
+   */
+  void handle(List<DataChangeEvent> events, SourceAcknowledger acknowledger)
+      throws InterruptedException;
+}

@@ -1,0 +1,10 @@
+package dev.cdcsync.api;
+
+/** What a change did to a row. */
+public enum OperationType {
+  /** A row read by the initial snapshot. */
+  READ,
+  INSERT,
+  UPDATE,
+  DELETE
+}

@@ -1,0 +1,59 @@
+package dev.cdcsync.api;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The columns of a table, in source order, and its primary key (possibly empty). Rows of a table
+ * are {@code Object[]} aligned with {@link #columns()}.
+ */
+public record Schema(List<Column> columns, List<String> primaryKeys) {
+
+  public Schema {
+    columns = List.copyOf(columns);
+    primaryKeys = List.copyOf(primaryKeys);
+    Map<String, Column> byName = new HashMap<>();
+    for (Column column : columns) {
+      if (byName.put(column.name(), column) != null) {
+        throw new IllegalArgumentException("Cannot create schema: duplicate column: " + column.name());
+      }
+    }
+    for (String key : primaryKeys) {
+      if (!byName.containsKey(key)) {
+        throw new IllegalArgumentException(
+            "Cannot create schema: primary key column is not a column: " + key);
+      }
+    }
+  }
+
+  public static Schema of(List<Column> columns, List<String> primaryKeys) {
+    return new Schema(columns, primaryKeys);
+  }
+
+  /** The position of a column, or -1. */
+  public int indexOf(String columnName) {
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).name().equals(columnName)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  public Column column(String columnName) {
+    int index = indexOf(columnName);
+    if (index < 0) {
+      throw new IllegalArgumentException("No such column: " + columnName);
+    }
+    return columns.get(index);
+  }
+
+  public boolean hasPrimaryKey() {
+    return !primaryKeys.isEmpty();
+  }
+
+  public int size() {
+    return columns.size();
+  }
+}

@@ -1,0 +1,23 @@
+package dev.cdcsync.api;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Creates {@link Sink}s of one {@link #type()}. Implementations are stateless. */
+public interface SinkFactory extends Factory {
+
+  /**
+   * Creates a sink; may connect to its catalog to fail fast on a wrong configuration.
+   *
+   * @param options the validated options
+   */
+  Sink create(Configuration options, PipelineContext context);
+
+  /**
+   * Where pipelines keep their state when {@code pipeline.state.location} is not given, if this
+   * sink has a natural place for it (e.g. inside a local warehouse). Pipelines get subdirectories.
+   */
+  default Optional<Path> defaultStateLocation(Configuration options) {
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.cdcsync.runtime;
+
+import dev.cdcsync.api.ConfigOption;
+import java.time.Duration;
+import java.util.List;
+
+/** The options of a pipeline file's {@code pipeline:} section. */
+public final class PipelineOptions {
+
+  public static final ConfigOption<String> NAME =
+      ConfigOption.optional(
+          "name",
+          String.class,
+          null,
+          "Name of the pipeline; keys its state and is recorded in every Iceberg commit."
+              + " Defaults to the pipeline file's name without extension.");
+
+  public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+      ConfigOption.optional(
+          "checkpoint.interval",
+          Duration.class,
+          Duration.ofSeconds(30),
+          "How often buffered changes are committed to the sink tables.");
+
+  public static final ConfigOption<String> STATE_LOCATION =
+      ConfigOption.optional(
+          "state.location",
+          String.class,
+          null,
+          "Directory for the pipeline's state (source offsets, schema history, checkpoints)."
+              + " Defaults to .cdc-sync/<name> inside a local warehouse.");
+
+  public static final ConfigOption<Integer> PARALLELISM =
+      ConfigOption.optional(
+          "parallelism",
+          Integer.class,
+          1,
+          "Accepted for Flink CDC compatibility; cdc-sync reads each source with one reader.");
+
+  public static final List<ConfigOption<?>> ALL =
+      List.of(NAME, CHECKPOINT_INTERVAL, STATE_LOCATION, PARALLELISM);
+
+  private PipelineOptions() {}
+}

@@ -1,0 +1,202 @@
+package dev.cdcsync.runtime.definition;
+
+import dev.cdcsync.api.ConfigurationException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/**
+ * Reads a pipeline file in Flink CDC 3.x syntax into a {@link PipelineDefinition}.
+ *
+ * <p>Scalars may refer to environment variables as {@code ${NAME}} or {@code ${NAME:-default}}.
+ * Every mistake is reported with its line number; values are never repeated in messages, since
+ * they may be secrets.
+ */
+public final class PipelineDefinitionParser {
+
+  private static final Pattern VARIABLE =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+  private static final List<String> SECTIONS = List.of("source", "sink", "pipeline");
+  private static final List<String> NOT_YET_SUPPORTED = List.of("route", "transform");
+
+  private final Function<String, String> environment;
+
+  public PipelineDefinitionParser(Function<String, String> environment) {
+    this.environment = environment;
+  }
+
+  /** A parser substituting from the process environment. */
+  public static PipelineDefinitionParser withSystemEnvironment() {
+    return new PipelineDefinitionParser(System::getenv);
+  }
+
+  public PipelineDefinition parse(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigurationException("Cannot read pipeline file: no such file: " + file);
+    } catch (IOException e) {
+      throw new ConfigurationException("Cannot read pipeline file: " + e.getMessage() + ": " + file, e);
+    }
+    return parse(text, file.toString());
+  }
+
+  public PipelineDefinition parse(String yaml, String location) {
+    Node root;
+    try {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      root = new Yaml(options).compose(new StringReader(yaml));
+    } catch (MarkedYAMLException e) {
+      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+      throw new ConfigurationException(
+          "Cannot parse " + location + ": line " + line + ": " + e.getProblem());
+    } catch (YAMLException e) {
+      throw new ConfigurationException("Cannot parse " + location + ": " + e.getMessage());
+    }
+    if (root == null) {
+      throw new ConfigurationException(
+          "Cannot parse " + location + ": the file is empty; it needs 'source' and 'sink' sections");
+    }
+    if (!(root instanceof MappingNode mapping)) {
+      throw new ConfigurationException(
+          "Cannot parse " + location + ": line " + line(root)
+              + ": expected a mapping with 'source', 'sink' and 'pipeline' sections");
+    }
+
+    List<String> errors = new ArrayList<>();
+    Map<String, ComponentDefinition> sections = new LinkedHashMap<>();
+    for (NodeTuple tuple : mapping.getValue()) {
+      String key = scalarKey(tuple.getKeyNode(), errors);
+      if (key == null) {
+        continue;
+      }
+      if (NOT_YET_SUPPORTED.contains(key)) {
+        errors.add(
+            "line " + line(tuple.getKeyNode()) + ": '" + key
+                + "' rules are not supported by this version of cdc-sync; remove the section");
+      } else if (!SECTIONS.contains(key)) {
+        errors.add(
+            "line " + line(tuple.getKeyNode()) + ": unknown section '" + key + "'; allowed: "
+                + String.join(", ", SECTIONS));
+      } else if (sections.put(key, section(key, tuple.getValueNode(), errors)) != null) {
+        errors.add("line " + line(tuple.getKeyNode()) + ": section '" + key + "' is given twice");
+      }
+    }
+    for (String required : List.of("source", "sink")) {
+      if (!sections.containsKey(required)) {
+        errors.add("missing section '" + required + "'");
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw invalid(location, errors);
+    }
+    return new PipelineDefinition(
+        location,
+        sections.get("source"),
+        sections.get("sink"),
+        sections.getOrDefault("pipeline", ComponentDefinition.empty("pipeline")));
+  }
+
+  static ConfigurationException invalid(String location, List<String> errors) {
+    return new ConfigurationException(
+        "Cannot load pipeline " + location + ":\n  " + String.join("\n  ", errors));
+  }
+
+  private ComponentDefinition section(String name, Node node, List<String> errors) {
+    if (!(node instanceof MappingNode mapping)) {
+      errors.add("line " + line(node) + ": section '" + name + "' must be a mapping of options");
+      return ComponentDefinition.empty(name);
+    }
+    Map<String, ConfigValue> options = new LinkedHashMap<>();
+    flatten("", mapping, options, name, errors);
+    String type = null;
+    ConfigValue typeValue = options.remove("type");
+    if (typeValue != null) {
+      type = typeValue.text().trim();
+    }
+    if (!name.equals("pipeline") && type == null) {
+      errors.add("line " + line(node) + ": section '" + name + "' needs a 'type'");
+    }
+    return new ComponentDefinition(name, line(node), type, options);
+  }
+
+  private void flatten(
+      String prefix,
+      MappingNode mapping,
+      Map<String, ConfigValue> into,
+      String section,
+      List<String> errors) {
+    for (NodeTuple tuple : mapping.getValue()) {
+      String key = scalarKey(tuple.getKeyNode(), errors);
+      if (key == null) {
+        continue;
+      }
+      String fullKey = prefix + key;
+      Node value = tuple.getValueNode();
+      if (value instanceof MappingNode nested) {
+        flatten(fullKey + ".", nested, into, section, errors);
+      } else if (value instanceof ScalarNode scalar) {
+        String text = substitute(scalar.getValue(), line(scalar), section, fullKey, errors);
+        if (into.put(fullKey, new ConfigValue(text, line(tuple.getKeyNode()))) != null) {
+          errors.add("line " + line(tuple.getKeyNode()) + ": " + section + " option '" + fullKey
+              + "' is given twice");
+        }
+      } else {
+        errors.add("line " + line(value) + ": " + section + " option '" + fullKey
+            + "' must be a single value, not a list");
+      }
+    }
+  }
+
+  private String substitute(String text, int line, String section, String key, List<String> errors) {
+    Matcher matcher = VARIABLE.matcher(text);
+    StringBuilder result = new StringBuilder();
+    while (matcher.find()) {
+      String name = matcher.group(1);
+      String value = environment.apply(name);
+      if (value == null) {
+        value = matcher.group(2);
+      }
+      if (value == null) {
+        errors.add("line " + line + ": " + section + " option '" + key
+            + "' refers to environment variable " + name
+            + ", which is not set (write ${" + name + ":-default} to give a default)");
+        value = "";
+      }
+      matcher.appendReplacement(result, Matcher.quoteReplacement(value));
+    }
+    matcher.appendTail(result);
+    return result.toString();
+  }
+
+  private static String scalarKey(Node node, List<String> errors) {
+    if (node instanceof ScalarNode scalar) {
+      return scalar.getValue();
+    }
+    errors.add("line " + line(node) + ": keys must be plain names");
+    return null;
+  }
+
+  private static int line(Node node) {
+    return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+  }
+}

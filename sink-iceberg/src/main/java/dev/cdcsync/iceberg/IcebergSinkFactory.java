@@ -1,0 +1,102 @@
+package dev.cdcsync.iceberg;
+
+import dev.cdcsync.api.ConfigOption;
+import dev.cdcsync.api.Configuration;
+import dev.cdcsync.api.ConfigurationException;
+import dev.cdcsync.api.PipelineContext;
+import dev.cdcsync.api.Sink;
+import dev.cdcsync.api.SinkFactory;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.Catalog;
+
+/** {@code type: iceberg}: Apache Iceberg tables in any catalog Iceberg supports. */
+public final class IcebergSinkFactory implements SinkFactory {
+
+  public static final String CATALOG_PREFIX = "catalog.properties.";
+  public static final String TABLE_PREFIX = "table.properties.";
+
+  public static final ConfigOption<String> CATALOG_TYPE =
+      ConfigOption.required(
+          CATALOG_PREFIX + "type",
+          String.class,
+          "Iceberg catalog type: hadoop, jdbc, rest, hive, glue or nessie.");
+
+  public static final ConfigOption<String> WAREHOUSE =
+      ConfigOption.optional(
+          CATALOG_PREFIX + "warehouse",
+          String.class,
+          null,
+          "Warehouse location, e.g. file:///var/lib/cdc-sync/warehouse or s3://bucket/path.");
+
+  public static final ConfigOption<String> CATALOG_NAME =
+      ConfigOption.optional(
+          "catalog.name", String.class, "cdc_sync", "Name the catalog is given inside cdc-sync.");
+
+  /** Settings of tables cdc-sync creates, unless table.properties.* says otherwise. */
+  static final Map<String, String> DEFAULT_TABLE_PROPERTIES =
+      Map.of(
+          TableProperties.FORMAT_VERSION, "2",
+          TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
+
+  @Override
+  public String type() {
+    return "iceberg";
+  }
+
+  @Override
+  public List<ConfigOption<?>> options() {
+    return List.of(CATALOG_TYPE, WAREHOUSE, CATALOG_NAME);
+  }
+
+  @Override
+  public List<String> passThroughPrefixes() {
+    return List.of(CATALOG_PREFIX, TABLE_PREFIX);
+  }
+
+  @Override
+  public Sink create(Configuration options, PipelineContext context) {
+    Map<String, String> tableProperties = new LinkedHashMap<>(DEFAULT_TABLE_PROPERTIES);
+    tableProperties.putAll(options.withPrefix(TABLE_PREFIX));
+    return new IcebergSink(catalog(options), tableProperties);
+  }
+
+  /** Opens the configured catalog; used by the sink and by commands that read tables. */
+  public static Catalog catalog(Configuration options) {
+    Map<String, String> properties = new LinkedHashMap<>(options.withPrefix(CATALOG_PREFIX));
+    String type = properties.get("type");
+    if ("hadoop".equals(type) && properties.get("warehouse") == null) {
+      throw new ConfigurationException(
+          "Cannot create the hadoop catalog: sink option '" + WAREHOUSE.key() + "' is missing");
+    }
+    try {
+      return CatalogUtil.buildIcebergCatalog(
+          options.get(CATALOG_NAME), properties, new org.apache.hadoop.conf.Configuration());
+    } catch (IllegalArgumentException | NoClassDefFoundError e) {
+      throw new ConfigurationException(
+          "Cannot create the Iceberg catalog of type '" + type + "': " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<Path> defaultStateLocation(Configuration options) {
+    return options.optional(WAREHOUSE).flatMap(IcebergSinkFactory::localDirectory)
+        .map(warehouse -> warehouse.resolve(".cdc-sync"));
+  }
+
+  private static Optional<Path> localDirectory(String location) {
+    if (location.startsWith("file:")) {
+      return Optional.of(Path.of(URI.create(location)));
+    }
+    if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+      return Optional.empty();
+    }
+    return Optional.of(Path.of(location).toAbsolutePath());
+  }
+}

@@ -1,0 +1,275 @@
+package dev.cdcsync.iceberg;
+
+import dev.cdcsync.api.DataChangeEvent;
+import dev.cdcsync.api.OperationType;
+import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.api.TableId;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.io.TaskWriter;
+import org.apache.iceberg.io.UnpartitionedWriter;
+import org.apache.iceberg.io.WriteResult;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.PropertyUtil;
+
+/**
+ * Buffers one sink table's changes between commits, as Parquet data and delete files.
+ *
+ * <p>Snapshot rows of a table that was empty when this process first opened it are appended
+ * without delete files: the snapshot reads each row once, and the pipeline commits the snapshot
+ * before streaming starts. Every other change is an upsert by primary key.
+ */
+final class IcebergTableWriter {
+
+  /** Where each event column goes in the Iceberg row, and how its values are converted. */
+  private record RowMapping(int[] positions, Function<Object, Object>[] converters, int[] keyColumns) {}
+
+  private final TableId sinkTable;
+  private final Table table;
+  private final Schema schema;
+  private final Schema keySchema;
+  private final int[] keyPositions;
+  private final GenericRecord row;
+  private final GenericRecord key;
+  private final Map<dev.cdcsync.api.Schema, RowMapping> mappings = new IdentityHashMap<>();
+  private final int partitionId;
+  private boolean snapshotRowsAreNew;
+  private long taskId;
+
+  private TaskWriter<Record> writer;
+  private boolean writerAppendsOnly;
+  private long changes;
+  private long maxSourceTimestamp;
+
+  IcebergTableWriter(TableId sinkTable, Table table, int partitionId) {
+    this.sinkTable = sinkTable;
+    this.table = table;
+    this.schema = table.schema();
+    if (schema.identifierFieldIds().isEmpty()) {
+      throw new PermanentPipelineException(
+          "Cannot write to Iceberg table " + sinkTable + ": it has no identifier fields (primary"
+              + " key); upserts need one");
+    }
+    this.keySchema = schema.select(schema.identifierFieldNames());
+    List<Types.NestedField> columns = schema.columns();
+    this.keyPositions =
+        keySchema.columns().stream().mapToInt(field -> columns.indexOf(schema.findField(field.fieldId()))).toArray();
+    this.row = GenericRecord.create(schema);
+    this.key = GenericRecord.create(keySchema);
+    this.partitionId = partitionId;
+    this.snapshotRowsAreNew = table.currentSnapshot() == null;
+  }
+
+  TableId sinkTable() {
+    return sinkTable;
+  }
+
+  Table table() {
+    return table;
+  }
+
+  long changes() {
+    return changes;
+  }
+
+  long maxSourceTimestamp() {
+    return maxSourceTimestamp;
+  }
+
+  boolean hasChanges() {
+    return writer != null;
+  }
+
+  void write(DataChangeEvent event) throws IOException {
+    RowMapping mapping = mappings.computeIfAbsent(event.schema(), this::newMapping);
+    OperationType operation = event.operation();
+    if (operation == OperationType.READ && snapshotRowsAreNew && (writer == null || writerAppendsOnly)) {
+      appendWriter().write(fill(mapping, event.after()));
+    } else {
+      if (writerAppendsOnly) {
+        throw new IllegalStateException(
+            "Cannot apply a " + operation + " to " + sinkTable
+                + " before the snapshot rows written since the last commit are committed");
+      }
+      snapshotRowsAreNew &= operation == OperationType.READ;
+      UpsertTaskWriter upsert = upsertWriter();
+      switch (operation) {
+        case READ, INSERT -> {
+          upsert.deleteKey(fillKey(mapping, event.after()));
+          upsert.write(fill(mapping, event.after()));
+        }
+        case UPDATE -> {
+          if (event.before() != null && !sameKey(mapping, event.before(), event.after())) {
+            upsert.deleteKey(fillKey(mapping, event.before()));
+          }
+          upsert.deleteKey(fillKey(mapping, event.after()));
+          upsert.write(fill(mapping, event.after()));
+        }
+        case DELETE -> upsert.deleteKey(fillKey(mapping, event.before()));
+      }
+    }
+    changes++;
+    maxSourceTimestamp = Math.max(maxSourceTimestamp, event.sourceTimestampMillis());
+  }
+
+  /** Closes this checkpoint's files and starts over; returns them for the commit. */
+  WriteResult complete() throws IOException {
+    WriteResult result = writer.complete();
+    writer = null;
+    writerAppendsOnly = false;
+    changes = 0;
+    maxSourceTimestamp = 0;
+    return result;
+  }
+
+  void abort() throws IOException {
+    if (writer != null) {
+      writer.abort();
+      writer = null;
+      writerAppendsOnly = false;
+    }
+  }
+
+  private TaskWriter<Record> appendWriter() {
+    if (writer == null) {
+      writer =
+          new UnpartitionedWriter<>(
+              table.spec(), FileFormat.PARQUET, writerFactory(), fileFactory(), table.io(), targetFileSize());
+      writerAppendsOnly = true;
+    }
+    return writer;
+  }
+
+  private UpsertTaskWriter upsertWriter() {
+    if (writer == null) {
+      writer =
+          new UpsertTaskWriter(
+              table.spec(), writerFactory(), fileFactory(), table.io(), targetFileSize(), schema, keySchema);
+      writerAppendsOnly = false;
+    }
+    return (UpsertTaskWriter) writer;
+  }
+
+  private GenericFileWriterFactory writerFactory() {
+    return new GenericFileWriterFactory.Builder(table)
+        .dataSchema(schema)
+        .dataFileFormat(FileFormat.PARQUET)
+        .deleteFileFormat(FileFormat.PARQUET)
+        .equalityFieldIds(keySchema.columns().stream().mapToInt(Types.NestedField::fieldId).toArray())
+        .equalityDeleteRowSchema(keySchema)
+        .build();
+  }
+
+  private OutputFileFactory fileFactory() {
+    return OutputFileFactory.builderFor(table, partitionId, ++taskId)
+        .format(FileFormat.PARQUET)
+        .operationId(UUID.randomUUID().toString())
+        .build();
+  }
+
+  private long targetFileSize() {
+    return PropertyUtil.propertyAsLong(
+        table.properties(),
+        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
+        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+  }
+
+  @SuppressWarnings("unchecked")
+  private RowMapping newMapping(dev.cdcsync.api.Schema eventSchema) {
+    List<Types.NestedField> fields = schema.columns();
+    int[] positions = new int[eventSchema.size()];
+    Function<Object, Object>[] converters = new Function[eventSchema.size()];
+    for (int i = 0; i < eventSchema.size(); i++) {
+      dev.cdcsync.api.Column column = eventSchema.columns().get(i);
+      Types.NestedField field = schema.findField(column.name());
+      if (field == null) {
+        throw new PermanentPipelineException(
+            "Cannot write to Iceberg table " + sinkTable + ": source column '" + column.name()
+                + "' is not in the table, and this version of cdc-sync does not evolve schemas;"
+                + " add the column to the Iceberg table (" + IcebergTypes.icebergType(column.type())
+                + ") and restart");
+      }
+      Function<Object, Object> converter = IcebergTypes.converter(column.type(), field.type());
+      if (converter == null) {
+        throw new PermanentPipelineException(
+            "Cannot write to Iceberg table " + sinkTable + ": source column '" + column.name()
+                + "' is " + column.type() + " but the table's column is " + field.type());
+      }
+      if (field.type() instanceof Types.DecimalType decimal) {
+        Function<Object, Object> base = converter;
+        converter = value -> IcebergTypes.checkDecimal((BigDecimal) base.apply(value), decimal);
+      }
+      positions[i] = fields.indexOf(field);
+      converters[i] = converter;
+    }
+    int[] keyColumns = new int[keyPositions.length];
+    for (int k = 0; k < keyPositions.length; k++) {
+      String name = fields.get(keyPositions[k]).name();
+      keyColumns[k] = eventSchema.indexOf(name);
+      if (keyColumns[k] < 0) {
+        throw new PermanentPipelineException(
+            "Cannot write to Iceberg table " + sinkTable + ": its key column '" + name
+                + "' is not a source column");
+      }
+    }
+    return new RowMapping(positions, converters, keyColumns);
+  }
+
+  private Record fill(RowMapping mapping, Object[] values) {
+    for (int i = 0; i < row.size(); i++) {
+      row.set(i, null);
+    }
+    for (int i = 0; i < values.length; i++) {
+      Object value = values[i];
+      if (value != null) {
+        try {
+          row.set(mapping.positions()[i], mapping.converters()[i].apply(value));
+        } catch (RuntimeException e) {
+          throw new PermanentPipelineException(
+              "Cannot write a value of column " + sinkTable + "."
+                  + schema.columns().get(mapping.positions()[i]).name() + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    return row;
+  }
+
+  private Record fillKey(RowMapping mapping, Object[] values) {
+    for (int k = 0; k < mapping.keyColumns().length; k++) {
+      int column = mapping.keyColumns()[k];
+      Object value = values[column];
+      if (value == null) {
+        throw new PermanentPipelineException(
+            "Cannot write to Iceberg table " + sinkTable + ": key column '"
+                + keySchema.columns().get(k).name() + "' is null");
+      }
+      key.set(k, mapping.converters()[column].apply(value));
+    }
+    return key;
+  }
+
+  private static boolean sameKey(RowMapping mapping, Object[] before, Object[] after) {
+    for (int column : mapping.keyColumns()) {
+      Object a = before[column];
+      Object b = after[column];
+      if (a instanceof byte[] x && b instanceof byte[] y ? !Arrays.equals(x, y) : !java.util.Objects.equals(a, b)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.cdcsync.iceberg;
+
+import dev.cdcsync.api.DataType;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.function.Function;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/**
+ * The one place where event-model types meet Iceberg types: the type a new column gets, and how a
+ * value is turned into what Iceberg's generic writers expect.
+ */
+final class IcebergTypes {
+
+  private IcebergTypes() {}
+
+  static Type icebergType(DataType type) {
+    return switch (type.root()) {
+      case BOOLEAN -> Types.BooleanType.get();
+      case INT -> Types.IntegerType.get();
+      case BIGINT -> Types.LongType.get();
+      case FLOAT -> Types.FloatType.get();
+      case DOUBLE -> Types.DoubleType.get();
+      case DECIMAL -> Types.DecimalType.of(type.precision(), type.scale());
+      case STRING -> Types.StringType.get();
+      case BINARY -> Types.BinaryType.get();
+      case DATE -> Types.DateType.get();
+      case TIME -> Types.TimeType.get();
+      case TIMESTAMP -> Types.TimestampType.withoutZone();
+      case TIMESTAMP_LTZ -> Types.TimestampType.withZone();
+      case UUID -> Types.UUIDType.get();
+    };
+  }
+
+  /**
+   * How to turn a value of {@code from} into a value for an Iceberg column of type {@code to}, or
+   * null when the column cannot hold it. Widening (int to long, float to double, a decimal into a
+   * wider one) is allowed, as for a table created by an earlier version or by hand.
+   */
+  static Function<Object, Object> converter(DataType from, Type to) {
+    Type natural = icebergType(from);
+    if (natural.equals(to)) {
+      return switch (from.root()) {
+        case BINARY -> value -> ByteBuffer.wrap((byte[]) value);
+        case TIMESTAMP_LTZ -> value -> ((Instant) value).atOffset(ZoneOffset.UTC);
+        default -> Function.identity();
+      };
+    }
+    return switch (from.root()) {
+      case INT -> to.typeId() == Type.TypeID.LONG ? value -> ((Integer) value).longValue() : null;
+      case FLOAT -> to.typeId() == Type.TypeID.DOUBLE ? value -> ((Float) value).doubleValue() : null;
+      case DECIMAL -> {
+        if (to instanceof Types.DecimalType decimal
+            && decimal.scale() == from.scale()
+            && decimal.precision() >= from.precision()) {
+          yield Function.identity();
+        }
+        yield null;
+      }
+      default -> null;
+    };
+  }
+
+  /** Checks a decimal fits its column, so a value is never silently rounded. */
+  static BigDecimal checkDecimal(BigDecimal value, Types.DecimalType type) {
+    if (value.scale() != type.scale() || value.precision() > type.precision()) {
+      throw new IllegalArgumentException(
+          "value " + value.toPlainString() + " does not fit " + type);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,217 @@
+package dev.cdcsync.iceberg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cdcsync.api.Checkpoint;
+import dev.cdcsync.api.Column;
+import dev.cdcsync.api.Configuration;
+import dev.cdcsync.api.DataChangeEvent;
+import dev.cdcsync.api.DataType;
+import dev.cdcsync.api.DataTypeRoot;
+import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.api.PipelineContext;
+import dev.cdcsync.api.Schema;
+import dev.cdcsync.api.Sink;
+import dev.cdcsync.api.TableCommit;
+import dev.cdcsync.api.TableId;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IcebergSinkTest {
+
+  private static final TableId SOURCE = TableId.of("shop", "public", "items");
+  private static final TableId SINK = TableId.of("public", "items");
+  private static final Schema SCHEMA =
+      Schema.of(
+          List.of(
+              Column.of("id", DataTypeRoot.BIGINT),
+              Column.of("name", DataTypeRoot.STRING),
+              Column.of("price", DataType.decimal(12, 2)),
+              Column.of("flag", DataTypeRoot.BOOLEAN),
+              Column.of("small", DataTypeRoot.INT),
+              Column.of("ratio", DataTypeRoot.FLOAT),
+              Column.of("score", DataTypeRoot.DOUBLE),
+              Column.of("payload", DataTypeRoot.BINARY),
+              Column.of("day", DataTypeRoot.DATE),
+              Column.of("at_time", DataTypeRoot.TIME),
+              Column.of("wall_clock", DataTypeRoot.TIMESTAMP),
+              Column.of("instant", DataTypeRoot.TIMESTAMP_LTZ),
+              Column.of("uid", DataTypeRoot.UUID)),
+          List.of("id"));
+
+  @TempDir Path warehouse;
+  private Configuration options;
+  private Sink sink;
+
+  @BeforeEach
+  void createSink() {
+    options =
+        Configuration.of(
+            Map.of(
+                "catalog.properties.type", "hadoop",
+                "catalog.properties.warehouse", warehouse.toUri().toString()));
+    sink = new IcebergSinkFactory().create(options, new PipelineContext("test", warehouse.resolve(".state")));
+  }
+
+  @AfterEach
+  void closeSink() throws Exception {
+    sink.close();
+  }
+
+  @Test
+  void roundTripsEveryTypeAndRecordsTheCheckpointInTheSummary() throws Exception {
+    Object[] row = {
+      1L, "Grüße 👋", new BigDecimal("1234567890.12"), true, -7, 1.5f, 2.25,
+      new byte[] {0, 1, (byte) 255}, LocalDate.of(2024, 2, 29), LocalTime.of(23, 59, 59, 123_456_000),
+      LocalDateTime.of(1999, 12, 31, 23, 59, 59, 999_999_000), Instant.parse("2024-03-10T02:30:00.000001Z"),
+      UUID.fromString("123e4567-e89b-12d3-a456-426614174000")
+    };
+    Object[] nulls = new Object[SCHEMA.size()];
+    nulls[0] = 2L;
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row, 1000));
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, nulls, 2000));
+
+    List<TableCommit> commits = sink.commit(new Checkpoint(7, "test", "lsn=42"));
+
+    assertThat(commits).containsExactly(new TableCommit(SINK, 2, 2000));
+    Table table = catalog().loadTable(IcebergSink.identifier(SINK));
+    assertThat(table.schema().identifierFieldNames()).containsExactly("id");
+    Snapshot snapshot = table.currentSnapshot();
+    assertThat(snapshot.summary())
+        .containsEntry("cdc-sync.pipeline", "test")
+        .containsEntry("cdc-sync.checkpoint-id", "7")
+        .containsEntry("cdc-sync.source-position", "lsn=42");
+    Map<Long, Record> rows = read(table);
+    Record first = rows.get(1L);
+    assertThat(first.getField("name")).isEqualTo("Grüße 👋");
+    assertThat(first.getField("price")).isEqualTo(new BigDecimal("1234567890.12"));
+    assertThat(first.getField("flag")).isEqualTo(true);
+    assertThat(first.getField("small")).isEqualTo(-7);
+    assertThat(first.getField("ratio")).isEqualTo(1.5f);
+    assertThat(first.getField("score")).isEqualTo(2.25);
+    assertThat(first.getField("payload")).isEqualTo(ByteBuffer.wrap(new byte[] {0, 1, (byte) 255}));
+    assertThat(first.getField("day")).isEqualTo(LocalDate.of(2024, 2, 29));
+    assertThat(first.getField("at_time")).isEqualTo(LocalTime.of(23, 59, 59, 123_456_000));
+    assertThat(first.getField("wall_clock")).isEqualTo(LocalDateTime.of(1999, 12, 31, 23, 59, 59, 999_999_000));
+    assertThat(first.getField("instant"))
+        .isEqualTo(OffsetDateTime.of(2024, 3, 10, 2, 30, 0, 1000, ZoneOffset.UTC));
+    assertThat(first.getField("uid")).isEqualTo(UUID.fromString("123e4567-e89b-12d3-a456-426614174000"));
+    Record second = rows.get(2L);
+    for (Column column : SCHEMA.columns().subList(1, SCHEMA.size())) {
+      assertThat(second.getField(column.name())).as(column.name()).isNull();
+    }
+  }
+
+  @Test
+  void appliesSeveralChangesToOneKeyWithinOneCheckpointInOrder() throws Exception {
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a"), 1));
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(2, "b"), 1));
+    sink.commit(new Checkpoint(1, "test", ""));
+
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(3, "c"), 2));
+    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(3, "c"), row(3, "c2"), 3));
+    sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, row(3, "c2"), 4));
+    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(1, "a"), row(1, "a2"), 5));
+    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, null, row(1, "a3"), 6));
+    sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, row(2, "b"), 7));
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b again"), 8));
+    // A primary-key change arrives as an update whose before and after keys differ.
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(4, "d"), 9));
+    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(4, "d"), row(5, "d moved"), 10));
+    List<TableCommit> commits = sink.commit(new Checkpoint(2, "test", ""));
+
+    assertThat(commits).containsExactly(new TableCommit(SINK, 9, 10));
+    assertThat(names(read(catalog().loadTable(IcebergSink.identifier(SINK)))))
+        .isEqualTo(new TreeMap<>(Map.of(1L, "a3", 2L, "b again", 5L, "d moved")));
+  }
+
+  @Test
+  void replayedSnapshotRowsAndChangesDoNotDuplicateRows() throws Exception {
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a"), 1));
+    sink.commit(new Checkpoint(1, "test", ""));
+    sink.close();
+
+    // A restart that delivers the snapshot again (the table now has data).
+    sink = new IcebergSinkFactory().create(options, new PipelineContext("test", warehouse));
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a"), 1));
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(2, "b"), 1));
+    sink.commit(new Checkpoint(2, "test", ""));
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b"), 1));
+    sink.commit(new Checkpoint(3, "test", ""));
+
+    Map<Long, Record> rows = read(catalog().loadTable(IcebergSink.identifier(SINK)));
+    assertThat(names(rows)).isEqualTo(new TreeMap<>(Map.of(1L, "a", 2L, "b")));
+  }
+
+  @Test
+  void refusesAValueThatDoesNotFitItsColumn() {
+    Object[] row = row(1, "a");
+    row[2] = new BigDecimal("12345678901.00");
+    assertThatThrownBy(() -> sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row, 1)))
+        .isInstanceOf(PermanentPipelineException.class)
+        .hasMessage(
+            "Cannot write a value of column public.items.price: value 12345678901.00 does not fit decimal(12, 2)");
+  }
+
+  @Test
+  void refusesATableWithoutPrimaryKey() {
+    Schema keyless = Schema.of(List.of(Column.of("id", DataTypeRoot.BIGINT)), List.of());
+    assertThatThrownBy(() -> sink.write(SINK, DataChangeEvent.insert(SOURCE, keyless, new Object[] {1L}, 1)))
+        .isInstanceOf(PermanentPipelineException.class)
+        .hasMessageStartingWith("Cannot create Iceberg table public.items: its source table has no primary key");
+  }
+
+  private static Object[] row(long id, String name) {
+    Object[] row = new Object[SCHEMA.size()];
+    row[0] = id;
+    row[1] = name;
+    return row;
+  }
+
+  private Catalog catalog() {
+    return IcebergSinkFactory.catalog(options);
+  }
+
+  private static Map<Long, Record> read(Table table) throws Exception {
+    Map<Long, Record> rows = new TreeMap<>();
+    List<Long> ids = new ArrayList<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      for (Record record : records) {
+        Long id = (Long) record.getField("id");
+        ids.add(id);
+        rows.put(id, record.copy());
+      }
+    }
+    assertThat(ids).as("no key appears twice").doesNotHaveDuplicates();
+    return rows;
+  }
+
+  private static Map<Long, String> names(Map<Long, Record> rows) {
+    Map<Long, String> names = new TreeMap<>();
+    rows.forEach((id, record) -> names.put(id, (String) record.getField("name")));
+    return names;
+  }
+}
