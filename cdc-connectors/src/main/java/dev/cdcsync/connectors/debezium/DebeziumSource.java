@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ public final class DebeziumSource implements Source {
       new AtomicReference<>();
   private final AtomicReference<Throwable> handlerFailure = new AtomicReference<>();
   private final AtomicReference<Throwable> engineFailure = new AtomicReference<>();
+  private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
 
   /**
@@ -108,6 +110,9 @@ public final class DebeziumSource implements Source {
   @Override
   public void close() {
     closed = true;
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
     DebeziumEngine<RecordChangeEvent<SourceRecord>> running = engine.get();
     if (running != null) {
       try {

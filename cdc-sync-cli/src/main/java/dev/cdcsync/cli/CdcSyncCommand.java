@@ -1,0 +1,77 @@
+package dev.cdcsync.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code cdc-sync} command. */
+@Command(
+    name = "cdc-sync",
+    mixinStandardHelpOptions = true,
+    versionProvider = CdcSyncCommand.Version.class,
+    description = {
+      "Keeps Apache Iceberg tables in sync with MySQL, MariaDB and PostgreSQL, exactly as the"
+          + " source, in one process.",
+      "",
+      "  cdc-sync pipeline.yaml        is short for  cdc-sync run pipeline.yaml"
+    },
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      ShowCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footerHeading = "%nExit codes:%n",
+    footer = {
+      "  0  clean stop (SIGTERM / SIGINT: buffered changes are committed first)",
+      "  1  runtime failure (database, warehouse, or a value that cannot be written)",
+      "  2  invalid pipeline file or command line; nothing was touched"
+    })
+public final class CdcSyncCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns the exit code. */
+  public static int execute(String... args) {
+    return new CommandLine(new CdcSyncCommand()).execute(withRunShorthand(args));
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command or pipeline file");
+  }
+
+  /** {@code cdc-sync file.yaml ...} means {@code cdc-sync run file.yaml ...}. */
+  static String[] withRunShorthand(String[] args) {
+    if (args.length > 0 && !args[0].startsWith("-")) {
+      String first = args[0];
+      boolean subcommand = List.of("run", "validate", "show", "demo", "help").contains(first);
+      if (!subcommand && (first.endsWith(".yaml") || first.endsWith(".yml") || Files.isRegularFile(Path.of(first)))) {
+        List<String> rewritten = new ArrayList<>(List.of("run"));
+        rewritten.addAll(List.of(args));
+        return rewritten.toArray(String[]::new);
+      }
+    }
+    return args;
+  }
+
+  /** Reads the version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = CdcSyncCommand.class.getPackage().getImplementationVersion();
+      return new String[] {
+        "cdc-sync " + (version == null ? "development build" : version),
+        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
+      };
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.cdcsync.cli;
+
+import dev.cdcsync.runtime.PipelineStatus;
+import dev.cdcsync.runtime.PipelineStatus.TableStatus;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Prints a line per table at a fixed interval: changes committed, last commit, lag. */
+final class ProgressPrinter {
+
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+  private final PipelineStatus status;
+  private final PrintStream out;
+  private final Duration interval;
+  private ScheduledExecutorService scheduler;
+  private long lastPrintedCheckpoint = -1;
+
+  ProgressPrinter(PipelineStatus status, PrintStream out, Duration interval) {
+    this.status = status;
+    this.out = out;
+    this.interval = interval;
+  }
+
+  void start() {
+    if (interval.isZero() || interval.isNegative()) {
+      return;
+    }
+    scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "cdc-sync-progress");
+              thread.setDaemon(true);
+              return thread;
+            });
+    scheduler.scheduleAtFixedRate(
+        this::printIfChanged, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  void stop() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+  }
+
+  synchronized void printIfChanged() {
+    if (status.lastCheckpointId() != lastPrintedCheckpoint) {
+      printNow();
+    }
+  }
+
+  synchronized void printNow() {
+    lastPrintedCheckpoint = status.lastCheckpointId();
+    List<TableStatus> tables = status.tables();
+    if (tables.isEmpty()) {
+      out.printf("[%s] read %,d changes, nothing committed yet%n", LocalTime.now().format(TIME), status.changesRead());
+      return;
+    }
+    out.printf(
+        "[%s] checkpoint %d, %,d changes read%n",
+        LocalTime.now().format(TIME), status.lastCheckpointId(), status.changesRead());
+    int width = tables.stream().mapToInt(table -> table.sinkTable().toString().length()).max().orElse(10);
+    for (TableStatus table : tables) {
+      out.printf(
+          "  %-" + width + "s  %,12d changes  last commit %s  lag %s%n",
+          table.sinkTable(),
+          table.changesCommitted(),
+          table.lastCommit().atZone(ZoneId.systemDefault()).toLocalTime().format(TIME),
+          lag(table.lagMillis()));
+    }
+    out.flush();
+  }
+
+  private static String lag(long millis) {
+    return millis < 60_000 ? String.format("%.1fs", millis / 1000.0) : String.format("%dm%02ds", millis / 60_000, millis / 1000 % 60);
+  }
+}
