@@ -22,6 +22,7 @@ final class ProgressPrinter {
   private final Duration interval;
   private ScheduledExecutorService scheduler;
   private long lastPrintedCheckpoint = -1;
+  private long lastPrintedRead = -1;
 
   ProgressPrinter(PipelineStatus status, PrintStream out, Duration interval) {
     this.status = status;
@@ -51,16 +52,17 @@ final class ProgressPrinter {
   }
 
   synchronized void printIfChanged() {
-    if (status.lastCheckpointId() != lastPrintedCheckpoint) {
+    if (status.lastCheckpointId() != lastPrintedCheckpoint || status.changesRead() != lastPrintedRead) {
       printNow();
     }
   }
 
   synchronized void printNow() {
     lastPrintedCheckpoint = status.lastCheckpointId();
+    lastPrintedRead = status.changesRead();
     List<TableStatus> tables = status.tables();
     if (tables.isEmpty()) {
-      out.printf("[%s] read %,d changes, nothing committed yet%n", LocalTime.now().format(TIME), status.changesRead());
+      out.printf("[%s] %,d changes read, nothing committed yet%n", LocalTime.now().format(TIME), status.changesRead());
       return;
     }
     out.printf(

@@ -12,8 +12,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +23,13 @@ import org.slf4j.LoggerFactory;
  * Runs one pipeline: hands the source's changes to the sink, commits every checkpoint interval,
  * and acknowledges to the source only what the sink has committed.
  *
- * <p>All sink calls happen under one lock, normally on the source's thread; {@link #stop()} may
- * take over the final commit when the source stays silent.
+ * <p>Every sink and acknowledger call happens under one lock: on the source's thread while a
+ * batch arrives, on a timer thread when the interval passes while the source is quiet, and on the
+ * caller's thread for the final commit of {@link #stop()}.
  */
 public final class PipelineRunner implements ChangeHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
-  private static final Duration FINAL_CHECKPOINT_WAIT = Duration.ofSeconds(5);
 
   private final String pipelineName;
   private final Source source;
@@ -37,9 +39,9 @@ public final class PipelineRunner implements ChangeHandler {
   private final CheckpointStore checkpointStore;
   private final PipelineStatus status = new PipelineStatus();
   private final Clock clock;
+  private final AtomicReference<Exception> timerFailure = new AtomicReference<>();
 
   private final Object lock = new Object();
-  private final CountDownLatch finalCheckpointDone = new CountDownLatch(1);
   private volatile boolean stopRequested;
   private boolean finished;
   private long lastCheckpointId;
@@ -47,6 +49,8 @@ public final class PipelineRunner implements ChangeHandler {
   private long changesSinceCheckpoint;
   private boolean readsSinceCheckpoint;
   private String lastPosition = "";
+  private SourceAcknowledger lastAcknowledger;
+  private boolean acknowledged = true;
 
   public PipelineRunner(
       String pipelineName,
@@ -74,32 +78,42 @@ public final class PipelineRunner implements ChangeHandler {
     lastCheckpointId =
         checkpointStore.load().map(CheckpointStore.CommittedCheckpoint::id).orElse(0L);
     lastCheckpointMillis = clock.millis();
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "cdc-sync-checkpoint-timer");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long period = Math.max(10, Math.min(1_000, checkpointInterval.toMillis() / 2));
+    timer.scheduleWithFixedDelay(this::onTimer, period, period, TimeUnit.MILLISECONDS);
     try {
       source.run(this);
     } finally {
-      finalCheckpointDone.countDown();
+      timer.shutdownNow();
+    }
+    Exception failure = timerFailure.get();
+    if (failure != null) {
+      throw failure;
     }
   }
 
   /**
-   * Asks the pipeline to commit what it buffered and stop; returns when the source is closed.
-   * Safe from any thread, e.g. a shutdown hook.
+   * Commits what was handed over, acknowledges it, and stops the source; returns when the source
+   * is closed. Safe from any thread, e.g. a signal handler.
    */
   public void stop() throws Exception {
     stopRequested = true;
-    if (!finalCheckpointDone.await(FINAL_CHECKPOINT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-      // The source did not call in (an idle binlog sends nothing): commit from here. What this
-      // commits is not acknowledged, so the source delivers it again after a restart, where the
-      // upsert makes the replay harmless.
+    try {
       synchronized (lock) {
         if (!finished) {
-          checkpoint();
           finished = true;
+          commitAndAcknowledge();
         }
       }
-      finalCheckpointDone.countDown();
+    } finally {
+      source.close();
     }
-    source.close();
   }
 
   @Override
@@ -110,32 +124,61 @@ public final class PipelineRunner implements ChangeHandler {
         return;
       }
       try {
+        boolean batchHasReads = false;
         for (DataChangeEvent event : events) {
-          if (event.operation() != OperationType.READ && readsSinceCheckpoint) {
+          boolean read = event.operation() == OperationType.READ;
+          if (!read && readsSinceCheckpoint) {
             // Snapshot rows are written without looking up earlier versions of their keys; a
             // commit here keeps a streamed change to such a key from landing beside it.
             checkpoint();
           }
           sink.write(router.route(event.tableId()), event);
           changesSinceCheckpoint++;
-          readsSinceCheckpoint |= event.operation() == OperationType.READ;
+          readsSinceCheckpoint |= read;
+          batchHasReads |= read;
         }
         status.recordRead(events.size());
         lastPosition = acknowledger.position();
-        boolean stopping = stopRequested;
-        if (stopping || clock.millis() - lastCheckpointMillis >= checkpointInterval.toMillis()) {
-          checkpoint();
-          acknowledger.acknowledge();
-        }
-        if (stopping) {
-          finished = true;
-          finalCheckpointDone.countDown();
+        lastAcknowledger = acknowledger;
+        acknowledged = false;
+        // A batch without snapshot rows after some means the snapshot is over: commit it now.
+        boolean snapshotFinished = readsSinceCheckpoint && !batchHasReads;
+        if (stopRequested || snapshotFinished || intervalPassed()) {
+          commitAndAcknowledge();
         }
       } catch (InterruptedException | RuntimeException e) {
         throw e;
       } catch (Exception e) {
         throw new PipelineFailure(e);
       }
+    }
+  }
+
+  private void onTimer() {
+    synchronized (lock) {
+      if (finished || !intervalPassed() || (changesSinceCheckpoint == 0 && acknowledged)) {
+        return;
+      }
+      try {
+        commitAndAcknowledge();
+      } catch (Exception e) {
+        LOG.error("Cannot commit checkpoint {}: {}", lastCheckpointId + 1, e.getMessage(), e);
+        timerFailure.compareAndSet(null, e);
+        finished = true;
+        source.close();
+      }
+    }
+  }
+
+  private boolean intervalPassed() {
+    return clock.millis() - lastCheckpointMillis >= checkpointInterval.toMillis();
+  }
+
+  private void commitAndAcknowledge() throws Exception {
+    checkpoint();
+    if (lastAcknowledger != null && !acknowledged) {
+      lastAcknowledger.acknowledge();
+      acknowledged = true;
     }
   }
 

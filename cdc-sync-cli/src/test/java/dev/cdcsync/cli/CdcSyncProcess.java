@@ -1,0 +1,109 @@
+package dev.cdcsync.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real {@code cdc-sync} entry point ({@link CdcSyncCommand#main}) running as a separate JVM,
+ * so tests can send it signals and see its exit code, as an operator would.
+ */
+public final class CdcSyncProcess implements AutoCloseable {
+
+  private final Process process;
+  private final Path output;
+  private final Path errors;
+
+  private CdcSyncProcess(Process process, Path output, Path errors) {
+    this.process = process;
+    this.output = output;
+    this.errors = errors;
+  }
+
+  /** Starts {@code cdc-sync ARGS...}; its output goes to files in {@code workDirectory}. */
+  public static CdcSyncProcess start(Path workDirectory, Map<String, String> environment, String... args)
+      throws IOException {
+    Files.createDirectories(workDirectory);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(CdcSyncCommand.class.getName());
+    command.addAll(List.of(args));
+    String stamp = Long.toString(System.nanoTime());
+    Path output = workDirectory.resolve("cdc-sync-" + stamp + ".out");
+    Path errors = workDirectory.resolve("cdc-sync-" + stamp + ".err");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(workDirectory.toFile())
+            .redirectOutput(output.toFile())
+            .redirectError(errors.toFile());
+    builder.environment().putAll(environment);
+    return new CdcSyncProcess(builder.start(), output, errors);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public String output() {
+    return read(output);
+  }
+
+  public String errors() {
+    return read(errors);
+  }
+
+  /** Sends SIGTERM and returns the exit code (fails after {@code seconds}). */
+  public int terminate(long seconds) throws InterruptedException {
+    process.destroy();
+    return waitFor(seconds);
+  }
+
+  /** Waits for the process to end by itself and returns its exit code. */
+  public int waitFor(long seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError(
+          "cdc-sync did not exit within " + seconds + " s\n--- stdout\n" + output() + "\n--- stderr\n" + errors());
+    }
+    return process.exitValue();
+  }
+
+  /** Kills the process with SIGKILL. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** Both output streams, for assertion messages. */
+  public String describe() {
+    return "--- cdc-sync stdout\n" + output() + "\n--- cdc-sync stderr\n" + errors();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "(cannot read " + file + File.separator + ": " + e.getMessage() + ")";
+    }
+  }
+}

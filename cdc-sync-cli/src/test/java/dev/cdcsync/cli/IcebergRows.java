@@ -1,0 +1,68 @@
+package dev.cdcsync.cli;
+
+import dev.cdcsync.api.Configuration;
+import dev.cdcsync.iceberg.IcebergSinkFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+
+/** Reads sink tables back with Iceberg's own generic reader, keyed by a column. */
+public final class IcebergRows {
+
+  private IcebergRows() {}
+
+  public static Catalog hadoopCatalog(Path warehouse) {
+    return IcebergSinkFactory.catalog(
+        Configuration.of(
+            Map.of(
+                "catalog.properties.type", "hadoop",
+                "catalog.properties.warehouse", warehouse.toUri().toString())));
+  }
+
+  public static boolean exists(Path warehouse, String namespace, String table) {
+    return hadoopCatalog(warehouse).tableExists(TableIdentifier.of(Namespace.of(namespace), table));
+  }
+
+  public static Table table(Path warehouse, String namespace, String table) {
+    return hadoopCatalog(warehouse).loadTable(TableIdentifier.of(Namespace.of(namespace), table));
+  }
+
+  /**
+   * Every row as column name to value, keyed by {@code keyColumn}; fails if a key appears twice.
+   * Empty when the table does not exist yet.
+   */
+  public static Map<Object, Map<String, Object>> rows(
+      Path warehouse, String namespace, String table, String keyColumn) {
+    if (!exists(warehouse, namespace, table)) {
+      return Map.of();
+    }
+    Table loaded = table(warehouse, namespace, table);
+    Map<Object, Map<String, Object>> rows = new TreeMap<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(loaded).build()) {
+      for (Record record : records) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (Types.NestedField field : loaded.schema().columns()) {
+          row.put(field.name(), record.getField(field.name()));
+        }
+        Object key = row.get(keyColumn);
+        if (rows.put(key, row) != null) {
+          throw new AssertionError("Key " + key + " appears twice in Iceberg table " + namespace + "." + table);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return rows;
+  }
+}

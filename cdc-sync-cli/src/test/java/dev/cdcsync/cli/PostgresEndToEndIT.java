@@ -1,0 +1,85 @@
+package dev.cdcsync.cli;
+
+import dev.cdcsync.testing.TestDatabaseServer;
+import dev.cdcsync.testing.TestDatabases;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+class PostgresEndToEndIT extends EndToEndTestBase {
+
+  static final String USER = "cdc_e2e";
+  static final String PASSWORD = "pg-e2e-S3cret";
+
+  @Override
+  protected TestDatabaseServer server() {
+    return TestDatabases.postgres();
+  }
+
+  @Override
+  protected List<String> setup(String database) {
+    return List.of(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + USER + "') THEN"
+            + " CREATE ROLE " + USER + " WITH LOGIN REPLICATION PASSWORD '" + PASSWORD + "'; END IF; END $$",
+        "GRANT CREATE ON DATABASE " + database + " TO " + USER,
+        "CREATE TYPE mood AS ENUM ('sad', 'happy')");
+  }
+
+  @Override
+  protected List<String> afterCreate(String database) {
+    return List.of("ALTER TABLE items OWNER TO " + USER, "ALTER TABLE all_types OWNER TO " + USER);
+  }
+
+  @Override
+  protected List<TypeCase> typeCases() {
+    return List.of(
+        new TypeCase("c_smallint", "smallint", "32767", 32767),
+        new TypeCase("c_int", "integer", "-2147483648", -2147483648),
+        new TypeCase("c_bigint", "bigint", "9223372036854775807", Long.MAX_VALUE),
+        new TypeCase("c_numeric", "numeric(12,2)", "1234567890.12", new BigDecimal("1234567890.12")),
+        new TypeCase("c_real", "real", "1.5", 1.5f),
+        new TypeCase("c_double", "double precision", "2.25", 2.25d),
+        new TypeCase("c_bool", "boolean", "true", true),
+        new TypeCase("c_char", "char(3)", "'ab'", "ab "),
+        new TypeCase("c_varchar", "varchar(50)", "'Grüße 👋 ünï'", "Grüße 👋 ünï"),
+        new TypeCase("c_text", "text", "'it''s text'", "it's text"),
+        new TypeCase("c_bytea", "bytea", "'\\x00ff10'::bytea", ByteBuffer.wrap(new byte[] {0, -1, 16})),
+        new TypeCase("c_date", "date", "'2024-02-29'", LocalDate.of(2024, 2, 29)),
+        new TypeCase("c_time", "time(6)", "'23:59:59.123456'", LocalTime.of(23, 59, 59, 123_456_000)),
+        new TypeCase("c_timestamp", "timestamp(6)", "'1999-12-31 23:59:59.999999'",
+            LocalDateTime.of(1999, 12, 31, 23, 59, 59, 999_999_000)),
+        new TypeCase("c_timestamptz", "timestamptz", "'2024-03-10 02:30:00.000001+00'",
+            OffsetDateTime.of(2024, 3, 10, 2, 30, 0, 1_000, ZoneOffset.UTC)),
+        new TypeCase("c_json", "json", "'{\"a\": 1}'", "{\"a\": 1}"),
+        new TypeCase("c_jsonb", "jsonb", "'{\"b\": [1, 2]}'", "{\"b\": [1, 2]}"),
+        new TypeCase("c_uuid", "uuid", "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'",
+            UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")),
+        new TypeCase("c_enum", "mood", "'happy'", "happy"));
+  }
+
+  @Override
+  protected List<String> sourceOptions(String database) {
+    return List.of("tables: " + database + ".public.\\.*", "slot.name: slot_" + database);
+  }
+
+  @Override
+  protected String sinkNamespace(String database) {
+    return "public";
+  }
+
+  @Override
+  protected String pipelineUser() {
+    return USER;
+  }
+
+  @Override
+  protected String pipelinePassword() {
+    return PASSWORD;
+  }
+}
