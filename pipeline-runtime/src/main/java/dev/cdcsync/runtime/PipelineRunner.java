@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class PipelineRunner implements ChangeHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+  /** Snapshot rows are committed once the source has been quiet this long. */
+  private static final long QUIET_AFTER_SNAPSHOT_MILLIS = 1_000;
 
   private final String pipelineName;
   private final Source source;
@@ -51,6 +53,7 @@ public final class PipelineRunner implements ChangeHandler {
   private String lastPosition = "";
   private SourceAcknowledger lastAcknowledger;
   private boolean acknowledged = true;
+  private long lastBatchMillis;
 
   public PipelineRunner(
       String pipelineName,
@@ -138,10 +141,12 @@ public final class PipelineRunner implements ChangeHandler {
           batchHasReads |= read;
         }
         status.recordRead(events.size());
+        lastBatchMillis = clock.millis();
         lastPosition = acknowledger.position();
         lastAcknowledger = acknowledger;
         acknowledged = false;
-        // A batch without snapshot rows after some means the snapshot is over: commit it now.
+        // A batch without snapshot rows after some means the snapshot is over: commit it now
+        // (sources that send nothing while idle are covered by the timer).
         boolean snapshotFinished = readsSinceCheckpoint && !batchHasReads;
         if (stopRequested || snapshotFinished || intervalPassed()) {
           commitAndAcknowledge();
@@ -156,7 +161,10 @@ public final class PipelineRunner implements ChangeHandler {
 
   private void onTimer() {
     synchronized (lock) {
-      if (finished || !intervalPassed() || (changesSinceCheckpoint == 0 && acknowledged)) {
+      boolean snapshotQuiet =
+          readsSinceCheckpoint && clock.millis() - lastBatchMillis >= QUIET_AFTER_SNAPSHOT_MILLIS;
+      boolean pending = changesSinceCheckpoint > 0 || !acknowledged;
+      if (finished || !pending || !(intervalPassed() || snapshotQuiet)) {
         return;
       }
       try {

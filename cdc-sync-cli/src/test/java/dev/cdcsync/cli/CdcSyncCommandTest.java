@@ -1,0 +1,157 @@
+package dev.cdcsync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line itself: help, version, and every kind of pipeline-file mistake, each giving its
+ * message and exit code 2 before any database is contacted (the files point at a closed port).
+ */
+class CdcSyncCommandTest {
+
+  private static final String SECRET = "Sup3r-Secret-Pa55";
+
+  @TempDir Path directory;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream originalOut;
+  private PrintStream originalErr;
+
+  @BeforeEach
+  void captureOutput() {
+    originalOut = System.out;
+    originalErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreOutput() {
+    System.setOut(originalOut);
+    System.setErr(originalErr);
+  }
+
+  @Test
+  void printsVersionAndHelpWithTheExitCodes() {
+    assertThat(CdcSyncCommand.execute("--version")).isZero();
+    assertThat(out()).startsWith("cdc-sync ");
+    assertThat(CdcSyncCommand.execute("--help")).isZero();
+    assertThat(out()).contains("run", "validate", "show", "demo", "Exit codes:", "2  invalid pipeline file");
+  }
+
+  @Test
+  void rejectsAMissingFile() {
+    assertThat(CdcSyncCommand.execute("run", directory.resolve("nope.yaml").toString())).isEqualTo(2);
+    assertThat(err()).isEqualTo("Error: Cannot read pipeline file: no such file: " + directory.resolve("nope.yaml") + "\n");
+  }
+
+  @Test
+  void rejectsAnUnknownKeyNamingTheLineTheLikelyKeyAndTheAllowedOnes() throws Exception {
+    Path file = pipeline(validSource().replace("  hostname:", "  hostnme:") + validSink());
+    assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
+    assertThat(err())
+        .contains("line 3: unknown source option 'hostnme' (did you mean 'hostname'?); allowed for postgres: hostname, port,")
+        .contains("debezium.*, jdbc.properties.*")
+        .contains("line 2: source of type postgres needs option 'hostname'");
+  }
+
+  @Test
+  void rejectsAValueOfTheWrongTypeNamingTheLine() throws Exception {
+    Path file = pipeline(validSource().replace("port: 1", "port: five") + validSink());
+    assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
+    assertThat(err()).contains("line 4: source option 'port': expected an integer but got 'five'");
+  }
+
+  @Test
+  void rejectsAWrongDurationAndAnUnknownPipelineOption() throws Exception {
+    Path file = pipeline(validSource() + validSink() + "pipeline:\n  checkpoint.interval: often\n  paralelism: 2\n");
+    assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
+    assertThat(err())
+        .contains("line 13: pipeline option 'checkpoint.interval': expected a duration such as 30s, 500ms, 5min, 1h but got 'often'")
+        .contains("line 14: unknown pipeline option 'paralelism' (did you mean 'parallelism'?)");
+  }
+
+  @Test
+  void rejectsBrokenYamlNamingTheLine() throws Exception {
+    Path file = pipeline("source:\n  type: postgres\n  password: [" + SECRET + "\nsink:\n");
+    assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
+    assertThat(err()).startsWith("Error: Cannot parse " + file + ": line 4:").doesNotContain(SECRET);
+  }
+
+  @Test
+  void rejectsAnUnknownSourceTypeListingTheAvailableOnes() throws Exception {
+    Path file = pipeline(validSource().replace("type: postgres", "type: oracle") + validSink());
+    assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
+    assertThat(err()).contains("line 2: unknown source type 'oracle'; available: mariadb, mysql, postgres");
+  }
+
+  @Test
+  void rejectsAMissingSectionAndAnUnsetEnvironmentVariable() throws Exception {
+    Path file = pipeline(validSource().replace("password: " + SECRET, "password: ${CDC_SYNC_TEST_UNSET_VARIABLE}"));
+    assertThat(CdcSyncCommand.execute(file.toString())).isEqualTo(2);
+    assertThat(err())
+        .contains("line 6: source option 'password' refers to environment variable CDC_SYNC_TEST_UNSET_VARIABLE, which is not set")
+        .contains("missing section 'sink'");
+  }
+
+  @Test
+  void rejectsAnUnsupportedSection() throws Exception {
+    Path file = pipeline(validSource() + validSink() + "route:\n  - source-table: a.b\n    sink-table: c.d\n");
+    assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
+    assertThat(err()).contains("line 12: 'route' rules are not supported by this version of cdc-sync");
+  }
+
+  @Test
+  void validatePrintsTheEffectiveOptionsWithSecretsMasked() throws Exception {
+    Path file =
+        pipeline(validSource() + "  debezium.database.password: " + SECRET + "\n" + validSink());
+    assertThat(CdcSyncCommand.execute("validate", file.toString())).as(err()).isZero();
+    assertThat(out())
+        .contains("Pipeline 'pipeline' in " + file + " is valid.")
+        .contains("  password: ******")
+        .contains("  debezium.database.password: ******")
+        .contains("  hostname: 127.0.0.1")
+        .contains("state: " + directory.resolve("warehouse").resolve(".cdc-sync").resolve("pipeline"))
+        .doesNotContain(SECRET);
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private Path pipeline(String yaml) throws Exception {
+    Path file = directory.resolve("pipeline.yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  private static String validSource() {
+    return "source:\n"
+        + "  type: postgres\n"
+        + "  hostname: 127.0.0.1\n"
+        + "  port: 1\n"
+        + "  username: cdc\n"
+        + "  password: " + SECRET + "\n"
+        + "  tables: shop.public.\\.*\n";
+  }
+
+  private String validSink() {
+    return "sink:\n"
+        + "  type: iceberg\n"
+        + "  catalog.properties.type: hadoop\n"
+        + "  catalog.properties.warehouse: " + directory.resolve("warehouse").toUri() + "\n";
+  }
+}
