@@ -62,6 +62,20 @@ public final class TablePatterns {
     return patterns;
   }
 
+  /**
+   * Debezium's {@code table.include.list} for full-name regexes, with the exclusions folded in
+   * (Debezium does not accept an include and an exclude list together).
+   */
+  public static String debeziumIncludeList(List<String> include, List<String> exclude) {
+    if (exclude.isEmpty()) {
+      return String.join(",", include);
+    }
+    String excluded = "(?!(?:" + String.join("|", exclude) + ")$)";
+    List<String> filtered = new ArrayList<>();
+    include.forEach(regex -> filtered.add(excluded + "(?:" + regex + ")"));
+    return String.join(",", filtered);
+  }
+
   /** Whether a part is a plain name rather than a regular expression. */
   public static boolean isLiteral(String part) {
     return part.matches("[A-Za-z0-9_$-]+");

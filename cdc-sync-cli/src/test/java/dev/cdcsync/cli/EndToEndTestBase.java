@@ -214,7 +214,7 @@ abstract class EndToEndTestBase {
     await(namespace + "." + table + " equals the source")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited\n" + cdcSync.describe(), () -> !cdcSync.isAlive())
+        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
         .untilAsserted(() -> assertThat(IcebergRows.rows(warehouse, namespace, table, "id")).isEqualTo(expected));
   }
 
@@ -222,7 +222,7 @@ abstract class EndToEndTestBase {
     await(namespace + ".all_types equals the source")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited\n" + cdcSync.describe(), () -> !cdcSync.isAlive())
+        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
         .untilAsserted(() -> assertAllTypes(warehouse, namespace, ids));
   }
 

@@ -27,8 +27,9 @@ public final class PipelineOptions {
           "state.location",
           String.class,
           null,
-          "Directory for the pipeline's state (source offsets, schema history, checkpoints)."
-              + " Defaults to .cdc-sync/<name> inside a local warehouse.");
+          "Directory under which pipelines keep their state (source offsets, schema history,"
+              + " checkpoints), each in a subdirectory named after it. Defaults to .cdc-sync inside"
+              + " a local warehouse.");
 
   public static final ConfigOption<Integer> PARALLELISM =
       ConfigOption.optional(

@@ -152,8 +152,10 @@ public final class PipelineRunner implements ChangeHandler {
           commitAndAcknowledge();
         }
       } catch (InterruptedException | RuntimeException e) {
+        finished = true;
         throw e;
       } catch (Exception e) {
+        finished = true;
         throw new PipelineFailure(e);
       }
     }

@@ -18,7 +18,8 @@ class ConfigOptionTest {
   }
 
   private static final ConfigOption<Duration> INTERVAL =
-      ConfigOption.optional("checkpoint.interval", Duration.class, Duration.ofSeconds(30), "Interval");
+      ConfigOption.optional(
+          "checkpoint.interval", Duration.class, Duration.ofSeconds(30), "Interval");
   private static final ConfigOption<StartupMode> MODE =
       ConfigOption.optional("scan.startup.mode", StartupMode.class, StartupMode.INITIAL, "Mode");
   private static final ConfigOption<Boolean> ENABLED =
@@ -52,7 +53,8 @@ class ConfigOptionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"1.5h", "-5s", "5 fortnights", "s", "", "PT", "10s5m", "99999999999999999999ms"})
+  @ValueSource(
+      strings = {"1.5h", "-5s", "5 fortnights", "s", "", "PT", "10s5m", "99999999999999999999ms"})
   void rejectsWhatIsNotADuration(String text) {
     assertThatThrownBy(() -> INTERVAL.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
@@ -60,7 +62,10 @@ class ConfigOptionTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"latest-offset", "latest_offset", "LATEST_OFFSET", "Latest-Offset", " latest-OFFSET "})
+  @ValueSource(
+      strings = {
+        "latest-offset", "latest_offset", "LATEST_OFFSET", "Latest-Offset", " latest-OFFSET "
+      })
   void matchesEnumsInAnyCaseWithDashesOrUnderscores(String text) {
     assertThat(MODE.parse(text)).isEqualTo(StartupMode.LATEST_OFFSET);
   }
@@ -124,7 +129,8 @@ class ConfigOptionTest {
     ConfigOption<String> password = ConfigOption.required("password", String.class, "Password");
     ConfigOption<String> secret = password.asSecret();
 
-    assertThat(describe(secret)).isEqualTo(describe(password).replace("secret=false", "secret=true"));
+    assertThat(describe(secret))
+        .isEqualTo(describe(password).replace("secret=false", "secret=true"));
     assertThat(describe(password))
         .isEqualTo("password String default=Optional.empty required=true secret=false: Password");
   }

@@ -25,7 +25,9 @@ class CheckpointStoreTest {
     store.save(new CommittedCheckpoint(6, "lsn=0/16B3748", Instant.parse("2025-03-01T12:00:00Z")));
     CommittedCheckpoint last =
         new CommittedCheckpoint(
-            7, "file=binlog.000003 pos=4711 gtid=3E11FA47:1-5 name=\u00e9t\u00e9", Instant.parse("2025-03-01T12:00:30.123Z"));
+            7,
+            "file=binlog.000003 pos=4711 gtid=3E11FA47:1-5 name=\u00e9t\u00e9",
+            Instant.parse("2025-03-01T12:00:30.123Z"));
     store.save(last);
 
     assertThat(new CheckpointStore(directory.resolve("pipelines/shop")).load()).contains(last);

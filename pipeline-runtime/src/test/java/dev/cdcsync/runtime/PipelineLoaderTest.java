@@ -105,7 +105,8 @@ class PipelineLoaderTest {
     LoadedPipeline pipeline =
         loader.load(parse(sourceAndSink("") + "pipeline:\n  state.location: state\n"), "shop");
 
-    assertThat(pipeline.stateDirectory()).isEqualTo(Path.of("state").toAbsolutePath().resolve("shop"));
+    assertThat(pipeline.stateDirectory())
+        .isEqualTo(Path.of("state").toAbsolutePath().resolve("shop"));
   }
 
   @Test
@@ -157,7 +158,8 @@ class PipelineLoaderTest {
 
   @Test
   void validatesTheSourceOptionsAgainstItsFactory() {
-    PipelineDefinition definition = parse("source:\n  type: postgres\n  host-name: db\nsink:\n  type: files\n");
+    PipelineDefinition definition =
+        parse("source:\n  type: postgres\n  host-name: db\nsink:\n  type: files\n");
 
     assertThatThrownBy(() -> loader.load(definition, "shop"))
         .isInstanceOf(ConfigurationException.class)
@@ -190,7 +192,8 @@ class PipelineLoaderTest {
 
   @Test
   void makesNamesSafeAsDirectoryNames() {
-    assertThat(PipelineLoader.safeDirectoryName("shop orders/v2:\u00e9")).isEqualTo("shop_orders_v2__");
+    assertThat(PipelineLoader.safeDirectoryName("shop orders/v2:\u00e9"))
+        .isEqualTo("shop_orders_v2__");
     assertThat(PipelineLoader.safeDirectoryName("shop.orders-v2_1")).isEqualTo("shop.orders-v2_1");
   }
 
@@ -200,7 +203,9 @@ class PipelineLoaderTest {
 
   /** A mysql source on lines 1-3 and a files sink on lines 4-6 with the given option line. */
   private static String sourceAndSink(String sinkOptionLine) {
-    return "source:\n  type: mysql\n  hostname: db\nsink:\n  type: files\n  " + sinkOptionLine + "\n";
+    return "source:\n  type: mysql\n  hostname: db\nsink:\n  type: files\n  "
+        + sinkOptionLine
+        + "\n";
   }
 
   /** Declares one required option and the debezium pass-through; never creates a source. */

@@ -33,7 +33,11 @@ class PipelineOptionsTest {
         .containsExactly(
             new Declared("name", String.class, Optional.empty(), false, false),
             new Declared(
-                "checkpoint.interval", Duration.class, Optional.of(Duration.ofSeconds(30)), false, false),
+                "checkpoint.interval",
+                Duration.class,
+                Optional.of(Duration.ofSeconds(30)),
+                false,
+                false),
             new Declared("state.location", String.class, Optional.empty(), false, false),
             new Declared("parallelism", Integer.class, Optional.of(1), false, false));
   }

@@ -12,17 +12,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An in-memory sink that records its writes and commits in a journal shared with the source. A
- * commit's journal entry is added just before it returns.
+ * An in-memory sink that records its writes and commits in a {@link Journal} shared with the
+ * source. A commit's entry is added just before it returns.
  */
 final class RecordingSink implements Sink {
 
-  private final List<String> journal;
+  private final Journal journal;
   private final Map<TableId, TableCommit> pending = new LinkedHashMap<>();
   private final List<Checkpoint> checkpoints = new ArrayList<>();
   private volatile Exception commitFailure;
 
-  RecordingSink(List<String> journal) {
+  RecordingSink(Journal journal) {
     this.journal = journal;
   }
 

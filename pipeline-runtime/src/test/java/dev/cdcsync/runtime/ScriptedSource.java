@@ -8,28 +8,37 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An in-memory source that plays a script on the thread calling {@link #run}: batches of changes,
  * actions between them, then either returns or waits to be closed. Acknowledgements and the close
- * are recorded in a journal shared with the sink, so a test sees their order against the sink's
+ * go to a {@link Journal} shared with the sink, so a test sees their order against the sink's
  * writes and commits.
+ *
+ * <p>An acknowledger throws once a later batch was handled, as {@link ChangeHandler} allows using
+ * it only until the next call.
  */
 final class ScriptedSource implements Source {
+
+  @FunctionalInterface
+  interface Action {
+    void run() throws Exception;
+  }
 
   @FunctionalInterface
   private interface Step {
     void play(ChangeHandler handler) throws Exception;
   }
 
-  private final List<String> journal;
+  private final Journal journal;
   private final List<Step> steps = new ArrayList<>();
   private final CountDownLatch scriptPlayed = new CountDownLatch(1);
   private final CountDownLatch closed = new CountDownLatch(1);
+  private final AtomicLong handledBatches = new AtomicLong();
   private volatile String position = "start";
 
-  ScriptedSource(List<String> journal) {
+  ScriptedSource(Journal journal) {
     this.journal = journal;
   }
 
@@ -40,12 +49,15 @@ final class ScriptedSource implements Source {
   }
 
   /** Runs an action between batches, e.g. advancing the clock. */
-  ScriptedSource then(Runnable action) {
+  ScriptedSource then(Action action) {
     steps.add(handler -> action.run());
     return this;
   }
 
-  /** Ends the script by calling in with empty batches until closed, as a source of an idle database does. */
+  /**
+   * Ends the script by calling in with empty batches every 10 ms until closed, as the source of an
+   * idle PostgreSQL database does.
+   */
   ScriptedSource thenIdleUntilClosed() {
     steps.add(
         handler -> {
@@ -57,7 +69,9 @@ final class ScriptedSource implements Source {
     return this;
   }
 
-  /** Ends the script by waiting, without calling in, until closed (an idle binlog sends nothing). */
+  /**
+   * Ends the script by waiting, without calling in, until closed (an idle binlog sends nothing).
+   */
   ScriptedSource thenSilentUntilClosed() {
     steps.add(
         handler -> {
@@ -67,7 +81,7 @@ final class ScriptedSource implements Source {
     return this;
   }
 
-  /** Waits until every batch of the script was handed over. */
+  /** Waits up to 10 s until every batch of the script was handed over. */
   void awaitScriptPlayed() throws InterruptedException {
     if (!scriptPlayed.await(10, TimeUnit.SECONDS)) {
       throw new AssertionError("The source did not play its script within 10 s");
@@ -84,38 +98,40 @@ final class ScriptedSource implements Source {
 
   @Override
   public void close() {
-    if (closed.getCount() > 0) {
-      journal.add("close source");
-      closed.countDown();
+    synchronized (closed) {
+      if (closed.getCount() > 0) {
+        journal.add("close source");
+        closed.countDown();
+      }
     }
   }
 
   private void deliver(ChangeHandler handler, String position, List<DataChangeEvent> events)
       throws InterruptedException {
     this.position = position;
-    BatchAcknowledger acknowledger = new BatchAcknowledger(position);
+    BatchAcknowledger acknowledger = new BatchAcknowledger(handledBatches.get(), position);
     try {
       handler.handle(events, acknowledger);
     } finally {
-      acknowledger.expired.set(true);
+      handledBatches.incrementAndGet();
     }
   }
 
-  /** Valid only while its batch is being handled, as {@link ChangeHandler} promises. */
   private final class BatchAcknowledger implements SourceAcknowledger {
 
+    private final long batch;
     private final String position;
-    private final AtomicBoolean expired = new AtomicBoolean();
 
-    BatchAcknowledger(String position) {
+    BatchAcknowledger(long batch, String position) {
+      this.batch = batch;
       this.position = position;
     }
 
     @Override
     public void acknowledge() {
-      if (expired.get()) {
+      if (handledBatches.get() > batch + 1) {
         throw new IllegalStateException(
-            "Cannot acknowledge " + position + ": its batch was handled already");
+            "Cannot acknowledge " + position + ": a later batch was handled already");
       }
       journal.add("acknowledge " + position);
     }

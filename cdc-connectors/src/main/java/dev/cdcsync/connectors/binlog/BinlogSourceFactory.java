@@ -17,7 +17,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * What MySQL and MariaDB sources share: binlog capture through Debezium, Flink CDC's options,
@@ -89,16 +88,14 @@ public abstract class BinlogSourceFactory implements SourceFactory {
     Set<String> databases = new LinkedHashSet<>();
     include.forEach(pattern -> databases.add(pattern.part(0)));
     properties.setProperty("database.include.list", String.join(",", databases));
-    properties.setProperty("table.include.list", debeziumPatterns(include));
-    options
-        .optional(SourceOptions.TABLES_EXCLUDE)
-        .ifPresent(
-            exclude ->
-                properties.setProperty(
-                    "table.exclude.list",
-                    debeziumPatterns(
-                        TablePatterns.parse(
-                            SourceOptions.TABLES_EXCLUDE.key(), exclude, 2, "database.table"))));
+    List<TablePattern> exclude =
+        options
+            .optional(SourceOptions.TABLES_EXCLUDE)
+            .map(text -> TablePatterns.parse(SourceOptions.TABLES_EXCLUDE.key(), text, 2, "database.table"))
+            .orElse(List.of());
+    properties.setProperty(
+        "table.include.list",
+        TablePatterns.debeziumIncludeList(debeziumPatterns(include), debeziumPatterns(exclude)));
     properties.setProperty(
         "schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
     properties.setProperty(
@@ -124,10 +121,8 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         new BinlogPreflight(jdbcUrlPrefix() + address + "/", description, options));
   }
 
-  private static String debeziumPatterns(List<TablePattern> patterns) {
-    return patterns.stream()
-        .map(pattern -> pattern.part(0) + "\\." + pattern.part(1))
-        .collect(Collectors.joining(","));
+  private static List<String> debeziumPatterns(List<TablePattern> patterns) {
+    return patterns.stream().map(pattern -> pattern.part(0) + "\\." + pattern.part(1)).toList();
   }
 
   static long serverId(Configuration options, PipelineContext context) {

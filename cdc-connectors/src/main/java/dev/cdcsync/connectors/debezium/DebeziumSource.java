@@ -119,6 +119,8 @@ public final class DebeziumSource implements Source {
         running.close();
       } catch (IOException e) {
         LOG.warn("Cannot stop the Debezium engine cleanly for {}: {}", description, e.getMessage());
+      } catch (IllegalStateException e) {
+        LOG.debug("The Debezium engine for {} had already stopped", description);
       }
     }
   }

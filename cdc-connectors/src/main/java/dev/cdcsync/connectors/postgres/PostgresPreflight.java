@@ -4,7 +4,6 @@ import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.connectors.JdbcConnections;
 import dev.cdcsync.connectors.SourceOptions;
-import dev.cdcsync.connectors.TablePatterns.TablePattern;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,15 +27,16 @@ final class PostgresPreflight implements Runnable {
   private final String description;
   private final Configuration options;
   private final String publication;
-  private final List<TablePattern> include;
+  private final List<Pattern> tablePatterns;
 
+  /** @param tableIncludeList Debezium's table.include.list: regexes on schema.table */
   PostgresPreflight(
-      String url, String description, Configuration options, String publication, List<TablePattern> include) {
+      String url, String description, Configuration options, String publication, String tableIncludeList) {
     this.url = url;
     this.description = description;
     this.options = options;
     this.publication = publication;
-    this.include = include;
+    this.tablePatterns = java.util.Arrays.stream(tableIncludeList.split(",")).map(Pattern::compile).toList();
   }
 
   @Override
@@ -114,10 +114,6 @@ final class PostgresPreflight implements Runnable {
 
   private List<String> matchingTables(Connection connection) throws SQLException {
     List<String> tables = new ArrayList<>();
-    List<Pattern[]> patterns =
-        include.stream()
-            .map(p -> new Pattern[] {Pattern.compile(p.part(1)), Pattern.compile(p.part(2))})
-            .toList();
     try (Statement statement = connection.createStatement();
         ResultSet result =
             statement.executeQuery(
@@ -126,8 +122,8 @@ final class PostgresPreflight implements Runnable {
       while (result.next()) {
         String schema = result.getString(1);
         String table = result.getString(2);
-        for (Pattern[] pattern : patterns) {
-          if (pattern[0].matcher(schema).matches() && pattern[1].matcher(table).matches()) {
+        for (Pattern pattern : tablePatterns) {
+          if (pattern.matcher(schema + "." + table).matches()) {
             tables.add(quote(schema) + "." + quote(table));
             break;
           }

@@ -16,7 +16,6 @@ import dev.cdcsync.connectors.debezium.SourceRecordConverter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.stream.Collectors;
 
 /** {@code type: postgres}: PostgreSQL 12+ through logical decoding (pgoutput). */
 public final class PostgresSourceFactory implements SourceFactory {
@@ -91,16 +90,14 @@ public final class PostgresSourceFactory implements SourceFactory {
     properties.setProperty("publication.name", slot);
     properties.setProperty("publication.autocreate.mode", "filtered");
     properties.setProperty("interval.handling.mode", "numeric");
-    properties.setProperty("table.include.list", debeziumPatterns(include));
-    options
-        .optional(SourceOptions.TABLES_EXCLUDE)
-        .ifPresent(
-            exclude ->
-                properties.setProperty(
-                    "table.exclude.list",
-                    debeziumPatterns(
-                        TablePatterns.parse(
-                            SourceOptions.TABLES_EXCLUDE.key(), exclude, 3, "database.schema.table"))));
+    List<TablePattern> exclude =
+        options
+            .optional(SourceOptions.TABLES_EXCLUDE)
+            .map(text -> TablePatterns.parse(SourceOptions.TABLES_EXCLUDE.key(), text, 3, "database.schema.table"))
+            .orElse(List.of());
+    properties.setProperty(
+        "table.include.list",
+        TablePatterns.debeziumIncludeList(debeziumPatterns(include), debeziumPatterns(exclude)));
     EngineProperties.applyUserOverrides(properties, options);
 
     String address = options.get(SourceOptions.HOSTNAME) + ":" + options.get(PORT);
@@ -110,7 +107,7 @@ public final class PostgresSourceFactory implements SourceFactory {
             "PostgreSQL at " + address + "/" + database,
             options,
             properties.getProperty("publication.name"),
-            include);
+            properties.getProperty("table.include.list"));
     return new DebeziumSource(
         "PostgreSQL " + address + "/" + database + " (slot " + slot + ")",
         properties,
@@ -119,10 +116,8 @@ public final class PostgresSourceFactory implements SourceFactory {
         preflight);
   }
 
-  private static String debeziumPatterns(List<TablePattern> patterns) {
-    return patterns.stream()
-        .map(pattern -> pattern.part(1) + "\\." + pattern.part(2))
-        .collect(Collectors.joining(","));
+  private static List<String> debeziumPatterns(List<TablePattern> patterns) {
+    return patterns.stream().map(pattern -> pattern.part(1) + "\\." + pattern.part(2)).toList();
   }
 
   static String defaultSlotName(String pipelineName) {

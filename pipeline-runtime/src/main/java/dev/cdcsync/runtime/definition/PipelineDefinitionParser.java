@@ -173,7 +173,8 @@ public final class PipelineDefinitionParser {
     while (matcher.find()) {
       String name = matcher.group(1);
       String value = environment.apply(name);
-      if (value == null) {
+      if ((value == null || value.isEmpty()) && matcher.group(2) != null) {
+        // As in a shell: the default applies to an unset or empty variable.
         value = matcher.group(2);
       }
       if (value == null) {

@@ -25,7 +25,8 @@ class OptionsValidatorTest {
   private static final ConfigOption<String> PASSWORD =
       ConfigOption.optional("password", String.class, null, "Password of the user").asSecret();
   private static final ConfigOption<Boolean> SNAPSHOT_ENABLED =
-      ConfigOption.optional("scan.snapshot.enabled", Boolean.class, true, "Read existing rows first");
+      ConfigOption.optional(
+          "scan.snapshot.enabled", Boolean.class, true, "Read existing rows first");
   private static final ConfigOption<Duration> CONNECT_TIMEOUT =
       ConfigOption.optional(
           "connect.timeout", Duration.class, Duration.ofSeconds(30), "How long to wait to connect");
@@ -33,10 +34,12 @@ class OptionsValidatorTest {
       ConfigOption.optional(
           "scan.startup.mode", StartupMode.class, StartupMode.INITIAL, "Where to start reading");
   private static final ConfigOption<Integer> SERVER_PIN =
-      ConfigOption.optional("server.pin", Integer.class, null, "PIN of the server's key").asSecret();
+      ConfigOption.optional("server.pin", Integer.class, null, "PIN of the server's key")
+          .asSecret();
 
   private static final List<ConfigOption<?>> OPTIONS =
-      List.of(HOSTNAME, PORT, PASSWORD, SNAPSHOT_ENABLED, CONNECT_TIMEOUT, STARTUP_MODE, SERVER_PIN);
+      List.of(
+          HOSTNAME, PORT, PASSWORD, SNAPSHOT_ENABLED, CONNECT_TIMEOUT, STARTUP_MODE, SERVER_PIN);
   private static final List<String> PASS_THROUGH = List.of("debezium.", "jdbc.properties.");
   private static final String ALLOWED =
       "hostname, port, password, scan.snapshot.enabled, connect.timeout, scan.startup.mode,"
@@ -94,7 +97,8 @@ class OptionsValidatorTest {
 
   @Test
   void suggestsTheIntendedKeyAndListsTheAllowedOnes() {
-    assertThatThrownBy(() -> validate(sourceWith("hostname: db.internal", "scan.startup.mod: initial")))
+    assertThatThrownBy(
+            () -> validate(sourceWith("hostname: db.internal", "scan.startup.mod: initial")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             "Cannot load pipeline shop.yaml:\n"
@@ -166,7 +170,8 @@ class OptionsValidatorTest {
 
   @Test
   void neverShowsAMisspelledSecretsValue() {
-    assertThatThrownBy(() -> validate(sourceWith("hostname: db.internal", "pasword: ${MYSQL_PASSWORD}")))
+    assertThatThrownBy(
+            () -> validate(sourceWith("hostname: db.internal", "pasword: ${MYSQL_PASSWORD}")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             "Cannot load pipeline shop.yaml:\n"

@@ -316,7 +316,8 @@ class PipelineDefinitionParserTest {
         .hasMessage(
             """
             Cannot load pipeline shop.yaml:
-              line 5: 'route' rules are not supported by this version of cdc-sync; remove the section
+              line 5: 'route' rules are not supported by this version of cdc-sync; remove the\
+             section
               line 8: 'transform' rules are not supported by this version of cdc-sync; remove the\
              section""");
   }
@@ -505,7 +506,7 @@ class PipelineDefinitionParserTest {
                 + " value"),
         Arguments.of(
             "an unknown escape in a double-quoted password",
-            withPassword("\"\\Pa55w0rd\""),
+            withPassword("\"Pa55w0rd\\q\""),
             "Cannot parse shop.yaml: line 3: found an invalid escape sequence in a double-quoted"
                 + " value"),
         Arguments.of(

@@ -1,0 +1,45 @@
+package dev.cdcsync.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cdcsync.runtime.PipelineLoader;
+import dev.cdcsync.runtime.PipelineLoader.LoadedPipeline;
+import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every example file is a valid pipeline once its required environment is set. */
+class ExamplesTest {
+
+  private static final Map<String, String> ENVIRONMENT =
+      Map.of(
+          "PG_PASSWORD", "x",
+          "MARIADB_PASSWORD", "x",
+          "MYSQL_PASSWORD", "x",
+          "CATALOG_DB_PASSWORD", "x",
+          "WAREHOUSE", "file:///tmp/cdc-sync-examples-warehouse");
+
+  static List<Path> examples() throws Exception {
+    return Examples.all();
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void isValid(Path example) {
+    LoadedPipeline pipeline =
+        PipelineLoader.withInstalledFactories()
+            .load(new PipelineDefinitionParser(ENVIRONMENT::get).parse(example), "example");
+    assertThat(pipeline.sinkFactory().type()).isEqualTo("iceberg");
+    assertThat(List.of("postgres", "mariadb", "mysql")).contains(pipeline.sourceFactory().type());
+    assertThat(pipeline.name()).endsWith("-to-lake");
+  }
+
+  @org.junit.jupiter.api.Test
+  void coversEverySourceType() throws Exception {
+    assertThat(Examples.all()).extracting(path -> path.getFileName().toString().split("-")[0])
+        .containsExactlyInAnyOrder("mariadb", "mysql", "postgres");
+  }
+}
