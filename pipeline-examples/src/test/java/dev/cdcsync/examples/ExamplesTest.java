@@ -37,6 +37,23 @@ class ExamplesTest {
     assertThat(pipeline.name()).endsWith("-to-lake");
   }
 
+  /** The pipelines the container playground (docker/compose.yaml) mounts. */
+  static List<Path> containerPipelines() throws Exception {
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(Examples.directory().resolveSibling("docker").resolve("pipelines"))) {
+      return files.sorted().toList();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("containerPipelines")
+  void containerPipelineIsValid(Path pipelineFile) {
+    LoadedPipeline pipeline =
+        PipelineLoader.withInstalledFactories()
+            .load(new PipelineDefinitionParser(ENVIRONMENT::get).parse(pipelineFile), "container");
+    assertThat(pipeline.stateDirectory())
+        .isEqualTo(Path.of("/var/lib/cdc-sync/warehouse/.cdc-sync", pipeline.name()));
+  }
+
   @org.junit.jupiter.api.Test
   void coversEverySourceType() throws Exception {
     assertThat(Examples.all()).extracting(path -> path.getFileName().toString().split("-")[0])
