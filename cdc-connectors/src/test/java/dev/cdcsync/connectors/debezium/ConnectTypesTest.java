@@ -1,0 +1,102 @@
+package dev.cdcsync.connectors.debezium;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cdcsync.api.DataType;
+import dev.cdcsync.api.DataTypeRoot;
+import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.connectors.debezium.ConnectTypes.ColumnMapping;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.UUID;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.junit.jupiter.api.Test;
+
+class ConnectTypesTest {
+
+  @Test
+  void widensSmallIntegersToInt() {
+    assertMapped(Schema.INT8_SCHEMA, (byte) -128, DataType.of(DataTypeRoot.INT), -128);
+    assertMapped(Schema.INT16_SCHEMA, (short) 65, DataType.of(DataTypeRoot.INT), 65);
+    assertMapped(Schema.INT64_SCHEMA, Long.MIN_VALUE, DataType.of(DataTypeRoot.BIGINT), Long.MIN_VALUE);
+  }
+
+  @Test
+  void keepsDecimalPrecisionAndScale() {
+    Schema schema = Decimal.builder(2).parameter("connect.decimal.precision", "12").build();
+    assertMapped(schema, new BigDecimal("1.50"), DataType.decimal(12, 2), new BigDecimal("1.50"));
+  }
+
+  @Test
+  void keepsDecimalsWiderThanIcebergAsExactText() {
+    Schema schema = Decimal.builder(2).parameter("connect.decimal.precision", "65").build();
+    BigDecimal value = new BigDecimal("123456789012345678901234567890123456789012.34");
+    assertMapped(schema, value, DataType.of(DataTypeRoot.STRING), value.toPlainString());
+  }
+
+  @Test
+  void keepsVariableScaleDecimalsAsExactText() {
+    Schema schema =
+        SchemaBuilder.struct().name("io.debezium.data.VariableScaleDecimal")
+            .field("scale", Schema.INT32_SCHEMA).field("value", Schema.BYTES_SCHEMA).build();
+    Struct value = new Struct(schema).put("scale", 3).put("value", new BigInteger("-12345").toByteArray());
+    assertMapped(schema, value, DataType.of(DataTypeRoot.STRING), "-12.345");
+  }
+
+  @Test
+  void convertsTemporalEncodingsWithoutShiftingWallClocks() {
+    assertMapped(named(Schema.INT32_SCHEMA, "io.debezium.time.Date"), -1, DataType.of(DataTypeRoot.DATE), LocalDate.of(1969, 12, 31));
+    assertMapped(named(Schema.INT64_SCHEMA, "io.debezium.time.MicroTime"), 86_399_999_999L,
+        DataType.of(DataTypeRoot.TIME), LocalTime.of(23, 59, 59, 999_999_000));
+    assertMapped(named(Schema.INT32_SCHEMA, "io.debezium.time.Time"), 1_500,
+        DataType.of(DataTypeRoot.TIME), LocalTime.of(0, 0, 1, 500_000_000));
+    assertMapped(named(Schema.INT64_SCHEMA, "io.debezium.time.MicroTimestamp"), -1L,
+        DataType.of(DataTypeRoot.TIMESTAMP), LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000));
+    assertMapped(named(Schema.INT64_SCHEMA, "io.debezium.time.Timestamp"), 1_000L,
+        DataType.of(DataTypeRoot.TIMESTAMP), LocalDateTime.of(1970, 1, 1, 0, 0, 1));
+    assertMapped(named(Schema.INT64_SCHEMA, "io.debezium.time.NanoTimestamp"), 1L,
+        DataType.of(DataTypeRoot.TIMESTAMP), LocalDateTime.of(1970, 1, 1, 0, 0, 0, 1));
+    assertMapped(named(Schema.STRING_SCHEMA, "io.debezium.time.ZonedTimestamp"), "2024-03-10T03:30:00.000001+01:00",
+        DataType.of(DataTypeRoot.TIMESTAMP_LTZ), Instant.parse("2024-03-10T02:30:00.000001Z"));
+  }
+
+  @Test
+  void mapsTextualAndBinaryLogicalTypes() {
+    assertMapped(named(Schema.STRING_SCHEMA, "io.debezium.data.Json"), "{}", DataType.of(DataTypeRoot.STRING), "{}");
+    assertMapped(named(Schema.STRING_SCHEMA, "io.debezium.data.Enum"), "a", DataType.of(DataTypeRoot.STRING), "a");
+    assertMapped(named(Schema.STRING_SCHEMA, "io.debezium.data.Uuid"), "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+        DataType.of(DataTypeRoot.UUID), UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"));
+    ColumnMapping bytes = ConnectTypes.map("t", "c", Schema.BYTES_SCHEMA);
+    assertThat(bytes.type()).isEqualTo(DataType.of(DataTypeRoot.BINARY));
+    assertThat((byte[]) bytes.converter().apply(ByteBuffer.wrap(new byte[] {1, 2}))).containsExactly(1, 2);
+  }
+
+  @Test
+  void refusesStructuredTypesNamingTheColumn() {
+    Schema array = SchemaBuilder.array(Schema.INT32_SCHEMA).build();
+    assertThatThrownBy(() -> ConnectTypes.map("shop.public.orders", "tags", array))
+        .isInstanceOf(PermanentPipelineException.class)
+        .hasMessage(
+            "Cannot replicate column shop.public.orders.tags: its type (ARRAY) is not supported; leave"
+                + " the table out with 'tables.exclude' or drop the column with debezium.column.exclude.list");
+  }
+
+  private static Schema named(Schema base, String name) {
+    return new SchemaBuilder(base.type()).name(name).build();
+  }
+
+  private static void assertMapped(Schema schema, Object raw, DataType type, Object value) {
+    ColumnMapping mapping = ConnectTypes.map("t", "c", schema);
+    assertThat(mapping.type()).isEqualTo(type);
+    assertThat(mapping.converter().apply(raw)).isEqualTo(value);
+  }
+}
