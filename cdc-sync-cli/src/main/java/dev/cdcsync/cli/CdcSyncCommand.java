@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunCommand.class,
       ValidateCommand.class,
+      StatusCommand.class,
       ShowCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
@@ -53,7 +54,7 @@ public final class CdcSyncCommand implements Runnable {
   static String[] withRunShorthand(String[] args) {
     if (args.length > 0 && !args[0].startsWith("-")) {
       String first = args[0];
-      boolean subcommand = List.of("run", "validate", "show", "demo", "help").contains(first);
+      boolean subcommand = List.of("run", "validate", "status", "show", "demo", "help").contains(first);
       if (!subcommand && (first.endsWith(".yaml") || first.endsWith(".yml") || Files.isRegularFile(Path.of(first)))) {
         List<String> rewritten = new ArrayList<>(List.of("run"));
         rewritten.addAll(List.of(args));

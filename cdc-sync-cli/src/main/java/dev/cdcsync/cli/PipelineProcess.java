@@ -1,8 +1,12 @@
 package dev.cdcsync.cli;
 
+import dev.cdcsync.api.ConfigurationException;
+import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.Source;
+import dev.cdcsync.api.StateStorage;
 import dev.cdcsync.runtime.CheckpointStore;
+import dev.cdcsync.runtime.InstanceLease;
 import dev.cdcsync.runtime.PipelineLoader;
 import dev.cdcsync.runtime.PipelineLoader.LoadedPipeline;
 import dev.cdcsync.runtime.PipelineOptions;
@@ -15,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +31,14 @@ import org.slf4j.LoggerFactory;
 final class PipelineProcess {
 
   private static final Logger LOG = LoggerFactory.getLogger(PipelineProcess.class);
+  /** How long an instance may show no sign of life before another one may take over. */
+  private static final Duration LEASE_STALE_AFTER = Duration.ofSeconds(60);
+  private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+  static final int MAX_ATTEMPTS_WITHOUT_PROGRESS = 8;
 
   private final LoadedPipeline pipeline;
-  private final CountDownLatch started = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
   private volatile PipelineRunner runner;
 
   private PipelineProcess(LoadedPipeline pipeline) {
@@ -62,7 +71,10 @@ final class PipelineProcess {
   }
 
   /**
-   * Runs until stopped or failed. Returns normally after a requested stop.
+   * Runs until stopped or failed. Returns normally after a requested stop. A failure that may pass
+   * (the database restarting, a dropped connection) restarts the pipeline from its last checkpoint
+   * after a growing pause; only {@link #MAX_ATTEMPTS_WITHOUT_PROGRESS} such failures in a row end
+   * it. Permanent failures (configuration, rights, fencing) end it at once.
    *
    * @throws Exception the failure that ended the pipeline
    */
@@ -71,29 +83,68 @@ final class PipelineProcess {
     if (pipeline.pipelineOptions().get(PipelineOptions.PARALLELISM) > 1) {
       LOG.warn("pipeline.parallelism is ignored: cdc-sync reads each source with one reader");
     }
+    LOG.info(
+        "Pipeline '{}': {} -> {}, checkpoint every {}, state in {}",
+        pipeline.name(),
+        pipeline.sourceFactory().type(),
+        pipeline.sinkFactory().type(),
+        interval,
+        pipeline.stateDirectory());
+    int failuresWithoutProgress = 0;
+    while (true) {
+      try {
+        runOnce(out, progressInterval, interval);
+        return;
+      } catch (Exception e) {
+        PipelineRunner failed = runner;
+        boolean progressed = failed != null && failed.status().changesRead() > 0;
+        failuresWithoutProgress = progressed ? 1 : failuresWithoutProgress + 1;
+        if (stopping.get() || isPermanent(e) || failuresWithoutProgress >= MAX_ATTEMPTS_WITHOUT_PROGRESS) {
+          throw e;
+        }
+        Duration pause = RETRY_PAUSE.multipliedBy(1L << Math.min(failuresWithoutProgress - 1, 5));
+        LOG.warn(
+            "Pipeline '{}' failed ({}); restarting from its last checkpoint in {} s (attempt {} of {})",
+            pipeline.name(),
+            ExitCodes.unwrap(e).getMessage(),
+            pause.toSeconds(),
+            failuresWithoutProgress + 1,
+            MAX_ATTEMPTS_WITHOUT_PROGRESS);
+        if (stopRequested.await(pause.toMillis(), TimeUnit.MILLISECONDS)) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void runOnce(PrintStream out, Duration progressInterval, Duration interval) throws Exception {
+    synchronized (this) {
+      runner = null;
+    }
     try (Sink sink = pipeline.sinkFactory().create(pipeline.sinkOptions(), pipeline.context());
         Source source = pipeline.sourceFactory().create(pipeline.sourceOptions(), pipeline.context())) {
-      runner =
+      StateStorage state =
+          pipeline.sinkFactory().openStateStorage(pipeline.sinkOptions(), pipeline.stateDirectory());
+      PipelineRunner created =
           new PipelineRunner(
               pipeline.name(),
               source,
               sink,
               new TableRouter(),
               interval,
-              new CheckpointStore(pipeline.stateDirectory()),
+              new CheckpointStore(state),
+              new InstanceLease(state, pipeline.name(), Clock.systemUTC(), LEASE_STALE_AFTER),
               Clock.systemUTC());
-      started.countDown();
-      LOG.info(
-          "Pipeline '{}': {} -> {}, checkpoint every {}s, state in {}",
-          pipeline.name(),
-          pipeline.sourceFactory().type(),
-          pipeline.sinkFactory().type(),
-          interval.toSeconds(),
-          pipeline.stateDirectory());
-      ProgressPrinter printer = new ProgressPrinter(runner.status(), out, progressInterval);
+      synchronized (this) {
+        runner = created;
+        if (stopping.get()) {
+          return;
+        }
+      }
+      ProgressPrinter printer = new ProgressPrinter(created.status(), out, progressInterval);
       printer.start();
       try {
-        runner.run();
+        created.run();
       } finally {
         printer.stop();
       }
@@ -101,16 +152,22 @@ final class PipelineProcess {
         throw new IllegalStateException("The source stopped without being asked to");
       }
       printer.printIfChanged();
-    } finally {
-      started.countDown();
     }
+  }
+
+  private static boolean isPermanent(Exception failure) {
+    Throwable cause = ExitCodes.unwrap(failure);
+    return cause instanceof ConfigurationException || cause instanceof PermanentPipelineException;
   }
 
   /** Asks the pipeline to commit what it buffered and stop; safe from any thread. */
   void stop() throws Exception {
-    stopping.set(true);
-    started.await();
-    PipelineRunner current = runner;
+    PipelineRunner current;
+    synchronized (this) {
+      stopping.set(true);
+      stopRequested.countDown();
+      current = runner;
+    }
     if (current != null) {
       current.stop();
     }

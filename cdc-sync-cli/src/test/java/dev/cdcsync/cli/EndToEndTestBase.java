@@ -156,6 +156,13 @@ abstract class EndToEndTestBase {
     }
     assertThat(IcebergRows.rows(warehouse, namespace, "items", "id"))
         .isEqualTo(new TreeMap<>(Map.of(1L, item(1, "one", 11), 2L, item(2, "two", 2))));
+    try (CdcSyncProcess status = CdcSyncProcess.start(work, Map.of("E2E_PASSWORD", pipelinePassword()), "status", pipelineFile.toString())) {
+      assertThat(status.waitFor(60)).as(status.describe()).isEqualTo(ExitCodes.OK);
+      assertThat(status.output())
+          .contains("Pipeline '" + database + "' (state in ")
+          .containsPattern("last checkpoint 2 at \\S+ \\([\\d.]+s ago\\) by instance epoch 1")
+          .containsPattern(namespace + "\\.items +checkpoint 2 +committed [\\d.]+s ago +[\\d.]+s behind the source then");
+    }
 
     // Restart: no snapshot again, no change applied twice, and new changes still arrive.
     server.execute(database, "INSERT INTO items VALUES (3, 'three', 3)");

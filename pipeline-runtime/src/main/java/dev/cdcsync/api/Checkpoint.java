@@ -7,9 +7,10 @@ import java.util.Objects;
  *
  * @param id increasing for the life of the pipeline
  * @param pipelineName the pipeline's name
+ * @param epoch the instance that made it: increases each time an instance of the pipeline starts
  * @param sourcePosition the source position the commit reaches, human-readable
  */
-public record Checkpoint(long id, String pipelineName, String sourcePosition) {
+public record Checkpoint(long id, String pipelineName, long epoch, String sourcePosition) {
 
   public Checkpoint {
     Objects.requireNonNull(pipelineName, "pipelineName");

@@ -1,10 +1,13 @@
 package dev.cdcsync.api;
 
 import java.util.List;
+import java.util.Map;
 
 /**
- * Writes changes into tables. Changes are buffered (in files not yet visible) by {@link #write}
- * and become visible atomically per table by {@link #commit}.
+ * Writes changes into tables in two phases, so that a pipeline can record what it is about to
+ * commit before committing it: {@link #write} buffers changes in files nobody sees yet, {@link
+ * #prepareCommit} makes those files durable and describes them, and {@link #commit} makes them
+ * visible, atomically per table.
  *
  * <p>Threading: one thread at a time; calls are never concurrent.
  */
@@ -12,17 +15,31 @@ public interface Sink extends AutoCloseable {
 
   /**
    * Buffers one change for the sink table; the table is created on first use from the event's
-   * schema (its primary key becomes the table's key). Changes to one key within one commit apply
-   * in the order written.
+   * schema (its primary key becomes the table's key; a table without one is written in append
+   * mode). Changes to one key within one commit apply in the order written.
+   *
+   * @param sequence unique per change and increasing in source order, across restarts
    */
-  void write(TableId sinkTable, DataChangeEvent event) throws Exception;
+  void write(TableId sinkTable, DataChangeEvent event, long sequence) throws Exception;
 
   /**
-   * Makes everything written since the previous commit visible, with at most one commit per
-   * table, each recording {@code checkpoint}. Returns what was committed, one entry per table
-   * that had changes. Writing after a commit starts the next one.
+   * Closes the files of every change written since the last prepare and returns, per table that
+   * has changes, a durable description of them to pass to {@link #commit}, possibly in another
+   * process after a crash. Writing afterwards starts the next commit.
    */
-  List<TableCommit> commit(Checkpoint checkpoint) throws Exception;
+  Map<TableId, byte[]> prepareCommit() throws Exception;
+
+  /**
+   * Makes prepared changes visible, one commit per table recording {@code checkpoint}.
+   * Idempotent: a table whose latest commit by this pipeline already records this checkpoint or a
+   * later one is left alone. Returns what was committed, one entry per table.
+   *
+   * @throws FencedException when another instance of the pipeline has taken over a table
+   */
+  List<TableCommit> commit(Checkpoint checkpoint, Map<TableId, byte[]> prepared) throws Exception;
+
+  /** Drops what was written and not prepared. */
+  void abort() throws Exception;
 
   /** Drops what was written and not committed, and releases resources. */
   @Override

@@ -20,4 +20,7 @@ public interface SinkFactory extends Factory {
   default Optional<Path> defaultStateLocation(Configuration options) {
     return Optional.empty();
   }
+
+  /** Opens the storage for a pipeline's checkpoints in {@code directory}. */
+  StateStorage openStateStorage(Configuration options, Path directory);
 }

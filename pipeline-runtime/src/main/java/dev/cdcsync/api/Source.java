@@ -10,14 +10,15 @@ package dev.cdcsync.api;
 public interface Source extends AutoCloseable {
 
   /**
-   * Reads until {@link #close()} is called or reading fails. On start the source resumes after the
-   * last position it was given an {@link SourceAcknowledger#acknowledge() acknowledgement} for in
-   * an earlier run, so changes not acknowledged are delivered again.
+   * Reads until {@link #close()} is called or reading fails, starting right after {@code
+   * startAfter} (a position this source reported earlier), or from the beginning (the initial
+   * snapshot, or the current end of the log, as configured) when it is empty. Whatever the source
+   * may have remembered itself is ignored: the caller's position is the truth.
    *
    * @throws Exception when reading fails; {@link PermanentPipelineException} when retrying cannot
    *     help
    */
-  void run(ChangeHandler handler) throws Exception;
+  void run(ChangeHandler handler, java.util.Optional<SourcePosition> startAfter) throws Exception;
 
   /** Stops {@link #run} and releases connections; idempotent. */
   @Override

@@ -4,12 +4,19 @@ package dev.cdcsync.api;
 public interface SourceAcknowledger {
 
   /**
-   * Marks every change handed over so far as consumed: the source will not deliver them again
-   * after a restart, and may tell the database to release them (e.g. a PostgreSQL slot's flushed
-   * LSN). Call only after the changes are durably committed downstream.
+   * Marks every change handed over so far as consumed: the source may tell the database to
+   * release them (e.g. a PostgreSQL slot's flushed LSN). Call only after the changes are durably
+   * committed downstream, and only on an acknowledger whose batch ended at a {@link
+   * #isTransactionBoundary() transaction boundary}.
    */
   void acknowledge() throws InterruptedException;
 
-  /** The source position after this batch, human-readable (e.g. {@code lsn=0/16B3748}). */
-  String position();
+  /** The source position right after this batch. */
+  SourcePosition position();
+
+  /**
+   * Whether this batch ends where a commit may cut: after a source transaction's last change, and
+   * never inside the initial snapshot (a snapshot is committed whole, once its last row arrives).
+   */
+  boolean isTransactionBoundary();
 }

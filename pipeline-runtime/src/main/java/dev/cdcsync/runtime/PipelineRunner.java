@@ -7,11 +7,16 @@ import dev.cdcsync.api.OperationType;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceAcknowledger;
+import dev.cdcsync.api.SourcePosition;
 import dev.cdcsync.api.TableCommit;
+import dev.cdcsync.api.TableId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,18 +25,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one pipeline: hands the source's changes to the sink, commits every checkpoint interval,
- * and acknowledges to the source only what the sink has committed.
+ * Runs one pipeline exactly once: hands the source's changes to the sink and, at source
+ * transaction boundaries, every checkpoint interval,
+ *
+ * <ol>
+ *   <li>prepares the sink's files,
+ *   <li>writes checkpoint record N (source position + prepared files) to the state store,
+ *   <li>commits each table (skipping tables that already hold N),
+ *   <li>only then acknowledges the position to the source.
+ * </ol>
+ *
+ * On start it finishes the newest checkpoint's commits and resumes the source right after that
+ * checkpoint's position.
  *
  * <p>Every sink and acknowledger call happens under one lock: on the source's thread while a
- * batch arrives, on a timer thread when the interval passes while the source is quiet, and on the
- * caller's thread for the final commit of {@link #stop()}.
+ * batch arrives, on a timer thread while the source is quiet, and in {@link #stop()}.
  */
 public final class PipelineRunner implements ChangeHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
-  /** Snapshot rows are committed once the source has been quiet this long. */
-  private static final long QUIET_AFTER_SNAPSHOT_MILLIS = 1_000;
+  private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+  private static final Duration HEARTBEAT = Duration.ofSeconds(10);
 
   private final String pipelineName;
   private final Source source;
@@ -39,21 +53,24 @@ public final class PipelineRunner implements ChangeHandler {
   private final TableRouter router;
   private final Duration checkpointInterval;
   private final CheckpointStore checkpointStore;
+  private final InstanceLease lease;
   private final PipelineStatus status = new PipelineStatus();
   private final Clock clock;
   private final AtomicReference<Exception> timerFailure = new AtomicReference<>();
+  private final CountDownLatch finishedSignal = new CountDownLatch(1);
 
   private final Object lock = new Object();
   private volatile boolean stopRequested;
   private boolean finished;
+  private long epoch;
   private long lastCheckpointId;
   private long lastCheckpointMillis;
+  private long lastHeartbeatMillis;
   private long changesSinceCheckpoint;
   private boolean readsSinceCheckpoint;
-  private String lastPosition = "";
-  private SourceAcknowledger lastAcknowledger;
+  private SourceAcknowledger lastBoundary;
+  private boolean atBoundary = true;
   private boolean acknowledged = true;
-  private long lastBatchMillis;
 
   public PipelineRunner(
       String pipelineName,
@@ -62,6 +79,7 @@ public final class PipelineRunner implements ChangeHandler {
       TableRouter router,
       Duration checkpointInterval,
       CheckpointStore checkpointStore,
+      InstanceLease lease,
       Clock clock) {
     this.pipelineName = pipelineName;
     this.source = source;
@@ -69,6 +87,7 @@ public final class PipelineRunner implements ChangeHandler {
     this.router = router;
     this.checkpointInterval = checkpointInterval;
     this.checkpointStore = checkpointStore;
+    this.lease = lease;
     this.clock = clock;
   }
 
@@ -76,11 +95,20 @@ public final class PipelineRunner implements ChangeHandler {
     return status;
   }
 
-  /** Runs until {@link #stop()} or a failure; everything handed over before a stop is committed. */
+  /** Runs until {@link #stop()} or a failure. */
   public void run() throws Exception {
-    lastCheckpointId =
-        checkpointStore.load().map(CheckpointStore.CommittedCheckpoint::id).orElse(0L);
-    lastCheckpointMillis = clock.millis();
+    Optional<SourcePosition> startAfter;
+    synchronized (lock) {
+      epoch = lease.acquire();
+      try {
+        startAfter = recover();
+      } catch (Exception e) {
+        lease.release();
+        throw e;
+      }
+      lastCheckpointMillis = clock.millis();
+      lastHeartbeatMillis = clock.millis();
+    }
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -91,9 +119,14 @@ public final class PipelineRunner implements ChangeHandler {
     long period = Math.max(10, Math.min(1_000, checkpointInterval.toMillis() / 2));
     timer.scheduleWithFixedDelay(this::onTimer, period, period, TimeUnit.MILLISECONDS);
     try {
-      source.run(this);
+      source.run(this, startAfter);
     } finally {
       timer.shutdownNow();
+      synchronized (lock) {
+        finished = true;
+      }
+      finishedSignal.countDown();
+      lease.release();
     }
     Exception failure = timerFailure.get();
     if (failure != null) {
@@ -101,21 +134,50 @@ public final class PipelineRunner implements ChangeHandler {
     }
   }
 
+  /** Finishes the newest checkpoint's commits; returns where the source resumes. */
+  private Optional<SourcePosition> recover() throws Exception {
+    Optional<CheckpointRecord> latest = checkpointStore.latest();
+    if (latest.isEmpty()) {
+      LOG.info("Pipeline '{}' has no checkpoint yet: starting from the beginning", pipelineName);
+      return Optional.empty();
+    }
+    CheckpointRecord record = latest.get();
+    List<TableCommit> commits =
+        sink.commit(
+            new Checkpoint(record.id(), pipelineName, epoch, record.position().description()),
+            record.tables());
+    if (!commits.isEmpty()) {
+      LOG.info("Recovered checkpoint {}: committed {} table(s) it had not reached", record.id(), commits.size());
+    }
+    lastCheckpointId = record.id();
+    status.recordCheckpoint(record.id(), List.of(), clock.instant());
+    LOG.info("Resuming pipeline '{}' after checkpoint {} ({})", pipelineName, record.id(), record.position());
+    return Optional.of(record.position());
+  }
+
   /**
-   * Commits what was handed over, acknowledges it, and stops the source; returns when the source
-   * is closed. Safe from any thread, e.g. a signal handler.
+   * Stops: commits what was handed over if the source is at a transaction boundary (waiting a
+   * little for one), otherwise drops the open part to be read again on the next start; then
+   * closes the source. Safe from any thread.
    */
   public void stop() throws Exception {
     stopRequested = true;
     try {
-      synchronized (lock) {
-        if (!finished) {
-          finished = true;
-          commitAndAcknowledge();
+      if (!finishedSignal.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        synchronized (lock) {
+          if (!finished) {
+            finished = true;
+            LOG.warn(
+                "Stopping inside a source transaction: its changes since checkpoint {} will be read"
+                    + " again on the next start",
+                lastCheckpointId);
+            sink.abort();
+          }
         }
       }
     } finally {
       source.close();
+      lease.release();
     }
   }
 
@@ -127,35 +189,36 @@ public final class PipelineRunner implements ChangeHandler {
         return;
       }
       try {
-        boolean batchHasReads = false;
         for (DataChangeEvent event : events) {
           boolean read = event.operation() == OperationType.READ;
           if (!read && readsSinceCheckpoint) {
-            // Snapshot rows are written without looking up earlier versions of their keys; a
-            // commit here keeps a streamed change to such a key from landing beside it.
-            checkpoint();
+            throw new IllegalStateException(
+                "Cannot apply a streamed change before the snapshot rows are committed: the source"
+                    + " did not end its snapshot at a transaction boundary");
           }
-          sink.write(router.route(event.tableId()), event);
+          long sequence = ((lastCheckpointId + 1) << 32) | changesSinceCheckpoint;
+          sink.write(router.route(event.tableId()), event, sequence);
           changesSinceCheckpoint++;
           readsSinceCheckpoint |= read;
-          batchHasReads |= read;
         }
         status.recordRead(events.size());
-        lastBatchMillis = clock.millis();
-        lastPosition = acknowledger.position();
-        lastAcknowledger = acknowledger;
-        acknowledged = false;
-        // A batch without snapshot rows after some means the snapshot is over: commit it now
-        // (sources that send nothing while idle are covered by the timer).
-        boolean snapshotFinished = readsSinceCheckpoint && !batchHasReads;
-        if (stopRequested || snapshotFinished || intervalPassed()) {
-          commitAndAcknowledge();
+        atBoundary = acknowledger.isTransactionBoundary();
+        if (atBoundary) {
+          lastBoundary = acknowledger;
+          acknowledged = false;
+          // A boundary after snapshot rows means the snapshot is over: commit it now.
+          if (stopRequested || readsSinceCheckpoint || intervalPassed()) {
+            checkpoint();
+          }
+          if (stopRequested) {
+            finish();
+          }
         }
       } catch (InterruptedException | RuntimeException e) {
-        finished = true;
+        finish();
         throw e;
       } catch (Exception e) {
-        finished = true;
+        finish();
         throw new PipelineFailure(e);
       }
     }
@@ -163,56 +226,68 @@ public final class PipelineRunner implements ChangeHandler {
 
   private void onTimer() {
     synchronized (lock) {
-      boolean snapshotQuiet =
-          readsSinceCheckpoint && clock.millis() - lastBatchMillis >= QUIET_AFTER_SNAPSHOT_MILLIS;
-      boolean pending = changesSinceCheckpoint > 0 || !acknowledged;
-      if (finished || !pending || !(intervalPassed() || snapshotQuiet)) {
+      if (finished) {
         return;
       }
       try {
-        commitAndAcknowledge();
+        if (clock.millis() - lastHeartbeatMillis >= HEARTBEAT.toMillis()) {
+          lease.heartbeat();
+          lastHeartbeatMillis = clock.millis();
+        }
+        boolean pending = changesSinceCheckpoint > 0 || !acknowledged;
+        if (atBoundary && pending && (stopRequested || intervalPassed())) {
+          checkpoint();
+        }
+        if (atBoundary && stopRequested) {
+          finish();
+        }
       } catch (Exception e) {
         LOG.error("Cannot commit checkpoint {}: {}", lastCheckpointId + 1, e.getMessage(), e);
         timerFailure.compareAndSet(null, e);
-        finished = true;
+        finish();
         source.close();
       }
     }
+  }
+
+  private void finish() {
+    finished = true;
+    finishedSignal.countDown();
   }
 
   private boolean intervalPassed() {
     return clock.millis() - lastCheckpointMillis >= checkpointInterval.toMillis();
   }
 
-  private void commitAndAcknowledge() throws Exception {
-    checkpoint();
-    if (lastAcknowledger != null && !acknowledged) {
-      lastAcknowledger.acknowledge();
-      acknowledged = true;
-    }
-  }
-
   private void checkpoint() throws Exception {
     lastCheckpointMillis = clock.millis();
-    if (changesSinceCheckpoint == 0) {
-      return;
+    if (changesSinceCheckpoint > 0) {
+      long started = System.nanoTime();
+      long id = lastCheckpointId + 1;
+      SourcePosition position = lastBoundary.position();
+      lease.checkNotFenced();
+      Map<TableId, byte[]> prepared = sink.prepareCommit();
+      Instant now = clock.instant();
+      checkpointStore.write(new CheckpointRecord(id, pipelineName, epoch, now, position, prepared));
+      List<TableCommit> commits =
+          sink.commit(new Checkpoint(id, pipelineName, epoch, position.description()), prepared);
+      lastCheckpointId = id;
+      status.recordCheckpoint(id, commits, now);
+      LOG.info(
+          "Checkpoint {} committed {} changes to {} table(s) in {} ms (source position {})",
+          id,
+          changesSinceCheckpoint,
+          commits.size(),
+          (System.nanoTime() - started) / 1_000_000,
+          position);
+      changesSinceCheckpoint = 0;
+      readsSinceCheckpoint = false;
+      checkpointStore.prune();
     }
-    long started = System.nanoTime();
-    long id = lastCheckpointId + 1;
-    List<TableCommit> commits = sink.commit(new Checkpoint(id, pipelineName, lastPosition));
-    Instant now = clock.instant();
-    checkpointStore.save(new CheckpointStore.CommittedCheckpoint(id, lastPosition, now));
-    lastCheckpointId = id;
-    status.recordCheckpoint(id, commits, now);
-    LOG.info(
-        "Checkpoint {} committed {} changes to {} table(s) in {} ms (source position {})",
-        id,
-        changesSinceCheckpoint,
-        commits.size(),
-        (System.nanoTime() - started) / 1_000_000,
-        lastPosition);
-    changesSinceCheckpoint = 0;
-    readsSinceCheckpoint = false;
+    if (lastBoundary != null && !acknowledged) {
+      lastBoundary.acknowledge();
+      acknowledged = true;
+    }
   }
 
   /** Carries a sink's checked exception out through the source's thread. */

@@ -11,6 +11,7 @@ import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.SinkFactory;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceFactory;
+import dev.cdcsync.api.StateStorage;
 import dev.cdcsync.runtime.PipelineLoader.LoadedPipeline;
 import dev.cdcsync.runtime.definition.PipelineDefinition;
 import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
@@ -249,6 +250,11 @@ class PipelineLoaderTest {
     @Override
     public Sink create(Configuration options, PipelineContext context) {
       throw new AssertionError("loading a pipeline must not create its sink");
+    }
+
+    @Override
+    public StateStorage openStateStorage(Configuration options, Path directory) {
+      throw new AssertionError("loading a pipeline must not open its state storage");
     }
   }
 }

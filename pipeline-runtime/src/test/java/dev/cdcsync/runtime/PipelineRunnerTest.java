@@ -1,144 +1,201 @@
 package dev.cdcsync.runtime;
 
+import static dev.cdcsync.runtime.ScriptedSource.position;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cdcsync.api.Checkpoint;
-import dev.cdcsync.api.Column;
-import dev.cdcsync.api.DataChangeEvent;
-import dev.cdcsync.api.DataTypeRoot;
 import dev.cdcsync.api.PermanentPipelineException;
-import dev.cdcsync.api.Schema;
-import dev.cdcsync.api.Sink;
-import dev.cdcsync.api.TableCommit;
 import dev.cdcsync.api.TableId;
-import dev.cdcsync.runtime.CheckpointStore.CommittedCheckpoint;
 import dev.cdcsync.runtime.PipelineRunner.PipelineFailure;
 import dev.cdcsync.runtime.PipelineStatus.TableStatus;
+import dev.cdcsync.runtime.RecordingSink.Commit;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/**
- * The runner's timer commits when the interval has passed on {@link #clock}, or a second after
- * snapshot rows, so the clock moves only while nothing is buffered, except in tests of the timer.
- */
-class PipelineRunnerTest {
+/** How a running pipeline checkpoints: when, in which order, and what it acknowledges. */
+class PipelineRunnerTest extends PipelineRunnerTestBase {
 
-  private static final String PIPELINE = "shop-sync";
-  private static final Instant START = Instant.parse("2025-03-01T12:00:00Z");
-  private static final TableId ITEMS = TableId.of("shop", "public", "items");
-  private static final TableId ORDERS = TableId.of("shop", "public", "orders");
-  private static final Schema SCHEMA =
-      Schema.of(
-          List.of(Column.of("id", DataTypeRoot.BIGINT), Column.of("name", DataTypeRoot.STRING)),
-          List.of("id"));
-  private static final Duration ONE_HOUR = Duration.ofHours(1);
-
-  @TempDir Path stateDirectory;
-
-  private final Journal journal = new Journal();
-  private final MutableClock clock = new MutableClock(START);
-  private final ExecutorService background = Executors.newSingleThreadExecutor();
-
-  @AfterEach
-  void stopBackgroundThread() {
-    background.shutdownNow();
-  }
-
-  // (a) acknowledgements follow commits
+  // order of a checkpoint
 
   @Test
-  void leavesBufferedChangesUncommittedAndUnacknowledgedUntilTheIntervalPasses() throws Exception {
+  void preparesThenWritesTheRecordThenCommitsThenAcknowledges() throws Exception {
+    ScriptedSource source =
+        new ScriptedSource(journal)
+            .then(() -> clock.advance(INTERVAL))
+            .batch("pos-1", insert(1), insertOrder(2), insert(3))
+            .batch("pos-2", insert(4));
+    RecordingSink sink = new RecordingSink(journal);
+
+    runner(source, sink, INTERVAL).run();
+
+    assertThat(journal.entries())
+        .containsExactly(
+            "write public.items INSERT [1, item 1]",
+            "write public.orders INSERT [2, item 2]",
+            "write public.items INSERT [3, item 3]",
+            "prepare public.items: 2 changes, public.orders: 1 change",
+            "record 1 at pos-1",
+            "commit 1 at pos-1",
+            "acknowledge pos-1",
+            "write public.items INSERT [4, item 4]");
+    Map<TableId, String> prepared =
+        Map.of(SINK_ITEMS, "public.items: 2 changes", SINK_ORDERS, "public.orders: 1 change");
+    assertThat(sink.commits())
+        .containsExactly(new Commit(new Checkpoint(1, PIPELINE, 1, "pos-1"), prepared));
+    CheckpointRecord record = store.latest().orElseThrow();
+    assertThat(record)
+        .usingRecursiveComparison()
+        .ignoringFields("tables")
+        .isEqualTo(
+            new CheckpointRecord(
+                1, PIPELINE, 1, START.plus(INTERVAL), position("pos-1"), Map.of()));
+    assertThat(preparedText(record)).isEqualTo(prepared);
+  }
+
+  @Test
+  void startsTheSourceFromTheBeginningWithoutACheckpointRecord() throws Exception {
+    ScriptedSource source = new ScriptedSource(journal).batch("pos-1", insert(1));
+
+    runner(source, new RecordingSink(journal), Duration.ZERO).run();
+
+    assertThat(source.startAfter()).isEmpty();
+    assertThat(journal.entries())
+        .containsExactly(
+            "write public.items INSERT [1, item 1]",
+            "prepare public.items: 1 change",
+            "record 1 at pos-1",
+            "commit 1 at pos-1",
+            "acknowledge pos-1");
+  }
+
+  // when to checkpoint
+
+  @Test
+  void leavesChangesUncommittedAndUnacknowledgedUntilTheIntervalPasses() throws Exception {
     ScriptedSource source =
         new ScriptedSource(journal)
             .batch("pos-1", insert(1))
             .batch("pos-2", delete(1))
             .batch("pos-3");
-    CheckpointStore store = new CheckpointStore(stateDirectory);
+    RecordingSink sink = new RecordingSink(journal);
 
-    runner(source, new RecordingSink(journal), ONE_HOUR, store).run();
+    runner(source, sink, INTERVAL).run();
 
     assertThat(journal.entries())
         .containsExactly(
             "write public.items INSERT [1, item 1]", "write public.items DELETE [1, item 1]");
-    assertThat(store.load()).isEmpty();
+    assertThat(sink.commits()).isEmpty();
+    assertThat(store.latest()).isEmpty();
   }
 
   @Test
-  void commitsThenAcknowledgesTheBatchThatFindsTheIntervalPassed() throws Exception {
-    ScriptedSource source =
-        new ScriptedSource(journal)
-            .then(() -> clock.advance(ONE_HOUR))
-            .batch("pos-1", insert(1), insert(2))
-            .batch("pos-2", insert(3));
-    RecordingSink sink = new RecordingSink(journal);
-
-    runner(source, sink, ONE_HOUR).run();
-
-    assertThat(journal.entries())
-        .containsExactly(
-            "write public.items INSERT [1, item 1]",
-            "write public.items INSERT [2, item 2]",
-            "commit 1 at pos-1",
-            "acknowledge pos-1",
-            "write public.items INSERT [3, item 3]");
-    assertThat(sink.checkpoints()).containsExactly(new Checkpoint(1, PIPELINE, "pos-1"));
-  }
-
-  @Test
-  void commitsAndAcknowledgesEveryBatchWithAZeroInterval() throws Exception {
+  void checkpointsAtEveryBoundaryWithAZeroInterval() throws Exception {
     ScriptedSource source =
         new ScriptedSource(journal)
             .batch("pos-1", insert(1), insert(2))
             .batch("pos-2", update(2));
+    RecordingSink sink = new RecordingSink(journal);
 
-    runner(source, new RecordingSink(journal), Duration.ZERO).run();
+    runner(source, sink, Duration.ZERO).run();
 
     assertThat(journal.entries())
         .containsExactly(
             "write public.items INSERT [1, item 1]",
             "write public.items INSERT [2, item 2]",
+            "prepare public.items: 2 changes",
+            "record 1 at pos-1",
             "commit 1 at pos-1",
             "acknowledge pos-1",
             "write public.items UPDATE [2, item 2 renamed]",
+            "prepare public.items: 1 change",
+            "record 2 at pos-2",
             "commit 2 at pos-2",
             "acknowledge pos-2");
+    assertThat(sink.checkpoints())
+        .containsExactly(
+            new Checkpoint(1, PIPELINE, 1, "pos-1"), new Checkpoint(2, PIPELINE, 1, "pos-2"));
   }
 
   @Test
-  void acknowledgesAnEmptyBatchWithoutCommittingWhenNothingIsBuffered() throws Exception {
+  void checkpointsOnlyAtTheEndOfASourceTransaction() throws Exception {
     ScriptedSource source =
-        new ScriptedSource(journal).then(() -> clock.advance(ONE_HOUR)).batch("pos-1");
+        new ScriptedSource(journal)
+            .batchInsideTransaction("pos-1", insert(1))
+            .batchInsideTransaction("pos-2", insert(2))
+            .batch("pos-3", insert(3));
     RecordingSink sink = new RecordingSink(journal);
-    CheckpointStore store = new CheckpointStore(stateDirectory);
 
-    runner(source, sink, ONE_HOUR, store).run();
+    runner(source, sink, Duration.ZERO).run();
 
-    assertThat(journal.entries()).containsExactly("acknowledge pos-1");
-    assertThat(sink.checkpoints()).isEmpty();
-    assertThat(store.load()).isEmpty();
+    assertThat(journal.entries())
+        .containsExactly(
+            "write public.items INSERT [1, item 1]",
+            "write public.items INSERT [2, item 2]",
+            "write public.items INSERT [3, item 3]",
+            "prepare public.items: 3 changes",
+            "record 1 at pos-3",
+            "commit 1 at pos-3",
+            "acknowledge pos-3");
   }
 
   @Test
-  void commitsThenAcknowledgesOnTheTimerWhileTheSourceIsSilent() throws Exception {
+  void doesNotCheckpointOnTheTimerWhileTheSourceIsInsideATransaction() throws Exception {
+    storage.onCreate(
+        (name, content) -> {
+          if (name.startsWith("alive-")) {
+            journal.add("alive at " + clock.instant());
+          }
+        });
+    // The timer signs of life once 10 s have passed on the clock. The next batch gets in only
+    // once that tick, which found the interval passed and a change pending, is over.
     ScriptedSource source =
         new ScriptedSource(journal)
             .batch("pos-1", insert(1))
-            .then(() -> clock.advance(ONE_HOUR))
+            .batchInsideTransaction("pos-2", insert(2))
+            .then(
+                () -> {
+                  clock.advance(Duration.ofSeconds(10));
+                  journal.awaitEntry("alive at 2025-03-01T12:00:10Z");
+                })
+            .batchInsideTransaction("pos-3", insert(3))
+            .thenSilentUntilClosed();
+    PipelineRunner runner = runner(source, new RecordingSink(journal), Duration.ZERO);
+    Future<?> running = runInBackground(runner);
+    source.awaitScriptPlayed();
+
+    source.close();
+
+    running.get(10, TimeUnit.SECONDS);
+    assertThat(journal.entries())
+        .containsExactly(
+            "alive at 2025-03-01T12:00:00Z",
+            "write public.items INSERT [1, item 1]",
+            "prepare public.items: 1 change",
+            "record 1 at pos-1",
+            "commit 1 at pos-1",
+            "acknowledge pos-1",
+            "write public.items INSERT [2, item 2]",
+            "alive at 2025-03-01T12:00:10Z",
+            "write public.items INSERT [3, item 3]",
+            "close source");
+  }
+
+  @Test
+  void checkpointsOnTheTimerWhileTheSourceIsSilentAtABoundary() throws Exception {
+    ScriptedSource source =
+        new ScriptedSource(journal)
+            .batch("pos-1", insert(1))
+            .then(() -> clock.advance(INTERVAL))
             .thenSilentUntilClosed();
     RecordingSink sink = new RecordingSink(journal);
-    PipelineRunner runner = runner(source, sink, ONE_HOUR);
+    PipelineRunner runner = runner(source, sink, INTERVAL);
     Future<?> running = runInBackground(runner);
 
     journal.awaitEntry("acknowledge pos-1");
@@ -148,21 +205,36 @@ class PipelineRunnerTest {
     assertThat(journal.entries())
         .containsExactly(
             "write public.items INSERT [1, item 1]",
+            "prepare public.items: 1 change",
+            "record 1 at pos-1",
             "commit 1 at pos-1",
             "acknowledge pos-1",
             "close source");
-    assertThat(sink.checkpoints()).containsExactly(new Checkpoint(1, PIPELINE, "pos-1"));
+    assertThat(sink.checkpoints()).containsExactly(new Checkpoint(1, PIPELINE, 1, "pos-1"));
   }
 
   @Test
-  void acknowledgesAnEmptyBatchOnTheTimerWithoutCommitting() throws Exception {
+  void acknowledgesAnEmptyBatchWithoutCheckpointingWhenNothingIsBuffered() throws Exception {
+    ScriptedSource source =
+        new ScriptedSource(journal).then(() -> clock.advance(INTERVAL)).batch("pos-1");
+    RecordingSink sink = new RecordingSink(journal);
+
+    runner(source, sink, INTERVAL).run();
+
+    assertThat(journal.entries()).containsExactly("acknowledge pos-1");
+    assertThat(sink.commits()).isEmpty();
+    assertThat(store.latest()).isEmpty();
+  }
+
+  @Test
+  void acknowledgesAnEmptyBatchOnTheTimerWithoutCheckpointing() throws Exception {
     ScriptedSource source =
         new ScriptedSource(journal)
             .batch("pos-1")
-            .then(() -> clock.advance(ONE_HOUR))
+            .then(() -> clock.advance(INTERVAL))
             .thenSilentUntilClosed();
     RecordingSink sink = new RecordingSink(journal);
-    PipelineRunner runner = runner(source, sink, ONE_HOUR);
+    PipelineRunner runner = runner(source, sink, INTERVAL);
     Future<?> running = runInBackground(runner);
 
     journal.awaitEntry("acknowledge pos-1");
@@ -170,57 +242,66 @@ class PipelineRunnerTest {
 
     running.get(10, TimeUnit.SECONDS);
     assertThat(journal.entries()).containsExactly("acknowledge pos-1", "close source");
-    assertThat(sink.checkpoints()).isEmpty();
+    assertThat(sink.commits()).isEmpty();
+    assertThat(store.latest()).isEmpty();
   }
 
-  // (b) snapshot rows are committed before the first streamed change
+  // snapshot rows
 
   @Test
-  void forcesACheckpointBetweenSnapshotRowsAndTheFirstStreamedChange() throws Exception {
+  void commitsSnapshotRowsAtTheFirstBoundaryThatEndsThem() throws Exception {
     ScriptedSource source =
         new ScriptedSource(journal)
-            .batch("pos-1", read(1), read(2))
-            .batch("pos-2", read(3), insert(4), update(4));
-    RecordingSink sink = new RecordingSink(journal);
+            .batchInsideTransaction("pos-1", read(1), read(2))
+            .batchInsideTransaction("pos-2", read(3))
+            .batch("pos-3", readOrder(1))
+            .batch("pos-4", insert(4));
 
-    runner(source, sink, ONE_HOUR).run();
+    runner(source, new RecordingSink(journal), INTERVAL).run();
 
-    // Not acknowledged: the acknowledger covers the whole batch, whose end is not committed. The
-    // commit records the last position known before the batch.
     assertThat(journal.entries())
         .containsExactly(
             "write public.items READ [1, item 1]",
             "write public.items READ [2, item 2]",
             "write public.items READ [3, item 3]",
-            "commit 1 at pos-1",
-            "write public.items INSERT [4, item 4]",
-            "write public.items UPDATE [4, item 4 renamed]");
-    assertThat(sink.checkpoints()).containsExactly(new Checkpoint(1, PIPELINE, "pos-1"));
+            "write public.orders READ [1, item 1]",
+            "prepare public.items: 3 changes, public.orders: 1 change",
+            "record 1 at pos-3",
+            "commit 1 at pos-3",
+            "acknowledge pos-3",
+            "write public.items INSERT [4, item 4]");
   }
 
   @Test
-  void forcesTheCheckpointBeforeADeleteAsBeforeAnyStreamedChange() throws Exception {
+  void commitsSnapshotRowsWhenAnEmptyBoundaryBatchFollowsThem() throws Exception {
     ScriptedSource source =
-        new ScriptedSource(journal).batch("pos-1", read(1)).batch("pos-2", delete(1));
+        new ScriptedSource(journal)
+            .batchInsideTransaction("pos-1", read(1), read(2))
+            .batch("pos-2")
+            .batch("pos-3", insert(3));
 
-    runner(source, new RecordingSink(journal), ONE_HOUR).run();
+    runner(source, new RecordingSink(journal), INTERVAL).run();
 
     assertThat(journal.entries())
         .containsExactly(
             "write public.items READ [1, item 1]",
-            "commit 1 at pos-1",
-            "write public.items DELETE [1, item 1]");
+            "write public.items READ [2, item 2]",
+            "prepare public.items: 2 changes",
+            "record 1 at pos-2",
+            "commit 1 at pos-2",
+            "acknowledge pos-2",
+            "write public.items INSERT [3, item 3]");
   }
 
   @Test
-  void doesNotCommitSnapshotRowsEarlyWhileTheSnapshotGoesOn() throws Exception {
+  void doesNotCommitSnapshotRowsWhileTheSnapshotGoesOn() throws Exception {
     ScriptedSource source =
         new ScriptedSource(journal)
-            .batch("pos-1", read(1), read(2))
-            .batch("pos-2", read(3))
-            .batch("pos-3", readOrder(1));
+            .batchInsideTransaction("pos-1", read(1), read(2))
+            .batchInsideTransaction("pos-2", read(3))
+            .batchInsideTransaction("pos-3", readOrder(1));
 
-    runner(source, new RecordingSink(journal), ONE_HOUR).run();
+    runner(source, new RecordingSink(journal), Duration.ZERO).run();
 
     assertThat(journal.entries())
         .containsExactly(
@@ -231,221 +312,61 @@ class PipelineRunnerTest {
   }
 
   @Test
-  void commitsAndAcknowledgesSnapshotRowsWhenAnEmptyBatchFollowsThem() throws Exception {
+  void refusesAStreamedChangeAfterSnapshotRowsWithoutABoundaryBetween() throws Exception {
     ScriptedSource source =
         new ScriptedSource(journal)
-            .batch("pos-1", read(1), read(2))
-            .batch("pos-2")
-            .batch("pos-3", insert(3));
-
-    runner(source, new RecordingSink(journal), ONE_HOUR).run();
-
-    assertThat(journal.entries())
-        .containsExactly(
-            "write public.items READ [1, item 1]",
-            "write public.items READ [2, item 2]",
-            "commit 1 at pos-2",
-            "acknowledge pos-2",
-            "write public.items INSERT [3, item 3]");
-  }
-
-  @Test
-  void commitsAndAcknowledgesSnapshotRowsOnTheTimerOnceTheSourceIsQuietForASecond()
-      throws Exception {
-    ScriptedSource source =
-        new ScriptedSource(journal)
-            .batch("pos-1", read(1), read(2))
-            .then(() -> clock.advance(Duration.ofSeconds(1)))
-            .thenSilentUntilClosed();
-    PipelineRunner runner = runner(source, new RecordingSink(journal), ONE_HOUR);
-    Future<?> running = runInBackground(runner);
-
-    journal.awaitEntry("acknowledge pos-1");
-    runner.stop();
-
-    running.get(10, TimeUnit.SECONDS);
-    assertThat(journal.entries())
-        .containsExactly(
-            "write public.items READ [1, item 1]",
-            "write public.items READ [2, item 2]",
-            "commit 1 at pos-1",
-            "acknowledge pos-1",
-            "close source");
-  }
-
-  @Test
-  void needsNoExtraCheckpointWhenTheSnapshotRowsAreCommittedAlready() throws Exception {
-    ScriptedSource source =
-        new ScriptedSource(journal)
-            .then(() -> clock.advance(ONE_HOUR))
-            .batch("pos-1", read(1))
+            .batchInsideTransaction("pos-1", read(1))
             .batch("pos-2", insert(2));
 
-    runner(source, new RecordingSink(journal), ONE_HOUR).run();
-
-    assertThat(journal.entries())
-        .containsExactly(
-            "write public.items READ [1, item 1]",
-            "commit 1 at pos-1",
-            "acknowledge pos-1",
-            "write public.items INSERT [2, item 2]");
+    assertThatThrownBy(runner(source, new RecordingSink(journal), INTERVAL)::run)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "Cannot apply a streamed change before the snapshot rows are committed: the source"
+                + " did not end its snapshot at a transaction boundary");
+    assertThat(journal.entries()).containsExactly("write public.items READ [1, item 1]");
   }
 
-  // (c) stop commits what was buffered
+  // sequences
 
   @Test
-  void stopCommitsAndAcknowledgesWhatWasBufferedThenClosesTheSource() throws Exception {
+  void numbersChangesByCheckpointAndOrdinalAcrossTransactionsAndCheckpoints() throws Exception {
     ScriptedSource source =
         new ScriptedSource(journal)
-            .batch("pos-1", insert(1))
-            .batch("pos-2", insert(2))
-            .thenIdleUntilClosed();
+            .batchInsideTransaction("pos-1", insert(1), insert(2))
+            .batch("pos-2", insertOrder(3))
+            .batch("pos-3", update(2), delete(1));
     RecordingSink sink = new RecordingSink(journal);
-    PipelineRunner runner = runner(source, sink, ONE_HOUR);
-    Future<?> running = runInBackground(runner);
-    source.awaitScriptPlayed();
 
-    runner.stop();
+    runner(source, sink, Duration.ZERO).run();
 
-    running.get(10, TimeUnit.SECONDS);
-    assertThat(journal.entries())
+    assertThat(sink.sequences())
         .containsExactly(
-            "write public.items INSERT [1, item 1]",
-            "write public.items INSERT [2, item 2]",
-            "commit 1 at pos-2",
-            "acknowledge pos-2",
-            "close source");
-    assertThat(sink.checkpoints()).containsExactly(new Checkpoint(1, PIPELINE, "pos-2"));
+            sequence(1, 0), sequence(1, 1), sequence(1, 2), sequence(2, 0), sequence(2, 1))
+        .isSorted()
+        .doesNotHaveDuplicates();
   }
 
-  @Test
-  void stopCommitsFromItsOwnThreadWhenTheSourceIsSilent() throws Exception {
-    ScriptedSource source =
-        new ScriptedSource(journal).batch("pos-1", insert(1)).thenSilentUntilClosed();
-    RecordingSink sink = new RecordingSink(journal);
-    PipelineRunner runner = runner(source, sink, ONE_HOUR);
-    Future<?> running = runInBackground(runner);
-    source.awaitScriptPlayed();
-
-    runner.stop();
-
-    running.get(10, TimeUnit.SECONDS);
-    assertThat(journal.entries())
-        .containsExactly(
-            "write public.items INSERT [1, item 1]",
-            "commit 1 at pos-1",
-            "acknowledge pos-1",
-            "close source");
-  }
+  // failures
 
   @Test
-  void stopClosesTheSourceEvenWhenTheFinalCommitFails() throws Exception {
-    ScriptedSource source =
-        new ScriptedSource(journal).batch("pos-1", insert(1)).thenSilentUntilClosed();
+  void endsTheRunWithACommitFailureWithoutAcknowledgingButKeepsTheRecord() throws Exception {
     IOException failure = new IOException("Cannot commit table public.items: disk full");
-    PipelineRunner runner =
-        runner(source, new RecordingSink(journal).failingCommitsWith(failure), ONE_HOUR);
-    Future<?> running = runInBackground(runner);
-    source.awaitScriptPlayed();
-
-    assertThatThrownBy(runner::stop)
-        .isInstanceOf(IOException.class)
-        .hasMessage("Cannot commit table public.items: disk full")
-        .isSameAs(failure);
-
-    running.get(10, TimeUnit.SECONDS);
-    assertThat(journal.entries())
-        .containsExactly("write public.items INSERT [1, item 1]", "close source");
-  }
-
-  @Test
-  void stopWithNothingBufferedOnlyAcknowledgesTheLastBatch() throws Exception {
-    ScriptedSource source = new ScriptedSource(journal).batch("pos-1").thenIdleUntilClosed();
-    RecordingSink sink = new RecordingSink(journal);
-    PipelineRunner runner = runner(source, sink, ONE_HOUR);
-    Future<?> running = runInBackground(runner);
-    source.awaitScriptPlayed();
-
-    runner.stop();
-
-    running.get(10, TimeUnit.SECONDS);
-    assertThat(journal.entries()).containsExactly("acknowledge pos-1", "close source");
-    assertThat(sink.checkpoints()).isEmpty();
-  }
-
-  @Test
-  void ignoresBatchesHandedOverAfterStop() throws Exception {
-    ScriptedSource source = new ScriptedSource(journal);
-    PipelineRunner runner = runner(source, new RecordingSink(journal), ONE_HOUR);
-    source.batch("pos-1", insert(1)).then(runner::stop).batch("pos-2", insert(2));
-
-    runner.run();
-
-    // Neither written nor acknowledged: the source delivers it again after a restart.
-    assertThat(journal.entries())
-        .containsExactly(
-            "write public.items INSERT [1, item 1]",
-            "commit 1 at pos-1",
-            "acknowledge pos-1",
-            "close source");
-  }
-
-  // (d) checkpoint ids survive restarts
-
-  @Test
-  void continuesCheckpointIdsFromTheCheckpointStoreAcrossRuns() throws Exception {
-    CheckpointStore store = new CheckpointStore(stateDirectory);
-    ScriptedSource firstSource =
-        new ScriptedSource(journal).batch("pos-1", insert(1)).batch("pos-2", insert(2));
-    RecordingSink firstSink = new RecordingSink(journal);
-    runner(firstSource, firstSink, Duration.ZERO, store).run();
-
-    clock.advance(Duration.ofMinutes(1));
-    ScriptedSource secondSource = new ScriptedSource(journal).batch("pos-3", insert(3));
-    RecordingSink secondSink = new RecordingSink(journal);
-    PipelineRunner second = runner(secondSource, secondSink, Duration.ZERO, store);
-    second.run();
-
-    assertThat(firstSink.checkpoints())
-        .containsExactly(
-            new Checkpoint(1, PIPELINE, "pos-1"), new Checkpoint(2, PIPELINE, "pos-2"));
-    assertThat(secondSink.checkpoints()).containsExactly(new Checkpoint(3, PIPELINE, "pos-3"));
-    assertThat(store.load())
-        .contains(new CommittedCheckpoint(3, "pos-3", START.plus(Duration.ofMinutes(1))));
-    assertThat(second.status().lastCheckpointId()).isEqualTo(3);
-  }
-
-  @Test
-  void startsAfterTheCheckpointIdOfAnEarlierRun() throws Exception {
-    CheckpointStore store = new CheckpointStore(stateDirectory);
-    store.save(new CommittedCheckpoint(41, "lsn=0/16B3748", START.minus(ONE_HOUR)));
-    ScriptedSource source = new ScriptedSource(journal).batch("lsn=0/16B3800", insert(1));
-    RecordingSink sink = new RecordingSink(journal);
-
-    runner(source, sink, Duration.ZERO, store).run();
-
-    assertThat(sink.checkpoints())
-        .containsExactly(new Checkpoint(42, PIPELINE, "lsn=0/16B3800"));
-    assertThat(store.load()).contains(new CommittedCheckpoint(42, "lsn=0/16B3800", START));
-  }
-
-  // (e) failures end the run
-
-  @Test
-  void propagatesACommitFailureOutOfRunWithoutAcknowledging() throws Exception {
-    IOException failure = new IOException("Cannot commit table public.items: disk full");
-    CheckpointStore store = new CheckpointStore(stateDirectory);
     ScriptedSource source =
         new ScriptedSource(journal).batch("pos-1", read(1)).batch("pos-2", insert(2));
     PipelineRunner runner =
-        runner(source, new RecordingSink(journal).failingCommitsWith(failure), ONE_HOUR, store);
+        runner(source, new RecordingSink(journal).failingCommitsWith(failure), INTERVAL);
 
     assertThatThrownBy(runner::run)
         .isInstanceOf(PipelineFailure.class)
         .hasMessage("Cannot commit table public.items: disk full")
         .hasCause(failure);
-    assertThat(journal.entries()).containsExactly("write public.items READ [1, item 1]");
-    assertThat(store.load()).isEmpty();
+    // The record stays: the next start commits it.
+    assertThat(journal.entries())
+        .containsExactly(
+            "write public.items READ [1, item 1]",
+            "prepare public.items: 1 change",
+            "record 1 at pos-1");
+    assertThat(store.latest().map(CheckpointRecord::id)).contains(1L);
   }
 
   @Test
@@ -454,10 +375,10 @@ class PipelineRunnerTest {
     ScriptedSource source =
         new ScriptedSource(journal)
             .batch("pos-1", insert(1))
-            .then(() -> clock.advance(ONE_HOUR))
+            .then(() -> clock.advance(INTERVAL))
             .thenSilentUntilClosed();
     PipelineRunner runner =
-        runner(source, new RecordingSink(journal).failingCommitsWith(failure), ONE_HOUR);
+        runner(source, new RecordingSink(journal).failingCommitsWith(failure), INTERVAL);
 
     Future<?> running = runInBackground(runner);
 
@@ -468,31 +389,21 @@ class PipelineRunnerTest {
         .hasMessage("Cannot commit table public.items: disk full")
         .isSameAs(failure);
     assertThat(journal.entries())
-        .containsExactly("write public.items INSERT [1, item 1]", "close source");
+        .containsExactly(
+            "write public.items INSERT [1, item 1]",
+            "prepare public.items: 1 change",
+            "record 1 at pos-1",
+            "close source");
   }
 
   @Test
-  void propagatesAWriteFailureUnwrapped() throws Exception {
+  void propagatesAWriteFailureUnwrapped() {
     PermanentPipelineException failure =
         new PermanentPipelineException("Cannot write to public.items: value too long: name");
-    Sink failingSink =
-        new Sink() {
-          @Override
-          public void write(TableId sinkTable, DataChangeEvent event) {
-            throw failure;
-          }
-
-          @Override
-          public List<TableCommit> commit(Checkpoint checkpoint) {
-            throw new AssertionError("nothing was written, so nothing may be committed");
-          }
-
-          @Override
-          public void close() {}
-        };
     ScriptedSource source = new ScriptedSource(journal).batch("pos-1", insert(1));
+    RecordingSink sink = new RecordingSink(journal).failingWritesWith(failure);
 
-    assertThatThrownBy(runner(source, failingSink, ONE_HOUR)::run)
+    assertThatThrownBy(runner(source, sink, Duration.ZERO)::run)
         .isInstanceOf(PermanentPipelineException.class)
         .hasMessage("Cannot write to public.items: value too long: name")
         .isSameAs(failure);
@@ -518,53 +429,7 @@ class PipelineRunnerTest {
     assertThat(runner.status().lastCheckpointAt()).isEqualTo(secondCommit);
     assertThat(runner.status().tables())
         .containsExactly(
-            new TableStatus(TableId.of("public", "items"), 3, secondCommit, 30_000),
-            new TableStatus(TableId.of("public", "orders"), 1, START, 0));
-  }
-
-  private PipelineRunner runner(ScriptedSource source, Sink sink, Duration interval) {
-    return runner(source, sink, interval, new CheckpointStore(stateDirectory));
-  }
-
-  private PipelineRunner runner(
-      ScriptedSource source, Sink sink, Duration interval, CheckpointStore store) {
-    return new PipelineRunner(PIPELINE, source, sink, new TableRouter(), interval, store, clock);
-  }
-
-  private Future<?> runInBackground(PipelineRunner runner) {
-    return background.submit(
-        () -> {
-          runner.run();
-          return null;
-        });
-  }
-
-  private static Object[] row(long id) {
-    return new Object[] {id, "item " + id};
-  }
-
-  private static DataChangeEvent read(long id) {
-    return DataChangeEvent.read(ITEMS, SCHEMA, row(id), START.toEpochMilli());
-  }
-
-  private static DataChangeEvent readOrder(long id) {
-    return DataChangeEvent.read(ORDERS, SCHEMA, row(id), START.toEpochMilli());
-  }
-
-  private static DataChangeEvent insert(long id) {
-    return DataChangeEvent.insert(ITEMS, SCHEMA, row(id), START.toEpochMilli());
-  }
-
-  private static DataChangeEvent insertOrder(long id) {
-    return DataChangeEvent.insert(ORDERS, SCHEMA, row(id), START.toEpochMilli());
-  }
-
-  private static DataChangeEvent update(long id) {
-    return DataChangeEvent.update(
-        ITEMS, SCHEMA, row(id), new Object[] {id, "item " + id + " renamed"}, START.toEpochMilli());
-  }
-
-  private static DataChangeEvent delete(long id) {
-    return DataChangeEvent.delete(ITEMS, SCHEMA, row(id), START.toEpochMilli());
+            new TableStatus(SINK_ITEMS, 3, secondCommit, 30_000),
+            new TableStatus(SINK_ORDERS, 1, START, 0));
   }
 }

@@ -5,25 +5,48 @@ import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.TableCommit;
 import dev.cdcsync.api.TableId;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * An in-memory sink that records its writes and commits in a {@link Journal} shared with the
- * source. A commit's entry is added just before it returns.
+ * An in-memory sink that records its calls in a {@link Journal} shared with the source. A call's
+ * entry is added just before it returns; a failing call adds none.
+ *
+ * <p>What {@link #prepareCommit()} returns for a table is the text {@code "<table>: <n> changes"}
+ * in UTF-8; {@link #commit} records the prepared descriptions it was given as text. Files prepared
+ * by an earlier sink (an earlier run) are reported as committed with zero changes: this fake cannot
+ * count them.
  */
 final class RecordingSink implements Sink {
 
+  /** One call of {@link #commit}, with the prepared descriptions decoded as UTF-8. */
+  record Commit(Checkpoint checkpoint, Map<TableId, String> prepared) {
+    Commit {
+      prepared = Map.copyOf(prepared);
+    }
+  }
+
   private final Journal journal;
-  private final Map<TableId, TableCommit> pending = new LinkedHashMap<>();
-  private final List<Checkpoint> checkpoints = new ArrayList<>();
+  private final Map<TableId, TableCommit> written = new LinkedHashMap<>();
+  private final Map<String, TableCommit> prepared = new HashMap<>();
+  private final List<Commit> commits = new ArrayList<>();
+  private final List<Long> sequences = new ArrayList<>();
+  private volatile Exception writeFailure;
   private volatile Exception commitFailure;
 
   RecordingSink(Journal journal) {
     this.journal = journal;
+  }
+
+  /** Makes every later write throw {@code failure}. */
+  RecordingSink failingWritesWith(Exception failure) {
+    this.writeFailure = failure;
+    return this;
   }
 
   /** Makes every later commit throw {@code failure}. */
@@ -32,16 +55,30 @@ final class RecordingSink implements Sink {
     return this;
   }
 
+  /** The commits that succeeded, in order. */
+  synchronized List<Commit> commits() {
+    return List.copyOf(commits);
+  }
+
   /** The checkpoints of the commits that succeeded, in order. */
-  List<Checkpoint> checkpoints() {
-    return List.copyOf(checkpoints);
+  synchronized List<Checkpoint> checkpoints() {
+    return commits.stream().map(Commit::checkpoint).toList();
+  }
+
+  /** The sequences of all writes, in order. */
+  synchronized List<Long> sequences() {
+    return List.copyOf(sequences);
   }
 
   @Override
-  public void write(TableId sinkTable, DataChangeEvent event) {
+  public synchronized void write(TableId sinkTable, DataChangeEvent event, long sequence)
+      throws Exception {
+    if (writeFailure != null) {
+      throw writeFailure;
+    }
     Object[] row = event.after() != null ? event.after() : event.before();
-    journal.add("write " + sinkTable + " " + event.operation() + " " + Arrays.toString(row));
-    pending.merge(
+    sequences.add(sequence);
+    written.merge(
         sinkTable,
         new TableCommit(sinkTable, 1, event.sourceTimestampMillis()),
         (a, b) ->
@@ -49,22 +86,58 @@ final class RecordingSink implements Sink {
                 sinkTable,
                 a.changes() + b.changes(),
                 Math.max(a.maxSourceTimestampMillis(), b.maxSourceTimestampMillis())));
+    journal.add("write " + sinkTable + " " + event.operation() + " " + Arrays.toString(row));
   }
 
   @Override
-  public List<TableCommit> commit(Checkpoint checkpoint) throws Exception {
+  public synchronized Map<TableId, byte[]> prepareCommit() {
+    Map<TableId, byte[]> result = new LinkedHashMap<>();
+    List<String> descriptions = new ArrayList<>();
+    written.forEach(
+        (table, changes) -> {
+          String description = describe(changes);
+          prepared.put(description, changes);
+          descriptions.add(description);
+          result.put(table, description.getBytes(StandardCharsets.UTF_8));
+        });
+    written.clear();
+    journal.add("prepare " + String.join(", ", descriptions));
+    return result;
+  }
+
+  @Override
+  public synchronized List<TableCommit> commit(Checkpoint checkpoint, Map<TableId, byte[]> files)
+      throws Exception {
     if (commitFailure != null) {
       throw commitFailure;
     }
-    List<TableCommit> commits = List.copyOf(pending.values());
-    pending.clear();
-    checkpoints.add(checkpoint);
+    Map<TableId, String> descriptions = new LinkedHashMap<>();
+    List<TableCommit> result = new ArrayList<>();
+    files.forEach(
+        (table, bytes) -> {
+          String description = new String(bytes, StandardCharsets.UTF_8);
+          descriptions.put(table, description);
+          result.add(prepared.getOrDefault(description, new TableCommit(table, 0, 0)));
+        });
+    commits.add(new Commit(checkpoint, descriptions));
     journal.add("commit " + checkpoint.id() + " at " + checkpoint.sourcePosition());
-    return commits;
+    return result;
   }
 
   @Override
-  public void close() {
-    pending.clear();
+  public synchronized void abort() {
+    written.clear();
+    journal.add("abort");
+  }
+
+  @Override
+  public synchronized void close() {
+    written.clear();
+  }
+
+  /** What {@link #prepareCommit()} says of a table's changes, e.g. {@code public.items: 2 changes}. */
+  private static String describe(TableCommit changes) {
+    long count = changes.changes();
+    return changes.sinkTable() + ": " + count + (count == 1 ? " change" : " changes");
   }
 }

@@ -4,20 +4,25 @@ import dev.cdcsync.api.ChangeHandler;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceAcknowledger;
+import dev.cdcsync.api.SourcePosition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An in-memory source that plays a script on the thread calling {@link #run}: batches of changes,
- * actions between them, then either returns or waits to be closed. Acknowledgements and the close
- * go to a {@link Journal} shared with the sink, so a test sees their order against the sink's
- * writes and commits.
+ * each ending at a transaction boundary or inside a transaction, actions between them, then either
+ * returns or waits to be closed. Acknowledgements and the close go to a {@link Journal} shared with
+ * the sink, so a test sees their order against the sink's writes and commits.
  *
  * <p>An acknowledger throws once a later batch was handled, as {@link ChangeHandler} allows using
- * it only until the next call.
+ * it only until the next call, and when its batch ended inside a transaction, as {@link
+ * SourceAcknowledger#acknowledge()} forbids.
  */
 final class ScriptedSource implements Source {
 
@@ -36,15 +41,31 @@ final class ScriptedSource implements Source {
   private final CountDownLatch scriptPlayed = new CountDownLatch(1);
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicLong handledBatches = new AtomicLong();
-  private volatile String position = "start";
+  private final AtomicReference<Optional<SourcePosition>> startAfter = new AtomicReference<>();
+  private volatile String lastPosition = "start";
+  private volatile boolean lastAtBoundary = true;
 
   ScriptedSource(Journal journal) {
     this.journal = journal;
   }
 
-  /** Hands over one batch; {@code position} is the source position after it. */
+  /** The position a batch reports: {@code description}, which is also its only offset. */
+  static SourcePosition position(String description) {
+    return new SourcePosition(Map.of("offset", description), description);
+  }
+
+  /** Hands over one batch that ends at a transaction boundary, at {@code position}. */
   ScriptedSource batch(String position, DataChangeEvent... events) {
-    steps.add(handler -> deliver(handler, position, List.of(events)));
+    steps.add(handler -> deliver(handler, position, true, List.of(events)));
+    return this;
+  }
+
+  /**
+   * Hands over one batch that ends inside a source transaction (or inside the initial snapshot),
+   * at {@code position}: no commit may cut after it.
+   */
+  ScriptedSource batchInsideTransaction(String position, DataChangeEvent... events) {
+    steps.add(handler -> deliver(handler, position, false, List.of(events)));
     return this;
   }
 
@@ -56,14 +77,14 @@ final class ScriptedSource implements Source {
 
   /**
    * Ends the script by calling in with empty batches every 10 ms until closed, as the source of an
-   * idle PostgreSQL database does.
+   * idle PostgreSQL database does; they repeat the last batch's position and boundary.
    */
   ScriptedSource thenIdleUntilClosed() {
     steps.add(
         handler -> {
           scriptPlayed.countDown();
           while (!closed.await(10, TimeUnit.MILLISECONDS)) {
-            deliver(handler, position, List.of());
+            deliver(handler, lastPosition, lastAtBoundary, List.of());
           }
         });
     return this;
@@ -88,8 +109,18 @@ final class ScriptedSource implements Source {
     }
   }
 
+  /** The position {@link #run} was told to start after. */
+  Optional<SourcePosition> startAfter() {
+    Optional<SourcePosition> value = startAfter.get();
+    if (value == null) {
+      throw new AssertionError("The source was not run");
+    }
+    return value;
+  }
+
   @Override
-  public void run(ChangeHandler handler) throws Exception {
+  public void run(ChangeHandler handler, Optional<SourcePosition> startAfter) throws Exception {
+    this.startAfter.set(startAfter);
     for (Step step : steps) {
       step.play(handler);
     }
@@ -106,10 +137,13 @@ final class ScriptedSource implements Source {
     }
   }
 
-  private void deliver(ChangeHandler handler, String position, List<DataChangeEvent> events)
+  private void deliver(
+      ChangeHandler handler, String position, boolean atBoundary, List<DataChangeEvent> events)
       throws InterruptedException {
-    this.position = position;
-    BatchAcknowledger acknowledger = new BatchAcknowledger(handledBatches.get(), position);
+    lastPosition = position;
+    lastAtBoundary = atBoundary;
+    BatchAcknowledger acknowledger =
+        new BatchAcknowledger(handledBatches.get(), position, atBoundary);
     try {
       handler.handle(events, acknowledger);
     } finally {
@@ -121,14 +155,20 @@ final class ScriptedSource implements Source {
 
     private final long batch;
     private final String position;
+    private final boolean atBoundary;
 
-    BatchAcknowledger(long batch, String position) {
+    BatchAcknowledger(long batch, String position, boolean atBoundary) {
       this.batch = batch;
       this.position = position;
+      this.atBoundary = atBoundary;
     }
 
     @Override
     public void acknowledge() {
+      if (!atBoundary) {
+        throw new IllegalStateException(
+            "Cannot acknowledge " + position + ": the batch ended inside a transaction");
+      }
       if (handledBatches.get() > batch + 1) {
         throw new IllegalStateException(
             "Cannot acknowledge " + position + ": a later batch was handled already");
@@ -137,8 +177,13 @@ final class ScriptedSource implements Source {
     }
 
     @Override
-    public String position() {
-      return position;
+    public SourcePosition position() {
+      return ScriptedSource.position(position);
+    }
+
+    @Override
+    public boolean isTransactionBoundary() {
+      return atBoundary;
     }
   }
 }

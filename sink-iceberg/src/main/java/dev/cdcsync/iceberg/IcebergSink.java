@@ -3,91 +3,162 @@ package dev.cdcsync.iceberg;
 import dev.cdcsync.api.Checkpoint;
 import dev.cdcsync.api.Column;
 import dev.cdcsync.api.DataChangeEvent;
-import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.api.FencedException;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.TableCommit;
 import dev.cdcsync.api.TableId;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.RowDelta;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
-import org.apache.iceberg.io.WriteResult;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes changes into Iceberg tables, one commit per table per checkpoint. Tables are created on
- * first use (format v2, identifier fields = the source primary key).
+ * first use: format v2; with the source primary key as identifier fields (upserts), or, for
+ * tables without one and in append mode, as changelog tables with {@link AppendColumns}.
  */
 final class IcebergSink implements Sink {
 
   /** Snapshot summary keys cdc-sync writes on every commit. */
   static final String SUMMARY_PIPELINE = "cdc-sync.pipeline";
   static final String SUMMARY_CHECKPOINT_ID = "cdc-sync.checkpoint-id";
+  static final String SUMMARY_EPOCH = "cdc-sync.epoch";
   static final String SUMMARY_SOURCE_POSITION = "cdc-sync.source-position";
+  static final String SUMMARY_SOURCE_TIMESTAMP = "cdc-sync.source-ts-ms";
 
   private static final Logger LOG = LoggerFactory.getLogger(IcebergSink.class);
+  private static final int COMMIT_ATTEMPTS = 4;
 
   private final Catalog catalog;
   private final Map<String, String> tableProperties;
+  private final WriteMode writeMode;
   private final Map<TableId, IcebergTableWriter> writers = new LinkedHashMap<>();
 
-  IcebergSink(Catalog catalog, Map<String, String> tableProperties) {
+  IcebergSink(Catalog catalog, Map<String, String> tableProperties, WriteMode writeMode) {
     this.catalog = catalog;
     this.tableProperties = tableProperties;
+    this.writeMode = writeMode;
   }
 
   @Override
-  public void write(TableId sinkTable, DataChangeEvent event) throws IOException {
+  public void write(TableId sinkTable, DataChangeEvent event, long sequence) throws IOException {
     IcebergTableWriter writer = writers.get(sinkTable);
     if (writer == null) {
       writer = new IcebergTableWriter(sinkTable, loadOrCreate(sinkTable, event.schema()), writers.size());
       writers.put(sinkTable, writer);
     }
-    writer.write(event);
+    writer.write(event, sequence);
   }
 
   @Override
-  public List<TableCommit> commit(Checkpoint checkpoint) throws IOException {
-    List<TableCommit> commits = new ArrayList<>();
+  public Map<TableId, byte[]> prepareCommit() throws IOException {
+    Map<TableId, byte[]> prepared = new LinkedHashMap<>();
     for (IcebergTableWriter writer : writers.values()) {
-      if (!writer.hasChanges()) {
-        continue;
+      if (writer.hasChanges()) {
+        prepared.put(writer.sinkTable(), writer.prepare().toBytes());
       }
-      long changes = writer.changes();
-      long maxSourceTimestamp = writer.maxSourceTimestamp();
-      WriteResult result = writer.complete();
-      Table table = writer.table();
-      RowDelta delta = table.newRowDelta();
-      Arrays.stream(result.dataFiles()).forEach(delta::addRows);
-      Arrays.stream(result.deleteFiles()).forEach(delta::addDeletes);
-      delta.set(SUMMARY_PIPELINE, checkpoint.pipelineName());
-      delta.set(SUMMARY_CHECKPOINT_ID, Long.toString(checkpoint.id()));
-      delta.set(SUMMARY_SOURCE_POSITION, checkpoint.sourcePosition());
-      delta.commit();
-      commits.add(new TableCommit(writer.sinkTable(), changes, maxSourceTimestamp));
+    }
+    return prepared;
+  }
+
+  @Override
+  public List<TableCommit> commit(Checkpoint checkpoint, Map<TableId, byte[]> prepared) throws IOException {
+    List<TableCommit> commits = new ArrayList<>();
+    for (Map.Entry<TableId, byte[]> entry : prepared.entrySet()) {
+      PreparedTable table = PreparedTable.fromBytes(entry.getValue());
+      if (commitTable(entry.getKey(), table, checkpoint)) {
+        commits.add(new TableCommit(entry.getKey(), table.changes(), table.maxSourceTimestamp()));
+      }
     }
     return commits;
   }
 
+  /** Commits one table unless it already holds this checkpoint; returns whether it committed. */
+  private boolean commitTable(TableId sinkTable, PreparedTable prepared, Checkpoint checkpoint) throws IOException {
+    Table table = catalog.loadTable(identifier(sinkTable));
+    for (int attempt = 1; ; attempt++) {
+      Snapshot current = table.currentSnapshot();
+      Snapshot latestOwn = latestCommitOf(table, checkpoint.pipelineName());
+      if (latestOwn != null) {
+        long epoch = Long.parseLong(latestOwn.summary().getOrDefault(SUMMARY_EPOCH, "0"));
+        long id = Long.parseLong(latestOwn.summary().get(SUMMARY_CHECKPOINT_ID));
+        if (epoch > checkpoint.epoch()) {
+          throw new FencedException(
+              "Cannot commit checkpoint " + checkpoint.id() + " to " + sinkTable + ": instance epoch "
+                  + epoch + " of pipeline '" + checkpoint.pipelineName() + "' has committed to it;"
+                  + " this instance (epoch " + checkpoint.epoch() + ") stops");
+        }
+        if (id >= checkpoint.id()) {
+          LOG.info("Table {} already holds checkpoint {}; not committing it again", sinkTable, id);
+          return false;
+        }
+      }
+      RowDelta delta = table.newRowDelta();
+      prepared.addTo(delta, table);
+      delta.set(SUMMARY_PIPELINE, checkpoint.pipelineName());
+      delta.set(SUMMARY_CHECKPOINT_ID, Long.toString(checkpoint.id()));
+      delta.set(SUMMARY_EPOCH, Long.toString(checkpoint.epoch()));
+      delta.set(SUMMARY_SOURCE_POSITION, checkpoint.sourcePosition());
+      delta.set(SUMMARY_SOURCE_TIMESTAMP, Long.toString(prepared.maxSourceTimestamp()));
+      if (current != null) {
+        // Anyone else's commit between the check above and this one fails this commit, which
+        // is then checked again: two instances never both commit a checkpoint.
+        delta.validateFromSnapshot(current.snapshotId());
+        delta.validateNoConflictingDataFiles();
+        delta.validateNoConflictingDeleteFiles();
+      }
+      try {
+        delta.commit();
+        return true;
+      } catch (ValidationException | CommitFailedException e) {
+        if (attempt >= COMMIT_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn("Commit of checkpoint {} to {} met a concurrent commit; checking again", checkpoint.id(), sinkTable);
+        table.refresh();
+      }
+    }
+  }
+
+  /** The latest snapshot made by this pipeline, walking back from the current one. */
+  static Snapshot latestCommitOf(Table table, String pipeline) {
+    Snapshot snapshot = table.currentSnapshot();
+    while (snapshot != null) {
+      if (pipeline.equals(snapshot.summary().get(SUMMARY_PIPELINE))) {
+        return snapshot;
+      }
+      snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());
+    }
+    return null;
+  }
+
   @Override
-  public void close() throws IOException {
+  public void abort() throws IOException {
     for (IcebergTableWriter writer : writers.values()) {
       writer.abort();
     }
+  }
+
+  @Override
+  public void close() throws IOException {
+    abort();
     writers.clear();
     if (catalog instanceof AutoCloseable closeable) {
       try {
@@ -101,15 +172,17 @@ final class IcebergSink implements Sink {
   private Table loadOrCreate(TableId sinkTable, dev.cdcsync.api.Schema schema) {
     TableIdentifier identifier = identifier(sinkTable);
     try {
-      return catalog.loadTable(identifier);
+      Table table = catalog.loadTable(identifier);
+      boolean appendTable = table.schema().findField(AppendColumns.SEQUENCE) != null;
+      if (appendTable != appendTable(schema)) {
+        throw new dev.cdcsync.api.PermanentPipelineException(
+            "Cannot write to Iceberg table " + sinkTable + ": it is " + (appendTable ? "an append" : "an upsert")
+                + " table, but the pipeline writes it in " + (appendTable ? "upsert" : "append")
+                + " mode; set sink option 'write.mode' accordingly or write to another table");
+      }
+      return table;
     } catch (NoSuchTableException e) {
       // created below
-    }
-    if (!schema.hasPrimaryKey()) {
-      throw new PermanentPipelineException(
-          "Cannot create Iceberg table " + sinkTable + ": its source table has no primary key,"
-              + " which upserts need; add a primary key to the source table or leave it out with"
-              + " 'tables.exclude'");
     }
     if (catalog instanceof SupportsNamespaces namespaces
         && !identifier.namespace().isEmpty()
@@ -121,16 +194,21 @@ final class IcebergSink implements Sink {
       }
     }
     try {
+      boolean append = appendTable(schema);
       Table table =
-          catalog
-              .buildTable(identifier, icebergSchema(schema))
-              .withProperties(tableProperties)
-              .create();
-      LOG.info("Created Iceberg table {} with key ({})", sinkTable, String.join(", ", schema.primaryKeys()));
+          catalog.buildTable(identifier, icebergSchema(schema, append)).withProperties(tableProperties).create();
+      LOG.info(
+          append ? "Created Iceberg append table {}{}" : "Created Iceberg table {} with key ({})",
+          sinkTable,
+          append ? (schema.hasPrimaryKey() ? "" : " (its source table has no primary key)") : String.join(", ", schema.primaryKeys()));
       return table;
     } catch (AlreadyExistsException e) {
       return catalog.loadTable(identifier);
     }
+  }
+
+  private boolean appendTable(dev.cdcsync.api.Schema schema) {
+    return writeMode == WriteMode.APPEND || !schema.hasPrimaryKey();
   }
 
   static TableIdentifier identifier(TableId sinkTable) {
@@ -139,12 +217,12 @@ final class IcebergSink implements Sink {
         Namespace.of(parts.subList(0, parts.size() - 1).toArray(String[]::new)), sinkTable.tableName());
   }
 
-  static org.apache.iceberg.Schema icebergSchema(dev.cdcsync.api.Schema schema) {
+  static org.apache.iceberg.Schema icebergSchema(dev.cdcsync.api.Schema schema, boolean append) {
     List<Types.NestedField> fields = new ArrayList<>();
     Set<Integer> identifiers = new HashSet<>();
     int id = 1;
     for (Column column : schema.columns()) {
-      boolean key = schema.primaryKeys().contains(column.name());
+      boolean key = !append && schema.primaryKeys().contains(column.name());
       fields.add(
           key
               ? Types.NestedField.required(id, column.name(), IcebergTypes.icebergType(column.type()))
@@ -153,6 +231,9 @@ final class IcebergSink implements Sink {
         identifiers.add(id);
       }
       id++;
+    }
+    if (append) {
+      fields.addAll(AppendColumns.fields(id));
     }
     return new org.apache.iceberg.Schema(fields, identifiers);
   }

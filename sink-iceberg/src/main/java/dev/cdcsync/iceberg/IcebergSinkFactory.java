@@ -6,6 +6,7 @@ import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.SinkFactory;
+import dev.cdcsync.api.StateStorage;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.hadoop.HadoopFileIO;
 
 /** {@code type: iceberg}: Apache Iceberg tables in any catalog Iceberg supports. */
 public final class IcebergSinkFactory implements SinkFactory {
@@ -39,6 +41,14 @@ public final class IcebergSinkFactory implements SinkFactory {
       ConfigOption.optional(
           "catalog.name", String.class, "cdc_sync", "Name the catalog is given inside cdc-sync.");
 
+  public static final ConfigOption<WriteMode> WRITE_MODE =
+      ConfigOption.optional(
+          "write.mode",
+          WriteMode.class,
+          WriteMode.UPSERT,
+          "upsert: each table equals its source table (tables without a primary key are written in"
+              + " append mode); append: one row per change with _cdc_op, _cdc_ts_ms and _cdc_seq.");
+
   /** Settings of tables cdc-sync creates, unless table.properties.* says otherwise. */
   static final Map<String, String> DEFAULT_TABLE_PROPERTIES =
       Map.of(
@@ -52,7 +62,7 @@ public final class IcebergSinkFactory implements SinkFactory {
 
   @Override
   public List<ConfigOption<?>> options() {
-    return List.of(CATALOG_TYPE, WAREHOUSE, CATALOG_NAME);
+    return List.of(CATALOG_TYPE, WAREHOUSE, CATALOG_NAME, WRITE_MODE);
   }
 
   @Override
@@ -64,7 +74,7 @@ public final class IcebergSinkFactory implements SinkFactory {
   public Sink create(Configuration options, PipelineContext context) {
     Map<String, String> tableProperties = new LinkedHashMap<>(DEFAULT_TABLE_PROPERTIES);
     tableProperties.putAll(options.withPrefix(TABLE_PREFIX));
-    return new IcebergSink(catalog(options), tableProperties);
+    return new IcebergSink(catalog(options), tableProperties, options.get(WRITE_MODE));
   }
 
   /** Opens the configured catalog; used by the sink and by commands that read tables. */
@@ -82,6 +92,12 @@ public final class IcebergSinkFactory implements SinkFactory {
       throw new ConfigurationException(
           "Cannot create the Iceberg catalog of type '" + type + "': " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public StateStorage openStateStorage(Configuration options, Path directory) {
+    return new FileIOStateStorage(
+        new HadoopFileIO(new org.apache.hadoop.conf.Configuration()), directory.toUri().toString());
   }
 
   @Override

@@ -31,7 +31,41 @@ public final class IcebergTableReader {
   public record TableContents(
       List<String> columns, List<List<String>> rows, long totalRows, Map<String, String> summary) {}
 
+  /** What a pipeline last committed to one table. */
+  public record CommittedTable(
+      TableId table, long checkpointId, long epoch, java.time.Instant committedAt, long sourceTimestampMillis, String sourcePosition) {}
+
   private IcebergTableReader() {}
+
+  /** The tables a pipeline has committed to, with its latest commit to each. */
+  public static List<CommittedTable> committedTables(Configuration sinkOptions, String pipeline) {
+    Catalog catalog = IcebergSinkFactory.catalog(sinkOptions);
+    List<CommittedTable> tables = new ArrayList<>();
+    if (!(catalog instanceof org.apache.iceberg.catalog.SupportsNamespaces namespaces)) {
+      return tables;
+    }
+    for (org.apache.iceberg.catalog.Namespace namespace : namespaces.listNamespaces()) {
+      for (org.apache.iceberg.catalog.TableIdentifier identifier : catalog.listTables(namespace)) {
+        Table table = catalog.loadTable(identifier);
+        Snapshot own = IcebergSink.latestCommitOf(table, pipeline);
+        if (own != null) {
+          Map<String, String> summary = own.summary();
+          List<String> parts = new ArrayList<>(List.of(namespace.levels()));
+          parts.add(identifier.name());
+          TableId id = parts.size() == 2 ? TableId.of(parts.get(0), parts.get(1)) : TableId.parse(String.join(".", parts));
+          tables.add(
+              new CommittedTable(
+                  id,
+                  Long.parseLong(summary.getOrDefault(IcebergSink.SUMMARY_CHECKPOINT_ID, "0")),
+                  Long.parseLong(summary.getOrDefault(IcebergSink.SUMMARY_EPOCH, "0")),
+                  java.time.Instant.ofEpochMilli(own.timestampMillis()),
+                  Long.parseLong(summary.getOrDefault(IcebergSink.SUMMARY_SOURCE_TIMESTAMP, "0")),
+                  summary.getOrDefault(IcebergSink.SUMMARY_SOURCE_POSITION, "")));
+        }
+      }
+    }
+    return tables;
+  }
 
   /** A catalog from sink options, or from a bare local warehouse directory (hadoop catalog). */
   public static Configuration hadoopWarehouse(String location) {

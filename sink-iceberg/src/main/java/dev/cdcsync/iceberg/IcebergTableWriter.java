@@ -47,6 +47,10 @@ final class IcebergTableWriter {
   private final GenericRecord key;
   private final Map<dev.cdcsync.api.Schema, RowMapping> mappings = new IdentityHashMap<>();
   private final int partitionId;
+  private final boolean appendMode;
+  private final int operationPosition;
+  private final int timestampPosition;
+  private final int sequencePosition;
   private boolean snapshotRowsAreNew;
   private long taskId;
 
@@ -59,12 +63,17 @@ final class IcebergTableWriter {
     this.sinkTable = sinkTable;
     this.table = table;
     this.schema = table.schema();
-    if (schema.identifierFieldIds().isEmpty()) {
+    this.appendMode = schema.findField(AppendColumns.SEQUENCE) != null;
+    if (!appendMode && schema.identifierFieldIds().isEmpty()) {
       throw new PermanentPipelineException(
-          "Cannot write to Iceberg table " + sinkTable + ": it has no identifier fields (primary"
-              + " key); upserts need one");
+          "Cannot write to Iceberg table " + sinkTable + ": it has neither identifier fields"
+              + " (a primary key, for upserts) nor the column " + AppendColumns.SEQUENCE
+              + " of an append table");
     }
     this.keySchema = schema.select(schema.identifierFieldNames());
+    this.operationPosition = schema.columns().indexOf(schema.findField(AppendColumns.OPERATION));
+    this.timestampPosition = schema.columns().indexOf(schema.findField(AppendColumns.TIMESTAMP));
+    this.sequencePosition = schema.columns().indexOf(schema.findField(AppendColumns.SEQUENCE));
     List<Types.NestedField> columns = schema.columns();
     this.keyPositions =
         keySchema.columns().stream().mapToInt(field -> columns.indexOf(schema.findField(field.fieldId()))).toArray();
@@ -94,10 +103,20 @@ final class IcebergTableWriter {
     return writer != null;
   }
 
-  void write(DataChangeEvent event) throws IOException {
+  boolean appendMode() {
+    return appendMode;
+  }
+
+  void write(DataChangeEvent event, long sequence) throws IOException {
     RowMapping mapping = mappings.computeIfAbsent(event.schema(), this::newMapping);
     OperationType operation = event.operation();
-    if (operation == OperationType.READ && snapshotRowsAreNew && (writer == null || writerAppendsOnly)) {
+    if (appendMode) {
+      Record changeRow = fill(mapping, operation == OperationType.DELETE ? event.before() : event.after());
+      changeRow.set(operationPosition, AppendColumns.operation(operation));
+      changeRow.set(timestampPosition, event.sourceTimestampMillis());
+      changeRow.set(sequencePosition, sequence);
+      appendWriter().write(changeRow);
+    } else if (operation == OperationType.READ && snapshotRowsAreNew && (writer == null || writerAppendsOnly)) {
       appendWriter().write(fill(mapping, event.after()));
     } else {
       if (writerAppendsOnly) {
@@ -127,7 +146,13 @@ final class IcebergTableWriter {
   }
 
   /** Closes this checkpoint's files and starts over; returns them for the commit. */
-  WriteResult complete() throws IOException {
+  PreparedTable prepare() throws IOException {
+    long preparedChanges = changes;
+    long preparedMaxTimestamp = maxSourceTimestamp;
+    return PreparedTable.write(table, complete(), preparedChanges, preparedMaxTimestamp);
+  }
+
+  private WriteResult complete() throws IOException {
     WriteResult result = writer.complete();
     writer = null;
     writerAppendsOnly = false;
@@ -216,8 +241,8 @@ final class IcebergTableWriter {
       positions[i] = fields.indexOf(field);
       converters[i] = converter;
     }
-    int[] keyColumns = new int[keyPositions.length];
-    for (int k = 0; k < keyPositions.length; k++) {
+    int[] keyColumns = new int[appendMode ? 0 : keyPositions.length];
+    for (int k = 0; k < keyColumns.length; k++) {
       String name = fields.get(keyPositions[k]).name();
       keyColumns[k] = eventSchema.indexOf(name);
       if (keyColumns[k] < 0) {

@@ -9,6 +9,7 @@ import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.DataType;
 import dev.cdcsync.api.DataTypeRoot;
+import dev.cdcsync.api.FencedException;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.api.Schema;
@@ -63,6 +64,7 @@ class IcebergSinkTest {
           List.of("id"));
 
   @TempDir Path warehouse;
+  private long sequence;
   private Configuration options;
   private Sink sink;
 
@@ -91,10 +93,10 @@ class IcebergSinkTest {
     };
     Object[] nulls = new Object[SCHEMA.size()];
     nulls[0] = 2L;
-    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row, 1000));
-    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, nulls, 2000));
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row, 1000), sequence++);
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, nulls, 2000), sequence++);
 
-    List<TableCommit> commits = sink.commit(new Checkpoint(7, "test", "lsn=42"));
+    List<TableCommit> commits = commit(7, "lsn=42");
 
     assertThat(commits).containsExactly(new TableCommit(SINK, 2, 2000));
     Table table = catalog().loadTable(IcebergSink.identifier(SINK));
@@ -127,21 +129,21 @@ class IcebergSinkTest {
 
   @Test
   void appliesSeveralChangesToOneKeyWithinOneCheckpointInOrder() throws Exception {
-    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a"), 1));
-    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(2, "b"), 1));
-    sink.commit(new Checkpoint(1, "test", ""));
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(2, "b"), 1), sequence++);
+    commit(1, "");
 
-    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(3, "c"), 2));
-    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(3, "c"), row(3, "c2"), 3));
-    sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, row(3, "c2"), 4));
-    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(1, "a"), row(1, "a2"), 5));
-    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, null, row(1, "a3"), 6));
-    sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, row(2, "b"), 7));
-    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b again"), 8));
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(3, "c"), 2), sequence++);
+    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(3, "c"), row(3, "c2"), 3), sequence++);
+    sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, row(3, "c2"), 4), sequence++);
+    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(1, "a"), row(1, "a2"), 5), sequence++);
+    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, null, row(1, "a3"), 6), sequence++);
+    sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, row(2, "b"), 7), sequence++);
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b again"), 8), sequence++);
     // A primary-key change arrives as an update whose before and after keys differ.
-    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(4, "d"), 9));
-    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(4, "d"), row(5, "d moved"), 10));
-    List<TableCommit> commits = sink.commit(new Checkpoint(2, "test", ""));
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(4, "d"), 9), sequence++);
+    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(4, "d"), row(5, "d moved"), 10), sequence++);
+    List<TableCommit> commits = commit(2, "");
 
     assertThat(commits).containsExactly(new TableCommit(SINK, 9, 10));
     assertThat(names(read(catalog().loadTable(IcebergSink.identifier(SINK)))))
@@ -150,17 +152,17 @@ class IcebergSinkTest {
 
   @Test
   void replayedSnapshotRowsAndChangesDoNotDuplicateRows() throws Exception {
-    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a"), 1));
-    sink.commit(new Checkpoint(1, "test", ""));
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    commit(1, "");
     sink.close();
 
     // A restart that delivers the snapshot again (the table now has data).
     sink = new IcebergSinkFactory().create(options, new PipelineContext("test", warehouse));
-    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a"), 1));
-    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(2, "b"), 1));
-    sink.commit(new Checkpoint(2, "test", ""));
-    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b"), 1));
-    sink.commit(new Checkpoint(3, "test", ""));
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(2, "b"), 1), sequence++);
+    commit(2, "");
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b"), 1), sequence++);
+    commit(3, "");
 
     Map<Long, Record> rows = read(catalog().loadTable(IcebergSink.identifier(SINK)));
     assertThat(names(rows)).isEqualTo(new TreeMap<>(Map.of(1L, "a", 2L, "b")));
@@ -170,18 +172,94 @@ class IcebergSinkTest {
   void refusesAValueThatDoesNotFitItsColumn() {
     Object[] row = row(1, "a");
     row[2] = new BigDecimal("12345678901.00");
-    assertThatThrownBy(() -> sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row, 1)))
+    assertThatThrownBy(() -> sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row, 1), 0))
         .isInstanceOf(PermanentPipelineException.class)
         .hasMessage(
-            "Cannot write a value of column public.items.price: value 12345678901.00 does not fit decimal(12, 2)");
+            "Cannot write a value of column public.items.price: value 12345678901.00 does not fit decimal(12, 2)", sequence++);
   }
 
   @Test
-  void refusesATableWithoutPrimaryKey() {
-    Schema keyless = Schema.of(List.of(Column.of("id", DataTypeRoot.BIGINT)), List.of());
-    assertThatThrownBy(() -> sink.write(SINK, DataChangeEvent.insert(SOURCE, keyless, new Object[] {1L}, 1)))
-        .isInstanceOf(PermanentPipelineException.class)
-        .hasMessageStartingWith("Cannot create Iceberg table public.items: its source table has no primary key");
+  void writesATableWithoutPrimaryKeyAsAChangelog() throws Exception {
+    Schema keyless =
+        Schema.of(List.of(Column.of("id", DataTypeRoot.BIGINT), Column.of("name", DataTypeRoot.STRING)), List.of());
+    TableId logTable = TableId.of("public", "log");
+    sink.write(logTable, DataChangeEvent.read(SOURCE, keyless, new Object[] {1L, "a"}, 10), 100);
+    sink.write(logTable, DataChangeEvent.update(SOURCE, keyless, null, new Object[] {1L, "b"}, 11), 101);
+    sink.write(logTable, DataChangeEvent.delete(SOURCE, keyless, new Object[] {1L, "b"}, 12), 102);
+    sink.commit(new Checkpoint(1, "test", 1, ""), sink.prepareCommit());
+
+    Table table = catalog().loadTable(IcebergSink.identifier(logTable));
+    assertThat(table.schema().identifierFieldNames()).isEmpty();
+    List<String> rows = new ArrayList<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      for (Record record : records) {
+        rows.add(record.getField("_cdc_seq") + " " + record.getField("_cdc_op") + " "
+            + record.getField("_cdc_ts_ms") + " " + record.getField("id") + " " + record.getField("name"));
+      }
+    }
+    assertThat(rows).containsExactlyInAnyOrder("100 +I 10 1 a", "101 +U 11 1 b", "102 -D 12 1 b");
+  }
+
+  @Test
+  void writesEveryTableAsAChangelogInAppendMode() throws Exception {
+    Map<String, String> appendOptions = new java.util.HashMap<>(options.asMap());
+    appendOptions.put("write.mode", "append");
+    sink.close();
+    sink = new IcebergSinkFactory().create(Configuration.of(appendOptions), new PipelineContext("test", warehouse));
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 5), 7);
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 6), 8);
+    sink.commit(new Checkpoint(1, "test", 1, ""), sink.prepareCommit());
+
+    Table table = catalog().loadTable(IcebergSink.identifier(SINK));
+    assertThat(table.schema().identifierFieldNames()).isEmpty();
+    List<Object> sequences = new ArrayList<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      records.forEach(record -> sequences.add(record.getField("_cdc_seq")));
+    }
+    assertThat(sequences).containsExactlyInAnyOrder(7L, 8L);
+
+    sink.close();
+    sink = new IcebergSinkFactory().create(options, new PipelineContext("test", warehouse));
+    assertThatThrownBy(() -> sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b"), 1), 9))
+        .isInstanceOf(dev.cdcsync.api.PermanentPipelineException.class)
+        .hasMessage(
+            "Cannot write to Iceberg table public.items: it is an append table, but the pipeline"
+                + " writes it in upsert mode; set sink option 'write.mode' accordingly or write to another table");
+  }
+
+  @Test
+  void commitsPreparedFilesOnlyOnceWhateverTheNumberOfAttempts() throws Exception {
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    Map<TableId, byte[]> prepared = sink.prepareCommit();
+    sink.close();
+
+    // Another process (after a crash) commits from the bytes alone, then again.
+    sink = new IcebergSinkFactory().create(options, new PipelineContext("test", warehouse));
+    assertThat(sink.commit(new Checkpoint(5, "test", 2, ""), prepared)).containsExactly(new TableCommit(SINK, 1, 1));
+    assertThat(sink.commit(new Checkpoint(5, "test", 2, ""), prepared)).isEmpty();
+
+    Table table = catalog().loadTable(IcebergSink.identifier(SINK));
+    assertThat(names(read(table))).isEqualTo(Map.of(1L, "a"));
+    assertThat(table.snapshots()).hasSize(1);
+  }
+
+  @Test
+  void refusesToCommitOverANewerInstance() throws Exception {
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    sink.commit(new Checkpoint(3, "test", 2, ""), sink.prepareCommit());
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b"), 1), sequence++);
+    Map<TableId, byte[]> prepared = sink.prepareCommit();
+
+    assertThatThrownBy(() -> sink.commit(new Checkpoint(4, "test", 1, ""), prepared))
+        .isInstanceOf(FencedException.class)
+        .hasMessage(
+            "Cannot commit checkpoint 4 to public.items: instance epoch 2 of pipeline 'test' has"
+                + " committed to it; this instance (epoch 1) stops");
+    assertThat(names(read(catalog().loadTable(IcebergSink.identifier(SINK))))).isEqualTo(Map.of(1L, "a"));
+  }
+
+  private List<TableCommit> commit(long id, String position) throws Exception {
+    return sink.commit(new Checkpoint(id, "test", 1, position), sink.prepareCommit());
   }
 
   private static Object[] row(long id, String name) {

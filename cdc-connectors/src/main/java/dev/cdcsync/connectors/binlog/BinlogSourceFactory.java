@@ -118,7 +118,9 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         properties,
         new SourceRecordConverter(
             source -> TableId.of(source.getString("db"), source.getString("table"))),
-        new BinlogPreflight(jdbcUrlPrefix() + address + "/", description, options));
+        new BinlogPreflight(jdbcUrlPrefix() + address + "/", description, options),
+        () -> {},
+        context.stateDirectory());
   }
 
   private static List<String> debeziumPatterns(List<TablePattern> patterns) {

@@ -4,17 +4,26 @@ import dev.cdcsync.api.ChangeHandler;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceAcknowledger;
+import dev.cdcsync.api.SourcePosition;
+import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
-import io.debezium.embedded.Connect;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.json.JsonConverterConfig;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link Source} running one Debezium connector in the embedded engine.
  *
- * <p>Offsets reach the engine's offset store only through {@link SourceAcknowledger#acknowledge()},
- * i.e. after the sink committed them; on PostgreSQL that is also when the slot's flushed LSN moves.
+ * <p>It starts from the position the pipeline hands it (seeding the engine's offset store), hands
+ * changes over in batches that end at transaction boundaries where possible, and reports each
+ * batch's position in the form the offset store takes back. The engine's offsets move (and a
+ * PostgreSQL slot's flushed LSN with them) only through {@link SourceAcknowledger#acknowledge()}.
  */
 public final class DebeziumSource implements Source {
 
@@ -33,40 +44,56 @@ public final class DebeziumSource implements Source {
   private final Properties engineProperties;
   private final SourceRecordConverter converter;
   private final Runnable preflight;
+  private final Runnable beforeFreshStart;
+  private final Path stateDirectory;
   private final AtomicReference<DebeziumEngine<RecordChangeEvent<SourceRecord>>> engine =
       new AtomicReference<>();
   private final AtomicReference<Throwable> handlerFailure = new AtomicReference<>();
   private final AtomicReference<Throwable> engineFailure = new AtomicReference<>();
   private final AtomicBoolean closing = new AtomicBoolean();
+  private final JsonConverter offsetConverter = new JsonConverter();
+  private final Map<String, String> offsets = new LinkedHashMap<>();
   private volatile boolean closed;
+  private boolean inTransaction;
 
   /**
    * @param description names the database for messages, e.g. {@code PostgreSQL 127.0.0.1:5432/shop}
    * @param preflight checks run before the engine starts; throws with what to fix
+   * @param beforeFreshStart runs before reading from the beginning, to drop what an earlier,
+   *     never committed start left in the database (e.g. a replication slot whose position the
+   *     new snapshot would not match)
+   * @param stateDirectory where the engine keeps its working files (start offsets, schema history)
    */
   public DebeziumSource(
       String description,
       Properties engineProperties,
       SourceRecordConverter converter,
-      Runnable preflight) {
+      Runnable preflight,
+      Runnable beforeFreshStart,
+      Path stateDirectory) {
     this.description = description;
     this.engineProperties = engineProperties;
     this.converter = converter;
     this.preflight = preflight;
+    this.beforeFreshStart = beforeFreshStart;
+    this.stateDirectory = stateDirectory;
+    offsetConverter.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false"), false);
   }
 
   @Override
-  public void run(ChangeHandler handler) throws Exception {
+  public void run(ChangeHandler handler, Optional<SourcePosition> startAfter) throws Exception {
     preflight.run();
+    if (startAfter.isEmpty()) {
+      beforeFreshStart.run();
+    }
+    prepareStart(startAfter);
     DebeziumEngine<RecordChangeEvent<SourceRecord>> created =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
             .using(engineProperties)
             .using(
                 (success, message, error) -> {
-                  if (!success && error != null) {
-                    engineFailure.set(error);
-                  } else if (!success) {
-                    engineFailure.set(new IllegalStateException(message));
+                  if (!success) {
+                    engineFailure.set(error != null ? error : new IllegalStateException(message));
                   }
                 })
             .notifying((records, committer) -> handleBatch(records, committer, handler))
@@ -76,7 +103,10 @@ public final class DebeziumSource implements Source {
       created.close();
       return;
     }
-    LOG.info("Reading changes from {}", description);
+    LOG.info(
+        "Reading changes from {}{}",
+        description,
+        startAfter.map(position -> " after " + position.description()).orElse(", from the start"));
     created.run();
     Throwable failure = handlerFailure.get() != null ? handlerFailure.get() : engineFailure.get();
     if (handlerFailure.get() != null || (failure != null && !closed)) {
@@ -86,25 +116,99 @@ public final class DebeziumSource implements Source {
     }
   }
 
+  /** Seeds the offset store; a fresh start also forgets any schema history. */
+  private void prepareStart(Optional<SourcePosition> startAfter) throws IOException {
+    Path startFile = stateDirectory.resolve("start-offsets.json");
+    CheckpointOffsetBackingStore.writeStartFile(startFile, startAfter.map(SourcePosition::offsets).orElse(Map.of()));
+    engineProperties.setProperty("offset.storage", CheckpointOffsetBackingStore.class.getName());
+    engineProperties.setProperty(CheckpointOffsetBackingStore.START_FILE, startFile.toString());
+    String history = engineProperties.getProperty("schema.history.internal.file.filename");
+    if (startAfter.isEmpty() && history != null) {
+      Files.deleteIfExists(Path.of(history));
+    }
+    offsets.clear();
+    startAfter.ifPresent(position -> offsets.putAll(position.offsets()));
+    inTransaction = false;
+  }
+
   private void handleBatch(
       List<RecordChangeEvent<SourceRecord>> records,
       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer,
       ChangeHandler handler)
       throws InterruptedException {
     try {
+      // Hand over up to the last place where a commit may cut, then the rest.
       List<DataChangeEvent> events = new ArrayList<>(records.size());
-      for (RecordChangeEvent<SourceRecord> record : records) {
-        DataChangeEvent event = converter.convert(record.record());
+      int lastBoundary = -1;
+      boolean[] boundaries = new boolean[records.size()];
+      for (int i = 0; i < records.size(); i++) {
+        boundaries[i] = isBoundaryAfter(records.get(i).record());
+        if (boundaries[i]) {
+          lastBoundary = i;
+        }
+      }
+      for (int i = 0; i < records.size(); i++) {
+        SourceRecord record = records.get(i).record();
+        DataChangeEvent event = converter.convert(record);
         if (event != null) {
           events.add(event);
         }
+        remember(record);
+        boolean snapshotEnds = "last".equals(snapshotMarker(record));
+        if (i == records.size() - 1 || (boundaries[i] && (i == lastBoundary || snapshotEnds))) {
+          handler.handle(List.copyOf(events), new Acknowledger(committer, records.get(i), position(), boundaries[i]));
+          events.clear();
+        }
       }
-      RecordChangeEvent<SourceRecord> last = records.isEmpty() ? null : records.get(records.size() - 1);
-      handler.handle(events, new Acknowledger(committer, last));
     } catch (RuntimeException | Error e) {
       handlerFailure.compareAndSet(null, e);
       throw e;
     }
+  }
+
+  /** Whether a commit may cut right after this record. */
+  private boolean isBoundaryAfter(SourceRecord record) {
+    if (!(record.value() instanceof Struct value)) {
+      return !inTransaction;
+    }
+    String schemaName = value.schema().name();
+    if (record.topic() != null && record.topic().endsWith(".transaction") && value.schema().field("status") != null) {
+      inTransaction = "BEGIN".equals(value.getString("status"));
+      return !inTransaction;
+    }
+    if (schemaName != null && schemaName.endsWith(".Envelope")) {
+      String snapshot = snapshotMarker(record);
+      if (snapshot != null && !snapshot.equals("false")) {
+        return snapshot.equals("last");
+      }
+      return !inTransaction;
+    }
+    return !inTransaction;
+  }
+
+  private static String snapshotMarker(SourceRecord record) {
+    if (record.value() instanceof Struct value
+        && value.schema().field("source") != null
+        && value.getStruct("source") != null
+        && value.getStruct("source").schema().field("snapshot") != null) {
+      Object marker = value.getStruct("source").get("snapshot");
+      return marker == null ? null : marker.toString();
+    }
+    return null;
+  }
+
+  private void remember(SourceRecord record) {
+    if (record.sourcePartition() == null || record.sourceOffset() == null) {
+      return;
+    }
+    String namespace = engineProperties.getProperty("name");
+    byte[] key = offsetConverter.fromConnectData(namespace, null, List.of(namespace, record.sourcePartition()));
+    byte[] value = offsetConverter.fromConnectData(namespace, null, record.sourceOffset());
+    offsets.put(new String(key, StandardCharsets.UTF_8), new String(value, StandardCharsets.UTF_8));
+  }
+
+  private SourcePosition position() {
+    return new SourcePosition(offsets, String.join(" ", offsets.values()));
   }
 
   @Override
@@ -127,24 +231,15 @@ public final class DebeziumSource implements Source {
 
   private record Acknowledger(
       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer,
-      RecordChangeEvent<SourceRecord> last)
+      RecordChangeEvent<SourceRecord> last,
+      SourcePosition position,
+      boolean isTransactionBoundary)
       implements SourceAcknowledger {
 
     @Override
     public void acknowledge() throws InterruptedException {
-      if (last != null) {
-        committer.markProcessed(last);
-        committer.markBatchFinished();
-      }
-    }
-
-    @Override
-    public String position() {
-      if (last == null) {
-        return "";
-      }
-      Map<String, ?> offset = last.record().sourceOffset();
-      return offset == null ? "" : offset.toString();
+      committer.markProcessed(last);
+      committer.markBatchFinished();
     }
   }
 }

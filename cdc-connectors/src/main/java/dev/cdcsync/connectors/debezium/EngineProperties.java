@@ -41,11 +41,13 @@ public final class EngineProperties {
           case INITIAL -> "initial";
           case LATEST_OFFSET -> "no_data";
         });
-    // Offsets reach this store only once the sink committed them (see DebeziumSource).
-    properties.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
-    properties.setProperty(
-        "offset.storage.file.filename", context.stateDirectory().resolve("offsets.dat").toString());
+    // Offsets come from the pipeline's checkpoints (see DebeziumSource); acknowledgements flush.
     properties.setProperty("offset.flush.interval.ms", "0");
+    // A failure ends the engine, and the pipeline restarts from its last checkpoint: Debezium's own
+    // retries would resume from the last acknowledgement and hand over changes twice.
+    properties.setProperty("errors.max.retries", "0");
+    // BEGIN / END records tell where a source transaction ends, so no commit splits one.
+    properties.setProperty("provide.transaction.metadata", "true");
     // Heartbeats make the engine call in while the database is idle, so commits stay on time.
     properties.setProperty("heartbeat.interval.ms", "1000");
     properties.setProperty("tombstones.on.delete", "false");

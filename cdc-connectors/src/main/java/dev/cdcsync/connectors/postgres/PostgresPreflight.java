@@ -27,15 +27,22 @@ final class PostgresPreflight implements Runnable {
   private final String description;
   private final Configuration options;
   private final String publication;
+  private final String slot;
   private final List<Pattern> tablePatterns;
 
   /** @param tableIncludeList Debezium's table.include.list: regexes on schema.table */
   PostgresPreflight(
-      String url, String description, Configuration options, String publication, String tableIncludeList) {
+      String url,
+      String description,
+      Configuration options,
+      String publication,
+      String slot,
+      String tableIncludeList) {
     this.url = url;
     this.description = description;
     this.options = options;
     this.publication = publication;
+    this.slot = slot;
     this.tablePatterns = java.util.Arrays.stream(tableIncludeList.split(",")).map(Pattern::compile).toList();
   }
 
@@ -109,6 +116,33 @@ final class PostgresPreflight implements Runnable {
       }
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot check " + description + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Drops the slot an earlier start created but never committed from: a new snapshot must begin
+   * exactly where its slot does, which only a new slot guarantees.
+   */
+  void dropStaleSlot() {
+    try (Connection connection =
+            JdbcConnections.open(
+                url,
+                options.get(SourceOptions.USERNAME),
+                options.get(SourceOptions.PASSWORD),
+                options.withPrefix(SourceOptions.JDBC_PREFIX),
+                description);
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                    + " WHERE slot_name = ? AND database = current_database() AND NOT active")) {
+      statement.setString(1, slot);
+      try (ResultSet result = statement.executeQuery()) {
+        if (result.next()) {
+          LOG.info("Dropped replication slot {} left by a start that never committed", slot);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot drop stale replication slot " + slot + " in " + description + ": " + e.getMessage(), e);
     }
   }
 

@@ -107,13 +107,16 @@ public final class PostgresSourceFactory implements SourceFactory {
             "PostgreSQL at " + address + "/" + database,
             options,
             properties.getProperty("publication.name"),
+            properties.getProperty("slot.name"),
             properties.getProperty("table.include.list"));
     return new DebeziumSource(
         "PostgreSQL " + address + "/" + database + " (slot " + slot + ")",
         properties,
         new SourceRecordConverter(
             source -> TableId.of(source.getString("db"), source.getString("schema"), source.getString("table"))),
-        preflight);
+        preflight,
+        preflight::dropStaleSlot,
+        context.stateDirectory());
   }
 
   private static List<String> debeziumPatterns(List<TablePattern> patterns) {

@@ -1,0 +1,49 @@
+package dev.cdcsync.cli;
+
+import dev.cdcsync.testing.TestDatabaseServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes pipeline files for tests. */
+final class PipelineFiles {
+
+  private PipelineFiles() {}
+
+  /**
+   * A pipeline from {@code server}'s {@code database} into a hadoop warehouse.
+   *
+   * @param extraSourceLines source options beyond the connection, e.g. tables and slot name
+   */
+  static Path write(
+      Path directory, TestDatabaseServer server, String name, List<String> extraSourceLines, Path warehouse, String interval)
+      throws Exception {
+    List<String> lines = new ArrayList<>();
+    lines.add("source:");
+    lines.add("  type: " + server.sourceType());
+    lines.add("  hostname: " + server.host());
+    lines.add("  port: " + server.port());
+    lines.add("  username: " + server.username());
+    lines.add("  password: " + server.password());
+    extraSourceLines.forEach(line -> lines.add("  " + line));
+    lines.add("sink:");
+    lines.add("  type: iceberg");
+    lines.add("  catalog.properties.type: hadoop");
+    lines.add("  catalog.properties.warehouse: " + warehouse.toUri());
+    lines.add("pipeline:");
+    lines.add("  name: " + name);
+    lines.add("  checkpoint.interval: " + interval);
+    Path file = directory.resolve(name + ".yaml");
+    Files.writeString(file, String.join("\n", lines) + "\n");
+    return file;
+  }
+
+  static List<String> postgresTables(String database) {
+    return List.of("tables: " + database + ".public.\\.*", "slot.name: slot_" + database);
+  }
+
+  static List<String> binlogTables(String database, int serverId) {
+    return List.of("tables: " + database + ".\\.*", "server-id: " + serverId);
+  }
+}

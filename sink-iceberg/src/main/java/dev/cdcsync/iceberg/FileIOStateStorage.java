@@ -1,0 +1,81 @@
+package dev.cdcsync.iceberg;
+
+import dev.cdcsync.api.StateStorage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.NotFoundException;
+import org.apache.iceberg.io.FileInfo;
+import org.apache.iceberg.io.InputFile;
+import org.apache.iceberg.io.SupportsPrefixOperations;
+
+/** Pipeline state files through Iceberg's FileIO, so they live wherever the warehouse can. */
+final class FileIOStateStorage implements StateStorage {
+
+  private final SupportsPrefixOperations io;
+  private final String location;
+
+  FileIOStateStorage(SupportsPrefixOperations io, String location) {
+    this.io = io;
+    this.location = location.endsWith("/") ? location : location + "/";
+  }
+
+  @Override
+  public void create(String name, byte[] content) throws IOException {
+    try (OutputStream out = io.newOutputFile(location + name).create()) {
+      out.write(content);
+    } catch (AlreadyExistsException e) {
+      throw new IOException("Cannot create state file " + location + name + ": it exists", e);
+    }
+  }
+
+  @Override
+  public Optional<byte[]> read(String name) throws IOException {
+    InputFile file = io.newInputFile(location + name);
+    try (InputStream in = file.newStream()) {
+      return Optional.of(in.readAllBytes());
+    } catch (NotFoundException | java.io.FileNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public List<String> list() throws IOException {
+    List<String> names = new ArrayList<>();
+    try {
+      for (FileInfo file : io.listPrefix(location)) {
+        String path = file.location();
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        if (!name.isEmpty() && path.substring(0, path.lastIndexOf('/') + 1).endsWith(stripScheme(location))) {
+          names.add(name);
+        }
+      }
+    } catch (NotFoundException | java.io.UncheckedIOException e) {
+      return names;
+    }
+    return names;
+  }
+
+  @Override
+  public void delete(String name) {
+    io.deleteFile(location + name);
+  }
+
+  @Override
+  public String location() {
+    return location;
+  }
+
+  private static String stripScheme(String location) {
+    int scheme = location.indexOf(":");
+    String path = scheme >= 0 ? location.substring(scheme + 1) : location;
+    while (path.startsWith("//")) {
+      path = path.substring(1);
+    }
+    return path;
+  }
+}
