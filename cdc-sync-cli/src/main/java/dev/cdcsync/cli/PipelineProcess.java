@@ -2,6 +2,7 @@ package dev.cdcsync.cli;
 
 import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.StateStorage;
@@ -121,10 +122,10 @@ final class PipelineProcess {
     synchronized (this) {
       runner = null;
     }
-    try (Sink sink = pipeline.sinkFactory().create(pipeline.sinkOptions(), pipeline.context());
-        Source source = pipeline.sourceFactory().create(pipeline.sourceOptions(), pipeline.context())) {
-      StateStorage state =
-          pipeline.sinkFactory().openStateStorage(pipeline.sinkOptions(), pipeline.stateDirectory());
+    PipelineContext context = pipeline.context();
+    try (Sink sink = pipeline.sinkFactory().create(pipeline.sinkOptions(), context);
+        Source source = pipeline.sourceFactory().create(pipeline.sourceOptions(), context)) {
+      StateStorage state = context.stateStorage();
       PipelineRunner created =
           new PipelineRunner(
               pipeline.name(),

@@ -7,13 +7,16 @@ import java.util.Objects;
  * What a source or sink learns about the pipeline it runs in.
  *
  * @param pipelineName the pipeline's {@code pipeline.name}
- * @param stateDirectory a directory private to this pipeline where a component may keep state
- *     that must survive restarts (e.g. a database's schema history); created before use
+ * @param stateDirectory a local working directory private to this pipeline, for files that may
+ *     be lost without harm (they are rebuilt from the state store); created before use
+ * @param stateStorage the pipeline's durable state store, where a component keeps what must
+ *     survive restarts (e.g. a database's schema history)
  */
-public record PipelineContext(String pipelineName, Path stateDirectory) {
+public record PipelineContext(String pipelineName, Path stateDirectory, StateStorage stateStorage) {
 
   public PipelineContext {
     Objects.requireNonNull(pipelineName, "pipelineName");
     Objects.requireNonNull(stateDirectory, "stateDirectory");
+    Objects.requireNonNull(stateStorage, "stateStorage");
   }
 }

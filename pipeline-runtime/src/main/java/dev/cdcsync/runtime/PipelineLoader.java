@@ -34,7 +34,8 @@ public final class PipelineLoader {
       Path stateDirectory) {
 
     public PipelineContext context() {
-      return new PipelineContext(name, stateDirectory);
+      return new PipelineContext(
+          name, stateDirectory, sinkFactory.openStateStorage(sinkOptions, stateDirectory));
     }
   }
 

@@ -75,7 +75,7 @@ class IcebergSinkTest {
             Map.of(
                 "catalog.properties.type", "hadoop",
                 "catalog.properties.warehouse", warehouse.toUri().toString()));
-    sink = new IcebergSinkFactory().create(options, new PipelineContext("test", warehouse.resolve(".state")));
+    sink = new IcebergSinkFactory().create(options, context(warehouse.resolve(".state")));
   }
 
   @AfterEach
@@ -157,7 +157,7 @@ class IcebergSinkTest {
     sink.close();
 
     // A restart that delivers the snapshot again (the table now has data).
-    sink = new IcebergSinkFactory().create(options, new PipelineContext("test", warehouse));
+    sink = new IcebergSinkFactory().create(options, context(warehouse));
     sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
     sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(2, "b"), 1), sequence++);
     commit(2, "");
@@ -205,7 +205,7 @@ class IcebergSinkTest {
     Map<String, String> appendOptions = new java.util.HashMap<>(options.asMap());
     appendOptions.put("write.mode", "append");
     sink.close();
-    sink = new IcebergSinkFactory().create(Configuration.of(appendOptions), new PipelineContext("test", warehouse));
+    sink = new IcebergSinkFactory().create(Configuration.of(appendOptions), context(warehouse));
     sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 5), 7);
     sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 6), 8);
     sink.commit(new Checkpoint(1, "test", 1, ""), sink.prepareCommit());
@@ -219,7 +219,7 @@ class IcebergSinkTest {
     assertThat(sequences).containsExactlyInAnyOrder(7L, 8L);
 
     sink.close();
-    sink = new IcebergSinkFactory().create(options, new PipelineContext("test", warehouse));
+    sink = new IcebergSinkFactory().create(options, context(warehouse));
     assertThatThrownBy(() -> sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b"), 1), 9))
         .isInstanceOf(dev.cdcsync.api.PermanentPipelineException.class)
         .hasMessage(
@@ -234,7 +234,7 @@ class IcebergSinkTest {
     sink.close();
 
     // Another process (after a crash) commits from the bytes alone, then again.
-    sink = new IcebergSinkFactory().create(options, new PipelineContext("test", warehouse));
+    sink = new IcebergSinkFactory().create(options, context(warehouse));
     assertThat(sink.commit(new Checkpoint(5, "test", 2, ""), prepared)).containsExactly(new TableCommit(SINK, 1, 1));
     assertThat(sink.commit(new Checkpoint(5, "test", 2, ""), prepared)).isEmpty();
 
@@ -256,6 +256,10 @@ class IcebergSinkTest {
             "Cannot commit checkpoint 4 to public.items: instance epoch 2 of pipeline 'test' has"
                 + " committed to it; this instance (epoch 1) stops");
     assertThat(names(read(catalog().loadTable(IcebergSink.identifier(SINK))))).isEqualTo(Map.of(1L, "a"));
+  }
+
+  private PipelineContext context(Path stateDirectory) {
+    return new PipelineContext("test", stateDirectory, new IcebergSinkFactory().openStateStorage(options, stateDirectory));
   }
 
   private List<TableCommit> commit(long id, String position) throws Exception {

@@ -96,11 +96,9 @@ public abstract class BinlogSourceFactory implements SourceFactory {
     properties.setProperty(
         "table.include.list",
         TablePatterns.debeziumIncludeList(debeziumPatterns(include), debeziumPatterns(exclude)));
+    properties.setProperty("schema.history.internal", StateStorageSchemaHistory.class.getName());
     properties.setProperty(
-        "schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
-    properties.setProperty(
-        "schema.history.internal.file.filename",
-        context.stateDirectory().resolve("schema-history.dat").toString());
+        StateStorageSchemaHistory.STORAGE_KEY, StateStorageSchemaHistory.register(context.stateStorage()));
     properties.setProperty("include.schema.changes", "false");
     properties.setProperty("bigint.unsigned.handling.mode", "precise");
     properties.setProperty("converters", "tinyint1");
@@ -119,7 +117,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         new SourceRecordConverter(
             source -> TableId.of(source.getString("db"), source.getString("table"))),
         new BinlogPreflight(jdbcUrlPrefix() + address + "/", description, options),
-        () -> {},
+        () -> StateStorageSchemaHistory.clear(context.stateStorage()),
         context.stateDirectory());
   }
 

@@ -11,7 +11,6 @@ import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,16 +115,12 @@ public final class DebeziumSource implements Source {
     }
   }
 
-  /** Seeds the offset store; a fresh start also forgets any schema history. */
+  /** Seeds the offset store. */
   private void prepareStart(Optional<SourcePosition> startAfter) throws IOException {
     Path startFile = stateDirectory.resolve("start-offsets.json");
     CheckpointOffsetBackingStore.writeStartFile(startFile, startAfter.map(SourcePosition::offsets).orElse(Map.of()));
     engineProperties.setProperty("offset.storage", CheckpointOffsetBackingStore.class.getName());
     engineProperties.setProperty(CheckpointOffsetBackingStore.START_FILE, startFile.toString());
-    String history = engineProperties.getProperty("schema.history.internal.file.filename");
-    if (startAfter.isEmpty() && history != null) {
-      Files.deleteIfExists(Path.of(history));
-    }
     offsets.clear();
     startAfter.ifPresent(position -> offsets.putAll(position.offsets()));
     inTransaction = false;
