@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cdcsync.testing.TestDatabaseServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -65,7 +64,7 @@ abstract class CrashRecoveryTestBase {
 
     Path warehouse = work.resolve("warehouse");
     String namespace = sinkNamespace(database);
-    Path pipelineFile = writePipeline(database, warehouse);
+    Path pipelineFile = PipelineFiles.write(work, server, database, sourceOptions(database), warehouse, "300ms");
     Random random = new Random(42);
     Thread writer = new Thread(workload, "workload");
     try {
@@ -129,27 +128,6 @@ abstract class CrashRecoveryTestBase {
       records.forEach(record -> rows.add(record.copy()));
     }
     return rows;
-  }
-
-  private Path writePipeline(String database, Path warehouse) throws Exception {
-    List<String> lines = new ArrayList<>();
-    lines.add("source:");
-    lines.add("  type: " + server().sourceType());
-    lines.add("  hostname: " + server().host());
-    lines.add("  port: " + server().port());
-    lines.add("  username: " + server().username());
-    lines.add("  password: " + server().password());
-    sourceOptions(database).forEach(line -> lines.add("  " + line));
-    lines.add("sink:");
-    lines.add("  type: iceberg");
-    lines.add("  catalog.properties.type: hadoop");
-    lines.add("  catalog.properties.warehouse: " + warehouse.toUri());
-    lines.add("pipeline:");
-    lines.add("  name: " + database);
-    lines.add("  checkpoint.interval: 300ms");
-    Path file = work.resolve(database + ".yaml");
-    Files.writeString(file, String.join("\n", lines) + "\n");
-    return file;
   }
 
   /** Random transactions against both tables; knows the expected end state. */

@@ -13,7 +13,7 @@ class MariaDbCrashRecoveryIT extends CrashRecoveryTestBase {
 
   @Override
   protected List<String> sourceOptions(String database) {
-    return List.of("tables: " + database + ".\\.*", "server-id: 5411");
+    return PipelineFiles.binlogTables(database, 5411);
   }
 
   @Override

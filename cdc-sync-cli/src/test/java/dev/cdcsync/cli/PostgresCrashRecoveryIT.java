@@ -13,7 +13,7 @@ class PostgresCrashRecoveryIT extends CrashRecoveryTestBase {
 
   @Override
   protected List<String> sourceOptions(String database) {
-    return List.of("tables: " + database + ".public.\\.*", "slot.name: slot_" + database);
+    return PipelineFiles.postgresTables(database);
   }
 
   @Override
