@@ -65,8 +65,7 @@ class PipelineLoaderTest {
         .isEqualTo(Map.of("name", "shop", "checkpoint.interval", "10s"));
     assertThat(pipeline.pipelineOptions().get(PipelineOptions.CHECKPOINT_INTERVAL))
         .isEqualTo(Duration.ofSeconds(10));
-    assertThat(pipeline.context().pipelineName()).isEqualTo("shop");
-    assertThat(pipeline.context().stateDirectory()).isEqualTo(warehouse.resolve(".cdc-sync").resolve("shop"));
+    assertThat(pipeline.stateDirectory()).isEqualTo(warehouse.resolve(".cdc-sync").resolve("shop"));
   }
 
   @Test
