@@ -19,6 +19,19 @@ final class PipelineFiles {
   static Path write(
       Path directory, TestDatabaseServer server, String name, List<String> extraSourceLines, Path warehouse, String interval)
       throws Exception {
+    return write(directory, server, name, extraSourceLines, warehouse, interval, List.of());
+  }
+
+  /** The same, with more pipeline options as YAML lines. */
+  static Path write(
+      Path directory,
+      TestDatabaseServer server,
+      String name,
+      List<String> extraSourceLines,
+      Path warehouse,
+      String interval,
+      List<String> extraPipelineLines)
+      throws Exception {
     List<String> lines = new ArrayList<>();
     lines.add("source:");
     lines.add("  type: " + server.sourceType());
@@ -34,6 +47,7 @@ final class PipelineFiles {
     lines.add("pipeline:");
     lines.add("  name: " + name);
     lines.add("  checkpoint.interval: " + interval);
+    extraPipelineLines.forEach(line -> lines.add("  " + line));
     Path file = directory.resolve(name + ".yaml");
     Files.writeString(file, String.join("\n", lines) + "\n");
     return file;

@@ -38,6 +38,16 @@ public interface Sink extends AutoCloseable {
    */
   List<TableCommit> commit(Checkpoint checkpoint, Map<TableId, byte[]> prepared) throws Exception;
 
+  /** The sink table's columns and key as they are now, or empty if it does not exist yet. */
+  java.util.Optional<Schema> tableSchema(TableId sinkTable) throws Exception;
+
+  /**
+   * Changes a sink table's columns. Called only while nothing is written to the table since the
+   * last prepare. Values of columns the table lacks are not written; columns the events lack
+   * receive nulls.
+   */
+  void applySchemaChanges(TableId sinkTable, List<SchemaChange> changes) throws Exception;
+
   /** Drops what was written and not prepared. */
   void abort() throws Exception;
 

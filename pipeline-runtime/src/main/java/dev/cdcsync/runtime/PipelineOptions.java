@@ -38,8 +38,16 @@ public final class PipelineOptions {
           1,
           "Accepted for Flink CDC compatibility; cdc-sync reads each source with one reader.");
 
+  public static final ConfigOption<SchemaChangeBehavior> SCHEMA_CHANGE_BEHAVIOR =
+      ConfigOption.optional(
+          "schema.change.behavior",
+          SchemaChangeBehavior.class,
+          SchemaChangeBehavior.LENIENT,
+          "What a change of a source table's columns does to its sink table: exception, evolve,"
+              + " try_evolve, lenient (add and widen columns, keep dropped ones) or ignore.");
+
   public static final List<ConfigOption<?>> ALL =
-      List.of(NAME, CHECKPOINT_INTERVAL, STATE_LOCATION, PARALLELISM);
+      List.of(NAME, CHECKPOINT_INTERVAL, STATE_LOCATION, PARALLELISM, SCHEMA_CHANGE_BEHAVIOR);
 
   private PipelineOptions() {}
 }

@@ -2,6 +2,8 @@ package dev.cdcsync.runtime;
 
 import dev.cdcsync.api.ChangeHandler;
 import dev.cdcsync.api.Checkpoint;
+import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.api.Schema;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.OperationType;
 import dev.cdcsync.api.Sink;
@@ -13,7 +15,10 @@ import dev.cdcsync.api.TableId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -54,6 +59,9 @@ public final class PipelineRunner implements ChangeHandler {
   private final Duration checkpointInterval;
   private final CheckpointStore checkpointStore;
   private final InstanceLease lease;
+  private final SchemaEvolver schemaEvolver;
+  private final Map<TableId, Schema> sourceSchemas = new HashMap<>();
+  private final Set<TableId> tablesWritten = new HashSet<>();
   private final PipelineStatus status = new PipelineStatus();
   private final Clock clock;
   private final AtomicReference<Exception> timerFailure = new AtomicReference<>();
@@ -80,6 +88,7 @@ public final class PipelineRunner implements ChangeHandler {
       Duration checkpointInterval,
       CheckpointStore checkpointStore,
       InstanceLease lease,
+      SchemaEvolver schemaEvolver,
       Clock clock) {
     this.pipelineName = pipelineName;
     this.source = source;
@@ -88,6 +97,7 @@ public final class PipelineRunner implements ChangeHandler {
     this.checkpointInterval = checkpointInterval;
     this.checkpointStore = checkpointStore;
     this.lease = lease;
+    this.schemaEvolver = schemaEvolver;
     this.clock = clock;
   }
 
@@ -189,6 +199,8 @@ public final class PipelineRunner implements ChangeHandler {
         return;
       }
       try {
+        boolean batchStartsAtBoundary = atBoundary;
+        int written = 0;
         for (DataChangeEvent event : events) {
           boolean read = event.operation() == OperationType.READ;
           if (!read && readsSinceCheckpoint) {
@@ -196,9 +208,15 @@ public final class PipelineRunner implements ChangeHandler {
                 "Cannot apply a streamed change before the snapshot rows are committed: the source"
                     + " did not end its snapshot at a transaction boundary");
           }
+          TableId sinkTable = router.route(event.tableId());
+          if (sourceSchemas.get(sinkTable) != event.schema()) {
+            evolve(sinkTable, event, batchStartsAtBoundary && written == 0);
+          }
           long sequence = ((lastCheckpointId + 1) << 32) | changesSinceCheckpoint;
-          sink.write(router.route(event.tableId()), event, sequence);
+          sink.write(sinkTable, event, sequence);
+          tablesWritten.add(sinkTable);
           changesSinceCheckpoint++;
+          written++;
           readsSinceCheckpoint |= read;
         }
         status.recordRead(events.size());
@@ -222,6 +240,33 @@ public final class PipelineRunner implements ChangeHandler {
         throw new PipelineFailure(e);
       }
     }
+  }
+
+  /**
+   * Brings the sink table's columns in line with a new source schema, as the schema change
+   * behavior allows. A table with uncommitted changes is committed first, which needs a
+   * transaction boundary right before this event.
+   */
+  private void evolve(TableId sinkTable, DataChangeEvent event, boolean atBoundaryBeforeEvent) throws Exception {
+    Optional<Schema> current = sink.tableSchema(sinkTable);
+    if (current.isPresent()) {
+      SchemaEvolver.Plan plan = schemaEvolver.plan(sinkTable, current.get(), event.schema());
+      if (!plan.apply().isEmpty()) {
+        if (tablesWritten.contains(sinkTable)) {
+          if (!atBoundaryBeforeEvent || readsSinceCheckpoint) {
+            throw new PermanentPipelineException(
+                "Cannot change the columns of table " + sinkTable + " in the middle of a source"
+                    + " transaction that also changed its rows; " + String.join("; ", plan.notes()));
+          }
+          checkpoint();
+        }
+        sink.applySchemaChanges(sinkTable, plan.apply());
+      }
+      for (String note : plan.notes()) {
+        LOG.info("Table {}: {}", sinkTable, note);
+      }
+    }
+    sourceSchemas.put(sinkTable, event.schema());
   }
 
   private void onTimer() {
@@ -282,6 +327,7 @@ public final class PipelineRunner implements ChangeHandler {
           position);
       changesSinceCheckpoint = 0;
       readsSinceCheckpoint = false;
+      tablesWritten.clear();
       checkpointStore.prune();
     }
     if (lastBoundary != null && !acknowledged) {

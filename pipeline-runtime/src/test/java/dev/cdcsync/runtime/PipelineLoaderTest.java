@@ -186,7 +186,7 @@ class PipelineLoaderTest {
             Cannot load pipeline shop.yaml:
               line 8: unknown pipeline option 'checkpoint.intervall' (did you mean\
              'checkpoint.interval'?); allowed for pipeline: name, checkpoint.interval,\
-             state.location, parallelism
+             state.location, parallelism, schema.change.behavior
               line 9: pipeline option 'parallelism': expected an integer but got 'two'""");
   }
 

@@ -39,7 +39,13 @@ class PipelineOptionsTest {
                 false,
                 false),
             new Declared("state.location", String.class, Optional.empty(), false, false),
-            new Declared("parallelism", Integer.class, Optional.of(1), false, false));
+            new Declared("parallelism", Integer.class, Optional.of(1), false, false),
+            new Declared(
+                "schema.change.behavior",
+                SchemaChangeBehavior.class,
+                Optional.of(SchemaChangeBehavior.LENIENT),
+                false,
+                false));
   }
 
   @Test

@@ -68,7 +68,8 @@ abstract class PipelineRunnerTestBase {
       storage.onCreate(this::journalCheckpointRecord);
     }
     return new PipelineRunner(
-        PIPELINE, source, sink, new TableRouter(), interval, store, lease(clock), clock);
+        PIPELINE, source, sink, new TableRouter(), interval, store, lease(clock),
+        new SchemaEvolver(SchemaChangeBehavior.LENIENT), clock);
   }
 
   /** A lease on this pipeline's state, as another instance would take it. */

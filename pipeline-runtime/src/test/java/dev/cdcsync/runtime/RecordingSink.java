@@ -140,4 +140,14 @@ final class RecordingSink implements Sink {
     long count = changes.changes();
     return changes.sinkTable() + ": " + count + (count == 1 ? " change" : " changes");
   }
+
+  @Override
+  public java.util.Optional<dev.cdcsync.api.Schema> tableSchema(TableId sinkTable) {
+    return java.util.Optional.empty();
+  }
+
+  @Override
+  public void applySchemaChanges(TableId sinkTable, List<dev.cdcsync.api.SchemaChange> changes) {
+    throw new UnsupportedOperationException("this sink has no tables");
+  }
 }

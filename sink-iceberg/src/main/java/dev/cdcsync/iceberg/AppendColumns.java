@@ -23,6 +23,10 @@ final class AppendColumns {
         Types.NestedField.required(firstId + 2, SEQUENCE, Types.LongType.get()));
   }
 
+  static boolean isChangeColumn(String name) {
+    return name.equals(OPERATION) || name.equals(TIMESTAMP) || name.equals(SEQUENCE);
+  }
+
   static String operation(OperationType operation) {
     return switch (operation) {
       case READ, INSERT -> "+I";

@@ -4,6 +4,7 @@ import dev.cdcsync.api.Checkpoint;
 import dev.cdcsync.api.Column;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.FencedException;
+import dev.cdcsync.api.SchemaChange;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.TableCommit;
 import dev.cdcsync.api.TableId;
@@ -13,10 +14,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -25,6 +28,7 @@ import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,6 +151,53 @@ final class IcebergSink implements Sink {
       snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());
     }
     return null;
+  }
+
+  @Override
+  public Optional<dev.cdcsync.api.Schema> tableSchema(TableId sinkTable) {
+    TableIdentifier identifier = identifier(sinkTable);
+    if (!catalog.tableExists(identifier)) {
+      return Optional.empty();
+    }
+    org.apache.iceberg.Schema schema = catalog.loadTable(identifier).schema();
+    List<Column> columns = new ArrayList<>();
+    for (Types.NestedField field : schema.columns()) {
+      if (!AppendColumns.isChangeColumn(field.name())) {
+        columns.add(Column.of(field.name(), IcebergTypes.dataType(field.type())));
+      }
+    }
+    return Optional.of(dev.cdcsync.api.Schema.of(columns, List.copyOf(schema.identifierFieldNames())));
+  }
+
+  @Override
+  public void applySchemaChanges(TableId sinkTable, List<SchemaChange> changes) {
+    IcebergTableWriter writer = writers.get(sinkTable);
+    if (writer != null && writer.hasChanges()) {
+      throw new IllegalStateException("Cannot change the columns of " + sinkTable + " while it has uncommitted changes");
+    }
+    Table table = catalog.loadTable(identifier(sinkTable));
+    UpdateSchema update = table.updateSchema();
+    for (SchemaChange change : changes) {
+      if (change instanceof SchemaChange.AddColumn add) {
+        update.addColumn(add.column().name(), IcebergTypes.icebergType(add.column().type()));
+        if (add.afterColumn() != null && table.schema().findField(add.afterColumn()) != null) {
+          update.moveAfter(add.column().name(), add.afterColumn());
+        }
+      } else if (change instanceof SchemaChange.DropColumn drop) {
+        if (table.schema().identifierFieldNames().contains(drop.columnName())) {
+          throw new dev.cdcsync.api.PermanentPipelineException(
+              "Cannot drop column " + drop.columnName() + " of Iceberg table " + sinkTable
+                  + ": it is part of the table's key");
+        }
+        update.deleteColumn(drop.columnName());
+      } else if (change instanceof SchemaChange.WidenColumnType widen) {
+        update.updateColumn(widen.columnName(), (Type.PrimitiveType) IcebergTypes.icebergType(widen.to()));
+      }
+    }
+    update.commit();
+    // The next write opens a writer on the new schema.
+    writers.remove(sinkTable);
+    LOG.info("Changed the columns of Iceberg table {}: {}", sinkTable, changes);
   }
 
   @Override

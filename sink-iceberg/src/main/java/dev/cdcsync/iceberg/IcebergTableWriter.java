@@ -222,11 +222,9 @@ final class IcebergTableWriter {
       dev.cdcsync.api.Column column = eventSchema.columns().get(i);
       Types.NestedField field = schema.findField(column.name());
       if (field == null) {
-        throw new PermanentPipelineException(
-            "Cannot write to Iceberg table " + sinkTable + ": source column '" + column.name()
-                + "' is not in the table, and this version of cdc-sync does not evolve schemas;"
-                + " add the column to the Iceberg table (" + IcebergTypes.icebergType(column.type())
-                + ") and restart");
+        // The schema change behavior chose not to add this column: its values are not written.
+        positions[i] = -1;
+        continue;
       }
       Function<Object, Object> converter = IcebergTypes.converter(column.type(), field.type());
       if (converter == null) {
@@ -260,7 +258,7 @@ final class IcebergTableWriter {
     }
     for (int i = 0; i < values.length; i++) {
       Object value = values[i];
-      if (value != null) {
+      if (value != null && mapping.positions()[i] >= 0) {
         try {
           row.set(mapping.positions()[i], mapping.converters()[i].apply(value));
         } catch (RuntimeException e) {

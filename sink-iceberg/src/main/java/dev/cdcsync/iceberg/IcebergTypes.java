@@ -1,6 +1,7 @@
 package dev.cdcsync.iceberg;
 
 import dev.cdcsync.api.DataType;
+import dev.cdcsync.api.DataTypeRoot;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -32,6 +33,25 @@ final class IcebergTypes {
       case TIMESTAMP -> Types.TimestampType.withoutZone();
       case TIMESTAMP_LTZ -> Types.TimestampType.withZone();
       case UUID -> Types.UUIDType.get();
+    };
+  }
+
+  /** The event-model type of an Iceberg column type. */
+  static DataType dataType(Type type) {
+    return switch (type.typeId()) {
+      case BOOLEAN -> DataType.of(DataTypeRoot.BOOLEAN);
+      case INTEGER -> DataType.of(DataTypeRoot.INT);
+      case LONG -> DataType.of(DataTypeRoot.BIGINT);
+      case FLOAT -> DataType.of(DataTypeRoot.FLOAT);
+      case DOUBLE -> DataType.of(DataTypeRoot.DOUBLE);
+      case DECIMAL -> DataType.decimal(((Types.DecimalType) type).precision(), ((Types.DecimalType) type).scale());
+      case DATE -> DataType.of(DataTypeRoot.DATE);
+      case TIME -> DataType.of(DataTypeRoot.TIME);
+      case TIMESTAMP -> DataType.of(
+          ((Types.TimestampType) type).shouldAdjustToUTC() ? DataTypeRoot.TIMESTAMP_LTZ : DataTypeRoot.TIMESTAMP);
+      case UUID -> DataType.of(DataTypeRoot.UUID);
+      case BINARY, FIXED -> DataType.of(DataTypeRoot.BINARY);
+      default -> DataType.of(DataTypeRoot.STRING);
     };
   }
 

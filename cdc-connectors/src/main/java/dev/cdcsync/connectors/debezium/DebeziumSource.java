@@ -132,26 +132,20 @@ public final class DebeziumSource implements Source {
       ChangeHandler handler)
       throws InterruptedException {
     try {
-      // Hand over up to the last place where a commit may cut, then the rest.
-      List<DataChangeEvent> events = new ArrayList<>(records.size());
-      int lastBoundary = -1;
-      boolean[] boundaries = new boolean[records.size()];
-      for (int i = 0; i < records.size(); i++) {
-        boundaries[i] = isBoundaryAfter(records.get(i).record());
-        if (boundaries[i]) {
-          lastBoundary = i;
-        }
-      }
+      // Hand over each run of changes that ends where a commit may cut (a source transaction's
+      // end, the snapshot's last row), so that the pipeline can commit between any two source
+      // transactions, e.g. right before a table's columns change; then what remains.
+      List<DataChangeEvent> events = new ArrayList<>();
       for (int i = 0; i < records.size(); i++) {
         SourceRecord record = records.get(i).record();
+        boolean boundary = isBoundaryAfter(record);
         DataChangeEvent event = converter.convert(record);
         if (event != null) {
           events.add(event);
         }
         remember(record);
-        boolean snapshotEnds = "last".equals(snapshotMarker(record));
-        if (i == records.size() - 1 || (boundaries[i] && (i == lastBoundary || snapshotEnds))) {
-          handler.handle(List.copyOf(events), new Acknowledger(committer, records.get(i), position(), boundaries[i]));
+        if (i == records.size() - 1 || (boundary && !events.isEmpty())) {
+          handler.handle(List.copyOf(events), new Acknowledger(committer, records.get(i), position(), boundary));
           events.clear();
         }
       }

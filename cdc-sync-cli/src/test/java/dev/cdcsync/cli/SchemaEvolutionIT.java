@@ -1,0 +1,127 @@
+package dev.cdcsync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cdcsync.testing.TestDatabaseServer;
+import dev.cdcsync.testing.TestDatabases;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Columns added, dropped and widened in the source while rows flow, under each behavior. */
+class SchemaEvolutionIT {
+
+  @TempDir Path work;
+
+  @Test
+  void postgresLenientAddsAndWidensColumnsAndKeepsDroppedOnes() throws Exception {
+    TestDatabaseServer server = TestDatabases.postgres();
+    String database = "evolve_pg";
+    server.createDatabase(database);
+    server.execute(database, "CREATE TABLE t (id INT PRIMARY KEY, a INT, b TEXT)", "INSERT INTO t VALUES (1, 1, 'x')");
+    Path warehouse = work.resolve("warehouse");
+    Path file = PipelineFiles.write(work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
+
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      awaitRows(cdcSync, warehouse, "public", Map.of(1, row(1, 1, "x", null)), List.of("id", "a", "b"));
+      server.execute(database, "ALTER TABLE t ADD COLUMN c VARCHAR(10)", "INSERT INTO t VALUES (2, 2, 'y', 'new')");
+      server.execute(database, "ALTER TABLE t DROP COLUMN b", "INSERT INTO t VALUES (3, 3, 'z')");
+      server.execute(database, "ALTER TABLE t ALTER COLUMN a TYPE BIGINT", "INSERT INTO t VALUES (4, 5000000000, 'big')");
+      awaitRows(
+          cdcSync,
+          warehouse,
+          "public",
+          Map.of(1, row(1, 1L, "x", null), 2, row(2, 2L, "y", "new"), 3, row(3, 3L, null, "z"), 4, row(4, 5000000000L, null, "big")),
+          List.of("id", "a", "b", "c"));
+      assertThat(IcebergRows.table(warehouse, "public", "t").schema().findField("a").type()).isEqualTo(Types.LongType.get());
+      assertThat(cdcSync.output()).contains("Table public.t: dropped column b: kept in the sink table, null from now on");
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  @Test
+  void mariadbEvolveAppliesEveryChangeIncludingDrops() throws Exception {
+    TestDatabaseServer server = TestDatabases.mariadb();
+    String database = "evolve_maria";
+    server.createDatabase(database);
+    server.execute(database, "CREATE TABLE t (id INT PRIMARY KEY, a INT, b TEXT)", "INSERT INTO t VALUES (1, 1, 'x')");
+    Path warehouse = work.resolve("warehouse");
+    Path file =
+        PipelineFiles.write(
+            work, server, database, PipelineFiles.binlogTables(database, 5441), warehouse, "300ms",
+            List.of("schema.change.behavior: evolve"));
+
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      awaitRows(cdcSync, warehouse, database, Map.of(1, row(1, 1, "x", null)), List.of("id", "a", "b"));
+      server.execute(database, "ALTER TABLE t ADD COLUMN c VARCHAR(10)", "INSERT INTO t VALUES (2, 2, 'y', 'new')");
+      server.execute(database, "ALTER TABLE t DROP COLUMN b", "INSERT INTO t VALUES (3, 3, 'z')");
+      server.execute(database, "ALTER TABLE t MODIFY a BIGINT", "INSERT INTO t VALUES (4, 5000000000, 'big')");
+      awaitRows(
+          cdcSync,
+          warehouse,
+          database,
+          Map.of(1, row(1, 1L, null, null), 2, row(2, 2L, null, "new"), 3, row(3, 3L, null, "z"), 4, row(4, 5000000000L, null, "big")),
+          List.of("id", "a", "c"));
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  @Test
+  void exceptionStopsThePipelineNamingTheTableAndColumn() throws Exception {
+    TestDatabaseServer server = TestDatabases.postgres();
+    String database = "evolve_fail";
+    server.createDatabase(database);
+    server.execute(database, "CREATE TABLE t (id INT PRIMARY KEY, a INT)", "INSERT INTO t VALUES (1, 1)");
+    Path warehouse = work.resolve("warehouse");
+    Path file =
+        PipelineFiles.write(
+            work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms",
+            List.of("schema.change.behavior: exception"));
+
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      await("the snapshot is committed")
+          .atMost(Duration.ofSeconds(90))
+          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(() -> IcebergRows.rows(warehouse, "public", "t", "id").containsKey(1));
+      server.execute(database, "ALTER TABLE t ADD COLUMN c BIGINT", "INSERT INTO t VALUES (2, 2, 2)");
+      assertThat(cdcSync.waitFor(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
+      assertThat(cdcSync.errors())
+          .contains(
+              "Error: Cannot apply a schema change to table public.t: added column c BIGINT;"
+                  + " pipeline.schema.change.behavior is exception");
+    }
+    assertThat(IcebergRows.rows(warehouse, "public", "t", "id")).containsOnlyKeys(1);
+  }
+
+  private static Map<String, Object> row(int id, Object a, String b, String c) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("id", id);
+    row.put("a", a);
+    row.put("b", b);
+    row.put("c", c);
+    return row;
+  }
+
+  private static void awaitRows(
+      CdcSyncProcess cdcSync, Path warehouse, String namespace, Map<Integer, Map<String, Object>> expected, List<String> columns) {
+    Map<Object, Map<String, Object>> wanted = new TreeMap<>();
+    expected.forEach(
+        (id, row) -> {
+          Map<String, Object> projected = new LinkedHashMap<>();
+          columns.forEach(column -> projected.put(column, row.get(column)));
+          wanted.put(id, projected);
+        });
+    await("t equals the source")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .untilAsserted(() -> assertThat(IcebergRows.rows(warehouse, namespace, "t", "id")).isEqualTo(wanted));
+  }
+}

@@ -1,0 +1,41 @@
+package dev.cdcsync.api;
+
+import java.util.Objects;
+
+/** One change to a sink table's columns. */
+public sealed interface SchemaChange {
+
+  /** The column the change concerns. */
+  String columnName();
+
+  /**
+   * A new column, nullable.
+   *
+   * @param afterColumn the column it follows, or null to be first
+   */
+  record AddColumn(Column column, String afterColumn) implements SchemaChange {
+    public AddColumn {
+      Objects.requireNonNull(column, "column");
+    }
+
+    @Override
+    public String columnName() {
+      return column.name();
+    }
+  }
+
+  record DropColumn(String columnName) implements SchemaChange {
+    public DropColumn {
+      Objects.requireNonNull(columnName, "columnName");
+    }
+  }
+
+  /** A type change the sink can apply without rewriting data (int to bigint, wider decimals). */
+  record WidenColumnType(String columnName, DataType from, DataType to) implements SchemaChange {
+    public WidenColumnType {
+      Objects.requireNonNull(columnName, "columnName");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package dev.cdcsync.runtime;
+
+import dev.cdcsync.api.Column;
+import dev.cdcsync.api.DataType;
+import dev.cdcsync.api.DataTypeRoot;
+import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.api.Schema;
+import dev.cdcsync.api.SchemaChange;
+import dev.cdcsync.api.SchemaChange.AddColumn;
+import dev.cdcsync.api.SchemaChange.DropColumn;
+import dev.cdcsync.api.SchemaChange.WidenColumnType;
+import dev.cdcsync.api.TableId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compares a source table's columns with its sink table's and decides, by {@link
+ * SchemaChangeBehavior}, which changes the sink applies. Comparing states rather than replaying
+ * DDL makes applying a change twice (after a crash) a no-op.
+ */
+public final class SchemaEvolver {
+
+  /**
+   * The decision for one table.
+   *
+   * @param apply the changes the sink makes, in order
+   * @param notes what was done or skipped, for the log
+   */
+  public record Plan(List<SchemaChange> apply, List<String> notes) {
+    public Plan {
+      apply = List.copyOf(apply);
+      notes = List.copyOf(notes);
+    }
+  }
+
+  private final SchemaChangeBehavior behavior;
+
+  public SchemaEvolver(SchemaChangeBehavior behavior) {
+    this.behavior = behavior;
+  }
+
+  public Plan plan(TableId table, Schema sink, Schema source) {
+    List<SchemaChange> apply = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    String previous = null;
+    for (Column column : source.columns()) {
+      int index = sink.indexOf(column.name());
+      if (index < 0) {
+        decide(table, new AddColumn(column, previous), "added column " + column.name() + " " + column.type(), apply, notes);
+      } else {
+        DataType from = sink.columns().get(index).type();
+        DataType to = column.type();
+        if (!from.equals(to) && !fits(to, from)) {
+          String change = "column " + column.name() + " changed type from " + from + " to " + to;
+          if (widens(from, to)) {
+            decide(table, new WidenColumnType(column.name(), from, to), change, apply, notes);
+          } else if (behavior == SchemaChangeBehavior.EXCEPTION || behavior == SchemaChangeBehavior.EVOLVE) {
+            throw new PermanentPipelineException(
+                "Cannot apply a schema change to table " + table + ": " + change
+                    + ", which Iceberg cannot express; recreate the table, or set"
+                    + " pipeline.schema.change.behavior to lenient to keep the old column type");
+          } else {
+            notes.add(change + ": Iceberg cannot change it, so the column keeps type " + from
+                + " and values that do not fit stop the pipeline");
+          }
+        }
+      }
+      previous = column.name();
+    }
+    for (Column column : sink.columns()) {
+      if (source.indexOf(column.name()) < 0) {
+        String change = "dropped column " + column.name();
+        if (behavior == SchemaChangeBehavior.LENIENT) {
+          notes.add(change + ": kept in the sink table, null from now on");
+        } else {
+          decide(table, new DropColumn(column.name()), change, apply, notes);
+        }
+      }
+    }
+    return new Plan(apply, notes);
+  }
+
+  private void decide(TableId table, SchemaChange change, String description, List<SchemaChange> apply, List<String> notes) {
+    switch (behavior) {
+      case EXCEPTION -> throw new PermanentPipelineException(
+          "Cannot apply a schema change to table " + table + ": " + description
+              + "; pipeline.schema.change.behavior is exception");
+      case EVOLVE, TRY_EVOLVE, LENIENT -> {
+        apply.add(change);
+        notes.add(description + ": applied");
+      }
+      case IGNORE -> notes.add(description + ": ignored (pipeline.schema.change.behavior is ignore)");
+    }
+  }
+
+  /** Whether Iceberg can change a column from {@code from} to {@code to} in place. */
+  static boolean widens(DataType from, DataType to) {
+    return (from.root() == DataTypeRoot.INT && to.root() == DataTypeRoot.BIGINT)
+        || (from.root() == DataTypeRoot.FLOAT && to.root() == DataTypeRoot.DOUBLE)
+        || (from.root() == DataTypeRoot.DECIMAL
+            && to.root() == DataTypeRoot.DECIMAL
+            && from.scale() == to.scale()
+            && to.precision() > from.precision());
+  }
+
+  /** Whether values of {@code value} fit a column of {@code column} as it is (a narrower source). */
+  static boolean fits(DataType value, DataType column) {
+    return widens(value, column);
+  }
+}
