@@ -101,7 +101,11 @@ abstract class CrashRecoveryTestBase {
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofSeconds(1))
           .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-          .untilAsserted(() -> assertThat(IcebergRows.rows(warehouse, namespace, "accounts", "id")).isEqualTo(expected));
+          .untilAsserted(
+              () ->
+                  assertThat(IcebergRows.rows(warehouse, namespace, "accounts", "id"))
+                      .as(() -> differences(expected, IcebergRows.rows(warehouse, namespace, "accounts", "id")) + cdcSync.describe())
+                      .isEqualTo(expected));
       await("one ledger row per change")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofSeconds(1))
@@ -116,6 +120,19 @@ abstract class CrashRecoveryTestBase {
       assertThat(operations).containsOnlyKeys("+I", "+U", "-D");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
+  }
+
+  private static String differences(Map<Object, Map<String, Object>> expected, Map<Object, Map<String, Object>> actual) {
+    StringBuilder text = new StringBuilder("differences (key: source / iceberg):\n");
+    java.util.Set<Object> keys = new java.util.TreeSet<>(expected.keySet());
+    keys.addAll(actual.keySet());
+    int shown = 0;
+    for (Object key : keys) {
+      if (!java.util.Objects.equals(expected.get(key), actual.get(key)) && shown++ < 20) {
+        text.append("  ").append(key).append(": ").append(expected.get(key)).append(" / ").append(actual.get(key)).append('\n');
+      }
+    }
+    return text.toString();
   }
 
   private static List<Record> ledgerRows(Path warehouse, String namespace) throws Exception {

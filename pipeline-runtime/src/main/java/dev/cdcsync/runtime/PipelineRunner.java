@@ -77,7 +77,8 @@ public final class PipelineRunner implements ChangeHandler {
   private long changesSinceCheckpoint;
   private boolean readsSinceCheckpoint;
   private SourceAcknowledger lastBoundary;
-  private boolean atBoundary = true;
+  /** Changes written since the last transaction boundary; a commit may cut only at zero. */
+  private long changesSinceBoundary;
   private boolean acknowledged = true;
 
   public PipelineRunner(
@@ -199,8 +200,6 @@ public final class PipelineRunner implements ChangeHandler {
         return;
       }
       try {
-        boolean batchStartsAtBoundary = atBoundary;
-        int written = 0;
         for (DataChangeEvent event : events) {
           boolean read = event.operation() == OperationType.READ;
           if (!read && readsSinceCheckpoint) {
@@ -210,19 +209,19 @@ public final class PipelineRunner implements ChangeHandler {
           }
           TableId sinkTable = router.route(event.tableId());
           if (sourceSchemas.get(sinkTable) != event.schema()) {
-            evolve(sinkTable, event, batchStartsAtBoundary && written == 0);
+            evolve(sinkTable, event);
           }
           long sequence = ((lastCheckpointId + 1) << 32) | changesSinceCheckpoint;
           sink.write(sinkTable, event, sequence);
           tablesWritten.add(sinkTable);
           changesSinceCheckpoint++;
-          written++;
+          changesSinceBoundary++;
           readsSinceCheckpoint |= read;
         }
         status.recordRead(events.size());
-        atBoundary = acknowledger.isTransactionBoundary();
-        if (atBoundary) {
+        if (acknowledger.isTransactionBoundary()) {
           lastBoundary = acknowledger;
+          changesSinceBoundary = 0;
           acknowledged = false;
           // A boundary after snapshot rows means the snapshot is over: commit it now.
           if (stopRequested || readsSinceCheckpoint || intervalPassed()) {
@@ -247,13 +246,13 @@ public final class PipelineRunner implements ChangeHandler {
    * behavior allows. A table with uncommitted changes is committed first, which needs a
    * transaction boundary right before this event.
    */
-  private void evolve(TableId sinkTable, DataChangeEvent event, boolean atBoundaryBeforeEvent) throws Exception {
+  private void evolve(TableId sinkTable, DataChangeEvent event) throws Exception {
     Optional<Schema> current = sink.tableSchema(sinkTable);
     if (current.isPresent()) {
       SchemaEvolver.Plan plan = schemaEvolver.plan(sinkTable, current.get(), event.schema());
       if (!plan.apply().isEmpty()) {
         if (tablesWritten.contains(sinkTable)) {
-          if (!atBoundaryBeforeEvent || readsSinceCheckpoint) {
+          if (changesSinceBoundary > 0 || readsSinceCheckpoint) {
             throw new PermanentPipelineException(
                 "Cannot change the columns of table " + sinkTable + " in the middle of a source"
                     + " transaction that also changed its rows; " + String.join("; ", plan.notes()));
@@ -280,10 +279,10 @@ public final class PipelineRunner implements ChangeHandler {
           lastHeartbeatMillis = clock.millis();
         }
         boolean pending = changesSinceCheckpoint > 0 || !acknowledged;
-        if (atBoundary && pending && (stopRequested || intervalPassed())) {
+        if (changesSinceBoundary == 0 && pending && (stopRequested || intervalPassed())) {
           checkpoint();
         }
-        if (atBoundary && stopRequested) {
+        if (changesSinceBoundary == 0 && stopRequested) {
           finish();
         }
       } catch (Exception e) {

@@ -52,6 +52,7 @@ public final class DebeziumSource implements Source {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final JsonConverter offsetConverter = new JsonConverter();
   private final Map<String, String> offsets = new LinkedHashMap<>();
+  private final Map<dev.cdcsync.api.TableId, dev.cdcsync.api.Schema> schemas = new java.util.HashMap<>();
   private volatile boolean closed;
   private boolean inTransaction;
 
@@ -132,27 +133,56 @@ public final class DebeziumSource implements Source {
       ChangeHandler handler)
       throws InterruptedException {
     try {
-      // Hand over each run of changes that ends where a commit may cut (a source transaction's
-      // end, the snapshot's last row), so that the pipeline can commit between any two source
-      // transactions, e.g. right before a table's columns change; then what remains.
-      List<DataChangeEvent> events = new ArrayList<>();
-      for (int i = 0; i < records.size(); i++) {
+      int count = records.size();
+      DataChangeEvent[] events = new DataChangeEvent[count];
+      boolean[] boundaries = new boolean[count];
+      int lastBoundary = -1;
+      for (int i = 0; i < count; i++) {
         SourceRecord record = records.get(i).record();
-        boolean boundary = isBoundaryAfter(record);
-        DataChangeEvent event = converter.convert(record);
-        if (event != null) {
-          events.add(event);
+        boundaries[i] = isBoundaryAfter(record);
+        events[i] = converter.convert(record);
+        if (boundaries[i]) {
+          lastBoundary = i;
+        }
+      }
+      int[] nextEvent = new int[count];
+      for (int i = count - 1, next = -1; i >= 0; i--) {
+        nextEvent[i] = next;
+        if (events[i] != null) {
+          next = i;
+        }
+      }
+      // Hand over up to the last place where a commit may cut, then the rest; cut also where the
+      // snapshot ends and right before a table's columns change, so the pipeline can commit there.
+      List<DataChangeEvent> batch = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        SourceRecord record = records.get(i).record();
+        if (events[i] != null) {
+          batch.add(events[i]);
+          schemas.put(events[i].tableId(), events[i].schema());
         }
         remember(record);
-        if (i == records.size() - 1 || (boundary && !events.isEmpty())) {
-          handler.handle(List.copyOf(events), new Acknowledger(committer, records.get(i), position(), boundary));
-          events.clear();
+        boolean cut =
+            boundaries[i]
+                && !batch.isEmpty()
+                && (i == lastBoundary || "last".equals(snapshotMarker(record)) || schemaChangesAt(events, nextEvent[i]));
+        if (cut || i == count - 1) {
+          handler.handle(List.copyOf(batch), new Acknowledger(committer, records.get(i), position(), boundaries[i]));
+          batch.clear();
         }
       }
     } catch (RuntimeException | Error e) {
       handlerFailure.compareAndSet(null, e);
       throw e;
     }
+  }
+
+  private boolean schemaChangesAt(DataChangeEvent[] events, int index) {
+    if (index < 0) {
+      return false;
+    }
+    dev.cdcsync.api.Schema known = schemas.get(events[index].tableId());
+    return known != null && known != events[index].schema();
   }
 
   /** Whether a commit may cut right after this record. */
