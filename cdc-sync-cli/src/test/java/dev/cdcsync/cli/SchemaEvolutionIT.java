@@ -42,6 +42,17 @@ class SchemaEvolutionIT {
           List.of("id", "a", "b", "c"));
       assertThat(IcebergRows.table(warehouse, "public", "t").schema().findField("a").type()).isEqualTo(Types.LongType.get());
       assertThat(cdcSync.output()).contains("Table public.t: dropped column b: kept in the sink table, null from now on");
+
+      // Lenient leaves the rows of a truncated table.
+      server.execute(database, "TRUNCATE t", "INSERT INTO t VALUES (5, 5, 'after')");
+      awaitRows(
+          cdcSync,
+          warehouse,
+          "public",
+          Map.of(1, row(1, 1L, "x", null), 2, row(2, 2L, "y", "new"), 3, row(3, 3L, null, "z"), 4, row(4, 5000000000L, null, "big"),
+              5, row(5, 5L, null, "after")),
+          List.of("id", "a", "b", "c"));
+      assertThat(cdcSync.output()).contains("Table public.t: truncated in the source; not applied (pipeline.schema.change.behavior is lenient)");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
   }
@@ -69,6 +80,10 @@ class SchemaEvolutionIT {
           database,
           Map.of(1, row(1, 1L, null, null), 2, row(2, 2L, null, "new"), 3, row(3, 3L, null, "z"), 4, row(4, 5000000000L, null, "big")),
           List.of("id", "a", "c"));
+
+      // Evolve empties a truncated table; later rows arrive as usual.
+      server.execute(database, "TRUNCATE TABLE t", "INSERT INTO t VALUES (5, 5, 'after')");
+      awaitRows(cdcSync, warehouse, database, Map.of(5, row(5, 5L, null, "after")), List.of("id", "a", "c"));
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
   }

@@ -28,6 +28,11 @@ public record DataChangeEvent(
     switch (operation) {
       case READ, INSERT, UPDATE -> Objects.requireNonNull(after, "after");
       case DELETE -> Objects.requireNonNull(before, "before");
+      case TRUNCATE -> {
+        if (before != null || after != null) {
+          throw new IllegalArgumentException("A truncate carries no row");
+        }
+      }
     }
   }
 
@@ -46,5 +51,9 @@ public record DataChangeEvent(
 
   public static DataChangeEvent delete(TableId tableId, Schema schema, Object[] before, long ts) {
     return new DataChangeEvent(tableId, schema, OperationType.DELETE, before, null, ts);
+  }
+
+  public static DataChangeEvent truncate(TableId tableId, Schema schema, long ts) {
+    return new DataChangeEvent(tableId, schema, OperationType.TRUNCATE, null, null, ts);
   }
 }

@@ -6,5 +6,7 @@ public enum OperationType {
   READ,
   INSERT,
   UPDATE,
-  DELETE
+  DELETE,
+  /** Every row of the table was removed (TRUNCATE); the event carries no row. */
+  TRUNCATE
 }

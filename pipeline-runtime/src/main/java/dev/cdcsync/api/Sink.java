@@ -48,6 +48,12 @@ public interface Sink extends AutoCloseable {
    */
   void applySchemaChanges(TableId sinkTable, List<SchemaChange> changes) throws Exception;
 
+  /**
+   * Removes every row of a sink table, at once and outside the checkpoint's commit. Called only
+   * while nothing is written to the table since the last prepare.
+   */
+  void truncate(TableId sinkTable) throws Exception;
+
   /** Drops what was written and not prepared. */
   void abort() throws Exception;
 

@@ -211,6 +211,10 @@ public final class PipelineRunner implements ChangeHandler {
           if (sourceSchemas.get(sinkTable) != event.schema()) {
             evolve(sinkTable, event);
           }
+          if (event.operation() == OperationType.TRUNCATE) {
+            truncate(sinkTable);
+            continue;
+          }
           long sequence = ((lastCheckpointId + 1) << 32) | changesSinceCheckpoint;
           sink.write(sinkTable, event, sequence);
           tablesWritten.add(sinkTable);
@@ -266,6 +270,25 @@ public final class PipelineRunner implements ChangeHandler {
       }
     }
     sourceSchemas.put(sinkTable, event.schema());
+  }
+
+  /** Applies a source TRUNCATE as the schema change behavior says. */
+  private void truncate(TableId sinkTable) throws Exception {
+    if (!schemaEvolver.appliesTruncate(sinkTable)) {
+      LOG.info("Table {}: truncated in the source; not applied (pipeline.schema.change.behavior is {})",
+          sinkTable, schemaEvolver.behavior().name().toLowerCase(java.util.Locale.ROOT));
+      return;
+    }
+    if (tablesWritten.contains(sinkTable)) {
+      if (changesSinceBoundary > 0 || readsSinceCheckpoint) {
+        throw new PermanentPipelineException(
+            "Cannot truncate table " + sinkTable + " in the middle of a source transaction that also"
+                + " changed its rows");
+      }
+      checkpoint();
+    }
+    sink.truncate(sinkTable);
+    LOG.info("Table {}: truncated, as in the source", sinkTable);
   }
 
   private void onTimer() {

@@ -39,6 +39,24 @@ public final class SchemaEvolver {
     this.behavior = behavior;
   }
 
+  public SchemaChangeBehavior behavior() {
+    return behavior;
+  }
+
+  /**
+   * Whether a source TRUNCATE empties the sink table: under evolve and try_evolve; exception
+   * stops the pipeline; lenient and ignore leave the rows.
+   */
+  public boolean appliesTruncate(TableId table) {
+    return switch (behavior) {
+      case EVOLVE, TRY_EVOLVE -> true;
+      case LENIENT, IGNORE -> false;
+      case EXCEPTION -> throw new PermanentPipelineException(
+          "Cannot apply a schema change to table " + table + ": it was truncated;"
+              + " pipeline.schema.change.behavior is exception");
+    };
+  }
+
   public Plan plan(TableId table, Schema sink, Schema source) {
     List<SchemaChange> apply = new ArrayList<>();
     List<String> notes = new ArrayList<>();

@@ -150,4 +150,9 @@ final class RecordingSink implements Sink {
   public void applySchemaChanges(TableId sinkTable, List<dev.cdcsync.api.SchemaChange> changes) {
     throw new UnsupportedOperationException("this sink has no tables");
   }
+
+  @Override
+  public void truncate(TableId sinkTable) {
+    throw new UnsupportedOperationException("this sink has no tables");
+  }
 }

@@ -32,6 +32,7 @@ final class AppendColumns {
       case READ, INSERT -> "+I";
       case UPDATE -> "+U";
       case DELETE -> "-D";
+      case TRUNCATE -> throw new IllegalStateException("A truncate is not a row change");
     };
   }
 }

@@ -201,6 +201,25 @@ final class IcebergSink implements Sink {
   }
 
   @Override
+  public void truncate(TableId sinkTable) {
+    IcebergTableWriter writer = writers.get(sinkTable);
+    if (writer != null && writer.hasChanges()) {
+      throw new IllegalStateException("Cannot truncate " + sinkTable + " while it has uncommitted changes");
+    }
+    TableIdentifier identifier = identifier(sinkTable);
+    if (!catalog.tableExists(identifier)) {
+      return;
+    }
+    Table table = catalog.loadTable(identifier);
+    if (table.schema().findField(AppendColumns.SEQUENCE) != null) {
+      LOG.info("Table {} is a changelog: the source's truncate is not applied to it", sinkTable);
+      return;
+    }
+    table.newDelete().deleteFromRowFilter(org.apache.iceberg.expressions.Expressions.alwaysTrue()).commit();
+    writers.remove(sinkTable);
+  }
+
+  @Override
   public void abort() throws IOException {
     for (IcebergTableWriter writer : writers.values()) {
       writer.abort();

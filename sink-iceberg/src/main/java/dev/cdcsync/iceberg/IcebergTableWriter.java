@@ -139,6 +139,7 @@ final class IcebergTableWriter {
           upsert.write(fill(mapping, event.after()));
         }
         case DELETE -> upsert.deleteKey(fillKey(mapping, event.before()));
+        case TRUNCATE -> throw new IllegalStateException("A truncate is applied to the table, not written");
       }
     }
     changes++;

@@ -51,6 +51,8 @@ public final class EngineProperties {
     // Heartbeats make the engine call in while the database is idle, so commits stay on time.
     properties.setProperty("heartbeat.interval.ms", "1000");
     properties.setProperty("tombstones.on.delete", "false");
+    // Truncates reach the pipeline, whose schema change behavior decides what they do.
+    properties.setProperty("skipped.operations", "none");
     properties.setProperty("decimal.handling.mode", "precise");
     properties.setProperty("time.precision.mode", "adaptive_time_microseconds");
     properties.setProperty("binary.handling.mode", "bytes");

@@ -64,6 +64,7 @@ public final class SourceRecordConverter {
           timestamp);
       case "d" -> DataChangeEvent.delete(
           conversion.tableId(), conversion.schema(), row(conversion, value.getStruct("before")), timestamp);
+      case "t" -> DataChangeEvent.truncate(conversion.tableId(), conversion.schema(), timestamp);
       default -> null;
     };
   }
