@@ -107,7 +107,14 @@ public final class DebeziumSource implements Source {
         "Reading changes from {}{}",
         description,
         startAfter.map(position -> " after " + position.description()).orElse(", from the start"));
-    created.run();
+    try {
+      created.run();
+    } catch (RuntimeException e) {
+      // The engine may fail while stopping after the real failure; report the real one.
+      if (handlerFailure.get() == null && engineFailure.get() == null) {
+        throw e;
+      }
+    }
     Throwable failure = handlerFailure.get() != null ? handlerFailure.get() : engineFailure.get();
     if (handlerFailure.get() != null || (failure != null && !closed)) {
       throw failure instanceof Exception exception

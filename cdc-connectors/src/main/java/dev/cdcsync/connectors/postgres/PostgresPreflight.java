@@ -114,8 +114,31 @@ final class PostgresPreflight implements Runnable {
         throw new PermanentPipelineException(
             "Cannot capture changes from " + description + ":\n  " + String.join("\n  ", problems));
       }
+      releaseSlot(connection);
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot check " + description + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Ends a connection still holding this pipeline's slot: this instance holds the pipeline's
+   * lease, so the holder is a connection of an earlier, failed or killed attempt of its own that
+   * the server has not noticed yet.
+   */
+  private void releaseSlot(Connection connection) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
+                + " WHERE slot_name = ? AND database = current_database() AND active AND active_pid IS NOT NULL")) {
+      statement.setString(1, slot);
+      try (ResultSet result = statement.executeQuery()) {
+        if (result.next()) {
+          LOG.warn("Replication slot {} was still held by an earlier connection of this pipeline; ended it", slot);
+        }
+      }
+    } catch (SQLException e) {
+      // Without the right to end it, the slot frees itself once the server notices; the start then fails and is retried.
+      LOG.warn("Cannot end the connection holding replication slot {}: {}", slot, e.getMessage());
     }
   }
 
