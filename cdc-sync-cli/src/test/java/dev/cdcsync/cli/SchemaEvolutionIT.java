@@ -84,6 +84,19 @@ class SchemaEvolutionIT {
       // Evolve empties a truncated table; later rows arrive as usual.
       server.execute(database, "TRUNCATE TABLE t", "INSERT INTO t VALUES (5, 5, 'after')");
       awaitRows(cdcSync, warehouse, database, Map.of(5, row(5, 5L, null, "after")), List.of("id", "a", "c"));
+
+      // A rename keeps the column, and with it the values written under the old name.
+      server.execute(database, "ALTER TABLE t RENAME COLUMN c TO d", "INSERT INTO t VALUES (6, 6, 'renamed')");
+      await("the rename arrives")
+          .atMost(Duration.ofSeconds(90))
+          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .untilAsserted(
+              () -> {
+                Map<Object, Map<String, Object>> rows = IcebergRows.rows(warehouse, database, "t", "id");
+                assertThat(rows.keySet()).containsExactly(5, 6);
+                assertThat(rows.get(5)).containsEntry("d", "after").doesNotContainKey("c");
+                assertThat(rows.get(6)).containsEntry("d", "renamed");
+              });
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
   }

@@ -7,12 +7,16 @@ import java.util.Map;
 /**
  * The columns of a table, in source order, and its primary key (possibly empty). Rows of a table
  * are {@code Object[]} aligned with {@link #columns()}.
+ *
+ * @param renamedFrom for columns the source reported as renamed since the previous schema of the
+ *     table: new name to old name (empty when the source cannot tell renames from drop and add)
  */
-public record Schema(List<Column> columns, List<String> primaryKeys) {
+public record Schema(List<Column> columns, List<String> primaryKeys, Map<String, String> renamedFrom) {
 
   public Schema {
     columns = List.copyOf(columns);
     primaryKeys = List.copyOf(primaryKeys);
+    renamedFrom = Map.copyOf(renamedFrom);
     Map<String, Column> byName = new HashMap<>();
     for (Column column : columns) {
       if (byName.put(column.name(), column) != null) {
@@ -28,7 +32,7 @@ public record Schema(List<Column> columns, List<String> primaryKeys) {
   }
 
   public static Schema of(List<Column> columns, List<String> primaryKeys) {
-    return new Schema(columns, primaryKeys);
+    return new Schema(columns, primaryKeys, Map.of());
   }
 
   /** The position of a column, or -1. */

@@ -24,6 +24,14 @@ public sealed interface SchemaChange {
     }
   }
 
+  /** A column renamed in place: its history stays with it. */
+  record RenameColumn(String oldName, String columnName) implements SchemaChange {
+    public RenameColumn {
+      Objects.requireNonNull(oldName, "oldName");
+      Objects.requireNonNull(columnName, "columnName");
+    }
+  }
+
   record DropColumn(String columnName) implements SchemaChange {
     public DropColumn {
       Objects.requireNonNull(columnName, "columnName");

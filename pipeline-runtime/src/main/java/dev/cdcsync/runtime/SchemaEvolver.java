@@ -8,6 +8,7 @@ import dev.cdcsync.api.Schema;
 import dev.cdcsync.api.SchemaChange;
 import dev.cdcsync.api.SchemaChange.AddColumn;
 import dev.cdcsync.api.SchemaChange.DropColumn;
+import dev.cdcsync.api.SchemaChange.RenameColumn;
 import dev.cdcsync.api.SchemaChange.WidenColumnType;
 import dev.cdcsync.api.TableId;
 import java.util.ArrayList;
@@ -60,10 +61,20 @@ public final class SchemaEvolver {
   public Plan plan(TableId table, Schema sink, Schema source) {
     List<SchemaChange> apply = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    java.util.Set<String> renamedAway = new java.util.HashSet<>();
     String previous = null;
     for (Column column : source.columns()) {
       int index = sink.indexOf(column.name());
-      if (index < 0) {
+      String oldName = source.renamedFrom().get(column.name());
+      if (index < 0
+          && oldName != null
+          && sink.indexOf(oldName) >= 0
+          && source.indexOf(oldName) < 0
+          && behavior != SchemaChangeBehavior.LENIENT) {
+        // Lenient adds the new name instead and keeps the old column (Flink CDC's semantics).
+        decide(table, new RenameColumn(oldName, column.name()), "renamed column " + oldName + " to " + column.name(), apply, notes);
+        renamedAway.add(oldName);
+      } else if (index < 0) {
         decide(table, new AddColumn(column, previous), "added column " + column.name() + " " + column.type(), apply, notes);
       } else {
         DataType from = sink.columns().get(index).type();
@@ -86,7 +97,7 @@ public final class SchemaEvolver {
       previous = column.name();
     }
     for (Column column : sink.columns()) {
-      if (source.indexOf(column.name()) < 0) {
+      if (source.indexOf(column.name()) < 0 && !renamedAway.contains(column.name())) {
         String change = "dropped column " + column.name();
         if (behavior == SchemaChangeBehavior.LENIENT) {
           notes.add(change + ": kept in the sink table, null from now on");

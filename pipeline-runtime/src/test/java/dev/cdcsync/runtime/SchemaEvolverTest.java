@@ -94,6 +94,24 @@ class SchemaEvolverTest {
   }
 
   @Test
+  void aReportedRenameKeepsTheColumnUnderEvolveAndAddsTheNewNameUnderLenient() {
+    Schema renamed =
+        new Schema(
+            List.of(
+                Column.of("id", DataTypeRoot.BIGINT),
+                Column.of("quantity", DataTypeRoot.INT),
+                Column.of("price", DataType.decimal(10, 2)),
+                Column.of("note", DataTypeRoot.STRING)),
+            List.of("id"),
+            java.util.Map.of("quantity", "qty"));
+
+    assertThat(new SchemaEvolver(SchemaChangeBehavior.EVOLVE).plan(TABLE, SINK, renamed).apply())
+        .containsExactly(new dev.cdcsync.api.SchemaChange.RenameColumn("qty", "quantity"));
+    assertThat(new SchemaEvolver(SchemaChangeBehavior.LENIENT).plan(TABLE, SINK, renamed).apply())
+        .containsExactly(new AddColumn(Column.of("quantity", DataTypeRoot.INT), "id"));
+  }
+
+  @Test
   void sameSchemaOrANarrowerSourceNeedsNothing() {
     Schema narrower =
         Schema.of(

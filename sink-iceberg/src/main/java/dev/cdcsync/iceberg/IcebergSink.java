@@ -183,6 +183,8 @@ final class IcebergSink implements Sink {
         if (add.afterColumn() != null && table.schema().findField(add.afterColumn()) != null) {
           update.moveAfter(add.column().name(), add.afterColumn());
         }
+      } else if (change instanceof SchemaChange.RenameColumn rename) {
+        update.renameColumn(rename.oldName(), rename.columnName());
       } else if (change instanceof SchemaChange.DropColumn drop) {
         if (table.schema().identifierFieldNames().contains(drop.columnName())) {
           throw new dev.cdcsync.api.PermanentPipelineException(

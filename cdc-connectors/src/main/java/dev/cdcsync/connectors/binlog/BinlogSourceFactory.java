@@ -99,7 +99,8 @@ public abstract class BinlogSourceFactory implements SourceFactory {
     properties.setProperty("schema.history.internal", StateStorageSchemaHistory.class.getName());
     properties.setProperty(
         StateStorageSchemaHistory.STORAGE_KEY, StateStorageSchemaHistory.register(context.stateStorage()));
-    properties.setProperty("include.schema.changes", "false");
+    // DDL records tell renames apart from a drop and an add.
+    properties.setProperty("include.schema.changes", "true");
     properties.setProperty("bigint.unsigned.handling.mode", "precise");
     properties.setProperty("converters", "tinyint1");
     properties.setProperty(

@@ -147,6 +147,7 @@ public final class DebeziumSource implements Source {
       for (int i = 0; i < count; i++) {
         SourceRecord record = records.get(i).record();
         boundaries[i] = isBoundaryAfter(record);
+        noteSchemaChange(record);
         events[i] = converter.convert(record);
         if (boundaries[i]) {
           lastBoundary = i;
@@ -181,6 +182,17 @@ public final class DebeziumSource implements Source {
     } catch (RuntimeException | Error e) {
       handlerFailure.compareAndSet(null, e);
       throw e;
+    }
+  }
+
+  /** Passes renames found in a DDL record (MySQL / MariaDB) on to the converter. */
+  private void noteSchemaChange(SourceRecord record) {
+    if (record.value() instanceof Struct value
+        && value.schema().field("ddl") != null
+        && value.schema().field("databaseName") != null
+        && value.getString("ddl") != null) {
+      dev.cdcsync.connectors.binlog.ColumnRenames.parse(value.getString("databaseName"), value.getString("ddl"))
+          .ifPresent(renames -> converter.noteRenames(renames.table(), renames.newToOld()));
     }
   }
 

@@ -32,11 +32,24 @@ public final class SourceRecordConverter {
       TableId tableId, Schema schema, Function<Object, Object>[] converters, Field[] fields) {}
 
   private final TableIdentifier tableIdentifier;
+  private final Map<TableId, Map<String, String>> pendingRenames = new java.util.HashMap<>();
   private final Map<org.apache.kafka.connect.data.Schema, TableConversion> conversions =
       new IdentityHashMap<>();
 
   public SourceRecordConverter(TableIdentifier tableIdentifier) {
     this.tableIdentifier = tableIdentifier;
+  }
+
+  /**
+   * Records that the next schema seen for {@code table} renames columns (new name to old name),
+   * as the source's DDL said.
+   */
+  public void noteRenames(TableId table, Map<String, String> newToOld) {
+    pendingRenames.merge(table, newToOld, (a, b) -> {
+      Map<String, String> merged = new java.util.HashMap<>(a);
+      merged.putAll(b);
+      return merged;
+    });
   }
 
   /** The event for a record, or null when the record carries no row change. */
@@ -73,7 +86,9 @@ public final class SourceRecordConverter {
     org.apache.kafka.connect.data.Schema rowSchema = value.schema().field("after").schema();
     TableConversion conversion = conversions.get(rowSchema);
     if (conversion == null) {
-      conversion = newConversion(record, rowSchema, tableIdentifier.tableId(source));
+      TableId tableId = tableIdentifier.tableId(source);
+      conversion = newConversion(record, rowSchema, tableId, pendingRenames.getOrDefault(tableId, Map.of()));
+      pendingRenames.remove(tableId);
       conversions.put(rowSchema, conversion);
     }
     return conversion;
@@ -81,7 +96,7 @@ public final class SourceRecordConverter {
 
   @SuppressWarnings("unchecked")
   private static TableConversion newConversion(
-      SourceRecord record, org.apache.kafka.connect.data.Schema rowSchema, TableId tableId) {
+      SourceRecord record, org.apache.kafka.connect.data.Schema rowSchema, TableId tableId, Map<String, String> renames) {
     List<Field> fields = rowSchema.fields();
     List<Column> columns = new ArrayList<>(fields.size());
     Function<Object, Object>[] converters = new Function[fields.size()];
@@ -97,7 +112,7 @@ public final class SourceRecordConverter {
     if (record.keySchema() != null) {
       record.keySchema().fields().forEach(field -> primaryKeys.add(field.name()));
     }
-    return new TableConversion(tableId, Schema.of(columns, primaryKeys), converters, fieldArray);
+    return new TableConversion(tableId, new Schema(columns, primaryKeys, renames), converters, fieldArray);
   }
 
   private static Object[] row(TableConversion conversion, Struct struct) {
