@@ -1,5 +1,6 @@
 package dev.cdcsync.connectors;
 
+import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.PermanentPipelineException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -11,6 +12,16 @@ import java.util.Properties;
 public final class JdbcConnections {
 
   private JdbcConnections() {}
+
+  /** A connection as the source's {@code username}, with its password and JDBC properties. */
+  public static Connection open(String url, Configuration options, String description) {
+    return open(
+        url,
+        options.get(SourceOptions.USERNAME),
+        options.get(SourceOptions.PASSWORD),
+        options.withPrefix(SourceOptions.JDBC_PREFIX),
+        description);
+  }
 
   /**
    * @param description names the server for messages, e.g. {@code PostgreSQL at 127.0.0.1:5432}

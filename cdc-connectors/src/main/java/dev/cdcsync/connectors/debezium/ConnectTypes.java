@@ -7,7 +7,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -137,9 +136,5 @@ final class ConnectTypes {
     byte[] array = new byte[buffer.remaining()];
     buffer.get(array);
     return array;
-  }
-
-  static Instant instant(long epochMillis) {
-    return Instant.ofEpochMilli(epochMillis);
   }
 }

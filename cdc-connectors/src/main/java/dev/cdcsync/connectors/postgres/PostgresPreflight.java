@@ -50,12 +50,7 @@ final class PostgresPreflight implements Runnable {
   public void run() {
     String user = options.get(SourceOptions.USERNAME);
     try (Connection connection =
-        JdbcConnections.open(
-            url,
-            user,
-            options.get(SourceOptions.PASSWORD),
-            options.withPrefix(SourceOptions.JDBC_PREFIX),
-            description)) {
+        JdbcConnections.open(url, options, description)) {
       List<String> problems = new ArrayList<>();
       String walLevel = single(connection, "SHOW wal_level");
       if (!"logical".equals(walLevel)) {
@@ -148,12 +143,7 @@ final class PostgresPreflight implements Runnable {
    */
   void dropStaleSlot() {
     try (Connection connection =
-            JdbcConnections.open(
-                url,
-                options.get(SourceOptions.USERNAME),
-                options.get(SourceOptions.PASSWORD),
-                options.withPrefix(SourceOptions.JDBC_PREFIX),
-                description);
+            JdbcConnections.open(url, options, description);
         PreparedStatement statement =
             connection.prepareStatement(
                 "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
