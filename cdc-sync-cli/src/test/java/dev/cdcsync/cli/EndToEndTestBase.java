@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cdcsync.testing.TestDatabaseServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -188,24 +187,9 @@ abstract class EndToEndTestBase {
   }
 
   private Path writePipeline(String database, Path warehouse, String checkpointInterval) throws Exception {
-    List<String> lines = new ArrayList<>();
-    lines.add("source:");
-    lines.add("  type: " + server().sourceType());
-    lines.add("  hostname: " + server().host());
-    lines.add("  port: " + server().port());
-    lines.add("  username: " + pipelineUser());
-    lines.add("  password: ${E2E_PASSWORD}");
-    sourceOptions(database).forEach(line -> lines.add("  " + line));
-    lines.add("sink:");
-    lines.add("  type: iceberg");
-    lines.add("  catalog.properties.type: hadoop");
-    lines.add("  catalog.properties.warehouse: " + warehouse.toUri());
-    lines.add("pipeline:");
-    lines.add("  name: " + database);
-    lines.add("  checkpoint.interval: " + checkpointInterval);
-    Path file = work.resolve(database + "-" + checkpointInterval + ".yaml");
-    Files.writeString(file, String.join("\n", lines) + "\n");
-    return file;
+    return PipelineFiles.write(
+        work.resolve(database + "-" + checkpointInterval + ".yaml"), server(), pipelineUser(), "${E2E_PASSWORD}",
+        database, sourceOptions(database), warehouse, checkpointInterval, List.of());
   }
 
   private static Map<String, Object> item(long id, String name, int qty) {

@@ -32,13 +32,33 @@ final class PipelineFiles {
       String interval,
       List<String> extraPipelineLines)
       throws Exception {
+    return write(
+        directory.resolve(name + ".yaml"), server, server.username(), server.password(), name,
+        extraSourceLines, warehouse, interval, extraPipelineLines);
+  }
+
+  /**
+   * A pipeline into {@code file}, connecting as {@code username}; {@code password} is written as
+   * it is, so it may be a {@code ${VARIABLE}}.
+   */
+  static Path write(
+      Path file,
+      TestDatabaseServer server,
+      String username,
+      String password,
+      String name,
+      List<String> extraSourceLines,
+      Path warehouse,
+      String interval,
+      List<String> extraPipelineLines)
+      throws Exception {
     List<String> lines = new ArrayList<>();
     lines.add("source:");
     lines.add("  type: " + server.sourceType());
     lines.add("  hostname: " + server.host());
     lines.add("  port: " + server.port());
-    lines.add("  username: " + server.username());
-    lines.add("  password: " + server.password());
+    lines.add("  username: " + username);
+    lines.add("  password: " + password);
     extraSourceLines.forEach(line -> lines.add("  " + line));
     lines.add("sink:");
     lines.add("  type: iceberg");
@@ -48,7 +68,6 @@ final class PipelineFiles {
     lines.add("  name: " + name);
     lines.add("  checkpoint.interval: " + interval);
     extraPipelineLines.forEach(line -> lines.add("  " + line));
-    Path file = directory.resolve(name + ".yaml");
     Files.writeString(file, String.join("\n", lines) + "\n");
     return file;
   }
