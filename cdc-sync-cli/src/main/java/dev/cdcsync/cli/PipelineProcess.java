@@ -12,6 +12,7 @@ import dev.cdcsync.runtime.PipelineLoader;
 import dev.cdcsync.runtime.PipelineLoader.LoadedPipeline;
 import dev.cdcsync.runtime.PipelineOptions;
 import dev.cdcsync.runtime.PipelineRunner;
+import dev.cdcsync.runtime.SchemaChangeFilter;
 import dev.cdcsync.runtime.SchemaEvolver;
 import dev.cdcsync.runtime.TableRouter;
 import dev.cdcsync.runtime.definition.PipelineDefinition;
@@ -136,7 +137,9 @@ final class PipelineProcess {
               interval,
               new CheckpointStore(state),
               new InstanceLease(state, pipeline.name(), Clock.systemUTC(), LEASE_STALE_AFTER),
-              new SchemaEvolver(pipeline.pipelineOptions().get(PipelineOptions.SCHEMA_CHANGE_BEHAVIOR)),
+              new SchemaEvolver(
+                  pipeline.pipelineOptions().get(PipelineOptions.SCHEMA_CHANGE_BEHAVIOR),
+                  SchemaChangeFilter.of(pipeline.sinkOptions())),
               Clock.systemUTC());
       synchronized (this) {
         runner = created;

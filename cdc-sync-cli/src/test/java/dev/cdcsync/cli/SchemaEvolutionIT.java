@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cdcsync.testing.TestDatabaseServer;
 import dev.cdcsync.testing.TestDatabases;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -52,7 +53,22 @@ class SchemaEvolutionIT {
           Map.of(1, row(1, 1L, "x", null), 2, row(2, 2L, "y", "new"), 3, row(3, 3L, null, "z"), 4, row(4, 5000000000L, null, "big"),
               5, row(5, 5L, null, "after")),
           List.of("id", "a", "b", "c"));
-      assertThat(cdcSync.output()).contains("Table public.t: truncated in the source; not applied (pipeline.schema.change.behavior is lenient)");
+      assertThat(cdcSync.output()).contains("Table public.t: truncated in the source; not applied (pipeline.schema.change.behavior is lenient");
+
+      // A type change Iceberg cannot express: the new values go to a new column, none is lost.
+      server.execute(database, "ALTER TABLE t ALTER COLUMN a TYPE TEXT USING a::text", "INSERT INTO t VALUES (6, 'six', 'text')");
+      await("the retyped column's values arrive")
+          .atMost(Duration.ofSeconds(90))
+          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .untilAsserted(
+              () -> {
+                Map<Object, Map<String, Object>> rows = IcebergRows.rows(warehouse, "public", "t", "id");
+                assertThat(rows.get(6)).containsEntry("a", null).containsEntry("a__string", "six").containsEntry("c", "text");
+                assertThat(rows.get(5)).containsEntry("a", 5L).containsEntry("a__string", null);
+              });
+      assertThat(cdcSync.output())
+          .contains("Table public.t: column a changed type from BIGINT to STRING, which Iceberg cannot express:"
+              + " its values go to new column a__string from now on; a keeps the earlier ones");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
   }
@@ -102,6 +118,55 @@ class SchemaEvolutionIT {
   }
 
   @Test
+  void mariadbTryEvolveFollowsNewAndDroppedTablesAndKeepsTheValuesOfRetypedColumns() throws Exception {
+    TestDatabaseServer server = TestDatabases.mariadb();
+    String database = "evolve_tables_maria";
+    server.createDatabase(database);
+    server.execute(database, "CREATE TABLE t (id INT PRIMARY KEY, a INT, b TEXT)", "INSERT INTO t VALUES (1, 1, 'x')");
+    Path warehouse = work.resolve("warehouse");
+    Path file =
+        PipelineFiles.write(
+            work, server, database, PipelineFiles.binlogTables(database, 5442), warehouse, "300ms",
+            List.of("schema.change.behavior: try_evolve"));
+    // Flink CDC's list syntax: dropped columns stay although try_evolve would drop them.
+    Files.writeString(
+        file, Files.readString(file).replace("  type: iceberg\n", "  type: iceberg\n  exclude.schema.changes: [drop.column]\n"));
+
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      awaitRows(cdcSync, warehouse, database, Map.of(1, row(1, 1, "x", null)), List.of("id", "a", "b"));
+
+      // A table created while the pipeline runs appears with its rows.
+      server.execute(database, "CREATE TABLE u (id INT PRIMARY KEY, v TEXT)", "INSERT INTO u VALUES (1, 'u1')");
+      awaitTable(cdcSync, warehouse, database, "u", rows -> assertThat(rows).isEqualTo(Map.of(1, Map.of("id", 1, "v", "u1"))));
+
+      server.execute(database, "ALTER TABLE t DROP COLUMN b", "INSERT INTO t VALUES (2, 2)");
+      server.execute(database, "ALTER TABLE t MODIFY a VARCHAR(20)", "INSERT INTO t VALUES (3, 'three')");
+      awaitTable(
+          cdcSync, warehouse, database, "t",
+          rows -> {
+            assertThat(rows.keySet()).containsExactly(1, 2, 3);
+            assertThat(rows.get(1)).containsEntry("a", 1).containsEntry("b", "x").containsEntry("a__string", null);
+            assertThat(rows.get(2)).containsEntry("a", 2).containsEntry("b", null);
+            assertThat(rows.get(3)).containsEntry("a", null).containsEntry("a__string", "three");
+          });
+      assertThat(cdcSync.output())
+          .contains("Table " + database + ".t: dropped column b: kept in the sink table, null from now on");
+
+      // try_evolve drops a dropped table; one created again under its name starts afresh.
+      server.execute(database, "INSERT INTO u VALUES (2, 'u2')", "DROP TABLE u");
+      await("u is dropped")
+          .atMost(Duration.ofSeconds(90))
+          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(() -> !IcebergRows.exists(warehouse, database, "u"));
+      server.execute(database, "CREATE TABLE u (id INT PRIMARY KEY, v TEXT, w INT)", "INSERT INTO u VALUES (7, 'again', 7)");
+      awaitTable(
+          cdcSync, warehouse, database, "u",
+          rows -> assertThat(rows).isEqualTo(Map.of(7, Map.of("id", 7, "v", "again", "w", 7))));
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  @Test
   void exceptionStopsThePipelineNamingTheTableAndColumn() throws Exception {
     TestDatabaseServer server = TestDatabases.postgres();
     String database = "evolve_fail";
@@ -135,6 +200,20 @@ class SchemaEvolutionIT {
     row.put("b", b);
     row.put("c", c);
     return row;
+  }
+
+  private static void awaitTable(
+      CdcSyncProcess cdcSync, Path warehouse, String namespace, String table,
+      java.util.function.Consumer<Map<Object, Map<String, Object>>> check) {
+    await(table + " is as expected")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .untilAsserted(
+            () -> {
+              assertThat(IcebergRows.exists(warehouse, namespace, table)).isTrue();
+              check.accept(IcebergRows.rows(warehouse, namespace, table, "id"));
+            });
   }
 
   private static void awaitRows(

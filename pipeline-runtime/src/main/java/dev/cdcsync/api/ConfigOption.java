@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,7 +14,8 @@ import java.util.regex.Pattern;
  * whether its value is a secret (never printed).
  *
  * <p>Supported value types: {@link String}, {@link Integer}, {@link Long}, {@link Boolean},
- * {@link Duration} and enums (matched case-insensitively, {@code -} and {@code _} alike).
+ * {@link Duration} and enums (matched case-insensitively, {@code -} and {@code _} alike), and
+ * any other type given with its own parser.
  */
 public final class ConfigOption<T> {
 
@@ -25,31 +27,59 @@ public final class ConfigOption<T> {
   private final boolean required;
   private final boolean secret;
   private final String description;
+  private final Function<String, T> parser;
+  private final String parsedTypeDescription;
 
   private ConfigOption(
-      String key, Class<T> type, T defaultValue, boolean required, boolean secret, String description) {
+      String key,
+      Class<T> type,
+      T defaultValue,
+      boolean required,
+      boolean secret,
+      String description,
+      Function<String, T> parser,
+      String parsedTypeDescription) {
     this.key = Objects.requireNonNull(key, "key");
     this.type = Objects.requireNonNull(type, "type");
     this.defaultValue = defaultValue;
     this.required = required;
     this.secret = secret;
     this.description = Objects.requireNonNull(description, "description");
+    this.parser = parser;
+    this.parsedTypeDescription = parsedTypeDescription;
   }
 
   /** An option that must be given. */
   public static <T> ConfigOption<T> required(String key, Class<T> type, String description) {
-    return new ConfigOption<>(key, type, null, true, false, description);
+    return new ConfigOption<>(key, type, null, true, false, description, null, null);
   }
 
   /** An option that may be left out; {@code defaultValue} may be null (no value). */
   public static <T> ConfigOption<T> optional(
       String key, Class<T> type, T defaultValue, String description) {
-    return new ConfigOption<>(key, type, defaultValue, false, false, description);
+    return new ConfigOption<>(key, type, defaultValue, false, false, description, null, null);
+  }
+
+  /**
+   * An option that may be left out, whose values {@code parser} reads (returning null for text
+   * that is not a value); {@code typeDescription} says in error messages what is expected. A YAML
+   * list arrives as its items joined by commas.
+   */
+  public static <T> ConfigOption<T> optional(
+      String key,
+      Class<T> type,
+      T defaultValue,
+      String description,
+      Function<String, T> parser,
+      String typeDescription) {
+    return new ConfigOption<>(
+        key, type, defaultValue, false, false, description,
+        Objects.requireNonNull(parser, "parser"), Objects.requireNonNull(typeDescription, "typeDescription"));
   }
 
   /** The same option, with its value masked whenever options are printed. */
   public ConfigOption<T> asSecret() {
-    return new ConfigOption<>(key, type, defaultValue, required, true, description);
+    return new ConfigOption<>(key, type, defaultValue, required, true, description, parser, parsedTypeDescription);
   }
 
   public String key() {
@@ -68,6 +98,11 @@ public final class ConfigOption<T> {
     return required;
   }
 
+  /** Whether a YAML list is a valid value (options with their own parser take lists). */
+  public boolean acceptsList() {
+    return parser != null;
+  }
+
   public boolean isSecret() {
     return secret;
   }
@@ -78,6 +113,9 @@ public final class ConfigOption<T> {
 
   /** A short name of the value type for error messages, e.g. {@code duration (30s, 5 min)}. */
   public String typeDescription() {
+    if (parsedTypeDescription != null) {
+      return parsedTypeDescription;
+    }
     if (type.isEnum()) {
       return "one of " + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT);
     }
@@ -112,6 +150,9 @@ public final class ConfigOption<T> {
   }
 
   private Object parseValue(String value) {
+    if (parser != null) {
+      return parser.apply(value);
+    }
     if (type == String.class) {
       return value;
     }

@@ -28,9 +28,9 @@ public record DataChangeEvent(
     switch (operation) {
       case READ, INSERT, UPDATE -> Objects.requireNonNull(after, "after");
       case DELETE -> Objects.requireNonNull(before, "before");
-      case TRUNCATE -> {
+      case TRUNCATE, DROP_TABLE -> {
         if (before != null || after != null) {
-          throw new IllegalArgumentException("A truncate carries no row");
+          throw new IllegalArgumentException("A " + operation + " event carries no row");
         }
       }
     }
@@ -55,5 +55,10 @@ public record DataChangeEvent(
 
   public static DataChangeEvent truncate(TableId tableId, Schema schema, long ts) {
     return new DataChangeEvent(tableId, schema, OperationType.TRUNCATE, null, null, ts);
+  }
+
+  /** The table was dropped; {@code schema} is its last known one, or empty. */
+  public static DataChangeEvent dropTable(TableId tableId, Schema schema, long ts) {
+    return new DataChangeEvent(tableId, schema, OperationType.DROP_TABLE, null, null, ts);
   }
 }

@@ -8,5 +8,7 @@ public enum OperationType {
   UPDATE,
   DELETE,
   /** Every row of the table was removed (TRUNCATE); the event carries no row. */
-  TRUNCATE
+  TRUNCATE,
+  /** The table was dropped (DROP TABLE); the event carries no row. */
+  DROP_TABLE
 }

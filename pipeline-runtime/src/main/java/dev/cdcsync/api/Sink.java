@@ -54,6 +54,13 @@ public interface Sink extends AutoCloseable {
    */
   void truncate(TableId sinkTable) throws Exception;
 
+  /**
+   * Drops a sink table (its data files stay where they are), at once and outside the
+   * checkpoint's commit; nothing when it does not exist. Called only while nothing is written to
+   * the table since the last prepare.
+   */
+  void dropTable(TableId sinkTable) throws Exception;
+
   /** Drops what was written and not prepared. */
   void abort() throws Exception;
 

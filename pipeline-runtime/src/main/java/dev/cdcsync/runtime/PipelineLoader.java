@@ -1,5 +1,6 @@
 package dev.cdcsync.runtime;
 
+import dev.cdcsync.api.ConfigOption;
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.Factory;
@@ -61,7 +62,13 @@ public final class PipelineLoader {
     SourceFactory sourceFactory = select(location, definition.source(), sources);
     SinkFactory sinkFactory = select(location, definition.sink(), sinks);
     Configuration sourceOptions = validate(location, definition.source(), sourceFactory);
-    Configuration sinkOptions = validate(location, definition.sink(), sinkFactory);
+    Configuration sinkOptions =
+        OptionsValidator.validate(
+            location,
+            definition.sink(),
+            sinkFactory.type(),
+            concat(sinkFactory.options(), SinkOptions.ALL),
+            sinkFactory.passThroughPrefixes());
     Configuration pipelineOptions =
         OptionsValidator.validate(
             location, definition.pipeline(), "pipeline", PipelineOptions.ALL, List.of());
@@ -87,6 +94,12 @@ public final class PipelineLoader {
       String location, ComponentDefinition section, Factory factory) {
     return OptionsValidator.validate(
         location, section, factory.type(), factory.options(), factory.passThroughPrefixes());
+  }
+
+  private static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
+    List<ConfigOption<?>> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   private static <F extends Factory> F select(

@@ -60,7 +60,10 @@ public final class PipelineRunner implements ChangeHandler {
   private final CheckpointStore checkpointStore;
   private final InstanceLease lease;
   private final SchemaEvolver schemaEvolver;
-  private final Map<TableId, Schema> sourceSchemas = new HashMap<>();
+  /** Per sink table: the source schema last evolved to, and how its rows reach the sink. */
+  private record SinkView(Schema source, ColumnProjection projection) {}
+
+  private final Map<TableId, SinkView> sinkViews = new HashMap<>();
   private final Set<TableId> tablesWritten = new HashSet<>();
   private final PipelineStatus status = new PipelineStatus();
   private final Clock clock;
@@ -208,12 +211,20 @@ public final class PipelineRunner implements ChangeHandler {
                     + " did not end its snapshot at a transaction boundary");
           }
           TableId sinkTable = router.route(event.tableId());
-          if (sourceSchemas.get(sinkTable) != event.schema()) {
-            evolve(sinkTable, event);
-          }
           if (event.operation() == OperationType.TRUNCATE) {
             truncate(sinkTable);
             continue;
+          }
+          if (event.operation() == OperationType.DROP_TABLE) {
+            dropTable(sinkTable);
+            continue;
+          }
+          SinkView view = sinkViews.get(sinkTable);
+          if (view == null || view.source() != event.schema()) {
+            view = evolve(sinkTable, event);
+          }
+          if (view.projection() != null) {
+            event = view.projection().apply(event);
           }
           long sequence = ((lastCheckpointId + 1) << 32) | changesSinceCheckpoint;
           sink.write(sinkTable, event, sequence);
@@ -250,43 +261,65 @@ public final class PipelineRunner implements ChangeHandler {
    * behavior allows. A table with uncommitted changes is committed first, which needs a
    * transaction boundary right before this event.
    */
-  private void evolve(TableId sinkTable, DataChangeEvent event) throws Exception {
+  private SinkView evolve(TableId sinkTable, DataChangeEvent event) throws Exception {
     Optional<Schema> current = sink.tableSchema(sinkTable);
+    ColumnProjection projection = null;
     if (current.isPresent()) {
       SchemaEvolver.Plan plan = schemaEvolver.plan(sinkTable, current.get(), event.schema());
       if (!plan.apply().isEmpty()) {
-        if (tablesWritten.contains(sinkTable)) {
-          if (changesSinceBoundary > 0 || readsSinceCheckpoint) {
-            throw new PermanentPipelineException(
-                "Cannot change the columns of table " + sinkTable + " in the middle of a source"
-                    + " transaction that also changed its rows; " + String.join("; ", plan.notes()));
-          }
-          checkpoint();
-        }
+        commitBeforeChanging(sinkTable, "change the columns of", plan.notes());
         sink.applySchemaChanges(sinkTable, plan.apply());
       }
       for (String note : plan.notes()) {
         LOG.info("Table {}: {}", sinkTable, note);
       }
+      projection = ColumnProjection.of(event.schema(), plan.redirects(), plan.unwritten());
+    } else {
+      schemaEvolver.checkCreateTable(sinkTable);
     }
-    sourceSchemas.put(sinkTable, event.schema());
+    SinkView view = new SinkView(event.schema(), projection);
+    sinkViews.put(sinkTable, view);
+    return view;
+  }
+
+  /**
+   * Commits the table's uncommitted changes before a change to the table itself, which the source
+   * hands over right after a transaction boundary.
+   */
+  private void commitBeforeChanging(TableId sinkTable, String what, List<String> notes) throws Exception {
+    if (tablesWritten.contains(sinkTable)) {
+      if (changesSinceBoundary > 0 || readsSinceCheckpoint) {
+        throw new PermanentPipelineException(
+            "Cannot " + what + " table " + sinkTable + " in the middle of a source transaction that"
+                + " also changed its rows" + (notes.isEmpty() ? "" : "; " + String.join("; ", notes)));
+      }
+      checkpoint();
+    }
+  }
+
+  /** Applies a source DROP TABLE as the schema change behavior says. */
+  private void dropTable(TableId sinkTable) throws Exception {
+    if (!schemaEvolver.appliesDropTable(sinkTable)) {
+      LOG.info("Table {}: dropped in the source; not applied (pipeline.schema.change.behavior is {}"
+              + " or sink option exclude.schema.changes leaves drop.table out)",
+          sinkTable, schemaEvolver.behavior().name().toLowerCase(java.util.Locale.ROOT));
+      return;
+    }
+    commitBeforeChanging(sinkTable, "drop", List.of());
+    sink.dropTable(sinkTable);
+    sinkViews.remove(sinkTable);
+    tablesWritten.remove(sinkTable);
   }
 
   /** Applies a source TRUNCATE as the schema change behavior says. */
   private void truncate(TableId sinkTable) throws Exception {
     if (!schemaEvolver.appliesTruncate(sinkTable)) {
-      LOG.info("Table {}: truncated in the source; not applied (pipeline.schema.change.behavior is {})",
+      LOG.info("Table {}: truncated in the source; not applied (pipeline.schema.change.behavior is {}"
+              + " or sink option exclude.schema.changes leaves truncate.table out)",
           sinkTable, schemaEvolver.behavior().name().toLowerCase(java.util.Locale.ROOT));
       return;
     }
-    if (tablesWritten.contains(sinkTable)) {
-      if (changesSinceBoundary > 0 || readsSinceCheckpoint) {
-        throw new PermanentPipelineException(
-            "Cannot truncate table " + sinkTable + " in the middle of a source transaction that also"
-                + " changed its rows");
-      }
-      checkpoint();
-    }
+    commitBeforeChanging(sinkTable, "truncate", List.of());
     sink.truncate(sinkTable);
     LOG.info("Table {}: truncated, as in the source", sinkTable);
   }

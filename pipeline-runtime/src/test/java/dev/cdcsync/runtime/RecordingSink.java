@@ -155,4 +155,9 @@ final class RecordingSink implements Sink {
   public void truncate(TableId sinkTable) {
     throw new UnsupportedOperationException("this sink has no tables");
   }
+
+  @Override
+  public void dropTable(TableId sinkTable) {
+    throw new UnsupportedOperationException("this sink has no tables");
+  }
 }

@@ -13,6 +13,7 @@ import dev.cdcsync.api.SchemaChange.DropColumn;
 import dev.cdcsync.api.SchemaChange.WidenColumnType;
 import dev.cdcsync.api.TableId;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SchemaEvolverTest {
@@ -88,9 +89,126 @@ class SchemaEvolverTest {
         .hasMessageStartingWith(
             "Cannot apply a schema change to table shop.orders: column qty changed type from INT to STRING,"
                 + " which Iceberg cannot express");
-    SchemaEvolver.Plan plan = new SchemaEvolver(SchemaChangeBehavior.LENIENT).plan(TABLE, SINK, narrowed);
+    for (SchemaChangeBehavior behavior : List.of(SchemaChangeBehavior.LENIENT, SchemaChangeBehavior.TRY_EVOLVE)) {
+      SchemaEvolver.Plan plan = new SchemaEvolver(behavior).plan(TABLE, SINK, narrowed);
+      assertThat(plan.apply()).containsExactly(new AddColumn(Column.of("qty__string", DataTypeRoot.STRING), "qty"));
+      assertThat(plan.redirects()).isEqualTo(Map.of("qty", "qty__string"));
+      assertThat(plan.unwritten()).isEmpty();
+      assertThat(plan.notes())
+          .containsExactly(
+              "column qty changed type from INT to STRING, which Iceberg cannot express: its values"
+                  + " go to new column qty__string from now on; qty keeps the earlier ones");
+    }
+  }
+
+  @Test
+  void theOverflowColumnIsReusedAfterARestartAndNeverDropped() {
+    Schema sinkWithOverflow =
+        Schema.of(
+            List.of(
+                Column.of("id", DataTypeRoot.BIGINT),
+                Column.of("qty", DataTypeRoot.INT),
+                Column.of("qty__string", DataTypeRoot.STRING),
+                Column.of("note", DataTypeRoot.STRING)),
+            List.of("id"));
+    Schema source =
+        Schema.of(
+            List.of(
+                Column.of("id", DataTypeRoot.BIGINT),
+                Column.of("qty", DataTypeRoot.STRING),
+                Column.of("note", DataTypeRoot.STRING)),
+            List.of("id"));
+    SchemaEvolver.Plan plan = new SchemaEvolver(SchemaChangeBehavior.TRY_EVOLVE).plan(TABLE, sinkWithOverflow, source);
     assertThat(plan.apply()).isEmpty();
-    assertThat(plan.notes()).hasSize(1);
+    assertThat(plan.redirects()).isEqualTo(Map.of("qty", "qty__string"));
+
+    Schema backToInt =
+        Schema.of(
+            List.of(Column.of("id", DataTypeRoot.BIGINT), Column.of("qty", DataTypeRoot.INT), Column.of("note", DataTypeRoot.STRING)),
+            List.of("id"));
+    SchemaEvolver.Plan back = new SchemaEvolver(SchemaChangeBehavior.TRY_EVOLVE).plan(TABLE, sinkWithOverflow, backToInt);
+    assertThat(back.apply()).isEmpty();
+    assertThat(back.redirects()).isEmpty();
+  }
+
+  @Test
+  void ignoreLeavesOutTheValuesOfNewAndRetypedColumns() {
+    Schema retyped =
+        Schema.of(
+            List.of(
+                Column.of("id", DataTypeRoot.BIGINT),
+                Column.of("qty", DataTypeRoot.STRING),
+                Column.of("price", DataType.decimal(10, 2)),
+                Column.of("note", DataTypeRoot.STRING),
+                Column.of("extra", DataTypeRoot.INT)),
+            List.of("id"));
+    SchemaEvolver.Plan plan = new SchemaEvolver(SchemaChangeBehavior.IGNORE).plan(TABLE, SINK, retyped);
+    assertThat(plan.apply()).isEmpty();
+    assertThat(plan.unwritten()).containsExactlyInAnyOrder("qty", "extra");
+  }
+
+  @Test
+  void aKeyColumnThatWouldNoLongerBeWrittenStopsThePipeline() {
+    Schema retypedKey =
+        Schema.of(
+            List.of(
+                Column.of("id", DataTypeRoot.STRING),
+                Column.of("qty", DataTypeRoot.INT),
+                Column.of("price", DataType.decimal(10, 2)),
+                Column.of("note", DataTypeRoot.STRING)),
+            List.of("id"));
+    assertThatThrownBy(() -> new SchemaEvolver(SchemaChangeBehavior.LENIENT).plan(TABLE, SINK, retypedKey))
+        .isInstanceOf(PermanentPipelineException.class)
+        .hasMessageStartingWith(
+            "Cannot apply a schema change to table shop.orders: the values of key column id would no"
+                + " longer reach it");
+  }
+
+  @Test
+  void kindsLeftOutOfTheFilterAreNotApplied() {
+    SchemaChangeFilter onlyAdds = new SchemaChangeFilter(java.util.EnumSet.of(SchemaChangeKind.ADD_COLUMN));
+    SchemaEvolver.Plan plan = new SchemaEvolver(SchemaChangeBehavior.EVOLVE, onlyAdds).plan(TABLE, SINK, SOURCE);
+
+    assertThat(plan.apply())
+        .containsExactly(
+            new AddColumn(Column.of("qty__bigint", DataTypeRoot.BIGINT), "qty"),
+            new AddColumn(Column.of("price__decimal", DataType.decimal(12, 2)), "price"),
+            new AddColumn(Column.of("status", DataTypeRoot.STRING), "price"));
+    assertThat(plan.redirects()).isEqualTo(Map.of("qty", "qty__bigint", "price", "price__decimal"));
+    assertThat(plan.notes()).contains("dropped column note: kept in the sink table, null from now on");
+
+    SchemaChangeFilter noAdds =
+        new SchemaChangeFilter(java.util.EnumSet.complementOf(java.util.EnumSet.of(SchemaChangeKind.ADD_COLUMN)));
+    SchemaEvolver.Plan withoutAdds = new SchemaEvolver(SchemaChangeBehavior.EVOLVE, noAdds).plan(TABLE, SINK, SOURCE);
+    assertThat(withoutAdds.unwritten()).containsExactly("status");
+    assertThat(withoutAdds.apply()).contains(new DropColumn("note"));
+  }
+
+  @Test
+  void tableChangesFollowTheBehaviorAndTheFilter() {
+    assertThat(new SchemaEvolver(SchemaChangeBehavior.EVOLVE).appliesDropTable(TABLE)).isTrue();
+    assertThat(new SchemaEvolver(SchemaChangeBehavior.LENIENT).appliesDropTable(TABLE)).isFalse();
+    assertThatThrownBy(() -> new SchemaEvolver(SchemaChangeBehavior.EXCEPTION).appliesDropTable(TABLE))
+        .hasMessage(
+            "Cannot apply a schema change to table shop.orders: it was dropped;"
+                + " pipeline.schema.change.behavior is exception");
+    SchemaChangeFilter noTableChanges =
+        new SchemaChangeFilter(SchemaChangeKind.parseList("column"));
+    SchemaEvolver filtered = new SchemaEvolver(SchemaChangeBehavior.EXCEPTION, noTableChanges);
+    assertThat(filtered.appliesDropTable(TABLE)).isFalse();
+    assertThat(filtered.appliesTruncate(TABLE)).isFalse();
+    assertThatThrownBy(() -> filtered.checkCreateTable(TABLE))
+        .hasMessageStartingWith("Cannot create sink table shop.orders: create.table is not among");
+  }
+
+  @Test
+  void parsesKindsAndFamiliesAsFlinkCdcNamesThem() {
+    assertThat(SchemaChangeKind.parseList("drop, truncate.table"))
+        .containsExactlyInAnyOrder(SchemaChangeKind.DROP_COLUMN, SchemaChangeKind.DROP_TABLE, SchemaChangeKind.TRUNCATE_TABLE);
+    assertThat(SchemaChangeKind.parseList("all")).hasSize(SchemaChangeKind.values().length);
+    assertThat(SchemaChangeKind.parseList("table"))
+        .containsExactlyInAnyOrder(SchemaChangeKind.CREATE_TABLE, SchemaChangeKind.DROP_TABLE, SchemaChangeKind.TRUNCATE_TABLE);
+    assertThat(SchemaChangeKind.parseList("add.column,drop.colum")).isNull();
   }
 
   @Test

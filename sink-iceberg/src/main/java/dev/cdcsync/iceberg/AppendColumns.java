@@ -32,7 +32,7 @@ final class AppendColumns {
       case READ, INSERT -> "+I";
       case UPDATE -> "+U";
       case DELETE -> "-D";
-      case TRUNCATE -> throw new IllegalStateException("A truncate is not a row change");
+      case TRUNCATE, DROP_TABLE -> throw new IllegalStateException(operation + " is not a row change");
     };
   }
 }

@@ -222,6 +222,26 @@ final class IcebergSink implements Sink {
   }
 
   @Override
+  public void dropTable(TableId sinkTable) {
+    IcebergTableWriter writer = writers.get(sinkTable);
+    if (writer != null && writer.hasChanges()) {
+      throw new IllegalStateException("Cannot drop " + sinkTable + " while it has uncommitted changes");
+    }
+    writers.remove(sinkTable);
+    TableIdentifier identifier = identifier(sinkTable);
+    if (!catalog.tableExists(identifier)) {
+      return;
+    }
+    if (catalog.loadTable(identifier).schema().findField(AppendColumns.SEQUENCE) != null) {
+      LOG.info("Table {} is a changelog: the source's drop table is not applied to it", sinkTable);
+      return;
+    }
+    // Not purged: the data files stay, so a table dropped by mistake can be registered again.
+    catalog.dropTable(identifier, false);
+    LOG.info("Dropped Iceberg table {}, as in the source (its files are kept)", sinkTable);
+  }
+
+  @Override
   public void abort() throws IOException {
     for (IcebergTableWriter writer : writers.values()) {
       writer.abort();

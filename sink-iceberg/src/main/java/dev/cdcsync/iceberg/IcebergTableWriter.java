@@ -139,7 +139,7 @@ final class IcebergTableWriter {
           upsert.write(fill(mapping, event.after()));
         }
         case DELETE -> upsert.deleteKey(fillKey(mapping, event.before()));
-        case TRUNCATE -> throw new IllegalStateException("A truncate is applied to the table, not written");
+        case TRUNCATE, DROP_TABLE -> throw new IllegalStateException(event.operation() + " is applied to the table, not written");
       }
     }
     changes++;

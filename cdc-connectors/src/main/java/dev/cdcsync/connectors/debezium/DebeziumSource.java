@@ -53,6 +53,7 @@ public final class DebeziumSource implements Source {
   private final JsonConverter offsetConverter = new JsonConverter();
   private final Map<String, String> offsets = new LinkedHashMap<>();
   private final Map<dev.cdcsync.api.TableId, dev.cdcsync.api.Schema> schemas = new java.util.HashMap<>();
+  private final java.util.function.Predicate<String> captured;
   private volatile boolean closed;
   private boolean inTransaction;
 
@@ -77,6 +78,7 @@ public final class DebeziumSource implements Source {
     this.preflight = preflight;
     this.beforeFreshStart = beforeFreshStart;
     this.stateDirectory = stateDirectory;
+    this.captured = includeListMatcher(engineProperties.getProperty("table.include.list", ".*"));
     offsetConverter.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false"), false);
   }
 
@@ -134,6 +136,7 @@ public final class DebeziumSource implements Source {
     inTransaction = false;
   }
 
+  @SuppressWarnings("unchecked")
   private void handleBatch(
       List<RecordChangeEvent<SourceRecord>> records,
       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer,
@@ -144,11 +147,16 @@ public final class DebeziumSource implements Source {
       DataChangeEvent[] events = new DataChangeEvent[count];
       boolean[] boundaries = new boolean[count];
       int lastBoundary = -1;
+      List<DataChangeEvent>[] drops = new List[count];
       for (int i = 0; i < count; i++) {
         SourceRecord record = records.get(i).record();
         boundaries[i] = isBoundaryAfter(record);
         noteSchemaChange(record);
         events[i] = converter.convert(record);
+        if (events[i] == null) {
+          List<DataChangeEvent> dropped = converter.tableDrops(record, captured);
+          drops[i] = dropped.isEmpty() ? null : dropped;
+        }
         if (boundaries[i]) {
           lastBoundary = i;
         }
@@ -156,24 +164,29 @@ public final class DebeziumSource implements Source {
       int[] nextEvent = new int[count];
       for (int i = count - 1, next = -1; i >= 0; i--) {
         nextEvent[i] = next;
-        if (events[i] != null) {
+        if (events[i] != null || drops[i] != null) {
           next = i;
         }
       }
       // Hand over up to the last place where a commit may cut, then the rest; cut also where the
-      // snapshot ends and right before a table's columns change, so the pipeline can commit there.
+      // snapshot ends and right before a change to a table itself (its columns change, it is
+      // truncated or dropped), so the pipeline can commit there.
       List<DataChangeEvent> batch = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
         SourceRecord record = records.get(i).record();
         if (events[i] != null) {
           batch.add(events[i]);
           schemas.put(events[i].tableId(), events[i].schema());
+        } else if (drops[i] != null) {
+          batch.addAll(drops[i]);
         }
         remember(record);
         boolean cut =
             boundaries[i]
                 && !batch.isEmpty()
-                && (i == lastBoundary || "last".equals(snapshotMarker(record)) || schemaChangesAt(events, nextEvent[i]));
+                && (i == lastBoundary
+                    || "last".equals(snapshotMarker(record))
+                    || tableChangesAt(events, drops, nextEvent[i]));
         if (cut || i == count - 1) {
           handler.handle(List.copyOf(batch), new Acknowledger(committer, records.get(i), position(), boundaries[i]));
           batch.clear();
@@ -183,6 +196,17 @@ public final class DebeziumSource implements Source {
       handlerFailure.compareAndSet(null, e);
       throw e;
     }
+  }
+
+  /** Matches full table names as Debezium's table.include.list does: any regex, whole name, any case. */
+  private static java.util.function.Predicate<String> includeListMatcher(String includeList) {
+    List<java.util.regex.Pattern> patterns = new ArrayList<>();
+    for (String regex : includeList.split(",")) {
+      if (!regex.isBlank()) {
+        patterns.add(java.util.regex.Pattern.compile(regex.trim(), java.util.regex.Pattern.CASE_INSENSITIVE));
+      }
+    }
+    return name -> patterns.stream().anyMatch(pattern -> pattern.matcher(name).matches());
   }
 
   /** Passes renames found in a DDL record (MySQL / MariaDB) on to the converter. */
@@ -196,9 +220,12 @@ public final class DebeziumSource implements Source {
     }
   }
 
-  private boolean schemaChangesAt(DataChangeEvent[] events, int index) {
+  private boolean tableChangesAt(DataChangeEvent[] events, List<DataChangeEvent>[] drops, int index) {
     if (index < 0) {
       return false;
+    }
+    if (drops[index] != null || events[index].operation() == dev.cdcsync.api.OperationType.TRUNCATE) {
+      return true;
     }
     dev.cdcsync.api.Schema known = schemas.get(events[index].tableId());
     return known != null && known != events[index].schema();

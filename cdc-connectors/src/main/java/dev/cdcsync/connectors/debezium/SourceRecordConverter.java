@@ -35,6 +35,7 @@ public final class SourceRecordConverter {
   private final Map<TableId, Map<String, String>> pendingRenames = new java.util.HashMap<>();
   private final Map<org.apache.kafka.connect.data.Schema, TableConversion> conversions =
       new IdentityHashMap<>();
+  private final Map<TableId, Schema> lastSchemas = new java.util.HashMap<>();
 
   public SourceRecordConverter(TableIdentifier tableIdentifier) {
     this.tableIdentifier = tableIdentifier;
@@ -82,6 +83,59 @@ public final class SourceRecordConverter {
     };
   }
 
+  /**
+   * The tables a schema change record (MySQL / MariaDB) says were dropped, as events, for the
+   * tables {@code captured} accepts by their full name ({@code db.table}); empty for any other
+   * record.
+   */
+  public List<DataChangeEvent> tableDrops(SourceRecord record, java.util.function.Predicate<String> captured) {
+    if (!(record.value() instanceof Struct value)
+        || value.schema().field("tableChanges") == null
+        || value.getArray("tableChanges") == null) {
+      return List.of();
+    }
+    Long ts = value.schema().field("ts_ms") != null ? value.getInt64("ts_ms") : null;
+    long timestamp = ts != null ? ts : System.currentTimeMillis();
+    List<DataChangeEvent> drops = new ArrayList<>();
+    for (Object change : value.getArray("tableChanges")) {
+      if (change instanceof Struct tableChange && "DROP".equals(tableChange.getString("type"))) {
+        List<String> parts = identifierParts(tableChange.getString("id"));
+        if (parts.size() == 2 && captured.test(parts.get(0) + "." + parts.get(1))) {
+          TableId table = TableId.of(parts.get(0), parts.get(1));
+          drops.add(DataChangeEvent.dropTable(table, lastSchemas.getOrDefault(table, EMPTY), timestamp));
+        }
+      }
+    }
+    return drops;
+  }
+
+  private static final Schema EMPTY = Schema.of(List.of(), List.of());
+
+  /** Splits Debezium's table id ({@code "db"."table"}, quotes optional) into its parts. */
+  static List<String> identifierParts(String id) {
+    List<String> parts = new ArrayList<>();
+    StringBuilder part = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c == '"') {
+        if (quoted && i + 1 < id.length() && id.charAt(i + 1) == '"') {
+          part.append('"');
+          i++;
+        } else {
+          quoted = !quoted;
+        }
+      } else if (c == '.' && !quoted) {
+        parts.add(part.toString());
+        part.setLength(0);
+      } else {
+        part.append(c);
+      }
+    }
+    parts.add(part.toString());
+    return parts;
+  }
+
   private TableConversion conversion(SourceRecord record, Struct value, Struct source) {
     org.apache.kafka.connect.data.Schema rowSchema = value.schema().field("after").schema();
     TableConversion conversion = conversions.get(rowSchema);
@@ -90,6 +144,7 @@ public final class SourceRecordConverter {
       conversion = newConversion(record, rowSchema, tableId, pendingRenames.getOrDefault(tableId, Map.of()));
       pendingRenames.remove(tableId);
       conversions.put(rowSchema, conversion);
+      lastSchemas.put(tableId, conversion.schema());
     }
     return conversion;
   }

@@ -32,8 +32,13 @@ public final class OptionsValidator {
     section.options().forEach(
         (key, value) -> {
           ConfigOption<?> option = byKey.get(key);
+          if (value.list() && (option == null ? byPrefix(key, passThroughPrefixes) : !option.acceptsList())) {
+            errors.add("line " + value.line() + ": " + section.section() + " option '" + key
+                + "' must be a single value, not a list");
+            return;
+          }
           if (option == null) {
-            if (passThroughPrefixes.stream().anyMatch(prefix -> key.startsWith(prefix) && key.length() > prefix.length())) {
+            if (byPrefix(key, passThroughPrefixes)) {
               values.put(key, value.text());
             } else {
               errors.add(unknownKey(section.section(), componentName, key, value.line(), byKey, passThroughPrefixes));
@@ -58,6 +63,10 @@ public final class OptionsValidator {
       throw PipelineDefinitionParser.invalid(location, errors);
     }
     return Configuration.of(values);
+  }
+
+  private static boolean byPrefix(String key, List<String> passThroughPrefixes) {
+    return passThroughPrefixes.stream().anyMatch(prefix -> key.startsWith(prefix) && key.length() > prefix.length());
   }
 
   private static String unknownKey(

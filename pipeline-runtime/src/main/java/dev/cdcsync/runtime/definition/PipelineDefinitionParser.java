@@ -21,6 +21,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads a pipeline file in Flink CDC 3.x syntax into a {@link PipelineDefinition}.
@@ -160,9 +161,20 @@ public final class PipelineDefinitionParser {
           errors.add("line " + line(tuple.getKeyNode()) + ": " + section + " option '" + fullKey
               + "' is given twice");
         }
+      } else if (value instanceof SequenceNode list && list.getValue().stream().allMatch(ScalarNode.class::isInstance)) {
+        // A list of values (e.g. include.schema.changes: [add.column, drop.column]) reaches the
+        // option as its items joined by commas; options that take no list reject it.
+        List<String> items = new ArrayList<>();
+        for (Node item : list.getValue()) {
+          items.add(substitute(((ScalarNode) item).getValue(), line(item), section, fullKey, errors));
+        }
+        if (into.put(fullKey, new ConfigValue(String.join(",", items), line(tuple.getKeyNode()), true)) != null) {
+          errors.add("line " + line(tuple.getKeyNode()) + ": " + section + " option '" + fullKey
+              + "' is given twice");
+        }
       } else {
         errors.add("line " + line(value) + ": " + section + " option '" + fullKey
-            + "' must be a single value, not a list");
+            + "' must be a single value or a list of values");
       }
     }
   }

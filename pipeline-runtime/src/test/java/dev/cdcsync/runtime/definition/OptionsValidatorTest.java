@@ -215,6 +215,45 @@ class OptionsValidatorTest {
     assertThat(OptionsValidator.distance("hostname", "hostname")).isZero();
   }
 
+  @Test
+  void rejectsListsForOptionsThatTakeOneValueWithoutRepeatingThem() {
+    assertThatThrownBy(
+            () ->
+                validate(
+                    sourceWith(
+                        "hostname: db",
+                        "password: [Pa55w0rd]",
+                        "port:",
+                        "  - 3306",
+                        "  - 3307",
+                        "debezium.snapshot.mode: [initial]")))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage(
+            """
+            Cannot load pipeline shop.yaml:
+              line 4: source option 'password' must be a single value, not a list
+              line 5: source option 'port' must be a single value, not a list
+              line 8: source option 'debezium.snapshot.mode' must be a single value, not a list""")
+        .message()
+        .doesNotContain("Pa55w0rd");
+  }
+
+  @Test
+  void givesAListToAnOptionWithItsOwnParser() {
+    ConfigOption<List> tags =
+        ConfigOption.optional(
+            "tags", List.class, null, "Tags", text -> List.of(text.split(",")), "a list of tags");
+    ComponentDefinition source =
+        parser.parse(sourceWith("tags: [a, b]", "single: [c]"), "shop.yaml").source();
+    assertThatThrownBy(
+            () -> OptionsValidator.validate("shop.yaml", source, "mysql", List.of(tags), List.of()))
+        .hasMessageContaining("line 4: unknown source option 'single'");
+    ComponentDefinition valid = parser.parse(sourceWith("tags: [a, b]"), "shop.yaml").source();
+    Configuration configuration =
+        OptionsValidator.validate("shop.yaml", valid, "mysql", List.of(tags), List.of());
+    assertThat(configuration.get(tags)).isEqualTo(List.of("a", "b"));
+  }
+
   private Configuration validate(String yaml) {
     ComponentDefinition source = parser.parse(yaml, "shop.yaml").source();
     return OptionsValidator.validate("shop.yaml", source, "mysql", OPTIONS, PASS_THROUGH);

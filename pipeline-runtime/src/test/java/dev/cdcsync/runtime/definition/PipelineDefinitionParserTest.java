@@ -374,17 +374,35 @@ class PipelineDefinitionParserTest {
   }
 
   @Test
-  void rejectsListValues() {
+  void passesAListOnAsItsItemsJoinedByCommas() {
+    PipelineDefinition definition =
+        parser.parse(
+            """
+            source:
+              type: mysql
+              tables: [shop.orders, shop.items]
+            sink:
+              type: iceberg
+              exclude.schema.changes:
+                - drop.table
+                - truncate.table
+            """,
+            LOCATION);
+    assertThat(definition.source().options().get("tables"))
+        .isEqualTo(new ConfigValue("shop.orders,shop.items", 3, true));
+    assertThat(definition.sink().options().get("exclude.schema.changes"))
+        .isEqualTo(new ConfigValue("drop.table,truncate.table", 6, true));
+  }
+
+  @Test
+  void rejectsNestedListValues() {
     assertThatThrownBy(
             () ->
                 parser.parse(
                     """
                     source:
                       type: mysql
-                      tables: [shop.orders, shop.items]
-                      server-id:
-                        - 5400
-                        - 5404
+                      tables: [[shop.orders], {a: b}]
                     sink:
                       type: iceberg
                     """,
@@ -393,8 +411,7 @@ class PipelineDefinitionParserTest {
         .hasMessage(
             """
             Cannot load pipeline shop.yaml:
-              line 3: source option 'tables' must be a single value, not a list
-              line 5: source option 'server-id' must be a single value, not a list""");
+              line 3: source option 'tables' must be a single value or a list of values""");
   }
 
   @Test
@@ -509,12 +526,6 @@ class PipelineDefinitionParserTest {
             withPassword("\"Pa55w0rd\\q\""),
             "Cannot parse shop.yaml: line 3: found an invalid escape sequence in a double-quoted"
                 + " value"),
-        Arguments.of(
-            "the password as a list",
-            withPassword("[Pa55w0rd]"),
-            """
-            Cannot load pipeline shop.yaml:
-              line 3: source option 'password' must be a single value, not a list"""),
         Arguments.of(
             "the password given twice",
             withPassword("${MYSQL_PASSWORD}\n  password: Pa55w0rd"),

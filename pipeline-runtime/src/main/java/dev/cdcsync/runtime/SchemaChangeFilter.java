@@ -1,0 +1,31 @@
+package dev.cdcsync.runtime;
+
+import dev.cdcsync.api.Configuration;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Which kinds of schema change reach the sink ({@code sink.include.schema.changes} minus {@code
+ * sink.exclude.schema.changes}, as in Flink CDC: exclusions win). A kind left out is treated as
+ * the lenient behavior treats changes it does not apply.
+ */
+public record SchemaChangeFilter(Set<SchemaChangeKind> included) {
+
+  public static final SchemaChangeFilter ALL = new SchemaChangeFilter(EnumSet.allOf(SchemaChangeKind.class));
+
+  public SchemaChangeFilter {
+    included = Set.copyOf(included);
+  }
+
+  /** The filter a sink section's options describe. */
+  public static SchemaChangeFilter of(Configuration sinkOptions) {
+    Set<SchemaChangeKind> included =
+        EnumSet.copyOf(sinkOptions.get(SinkOptions.INCLUDE_SCHEMA_CHANGES).kinds());
+    sinkOptions.optional(SinkOptions.EXCLUDE_SCHEMA_CHANGES).ifPresent(excluded -> included.removeAll(excluded.kinds()));
+    return new SchemaChangeFilter(included);
+  }
+
+  public boolean includes(SchemaChangeKind kind) {
+    return included.contains(kind);
+  }
+}
