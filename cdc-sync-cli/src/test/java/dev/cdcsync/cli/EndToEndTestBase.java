@@ -125,6 +125,18 @@ abstract class EndToEndTestBase {
     assertThat(allTypes.schema().identifierFieldNames()).containsExactly("id");
     assertThat(((org.apache.iceberg.HasTableOperations) allTypes).operations().current().formatVersion())
         .isEqualTo(2);
+
+    // After a restart the type mapping is the same: no column changes type (temporal and decimal
+    // columns included), and a new row of every type reads back as before.
+    org.apache.iceberg.Schema schemaBefore = allTypes.schema();
+    server.execute(database, insertAllTypes(4));
+    try (CdcSyncProcess again =
+        CdcSyncProcess.start(work, Map.of("E2E_PASSWORD", pipelinePassword()), pipelineFile.toString(), "--progress-interval", "1")) {
+      awaitAllTypes(again, warehouse, namespace, Set.of(1, 2, 3, 4));
+      assertThat(again.terminate(60)).as(again.describe()).isEqualTo(ExitCodes.OK);
+    }
+    org.apache.iceberg.Schema schemaAfter = IcebergRows.table(warehouse, namespace, "all_types").schema();
+    assertThat(schemaAfter.sameSchema(schemaBefore)).as("%s%nbecame%n%s", schemaBefore, schemaAfter).isTrue();
   }
 
   @Test
