@@ -109,9 +109,58 @@ final class PostgresPreflight implements Runnable {
         throw new PermanentPipelineException(
             "Cannot capture changes from " + description + ":\n  " + String.join("\n  ", problems));
       }
+      preparePublication(connection, tables, publicationExists);
       releaseSlot(connection);
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot check " + description + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Creates the publication for the selected tables, or adds the selected tables it lacks, on
+   * this ordinary connection. Debezium could do it itself, but it does so on its replication
+   * connection, whose cached table definitions then decode changes logged before a column's type
+   * changed with the new type (a restart across such a change read garbage values).
+   */
+  private void preparePublication(Connection connection, List<String> tables, boolean exists)
+      throws SQLException {
+    if (!exists) {
+      execute(connection, "CREATE PUBLICATION " + quote(publication)
+          + (tables.isEmpty() ? "" : " FOR TABLE " + String.join(", ", tables)));
+      LOG.info("Created publication {} for {}", publication, tables.isEmpty() ? "no table yet" : String.join(", ", tables));
+      return;
+    }
+    if (flag(connection, "SELECT puballtables FROM pg_publication WHERE pubname = " + literal(publication))) {
+      return;
+    }
+    List<String> missing = new ArrayList<>(tables);
+    try (Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = " + literal(publication))) {
+      while (result.next()) {
+        missing.remove(quote(result.getString(1)) + "." + quote(result.getString(2)));
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    String add = "ALTER PUBLICATION " + quote(publication) + " ADD TABLE " + String.join(", ", missing);
+    try {
+      execute(connection, add);
+      LOG.info("Added {} to publication {}", String.join(", ", missing), publication);
+    } catch (SQLException e) {
+      throw new PermanentPipelineException(
+          "Cannot capture changes from " + description + ": publication " + publication
+              + " lacks selected tables and cannot be changed by user '" + options.get(SourceOptions.USERNAME)
+              + "' (" + e.getMessage().strip() + "): run " + add + ";",
+          e);
+    }
+  }
+
+  private static void execute(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
     }
   }
 

@@ -88,7 +88,8 @@ public final class PostgresSourceFactory implements SourceFactory {
     properties.setProperty("plugin.name", options.get(DECODING_PLUGIN));
     properties.setProperty("slot.name", slot);
     properties.setProperty("publication.name", slot);
-    properties.setProperty("publication.autocreate.mode", "filtered");
+    // The preflight creates and extends the publication (see PostgresPreflight#preparePublication).
+    properties.setProperty("publication.autocreate.mode", "disabled");
     properties.setProperty("interval.handling.mode", "numeric");
     List<TablePattern> exclude =
         options
