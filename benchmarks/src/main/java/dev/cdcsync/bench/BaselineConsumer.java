@@ -17,8 +17,10 @@ final class BaselineConsumer implements ChangeHandler {
 
   private long snapshotRows;
   private long changes;
+  private long firstSnapshotRowNanos;
   private long lastSnapshotRowNanos;
   private long lastChangeNanos;
+  private long batchesAfterSnapshot;
 
   @Override
   public void handle(List<DataChangeEvent> events, SourceAcknowledger acknowledger) throws InterruptedException {
@@ -37,8 +39,13 @@ final class BaselineConsumer implements ChangeHandler {
     }
     synchronized (this) {
       if (read > 0) {
+        if (snapshotRows == 0) {
+          firstSnapshotRowNanos = now;
+        }
         snapshotRows += read;
         lastSnapshotRowNanos = now;
+      } else if (snapshotRows > 0) {
+        batchesAfterSnapshot++;
       }
       if (changed > 0) {
         changes += changed;
@@ -54,6 +61,24 @@ final class BaselineConsumer implements ChangeHandler {
 
   synchronized long changes() {
     return changes;
+  }
+
+  /** When the first snapshot row arrived, on the {@link System#nanoTime()} scale; 0 before. */
+  synchronized long firstSnapshotRowNanos() {
+    return firstSnapshotRowNanos;
+  }
+
+  /**
+   * Waits for a batch after the snapshot's rows: the source has switched to streaming (it calls in
+   * with heartbeats while the database is idle), so changes made from now on measure streaming,
+   * not the switch.
+   */
+  synchronized void awaitStreaming(Duration timeout, Runnable requireRunning)
+      throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (batchesAfterSnapshot == 0) {
+      waitUntil(deadline, requireRunning, "Cannot see the source stream after its snapshot");
+    }
   }
 
   /**

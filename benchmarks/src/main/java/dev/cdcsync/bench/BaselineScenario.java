@@ -3,6 +3,7 @@ package dev.cdcsync.bench;
 import dev.cdcsync.bench.ScenarioResult.Throughput;
 import dev.cdcsync.iceberg.WriteMode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -18,6 +19,7 @@ final class BaselineScenario {
   static final String SNAPSHOT_LABEL = "baseline snapshot";
   static final String STREAMING_LABEL = "baseline streaming";
   private static final String READER_NAME = "bench_baseline";
+  private static final Duration STREAMING_START_TIMEOUT = Duration.ofSeconds(120);
 
   /** Events per second of the two phases; empty where a phase failed. */
   record Rates(OptionalDouble snapshot, OptionalDouble streaming) {
@@ -48,7 +50,11 @@ final class BaselineScenario {
         long lastRow =
             baseline.consumer().awaitSnapshotRows(rows, Durations.timeoutFor(rows), baseline::requireRunning);
         snapshot = new Throughput(rows, Durations.secondsBetween(baseline.startNanos(), lastRow), OptionalDouble.empty());
-        Progress.say(String.format("  baseline: %,d snapshot rows in %.1f s", rows, snapshot.seconds()));
+        Progress.say(
+            String.format(
+                "  baseline: %,d snapshot rows in %.1f s (first after %.1f s)", rows, snapshot.seconds(),
+                Durations.secondsBetween(baseline.startNanos(), baseline.consumer().firstSnapshotRowNanos())));
+        baseline.consumer().awaitStreaming(STREAMING_START_TIMEOUT, baseline::requireRunning);
 
         step = STREAMING_LABEL;
         UpdateLoad load = new UpdateLoad(database, BenchDatabase.ROWS_DATABASE, BenchDatabase.ROWS_TABLE, rows);
@@ -84,7 +90,7 @@ final class BaselineScenario {
 
   private static ScenarioResult result(String database, String label, Throughput throughput, CheckResult check) {
     return new ScenarioResult(
-        database, MODE_LABEL, label, Optional.of(throughput), OptionalDouble.of(throughput.rate()), Optional.empty(),
+        database, MODE_LABEL, label, Optional.of(throughput), OptionalDouble.empty(), Optional.empty(),
         Optional.empty(), check);
   }
 

@@ -69,7 +69,7 @@ abstract class BenchDatabase {
         Statement statement = connection.createStatement();
         ResultSet result = statement.executeQuery("SELECT version()")) {
       result.next();
-      return type() + ": " + result.getString(1) + " (" + server.provenance() + ")";
+      return result.getString(1) + " (" + server.provenance() + ")";
     }
   }
 
