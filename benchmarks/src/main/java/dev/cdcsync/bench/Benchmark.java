@@ -8,6 +8,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,10 +88,14 @@ public final class Benchmark implements Callable<Integer> {
       description = "The cdc-sync jar to measure. Default: ${DEFAULT-VALUE}.")
   Path jar;
 
+  /** The binlog client logs through java.util.logging, past logback; held so its level sticks. */
+  private static final Logger BINLOG_CLIENT_LOG = Logger.getLogger("com.github.shyiko.mysql.binlog");
+
   public static void main(String[] args) {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "benchmark-logback.xml");
     }
+    BINLOG_CLIENT_LOG.setLevel(Level.WARNING);
     int exitCode = new CommandLine(new Benchmark()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
     System.exit(exitCode);
   }

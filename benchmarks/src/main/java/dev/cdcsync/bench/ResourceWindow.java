@@ -35,13 +35,16 @@ final class ResourceWindow {
 
   static ResourceWindow begin(ProcessHandle process, Path gcLog) {
     resetPeakResidentSetSize(process.pid());
-    long offset = 0;
+    return new ResourceWindow(process, gcLog, sizeOf(gcLog), cpu(process));
+  }
+
+  /** The GC log's length so far; 0 before the JVM has created it. */
+  private static long sizeOf(Path gcLog) {
     try {
-      offset = Files.exists(gcLog) ? Files.size(gcLog) : 0;
+      return Files.size(gcLog);
     } catch (IOException e) {
-      offset = 0;
+      return 0;
     }
-    return new ResourceWindow(process, gcLog, offset, cpu(process));
   }
 
   /**
