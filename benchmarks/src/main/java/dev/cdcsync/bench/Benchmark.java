@@ -12,7 +12,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./cdc-sync-bench}: starts the databases, loads data, runs cdc-sync into a local
@@ -80,6 +83,8 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as Markdown to FILE.")
   Path out;
 
+  @Spec CommandSpec spec;
+
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
@@ -104,7 +109,11 @@ public final class Benchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     BenchmarkSizes sizes = quick ? BenchmarkSizes.quick() : BenchmarkSizes.full();
     if (rows != null) {
-      sizes = sizes.withRows(rows);
+      try {
+        sizes = sizes.withRows(rows);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "Invalid value for option '--rows': " + e.getMessage());
+      }
     }
     Set<Scenario> selected = EnumSet.copyOf(scenarios);
     Path repository = Path.of(System.getProperty("cdcsync.home", ".")).toAbsolutePath().normalize();
