@@ -149,6 +149,15 @@ final class PostgresPreflight implements Runnable {
     try {
       execute(connection, add);
       LOG.info("Added {} to publication {}", String.join(", ", missing), publication);
+      if (flag(connection, "SELECT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = " + literal(slot) + ")")) {
+        for (String table : missing) {
+          if (flag(connection, "SELECT EXISTS (SELECT 1 FROM " + table + ")")) {
+            LOG.warn("Table {} appeared after this pipeline's snapshot: its changes are captured from"
+                + " now on, but the rows it already holds are not copied; start a new pipeline (new"
+                + " name and slot) to copy them", table);
+          }
+        }
+      }
     } catch (SQLException e) {
       throw new PermanentPipelineException(
           "Cannot capture changes from " + description + ": publication " + publication
