@@ -65,6 +65,11 @@ final class CdcSyncRun implements AutoCloseable {
     command.add(JavaTools.java().toString());
     command.add(MAX_HEAP);
     command.add("-Xlog:gc:file=" + gcLog);
+    // Extra JVM options for the measured process, e.g. to record a JFR profile.
+    String extra = System.getenv("CDC_SYNC_BENCH_CDC_SYNC_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
     command.add("-jar");
     command.add(jar.toString());
     command.add("run");

@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.function.Function;
@@ -88,7 +87,7 @@ final class ConnectTypes {
       case "org.apache.kafka.connect.data.Timestamp" -> mapping(
           DataTypeRoot.TIMESTAMP, value -> wallClock(((java.util.Date) value).getTime(), 1_000L));
       case "io.debezium.time.ZonedTimestamp" -> mapping(
-          DataTypeRoot.TIMESTAMP_LTZ, value -> OffsetDateTime.parse((String) value).toInstant());
+          DataTypeRoot.TIMESTAMP_LTZ, value -> ZonedTimestamps.parse((String) value));
       case "io.debezium.time.Year" -> mapping(DataTypeRoot.INT, value -> value);
       case "io.debezium.data.Uuid" -> mapping(DataTypeRoot.UUID, value -> UUID.fromString((String) value));
       case "io.debezium.data.Json",

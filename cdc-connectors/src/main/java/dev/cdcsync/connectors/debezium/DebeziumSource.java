@@ -52,6 +52,13 @@ public final class DebeziumSource implements Source {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final JsonConverter offsetConverter = new JsonConverter();
   private final Map<String, String> offsets = new LinkedHashMap<>();
+  private final Map<Map<String, ?>, Map<String, ?>> pendingOffsets = new LinkedHashMap<>();
+  private Map<String, ?> lastPartition;
+  private Map<String, ?> lastOffset;
+  private org.apache.kafka.connect.data.Schema markerEnvelope;
+  private org.apache.kafka.connect.data.Field markerSource;
+  private org.apache.kafka.connect.data.Schema markerSourceSchema;
+  private org.apache.kafka.connect.data.Field markerSnapshot;
   private final Map<dev.cdcsync.api.TableId, dev.cdcsync.api.Schema> schemas = new java.util.HashMap<>();
   private final java.util.function.Predicate<String> captured;
   private volatile boolean closed;
@@ -132,6 +139,9 @@ public final class DebeziumSource implements Source {
     engineProperties.setProperty("offset.storage", CheckpointOffsetBackingStore.class.getName());
     engineProperties.setProperty(CheckpointOffsetBackingStore.START_FILE, startFile.toString());
     offsets.clear();
+    pendingOffsets.clear();
+    lastPartition = null;
+    lastOffset = null;
     startAfter.ifPresent(position -> offsets.putAll(position.offsets()));
     inTransaction = false;
   }
@@ -251,28 +261,56 @@ public final class DebeziumSource implements Source {
     return !inTransaction;
   }
 
-  private static String snapshotMarker(SourceRecord record) {
-    if (record.value() instanceof Struct value
-        && value.schema().field("source") != null
-        && value.getStruct("source") != null
-        && value.getStruct("source").schema().field("snapshot") != null) {
-      Object marker = value.getStruct("source").get("snapshot");
-      return marker == null ? null : marker.toString();
+  /** The record's {@code source.snapshot} marker, or null; field lookups are cached per schema. */
+  private String snapshotMarker(SourceRecord record) {
+    if (!(record.value() instanceof Struct value)) {
+      return null;
     }
-    return null;
+    if (value.schema() != markerEnvelope) {
+      markerEnvelope = value.schema();
+      markerSource = markerEnvelope.field("source");
+    }
+    if (markerSource == null || !(value.get(markerSource) instanceof Struct source)) {
+      return null;
+    }
+    if (source.schema() != markerSourceSchema) {
+      markerSourceSchema = source.schema();
+      markerSnapshot = markerSourceSchema.field("snapshot");
+    }
+    Object marker = markerSnapshot == null ? null : source.get(markerSnapshot);
+    return marker == null ? null : marker.toString();
   }
 
+  /** Notes the record's offset; it is serialized only when a position is handed over. */
   private void remember(SourceRecord record) {
-    if (record.sourcePartition() == null || record.sourceOffset() == null) {
+    Map<String, ?> partition = record.sourcePartition();
+    Map<String, ?> offset = record.sourceOffset();
+    if (partition == null || offset == null) {
       return;
     }
-    String namespace = engineProperties.getProperty("name");
-    byte[] key = offsetConverter.fromConnectData(namespace, null, List.of(namespace, record.sourcePartition()));
-    byte[] value = offsetConverter.fromConnectData(namespace, null, record.sourceOffset());
-    offsets.put(new String(key, StandardCharsets.UTF_8), new String(value, StandardCharsets.UTF_8));
+    if (lastPartition != null && partition != lastPartition && !partition.equals(lastPartition)) {
+      pendingOffsets.put(lastPartition, lastOffset);
+    }
+    lastPartition = partition;
+    lastOffset = offset;
   }
 
   private SourcePosition position() {
+    if (lastPartition != null) {
+      pendingOffsets.put(lastPartition, lastOffset);
+      lastPartition = null;
+      lastOffset = null;
+    }
+    if (!pendingOffsets.isEmpty()) {
+      String namespace = engineProperties.getProperty("name");
+      pendingOffsets.forEach(
+          (partition, offset) -> {
+            byte[] key = offsetConverter.fromConnectData(namespace, null, List.of(namespace, partition));
+            byte[] value = offsetConverter.fromConnectData(namespace, null, offset);
+            offsets.put(new String(key, StandardCharsets.UTF_8), new String(value, StandardCharsets.UTF_8));
+          });
+      pendingOffsets.clear();
+    }
     return new SourcePosition(offsets, String.join(" ", offsets.values()));
   }
 
