@@ -11,9 +11,9 @@ public interface ChangeHandler {
    *
    * @param events the changes, possibly none (the source calls in regularly even when the
    *     database is idle, so that the handler can commit and acknowledge on time)
-   * @param acknowledger acknowledges every change handed over so far, up to the end of this batch;
-   *     valid until the next call of this method; it may be called from another thread, provided
-   *     calls of acknowledgers never overlap
+   * @param acknowledger acknowledges every change handed over up to the end of this batch; it
+   *     stays valid after this method returns and may be called from another thread, provided
+   *     calls of acknowledgers never overlap and come in the order of their batches
    */
   void handle(List<DataChangeEvent> events, SourceAcknowledger acknowledger)
       throws InterruptedException;

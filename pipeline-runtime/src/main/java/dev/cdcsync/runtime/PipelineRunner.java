@@ -21,7 +21,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +48,14 @@ import org.slf4j.LoggerFactory;
  * On start it finishes the newest checkpoint's commits and resumes the source right after that
  * checkpoint's position.
  *
- * <p>Every sink and acknowledger call happens under one lock: on the source's thread while a
- * batch arrives, on a timer thread while the source is quiet, and in {@link #stop()}.
+ * <p>Steps 2 to 4 run on a committer thread while the next checkpoint's changes are written, so
+ * the source keeps reading during a commit; checkpoints still commit one after another, in order,
+ * and a new one is prepared only once the previous one is committed. A change to a table itself
+ * (columns, truncate, drop) waits for the commit in flight.
+ *
+ * <p>Every other sink call happens under one lock: on the source's thread while a batch arrives,
+ * on a timer thread while the source is quiet, and in {@link #stop()}. Acknowledgements all happen
+ * on the committer thread, in order.
  */
 public final class PipelineRunner implements ChangeHandler {
 
@@ -74,7 +85,12 @@ public final class PipelineRunner implements ChangeHandler {
   private volatile boolean stopRequested;
   private boolean finished;
   private long epoch;
+  /** The newest checkpoint prepared (its commit may still be in flight). */
   private long lastCheckpointId;
+  /** Runs steps 2 to 4 of each checkpoint, and the acknowledgements, one at a time, in order. */
+  private final Executor commitExecutor;
+  private Executor committer;
+  private volatile CompletableFuture<Void> commitInFlight;
   private long lastCheckpointMillis;
   private long lastHeartbeatMillis;
   private long changesSinceCheckpoint;
@@ -94,6 +110,25 @@ public final class PipelineRunner implements ChangeHandler {
       InstanceLease lease,
       SchemaEvolver schemaEvolver,
       Clock clock) {
+    this(pipelineName, source, sink, router, checkpointInterval, checkpointStore, lease, schemaEvolver, clock, null);
+  }
+
+  /**
+   * @param commitExecutor runs the commits and acknowledgements, one task at a time and in order;
+   *     null for a thread of the runner's own (tests pass one that runs them at once)
+   */
+  PipelineRunner(
+      String pipelineName,
+      Source source,
+      Sink sink,
+      TableRouter router,
+      Duration checkpointInterval,
+      CheckpointStore checkpointStore,
+      InstanceLease lease,
+      SchemaEvolver schemaEvolver,
+      Clock clock,
+      Executor commitExecutor) {
+    this.commitExecutor = commitExecutor;
     this.pipelineName = pipelineName;
     this.source = source;
     this.sink = sink;
@@ -123,6 +158,17 @@ public final class PipelineRunner implements ChangeHandler {
       lastCheckpointMillis = clock.millis();
       lastHeartbeatMillis = clock.millis();
     }
+    ExecutorService ownCommitter = null;
+    if (commitExecutor == null) {
+      ownCommitter =
+          Executors.newSingleThreadExecutor(
+              runnable -> {
+                Thread thread = new Thread(runnable, "cdc-sync-committer");
+                thread.setDaemon(true);
+                return thread;
+              });
+    }
+    committer = commitExecutor != null ? commitExecutor : ownCommitter;
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -140,6 +186,10 @@ public final class PipelineRunner implements ChangeHandler {
         finished = true;
       }
       finishedSignal.countDown();
+      awaitCommitQuietly();
+      if (ownCommitter != null) {
+        ownCommitter.shutdown();
+      }
       lease.release();
     }
     Exception failure = timerFailure.get();
@@ -190,6 +240,8 @@ public final class PipelineRunner implements ChangeHandler {
         }
       }
     } finally {
+      // The last acknowledgement needs the source open.
+      awaitCommitQuietly();
       source.close();
       lease.release();
     }
@@ -203,6 +255,9 @@ public final class PipelineRunner implements ChangeHandler {
         return;
       }
       try {
+        if (commitInFlight != null && commitInFlight.isDone()) {
+          awaitCommit();
+        }
         for (DataChangeEvent event : events) {
           boolean read = event.operation() == OperationType.READ;
           if (!read && readsSinceCheckpoint) {
@@ -295,6 +350,7 @@ public final class PipelineRunner implements ChangeHandler {
       }
       checkpoint();
     }
+    awaitCommit();
   }
 
   /** Applies a source DROP TABLE as the schema change behavior says. */
@@ -334,6 +390,9 @@ public final class PipelineRunner implements ChangeHandler {
           lease.heartbeat();
           lastHeartbeatMillis = clock.millis();
         }
+        if (commitInFlight != null && commitInFlight.isDone()) {
+          awaitCommit();
+        }
         boolean pending = changesSinceCheckpoint > 0 || !acknowledged;
         if (changesSinceBoundary == 0 && pending && (stopRequested || intervalPassed())) {
           checkpoint();
@@ -359,35 +418,101 @@ public final class PipelineRunner implements ChangeHandler {
     return clock.millis() - lastCheckpointMillis >= checkpointInterval.toMillis();
   }
 
+  /**
+   * Step 1 of checkpoint N here; steps 2 to 4 on the committer thread, once checkpoint N-1 is
+   * committed. Acknowledges the newest boundary even when nothing changed.
+   */
   private void checkpoint() throws Exception {
     lastCheckpointMillis = clock.millis();
+    awaitCommit();
+    SourceAcknowledger boundary = acknowledged ? null : lastBoundary;
+    acknowledged = true;
     if (changesSinceCheckpoint > 0) {
       long started = System.nanoTime();
       long id = lastCheckpointId + 1;
       SourcePosition position = lastBoundary.position();
       lease.checkNotFenced();
       Map<TableId, byte[]> prepared = sink.prepareCommit();
-      Instant now = clock.instant();
-      checkpointStore.write(new CheckpointRecord(id, pipelineName, epoch, now, position, prepared));
-      List<TableCommit> commits =
-          sink.commit(new Checkpoint(id, pipelineName, epoch, position.description()), prepared);
+      long changes = changesSinceCheckpoint;
       lastCheckpointId = id;
-      status.recordCheckpoint(id, commits, now);
-      LOG.info(
-          "Checkpoint {} committed {} changes to {} table(s) in {} ms (source position {})",
-          id,
-          changesSinceCheckpoint,
-          commits.size(),
-          (System.nanoTime() - started) / 1_000_000,
-          position);
       changesSinceCheckpoint = 0;
       readsSinceCheckpoint = false;
       tablesWritten.clear();
-      checkpointStore.prune();
+      commitInFlight =
+          onCommitter(
+              () -> {
+                commit(id, position, prepared, changes, started);
+                if (boundary != null) {
+                  boundary.acknowledge();
+                }
+              });
+    } else if (boundary != null) {
+      commitInFlight = onCommitter(boundary::acknowledge);
     }
-    if (lastBoundary != null && !acknowledged) {
-      lastBoundary.acknowledge();
-      acknowledged = true;
+  }
+
+  /** Steps 2 to 4: the checkpoint record, the table commits; the caller then acknowledges. */
+  private void commit(long id, SourcePosition position, Map<TableId, byte[]> prepared, long changes, long started)
+      throws Exception {
+    Instant now = clock.instant();
+    checkpointStore.write(new CheckpointRecord(id, pipelineName, epoch, now, position, prepared));
+    List<TableCommit> commits =
+        sink.commit(new Checkpoint(id, pipelineName, epoch, position.description()), prepared);
+    status.recordCheckpoint(id, commits, now);
+    LOG.info(
+        "Checkpoint {} committed {} changes to {} table(s) in {} ms (source position {})",
+        id,
+        changes,
+        commits.size(),
+        (System.nanoTime() - started) / 1_000_000,
+        position);
+    checkpointStore.prune();
+  }
+
+  private interface CommitTask {
+    void run() throws Exception;
+  }
+
+  private CompletableFuture<Void> onCommitter(CommitTask task) {
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            task.run();
+          } catch (Exception e) {
+            throw new CompletionException(e);
+          }
+        },
+        committer);
+  }
+
+  /** Waits for the commit in flight, if any; throws what it failed with. */
+  private void awaitCommit() throws Exception {
+    CompletableFuture<Void> inFlight = commitInFlight;
+    if (inFlight == null) {
+      return;
+    }
+    try {
+      inFlight.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    } finally {
+      commitInFlight = null;
+    }
+  }
+
+  /** Waits for the commit in flight on the way out; a failure was or will be reported elsewhere. */
+  private void awaitCommitQuietly() {
+    CompletableFuture<Void> inFlight = commitInFlight;
+    if (inFlight == null) {
+      return;
+    }
+    try {
+      inFlight.get();
+    } catch (ExecutionException e) {
+      LOG.error("Cannot commit the last checkpoint: {}", e.getCause().getMessage(), e.getCause());
+      timerFailure.compareAndSet(null, e.getCause() instanceof Exception cause ? cause : e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

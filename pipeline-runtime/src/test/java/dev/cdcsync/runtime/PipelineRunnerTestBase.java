@@ -67,9 +67,18 @@ abstract class PipelineRunnerTestBase {
       journalingRecords = true;
       storage.onCreate(this::journalCheckpointRecord);
     }
+    return runner(source, sink, interval, Runnable::run);
+  }
+
+  /** A runner whose commits run on {@code commitExecutor}; {@link #runner} commits at once. */
+  PipelineRunner runner(ScriptedSource source, Sink sink, Duration interval, java.util.concurrent.Executor commitExecutor) {
+    if (!journalingRecords) {
+      journalingRecords = true;
+      storage.onCreate(this::journalCheckpointRecord);
+    }
     return new PipelineRunner(
         PIPELINE, source, sink, new TableRouter(), interval, store, lease(clock),
-        new SchemaEvolver(SchemaChangeBehavior.LENIENT), clock);
+        new SchemaEvolver(SchemaChangeBehavior.LENIENT), clock, commitExecutor);
   }
 
   /** A lease on this pipeline's state, as another instance would take it. */

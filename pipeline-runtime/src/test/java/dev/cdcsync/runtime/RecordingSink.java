@@ -38,6 +38,7 @@ final class RecordingSink implements Sink {
   private final List<Long> sequences = new ArrayList<>();
   private volatile Exception writeFailure;
   private volatile Exception commitFailure;
+  private volatile InterruptibleAction beforeCommit = () -> {};
 
   RecordingSink(Journal journal) {
     this.journal = journal;
@@ -47,6 +48,16 @@ final class RecordingSink implements Sink {
   RecordingSink failingWritesWith(Exception failure) {
     this.writeFailure = failure;
     return this;
+  }
+
+  /** Runs {@code action} at the start of every later commit, outside the sink's lock. */
+  RecordingSink beforeEachCommit(InterruptibleAction action) {
+    this.beforeCommit = action;
+    return this;
+  }
+
+  interface InterruptibleAction {
+    void run() throws InterruptedException;
   }
 
   /** Makes every later commit throw {@code failure}. */
@@ -106,7 +117,13 @@ final class RecordingSink implements Sink {
   }
 
   @Override
-  public synchronized List<TableCommit> commit(Checkpoint checkpoint, Map<TableId, byte[]> files)
+  public List<TableCommit> commit(Checkpoint checkpoint, Map<TableId, byte[]> files)
+      throws Exception {
+    beforeCommit.run();
+    return recordCommit(checkpoint, files);
+  }
+
+  private synchronized List<TableCommit> recordCommit(Checkpoint checkpoint, Map<TableId, byte[]> files)
       throws Exception {
     if (commitFailure != null) {
       throw commitFailure;

@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * returns or waits to be closed. Acknowledgements and the close go to a {@link Journal} shared with
  * the sink, so a test sees their order against the sink's writes and commits.
  *
- * <p>An acknowledger throws once a later batch was handled, as {@link ChangeHandler} allows using
- * it only until the next call, and when its batch ended inside a transaction, as {@link
+ * <p>An acknowledger throws once a later batch was acknowledged, as {@link ChangeHandler} wants
+ * acknowledgements in batch order, and when its batch ended inside a transaction, as {@link
  * SourceAcknowledger#acknowledge()} forbids.
  */
 final class ScriptedSource implements Source {
@@ -137,6 +137,8 @@ final class ScriptedSource implements Source {
     }
   }
 
+  private final java.util.concurrent.atomic.AtomicLong lastAcknowledgedBatch = new java.util.concurrent.atomic.AtomicLong(-1);
+
   private void deliver(
       ChangeHandler handler, String position, boolean atBoundary, List<DataChangeEvent> events)
       throws InterruptedException {
@@ -169,9 +171,9 @@ final class ScriptedSource implements Source {
         throw new IllegalStateException(
             "Cannot acknowledge " + position + ": the batch ended inside a transaction");
       }
-      if (handledBatches.get() > batch + 1) {
+      if (lastAcknowledgedBatch.getAndAccumulate(batch, Math::max) > batch) {
         throw new IllegalStateException(
-            "Cannot acknowledge " + position + ": a later batch was handled already");
+            "Cannot acknowledge " + position + ": a later batch was acknowledged already");
       }
       journal.add("acknowledge " + position);
     }
