@@ -62,6 +62,11 @@ public final class PipelineRunner implements ChangeHandler {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
   private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+  /**
+   * A checkpoint also happens at a boundary once this many tables have changes waiting: each
+   * waiting table holds open files, so this bounds memory when changes touch hundreds of tables.
+   */
+  static final int MAX_TABLES_PER_CHECKPOINT = 64;
 
   private final String pipelineName;
   private final Source source;
@@ -293,8 +298,9 @@ public final class PipelineRunner implements ChangeHandler {
           lastBoundary = acknowledger;
           changesSinceBoundary = 0;
           acknowledged = false;
-          // A boundary after snapshot rows means the snapshot is over: commit it now.
-          if (stopRequested || readsSinceCheckpoint || intervalPassed()) {
+          // A boundary after snapshot rows means the snapshot is over: commit it now. Many tables
+          // with waiting changes are committed early, to bound memory.
+          if (stopRequested || readsSinceCheckpoint || intervalPassed() || tablesWritten.size() >= MAX_TABLES_PER_CHECKPOINT) {
             checkpoint();
           }
           if (stopRequested) {

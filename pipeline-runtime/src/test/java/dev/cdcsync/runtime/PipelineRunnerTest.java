@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cdcsync.api.Checkpoint;
+import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.runtime.PipelineRunner.PipelineFailure;
@@ -391,6 +392,23 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
         .containsSubsequence("write public.items INSERT [3, item 3]", "prepare public.items: 2 changes");
     assertThat(sink.checkpoints())
         .containsExactly(new Checkpoint(1, PIPELINE, 1, "pos-1"), new Checkpoint(2, PIPELINE, 1, "pos-3"));
+  }
+
+  @Test
+  void commitsEarlyOnceManyTablesHaveChangesWaiting() throws Exception {
+    for (int tables : new int[] {PipelineRunner.MAX_TABLES_PER_CHECKPOINT - 1, PipelineRunner.MAX_TABLES_PER_CHECKPOINT}) {
+      Journal journal = new Journal();
+      DataChangeEvent[] events = new DataChangeEvent[tables];
+      for (int t = 0; t < tables; t++) {
+        events[t] = DataChangeEvent.insert(TableId.of("shop", "public", "t" + t), SCHEMA, new Object[] {1L, "x"}, 0);
+      }
+      ScriptedSource source = new ScriptedSource(journal).batch("pos-" + tables, events);
+      runner(source, new RecordingSink(journal), Duration.ofHours(1)).run();
+
+      assertThat(journal.entries().contains("acknowledge pos-" + tables))
+          .as("committed after a boundary with %d tables waiting", tables)
+          .isEqualTo(tables >= PipelineRunner.MAX_TABLES_PER_CHECKPOINT);
+    }
   }
 
   // failures

@@ -49,11 +49,15 @@ final class IcebergSink implements Sink {
 
   private static final Logger LOG = LoggerFactory.getLogger(IcebergSink.class);
   private static final int COMMIT_ATTEMPTS = 4;
+  /** Tables whose files may stay open between commits; each open Parquet file buffers a few MB. */
+  static final int MAX_OPEN_WRITERS = 32;
 
   private final Catalog catalog;
   private final Map<String, String> tableProperties;
   private final WriteMode writeMode;
   private final Map<TableId, IcebergTableWriter> writers = new LinkedHashMap<>();
+  /** Writers with open files, least recently written first. */
+  private final Map<TableId, IcebergTableWriter> openFiles = new LinkedHashMap<>(16, 0.75f, true);
 
   IcebergSink(Catalog catalog, Map<String, String> tableProperties, WriteMode writeMode) {
     this.catalog = catalog;
@@ -69,10 +73,31 @@ final class IcebergSink implements Sink {
       writers.put(sinkTable, writer);
     }
     writer.write(event, sequence);
+    boundOpenFiles(sinkTable, writer);
+  }
+
+  /**
+   * Keeps at most {@link #MAX_OPEN_WRITERS} tables with open files by closing the files of the
+   * least recently written append-only ones; an upsert writer keeps its files until the commit
+   * (the pipeline commits early when many tables have changes).
+   */
+  private void boundOpenFiles(TableId sinkTable, IcebergTableWriter writer) throws IOException {
+    openFiles.put(sinkTable, writer);
+    if (openFiles.size() <= MAX_OPEN_WRITERS) {
+      return;
+    }
+    var eldest = openFiles.entrySet().iterator();
+    while (openFiles.size() > MAX_OPEN_WRITERS && eldest.hasNext()) {
+      IcebergTableWriter candidate = eldest.next().getValue();
+      if (candidate != writer && (!candidate.hasOpenFiles() || candidate.releaseFiles())) {
+        eldest.remove();
+      }
+    }
   }
 
   @Override
   public Map<TableId, byte[]> prepareCommit() throws IOException {
+    openFiles.clear();
     Map<TableId, byte[]> prepared = new LinkedHashMap<>();
     for (IcebergTableWriter writer : writers.values()) {
       if (writer.hasChanges()) {
@@ -199,6 +224,7 @@ final class IcebergSink implements Sink {
     update.commit();
     // The next write opens a writer on the new schema.
     writers.remove(sinkTable);
+    openFiles.remove(sinkTable);
     LOG.info("Changed the columns of Iceberg table {}: {}", sinkTable, changes);
   }
 
@@ -219,6 +245,7 @@ final class IcebergSink implements Sink {
     }
     table.newDelete().deleteFromRowFilter(org.apache.iceberg.expressions.Expressions.alwaysTrue()).commit();
     writers.remove(sinkTable);
+    openFiles.remove(sinkTable);
   }
 
   @Override
@@ -228,6 +255,7 @@ final class IcebergSink implements Sink {
       throw new IllegalStateException("Cannot drop " + sinkTable + " while it has uncommitted changes");
     }
     writers.remove(sinkTable);
+    openFiles.remove(sinkTable);
     TableIdentifier identifier = identifier(sinkTable);
     if (!catalog.tableExists(identifier)) {
       return;
@@ -243,6 +271,7 @@ final class IcebergSink implements Sink {
 
   @Override
   public void abort() throws IOException {
+    openFiles.clear();
     for (IcebergTableWriter writer : writers.values()) {
       writer.abort();
     }

@@ -6,6 +6,7 @@ import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.TableId;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -56,6 +57,8 @@ final class IcebergTableWriter {
 
   private TaskWriter<Record> writer;
   private boolean writerAppendsOnly;
+  /** Files of append-only writers closed early to bound memory (see {@link #releaseFiles}). */
+  private final List<WriteResult> released = new ArrayList<>();
   private long changes;
   private long maxSourceTimestamp;
 
@@ -100,7 +103,27 @@ final class IcebergTableWriter {
   }
 
   boolean hasChanges() {
+    return writer != null || !released.isEmpty();
+  }
+
+  /** Whether this writer holds open files (and the memory their buffers take). */
+  boolean hasOpenFiles() {
     return writer != null;
+  }
+
+  /**
+   * Closes the open files of an append-only writer early, to bound the memory of many open
+   * tables (e.g. while snapshotting hundreds of them); their rows are committed with the rest at
+   * the next commit. An upsert writer cannot: it must see its commit's rows to turn their later
+   * changes into position deletes; returns false then.
+   */
+  boolean releaseFiles() throws IOException {
+    if (writer == null || !writerAppendsOnly) {
+      return false;
+    }
+    released.add(writer.complete());
+    writer = null;
+    return true;
   }
 
   boolean appendMode() {
@@ -119,7 +142,7 @@ final class IcebergTableWriter {
     } else if (operation == OperationType.READ && snapshotRowsAreNew && (writer == null || writerAppendsOnly)) {
       appendWriter().write(fill(mapping, event.after()));
     } else {
-      if (writerAppendsOnly) {
+      if (writerAppendsOnly || !released.isEmpty()) {
         throw new IllegalStateException(
             "Cannot apply a " + operation + " to " + sinkTable
                 + " before the snapshot rows written since the last commit are committed");
@@ -154,12 +177,17 @@ final class IcebergTableWriter {
   }
 
   private WriteResult complete() throws IOException {
-    WriteResult result = writer.complete();
+    WriteResult.Builder result = WriteResult.builder();
+    released.forEach(result::add);
+    released.clear();
+    if (writer != null) {
+      result.add(writer.complete());
+    }
     writer = null;
     writerAppendsOnly = false;
     changes = 0;
     maxSourceTimestamp = 0;
-    return result;
+    return result.build();
   }
 
   void abort() throws IOException {
@@ -168,6 +196,12 @@ final class IcebergTableWriter {
       writer = null;
       writerAppendsOnly = false;
     }
+    for (WriteResult result : released) {
+      for (org.apache.iceberg.DataFile file : result.dataFiles()) {
+        table.io().deleteFile(file.location());
+      }
+    }
+    released.clear();
   }
 
   private TaskWriter<Record> appendWriter() {

@@ -151,6 +151,29 @@ class IcebergSinkTest {
   }
 
   @Test
+  void snapshotsMoreTablesThanMayKeepOpenFilesAndCommitsEveryRow() throws Exception {
+    int tables = IcebergSink.MAX_OPEN_WRITERS * 3;
+    // Rows arrive table by table, then once more for every table, as a snapshot of many tables
+    // and a second pass over them would: most tables' first files are closed early.
+    for (int pass = 0; pass < 2; pass++) {
+      for (int t = 0; t < tables; t++) {
+        TableId table = TableId.of("public", "t" + t);
+        sink.write(table, DataChangeEvent.read(TableId.of("shop", "public", "t" + t), SCHEMA, row(pass, "row " + pass), 1), sequence++);
+      }
+    }
+    List<TableCommit> commits = commit(1, "");
+
+    assertThat(commits).hasSize(tables).allSatisfy(commit -> assertThat(commit.changes()).isEqualTo(2));
+    for (int t = 0; t < tables; t++) {
+      Table table = catalog().loadTable(IcebergSink.identifier(TableId.of("public", "t" + t)));
+      assertThat(names(read(table))).as("t" + t).isEqualTo(new TreeMap<>(Map.of(0L, "row 0", 1L, "row 1")));
+    }
+    // Early-closed files were committed with the rest: the first tables have two data files.
+    Table first = catalog().loadTable(IcebergSink.identifier(TableId.of("public", "t0")));
+    assertThat(first.currentSnapshot().summary()).containsEntry("added-data-files", "2");
+  }
+
+  @Test
   void replayedSnapshotRowsAndChangesDoNotDuplicateRows() throws Exception {
     sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
     commit(1, "");
