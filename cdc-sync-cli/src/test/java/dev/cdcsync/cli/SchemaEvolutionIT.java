@@ -74,6 +74,38 @@ class SchemaEvolutionIT {
   }
 
   @Test
+  void postgresEvolveRenamesAColumnInPlaceKeepingItsValues() throws Exception {
+    TestDatabaseServer server = TestDatabases.postgres();
+    String database = "evolve_rename_pg";
+    server.createDatabase(database);
+    server.execute(database, "CREATE TABLE t (id INT PRIMARY KEY, a INT, c TEXT)", "INSERT INTO t VALUES (1, 1, 'one')");
+    Path warehouse = work.resolve("warehouse");
+    Path file =
+        PipelineFiles.write(
+            work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms",
+            List.of("schema.change.behavior: evolve"));
+
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      awaitTable(cdcSync, warehouse, "public", "t", rows -> assertThat(rows).containsOnlyKeys(1));
+      int fieldId = IcebergRows.table(warehouse, "public", "t").schema().findField("c").fieldId();
+      // pgoutput reports no rename; the column's attnum tells it from a drop plus an add.
+      server.execute(database, "ALTER TABLE t RENAME COLUMN c TO d", "INSERT INTO t VALUES (2, 2, 'two')");
+      // A column dropped while another is added is a drop and an add, not a rename.
+      server.execute(database, "ALTER TABLE t DROP COLUMN a", "ALTER TABLE t ADD COLUMN e INT", "INSERT INTO t VALUES (3, 'three', 3)");
+      awaitTable(
+          cdcSync, warehouse, "public", "t",
+          rows -> {
+            assertThat(rows.keySet()).containsExactly(1, 2, 3);
+            assertThat(rows.get(1)).containsEntry("d", "one").containsEntry("e", null).doesNotContainKeys("c", "a");
+            assertThat(rows.get(2)).containsEntry("d", "two").containsEntry("e", null);
+            assertThat(rows.get(3)).containsEntry("d", "three").containsEntry("e", 3);
+          });
+      assertThat(IcebergRows.table(warehouse, "public", "t").schema().findField("d").fieldId()).isEqualTo(fieldId);
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  @Test
   void mariadbEvolveAppliesEveryChangeIncludingDrops() throws Exception {
     TestDatabaseServer server = TestDatabases.mariadb();
     String database = "evolve_maria";

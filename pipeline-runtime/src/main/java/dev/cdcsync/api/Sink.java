@@ -9,7 +9,9 @@ import java.util.Map;
  * #prepareCommit} makes those files durable and describes them, and {@link #commit} makes them
  * visible, atomically per table.
  *
- * <p>Threading: one thread at a time; calls are never concurrent.
+ * <p>Threading: one thread at a time, except that {@link #commit} may run on another thread while
+ * {@link #write} and {@link #prepareCommit} go on; commits never overlap each other, nor a change
+ * to a table itself ({@link #applySchemaChanges}, {@link #truncate}, {@link #dropTable}).
  */
 public interface Sink extends AutoCloseable {
 

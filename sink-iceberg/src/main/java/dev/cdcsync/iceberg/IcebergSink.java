@@ -9,6 +9,11 @@ import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.TableCommit;
 import dev.cdcsync.api.TableId;
 import java.io.IOException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -51,11 +56,14 @@ final class IcebergSink implements Sink {
   private static final int COMMIT_ATTEMPTS = 4;
   /** Tables whose files may stay open between commits; each open Parquet file buffers a few MB. */
   static final int MAX_OPEN_WRITERS = 32;
+  /** Threads that prepare and commit a checkpoint's tables in parallel. */
+  private static final int TABLE_THREADS = 8;
 
   private final Catalog catalog;
   private final Map<String, String> tableProperties;
   private final WriteMode writeMode;
   private final Map<TableId, IcebergTableWriter> writers = new LinkedHashMap<>();
+  private ExecutorService tablePool;
   /** Writers with open files, least recently written first. */
   private final Map<TableId, IcebergTableWriter> openFiles = new LinkedHashMap<>(16, 0.75f, true);
 
@@ -98,25 +106,99 @@ final class IcebergSink implements Sink {
   @Override
   public Map<TableId, byte[]> prepareCommit() throws IOException {
     openFiles.clear();
+    List<IcebergTableWriter> changed = writers.values().stream().filter(IcebergTableWriter::hasChanges).toList();
+    List<byte[]> descriptions = perTable(changed.stream().<Callable<byte[]>>map(writer -> () -> writer.prepare().toBytes()).toList());
     Map<TableId, byte[]> prepared = new LinkedHashMap<>();
-    for (IcebergTableWriter writer : writers.values()) {
-      if (writer.hasChanges()) {
-        prepared.put(writer.sinkTable(), writer.prepare().toBytes());
-      }
+    for (int i = 0; i < changed.size(); i++) {
+      prepared.put(changed.get(i).sinkTable(), descriptions.get(i));
     }
     return prepared;
   }
 
   @Override
   public List<TableCommit> commit(Checkpoint checkpoint, Map<TableId, byte[]> prepared) throws IOException {
-    List<TableCommit> commits = new ArrayList<>();
-    for (Map.Entry<TableId, byte[]> entry : prepared.entrySet()) {
-      PreparedTable table = PreparedTable.fromBytes(entry.getValue());
-      if (commitTable(entry.getKey(), table, checkpoint)) {
-        commits.add(new TableCommit(entry.getKey(), table.changes(), table.maxSourceTimestamp()));
+    List<Callable<TableCommit>> tasks = new ArrayList<>();
+    prepared.forEach(
+        (sinkTable, bytes) ->
+            tasks.add(
+                () -> {
+                  PreparedTable table = PreparedTable.fromBytes(bytes);
+                  return commitTable(sinkTable, table, checkpoint)
+                      ? new TableCommit(sinkTable, table.changes(), table.maxSourceTimestamp())
+                      : null;
+                }));
+    return perTable(tasks).stream().filter(java.util.Objects::nonNull).toList();
+  }
+
+  /**
+   * Runs one task per table, in parallel on {@link #TABLE_THREADS} threads (each table's files and
+   * commit are its own; a checkpoint with hundreds of tables otherwise waits for hundreds of
+   * catalog round trips in a row). Results come in the tasks' order; the first failure is thrown
+   * once all tasks ended.
+   */
+  private <T> List<T> perTable(List<Callable<T>> tasks) throws IOException {
+    List<T> results = new ArrayList<>(tasks.size());
+    if (tasks.size() <= 1) {
+      for (Callable<T> task : tasks) {
+        results.add(call(task));
+      }
+      return results;
+    }
+    List<Future<T>> futures;
+    try {
+      futures = tablePool().invokeAll(tasks);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("Interrupted while committing tables");
+    }
+    Exception failure = null;
+    for (Future<T> future : futures) {
+      try {
+        results.add(future.get());
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause() instanceof Exception cause ? cause : e;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("Interrupted while committing tables");
       }
     }
-    return commits;
+    if (failure instanceof IOException io) {
+      throw io;
+    }
+    if (failure instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (failure != null) {
+      throw new IOException(failure.getMessage(), failure);
+    }
+    return results;
+  }
+
+  private static <T> T call(Callable<T> task) throws IOException {
+    try {
+      return task.call();
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private synchronized ExecutorService tablePool() {
+    if (tablePool == null) {
+      java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+      tablePool =
+          Executors.newFixedThreadPool(
+              TABLE_THREADS,
+              runnable -> {
+                Thread thread = new Thread(runnable, "cdc-sync-table-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+              });
+    }
+    return tablePool;
   }
 
   /** Commits one table unless it already holds this checkpoint; returns whether it committed. */
@@ -281,6 +363,11 @@ final class IcebergSink implements Sink {
   public void close() throws IOException {
     abort();
     writers.clear();
+    synchronized (this) {
+      if (tablePool != null) {
+        tablePool.shutdown();
+      }
+    }
     if (catalog instanceof AutoCloseable closeable) {
       try {
         closeable.close();

@@ -320,6 +320,7 @@ public final class DebeziumSource implements Source {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
+    converter.close();
     DebeziumEngine<RecordChangeEvent<SourceRecord>> running = engine.get();
     if (running != null) {
       try {

@@ -31,14 +31,43 @@ public final class SourceRecordConverter {
   private record TableConversion(
       TableId tableId, Schema schema, Function<Object, Object>[] converters, Field[] fields) {}
 
+  /**
+   * The database's stable numbers of a table's current columns (PostgreSQL's attnum), by name. A
+   * renamed column keeps its number; a dropped one's is never reused.
+   */
+  public interface ColumnNumbers extends AutoCloseable {
+    Map<String, Integer> current(TableId table);
+
+    @Override
+    void close();
+  }
+
   private final TableIdentifier tableIdentifier;
+  private final ColumnNumbers columnNumbers;
+  private final Map<TableId, Map<String, Integer>> knownNumbers = new java.util.HashMap<>();
   private final Map<TableId, Map<String, String>> pendingRenames = new java.util.HashMap<>();
   private final Map<org.apache.kafka.connect.data.Schema, TableConversion> conversions =
       new IdentityHashMap<>();
   private final Map<TableId, Schema> lastSchemas = new java.util.HashMap<>();
 
   public SourceRecordConverter(TableIdentifier tableIdentifier) {
+    this(tableIdentifier, null);
+  }
+
+  /**
+   * @param columnNumbers when the source reports no renames (PostgreSQL), tells them from a drop
+   *     plus an add by the columns' numbers; null when the source reports them itself
+   */
+  public SourceRecordConverter(TableIdentifier tableIdentifier, ColumnNumbers columnNumbers) {
     this.tableIdentifier = tableIdentifier;
+    this.columnNumbers = columnNumbers;
+  }
+
+  /** Releases what finding renames holds (a database connection). */
+  public void close() {
+    if (columnNumbers != null) {
+      columnNumbers.close();
+    }
   }
 
   /**
@@ -141,8 +170,12 @@ public final class SourceRecordConverter {
     TableConversion conversion = conversions.get(rowSchema);
     if (conversion == null) {
       TableId tableId = tableIdentifier.tableId(source);
-      conversion = newConversion(record, rowSchema, tableId, pendingRenames.getOrDefault(tableId, Map.of()));
+      Map<String, String> renames = new java.util.HashMap<>(pendingRenames.getOrDefault(tableId, Map.of()));
       pendingRenames.remove(tableId);
+      if (columnNumbers != null) {
+        renames.putAll(renamesByNumber(tableId, rowSchema));
+      }
+      conversion = newConversion(record, rowSchema, tableId, renames);
       conversions.put(rowSchema, conversion);
       lastSchemas.put(tableId, conversion.schema());
     }
@@ -168,6 +201,38 @@ public final class SourceRecordConverter {
       record.keySchema().fields().forEach(field -> primaryKeys.add(field.name()));
     }
     return new TableConversion(tableId, new Schema(columns, primaryKeys, renames), converters, fieldArray);
+  }
+
+  /**
+   * Columns of a table's new schema that carry the number a column of its previous schema had:
+   * renamed, new name to old name. Remembers the new schema's numbers for the next change.
+   */
+  private Map<String, String> renamesByNumber(TableId tableId, org.apache.kafka.connect.data.Schema rowSchema) {
+    Map<String, Integer> now = columnNumbers.current(tableId);
+    Map<String, Integer> known = new java.util.HashMap<>();
+    for (Field field : rowSchema.fields()) {
+      Integer number = now.get(field.name());
+      if (number != null) {
+        known.put(field.name(), number);
+      }
+    }
+    Map<String, Integer> before = knownNumbers.put(tableId, known);
+    Map<String, String> renames = new java.util.HashMap<>();
+    if (before == null) {
+      return renames;
+    }
+    before.forEach(
+        (oldName, number) -> {
+          if (rowSchema.field(oldName) == null) {
+            known.forEach(
+                (newName, newNumber) -> {
+                  if (newNumber.equals(number) && !before.containsKey(newName)) {
+                    renames.put(newName, oldName);
+                  }
+                });
+          }
+        });
+    return renames;
   }
 
   private static Object[] row(TableConversion conversion, Struct struct) {

@@ -114,7 +114,9 @@ public final class PostgresSourceFactory implements SourceFactory {
         "PostgreSQL " + address + "/" + database + " (slot " + slot + ")",
         properties,
         new SourceRecordConverter(
-            source -> TableId.of(source.getString("db"), source.getString("schema"), source.getString("table"))),
+            source -> TableId.of(source.getString("db"), source.getString("schema"), source.getString("table")),
+            new PostgresColumnNumbers(
+                "jdbc:postgresql://" + address + "/" + database, options, "PostgreSQL at " + address + "/" + database)),
         preflight,
         preflight::dropStaleSlot,
         context.stateDirectory());
