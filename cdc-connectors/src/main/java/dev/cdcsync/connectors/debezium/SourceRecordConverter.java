@@ -123,6 +123,14 @@ public final class SourceRecordConverter {
         || value.getArray("tableChanges") == null) {
       return List.of();
     }
+    // The snapshot replays each table's DDL as DROP TABLE IF EXISTS + CREATE TABLE: not a drop.
+    if (value.schema().field("source") != null
+        && value.get("source") instanceof Struct source
+        && source.schema().field("snapshot") != null
+        && source.get("snapshot") != null
+        && !"false".equals(source.get("snapshot").toString())) {
+      return List.of();
+    }
     Long ts = value.schema().field("ts_ms") != null ? value.getInt64("ts_ms") : null;
     long timestamp = ts != null ? ts : System.currentTimeMillis();
     List<DataChangeEvent> drops = new ArrayList<>();
