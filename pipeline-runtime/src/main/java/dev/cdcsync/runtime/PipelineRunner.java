@@ -271,12 +271,8 @@ public final class PipelineRunner implements ChangeHandler {
                     + " did not end its snapshot at a transaction boundary");
           }
           TableId sinkTable = router.route(event.tableId());
-          if (event.operation() == OperationType.TRUNCATE) {
-            truncate(sinkTable);
-            continue;
-          }
-          if (event.operation() == OperationType.DROP_TABLE) {
-            dropTable(sinkTable);
+          if (event.operation() == OperationType.TRUNCATE || event.operation() == OperationType.DROP_TABLE) {
+            changeTable(sinkTable, event.operation());
             continue;
           }
           SinkView view = sinkViews.get(sinkTable);
@@ -359,31 +355,26 @@ public final class PipelineRunner implements ChangeHandler {
     awaitCommit();
   }
 
-  /** Applies a source DROP TABLE as the schema change behavior says. */
-  private void dropTable(TableId sinkTable) throws Exception {
-    if (!schemaEvolver.appliesDropTable(sinkTable)) {
-      LOG.info("Table {}: dropped in the source; not applied (pipeline.schema.change.behavior is {}"
-              + " or sink option exclude.schema.changes leaves drop.table out)",
-          sinkTable, schemaEvolver.behavior().name().toLowerCase(java.util.Locale.ROOT));
+  /** Applies a source TRUNCATE or DROP TABLE as the schema change behavior says. */
+  private void changeTable(TableId sinkTable, OperationType operation) throws Exception {
+    boolean drop = operation == OperationType.DROP_TABLE;
+    String done = drop ? "dropped" : "truncated";
+    if (!(drop ? schemaEvolver.appliesDropTable(sinkTable) : schemaEvolver.appliesTruncate(sinkTable))) {
+      LOG.info("Table {}: {} in the source; not applied (pipeline.schema.change.behavior is {}"
+              + " or sink option exclude.schema.changes leaves {} out)",
+          sinkTable, done, schemaEvolver.behavior().name().toLowerCase(java.util.Locale.ROOT),
+          drop ? "drop.table" : "truncate.table");
       return;
     }
-    commitBeforeChanging(sinkTable, "drop", List.of());
-    sink.dropTable(sinkTable);
-    sinkViews.remove(sinkTable);
-    tablesWritten.remove(sinkTable);
-  }
-
-  /** Applies a source TRUNCATE as the schema change behavior says. */
-  private void truncate(TableId sinkTable) throws Exception {
-    if (!schemaEvolver.appliesTruncate(sinkTable)) {
-      LOG.info("Table {}: truncated in the source; not applied (pipeline.schema.change.behavior is {}"
-              + " or sink option exclude.schema.changes leaves truncate.table out)",
-          sinkTable, schemaEvolver.behavior().name().toLowerCase(java.util.Locale.ROOT));
-      return;
+    commitBeforeChanging(sinkTable, drop ? "drop" : "truncate", List.of());
+    if (drop) {
+      sink.dropTable(sinkTable);
+      sinkViews.remove(sinkTable);
+      tablesWritten.remove(sinkTable);
+    } else {
+      sink.truncate(sinkTable);
     }
-    commitBeforeChanging(sinkTable, "truncate", List.of());
-    sink.truncate(sinkTable);
-    LOG.info("Table {}: truncated, as in the source", sinkTable);
+    LOG.info("Table {}: {}, as in the source", sinkTable, done);
   }
 
   private void onTimer() {
