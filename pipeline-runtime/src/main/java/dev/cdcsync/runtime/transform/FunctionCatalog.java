@@ -1,0 +1,122 @@
+package dev.cdcsync.runtime.transform;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** The built-in functions: name, number of arguments and how each is compiled. */
+final class FunctionCatalog {
+
+  record Entry(int minArguments, int maxArguments, Function<Call, Typed> compiler) {
+
+    String arity() {
+      if (minArguments == maxArguments) {
+        return minArguments + (minArguments == 1 ? " argument" : " arguments");
+      }
+      return maxArguments == Integer.MAX_VALUE
+          ? "at least " + minArguments + " argument" + (minArguments == 1 ? "" : "s")
+          : minArguments + " to " + maxArguments + " arguments";
+    }
+  }
+
+  private static final int MANY = Integer.MAX_VALUE;
+  private static final Map<String, Entry> FUNCTIONS = new TreeMap<>();
+
+  static {
+    add("ABS", 1, 1, NumericFunctions::abs);
+    add("CEIL", 1, 1, NumericFunctions::ceil);
+    add("CEILING", 1, 1, NumericFunctions::ceil);
+    add("FLOOR", 1, 1, NumericFunctions::floor);
+    add("ROUND", 1, 2, NumericFunctions::round);
+    add("MOD", 2, 2, NumericFunctions::mod);
+    add("UUID", 0, 0, StringFunctions::uuid);
+    add("CHAR_LENGTH", 1, 1, StringFunctions::charLength);
+    add("CHARACTER_LENGTH", 1, 1, StringFunctions::charLength);
+    add("UPPER", 1, 1, StringFunctions::upper);
+    add("LOWER", 1, 1, StringFunctions::lower);
+    add("TRIM", 3, 3, StringFunctions::trim);
+    add("REGEXP_REPLACE", 3, 3, StringFunctions::regexpReplace);
+    add("SUBSTR", 2, 3, StringFunctions::substring);
+    add("SUBSTRING", 2, 3, StringFunctions::substring);
+    add("CONCAT", 1, MANY, StringFunctions::concat);
+    add("PARSE_JSON", 1, 1, StringFunctions::parseJson);
+    add("TRY_PARSE_JSON", 1, 1, StringFunctions::tryParseJson);
+    add("COALESCE", 1, MANY, call -> Predicates.coalesce(call.arguments(), call.pos()));
+    add("IF", 3, 3, call -> Predicates.ifThenElse(
+        call.argument(0), call.argument(1), call.argument(2), call.pos()));
+    add("LOCALTIME", 0, 0, TemporalFunctions::localTime);
+    add("CURRENT_TIME", 0, 0, TemporalFunctions::localTime);
+    add("LOCALTIMESTAMP", 0, 0, TemporalFunctions::localTimestamp);
+    add("CURRENT_DATE", 0, 0, TemporalFunctions::currentDate);
+    add("CURRENT_TIMESTAMP", 0, 0, TemporalFunctions::currentTimestamp);
+    add("NOW", 0, 0, TemporalFunctions::currentTimestamp);
+    add("DATE_FORMAT", 2, 2, TemporalFunctions::dateFormat);
+    add("DATE_FORMAT_TZ", 2, 3, TemporalFunctions::dateFormatTz);
+    add("TIMESTAMPADD", 3, 3, TemporalFunctions::timestampAdd);
+    add("TIMESTAMPDIFF", 3, 3, TemporalFunctions::timestampDiff);
+    add("TO_DATE", 1, 2, TemporalFunctions::toDate);
+    add("TO_TIMESTAMP", 1, 2, TemporalFunctions::toTimestamp);
+    add("TO_TIMESTAMP_LTZ", 1, 3, TemporalFunctions::toTimestampLtz);
+    add("FROM_UNIXTIME", 1, 2, TemporalFunctions::fromUnixtime);
+    add("UNIX_TIMESTAMP", 0, 2, TemporalFunctions::unixTimestamp);
+    add("DATE_ADD", 2, 2, TemporalFunctions::dateAdd);
+    add("SHA256", 1, 2, PrivacyFunctions::sha256);
+    add("HMAC_SHA256", 2, 2, PrivacyFunctions::hmacSha256);
+    add("MASK", 1, 2, PrivacyFunctions::mask);
+    add("REDACT", 1, 1, PrivacyFunctions::redact);
+  }
+
+  /** Functions the parser reads as plain identifiers when written without parentheses. */
+  static final List<String> NILADIC =
+      List.of("LOCALTIME", "LOCALTIMESTAMP", "CURRENT_TIME", "CURRENT_DATE", "CURRENT_TIMESTAMP");
+
+  private FunctionCatalog() {}
+
+  private static void add(String name, int min, int max, Function<Call, Typed> compiler) {
+    FUNCTIONS.put(name, new Entry(min, max, compiler));
+  }
+
+  /** The function of that name (any case), or null. */
+  static Entry find(String name) {
+    return FUNCTIONS.get(name.toUpperCase(Locale.ROOT));
+  }
+
+  /** Up to three known names closest to an unknown one. */
+  static List<String> closeMatches(String name) {
+    String wanted = name.toUpperCase(Locale.ROOT);
+    List<String> names = new ArrayList<>(FUNCTIONS.keySet());
+    names.sort(Comparator.comparingInt((String known) -> distance(wanted, known))
+        .thenComparing(Comparator.naturalOrder()));
+    List<String> close = new ArrayList<>();
+    for (String known : names) {
+      if (close.size() == 3 || distance(wanted, known) > Math.max(2, wanted.length() / 2)) {
+        break;
+      }
+      close.add(known);
+    }
+    return close;
+  }
+
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+}
