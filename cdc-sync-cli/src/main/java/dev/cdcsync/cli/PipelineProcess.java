@@ -14,7 +14,7 @@ import dev.cdcsync.runtime.PipelineOptions;
 import dev.cdcsync.runtime.PipelineRunner;
 import dev.cdcsync.runtime.SchemaChangeFilter;
 import dev.cdcsync.runtime.SchemaEvolver;
-import dev.cdcsync.runtime.TableRouter;
+import dev.cdcsync.runtime.transform.Transformer;
 import dev.cdcsync.runtime.definition.PipelineDefinition;
 import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
 import java.io.PrintStream;
@@ -133,7 +133,8 @@ final class PipelineProcess {
               pipeline.name(),
               source,
               sink,
-              new TableRouter(),
+              pipeline.router(),
+              new Transformer(pipeline.transforms(), System::getenv, Clock.systemUTC()),
               interval,
               new CheckpointStore(state),
               new InstanceLease(state, pipeline.name(), Clock.systemUTC(), LEASE_STALE_AFTER),

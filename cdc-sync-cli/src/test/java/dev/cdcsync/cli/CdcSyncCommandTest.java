@@ -104,10 +104,11 @@ class CdcSyncCommandTest {
   }
 
   @Test
-  void rejectsAnUnsupportedSection() throws Exception {
+  void rejectsARouteRuleWhosePatternDoesNotFitTheSource() throws Exception {
     Path file = pipeline(validSource() + validSink() + "route:\n  - source-table: a.b\n    sink-table: c.d\n");
     assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
-    assertThat(err()).contains("line 12: 'route' rules are not supported by this version of cdc-sync");
+    assertThat(err())
+        .contains("Cannot parse route rule 1 (line 13) source-table: expected database.schema.table");
   }
 
   @Test

@@ -44,21 +44,30 @@ public final class IcebergRows {
    */
   public static Map<Object, Map<String, Object>> rows(
       Path warehouse, String namespace, String table, String keyColumn) {
+    Map<Object, Map<String, Object>> rows = new TreeMap<>();
+    for (Map<String, Object> row : list(warehouse, namespace, table)) {
+      Object key = row.get(keyColumn);
+      if (rows.put(key, row) != null) {
+        throw new AssertionError("Key " + key + " appears twice in Iceberg table " + namespace + "." + table);
+      }
+    }
+    return rows;
+  }
+
+  /** Every row as column name to value, in the reader's order; empty when there is no such table. */
+  public static java.util.List<Map<String, Object>> list(Path warehouse, String namespace, String table) {
     if (!exists(warehouse, namespace, table)) {
-      return Map.of();
+      return java.util.List.of();
     }
     Table loaded = table(warehouse, namespace, table);
-    Map<Object, Map<String, Object>> rows = new TreeMap<>();
+    java.util.List<Map<String, Object>> rows = new java.util.ArrayList<>();
     try (CloseableIterable<Record> records = IcebergGenerics.read(loaded).build()) {
       for (Record record : records) {
         Map<String, Object> row = new LinkedHashMap<>();
         for (Types.NestedField field : loaded.schema().columns()) {
           row.put(field.name(), record.getField(field.name()));
         }
-        Object key = row.get(keyColumn);
-        if (rows.put(key, row) != null) {
-          throw new AssertionError("Key " + key + " appears twice in Iceberg table " + namespace + "." + table);
-        }
+        rows.add(row);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

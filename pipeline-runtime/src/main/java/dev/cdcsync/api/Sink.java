@@ -25,6 +25,14 @@ public interface Sink extends AutoCloseable {
   void write(TableId sinkTable, DataChangeEvent event, long sequence) throws Exception;
 
   /**
+   * How to create a sink table that does not exist yet; called before the table's first write in a
+   * run whenever a transform rule gives a layout. A table that exists keeps its own layout.
+   *
+   * @throws PermanentPipelineException when the sink cannot lay a table out that way
+   */
+  void configureTable(TableId sinkTable, TableLayout layout) throws Exception;
+
+  /**
    * Closes the files of every change written since the last prepare and returns, per table that
    * has changes, a durable description of them to pass to {@link #commit}, possibly in another
    * process after a crash. Writing afterwards starts the next commit.
@@ -45,8 +53,13 @@ public interface Sink extends AutoCloseable {
 
   /**
    * Changes a sink table's columns. Called only while nothing is written to the table since the
-   * last prepare. Values of columns the table lacks are not written; columns the events lack
-   * receive nulls.
+   * last prepare, except for changes that only add columns or widen types while what was written
+   * is snapshot rows (a table merging several source tables, during the snapshot): those rows are
+   * committed with the later ones. Values of columns the table lacks are not written; columns the
+   * events lack receive nulls.
+   *
+   * @throws IllegalStateException when the table's uncommitted changes cannot be kept across the
+   *     change
    */
   void applySchemaChanges(TableId sinkTable, List<SchemaChange> changes) throws Exception;
 

@@ -11,4 +11,10 @@ public interface SourceFactory extends Factory {
    *     prefixes)
    */
   Source create(Configuration options, PipelineContext context);
+
+  /**
+   * The parts of this source's table ids, outermost first, e.g. {@code database.schema.table};
+   * table patterns in {@code route} and {@code transform} rules have as many parts.
+   */
+  String tableIdFormat();
 }

@@ -10,6 +10,8 @@ import dev.cdcsync.api.SourceFactory;
 import dev.cdcsync.runtime.definition.ComponentDefinition;
 import dev.cdcsync.runtime.definition.OptionsValidator;
 import dev.cdcsync.runtime.definition.PipelineDefinition;
+import dev.cdcsync.runtime.definition.RuleDefinition;
+import dev.cdcsync.runtime.transform.TransformRule;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +34,9 @@ public final class PipelineLoader {
       SinkFactory sinkFactory,
       Configuration sinkOptions,
       Configuration pipelineOptions,
-      Path stateDirectory) {
+      Path stateDirectory,
+      TableRouter router,
+      List<TransformRule> transforms) {
 
     public PipelineContext context() {
       return new PipelineContext(
@@ -85,9 +89,19 @@ public final class PipelineLoader {
                     new ConfigurationException(
                         "Cannot choose where to keep pipeline state: the sink has no local"
                             + " warehouse; set pipeline option 'state.location' in " + location));
+    TableRouter router;
+    List<TransformRule> transforms = new ArrayList<>();
+    try {
+      router = TableRouter.of(definition.routes(), sourceFactory.tableIdFormat());
+      for (RuleDefinition transform : definition.transforms()) {
+        transforms.add(TransformRule.of(transform, sourceFactory.tableIdFormat()));
+      }
+    } catch (ConfigurationException e) {
+      throw new ConfigurationException("Cannot load pipeline " + location + ":\n  " + e.getMessage(), e);
+    }
     return new LoadedPipeline(
         name, sourceFactory, sourceOptions, sinkFactory, sinkOptions, pipelineOptions,
-        stateDirectory);
+        stateDirectory, router, transforms);
   }
 
   private static Configuration validate(

@@ -4,6 +4,7 @@ import dev.cdcsync.api.ChangeHandler;
 import dev.cdcsync.api.Checkpoint;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.Schema;
+import dev.cdcsync.api.SchemaChange;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.OperationType;
 import dev.cdcsync.api.Sink;
@@ -12,6 +13,8 @@ import dev.cdcsync.api.SourceAcknowledger;
 import dev.cdcsync.api.SourcePosition;
 import dev.cdcsync.api.TableCommit;
 import dev.cdcsync.api.TableId;
+import dev.cdcsync.api.TableLayout;
+import dev.cdcsync.runtime.transform.Transformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,14 +75,27 @@ public final class PipelineRunner implements ChangeHandler {
   private final Source source;
   private final Sink sink;
   private final TableRouter router;
+  private final Transformer transformer;
   private final Duration checkpointInterval;
   private final CheckpointStore checkpointStore;
   private final InstanceLease lease;
   private final SchemaEvolver schemaEvolver;
-  /** Per sink table: the source schema last evolved to, and how its rows reach the sink. */
-  private record SinkView(Schema source, ColumnProjection projection) {}
+  /** A source table's changes going to one of its sink tables. */
+  private record Flow(TableId source, TableId sink) {}
 
-  private final Map<TableId, SinkView> sinkViews = new HashMap<>();
+  /**
+   * How a flow's rows reach its sink table: the (transformed) source schema last evolved to, the
+   * coercion to a merged table's types and the projection the schema change behavior asks for
+   * (each null when not needed).
+   */
+  private record SinkView(Schema source, SchemaMerger.Coercion coercion, ColumnProjection projection) {
+    DataChangeEvent adapt(DataChangeEvent event) {
+      DataChangeEvent coerced = coercion == null ? event : coercion.apply(event);
+      return projection == null ? coerced : projection.apply(coerced);
+    }
+  }
+
+  private final Map<Flow, SinkView> sinkViews = new HashMap<>();
   private final Set<TableId> tablesWritten = new HashSet<>();
   private final PipelineStatus status = new PipelineStatus();
   private final Clock clock;
@@ -110,12 +126,13 @@ public final class PipelineRunner implements ChangeHandler {
       Source source,
       Sink sink,
       TableRouter router,
+      Transformer transformer,
       Duration checkpointInterval,
       CheckpointStore checkpointStore,
       InstanceLease lease,
       SchemaEvolver schemaEvolver,
       Clock clock) {
-    this(pipelineName, source, sink, router, checkpointInterval, checkpointStore, lease, schemaEvolver, clock, null);
+    this(pipelineName, source, sink, router, transformer, checkpointInterval, checkpointStore, lease, schemaEvolver, clock, null);
   }
 
   /**
@@ -127,6 +144,7 @@ public final class PipelineRunner implements ChangeHandler {
       Source source,
       Sink sink,
       TableRouter router,
+      Transformer transformer,
       Duration checkpointInterval,
       CheckpointStore checkpointStore,
       InstanceLease lease,
@@ -138,6 +156,7 @@ public final class PipelineRunner implements ChangeHandler {
     this.source = source;
     this.sink = sink;
     this.router = router;
+    this.transformer = transformer;
     this.checkpointInterval = checkpointInterval;
     this.checkpointStore = checkpointStore;
     this.lease = lease;
@@ -270,24 +289,30 @@ public final class PipelineRunner implements ChangeHandler {
                 "Cannot apply a streamed change before the snapshot rows are committed: the source"
                     + " did not end its snapshot at a transaction boundary");
           }
-          TableId sinkTable = router.route(event.tableId());
+          TableId sourceTable = event.tableId();
           if (event.operation() == OperationType.TRUNCATE || event.operation() == OperationType.DROP_TABLE) {
-            changeTable(sinkTable, event.operation());
+            for (TableId sinkTable : router.route(sourceTable)) {
+              changeTable(sinkTable, event.operation());
+            }
             continue;
           }
-          SinkView view = sinkViews.get(sinkTable);
-          if (view == null || view.source() != event.schema()) {
-            view = evolve(sinkTable, event);
+          DataChangeEvent transformed = transformer.apply(event);
+          if (transformed == null) {
+            continue;
           }
-          if (view.projection() != null) {
-            event = view.projection().apply(event);
+          for (TableId sinkTable : router.route(sourceTable)) {
+            Flow flow = new Flow(sourceTable, sinkTable);
+            SinkView view = sinkViews.get(flow);
+            if (view == null || view.source() != transformed.schema()) {
+              view = evolve(flow, transformed);
+            }
+            long sequence = ((lastCheckpointId + 1) << 32) | changesSinceCheckpoint;
+            sink.write(sinkTable, view.adapt(transformed), sequence);
+            tablesWritten.add(sinkTable);
+            changesSinceCheckpoint++;
+            changesSinceBoundary++;
+            readsSinceCheckpoint |= read;
           }
-          long sequence = ((lastCheckpointId + 1) << 32) | changesSinceCheckpoint;
-          sink.write(sinkTable, event, sequence);
-          tablesWritten.add(sinkTable);
-          changesSinceCheckpoint++;
-          changesSinceBoundary++;
-          readsSinceCheckpoint |= read;
         }
         status.recordRead(events.size());
         if (acknowledger.isTransactionBoundary()) {
@@ -315,28 +340,54 @@ public final class PipelineRunner implements ChangeHandler {
 
   /**
    * Brings the sink table's columns in line with a new source schema, as the schema change
-   * behavior allows. A table with uncommitted changes is committed first, which needs a
-   * transaction boundary right before this event.
+   * behavior allows; a table that merges several source tables takes the union of their columns.
+   * A table with uncommitted changes is committed first, which needs a transaction boundary right
+   * before this event.
    */
-  private SinkView evolve(TableId sinkTable, DataChangeEvent event) throws Exception {
+  private SinkView evolve(Flow flow, DataChangeEvent event) throws Exception {
+    TableId sinkTable = flow.sink();
     Optional<Schema> current = sink.tableSchema(sinkTable);
+    Schema incoming = event.schema();
+    SchemaMerger.Coercion coercion = null;
     ColumnProjection projection = null;
     if (current.isPresent()) {
-      SchemaEvolver.Plan plan = schemaEvolver.plan(sinkTable, current.get(), event.schema());
+      Schema target = incoming;
+      if (router.merges(sinkTable)) {
+        target = SchemaMerger.merge(current.get(), incoming);
+        coercion = SchemaMerger.coercion(incoming, target);
+      }
+      SchemaEvolver.Plan plan = schemaEvolver.plan(sinkTable, current.get(), target);
       if (!plan.apply().isEmpty()) {
-        commitBeforeChanging(sinkTable, "change the columns of", plan.notes());
+        if (readsSinceCheckpoint && router.merges(sinkTable) && additive(plan.apply())) {
+          // Shards of differing columns during the snapshot: the snapshot is committed whole, so
+          // the merged table grows while its snapshot rows wait (the sink keeps them).
+          awaitCommit();
+        } else {
+          commitBeforeChanging(sinkTable, "change the columns of", plan.notes());
+        }
         sink.applySchemaChanges(sinkTable, plan.apply());
+        // Other source tables' rows reach this table differently now.
+        sinkViews.keySet().removeIf(other -> other.sink().equals(sinkTable));
       }
       for (String note : plan.notes()) {
         LOG.info("Table {}: {}", sinkTable, note);
       }
-      projection = ColumnProjection.of(event.schema(), plan.redirects(), plan.unwritten());
+      Schema written = coercion == null ? incoming : coercion.schema();
+      projection = ColumnProjection.of(written, plan.redirects(), plan.unwritten());
     } else {
       schemaEvolver.checkCreateTable(sinkTable);
+      TableLayout layout = transformer.layout(flow.source());
+      if (!layout.equals(TableLayout.DEFAULT)) {
+        sink.configureTable(sinkTable, layout);
+      }
     }
-    SinkView view = new SinkView(event.schema(), projection);
-    sinkViews.put(sinkTable, view);
+    SinkView view = new SinkView(incoming, coercion, projection);
+    sinkViews.put(flow, view);
     return view;
+  }
+
+  private static boolean additive(List<SchemaChange> changes) {
+    return changes.stream().allMatch(change -> change instanceof SchemaChange.AddColumn || change instanceof SchemaChange.WidenColumnType);
   }
 
   /**
@@ -359,6 +410,10 @@ public final class PipelineRunner implements ChangeHandler {
   private void changeTable(TableId sinkTable, OperationType operation) throws Exception {
     boolean drop = operation == OperationType.DROP_TABLE;
     String done = drop ? "dropped" : "truncated";
+    if (router.merges(sinkTable)) {
+      LOG.info("Table {}: one of the source tables it merges was {}; not applied to the merged table", sinkTable, done);
+      return;
+    }
     if (!(drop ? schemaEvolver.appliesDropTable(sinkTable) : schemaEvolver.appliesTruncate(sinkTable))) {
       LOG.info("Table {}: {} in the source; not applied (pipeline.schema.change.behavior is {}"
               + " or sink option exclude.schema.changes leaves {} out)",
@@ -369,7 +424,7 @@ public final class PipelineRunner implements ChangeHandler {
     commitBeforeChanging(sinkTable, drop ? "drop" : "truncate", List.of());
     if (drop) {
       sink.dropTable(sinkTable);
-      sinkViews.remove(sinkTable);
+      sinkViews.keySet().removeIf(flow -> flow.sink().equals(sinkTable));
       tablesWritten.remove(sinkTable);
     } else {
       sink.truncate(sinkTable);

@@ -1,20 +1,143 @@
 package dev.cdcsync.runtime;
 
+import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.TableId;
-import java.util.concurrent.ConcurrentHashMap;
+import dev.cdcsync.api.TablePatterns;
+import dev.cdcsync.api.TablePatterns.TablePattern;
+import dev.cdcsync.runtime.definition.RuleDefinition;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Chooses the sink table of each source table. Without route rules a table keeps its last two
- * parts: {@code <database>.<table>} for MySQL / MariaDB and {@code <schema>.<table>} for
- * PostgreSQL.
+ * Chooses the sink tables of each source table by the {@code route} rules, as Flink CDC does:
+ * every rule whose {@code source-table} matches sends the table's changes to its {@code
+ * sink-table} (in which {@code replace-symbol} stands for the source table's name), so one source
+ * table may feed several sink tables and several source tables one sink table. A table no rule
+ * matches keeps its last two parts: {@code <database>.<table>} for MySQL / MariaDB and {@code
+ * <schema>.<table>} for PostgreSQL.
+ *
+ * <p>A sink table that a rule fills from a pattern, or that several rules name, <em>merges</em>
+ * tables: its columns are the union of theirs (see {@link SchemaMerger}).
  */
 public final class TableRouter {
 
-  private final Map<TableId, TableId> cache = new ConcurrentHashMap<>();
+  /** One route rule, checked. */
+  public record RouteRule(String rule, List<TablePattern> sources, String sinkTable, String replaceSymbol) {
+    public RouteRule {
+      sources = List.copyOf(sources);
+    }
 
-  public TableId route(TableId sourceTable) {
-    return cache.computeIfAbsent(
-        sourceTable, table -> TableId.of(table.schemaName(), table.tableName()));
+    boolean matches(TableId table) {
+      return sources.stream().anyMatch(pattern -> pattern.matches(table));
+    }
+
+    TableId sinkTable(TableId source) {
+      String name = replaceSymbol == null ? sinkTable : sinkTable.replace(replaceSymbol, source.tableName());
+      return TableId.parse(name);
+    }
+
+    /** Whether the sink table is one name for every table the rule matches. */
+    boolean fixedSinkTable() {
+      return replaceSymbol == null || !sinkTable.contains(replaceSymbol);
+    }
+  }
+
+  private final List<RouteRule> rules;
+  private final Set<TableId> mergedTables;
+  private final Map<TableId, List<TableId>> cache = new ConcurrentHashMap<>();
+
+  /** A router without rules. */
+  public TableRouter() {
+    this(List.of());
+  }
+
+  public TableRouter(List<RouteRule> rules) {
+    this.rules = List.copyOf(rules);
+    Map<TableId, Integer> named = new HashMap<>();
+    Set<TableId> merged = new HashSet<>();
+    for (RouteRule rule : rules) {
+      if (rule.fixedSinkTable()) {
+        TableId sink = TableId.parse(rule.sinkTable());
+        named.merge(sink, 1, Integer::sum);
+        if (rule.sources().size() > 1 || !rule.sources().get(0).isLiteral()) {
+          merged.add(sink);
+        }
+      }
+    }
+    named.forEach((sink, count) -> {
+      if (count > 1) {
+        merged.add(sink);
+      }
+    });
+    this.mergedTables = Set.copyOf(merged);
+  }
+
+  /**
+   * Checks the rules of a pipeline file.
+   *
+   * @param tableIdFormat the source's table ids, e.g. {@code database.schema.table}
+   * @throws ConfigurationException naming the rule and its line
+   */
+  public static TableRouter of(List<RuleDefinition> definitions, String tableIdFormat) {
+    List<RouteRule> rules = new ArrayList<>();
+    for (RuleDefinition definition : definitions) {
+      String rule = definition.describe();
+      List<TablePattern> sources = sourcePatterns(definition, tableIdFormat);
+      String sinkTable = definition.value("sink-table").orElseThrow();
+      String replaceSymbol = definition.value("replace-symbol").orElse(null);
+      String example = replaceSymbol == null ? sinkTable : sinkTable.replace(replaceSymbol, "t");
+      try {
+        TableId.parse(example);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException(
+            "Cannot use " + rule + ": sink-table must be [namespace.][schema.]table: " + sinkTable);
+      }
+      if (example.isBlank() || example.startsWith(".") || example.endsWith(".") || example.contains("..")) {
+        throw new ConfigurationException(
+            "Cannot use " + rule + ": sink-table has an empty part: " + sinkTable);
+      }
+      rules.add(new RouteRule(rule, sources, sinkTable, replaceSymbol));
+    }
+    return new TableRouter(rules);
+  }
+
+  /** The {@code source-table} patterns of a route or transform rule. */
+  static List<TablePattern> sourcePatterns(RuleDefinition definition, String tableIdFormat) {
+    return TablePatterns.parse(
+        definition.describe() + " source-table",
+        definition.value("source-table").orElseThrow(),
+        tableIdFormat.split("\\.").length,
+        tableIdFormat);
+  }
+
+  /** The sink tables of a source table, at least one, in rule order. */
+  public List<TableId> route(TableId sourceTable) {
+    return cache.computeIfAbsent(sourceTable, this::resolve);
+  }
+
+  /** Whether a sink table merges several source tables (its columns are the union of theirs). */
+  public boolean merges(TableId sinkTable) {
+    return mergedTables.contains(sinkTable);
+  }
+
+  private List<TableId> resolve(TableId source) {
+    List<TableId> sinks = new ArrayList<>();
+    for (RouteRule rule : rules) {
+      if (rule.matches(source)) {
+        TableId sink = rule.sinkTable(source);
+        if (!sinks.contains(sink)) {
+          sinks.add(sink);
+        }
+      }
+    }
+    if (sinks.isEmpty()) {
+      sinks.add(TableId.of(source.schemaName(), source.tableName()));
+    }
+    return List.copyOf(sinks);
   }
 }

@@ -228,6 +228,11 @@ class PipelineLoaderTest {
     public Source create(Configuration options, PipelineContext context) {
       throw new AssertionError("loading a pipeline must not create its source");
     }
+
+    @Override
+    public String tableIdFormat() {
+      return "database.table";
+    }
   }
 
   /** Keeps pipeline state in {@code <warehouse>/.cdc-sync} when a warehouse is given. */

@@ -77,7 +77,7 @@ abstract class PipelineRunnerTestBase {
       storage.onCreate(this::journalCheckpointRecord);
     }
     return new PipelineRunner(
-        PIPELINE, source, sink, new TableRouter(), interval, store, lease(clock),
+        PIPELINE, source, sink, new TableRouter(), dev.cdcsync.runtime.transform.Transformer.NONE, interval, store, lease(clock),
         new SchemaEvolver(SchemaChangeBehavior.LENIENT), clock, commitExecutor);
   }
 

@@ -168,6 +168,14 @@ final class RecordingSink implements Sink {
     throw new UnsupportedOperationException("this sink has no tables");
   }
 
+  /** The layouts asked for, per sink table. */
+  final java.util.Map<TableId, dev.cdcsync.api.TableLayout> layouts = new java.util.HashMap<>();
+
+  @Override
+  public void configureTable(TableId sinkTable, dev.cdcsync.api.TableLayout layout) {
+    layouts.put(sinkTable, layout);
+  }
+
   @Override
   public void truncate(TableId sinkTable) {
     throw new UnsupportedOperationException("this sink has no tables");

@@ -1,8 +1,14 @@
 package dev.cdcsync.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.TableId;
+import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
+import dev.cdcsync.runtime.definition.RuleDefinition;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TableRouterTest {
@@ -12,12 +18,87 @@ class TableRouterTest {
   @Test
   void keepsSchemaAndTableOfAPostgresTable() {
     assertThat(router.route(TableId.of("shop", "public", "orders")))
-        .isEqualTo(new TableId(null, "public", "orders"));
+        .containsExactly(new TableId(null, "public", "orders"));
   }
 
   @Test
   void keepsDatabaseAndTableOfAMysqlTable() {
     assertThat(router.route(TableId.of("shop", "orders")))
-        .isEqualTo(new TableId(null, "shop", "orders"));
+        .containsExactly(new TableId(null, "shop", "orders"));
+  }
+
+  @Test
+  void mergesShardsRenamesWithTheReplaceSymbolAndKeepsUnmatchedTables() {
+    TableRouter routes =
+        routes(
+            """
+              - source-table: shop.order_\\.*
+                sink-table: lake.orders
+              - source-table: shop.customers, shop.addresses
+                sink-table: ods.<>_v1
+                replace-symbol: <>
+            """);
+
+    assertThat(routes.route(TableId.of("shop", "order_2024"))).containsExactly(TableId.of("lake", "orders"));
+    assertThat(routes.route(TableId.of("shop", "order_2025"))).containsExactly(TableId.of("lake", "orders"));
+    assertThat(routes.route(TableId.of("shop", "customers"))).containsExactly(TableId.of("ods", "customers_v1"));
+    assertThat(routes.route(TableId.of("shop", "items"))).containsExactly(TableId.of("shop", "items"));
+    assertThat(routes.merges(TableId.of("lake", "orders"))).isTrue();
+    assertThat(routes.merges(TableId.of("ods", "customers_v1"))).isFalse();
+    assertThat(routes.merges(TableId.of("shop", "items"))).isFalse();
+  }
+
+  @Test
+  void sendsATableToEveryRuleThatMatchesIt() {
+    TableRouter routes =
+        routes(
+            """
+              - source-table: shop.orders
+                sink-table: lake.orders
+              - source-table: shop.orders
+                sink-table: backup.orders
+            """);
+
+    assertThat(routes.route(TableId.of("shop", "orders")))
+        .containsExactly(TableId.of("lake", "orders"), TableId.of("backup", "orders"));
+    assertThat(routes.merges(TableId.of("lake", "orders"))).isFalse();
+  }
+
+  @Test
+  void aSinkTableNamedByTwoRulesMergesThem() {
+    TableRouter routes =
+        routes(
+            """
+              - source-table: eu.orders
+                sink-table: lake.orders
+              - source-table: us.orders
+                sink-table: lake.orders
+            """);
+
+    assertThat(routes.merges(TableId.of("lake", "orders"))).isTrue();
+  }
+
+  @Test
+  void rejectsAPatternOfTheWrongShapeNamingTheRule() {
+    assertThatThrownBy(() -> routes("  - source-table: orders\n    sink-table: lake.orders\n"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage(
+            "Cannot parse route rule 1 (line 6) source-table: expected database.table (write \\. for a"
+                + " regex dot) but got: orders");
+  }
+
+  @Test
+  void rejectsASinkTableWithAnEmptyPart() {
+    assertThatThrownBy(() -> routes("  - source-table: shop.orders\n    sink-table: lake..orders\n"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("Cannot use route rule 1 (line 6): sink-table has an empty part: lake..orders");
+  }
+
+  private static TableRouter routes(String rules) {
+    List<RuleDefinition> definitions =
+        new PipelineDefinitionParser(Map.<String, String>of()::get)
+            .parse("source:\n  type: mysql\nsink:\n  type: iceberg\nroute:\n" + rules, "p.yaml")
+            .routes();
+    return TableRouter.of(definitions, "database.table");
   }
 }

@@ -8,6 +8,7 @@ import dev.cdcsync.api.SchemaChange;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.TableCommit;
 import dev.cdcsync.api.TableId;
+import dev.cdcsync.api.TableLayout;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -63,6 +64,8 @@ final class IcebergSink implements Sink {
   private final Map<String, String> tableProperties;
   private final WriteMode writeMode;
   private final Map<TableId, IcebergTableWriter> writers = new LinkedHashMap<>();
+  /** How tables not created yet are to be laid out, as transform rules ask. */
+  private final Map<TableId, TableLayout> layouts = new java.util.HashMap<>();
   private ExecutorService tablePool;
   /** Writers with open files, least recently written first. */
   private final Map<TableId, IcebergTableWriter> openFiles = new LinkedHashMap<>(16, 0.75f, true);
@@ -71,6 +74,11 @@ final class IcebergSink implements Sink {
     this.catalog = catalog;
     this.tableProperties = tableProperties;
     this.writeMode = writeMode;
+  }
+
+  @Override
+  public void configureTable(TableId sinkTable, TableLayout layout) {
+    layouts.put(sinkTable, layout);
   }
 
   @Override
@@ -277,9 +285,12 @@ final class IcebergSink implements Sink {
   }
 
   @Override
-  public void applySchemaChanges(TableId sinkTable, List<SchemaChange> changes) {
+  public void applySchemaChanges(TableId sinkTable, List<SchemaChange> changes) throws IOException {
     IcebergTableWriter writer = writers.get(sinkTable);
-    if (writer != null && writer.hasChanges()) {
+    boolean handOver = writer != null && writer.hasChanges();
+    boolean additive =
+        changes.stream().allMatch(change -> change instanceof SchemaChange.AddColumn || change instanceof SchemaChange.WidenColumnType);
+    if (handOver && !(additive && writer.appendsOnly())) {
       throw new IllegalStateException("Cannot change the columns of " + sinkTable + " while it has uncommitted changes");
     }
     Table table = catalog.loadTable(identifier(sinkTable));
@@ -304,9 +315,15 @@ final class IcebergSink implements Sink {
       }
     }
     update.commit();
-    // The next write opens a writer on the new schema.
+    // The next write opens a writer on the new schema; rows appended on the old one, whose files
+    // Iceberg reads by field id, are committed with its own.
     writers.remove(sinkTable);
     openFiles.remove(sinkTable);
+    if (handOver) {
+      IcebergTableWriter next = new IcebergTableWriter(sinkTable, catalog.loadTable(identifier(sinkTable)), writer.partitionId());
+      writer.handOver(next);
+      writers.put(sinkTable, next);
+    }
     LOG.info("Changed the columns of Iceberg table {}: {}", sinkTable, changes);
   }
 
@@ -403,8 +420,16 @@ final class IcebergSink implements Sink {
     }
     try {
       boolean append = appendTable(schema);
+      TableLayout layout = layouts.getOrDefault(sinkTable, TableLayout.DEFAULT);
+      org.apache.iceberg.Schema icebergSchema = icebergSchema(schema, append);
+      Map<String, String> properties = new LinkedHashMap<>(tableProperties);
+      properties.putAll(layout.properties());
       Table table =
-          catalog.buildTable(identifier, icebergSchema(schema, append)).withProperties(tableProperties).create();
+          catalog
+              .buildTable(identifier, icebergSchema)
+              .withPartitionSpec(IcebergPartitioning.spec(sinkTable, icebergSchema, layout, append))
+              .withProperties(properties)
+              .create();
       LOG.info(
           append ? "Created Iceberg append table {}{}" : "Created Iceberg table {} with key ({})",
           sinkTable,

@@ -126,6 +126,31 @@ final class IcebergTableWriter {
     return true;
   }
 
+  /** Whether every uncommitted change was appended (no deletes), so files may change hands. */
+  boolean appendsOnly() {
+    return writer == null ? !released.isEmpty() : writerAppendsOnly;
+  }
+
+  int partitionId() {
+    return partitionId;
+  }
+
+  /**
+   * Closes the open files of an append-only writer and gives every uncommitted file to {@code
+   * next}, a writer of the same table on a newer schema; they are committed with its own.
+   */
+  void handOver(IcebergTableWriter next) throws IOException {
+    if (!appendsOnly()) {
+      throw new IllegalStateException("Cannot hand over the uncommitted changes of " + sinkTable + ": they include deletes");
+    }
+    releaseFiles();
+    next.released.addAll(released);
+    next.changes += changes;
+    next.maxSourceTimestamp = Math.max(next.maxSourceTimestamp, maxSourceTimestamp);
+    released.clear();
+    changes = 0;
+  }
+
   boolean appendMode() {
     return appendMode;
   }
@@ -207,8 +232,11 @@ final class IcebergTableWriter {
   private TaskWriter<Record> appendWriter() {
     if (writer == null) {
       writer =
-          new UnpartitionedWriter<>(
-              table.spec(), FileFormat.PARQUET, writerFactory(), fileFactory(), table.io(), targetFileSize());
+          table.spec().isUnpartitioned()
+              ? new UnpartitionedWriter<>(
+                  table.spec(), FileFormat.PARQUET, writerFactory(), fileFactory(), table.io(), targetFileSize())
+              : new PartitionedAppendWriter(
+                  table.spec(), writerFactory(), fileFactory(), table.io(), targetFileSize(), schema);
       writerAppendsOnly = true;
     }
     return writer;

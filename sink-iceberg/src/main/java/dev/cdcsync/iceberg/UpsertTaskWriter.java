@@ -2,6 +2,10 @@ package dev.cdcsync.iceberg;
 
 import java.io.IOException;
 import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.data.InternalRecordWrapper;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
@@ -12,12 +16,19 @@ import org.apache.iceberg.io.FileWriterFactory;
 import org.apache.iceberg.io.OutputFileFactory;
 
 /**
- * Writes one unpartitioned table's changes of one checkpoint: rows go to data files, deleted keys
- * to position deletes (when the row was written in this checkpoint) or equality deletes.
+ * Writes one table's changes of one checkpoint: rows go to data files, deleted keys to position
+ * deletes (when the row was written in this checkpoint) or equality deletes. In a partitioned
+ * table every partition column is a key column, so a key's partition follows from the key alone.
  */
 final class UpsertTaskWriter extends BaseTaskWriter<Record> {
 
-  private final DeltaWriter writer;
+  private final Schema schema;
+  private final Schema keySchema;
+  private final PartitionKey rowPartition;
+  private final PartitionKey keyPartition;
+  private final InternalRecordWrapper rowWrapper;
+  private final InternalRecordWrapper keyWrapper;
+  private final Map<PartitionKey, DeltaWriter> writers = new HashMap<>();
 
   UpsertTaskWriter(
       PartitionSpec spec,
@@ -28,29 +39,49 @@ final class UpsertTaskWriter extends BaseTaskWriter<Record> {
       Schema schema,
       Schema keySchema) {
     super(spec, FileFormat.PARQUET, writerFactory, fileFactory, io, targetFileSize);
-    this.writer = new DeltaWriter(schema, keySchema);
+    this.schema = schema;
+    this.keySchema = keySchema;
+    this.rowPartition = new PartitionKey(spec, schema);
+    this.keyPartition = new PartitionKey(spec, keySchema);
+    this.rowWrapper = new InternalRecordWrapper(schema.asStruct());
+    this.keyWrapper = new InternalRecordWrapper(keySchema.asStruct());
   }
 
   /** Writes a row; an earlier row of the same key written in this checkpoint is deleted. */
   @Override
   public void write(Record row) throws IOException {
-    writer.write(row);
+    rowPartition.partition(rowWrapper.wrap(row));
+    writer(rowPartition).write(row);
   }
 
   /** Deletes the row with this key, in this checkpoint's files or in the table. */
   void deleteKey(Record key) throws IOException {
-    writer.deleteKey(key);
+    keyPartition.partition(keyWrapper.wrap(key));
+    writer(keyPartition).deleteKey(key);
+  }
+
+  private DeltaWriter writer(PartitionKey partition) {
+    DeltaWriter writer = writers.get(partition);
+    if (writer == null) {
+      PartitionKey copy = partition.copy();
+      writer = new DeltaWriter(spec().isUnpartitioned() ? null : copy, schema, keySchema);
+      writers.put(copy, writer);
+    }
+    return writer;
   }
 
   @Override
   public void close() throws IOException {
-    writer.close();
+    for (DeltaWriter writer : writers.values()) {
+      writer.close();
+    }
+    writers.clear();
   }
 
   private final class DeltaWriter extends BaseEqualityDeltaWriter {
 
-    DeltaWriter(Schema schema, Schema keySchema) {
-      super(null, schema, keySchema);
+    DeltaWriter(StructLike partition, Schema schema, Schema keySchema) {
+      super(partition, schema, keySchema);
     }
 
     @Override

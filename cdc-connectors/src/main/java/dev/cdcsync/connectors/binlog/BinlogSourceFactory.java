@@ -8,8 +8,8 @@ import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceFactory;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.SourceOptions;
-import dev.cdcsync.connectors.TablePatterns;
-import dev.cdcsync.connectors.TablePatterns.TablePattern;
+import dev.cdcsync.api.TablePatterns;
+import dev.cdcsync.api.TablePatterns.TablePattern;
 import dev.cdcsync.connectors.debezium.DebeziumSource;
 import dev.cdcsync.connectors.debezium.EngineProperties;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter;
@@ -74,6 +74,11 @@ public abstract class BinlogSourceFactory implements SourceFactory {
   }
 
   @Override
+  public String tableIdFormat() {
+    return "database.table";
+  }
+
+  @Override
   public List<String> passThroughPrefixes() {
     return List.of(SourceOptions.DEBEZIUM_PREFIX, SourceOptions.JDBC_PREFIX);
   }
@@ -81,7 +86,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
   @Override
   public Source create(Configuration options, PipelineContext context) {
     List<TablePattern> include =
-        TablePatterns.parse(TABLES.key(), options.get(TABLES), 2, "database.table");
+        TablePatterns.parse("source option '" + TABLES.key() + "'", options.get(TABLES), 2, tableIdFormat());
     Properties properties = EngineProperties.common(connectorClass(), options, context);
     properties.setProperty("database.port", Integer.toString(options.get(PORT)));
     properties.setProperty("database.server.id", Long.toString(serverId(options, context)));
@@ -91,7 +96,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
     List<TablePattern> exclude =
         options
             .optional(SourceOptions.TABLES_EXCLUDE)
-            .map(text -> TablePatterns.parse(SourceOptions.TABLES_EXCLUDE.key(), text, 2, "database.table"))
+            .map(text -> TablePatterns.parse("source option '" + SourceOptions.TABLES_EXCLUDE.key() + "'", text, 2, tableIdFormat()))
             .orElse(List.of());
     properties.setProperty(
         "table.include.list",

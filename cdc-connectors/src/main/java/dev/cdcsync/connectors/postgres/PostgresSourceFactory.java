@@ -8,8 +8,8 @@ import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceFactory;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.SourceOptions;
-import dev.cdcsync.connectors.TablePatterns;
-import dev.cdcsync.connectors.TablePatterns.TablePattern;
+import dev.cdcsync.api.TablePatterns;
+import dev.cdcsync.api.TablePatterns.TablePattern;
 import dev.cdcsync.connectors.debezium.DebeziumSource;
 import dev.cdcsync.connectors.debezium.EngineProperties;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter;
@@ -61,6 +61,11 @@ public final class PostgresSourceFactory implements SourceFactory {
   }
 
   @Override
+  public String tableIdFormat() {
+    return "database.schema.table";
+  }
+
+  @Override
   public List<String> passThroughPrefixes() {
     return List.of(SourceOptions.DEBEZIUM_PREFIX, SourceOptions.JDBC_PREFIX);
   }
@@ -68,7 +73,7 @@ public final class PostgresSourceFactory implements SourceFactory {
   @Override
   public Source create(Configuration options, PipelineContext context) {
     List<TablePattern> include =
-        TablePatterns.parse(TABLES.key(), options.get(TABLES), 3, "database.schema.table");
+        TablePatterns.parse("source option '" + TABLES.key() + "'", options.get(TABLES), 3, tableIdFormat());
     String database = include.get(0).part(0);
     for (TablePattern pattern : include) {
       if (!TablePatterns.isLiteral(pattern.part(0)) || !pattern.part(0).equals(database)) {
@@ -94,7 +99,7 @@ public final class PostgresSourceFactory implements SourceFactory {
     List<TablePattern> exclude =
         options
             .optional(SourceOptions.TABLES_EXCLUDE)
-            .map(text -> TablePatterns.parse(SourceOptions.TABLES_EXCLUDE.key(), text, 3, "database.schema.table"))
+            .map(text -> TablePatterns.parse("source option '" + SourceOptions.TABLES_EXCLUDE.key() + "'", text, 3, tableIdFormat()))
             .orElse(List.of());
     properties.setProperty(
         "table.include.list",

@@ -81,12 +81,18 @@ public final class OptionsValidator {
     StringBuilder message = new StringBuilder()
         .append("line ").append(line).append(": unknown ").append(section).append(" option '")
         .append(key).append("'");
-    known.keySet().stream()
-        .min(Comparator.comparingInt(candidate -> distance(candidate, key)))
-        .filter(candidate -> distance(candidate, key) <= Math.max(2, key.length() / 4))
-        .ifPresent(candidate -> message.append(" (did you mean '").append(candidate).append("'?)"));
+    message.append(suggestion(key, known.keySet()));
     return message.append("; allowed for ").append(componentName).append(": ")
         .append(String.join(", ", allowed)).toString();
+  }
+
+  /** {@code " (did you mean 'x'?)"} for the known key closest to a misspelt one, or empty. */
+  static String suggestion(String key, java.util.Collection<String> known) {
+    return known.stream()
+        .min(Comparator.comparingInt(candidate -> distance(candidate, key)))
+        .filter(candidate -> distance(candidate, key) <= Math.max(2, key.length() / 4))
+        .map(candidate -> " (did you mean '" + candidate + "'?)")
+        .orElse("");
   }
 
   /** Levenshtein distance, for suggesting the key a user probably meant. */

@@ -34,8 +34,7 @@ public final class PipelineDefinitionParser {
 
   private static final Pattern VARIABLE =
       Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-  private static final List<String> SECTIONS = List.of("source", "sink", "pipeline");
-  private static final List<String> NOT_YET_SUPPORTED = List.of("route", "transform");
+  private static final List<String> SECTIONS = List.of("source", "sink", "route", "transform", "pipeline");
 
   private final Function<String, String> environment;
 
@@ -85,20 +84,26 @@ public final class PipelineDefinitionParser {
 
     List<String> errors = new ArrayList<>();
     Map<String, ComponentDefinition> sections = new LinkedHashMap<>();
+    Map<String, List<RuleDefinition>> rules = new LinkedHashMap<>();
     for (NodeTuple tuple : mapping.getValue()) {
       String key = scalarKey(tuple.getKeyNode(), errors);
       if (key == null) {
         continue;
       }
-      if (NOT_YET_SUPPORTED.contains(key)) {
-        errors.add(
-            "line " + line(tuple.getKeyNode()) + ": '" + key
-                + "' rules are not supported by this version of cdc-sync; remove the section");
-      } else if (!SECTIONS.contains(key)) {
+      boolean repeated;
+      if (!SECTIONS.contains(key)) {
         errors.add(
             "line " + line(tuple.getKeyNode()) + ": unknown section '" + key + "'; allowed: "
                 + String.join(", ", SECTIONS));
-      } else if (sections.put(key, section(key, tuple.getValueNode(), errors)) != null) {
+        continue;
+      } else if (key.equals("route")) {
+        repeated = rules.put(key, rules(key, RuleDefinition.ROUTE_KEYS, List.of("source-table", "sink-table"), tuple.getValueNode(), errors)) != null;
+      } else if (key.equals("transform")) {
+        repeated = rules.put(key, rules(key, RuleDefinition.TRANSFORM_KEYS, List.of("source-table"), tuple.getValueNode(), errors)) != null;
+      } else {
+        repeated = sections.put(key, section(key, tuple.getValueNode(), errors)) != null;
+      }
+      if (repeated) {
         errors.add("line " + line(tuple.getKeyNode()) + ": section '" + key + "' is given twice");
       }
     }
@@ -114,7 +119,53 @@ public final class PipelineDefinitionParser {
         location,
         sections.get("source"),
         sections.get("sink"),
-        sections.getOrDefault("pipeline", ComponentDefinition.empty("pipeline")));
+        sections.getOrDefault("pipeline", ComponentDefinition.empty("pipeline")),
+        rules.getOrDefault("route", List.of()),
+        rules.getOrDefault("transform", List.of()));
+  }
+
+  /** A {@code route} or {@code transform} section: a list of mappings of single values. */
+  private List<RuleDefinition> rules(
+      String section, List<String> keys, List<String> required, Node node, List<String> errors) {
+    if (!(node instanceof SequenceNode list)) {
+      errors.add("line " + line(node) + ": section '" + section + "' must be a list of rules, each"
+          + " starting with '- source-table: ...'");
+      return List.of();
+    }
+    List<RuleDefinition> rules = new ArrayList<>();
+    for (Node item : list.getValue()) {
+      String rule = section + " rule " + (rules.size() + 1);
+      if (!(item instanceof MappingNode ruleMapping)) {
+        errors.add("line " + line(item) + ": " + rule + " must be a mapping with keys "
+            + String.join(", ", keys));
+        rules.add(new RuleDefinition(section, rules.size() + 1, line(item), Map.of()));
+        continue;
+      }
+      Map<String, ConfigValue> values = new LinkedHashMap<>();
+      for (NodeTuple tuple : ruleMapping.getValue()) {
+        String key = scalarKey(tuple.getKeyNode(), errors);
+        if (key == null) {
+          continue;
+        }
+        int keyLine = line(tuple.getKeyNode());
+        if (!keys.contains(key)) {
+          errors.add("line " + keyLine + ": " + rule + ": unknown key '" + key + "'"
+              + OptionsValidator.suggestion(key, keys) + "; allowed: " + String.join(", ", keys));
+        } else if (!(tuple.getValueNode() instanceof ScalarNode scalar)) {
+          errors.add("line " + keyLine + ": " + rule + ": '" + key + "' must be a single value");
+        } else if (values.put(key, new ConfigValue(substitute(scalar.getValue(), keyLine, rule, key, errors), keyLine)) != null) {
+          errors.add("line " + keyLine + ": " + rule + ": '" + key + "' is given twice");
+        }
+      }
+      for (String key : required) {
+        ConfigValue value = values.get(key);
+        if (value == null || value.text().isBlank()) {
+          errors.add("line " + line(item) + ": " + rule + " needs '" + key + "'");
+        }
+      }
+      rules.add(new RuleDefinition(section, rules.size() + 1, line(item), values));
+    }
+    return rules;
   }
 
   static ConfigurationException invalid(String location, List<String> errors) {

@@ -290,12 +290,51 @@ class PipelineDefinitionParserTest {
         .hasMessage(
             """
             Cannot load pipeline shop.yaml:
-              line 3: unknown section 'sinks'; allowed: source, sink, pipeline
+              line 3: unknown section 'sinks'; allowed: source, sink, route, transform, pipeline
               missing section 'sink'""");
   }
 
   @Test
-  void rejectsRouteAndTransformSections() {
+  void readsRouteAndTransformRulesWithTheirLines() {
+    PipelineDefinition definition =
+        parser.parse(
+            """
+            source:
+              type: mysql
+            sink:
+              type: iceberg
+            route:
+              - source-table: shop.order_\\.*
+                sink-table: lake.orders
+              - source-table: shop.\\.*
+                sink-table: ods.<>
+                replace-symbol: <>
+            transform:
+              - source-table: shop.orders
+                projection: \\*, UPPER(status) AS status_upper
+                filter: id > 0
+                primary-keys: id
+            """,
+            LOCATION);
+
+    assertThat(definition.routes())
+        .containsExactly(
+            new RuleDefinition("route", 1, 6, Map.of(
+                "source-table", new ConfigValue("shop.order_\\.*", 6),
+                "sink-table", new ConfigValue("lake.orders", 7))),
+            new RuleDefinition("route", 2, 8, Map.of(
+                "source-table", new ConfigValue("shop.\\.*", 8),
+                "sink-table", new ConfigValue("ods.<>", 9),
+                "replace-symbol", new ConfigValue("<>", 10))));
+    assertThat(definition.transforms()).hasSize(1);
+    RuleDefinition transform = definition.transforms().get(0);
+    assertThat(transform.describe()).isEqualTo("transform rule 1 (line 12)");
+    assertThat(transform.value("projection")).contains("\\*, UPPER(status) AS status_upper");
+    assertThat(transform.line("filter")).isEqualTo(14);
+  }
+
+  @Test
+  void rejectsMisshapenRulesWithTheirLines() {
     assertThatThrownBy(
             () ->
                 parser.parse(
@@ -306,20 +345,21 @@ class PipelineDefinitionParserTest {
                       type: iceberg
                     route:
                       source-table: shop.orders
-                      sink-table: ods.orders
                     transform:
-                      source-table: shop.orders
-                      projection: id, total
+                      - source-table: shop.orders
+                        projectoin: id
+                      - filter: id > 0
                     """,
                     LOCATION))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             """
             Cannot load pipeline shop.yaml:
-              line 5: 'route' rules are not supported by this version of cdc-sync; remove the\
-             section
-              line 8: 'transform' rules are not supported by this version of cdc-sync; remove the\
-             section""");
+              line 6: section 'route' must be a list of rules, each starting with '- source-table: ...'
+              line 9: transform rule 1: unknown key 'projectoin' (did you mean 'projection'?); allowed:\
+             source-table, projection, filter, primary-keys, partition-keys, table-options,\
+             converter-after-transform, description
+              line 10: transform rule 2 needs 'source-table'""");
   }
 
   @Test

@@ -1,6 +1,5 @@
-package dev.cdcsync.connectors;
+package dev.cdcsync.api;
 
-import dev.cdcsync.api.ConfigurationException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -22,6 +21,25 @@ public final class TablePatterns {
     public String part(int index) {
       return parts.get(index);
     }
+
+    /** Whether every part of the table's id matches its part of the pattern. */
+    public boolean matches(TableId table) {
+      List<String> names = table.parts();
+      if (names.size() != parts.size()) {
+        return false;
+      }
+      for (int i = 0; i < parts.size(); i++) {
+        if (!Pattern.matches(parts.get(i), names.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Whether the pattern names exactly one table. */
+    public boolean isLiteral() {
+      return parts.stream().allMatch(TablePatterns::isLiteral);
+    }
   }
 
   private TablePatterns() {}
@@ -29,10 +47,10 @@ public final class TablePatterns {
   /**
    * Parses {@code text} into patterns of exactly {@code parts} parts.
    *
-   * @param option the option's key, for messages
+   * @param subject what is parsed, for messages (e.g. {@code source option 'tables'})
    * @param format the expected shape, for messages (e.g. {@code database.table})
    */
-  public static List<TablePattern> parse(String option, String text, int parts, String format) {
+  public static List<TablePattern> parse(String subject, String text, int parts, String format) {
     List<TablePattern> patterns = new ArrayList<>();
     for (String item : splitOutsideBraces(text)) {
       String trimmed = item.trim();
@@ -42,7 +60,7 @@ public final class TablePatterns {
       List<String> split = splitParts(trimmed);
       if (split.size() != parts) {
         throw new ConfigurationException(
-            "Cannot parse source option '" + option + "': expected " + format
+            "Cannot parse " + subject + ": expected " + format
                 + " (write \\. for a regex dot) but got: " + trimmed);
       }
       for (String part : split) {
@@ -50,14 +68,14 @@ public final class TablePatterns {
           Pattern.compile(part);
         } catch (PatternSyntaxException e) {
           throw new ConfigurationException(
-              "Cannot parse source option '" + option + "': invalid regular expression '" + part
+              "Cannot parse " + subject + ": invalid regular expression '" + part
                   + "': " + e.getDescription());
         }
       }
       patterns.add(new TablePattern(split));
     }
     if (patterns.isEmpty()) {
-      throw new ConfigurationException("Cannot parse source option '" + option + "': it is empty");
+      throw new ConfigurationException("Cannot parse " + subject + ": it is empty");
     }
     return patterns;
   }

@@ -1,10 +1,10 @@
-package dev.cdcsync.connectors;
+package dev.cdcsync.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cdcsync.api.ConfigurationException;
-import dev.cdcsync.connectors.TablePatterns.TablePattern;
+import dev.cdcsync.api.TablePatterns.TablePattern;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -14,7 +14,7 @@ class TablePatternsTest {
 
   @Test
   void splitsOnUnescapedDotsAndTurnsEscapedDotsIntoRegexDots() {
-    assertThat(TablePatterns.parse("tables", "shop.public.\\.*, shop.sales.order_[0-9]+", 3, "db.schema.table"))
+    assertThat(TablePatterns.parse("source option 'tables'", "shop.public.\\.*, shop.sales.order_[0-9]+", 3, "db.schema.table"))
         .containsExactly(
             new TablePattern(List.of("shop", "public", ".*")),
             new TablePattern(List.of("shop", "sales", "order_[0-9]+")));
@@ -22,13 +22,13 @@ class TablePatternsTest {
 
   @Test
   void keepsCommasInsideRegexQuantifiers() {
-    assertThat(TablePatterns.parse("tables", "app.t_[0-9]{1,3},app.other", 2, "db.table"))
+    assertThat(TablePatterns.parse("source option 'tables'", "app.t_[0-9]{1,3},app.other", 2, "db.table"))
         .containsExactly(new TablePattern(List.of("app", "t_[0-9]{1,3}")), new TablePattern(List.of("app", "other")));
   }
 
   @Test
   void rejectsAPatternWithTheWrongNumberOfParts() {
-    assertThatThrownBy(() -> TablePatterns.parse("tables", "shop.orders", 3, "database.schema.table"))
+    assertThatThrownBy(() -> TablePatterns.parse("source option 'tables'", "shop.orders", 3, "database.schema.table"))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             "Cannot parse source option 'tables': expected database.schema.table (write \\. for a regex dot) but got: shop.orders");
@@ -36,14 +36,14 @@ class TablePatternsTest {
 
   @Test
   void rejectsAnInvalidRegex() {
-    assertThatThrownBy(() -> TablePatterns.parse("tables", "shop.orders(", 2, "database.table"))
+    assertThatThrownBy(() -> TablePatterns.parse("source option 'tables'", "shop.orders(", 2, "database.table"))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage("Cannot parse source option 'tables': invalid regular expression 'orders(': Unclosed group");
   }
 
   @Test
   void rejectsAnEmptyList() {
-    assertThatThrownBy(() -> TablePatterns.parse("tables.exclude", " , ", 2, "database.table"))
+    assertThatThrownBy(() -> TablePatterns.parse("source option 'tables.exclude'", " , ", 2, "database.table"))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage("Cannot parse source option 'tables.exclude': it is empty");
   }

@@ -1,0 +1,55 @@
+package dev.cdcsync.runtime.definition;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One item of a {@code route} or {@code transform} list, as written: its keys and their values.
+ *
+ * @param section {@code route} or {@code transform}
+ * @param index the item's number in its list, from 1
+ * @param line the line the item starts on
+ */
+public record RuleDefinition(String section, int index, int line, Map<String, ConfigValue> values) {
+
+  /** The keys a route rule takes. */
+  public static final List<String> ROUTE_KEYS =
+      List.of("source-table", "sink-table", "replace-symbol", "description");
+
+  /** The keys a transform rule takes. */
+  public static final List<String> TRANSFORM_KEYS =
+      List.of(
+          "source-table",
+          "projection",
+          "filter",
+          "primary-keys",
+          "partition-keys",
+          "table-options",
+          "converter-after-transform",
+          "description");
+
+  public RuleDefinition {
+    Objects.requireNonNull(section, "section");
+    values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+  }
+
+  /** The value of a key, trimmed, if given and not blank. */
+  public Optional<String> value(String key) {
+    ConfigValue value = values.get(key);
+    return value == null || value.text().isBlank() ? Optional.empty() : Optional.of(value.text().trim());
+  }
+
+  /** The line a key is on, or the rule's own line. */
+  public int line(String key) {
+    ConfigValue value = values.get(key);
+    return value == null ? line : value.line();
+  }
+
+  /** Names the rule in messages, e.g. {@code route rule 2 (line 14)}. */
+  public String describe() {
+    return section + " rule " + index + " (line " + line + ")";
+  }
+}
