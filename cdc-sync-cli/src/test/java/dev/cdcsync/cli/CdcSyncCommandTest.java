@@ -112,6 +112,15 @@ class CdcSyncCommandTest {
   }
 
   @Test
+  void rejectsAnUnknownFunctionInATransformNamingTheRuleAndPosition() throws Exception {
+    Path file =
+        pipeline(validSource() + validSink()
+            + "transform:\n  - source-table: shop.public.orders\n    projection: id, UPPR(name) AS n\n");
+    assertThat(CdcSyncCommand.execute("validate", file.toString())).isEqualTo(2);
+    assertThat(err()).contains("transform rule 1 (line 13)").contains("UPPR").contains("UPPER");
+  }
+
+  @Test
   void validatePrintsTheEffectiveOptionsWithSecretsMasked() throws Exception {
     Path file =
         pipeline(validSource() + "  debezium.database.password: " + SECRET + "\n" + validSink());
