@@ -34,7 +34,7 @@ final class IcebergPartitioning {
       }
       if (!append && !schema.identifierFieldIds().contains(field.fieldId())) {
         throw new PermanentPipelineException(
-            cannot + ": partition column '" + column + "' is not a key column " + schema.identifierFieldNames()
+            cannot + ": partition column '" + column + "' is not a key column " + keyColumns(schema)
                 + " of this upsert table; a row's key must decide its partition: add the column to"
                 + " the rule's primary-keys, or write the table with sink option write.mode: append");
       }
@@ -55,5 +55,12 @@ final class IcebergPartitioning {
       }
     }
     return builder.build();
+  }
+
+  private static java.util.List<String> keyColumns(Schema schema) {
+    return schema.columns().stream()
+        .filter(field -> schema.identifierFieldIds().contains(field.fieldId()))
+        .map(Types.NestedField::name)
+        .toList();
   }
 }
