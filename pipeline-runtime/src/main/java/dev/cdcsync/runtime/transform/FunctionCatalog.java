@@ -23,6 +23,9 @@ final class FunctionCatalog {
     }
   }
 
+  /** How {@link ExpressionText} spells UUID( for Calcite, to which UUID is a type keyword. */
+  static final String UUID_SPELLING = "U$ID";
+
   private static final int MANY = Integer.MAX_VALUE;
   private static final Map<String, Entry> FUNCTIONS = new TreeMap<>();
 
@@ -34,6 +37,7 @@ final class FunctionCatalog {
     add("ROUND", 1, 2, NumericFunctions::round);
     add("MOD", 2, 2, NumericFunctions::mod);
     add("UUID", 0, 0, StringFunctions::uuid);
+    add(UUID_SPELLING, 0, 0, StringFunctions::uuid);
     add("CHAR_LENGTH", 1, 1, StringFunctions::charLength);
     add("CHARACTER_LENGTH", 1, 1, StringFunctions::charLength);
     add("UPPER", 1, 1, StringFunctions::upper);
@@ -82,13 +86,20 @@ final class FunctionCatalog {
 
   /** The function of that name (any case), or null. */
   static Entry find(String name) {
-    return FUNCTIONS.get(name.toUpperCase(Locale.ROOT));
+    return FUNCTIONS.get(display(name));
+  }
+
+  /** The name as the user wrote it, in upper case. */
+  static String display(String name) {
+    String upper = name.toUpperCase(Locale.ROOT);
+    return upper.equals(UUID_SPELLING) ? "UUID" : upper;
   }
 
   /** Up to three known names closest to an unknown one. */
   static List<String> closeMatches(String name) {
     String wanted = name.toUpperCase(Locale.ROOT);
     List<String> names = new ArrayList<>(FUNCTIONS.keySet());
+    names.remove(UUID_SPELLING);
     names.sort(Comparator.comparingInt((String known) -> distance(wanted, known))
         .thenComparing(Comparator.naturalOrder()));
     List<String> close = new ArrayList<>();
