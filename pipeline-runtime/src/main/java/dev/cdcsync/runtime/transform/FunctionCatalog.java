@@ -95,16 +95,17 @@ final class FunctionCatalog {
     return upper.equals(UUID_SPELLING) ? "UUID" : upper;
   }
 
-  /** Up to three known names closest to an unknown one. */
+  /** Up to three known names at the smallest edit distance from an unknown one, if close. */
   static List<String> closeMatches(String name) {
     String wanted = name.toUpperCase(Locale.ROOT);
     List<String> names = new ArrayList<>(FUNCTIONS.keySet());
     names.remove(UUID_SPELLING);
     names.sort(Comparator.comparingInt((String known) -> distance(wanted, known))
         .thenComparing(Comparator.naturalOrder()));
+    int best = names.isEmpty() ? Integer.MAX_VALUE : distance(wanted, names.get(0));
     List<String> close = new ArrayList<>();
     for (String known : names) {
-      if (close.size() == 3 || distance(wanted, known) > Math.max(2, wanted.length() / 2)) {
+      if (close.size() == 3 || best > Math.max(2, wanted.length() / 3) || distance(wanted, known) > best) {
         break;
       }
       close.add(known);
