@@ -195,7 +195,7 @@ final class ExpressionCompiler {
       throw new ExpressionException(pos, TransformSyntax.unknownFunction(name));
     }
     if (arguments.size() < entry.minArguments() || arguments.size() > entry.maxArguments()) {
-      throw new ExpressionException(pos, name.toUpperCase(Locale.ROOT) + " takes " + entry.arity()
+      throw new ExpressionException(pos, FunctionCatalog.display(name) + " takes " + entry.arity()
           + " but got " + arguments.size());
     }
     List<SqlParserPos> positions = new ArrayList<>();
@@ -203,7 +203,7 @@ final class ExpressionCompiler {
       positions.add(call == null || i >= call.operandCount() || call.operand(i) == null
           ? pos : call.operand(i).getParserPosition());
     }
-    Call compiled = new Call(name.toUpperCase(Locale.ROOT), arguments, positions, pos, clock, environment);
+    Call compiled = new Call(FunctionCatalog.display(name), arguments, positions, pos, clock, environment);
     Typed result = entry.compiler().apply(compiled);
     boolean deterministic = !"UUID".equals(compiled.name()) && !arguments.isEmpty();
     return result.constant() || !deterministic || !compiled.allConstant()

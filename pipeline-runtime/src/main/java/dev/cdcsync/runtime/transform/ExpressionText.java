@@ -51,7 +51,7 @@ record ExpressionText(String rule, String part, String text) {
         }
         return select.getSelectList().getList();
       }
-      return List.of(SqlParser.create(text, CONFIG).parseExpression());
+      return List.of(SqlParser.create(unescapeStars(text), CONFIG).parseExpression());
     } catch (SqlParseException e) {
       String reason = e.getMessage().lines().findFirst().orElse("syntax error")
           .replaceAll(" at line \\d+, column \\d+", "")
@@ -63,19 +63,37 @@ record ExpressionText(String rule, String part, String text) {
     }
   }
 
-  /** {@code \*} as YAML users write it becomes {@code  *} (same length, so positions hold). */
+  /**
+   * Rewrites what Calcite cannot read, keeping the length so positions hold: {@code \*} as YAML
+   * users write it becomes {@code  *}, and the function {@code UUID(} (a type keyword to Calcite)
+   * becomes {@code U$ID(}.
+   */
   static String unescapeStars(String text) {
     StringBuilder out = new StringBuilder(text);
     boolean quoted = false;
     for (int i = 0; i < out.length(); i++) {
       char c = out.charAt(i);
-      if (c == '\'') {
+      if (c == '\'' || c == '`') {
         quoted = !quoted;
       } else if (!quoted && c == '\\' && i + 1 < out.length() && out.charAt(i + 1) == '*') {
         out.setCharAt(i, ' ');
+      } else if (!quoted && isUuidCall(out, i)) {
+        out.setCharAt(i + 1, '$');
       }
     }
     return out.toString();
+  }
+
+  private static boolean isUuidCall(CharSequence text, int at) {
+    if (at + 4 > text.length() || !text.subSequence(at, at + 4).toString().equalsIgnoreCase("UUID")
+        || at > 0 && (Character.isLetterOrDigit(text.charAt(at - 1)) || text.charAt(at - 1) == '_')) {
+      return false;
+    }
+    int next = at + 4;
+    while (next < text.length() && Character.isWhitespace(text.charAt(next))) {
+      next++;
+    }
+    return next < text.length() && text.charAt(next) == '(';
   }
 
   /** "line L, column C" inside the user's text, or "" when the position is unknown. */

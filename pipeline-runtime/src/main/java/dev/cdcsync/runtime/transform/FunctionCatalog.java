@@ -23,6 +23,9 @@ final class FunctionCatalog {
     }
   }
 
+  /** How {@link ExpressionText} spells UUID( for Calcite, to which UUID is a type keyword. */
+  static final String UUID_SPELLING = "U$ID";
+
   private static final int MANY = Integer.MAX_VALUE;
   private static final Map<String, Entry> FUNCTIONS = new TreeMap<>();
 
@@ -34,6 +37,7 @@ final class FunctionCatalog {
     add("ROUND", 1, 2, NumericFunctions::round);
     add("MOD", 2, 2, NumericFunctions::mod);
     add("UUID", 0, 0, StringFunctions::uuid);
+    add(UUID_SPELLING, 0, 0, StringFunctions::uuid);
     add("CHAR_LENGTH", 1, 1, StringFunctions::charLength);
     add("CHARACTER_LENGTH", 1, 1, StringFunctions::charLength);
     add("UPPER", 1, 1, StringFunctions::upper);
@@ -82,18 +86,26 @@ final class FunctionCatalog {
 
   /** The function of that name (any case), or null. */
   static Entry find(String name) {
-    return FUNCTIONS.get(name.toUpperCase(Locale.ROOT));
+    return FUNCTIONS.get(display(name));
   }
 
-  /** Up to three known names closest to an unknown one. */
+  /** The name as the user wrote it, in upper case. */
+  static String display(String name) {
+    String upper = name.toUpperCase(Locale.ROOT);
+    return upper.equals(UUID_SPELLING) ? "UUID" : upper;
+  }
+
+  /** Up to three known names at the smallest edit distance from an unknown one, if close. */
   static List<String> closeMatches(String name) {
     String wanted = name.toUpperCase(Locale.ROOT);
     List<String> names = new ArrayList<>(FUNCTIONS.keySet());
+    names.remove(UUID_SPELLING);
     names.sort(Comparator.comparingInt((String known) -> distance(wanted, known))
         .thenComparing(Comparator.naturalOrder()));
+    int best = names.isEmpty() ? Integer.MAX_VALUE : distance(wanted, names.get(0));
     List<String> close = new ArrayList<>();
     for (String known : names) {
-      if (close.size() == 3 || distance(wanted, known) > Math.max(2, wanted.length() / 2)) {
+      if (close.size() == 3 || best > Math.max(2, wanted.length() / 3) || distance(wanted, known) > best) {
         break;
       }
       close.add(known);

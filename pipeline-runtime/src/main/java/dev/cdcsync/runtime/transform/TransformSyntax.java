@@ -109,7 +109,7 @@ public final class TransformSyntax {
       int count = call.operandCount();
       if (count < entry.minArguments() || count > entry.maxArguments()) {
         throw new ExpressionException(node.getParserPosition(),
-            name.toUpperCase(Locale.ROOT) + " takes " + entry.arity() + " but got " + count);
+            FunctionCatalog.display(name) + " takes " + entry.arity() + " but got " + count);
       }
     }
     for (SqlNode operand : call.getOperandList()) {
@@ -121,7 +121,7 @@ public final class TransformSyntax {
 
   static String unknownFunction(String name) {
     List<String> close = FunctionCatalog.closeMatches(name);
-    return "unknown function " + name.toUpperCase(Locale.ROOT)
+    return "unknown function " + FunctionCatalog.display(name)
         + (close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?");
   }
 }
