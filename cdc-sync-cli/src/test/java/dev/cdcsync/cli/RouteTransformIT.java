@@ -77,6 +77,18 @@ class RouteTransformIT {
                 .containsEntry("amount", new BigDecimal("1234567890.25")).containsEntry("region", null)
                 .containsEntry("note", "big");
           });
+      // A column added to one shard while streaming joins the merged table; the other shard's rows hold null.
+      server.execute(
+          database,
+          "ALTER TABLE order_1 ADD COLUMN coupon VARCHAR(10)",
+          "INSERT INTO order_1 VALUES (4, 4.00, 'eu', 'WINTER')",
+          "INSERT INTO order_2 VALUES (4, 4.00, 'four')");
+      awaitRows(
+          cdcSync, warehouse, "lake", "orders",
+          rows -> {
+            assertThat(rows.get("order_1/4")).containsEntry("coupon", "WINTER");
+            assertThat(rows.get("order_2/4")).containsEntry("coupon", null).containsEntry("note", "four");
+          });
       // The table that no rule routes keeps its own name.
       assertThat(IcebergRows.rows(warehouse, database, "customers", "id")).containsOnlyKeys(1);
       Table orders = IcebergRows.table(warehouse, "lake", "orders");
@@ -142,6 +154,12 @@ class RouteTransformIT {
                 .containsEntry("src", "customers");
             assertThat(rows.get("3")).containsEntry("total", new BigDecimal("15.00")).containsEntry("op", "+U");
           });
+      // A projection without * passes no schema change of a column it leaves out.
+      server.execute(
+          database,
+          "ALTER TABLE customers ADD COLUMN phone TEXT",
+          "INSERT INTO customers VALUES (5, 'eve', 'eve@example.com', '4000000000000002', 'active', 1.00, 1, '+1 555 0100')");
+      awaitRows(cdcSync, warehouse, "ods", "customers_clean", rows -> assertThat(rows).containsOnlyKeys("3", "4", "5"));
       Table table = IcebergRows.table(warehouse, "ods", "customers_clean");
       assertThat(table.schema().columns()).extracting(Types.NestedField::name)
           .containsExactly("id", "name_upper", "email_hash", "email_token", "card_masked", "total", "op", "src");
@@ -150,7 +168,7 @@ class RouteTransformIT {
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
     // Uncompressed Parquet: a clear value anywhere in the warehouse's files would show up as bytes.
-    for (String clear : List.of("ann@example.com", "dee@example.com", "4111111111111111", "6011000000000004")) {
+    for (String clear : List.of("ann@example.com", "dee@example.com", "4111111111111111", "6011000000000004", "+1 555 0100")) {
       assertThat(filesContaining(warehouse, clear)).as("files holding '%s'", clear).isEmpty();
     }
     assertThat(filesContaining(warehouse, "DEE")).as("the check finds values that are there").isNotEmpty();
