@@ -2,7 +2,6 @@ package dev.cdcsync.runtime;
 
 import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.TableId;
-import dev.cdcsync.api.TablePatterns;
 import dev.cdcsync.api.TablePatterns.TablePattern;
 import dev.cdcsync.runtime.definition.RuleDefinition;
 import java.util.ArrayList;
@@ -87,7 +86,7 @@ public final class TableRouter {
     List<RouteRule> rules = new ArrayList<>();
     for (RuleDefinition definition : definitions) {
       String rule = definition.describe();
-      List<TablePattern> sources = sourcePatterns(definition, tableIdFormat);
+      List<TablePattern> sources = definition.sourceTables(tableIdFormat);
       String sinkTable = definition.value("sink-table").orElseThrow();
       String replaceSymbol = definition.value("replace-symbol").orElse(null);
       String example = replaceSymbol == null ? sinkTable : sinkTable.replace(replaceSymbol, "t");
@@ -104,15 +103,6 @@ public final class TableRouter {
       rules.add(new RouteRule(rule, sources, sinkTable, replaceSymbol));
     }
     return new TableRouter(rules);
-  }
-
-  /** The {@code source-table} patterns of a route or transform rule. */
-  static List<TablePattern> sourcePatterns(RuleDefinition definition, String tableIdFormat) {
-    return TablePatterns.parse(
-        definition.describe() + " source-table",
-        definition.value("source-table").orElseThrow(),
-        tableIdFormat.split("\\.").length,
-        tableIdFormat);
   }
 
   /** The sink tables of a source table, at least one, in rule order. */

@@ -95,8 +95,8 @@ public final class OptionsValidator {
         .orElse("");
   }
 
-  /** Levenshtein distance, for suggesting the key a user probably meant. */
-  static int distance(String a, String b) {
+  /** Levenshtein distance, for suggesting the name a user probably meant. */
+  public static int distance(String a, String b) {
     int[] previous = new int[b.length() + 1];
     int[] current = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {

@@ -48,6 +48,20 @@ public record RuleDefinition(String section, int index, int line, Map<String, Co
     return value == null ? line : value.line();
   }
 
+  /**
+   * The rule's {@code source-table} patterns.
+   *
+   * @param tableIdFormat the source's table ids, e.g. {@code database.schema.table}
+   * @throws dev.cdcsync.api.ConfigurationException naming the rule
+   */
+  public List<dev.cdcsync.api.TablePatterns.TablePattern> sourceTables(String tableIdFormat) {
+    return dev.cdcsync.api.TablePatterns.parse(
+        describe() + " source-table",
+        value("source-table").orElseThrow(),
+        tableIdFormat.split("\\.").length,
+        tableIdFormat);
+  }
+
   /** Names the rule in messages, e.g. {@code route rule 2 (line 14)}. */
   public String describe() {
     return section + " rule " + index + " (line " + line + ")";

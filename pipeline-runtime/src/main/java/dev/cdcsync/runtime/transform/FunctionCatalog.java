@@ -1,5 +1,6 @@
 package dev.cdcsync.runtime.transform;
 
+import dev.cdcsync.runtime.definition.OptionsValidator;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -100,35 +101,16 @@ final class FunctionCatalog {
     String wanted = name.toUpperCase(Locale.ROOT);
     List<String> names = new ArrayList<>(FUNCTIONS.keySet());
     names.remove(UUID_SPELLING);
-    names.sort(Comparator.comparingInt((String known) -> distance(wanted, known))
+    names.sort(Comparator.comparingInt((String known) -> OptionsValidator.distance(wanted, known))
         .thenComparing(Comparator.naturalOrder()));
-    int best = names.isEmpty() ? Integer.MAX_VALUE : distance(wanted, names.get(0));
+    int best = names.isEmpty() ? Integer.MAX_VALUE : OptionsValidator.distance(wanted, names.get(0));
     List<String> close = new ArrayList<>();
     for (String known : names) {
-      if (close.size() == 3 || best > Math.max(2, wanted.length() / 3) || distance(wanted, known) > best) {
+      if (close.size() == 3 || best > Math.max(2, wanted.length() / 3) || OptionsValidator.distance(wanted, known) > best) {
         break;
       }
       close.add(known);
     }
     return close;
-  }
-
-  private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
   }
 }

@@ -5,7 +5,6 @@ import dev.cdcsync.api.TableId;
 import dev.cdcsync.api.TableLayout;
 import dev.cdcsync.api.TableLayout.PartitionKey;
 import dev.cdcsync.api.TableLayout.PartitionTransform;
-import dev.cdcsync.api.TablePatterns;
 import dev.cdcsync.api.TablePatterns.TablePattern;
 import dev.cdcsync.runtime.definition.RuleDefinition;
 import java.util.ArrayList;
@@ -56,12 +55,7 @@ public record TransformRule(
    */
   public static TransformRule of(RuleDefinition definition, String tableIdFormat) {
     String rule = definition.describe();
-    List<TablePattern> sources =
-        TablePatterns.parse(
-            rule + " source-table",
-            definition.value("source-table").orElseThrow(),
-            tableIdFormat.split("\\.").length,
-            tableIdFormat);
+    List<TablePattern> sources = definition.sourceTables(tableIdFormat);
     String projection = definition.value("projection").orElse(null);
     String filter = definition.value("filter").orElse(null);
     TransformSyntax.check(rule, projection, filter);
