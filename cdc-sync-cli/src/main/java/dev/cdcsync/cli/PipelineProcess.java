@@ -12,6 +12,7 @@ import dev.cdcsync.runtime.PipelineLoader;
 import dev.cdcsync.runtime.PipelineLoader.LoadedPipeline;
 import dev.cdcsync.runtime.PipelineOptions;
 import dev.cdcsync.runtime.PipelineRunner;
+import dev.cdcsync.runtime.PipelineStatus;
 import dev.cdcsync.runtime.SchemaChangeFilter;
 import dev.cdcsync.runtime.SchemaEvolver;
 import dev.cdcsync.runtime.transform.Transformer;
@@ -43,6 +44,7 @@ final class PipelineProcess {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private volatile PipelineRunner runner;
+  private final PipelineStatus status = new PipelineStatus();
 
   private PipelineProcess(LoadedPipeline pipeline) {
     this.pipeline = pipeline;
@@ -66,6 +68,11 @@ final class PipelineProcess {
 
   LoadedPipeline pipeline() {
     return pipeline;
+  }
+
+  /** The counters of this process's pipeline, across its restarts. */
+  PipelineStatus status() {
+    return status;
   }
 
   /** The runner once started, else null. */
@@ -95,12 +102,13 @@ final class PipelineProcess {
         pipeline.stateDirectory());
     int failuresWithoutProgress = 0;
     while (true) {
+      long readBefore = status.changesRead();
       try {
         runOnce(out, progressInterval, interval);
         return;
       } catch (Exception e) {
-        PipelineRunner failed = runner;
-        boolean progressed = failed != null && failed.status().changesRead() > 0;
+        status.recordFailure();
+        boolean progressed = status.changesRead() > readBefore;
         failuresWithoutProgress = progressed ? 1 : failuresWithoutProgress + 1;
         if (stopping.get() || isPermanent(e) || failuresWithoutProgress >= MAX_ATTEMPTS_WITHOUT_PROGRESS) {
           throw e;
@@ -141,14 +149,15 @@ final class PipelineProcess {
               new SchemaEvolver(
                   pipeline.pipelineOptions().get(PipelineOptions.SCHEMA_CHANGE_BEHAVIOR),
                   SchemaChangeFilter.of(pipeline.sinkOptions())),
-              Clock.systemUTC());
+              Clock.systemUTC(),
+              status);
       synchronized (this) {
         runner = created;
         if (stopping.get()) {
           return;
         }
       }
-      ProgressPrinter printer = new ProgressPrinter(created.status(), out, progressInterval);
+      ProgressPrinter printer = new ProgressPrinter(status, out, progressInterval);
       printer.start();
       try {
         created.run();

@@ -1,6 +1,8 @@
 package dev.cdcsync.cli;
 
+import dev.cdcsync.runtime.PipelineOptions;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -28,6 +30,21 @@ final class RunCommand implements Callable<Integer> {
       description = "Print a line per table every SECONDS (0: never). Default: ${DEFAULT-VALUE}.")
   long progressSeconds;
 
+  @Option(
+      names = "--http-port",
+      paramLabel = "PORT",
+      defaultValue = "${env:CDC_SYNC_HTTP_PORT:--1}",
+      description = "Serve /health/live, /health/ready and /metrics (Prometheus) on PORT (0: any free"
+          + " port). Default: off, or $CDC_SYNC_HTTP_PORT.")
+  int httpPort;
+
+  @Option(
+      names = "--http-host",
+      paramLabel = "HOST",
+      defaultValue = "${env:CDC_SYNC_HTTP_HOST:-127.0.0.1}",
+      description = "The address the HTTP endpoint listens on. Default: ${DEFAULT-VALUE}.")
+  String httpHost;
+
   @Override
   public Integer call() {
     PipelineProcess process;
@@ -37,12 +54,23 @@ final class RunCommand implements Callable<Integer> {
       return CommandFailures.report(e);
     }
     Signals.onTerminate(() -> stopQuietly(process));
+    HttpEndpoint endpoint = null;
     try {
+      if (httpPort >= 0) {
+        endpoint =
+            HttpEndpoint.start(
+                httpHost, httpPort, process.pipeline().name(), process.status(),
+                process.pipeline().pipelineOptions().get(PipelineOptions.CHECKPOINT_INTERVAL), Clock.systemUTC());
+      }
       process.run(System.out, Duration.ofSeconds(progressSeconds));
       LOG.info("Pipeline '{}' stopped cleanly", process.pipeline().name());
       return ExitCodes.OK;
     } catch (Exception e) {
       return CommandFailures.report(e);
+    } finally {
+      if (endpoint != null) {
+        endpoint.close();
+      }
     }
   }
 

@@ -97,7 +97,7 @@ public final class PipelineRunner implements ChangeHandler {
 
   private final Map<Flow, SinkView> sinkViews = new HashMap<>();
   private final Set<TableId> tablesWritten = new HashSet<>();
-  private final PipelineStatus status = new PipelineStatus();
+  private final PipelineStatus status;
   private final Clock clock;
   private final AtomicReference<Exception> timerFailure = new AtomicReference<>();
   private final CountDownLatch finishedSignal = new CountDownLatch(1);
@@ -131,8 +131,9 @@ public final class PipelineRunner implements ChangeHandler {
       CheckpointStore checkpointStore,
       InstanceLease lease,
       SchemaEvolver schemaEvolver,
-      Clock clock) {
-    this(pipelineName, source, sink, router, transformer, checkpointInterval, checkpointStore, lease, schemaEvolver, clock, null);
+      Clock clock,
+      PipelineStatus status) {
+    this(pipelineName, source, sink, router, transformer, checkpointInterval, checkpointStore, lease, schemaEvolver, clock, status, null);
   }
 
   /**
@@ -150,8 +151,10 @@ public final class PipelineRunner implements ChangeHandler {
       InstanceLease lease,
       SchemaEvolver schemaEvolver,
       Clock clock,
+      PipelineStatus status,
       Executor commitExecutor) {
     this.commitExecutor = commitExecutor;
+    this.status = status;
     this.pipelineName = pipelineName;
     this.source = source;
     this.sink = sink;
@@ -308,6 +311,7 @@ public final class PipelineRunner implements ChangeHandler {
             }
             long sequence = ((lastCheckpointId + 1) << 32) | changesSinceCheckpoint;
             sink.write(sinkTable, view.adapt(transformed), sequence);
+            status.recordWritten(sinkTable, read);
             tablesWritten.add(sinkTable);
             changesSinceCheckpoint++;
             changesSinceBoundary++;
@@ -315,6 +319,7 @@ public final class PipelineRunner implements ChangeHandler {
           }
         }
         status.recordRead(events.size());
+        recordSourceCall(events);
         if (acknowledger.isTransactionBoundary()) {
           lastBoundary = acknowledger;
           changesSinceBoundary = 0;
@@ -336,6 +341,17 @@ public final class PipelineRunner implements ChangeHandler {
         throw new PipelineFailure(e);
       }
     }
+  }
+
+  private void recordSourceCall(List<DataChangeEvent> events) {
+    long newest = -1;
+    boolean snapshot = false;
+    if (!events.isEmpty()) {
+      DataChangeEvent last = events.get(events.size() - 1);
+      snapshot = last.operation() == OperationType.READ;
+      newest = snapshot ? -1 : last.sourceTimestampMillis();
+    }
+    status.recordSourceCall(clock.millis(), newest, snapshot, changesSinceCheckpoint > 0);
   }
 
   /**
@@ -486,6 +502,7 @@ public final class PipelineRunner implements ChangeHandler {
       lease.checkNotFenced();
       Map<TableId, byte[]> prepared = sink.prepareCommit();
       long changes = changesSinceCheckpoint;
+      long preparedAt = clock.millis();
       lastCheckpointId = id;
       changesSinceCheckpoint = 0;
       readsSinceCheckpoint = false;
@@ -493,7 +510,7 @@ public final class PipelineRunner implements ChangeHandler {
       commitInFlight =
           onCommitter(
               () -> {
-                commit(id, position, prepared, changes, started);
+                commit(id, position, prepared, changes, started, preparedAt);
                 if (boundary != null) {
                   boundary.acknowledge();
                 }
@@ -504,13 +521,15 @@ public final class PipelineRunner implements ChangeHandler {
   }
 
   /** Steps 2 to 4: the checkpoint record, the table commits; the caller then acknowledges. */
-  private void commit(long id, SourcePosition position, Map<TableId, byte[]> prepared, long changes, long started)
+  private void commit(
+      long id, SourcePosition position, Map<TableId, byte[]> prepared, long changes, long started, long preparedAtMillis)
       throws Exception {
     Instant now = clock.instant();
     checkpointStore.write(new CheckpointRecord(id, pipelineName, epoch, now, position, prepared));
     List<TableCommit> commits =
         sink.commit(new Checkpoint(id, pipelineName, epoch, position.description()), prepared);
     status.recordCheckpoint(id, commits, now);
+    status.recordCommitted(System.nanoTime() - started, preparedAtMillis);
     LOG.info(
         "Checkpoint {} committed {} changes to {} table(s) in {} ms (source position {})",
         id,

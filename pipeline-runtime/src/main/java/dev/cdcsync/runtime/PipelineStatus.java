@@ -6,9 +6,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
-/** Live counters of a running pipeline, safe to read from any thread. */
+/**
+ * Live counters of a running pipeline, safe to read from any thread. One instance lives as long as
+ * the process, across restarts of the pipeline after failures, so its counters only grow.
+ */
 public final class PipelineStatus {
 
   /** What is known of one sink table. */
@@ -16,12 +21,51 @@ public final class PipelineStatus {
       TableId sinkTable, long changesCommitted, Instant lastCommit, long lagMillis) {}
 
   private final Map<String, TableStatus> tables = new TreeMap<>();
+  private final Map<TableId, LongAdder> written = new ConcurrentHashMap<>();
+  private final Map<TableId, LongAdder> snapshotRows = new ConcurrentHashMap<>();
   private final AtomicLong changesRead = new AtomicLong();
+  private final AtomicLong checkpointsCommitted = new AtomicLong();
+  private final AtomicLong commitNanos = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
   private volatile long lastCheckpointId;
   private volatile Instant lastCheckpointAt;
+  private volatile long lastSourceCallMillis;
+  private volatile long sourceLagMillis = -1;
+  private volatile long pendingSinceMillis;
+  private volatile boolean snapshotting;
 
   void recordRead(int changes) {
     changesRead.addAndGet(changes);
+  }
+
+  /** A change handed to the sink table; {@code snapshot} for a snapshot row. */
+  void recordWritten(TableId sinkTable, boolean snapshot) {
+    written.computeIfAbsent(sinkTable, table -> new LongAdder()).increment();
+    if (snapshot) {
+      snapshotRows.computeIfAbsent(sinkTable, table -> new LongAdder()).increment();
+    }
+  }
+
+  /**
+   * The source called in at {@code nowMillis}.
+   *
+   * @param newestChangeMillis the source commit time of the batch's last streamed change, or -1
+   * @param snapshot whether the batch's last change was a snapshot row
+   */
+  void recordSourceCall(long nowMillis, long newestChangeMillis, boolean snapshot, boolean pending) {
+    lastSourceCallMillis = nowMillis;
+    if (newestChangeMillis >= 0) {
+      sourceLagMillis = Math.max(0, nowMillis - newestChangeMillis);
+    }
+    snapshotting = snapshot || (snapshotting && newestChangeMillis < 0);
+    if (pending && pendingSinceMillis == 0) {
+      pendingSinceMillis = nowMillis;
+    }
+  }
+
+  /** The source failed; the pipeline restarts or ends. */
+  public void recordFailure() {
+    failures.incrementAndGet();
   }
 
   synchronized void recordCheckpoint(long checkpointId, List<TableCommit> commits, Instant at) {
@@ -35,12 +79,50 @@ public final class PipelineStatus {
     }
   }
 
+  /** A checkpoint's commit took {@code nanos}; {@code preparedAtMillis}: when its changes were cut. */
+  void recordCommitted(long nanos, long preparedAtMillis) {
+    checkpointsCommitted.incrementAndGet();
+    commitNanos.addAndGet(nanos);
+    if (pendingSinceMillis != 0 && pendingSinceMillis <= preparedAtMillis) {
+      pendingSinceMillis = 0;
+    }
+  }
+
   public synchronized List<TableStatus> tables() {
     return List.copyOf(tables.values());
   }
 
   public long changesRead() {
     return changesRead.get();
+  }
+
+  /** Changes handed to each sink table since the process started. */
+  public Map<TableId, Long> changesWritten() {
+    return counts(written);
+  }
+
+  /** Snapshot rows handed to each sink table since the process started. */
+  public Map<TableId, Long> snapshotRows() {
+    return counts(snapshotRows);
+  }
+
+  private static Map<TableId, Long> counts(Map<TableId, LongAdder> adders) {
+    Map<TableId, Long> counts = new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
+    adders.forEach((table, adder) -> counts.put(table, adder.sum()));
+    return counts;
+  }
+
+  public long checkpointsCommitted() {
+    return checkpointsCommitted.get();
+  }
+
+  /** The time spent committing checkpoints, in nanoseconds. */
+  public long commitNanos() {
+    return commitNanos.get();
+  }
+
+  public long failures() {
+    return failures.get();
   }
 
   public long lastCheckpointId() {
@@ -50,5 +132,46 @@ public final class PipelineStatus {
   /** When the last checkpoint committed, or null before the first. */
   public Instant lastCheckpointAt() {
     return lastCheckpointAt;
+  }
+
+  /** When the source last called in (epoch ms), or 0 before it first did. */
+  public long lastSourceCallMillis() {
+    return lastSourceCallMillis;
+  }
+
+  /** How far the last streamed change was behind its commit in the source, in ms; -1 before one. */
+  public long sourceLagMillis() {
+    return sourceLagMillis;
+  }
+
+  /** Since when (epoch ms) changes wait for a commit, or 0 when none does. */
+  public long pendingSinceMillis() {
+    return pendingSinceMillis;
+  }
+
+  /**
+   * Why the pipeline is not ready at {@code nowMillis}, if it is not: ready means the source calls
+   * in (it does every few seconds even when the database is idle) and no change has waited for
+   * its commit much longer than the checkpoint interval.
+   */
+  public java.util.Optional<String> notReadyBecause(long nowMillis, java.time.Duration checkpointInterval) {
+    long grace = 60_000;
+    long lastCall = lastSourceCallMillis;
+    if (lastCall == 0) {
+      return java.util.Optional.of("the source has not connected yet");
+    }
+    if (nowMillis - lastCall > Math.max(grace, 3 * checkpointInterval.toMillis())) {
+      return java.util.Optional.of("the source has not called in for " + (nowMillis - lastCall) / 1000 + " s");
+    }
+    long pendingSince = pendingSinceMillis;
+    if (pendingSince != 0 && nowMillis - pendingSince > 2 * checkpointInterval.toMillis() + grace) {
+      return java.util.Optional.of("changes have waited " + (nowMillis - pendingSince) / 1000 + " s for their commit");
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** Whether the source is reading its snapshot. */
+  public boolean snapshotting() {
+    return snapshotting;
   }
 }

@@ -78,7 +78,7 @@ abstract class PipelineRunnerTestBase {
     }
     return new PipelineRunner(
         PIPELINE, source, sink, new TableRouter(), dev.cdcsync.runtime.transform.Transformer.NONE, interval, store, lease(clock),
-        new SchemaEvolver(SchemaChangeBehavior.LENIENT), clock, commitExecutor);
+        new SchemaEvolver(SchemaChangeBehavior.LENIENT), clock, new PipelineStatus(), commitExecutor);
   }
 
   /** A lease on this pipeline's state, as another instance would take it. */
