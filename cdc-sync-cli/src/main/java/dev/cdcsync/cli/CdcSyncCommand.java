@@ -36,8 +36,39 @@ public final class CdcSyncCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Log lines on stderr as text (default) or one JSON object per line. Also: $CDC_SYNC_LOG_FORMAT.")
+  LogFormat logFormat;
+
+  enum LogFormat {
+    text,
+    json
+  }
+
   public static void main(String[] args) {
+    chooseLogFormat(args);
     System.exit(execute(args));
+  }
+
+  /**
+   * Tells logback the format before anything logs (picocli parses the option too, too late for
+   * that); logback.xml reads it as CDC_SYNC_LOG_FORMAT.
+   */
+  static void chooseLogFormat(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String value = null;
+      if (args[i].equals("--log-format") && i + 1 < args.length) {
+        value = args[i + 1];
+      } else if (args[i].startsWith("--log-format=")) {
+        value = args[i].substring("--log-format=".length());
+      }
+      if (value != null && (value.equals("text") || value.equals("json"))) {
+        System.setProperty("CDC_SYNC_LOG_FORMAT", value);
+      }
+    }
   }
 
   /** Runs the command line and returns the exit code. */
