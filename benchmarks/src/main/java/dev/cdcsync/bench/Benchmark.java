@@ -80,6 +80,12 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--rows", paramLabel = "N", description = "Rows of the snapshot table (default 1,000,000; --quick 50,000).")
   Integer rows;
 
+  @Option(names = "--transform",
+      description = "Adds a transform rule to cdc-sync's pipeline on the snapshot table: projection"
+          + " '" + PipelineFile.TRANSFORM_PROJECTION + "', filter '" + PipelineFile.TRANSFORM_FILTER + "'"
+          + " (every row passes). The baseline and the tables scenario run without it.")
+  boolean transform;
+
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as Markdown to FILE.")
   Path out;
 
@@ -121,6 +127,9 @@ public final class Benchmark implements Callable<Integer> {
     if (!ResourceWindow.canResetPeakResidentSetSize()) {
       facts.add("note", "cannot reset VmHWM here: peak RSS counts from cdc-sync's start");
     }
+    if (transform) {
+      facts.add("transform", "projection " + PipelineFile.TRANSFORM_PROJECTION + ", filter " + PipelineFile.TRANSFORM_FILTER);
+    }
     List<ScenarioResult> results = new ArrayList<>();
     try (Workspace workspace = Workspace.create()) {
       for (BenchDatabase.Kind kind : database.kinds()) {
@@ -152,7 +161,8 @@ public final class Benchmark implements Callable<Integer> {
       return List.of(ScenarioResult.failed(kind.label(), "-", "start", Failures.describe(e)));
     }
     try {
-      return new DatabaseBenchmark(server, sizes, selected, mode.modes(), jar, workDirectory).run();
+      List<String> ruleLines = transform ? PipelineFile.transformLines(server.rowsTablePattern()) : List.of();
+      return new DatabaseBenchmark(server, sizes, selected, mode.modes(), jar, workDirectory, ruleLines).run();
     } catch (Exception e) {
       return List.of(ScenarioResult.failed(kind.label(), "-", "setup", Failures.describe(e)));
     } finally {

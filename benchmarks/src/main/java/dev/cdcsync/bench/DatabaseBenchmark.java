@@ -20,16 +20,22 @@ final class DatabaseBenchmark {
   private final List<WriteMode> modes;
   private final Path jar;
   private final Path workDirectory;
+  private final List<String> ruleLines;
 
+  /**
+   * @param ruleLines top-level pipeline lines (transform rules) for the snapshot table's cdc-sync
+   *     runs, or none; the baseline and the many-tables scenario never get them
+   */
   DatabaseBenchmark(
       BenchDatabase database, BenchmarkSizes sizes, Set<Scenario> scenarios, List<WriteMode> modes, Path jar,
-      Path workDirectory) {
+      Path workDirectory, List<String> ruleLines) {
     this.database = database;
     this.sizes = sizes;
     this.scenarios = Set.copyOf(scenarios);
     this.modes = List.copyOf(modes);
     this.jar = jar;
     this.workDirectory = workDirectory;
+    this.ruleLines = List.copyOf(ruleLines);
   }
 
   List<ScenarioResult> run() throws Exception {
@@ -75,7 +81,7 @@ final class DatabaseBenchmark {
     Progress.say(database.type() + " " + modeLabel + ": starting cdc-sync (" + CdcSyncRun.MAX_HEAP + ")");
     List<ScenarioResult> results = new ArrayList<>();
     String step = Scenario.SNAPSHOT.label();
-    try (RowsTableRun target = RowsTableRun.start(database, mode, sizes.rows(), jar, workDirectory, replicaId)) {
+    try (RowsTableRun target = RowsTableRun.start(database, mode, sizes.rows(), jar, workDirectory, replicaId, ruleLines)) {
       ResourceWindow sinceStart = target.run().beginResourceWindow();
       keep(results, Scenario.SNAPSHOT, SnapshotScenario.measure(target, sinceStart, rates.snapshot()));
       if (scenarios.contains(Scenario.STREAMING) || scenarios.contains(Scenario.CPU)) {

@@ -11,13 +11,15 @@ import java.util.Map;
 
 /**
  * A pipeline file as an operator would write it: the database, a local Hadoop-catalog warehouse,
- * a write mode and a short checkpoint interval. The password stays out of the file, in
- * {@link #PASSWORD_VARIABLE}.
+ * a write mode, a short checkpoint interval and optionally transform rules. The password stays out
+ * of the file, in {@link #PASSWORD_VARIABLE}.
  */
 record PipelineFile(Path path, String name, Map<String, String> environment) {
 
   static final String PASSWORD_VARIABLE = "CDC_SYNC_BENCH_PASSWORD";
   static final String CHECKPOINT_INTERVAL = "1s";
+  static final String TRANSFORM_PROJECTION = "\\*, UPPER(label) AS label_upper, price * quantity AS total";
+  static final String TRANSFORM_FILTER = "id > 0";
 
   PipelineFile {
     java.util.Objects.requireNonNull(path, "path");
@@ -33,6 +35,22 @@ record PipelineFile(Path path, String name, Map<String, String> environment) {
       Path warehouse,
       WriteMode mode)
       throws IOException {
+    return write(directory, name, database, sourceLines, warehouse, mode, List.of());
+  }
+
+  /**
+   * Writes a pipeline file with the given top-level lines after the sink, e.g. from
+   * {@link #transformLines(String)}.
+   */
+  static PipelineFile write(
+      Path directory,
+      String name,
+      BenchDatabase database,
+      List<String> sourceLines,
+      Path warehouse,
+      WriteMode mode,
+      List<String> ruleLines)
+      throws IOException {
     List<String> lines = new ArrayList<>();
     lines.add("source:");
     lines.add("  type: " + database.type());
@@ -46,6 +64,7 @@ record PipelineFile(Path path, String name, Map<String, String> environment) {
     lines.add("  catalog.properties.type: hadoop");
     lines.add("  catalog.properties.warehouse: " + warehouse.toUri());
     lines.add("  write.mode: " + mode.name().toLowerCase(Locale.ROOT));
+    lines.addAll(ruleLines);
     lines.add("pipeline:");
     lines.add("  name: " + name);
     lines.add("  checkpoint.interval: " + CHECKPOINT_INTERVAL);
@@ -53,5 +72,17 @@ record PipelineFile(Path path, String name, Map<String, String> environment) {
     Path path = directory.resolve(name + ".yaml");
     Files.writeString(path, String.join("\n", lines) + "\n");
     return new PipelineFile(path, name, Map.of(PASSWORD_VARIABLE, database.server().password()));
+  }
+
+  /**
+   * The transform rule of {@code --transform} on the benchmark table: every column plus two
+   * computed ones, and a filter every row passes, so that the checks still compare all rows.
+   */
+  static List<String> transformLines(String sourceTable) {
+    return List.of(
+        "transform:",
+        "  - source-table: " + sourceTable,
+        "    projection: " + TRANSFORM_PROJECTION,
+        "    filter: " + TRANSFORM_FILTER);
   }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -47,9 +48,14 @@ final class RowsTableRun implements AutoCloseable {
     this.load = new UpdateLoad(database, BenchDatabase.ROWS_DATABASE, BenchDatabase.ROWS_TABLE, rows);
   }
 
-  /** Starts cdc-sync on {@link BenchDatabase#ROWS_TABLE} into a new warehouse under {@code workDirectory}. */
+  /**
+   * Starts cdc-sync on {@link BenchDatabase#ROWS_TABLE} into a new warehouse under {@code workDirectory}.
+   *
+   * @param ruleLines top-level pipeline lines after the sink (transform rules), or none
+   */
   static RowsTableRun start(
-      BenchDatabase database, WriteMode mode, int rows, Path jar, Path workDirectory, int replicaId)
+      BenchDatabase database, WriteMode mode, int rows, Path jar, Path workDirectory, int replicaId,
+      List<String> ruleLines)
       throws IOException {
     String modeName = mode.name().toLowerCase(Locale.ROOT);
     String readerName = "bench_" + modeName;
@@ -58,7 +64,7 @@ final class RowsTableRun implements AutoCloseable {
     PipelineFile pipeline =
         PipelineFile.write(
             directory, "bench-" + database.type() + "-" + modeName, database,
-            database.sourceLines(database.rowsTablePattern(), readerName, replicaId), warehouse, mode);
+            database.sourceLines(database.rowsTablePattern(), readerName, replicaId), warehouse, mode, ruleLines);
     Catalog catalog = IcebergSinkFactory.catalog(IcebergTableReader.hadoopWarehouse(warehouse.toUri().toString()));
     CdcSyncRun run = CdcSyncRun.start(jar, pipeline, directory);
     return new RowsTableRun(
