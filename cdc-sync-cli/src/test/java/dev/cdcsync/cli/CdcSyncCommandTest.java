@@ -124,14 +124,31 @@ class CdcSyncCommandTest {
   void validatePrintsTheEffectiveOptionsWithSecretsMasked() throws Exception {
     Path file =
         pipeline(validSource() + "  debezium.database.password: " + SECRET + "\n" + validSink());
-    assertThat(CdcSyncCommand.execute("validate", file.toString())).as(err()).isZero();
+    assertThat(CdcSyncCommand.execute("validate", "--offline", file.toString())).as(err()).isZero();
     assertThat(out())
         .contains("Pipeline 'pipeline' in " + file + " is valid.")
         .contains("  password: ******")
         .contains("  debezium.database.password: ******")
         .contains("  hostname: 127.0.0.1")
         .contains("state: " + directory.resolve("warehouse").resolve(".cdc-sync").resolve("pipeline"))
+        .doesNotContain(SECRET)
+        .doesNotContain("checks:");
+  }
+
+  @Test
+  void validateReportsAnUnreachableDatabaseAsAFailedCheckWithoutTheSecret() throws Exception {
+    Path file = pipeline(validSource() + validSink());
+    assertThat(CdcSyncCommand.execute("validate", file.toString())).as(err()).isEqualTo(1);
+    assertThat(out())
+        .contains("FAILED  source: Cannot connect to PostgreSQL at 127.0.0.1:1/shop as user 'cdc'")
+        .contains("ok      catalog: the hadoop catalog answers")
+        .contains("ok      warehouse: can write to file://" + directory.resolve("warehouse") + "\n")
+        .contains("ok      state store: can write to")
+        .contains("1 of 4 checks failed")
         .doesNotContain(SECRET);
+    try (var files = java.nio.file.Files.walk(directory.resolve("warehouse"))) {
+      assertThat(files.filter(path -> path.getFileName().toString().contains("probe")).toList()).isEmpty();
+    }
   }
 
   private String out() {

@@ -21,6 +21,13 @@ public interface SinkFactory extends Factory {
     return Optional.empty();
   }
 
+  /**
+   * Checks, leaving nothing behind, what a first run needs of the sink: its catalog can be
+   * reached, its warehouse and the pipeline's state store can be written. A failed check says how
+   * to fix it.
+   */
+  java.util.List<PreflightCheck> check(Configuration options, PipelineContext context);
+
   /** Opens the storage for a pipeline's checkpoints in {@code directory}. */
   StateStorage openStateStorage(Configuration options, Path directory);
 }

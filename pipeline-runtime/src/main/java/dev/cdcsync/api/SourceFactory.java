@@ -1,5 +1,7 @@
 package dev.cdcsync.api;
 
+import java.util.List;
+
 /** Creates {@link Source}s of one {@link #type()}. Implementations are stateless. */
 public interface SourceFactory extends Factory {
 
@@ -11,6 +13,14 @@ public interface SourceFactory extends Factory {
    *     prefixes)
    */
   Source create(Configuration options, PipelineContext context);
+
+  /**
+   * Checks, changing nothing, what a first run needs of the database: the connection, rights and
+   * server settings. A failed check says how to fix it.
+   *
+   * @throws RuntimeException when the database cannot be reached at all; the message says why
+   */
+  List<PreflightCheck> check(Configuration options, PipelineContext context);
 
   /**
    * The parts of this source's table ids, outermost first, e.g. {@code database.schema.table};

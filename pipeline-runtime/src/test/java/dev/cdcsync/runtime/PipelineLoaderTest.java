@@ -233,6 +233,11 @@ class PipelineLoaderTest {
     public String tableIdFormat() {
       return "database.table";
     }
+
+    @Override
+    public List<dev.cdcsync.api.PreflightCheck> check(Configuration options, PipelineContext context) {
+      throw new AssertionError("loading a pipeline must not check its source");
+    }
   }
 
   /** Keeps pipeline state in {@code <warehouse>/.cdc-sync} when a warehouse is given. */
@@ -240,6 +245,11 @@ class PipelineLoaderTest {
 
     static final ConfigOption<String> WAREHOUSE =
         ConfigOption.optional("warehouse", String.class, null, "Local warehouse directory");
+
+    @Override
+    public List<dev.cdcsync.api.PreflightCheck> check(Configuration options, PipelineContext context) {
+      throw new AssertionError("loading a pipeline must not check its sink");
+    }
 
     @Override
     public List<ConfigOption<?>> options() {

@@ -4,6 +4,7 @@ import dev.cdcsync.api.ConfigOption;
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.PipelineContext;
+import dev.cdcsync.api.PreflightCheck;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.SinkFactory;
 import dev.cdcsync.api.StateStorage;
@@ -92,6 +93,11 @@ public final class IcebergSinkFactory implements SinkFactory {
       throw new ConfigurationException(
           "Cannot create the Iceberg catalog of type '" + type + "': " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public List<PreflightCheck> check(Configuration options, PipelineContext context) {
+    return IcebergChecks.check(options, context.stateStorage());
   }
 
   @Override

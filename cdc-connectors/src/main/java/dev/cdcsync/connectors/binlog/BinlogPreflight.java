@@ -2,6 +2,7 @@ package dev.cdcsync.connectors.binlog;
 
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.api.PreflightCheck;
 import dev.cdcsync.connectors.JdbcConnections;
 import dev.cdcsync.connectors.SourceOptions;
 import java.sql.Connection;
@@ -13,37 +14,39 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
-/** Checks the binlog settings change capture needs, and says how to fix each one. */
+/** Checks what binlog change capture needs, and says how to fix each thing that is missing. */
 final class BinlogPreflight implements Runnable {
 
   private final String url;
   private final String description;
   private final Configuration options;
+  private final List<Pattern> tablePatterns;
 
-  BinlogPreflight(String url, String description, Configuration options) {
+  /** @param tableIncludeList Debezium's table.include.list: regexes on database.table */
+  BinlogPreflight(String url, String description, Configuration options, String tableIncludeList) {
     this.url = url;
     this.description = description;
     this.options = options;
+    this.tablePatterns = java.util.Arrays.stream(tableIncludeList.split(",")).map(Pattern::compile).toList();
   }
 
+  /** Checks the binlog settings, the user's rights and the selected tables, changing nothing. */
+  List<PreflightCheck> checks() {
+    try (Connection connection = JdbcConnections.open(url, options, description)) {
+      return checks(connection, true);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot check " + description + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops a start whose binlog settings do not allow change capture. */
   @Override
   public void run() {
-    try (Connection connection =
-            JdbcConnections.open(url, options, description);
-        Statement statement = connection.createStatement();
-        ResultSet result =
-            statement.executeQuery(
-                "SHOW GLOBAL VARIABLES WHERE Variable_name IN"
-                    + " ('log_bin', 'binlog_format', 'binlog_row_image')")) {
-      Map<String, String> variables = new HashMap<>();
-      while (result.next()) {
-        variables.put(result.getString(1).toLowerCase(Locale.ROOT), result.getString(2));
-      }
-      List<String> problems = new ArrayList<>();
-      expect(variables, "log_bin", "ON", "start the server with --log-bin", problems);
-      expect(variables, "binlog_format", "ROW", "SET GLOBAL binlog_format = 'ROW' (and in the server's configuration)", problems);
-      expect(variables, "binlog_row_image", "FULL", "SET GLOBAL binlog_row_image = 'FULL' (and in the server's configuration)", problems);
+    try (Connection connection = JdbcConnections.open(url, options, description)) {
+      List<String> problems =
+          checks(connection, false).stream().filter(check -> !check.passed()).map(PreflightCheck::detail).toList();
       if (!problems.isEmpty()) {
         throw new PermanentPipelineException(
             "Cannot capture changes from " + description + ":\n  " + String.join("\n  ", problems));
@@ -53,11 +56,92 @@ final class BinlogPreflight implements Runnable {
     }
   }
 
-  private static void expect(
-      Map<String, String> variables, String name, String wanted, String fix, List<String> problems) {
-    String actual = variables.get(name);
-    if (actual != null && !actual.equalsIgnoreCase(wanted)) {
-      problems.add(name + " is '" + actual + "' but must be '" + wanted + "': " + fix);
+  /**
+   * @param rightsAndTables whether to check grants and tables too (a start leaves those to
+   *     Debezium, whose errors say the same)
+   */
+  private List<PreflightCheck> checks(Connection connection, boolean rightsAndTables) throws SQLException {
+    String user = options.get(SourceOptions.USERNAME);
+    List<PreflightCheck> checks = new ArrayList<>();
+    checks.add(PreflightCheck.passed("connection", "connected to " + description + " as '" + user + "'"));
+    Map<String, String> variables = new HashMap<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SHOW GLOBAL VARIABLES WHERE Variable_name IN"
+                    + " ('log_bin', 'binlog_format', 'binlog_row_image', 'gtid_mode')")) {
+      while (result.next()) {
+        variables.put(result.getString(1).toLowerCase(Locale.ROOT), result.getString(2));
+      }
     }
+    checks.add(expect(variables, "log_bin", "ON", "start the server with --log-bin"));
+    checks.add(expect(variables, "binlog_format", "ROW", "SET GLOBAL binlog_format = 'ROW' (and in the server's configuration)"));
+    checks.add(expect(variables, "binlog_row_image", "FULL", "SET GLOBAL binlog_row_image = 'FULL' (and in the server's configuration)"));
+    if (!rightsAndTables) {
+      return checks;
+    }
+    String gtidMode = variables.get("gtid_mode");
+    checks.add(PreflightCheck.passed("gtid_mode", gtidMode == null
+        ? "the server keeps MariaDB GTIDs (positions are binlog file and offset, with GTIDs where present)"
+        : "gtid_mode is " + gtidMode + ("ON".equalsIgnoreCase(gtidMode) ? "" : " (positions are binlog file and"
+            + " offset; with gtid_mode = ON a pipeline can also follow a failover to a replica)")));
+    String grants = grants(connection).toUpperCase(Locale.ROOT);
+    boolean all = grants.contains("ALL PRIVILEGES ON *.*");
+    checks.add(all || grants.contains("REPLICATION SLAVE") || grants.contains("REPLICATION REPLICA")
+        ? PreflightCheck.passed("replication", "user '" + user + "' may read the binlog")
+        : PreflightCheck.failed("replication", "user '" + user + "' may not read the binlog: run GRANT REPLICATION"
+            + " SLAVE ON *.* TO '" + user + "';"));
+    checks.add(all || grants.contains("REPLICATION CLIENT") || grants.contains("BINLOG MONITOR") || grants.contains("SUPER")
+        ? PreflightCheck.passed("binlog position", "user '" + user + "' may read the binlog position")
+        : PreflightCheck.failed("binlog position", "user '" + user + "' may not read the binlog position: run GRANT"
+            + " REPLICATION CLIENT ON *.* TO '" + user + "'; (MariaDB 10.5+: GRANT BINLOG MONITOR)"));
+    List<String> tables = matchingTables(connection);
+    checks.add(PreflightCheck.passed("tables", tables.size() + " table(s) match option 'tables'"
+        + (tables.isEmpty() ? "; the pipeline waits for changes" : ": " + String.join(", ", tables))));
+    for (String table : tables) {
+      try (Statement statement = connection.createStatement()) {
+        statement.executeQuery("SELECT 1 FROM " + table + " LIMIT 0").close();
+      } catch (SQLException e) {
+        checks.add(PreflightCheck.failed("select " + table, "user '" + user + "' cannot read table " + table
+            + ": run GRANT SELECT ON " + table + " TO '" + user + "';"));
+      }
+    }
+    return checks;
+  }
+
+  private static String grants(Connection connection) throws SQLException {
+    StringBuilder grants = new StringBuilder();
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SHOW GRANTS FOR CURRENT_USER()")) {
+      while (result.next()) {
+        grants.append(result.getString(1)).append('\n');
+      }
+    }
+    return grants.toString();
+  }
+
+  private List<String> matchingTables(Connection connection) throws SQLException {
+    List<String> tables = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+                    + " AND table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')")) {
+      while (result.next()) {
+        String name = result.getString(1) + "." + result.getString(2);
+        if (tablePatterns.stream().anyMatch(pattern -> pattern.matcher(name).matches())) {
+          tables.add("`" + result.getString(1).replace("`", "``") + "`.`" + result.getString(2).replace("`", "``") + "`");
+        }
+      }
+    }
+    return tables;
+  }
+
+  private static PreflightCheck expect(Map<String, String> variables, String name, String wanted, String fix) {
+    String actual = variables.get(name);
+    if (actual == null || actual.equalsIgnoreCase(wanted)) {
+      return PreflightCheck.passed(name, name + " is " + (actual == null ? "not reported (assumed " + wanted + ")" : actual));
+    }
+    return PreflightCheck.failed(name, name + " is '" + actual + "' but must be '" + wanted + "': " + fix);
   }
 }

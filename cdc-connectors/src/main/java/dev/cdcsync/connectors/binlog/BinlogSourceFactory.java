@@ -4,6 +4,7 @@ import dev.cdcsync.api.ConfigOption;
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.PipelineContext;
+import dev.cdcsync.api.PreflightCheck;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceFactory;
 import dev.cdcsync.api.TableId;
@@ -84,6 +85,28 @@ public abstract class BinlogSourceFactory implements SourceFactory {
   }
 
   @Override
+  public List<PreflightCheck> check(Configuration options, PipelineContext context) {
+    List<TablePattern> include =
+        TablePatterns.parse("source option '" + TABLES.key() + "'", options.get(TABLES), 2, tableIdFormat());
+    return preflight(options, tableIncludeList(options, include)).checks();
+  }
+
+  private BinlogPreflight preflight(Configuration options, String tableIncludeList) {
+    String address = options.get(SourceOptions.HOSTNAME) + ":" + options.get(PORT);
+    return new BinlogPreflight(jdbcUrlPrefix() + address + "/", productName() + " at " + address, options, tableIncludeList);
+  }
+
+  /** Debezium's table.include.list for options {@code tables} and {@code tables.exclude}. */
+  private String tableIncludeList(Configuration options, List<TablePattern> include) {
+    List<TablePattern> exclude =
+        options
+            .optional(SourceOptions.TABLES_EXCLUDE)
+            .map(text -> TablePatterns.parse("source option '" + SourceOptions.TABLES_EXCLUDE.key() + "'", text, 2, tableIdFormat()))
+            .orElse(List.of());
+    return TablePatterns.debeziumIncludeList(debeziumPatterns(include), debeziumPatterns(exclude));
+  }
+
+  @Override
   public Source create(Configuration options, PipelineContext context) {
     List<TablePattern> include =
         TablePatterns.parse("source option '" + TABLES.key() + "'", options.get(TABLES), 2, tableIdFormat());
@@ -93,14 +116,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
     Set<String> databases = new LinkedHashSet<>();
     include.forEach(pattern -> databases.add(pattern.part(0)));
     properties.setProperty("database.include.list", String.join(",", databases));
-    List<TablePattern> exclude =
-        options
-            .optional(SourceOptions.TABLES_EXCLUDE)
-            .map(text -> TablePatterns.parse("source option '" + SourceOptions.TABLES_EXCLUDE.key() + "'", text, 2, tableIdFormat()))
-            .orElse(List.of());
-    properties.setProperty(
-        "table.include.list",
-        TablePatterns.debeziumIncludeList(debeziumPatterns(include), debeziumPatterns(exclude)));
+    properties.setProperty("table.include.list", tableIncludeList(options, include));
     properties.setProperty("schema.history.internal", StateStorageSchemaHistory.class.getName());
     properties.setProperty(
         StateStorageSchemaHistory.STORAGE_KEY, StateStorageSchemaHistory.register(context.stateStorage()));
@@ -122,7 +138,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         properties,
         new SourceRecordConverter(
             source -> TableId.of(source.getString("db"), source.getString("table"))),
-        new BinlogPreflight(jdbcUrlPrefix() + address + "/", description, options),
+        preflight(options, properties.getProperty("table.include.list")),
         () -> StateStorageSchemaHistory.clear(context.stateStorage()),
         context.stateDirectory());
   }

@@ -2,6 +2,7 @@ package dev.cdcsync.connectors.postgres;
 
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.api.PreflightCheck;
 import dev.cdcsync.connectors.JdbcConnections;
 import dev.cdcsync.connectors.SourceOptions;
 import java.sql.Connection;
@@ -46,74 +47,130 @@ final class PostgresPreflight implements Runnable {
     this.tablePatterns = java.util.Arrays.stream(tableIncludeList.split(",")).map(Pattern::compile).toList();
   }
 
+  /** What was found, before anything is changed. */
+  private record Findings(List<PreflightCheck> checks, List<String> tables, boolean publicationExists) {
+    List<String> problems() {
+      return checks.stream().filter(check -> !check.passed()).map(PreflightCheck::detail).toList();
+    }
+  }
+
+  /** Checks what change capture needs, changing nothing. */
+  List<PreflightCheck> checks() {
+    try (Connection connection = JdbcConnections.open(url, options, description)) {
+      return findings(connection).checks();
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot check " + description + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void run() {
-    String user = options.get(SourceOptions.USERNAME);
-    try (Connection connection =
-        JdbcConnections.open(url, options, description)) {
-      List<String> problems = new ArrayList<>();
-      String walLevel = single(connection, "SHOW wal_level");
-      if (!"logical".equals(walLevel)) {
-        problems.add("wal_level is '" + walLevel + "' but must be 'logical': run ALTER SYSTEM SET"
-            + " wal_level = logical; and restart the server");
-      }
-      boolean superuser;
-      boolean replication;
-      try (PreparedStatement statement =
-          connection.prepareStatement(
-              "SELECT rolsuper, rolreplication FROM pg_roles WHERE rolname = current_user")) {
-        try (ResultSet result = statement.executeQuery()) {
-          result.next();
-          superuser = result.getBoolean(1);
-          replication = result.getBoolean(2);
-        }
-      }
-      if (!superuser && !replication) {
-        problems.add("user '" + user + "' may not use replication: run ALTER ROLE " + quote(user)
-            + " WITH REPLICATION;");
-      }
-      List<String> tables = matchingTables(connection);
-      if (tables.isEmpty()) {
+    try (Connection connection = JdbcConnections.open(url, options, description)) {
+      Findings findings = findings(connection);
+      if (findings.tables().isEmpty()) {
         LOG.warn("No table in {} matches option 'tables' yet; waiting for changes", description);
       }
-      for (String table : tables) {
-        if (!flag(connection,
-            "SELECT has_table_privilege(current_user, " + literal(table) + ", 'SELECT')")) {
-          problems.add("user '" + user + "' cannot read table " + table + ": run GRANT SELECT ON "
-              + table + " TO " + quote(user) + ";");
-        }
-      }
-      boolean publicationExists =
-          flag(connection,
-              "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = " + literal(publication) + ")");
-      if (!publicationExists && !superuser) {
-        if (!flag(connection,
-            "SELECT has_database_privilege(current_user, current_database(), 'CREATE')")) {
-          problems.add("user '" + user + "' cannot create publication " + publication
-              + ": run GRANT CREATE ON DATABASE " + quote(single(connection, "SELECT current_database()"))
-              + " TO " + quote(user) + "; or create it yourself: CREATE PUBLICATION " + quote(publication)
-              + " FOR TABLE " + String.join(", ", tables) + ";");
-        }
-        for (String table : tables) {
-          if (!flag(connection,
-              "SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = "
-                  + literal(table) + "::regclass")) {
-            problems.add("user '" + user + "' does not own table " + table
-                + ", which a publication for it requires: run ALTER TABLE " + table + " OWNER TO "
-                + quote(user) + "; or create the publication yourself: CREATE PUBLICATION "
-                + quote(publication) + " FOR TABLE " + String.join(", ", tables) + ";");
-          }
-        }
-      }
+      List<String> problems = findings.problems();
       if (!problems.isEmpty()) {
         throw new PermanentPipelineException(
             "Cannot capture changes from " + description + ":\n  " + String.join("\n  ", problems));
       }
-      preparePublication(connection, tables, publicationExists);
+      preparePublication(connection, findings.tables(), findings.publicationExists());
       releaseSlot(connection);
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot check " + description + ": " + e.getMessage(), e);
     }
+  }
+
+  private Findings findings(Connection connection) throws SQLException {
+    String user = options.get(SourceOptions.USERNAME);
+    List<PreflightCheck> checks = new ArrayList<>();
+    checks.add(PreflightCheck.passed("connection", "connected to " + description + " as '" + user + "'"));
+    String walLevel = single(connection, "SHOW wal_level");
+    checks.add("logical".equals(walLevel)
+        ? PreflightCheck.passed("wal_level", "wal_level is logical")
+        : PreflightCheck.failed("wal_level", "wal_level is '" + walLevel + "' but must be 'logical': run ALTER SYSTEM SET"
+            + " wal_level = logical; and restart the server"));
+    boolean superuser;
+    boolean replication;
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT rolsuper, rolreplication FROM pg_roles WHERE rolname = current_user")) {
+      try (ResultSet result = statement.executeQuery()) {
+        result.next();
+        superuser = result.getBoolean(1);
+        replication = result.getBoolean(2);
+      }
+    }
+    checks.add(superuser || replication
+        ? PreflightCheck.passed("replication", "user '" + user + "' may use replication")
+        : PreflightCheck.failed("replication", "user '" + user + "' may not use replication: run ALTER ROLE " + quote(user)
+            + " WITH REPLICATION;"));
+    boolean slotExists =
+        flag(connection, "SELECT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = " + literal(slot) + ")");
+    if (slotExists) {
+      checks.add(PreflightCheck.passed("replication slot", "slot " + slot + " exists (the pipeline resumes from it)"));
+    } else {
+      int used = Integer.parseInt(single(connection, "SELECT count(*) FROM pg_replication_slots"));
+      int max = Integer.parseInt(single(connection, "SHOW max_replication_slots"));
+      checks.add(used < max
+          ? PreflightCheck.passed("replication slot", "slot " + slot + " will be created (" + used + " of " + max + " slots in use)")
+          : PreflightCheck.failed("replication slot", "all " + max + " replication slots are in use, so slot " + slot
+              + " cannot be created: raise max_replication_slots (and restart the server) or drop an unused slot"));
+    }
+    List<String> tables = matchingTables(connection);
+    checks.add(PreflightCheck.passed("tables", tables.size() + " table(s) match option 'tables'"
+        + (tables.isEmpty() ? "; the pipeline waits for changes" : ": " + String.join(", ", tables))));
+    for (String table : tables) {
+      if (!flag(connection,
+          "SELECT has_table_privilege(current_user, " + literal(table) + ", 'SELECT')")) {
+        checks.add(PreflightCheck.failed("select " + table, "user '" + user + "' cannot read table " + table
+            + ": run GRANT SELECT ON " + table + " TO " + quote(user) + ";"));
+      }
+      if (!flag(connection, "SELECT relreplident = 'f'"
+          + " OR (relreplident = 'd' AND EXISTS (SELECT 1 FROM pg_index WHERE indrelid = c.oid AND indisprimary))"
+          + " OR (relreplident = 'i' AND EXISTS (SELECT 1 FROM pg_index WHERE indrelid = c.oid AND indisreplident))"
+          + " FROM pg_class c WHERE c.oid = " + literal(table) + "::regclass")) {
+        checks.add(PreflightCheck.failed("replica identity " + table, "table " + table + " has no replica identity (no"
+            + " primary key, or REPLICA IDENTITY NOTHING): once it is in the publication PostgreSQL refuses its UPDATEs and DELETEs;"
+            + " run ALTER TABLE " + table + " REPLICA IDENTITY FULL;"));
+      }
+    }
+    boolean publicationExists =
+        flag(connection,
+            "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = " + literal(publication) + ")");
+    if (publicationExists) {
+      checks.add(PreflightCheck.passed("publication", "publication " + publication + " exists"));
+    } else if (superuser) {
+      checks.add(PreflightCheck.passed("publication", "publication " + publication + " will be created"));
+    } else {
+      boolean canCreate = flag(connection,
+          "SELECT has_database_privilege(current_user, current_database(), 'CREATE')");
+      List<String> notOwned = new ArrayList<>();
+      for (String table : tables) {
+        if (!flag(connection,
+            "SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = "
+                + literal(table) + "::regclass")) {
+          notOwned.add(table);
+        }
+      }
+      if (!canCreate) {
+        checks.add(PreflightCheck.failed("publication", "user '" + user + "' cannot create publication " + publication
+            + ": run GRANT CREATE ON DATABASE " + quote(single(connection, "SELECT current_database()"))
+            + " TO " + quote(user) + "; or create it yourself: CREATE PUBLICATION " + quote(publication)
+            + " FOR TABLE " + String.join(", ", tables) + ";"));
+      }
+      for (String table : notOwned) {
+        checks.add(PreflightCheck.failed("owner " + table, "user '" + user + "' does not own table " + table
+            + ", which a publication for it requires: run ALTER TABLE " + table + " OWNER TO "
+            + quote(user) + "; or create the publication yourself: CREATE PUBLICATION "
+            + quote(publication) + " FOR TABLE " + String.join(", ", tables) + ";"));
+      }
+      if (canCreate && notOwned.isEmpty()) {
+        checks.add(PreflightCheck.passed("publication", "publication " + publication + " will be created"));
+      }
+    }
+    return new Findings(checks, tables, publicationExists);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.cdcsync.api.ConfigOption;
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.PipelineContext;
+import dev.cdcsync.api.PreflightCheck;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceFactory;
 import dev.cdcsync.api.TableId;
@@ -70,8 +71,34 @@ public final class PostgresSourceFactory implements SourceFactory {
     return List.of(SourceOptions.DEBEZIUM_PREFIX, SourceOptions.JDBC_PREFIX);
   }
 
+  /** What a source and its checks are built from. */
+  private record Setup(Properties properties, String database, String address, String slot, PostgresPreflight preflight) {}
+
+  @Override
+  public List<PreflightCheck> check(Configuration options, PipelineContext context) {
+    return setup(options, context).preflight().checks();
+  }
+
   @Override
   public Source create(Configuration options, PipelineContext context) {
+    Setup setup = setup(options, context);
+    Properties properties = setup.properties();
+    String address = setup.address();
+    String database = setup.database();
+    PostgresPreflight preflight = setup.preflight();
+    return new DebeziumSource(
+        "PostgreSQL " + address + "/" + database + " (slot " + setup.slot() + ")",
+        properties,
+        new SourceRecordConverter(
+            source -> TableId.of(source.getString("db"), source.getString("schema"), source.getString("table")),
+            new PostgresColumnNumbers(
+                "jdbc:postgresql://" + address + "/" + database, options, "PostgreSQL at " + address + "/" + database)),
+        preflight,
+        preflight::dropStaleSlot,
+        context.stateDirectory());
+  }
+
+  private Setup setup(Configuration options, PipelineContext context) {
     List<TablePattern> include =
         TablePatterns.parse("source option '" + TABLES.key() + "'", options.get(TABLES), 3, tableIdFormat());
     String database = include.get(0).part(0);
@@ -115,16 +142,7 @@ public final class PostgresSourceFactory implements SourceFactory {
             properties.getProperty("publication.name"),
             properties.getProperty("slot.name"),
             properties.getProperty("table.include.list"));
-    return new DebeziumSource(
-        "PostgreSQL " + address + "/" + database + " (slot " + slot + ")",
-        properties,
-        new SourceRecordConverter(
-            source -> TableId.of(source.getString("db"), source.getString("schema"), source.getString("table")),
-            new PostgresColumnNumbers(
-                "jdbc:postgresql://" + address + "/" + database, options, "PostgreSQL at " + address + "/" + database)),
-        preflight,
-        preflight::dropStaleSlot,
-        context.stateDirectory());
+    return new Setup(properties, database, address, slot, preflight);
   }
 
   private static List<String> debeziumPatterns(List<TablePattern> patterns) {
