@@ -29,6 +29,7 @@ final class PipelineMetrics implements AutoCloseable {
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final Set<TableId> writtenTables = new HashSet<>();
   private final Set<String> committedTables = new HashSet<>();
+  private final Set<TableId> estimatedTables = new HashSet<>();
 
   PipelineMetrics(String pipeline, PipelineStatus status) {
     this.status = status;
@@ -72,6 +73,14 @@ final class PipelineMetrics implements AutoCloseable {
         FunctionCounter.builder("cdc_sync.table.snapshot.rows", status, s -> s.snapshotRows().getOrDefault(table, 0L))
             .description("Snapshot rows handed to the sink table")
             .tag("table", name)
+            .register(registry);
+      }
+    }
+    for (TableId table : status.snapshotEstimates().keySet()) {
+      if (estimatedTables.add(table)) {
+        Gauge.builder("cdc_sync.table.snapshot.rows.estimated", status, s -> s.snapshotEstimates().getOrDefault(table, 0L))
+            .description("The database's estimate of the sink table's snapshot rows (0 when it has none)")
+            .tag("table", table.toString())
             .register(registry);
       }
     }

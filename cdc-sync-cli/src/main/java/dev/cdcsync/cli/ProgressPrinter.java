@@ -7,7 +7,12 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import dev.cdcsync.api.TableId;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +65,10 @@ final class ProgressPrinter {
   synchronized void printNow() {
     lastPrintedCheckpoint = status.lastCheckpointId();
     lastPrintedRead = status.changesRead();
+    if (status.snapshotting()) {
+      printSnapshot();
+      return;
+    }
     List<TableStatus> tables = status.tables();
     if (tables.isEmpty()) {
       out.printf("[%s] %,d changes read, nothing committed yet%n", LocalTime.now().format(TIME), status.changesRead());
@@ -76,6 +85,34 @@ final class ProgressPrinter {
           table.changesCommitted(),
           table.lastCommit().atZone(ZoneId.systemDefault()).toLocalTime().format(TIME),
           lag(table.lagMillis()));
+    }
+    out.flush();
+  }
+
+  /** A line per table while the snapshot is read: rows, and against the database's estimate, % and ETA. */
+  private void printSnapshot() {
+    Map<TableId, Long> rows = status.snapshotProgress();
+    Map<TableId, Long> estimates = status.snapshotEstimates();
+    Set<TableId> tables = new TreeSet<>(Comparator.comparing(TableId::toString));
+    tables.addAll(estimates.keySet());
+    tables.addAll(rows.keySet());
+    long elapsed = Math.max(1, System.currentTimeMillis() - status.snapshotStartedMillis());
+    long done = rows.values().stream().mapToLong(Long::longValue).sum();
+    out.printf("[%s] snapshot: %,d rows in %ds (%,d rows/s)%n",
+        LocalTime.now().format(TIME), done, elapsed / 1000, done * 1000 / elapsed);
+    int width = tables.stream().mapToInt(table -> table.toString().length()).max().orElse(10);
+    for (TableId table : tables) {
+      long read = rows.getOrDefault(table, 0L);
+      long estimate = estimates.getOrDefault(table, 0L);
+      String progress = "";
+      if (estimate > 0 && read < estimate) {
+        long perSecond = done * 1000 / elapsed;
+        String eta = perSecond > 0 ? ", ETA " + lag((estimate - read) * 1000 / perSecond) : "";
+        progress = String.format(" of ~%,d (%d %%%s)", estimate, read * 100 / estimate, eta);
+      } else if (estimate > 0) {
+        progress = String.format(" (estimate was ~%,d)", estimate);
+      }
+      out.printf("  %-" + width + "s  %,12d rows%s%n", table, read, progress);
     }
     out.flush();
   }

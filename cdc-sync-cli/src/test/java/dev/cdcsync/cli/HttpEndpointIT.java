@@ -28,7 +28,7 @@ class HttpEndpointIT {
     TestDatabaseServer server = TestDatabases.postgres();
     String database = "http_pg";
     server.createDatabase(database);
-    server.execute(database, "CREATE TABLE t (id INT PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'a'), (2, 'b')");
+    server.execute(database, "CREATE TABLE t (id INT PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'a'), (2, 'b')", "ANALYZE t");
     Path warehouse = work.resolve("warehouse");
     Path file = PipelineFiles.write(work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
     int port = freePort();
@@ -50,6 +50,7 @@ class HttpEndpointIT {
               () -> assertThat(get(port, "/metrics").body())
                   .contains("cdc_sync_table_changes_committed_total{pipeline=\"http_pg\",table=\"public.t\"} 4.0")
                   .contains("cdc_sync_table_snapshot_rows_total{pipeline=\"http_pg\",table=\"public.t\"} 2.0")
+                  .contains("cdc_sync_table_snapshot_rows_estimated{pipeline=\"http_pg\",table=\"public.t\"} 2.0")
                   .contains("cdc_sync_changes_read_total{pipeline=\"http_pg\"} 4.0")
                   .contains("cdc_sync_snapshot_running{pipeline=\"http_pg\"} 0.0"));
       String metrics = get(port, "/metrics").body();

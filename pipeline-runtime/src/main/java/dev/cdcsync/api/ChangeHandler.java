@@ -17,4 +17,12 @@ public interface ChangeHandler {
    */
   void handle(List<DataChangeEvent> events, SourceAcknowledger acknowledger)
       throws InterruptedException;
+
+  /**
+   * The source starts reading a snapshot of these tables; called before their first snapshot row,
+   * on the source's thread, for progress reports only.
+   *
+   * @param estimatedRows per table, the database's estimate of its rows (-1 when it has none)
+   */
+  default void snapshotStarting(java.util.Map<TableId, Long> estimatedRows) {}
 }

@@ -354,6 +354,17 @@ public final class PipelineRunner implements ChangeHandler {
     status.recordSourceCall(clock.millis(), newest, snapshot, changesSinceCheckpoint > 0);
   }
 
+  @Override
+  public void snapshotStarting(Map<TableId, Long> estimatedRows) {
+    Map<TableId, Long> perSinkTable = new HashMap<>();
+    estimatedRows.forEach((table, rows) -> {
+      for (TableId sinkTable : router.route(table)) {
+        perSinkTable.merge(sinkTable, Math.max(0, rows), Long::sum);
+      }
+    });
+    status.recordSnapshotStarting(perSinkTable, clock.millis());
+  }
+
   /**
    * Brings the sink table's columns in line with a new source schema, as the schema change
    * behavior allows; a table that merges several source tables takes the union of their columns.

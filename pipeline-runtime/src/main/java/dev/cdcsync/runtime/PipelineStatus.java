@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Live counters of a running pipeline, safe to read from any thread. One instance lives as long as
+ * Live counters of a running pipeline, safe to read from any thread; the runner records into it. One instance lives as long as
  * the process, across restarts of the pipeline after failures, so its counters only grow.
  */
 public final class PipelineStatus {
@@ -23,6 +23,9 @@ public final class PipelineStatus {
   private final Map<String, TableStatus> tables = new TreeMap<>();
   private final Map<TableId, LongAdder> written = new ConcurrentHashMap<>();
   private final Map<TableId, LongAdder> snapshotRows = new ConcurrentHashMap<>();
+  private final Map<TableId, Long> snapshotEstimates = new ConcurrentHashMap<>();
+  private final Map<TableId, Long> snapshotBaseline = new ConcurrentHashMap<>();
+  private volatile long snapshotStartedMillis;
   private final AtomicLong changesRead = new AtomicLong();
   private final AtomicLong checkpointsCommitted = new AtomicLong();
   private final AtomicLong commitNanos = new AtomicLong();
@@ -39,7 +42,7 @@ public final class PipelineStatus {
   }
 
   /** A change handed to the sink table; {@code snapshot} for a snapshot row. */
-  void recordWritten(TableId sinkTable, boolean snapshot) {
+  public void recordWritten(TableId sinkTable, boolean snapshot) {
     written.computeIfAbsent(sinkTable, table -> new LongAdder()).increment();
     if (snapshot) {
       snapshotRows.computeIfAbsent(sinkTable, table -> new LongAdder()).increment();
@@ -61,6 +64,16 @@ public final class PipelineStatus {
     if (pending && pendingSinceMillis == 0) {
       pendingSinceMillis = nowMillis;
     }
+  }
+
+  /** A snapshot starts: the estimated rows per sink table (summed over the tables routed to it). */
+  public void recordSnapshotStarting(Map<TableId, Long> estimatedRowsPerSinkTable, long nowMillis) {
+    snapshotEstimates.clear();
+    snapshotEstimates.putAll(estimatedRowsPerSinkTable);
+    snapshotBaseline.clear();
+    snapshotBaseline.putAll(counts(snapshotRows));
+    snapshotStartedMillis = nowMillis;
+    snapshotting = true;
   }
 
   /** The source failed; the pipeline restarts or ends. */
@@ -101,15 +114,34 @@ public final class PipelineStatus {
     return counts(written);
   }
 
-  /** Snapshot rows handed to each sink table since the process started. */
+  /** Snapshot rows handed to each sink table since the process started (a retried snapshot counts again). */
   public Map<TableId, Long> snapshotRows() {
     return counts(snapshotRows);
+  }
+
+  /** Rows handed to each sink table in the current (or last) snapshot. */
+  public Map<TableId, Long> snapshotProgress() {
+    Map<TableId, Long> progress = counts(snapshotRows);
+    progress.replaceAll((table, rows) -> rows - snapshotBaseline.getOrDefault(table, 0L));
+    return progress;
   }
 
   private static Map<TableId, Long> counts(Map<TableId, LongAdder> adders) {
     Map<TableId, Long> counts = new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
     adders.forEach((table, adder) -> counts.put(table, adder.sum()));
     return counts;
+  }
+
+  /** The database's estimate of each sink table's snapshot rows, where it has one. */
+  public Map<TableId, Long> snapshotEstimates() {
+    Map<TableId, Long> estimates = new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
+    estimates.putAll(snapshotEstimates);
+    return estimates;
+  }
+
+  /** When the current or last snapshot started (epoch ms), or 0. */
+  public long snapshotStartedMillis() {
+    return snapshotStartedMillis;
   }
 
   public long checkpointsCommitted() {

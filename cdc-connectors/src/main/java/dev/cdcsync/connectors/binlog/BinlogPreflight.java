@@ -3,6 +3,7 @@ package dev.cdcsync.connectors.binlog;
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.PreflightCheck;
+import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.JdbcConnections;
 import dev.cdcsync.connectors.SourceOptions;
 import java.sql.Connection;
@@ -107,6 +108,29 @@ final class BinlogPreflight implements Runnable {
       }
     }
     return checks;
+  }
+
+  /** The storage engine's estimate of each selected table's rows (InnoDB's is rough). */
+  Map<TableId, Long> estimatedRows() {
+    Map<TableId, Long> estimates = new HashMap<>();
+    try (Connection connection = JdbcConnections.open(url, options, description);
+        Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT table_schema, table_name, table_rows FROM information_schema.tables"
+                    + " WHERE table_type = 'BASE TABLE'")) {
+      while (result.next()) {
+        String database = result.getString(1);
+        String table = result.getString(2);
+        if (tablePatterns.stream().anyMatch(pattern -> pattern.matcher(database + "." + table).matches())) {
+          long rows = result.getLong(3);
+          estimates.put(TableId.of(database, table), result.wasNull() ? -1 : rows);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot estimate the rows of " + description + ": " + e.getMessage(), e);
+    }
+    return estimates;
   }
 
   private static String grants(Connection connection) throws SQLException {

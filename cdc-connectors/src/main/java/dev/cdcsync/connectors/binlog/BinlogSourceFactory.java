@@ -133,13 +133,15 @@ public abstract class BinlogSourceFactory implements SourceFactory {
 
     String address = options.get(SourceOptions.HOSTNAME) + ":" + options.get(PORT);
     String description = productName() + " at " + address;
+    BinlogPreflight preflight = preflight(options, properties.getProperty("table.include.list"));
     return new DebeziumSource(
         description,
         properties,
         new SourceRecordConverter(
             source -> TableId.of(source.getString("db"), source.getString("table"))),
-        preflight(options, properties.getProperty("table.include.list")),
+        preflight,
         () -> StateStorageSchemaHistory.clear(context.stateStorage()),
+        preflight::estimatedRows,
         context.stateDirectory());
   }
 

@@ -44,6 +44,8 @@ public final class DebeziumSource implements Source {
   private final SourceRecordConverter converter;
   private final Runnable preflight;
   private final Runnable beforeFreshStart;
+  private final java.util.function.Supplier<Map<dev.cdcsync.api.TableId, Long>> snapshotEstimates;
+  private boolean snapshotAnnounced;
   private final Path stateDirectory;
   private final AtomicReference<DebeziumEngine<RecordChangeEvent<SourceRecord>>> engine =
       new AtomicReference<>();
@@ -70,6 +72,8 @@ public final class DebeziumSource implements Source {
    * @param beforeFreshStart runs before reading from the beginning, to drop what an earlier,
    *     never committed start left in the database (e.g. a replication slot whose position the
    *     new snapshot would not match)
+   * @param snapshotEstimates the database's estimate of each captured table's rows, for progress
+   *     reports when a snapshot starts
    * @param stateDirectory where the engine keeps its working files (start offsets, schema history)
    */
   public DebeziumSource(
@@ -78,12 +82,14 @@ public final class DebeziumSource implements Source {
       SourceRecordConverter converter,
       Runnable preflight,
       Runnable beforeFreshStart,
+      java.util.function.Supplier<Map<dev.cdcsync.api.TableId, Long>> snapshotEstimates,
       Path stateDirectory) {
     this.description = description;
     this.engineProperties = engineProperties;
     this.converter = converter;
     this.preflight = preflight;
     this.beforeFreshStart = beforeFreshStart;
+    this.snapshotEstimates = snapshotEstimates;
     this.stateDirectory = stateDirectory;
     this.captured = includeListMatcher(engineProperties.getProperty("table.include.list", ".*"));
     offsetConverter.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false"), false);
@@ -144,6 +150,7 @@ public final class DebeziumSource implements Source {
     lastOffset = null;
     startAfter.ifPresent(position -> offsets.putAll(position.offsets()));
     inTransaction = false;
+    snapshotAnnounced = false;
   }
 
   @SuppressWarnings("unchecked")
@@ -170,6 +177,9 @@ public final class DebeziumSource implements Source {
         if (boundaries[i]) {
           lastBoundary = i;
         }
+      }
+      if (!snapshotAnnounced) {
+        announceSnapshot(events, handler);
       }
       int[] nextEvent = new int[count];
       for (int i = count - 1, next = -1; i >= 0; i--) {
@@ -205,6 +215,24 @@ public final class DebeziumSource implements Source {
     } catch (RuntimeException | Error e) {
       handlerFailure.compareAndSet(null, e);
       throw e;
+    }
+  }
+
+  /** Tells the handler, before the first snapshot row, how many rows the database expects. */
+  private void announceSnapshot(DataChangeEvent[] events, ChangeHandler handler) {
+    for (DataChangeEvent event : events) {
+      if (event != null && event.operation() == dev.cdcsync.api.OperationType.READ) {
+        snapshotAnnounced = true;
+        Map<dev.cdcsync.api.TableId, Long> estimates;
+        try {
+          estimates = snapshotEstimates.get();
+        } catch (RuntimeException e) {
+          LOG.warn("Cannot estimate the snapshot's rows in {}: {}", description, e.getMessage());
+          estimates = Map.of();
+        }
+        handler.snapshotStarting(estimates);
+        return;
+      }
     }
   }
 

@@ -3,6 +3,9 @@ package dev.cdcsync.connectors.postgres;
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.PreflightCheck;
+import dev.cdcsync.api.TableId;
+import java.util.HashMap;
+import java.util.Map;
 import dev.cdcsync.connectors.JdbcConnections;
 import dev.cdcsync.connectors.SourceOptions;
 import java.sql.Connection;
@@ -228,6 +231,28 @@ final class PostgresPreflight implements Runnable {
     try (Statement statement = connection.createStatement()) {
       statement.execute(sql);
     }
+  }
+
+  /** The planner's estimate of each selected table's rows (-1 where the table was never analyzed). */
+  Map<TableId, Long> estimatedRows(String database) {
+    Map<TableId, Long> estimates = new HashMap<>();
+    try (Connection connection = JdbcConnections.open(url, options, description);
+        Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT n.nspname, c.relname, c.reltuples::bigint FROM pg_class c"
+                    + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')")) {
+      while (result.next()) {
+        String schema = result.getString(1);
+        String table = result.getString(2);
+        if (tablePatterns.stream().anyMatch(pattern -> pattern.matcher(schema + "." + table).matches())) {
+          estimates.put(TableId.of(database, schema, table), result.getLong(3));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot estimate the rows of " + description + ": " + e.getMessage(), e);
+    }
+    return estimates;
   }
 
   /**

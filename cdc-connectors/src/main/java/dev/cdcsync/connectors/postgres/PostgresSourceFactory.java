@@ -95,6 +95,7 @@ public final class PostgresSourceFactory implements SourceFactory {
                 "jdbc:postgresql://" + address + "/" + database, options, "PostgreSQL at " + address + "/" + database)),
         preflight,
         preflight::dropStaleSlot,
+        () -> preflight.estimatedRows(database),
         context.stateDirectory());
   }
 
