@@ -52,6 +52,9 @@ final class IcebergSink implements Sink {
   static final String SUMMARY_EPOCH = "cdc-sync.epoch";
   static final String SUMMARY_SOURCE_POSITION = "cdc-sync.source-position";
   static final String SUMMARY_SOURCE_TIMESTAMP = "cdc-sync.source-ts-ms";
+  /** Every summary key a commit of the pipeline sets. */
+  static final List<String> SUMMARY_KEYS =
+      List.of(SUMMARY_PIPELINE, SUMMARY_CHECKPOINT_ID, SUMMARY_EPOCH, SUMMARY_SOURCE_POSITION, SUMMARY_SOURCE_TIMESTAMP);
 
   private static final Logger LOG = LoggerFactory.getLogger(IcebergSink.class);
   private static final int COMMIT_ATTEMPTS = 4;
@@ -63,6 +66,7 @@ final class IcebergSink implements Sink {
   private final Catalog catalog;
   private final Map<String, String> tableProperties;
   private final WriteMode writeMode;
+  private final TableMaintenance maintenance;
   private final Map<TableId, IcebergTableWriter> writers = new LinkedHashMap<>();
   /** How tables not created yet are to be laid out, as transform rules ask. */
   private final Map<TableId, TableLayout> layouts = new java.util.HashMap<>();
@@ -70,10 +74,11 @@ final class IcebergSink implements Sink {
   /** Writers with open files, least recently written first. */
   private final Map<TableId, IcebergTableWriter> openFiles = new LinkedHashMap<>(16, 0.75f, true);
 
-  IcebergSink(Catalog catalog, Map<String, String> tableProperties, WriteMode writeMode) {
+  IcebergSink(Catalog catalog, Map<String, String> tableProperties, WriteMode writeMode, TableMaintenance maintenance) {
     this.catalog = catalog;
     this.tableProperties = tableProperties;
     this.writeMode = writeMode;
+    this.maintenance = maintenance;
   }
 
   @Override
@@ -245,6 +250,7 @@ final class IcebergSink implements Sink {
       }
       try {
         delta.commit();
+        maintenance.afterCommit(sinkTable, table);
         return true;
       } catch (ValidationException | CommitFailedException e) {
         if (attempt >= COMMIT_ATTEMPTS) {

@@ -9,6 +9,7 @@ import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.SinkFactory;
 import dev.cdcsync.api.StateStorage;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,30 @@ public final class IcebergSinkFactory implements SinkFactory {
           "upsert: each table equals its source table (tables without a primary key are written in"
               + " append mode); append: one row per change with _cdc_op, _cdc_ts_ms and _cdc_seq.");
 
+  public static final ConfigOption<Boolean> MAINTENANCE_ENABLED =
+      ConfigOption.optional(
+          "maintenance.enabled",
+          Boolean.class,
+          true,
+          "Expire old snapshots and merge manifests of the tables cdc-sync writes, right after its own"
+              + " commits (never racing them).");
+
+  public static final ConfigOption<Duration> MAINTENANCE_INTERVAL =
+      ConfigOption.optional(
+          "maintenance.interval", Duration.class, Duration.ofHours(1), "How often each table is maintained at most.");
+
+  public static final ConfigOption<Duration> SNAPSHOT_MAX_AGE =
+      ConfigOption.optional(
+          "maintenance.snapshot.max-age",
+          Duration.class,
+          Duration.ofDays(1),
+          "Snapshots older than this are expired (time travel reaches back this far), keeping"
+              + " maintenance.snapshot.min-count.");
+
+  public static final ConfigOption<Integer> SNAPSHOTS_TO_KEEP =
+      ConfigOption.optional(
+          "maintenance.snapshot.min-count", Integer.class, 10, "Snapshots kept whatever their age.");
+
   /** Settings of tables cdc-sync creates, unless table.properties.* says otherwise. */
   static final Map<String, String> DEFAULT_TABLE_PROPERTIES =
       Map.of(
@@ -63,7 +88,9 @@ public final class IcebergSinkFactory implements SinkFactory {
 
   @Override
   public List<ConfigOption<?>> options() {
-    return List.of(CATALOG_TYPE, WAREHOUSE, CATALOG_NAME, WRITE_MODE);
+    return List.of(
+        CATALOG_TYPE, WAREHOUSE, CATALOG_NAME, WRITE_MODE, MAINTENANCE_ENABLED, MAINTENANCE_INTERVAL,
+        SNAPSHOT_MAX_AGE, SNAPSHOTS_TO_KEEP);
   }
 
   @Override
@@ -75,7 +102,13 @@ public final class IcebergSinkFactory implements SinkFactory {
   public Sink create(Configuration options, PipelineContext context) {
     Map<String, String> tableProperties = new LinkedHashMap<>(DEFAULT_TABLE_PROPERTIES);
     tableProperties.putAll(options.withPrefix(TABLE_PREFIX));
-    return new IcebergSink(catalog(options), tableProperties, options.get(WRITE_MODE));
+    TableMaintenance.Settings maintenance =
+        new TableMaintenance.Settings(
+            options.get(MAINTENANCE_ENABLED) ? options.get(MAINTENANCE_INTERVAL) : null,
+            options.get(SNAPSHOT_MAX_AGE),
+            Math.max(2, options.get(SNAPSHOTS_TO_KEEP)));
+    return new IcebergSink(
+        catalog(options), tableProperties, options.get(WRITE_MODE), new TableMaintenance(maintenance, java.time.Clock.systemUTC()));
   }
 
   /** Opens the configured catalog; used by the sink and by commands that read tables. */
