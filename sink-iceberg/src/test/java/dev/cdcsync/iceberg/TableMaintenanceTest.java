@@ -64,6 +64,38 @@ class TableMaintenanceTest {
   }
 
   @Test
+  void mergesTheSmallFilesOfAnAppendTableKeepingEveryChangeRow() throws Exception {
+    Configuration options = options(Map.of("write.mode", "append", "maintenance.interval", "0s"));
+    int commits = SmallFileCompaction.MIN_SMALL_FILES + 4;
+    try (Sink sink = sink(options)) {
+      for (long id = 1; id <= commits; id++) {
+        sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {id, "n" + id}, id), id * 10);
+        sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, new Object[] {id, "n" + id}, id), id * 10 + 1);
+        sink.commit(new Checkpoint(id, "test", 1, ""), sink.prepareCommit());
+      }
+    }
+    Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergSink.identifier(SINK));
+    List<org.apache.iceberg.DataFile> files = new ArrayList<>();
+    try (var tasks = table.newScan().planFiles()) {
+      tasks.forEach(task -> files.add(task.file()));
+    }
+    // Compacted once MIN_SMALL_FILES files had gathered; the commits after it added one each.
+    assertThat(files).hasSizeLessThan(SmallFileCompaction.MIN_SMALL_FILES);
+    List<Long> sequences = new ArrayList<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      records.forEach(record -> sequences.add((Long) record.getField(AppendColumns.SEQUENCE)));
+    }
+    List<Long> expected = new ArrayList<>();
+    for (long id = 1; id <= commits; id++) {
+      expected.add(id * 10);
+      expected.add(id * 10 + 1);
+    }
+    assertThat(sequences).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(IcebergSink.latestCommitOf(table, "test").summary())
+        .containsEntry(IcebergSink.SUMMARY_CHECKPOINT_ID, Long.toString(commits));
+  }
+
+  @Test
   void leavesTablesAloneWhenMaintenanceIsOff() throws Exception {
     Configuration options = options(Map.of("maintenance.enabled", "false", "maintenance.snapshot.max-age", "0s"));
     try (Sink sink = sink(options)) {
