@@ -424,12 +424,15 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
     // The commit fails once the batch was handed over; the run ends with it before the next batch.
     assertThatThrownBy(runner::run)
         .satisfies(thrown -> assertThat(thrown instanceof PipelineFailure ? thrown.getCause() : thrown).isSameAs(failure));
-    // The record stays: the next start commits it.
+    // The record stays: the next start commits it. (The checkpoint timer may see the failure
+    // first and close the source; either way nothing is acknowledged.)
     assertThat(journal.entries())
-        .containsExactly(
+        .startsWith(
             "write public.items READ [1, item 1]",
             "prepare public.items: 1 change",
-            "record 1 at pos-1");
+            "record 1 at pos-1")
+        .hasSizeLessThanOrEqualTo(4)
+        .noneMatch(entry -> entry.startsWith("acknowledge") || entry.startsWith("write public.items INSERT"));
     assertThat(store.latest().map(CheckpointRecord::id)).contains(1L);
   }
 
