@@ -7,11 +7,9 @@ import dev.cdcsync.testing.TestDatabases;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.rest.RESTCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,14 +29,13 @@ class RestCatalogIT {
   void snapshotsAndStreamsIntoARestCatalog() throws Exception {
     TestDatabaseServer server = TestDatabases.postgres();
     server.createDatabase(SOURCE);
-    server.createDatabase(BACKEND_DATABASE);
     server.execute(
         SOURCE,
         "CREATE TABLE items (id INT PRIMARY KEY, name TEXT, qty INT)",
         "INSERT INTO items VALUES (1, 'one', 1), (2, 'two', 2), (3, 'three', 3)");
     Path warehouse = work.resolve("warehouse");
 
-    try (IcebergRestServer rest = IcebergRestServer.start(backend(server, warehouse));
+    try (IcebergRestServer rest = IcebergRestServer.startWithJdbcBackend(server, BACKEND_DATABASE, warehouse);
         RESTCatalog catalog = rest.client()) {
       Path file =
           PipelineFiles.writeWithSink(
@@ -76,22 +73,6 @@ class RestCatalogIT {
         assertThat(cdcSync.output()).contains(", 1 changes read");
       }
     }
-  }
-
-  /** The catalog behind the REST server: Iceberg's JDBC catalog in its own PostgreSQL database. */
-  private static JdbcCatalog backend(TestDatabaseServer server, Path warehouse) {
-    JdbcCatalog catalog = new JdbcCatalog();
-    catalog.setConf(new org.apache.hadoop.conf.Configuration());
-    catalog.initialize(
-        "rest_backend",
-        Map.of(
-            CatalogProperties.URI,
-            "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + BACKEND_DATABASE,
-            "jdbc.user", server.username(),
-            "jdbc.password", server.password(),
-            "jdbc.schema-version", "V1",
-            CatalogProperties.WAREHOUSE_LOCATION, warehouse.toUri().toString()));
-    return catalog;
   }
 
   private static Map<String, Object> item(int id, String name, int qty) {
