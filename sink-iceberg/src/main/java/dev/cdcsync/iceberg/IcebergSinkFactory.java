@@ -89,18 +89,10 @@ public final class IcebergSinkFactory implements SinkFactory {
 
   /** Opens the configured catalog; used by the sink and by commands that read tables. */
   public static Catalog catalog(Configuration options) {
+    checkCatalogOptions(options);
     Map<String, String> properties = new LinkedHashMap<>(options.withPrefix(CATALOG_PREFIX));
     String type = properties.get("type");
     String impl = properties.get(CatalogProperties.CATALOG_IMPL);
-    if ((type == null) == (impl == null)) {
-      throw new ConfigurationException(
-          "Cannot create the Iceberg catalog: set exactly one of sink options '"
-              + CATALOG_TYPE.key() + "' and '" + CATALOG_IMPL.key() + "'");
-    }
-    if ("hadoop".equals(type) && properties.get("warehouse") == null) {
-      throw new ConfigurationException(
-          "Cannot create the hadoop catalog: sink option '" + WAREHOUSE.key() + "' is missing");
-    }
     String description = type != null ? "of type '" + type + "'" : "'" + impl + "'";
     requireOnClassPath(type, impl, description);
     try {
@@ -109,6 +101,24 @@ public final class IcebergSinkFactory implements SinkFactory {
     } catch (IllegalArgumentException | UnsupportedOperationException | NoClassDefFoundError e) {
       throw new ConfigurationException(
           "Cannot create the Iceberg catalog " + description + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void checkOptions(Configuration options) {
+    checkCatalogOptions(options);
+  }
+
+  private static void checkCatalogOptions(Configuration options) {
+    Optional<String> type = options.optional(CATALOG_TYPE);
+    if (type.isPresent() == options.optional(CATALOG_IMPL).isPresent()) {
+      throw new ConfigurationException(
+          "Cannot create the Iceberg catalog: set exactly one of sink options '"
+              + CATALOG_TYPE.key() + "' and '" + CATALOG_IMPL.key() + "'");
+    }
+    if (type.equals(Optional.of("hadoop")) && options.optional(WAREHOUSE).isEmpty()) {
+      throw new ConfigurationException(
+          "Cannot create the hadoop catalog: sink option '" + WAREHOUSE.key() + "' is missing");
     }
   }
 
