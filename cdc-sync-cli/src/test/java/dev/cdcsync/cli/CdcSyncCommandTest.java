@@ -121,6 +121,16 @@ class CdcSyncCommandTest {
   }
 
   @Test
+  void validateRejectsASinkWithNeitherCatalogTypeNorCatalogImpl() throws Exception {
+    Path file = pipeline(validSource() + validSink().replace("  catalog.properties.type: hadoop\n", ""));
+    assertThat(CdcSyncCommand.execute("validate", file.toString())).isEqualTo(2);
+    assertThat(err())
+        .contains(
+            "Cannot create the Iceberg catalog: set exactly one of sink options 'catalog.properties.type'"
+                + " and 'catalog.properties.catalog-impl'");
+  }
+
+  @Test
   void validatePrintsTheEffectiveOptionsWithSecretsMasked() throws Exception {
     Path file =
         pipeline(validSource() + "  debezium.database.password: " + SECRET + "\n" + validSink());

@@ -29,13 +29,30 @@ public final class CdcSyncProcess implements AutoCloseable {
   /** Starts {@code cdc-sync ARGS...}; its output goes to files in {@code workDirectory}. */
   public static CdcSyncProcess start(Path workDirectory, Map<String, String> environment, String... args)
       throws IOException {
+    return start(
+        workDirectory, environment,
+        List.of("-cp", System.getProperty("java.class.path"), CdcSyncCommand.class.getName()), args);
+  }
+
+  /**
+   * Starts {@code java -jar target/cdc-sync.jar ARGS...}: the shaded jar as shipped, with only what
+   * it bundles on its class path. Built in the package phase, so only integration tests may use it.
+   */
+  public static CdcSyncProcess startShadedJar(Path workDirectory, String... args) throws IOException {
+    Path jar = Path.of("target", "cdc-sync.jar").toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("Cannot run the shaded jar: it is not built: " + jar);
+    }
+    return start(workDirectory, Map.of(), List.of("-jar", jar.toString()), args);
+  }
+
+  private static CdcSyncProcess start(
+      Path workDirectory, Map<String, String> environment, List<String> launch, String... args) throws IOException {
     Files.createDirectories(workDirectory);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(CdcSyncCommand.class.getName());
+    command.addAll(launch);
     command.addAll(List.of(args));
     String stamp = Long.toString(System.nanoTime());
     Path output = workDirectory.resolve("cdc-sync-" + stamp + ".out");

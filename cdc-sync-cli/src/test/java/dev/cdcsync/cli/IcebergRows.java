@@ -31,11 +31,19 @@ public final class IcebergRows {
   }
 
   public static boolean exists(Path warehouse, String namespace, String table) {
-    return hadoopCatalog(warehouse).tableExists(TableIdentifier.of(Namespace.of(namespace), table));
+    return exists(hadoopCatalog(warehouse), namespace, table);
+  }
+
+  public static boolean exists(Catalog catalog, String namespace, String table) {
+    return catalog.tableExists(TableIdentifier.of(Namespace.of(namespace), table));
   }
 
   public static Table table(Path warehouse, String namespace, String table) {
-    return hadoopCatalog(warehouse).loadTable(TableIdentifier.of(Namespace.of(namespace), table));
+    return table(hadoopCatalog(warehouse), namespace, table);
+  }
+
+  public static Table table(Catalog catalog, String namespace, String table) {
+    return catalog.loadTable(TableIdentifier.of(Namespace.of(namespace), table));
   }
 
   /**
@@ -44,8 +52,14 @@ public final class IcebergRows {
    */
   public static Map<Object, Map<String, Object>> rows(
       Path warehouse, String namespace, String table, String keyColumn) {
+    return rows(hadoopCatalog(warehouse), namespace, table, keyColumn);
+  }
+
+  /** The same, from a table in {@code catalog} (e.g. a JDBC or REST catalog). */
+  public static Map<Object, Map<String, Object>> rows(
+      Catalog catalog, String namespace, String table, String keyColumn) {
     Map<Object, Map<String, Object>> rows = new TreeMap<>();
-    for (Map<String, Object> row : list(warehouse, namespace, table)) {
+    for (Map<String, Object> row : list(catalog, namespace, table)) {
       Object key = row.get(keyColumn);
       if (rows.put(key, row) != null) {
         throw new AssertionError("Key " + key + " appears twice in Iceberg table " + namespace + "." + table);
@@ -56,10 +70,15 @@ public final class IcebergRows {
 
   /** Every row as column name to value, in the reader's order; empty when there is no such table. */
   public static java.util.List<Map<String, Object>> list(Path warehouse, String namespace, String table) {
-    if (!exists(warehouse, namespace, table)) {
+    return list(hadoopCatalog(warehouse), namespace, table);
+  }
+
+  /** The same, from a table in {@code catalog}. */
+  public static java.util.List<Map<String, Object>> list(Catalog catalog, String namespace, String table) {
+    if (!exists(catalog, namespace, table)) {
       return java.util.List.of();
     }
-    Table loaded = table(warehouse, namespace, table);
+    Table loaded = table(catalog, namespace, table);
     java.util.List<Map<String, Object>> rows = new java.util.ArrayList<>();
     try (CloseableIterable<Record> records = IcebergGenerics.read(loaded).build()) {
       for (Record record : records) {

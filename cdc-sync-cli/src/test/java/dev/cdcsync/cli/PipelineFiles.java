@@ -52,6 +52,22 @@ final class PipelineFiles {
       String interval,
       List<String> extraPipelineLines)
       throws Exception {
+    return writeWithSink(
+        file, server, username, password, name, extraSourceLines, hadoopSink(warehouse), interval, extraPipelineLines);
+  }
+
+  /** A pipeline into {@code file} whose sink (after {@code type: iceberg}) is {@code sinkLines}. */
+  static Path writeWithSink(
+      Path file,
+      TestDatabaseServer server,
+      String username,
+      String password,
+      String name,
+      List<String> extraSourceLines,
+      List<String> sinkLines,
+      String interval,
+      List<String> extraPipelineLines)
+      throws Exception {
     List<String> lines = new ArrayList<>();
     lines.add("source:");
     lines.add("  type: " + server.sourceType());
@@ -62,14 +78,18 @@ final class PipelineFiles {
     extraSourceLines.forEach(line -> lines.add("  " + line));
     lines.add("sink:");
     lines.add("  type: iceberg");
-    lines.add("  catalog.properties.type: hadoop");
-    lines.add("  catalog.properties.warehouse: " + warehouse.toUri());
+    sinkLines.forEach(line -> lines.add("  " + line));
     lines.add("pipeline:");
     lines.add("  name: " + name);
     lines.add("  checkpoint.interval: " + interval);
     extraPipelineLines.forEach(line -> lines.add("  " + line));
     Files.writeString(file, String.join("\n", lines) + "\n");
     return file;
+  }
+
+  /** The sink options of a hadoop catalog in {@code warehouse}. */
+  static List<String> hadoopSink(Path warehouse) {
+    return List.of("catalog.properties.type: hadoop", "catalog.properties.warehouse: " + warehouse.toUri());
   }
 
   static List<String> postgresTables(String database) {

@@ -14,6 +14,13 @@ public interface SinkFactory extends Factory {
   Sink create(Configuration options, PipelineContext context);
 
   /**
+   * Checks what the option declarations cannot say (options that exclude or need each other)
+   * without connecting anywhere, so {@code validate} reports it; throws {@link
+   * ConfigurationException}.
+   */
+  default void validateOptions(Configuration options) {}
+
+  /**
    * Where pipelines keep their state when {@code pipeline.state.location} is not given, if this
    * sink has a natural place for it (e.g. inside a local warehouse). Pipelines get subdirectories.
    */

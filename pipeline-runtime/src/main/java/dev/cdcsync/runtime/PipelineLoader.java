@@ -73,6 +73,11 @@ public final class PipelineLoader {
             sinkFactory.type(),
             concat(sinkFactory.options(), SinkOptions.ALL),
             sinkFactory.passThroughPrefixes());
+    try {
+      sinkFactory.validateOptions(sinkOptions);
+    } catch (ConfigurationException e) {
+      throw new ConfigurationException("Cannot load pipeline " + location + ":\n  " + e.getMessage(), e);
+    }
     Configuration pipelineOptions =
         OptionsValidator.validate(
             location, definition.pipeline(), "pipeline", PipelineOptions.ALL, List.of());

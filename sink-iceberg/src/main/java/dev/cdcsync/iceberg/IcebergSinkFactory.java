@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
@@ -27,10 +28,19 @@ public final class IcebergSinkFactory implements SinkFactory {
   public static final String TABLE_PREFIX = "table.properties.";
 
   public static final ConfigOption<String> CATALOG_TYPE =
-      ConfigOption.required(
+      ConfigOption.optional(
           CATALOG_PREFIX + "type",
           String.class,
-          "Iceberg catalog type: hadoop, jdbc, rest, hive, glue or nessie.");
+          null,
+          "Iceberg catalog type: hadoop, jdbc, rest (bundled), hive, glue or nessie (their jars on"
+              + " the class path); exactly one of this and catalog-impl.");
+
+  public static final ConfigOption<String> CATALOG_IMPL =
+      ConfigOption.optional(
+          CATALOG_PREFIX + "catalog-impl",
+          String.class,
+          null,
+          "Class name of a custom org.apache.iceberg.catalog.Catalog, instead of a type.");
 
   public static final ConfigOption<String> WAREHOUSE =
       ConfigOption.optional(
@@ -89,8 +99,8 @@ public final class IcebergSinkFactory implements SinkFactory {
   @Override
   public List<ConfigOption<?>> options() {
     return List.of(
-        CATALOG_TYPE, WAREHOUSE, CATALOG_NAME, WRITE_MODE, MAINTENANCE_ENABLED, MAINTENANCE_INTERVAL,
-        SNAPSHOT_MAX_AGE, SNAPSHOTS_TO_KEEP);
+        CATALOG_TYPE, CATALOG_IMPL, WAREHOUSE, CATALOG_NAME, WRITE_MODE, MAINTENANCE_ENABLED,
+        MAINTENANCE_INTERVAL, SNAPSHOT_MAX_AGE, SNAPSHOTS_TO_KEEP);
   }
 
   @Override
@@ -113,18 +123,50 @@ public final class IcebergSinkFactory implements SinkFactory {
 
   /** Opens the configured catalog; used by the sink and by commands that read tables. */
   public static Catalog catalog(Configuration options) {
+    checkCatalogOptions(options);
     Map<String, String> properties = new LinkedHashMap<>(options.withPrefix(CATALOG_PREFIX));
     String type = properties.get("type");
-    if ("hadoop".equals(type) && properties.get("warehouse") == null) {
-      throw new ConfigurationException(
-          "Cannot create the hadoop catalog: sink option '" + WAREHOUSE.key() + "' is missing");
-    }
+    String impl = properties.get(CatalogProperties.CATALOG_IMPL);
+    String description = type != null ? "of type '" + type + "'" : "'" + impl + "'";
+    requireOnClassPath(type, impl, description);
     try {
       return CatalogUtil.buildIcebergCatalog(
           options.get(CATALOG_NAME), properties, new org.apache.hadoop.conf.Configuration());
-    } catch (IllegalArgumentException | NoClassDefFoundError e) {
+    } catch (IllegalArgumentException | UnsupportedOperationException | NoClassDefFoundError e) {
       throw new ConfigurationException(
-          "Cannot create the Iceberg catalog of type '" + type + "': " + e.getMessage(), e);
+          "Cannot create the Iceberg catalog " + description + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void validateOptions(Configuration options) {
+    checkCatalogOptions(options);
+  }
+
+  private static void checkCatalogOptions(Configuration options) {
+    Optional<String> type = options.optional(CATALOG_TYPE);
+    if (type.isPresent() == options.optional(CATALOG_IMPL).isPresent()) {
+      throw new ConfigurationException(
+          "Cannot create the Iceberg catalog: set exactly one of sink options '"
+              + CATALOG_TYPE.key() + "' and '" + CATALOG_IMPL.key() + "'");
+    }
+    if (type.equals(Optional.of("hadoop")) && options.optional(WAREHOUSE).isEmpty()) {
+      throw new ConfigurationException(
+          "Cannot create the hadoop catalog: sink option '" + WAREHOUSE.key() + "' is missing");
+    }
+  }
+
+  private static void requireOnClassPath(String type, String impl, String description) {
+    String className = impl != null ? impl : CatalogTypes.implementation(type);
+    if (className == null) {
+      return; // an unknown type: CatalogUtil's message lists the known ones
+    }
+    try {
+      Class.forName(className, false, IcebergSinkFactory.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new ConfigurationException(
+          "Cannot create the Iceberg catalog " + description + ": class " + className
+              + " is not on the class path: " + CatalogTypes.missingJars(type), e);
     }
   }
 

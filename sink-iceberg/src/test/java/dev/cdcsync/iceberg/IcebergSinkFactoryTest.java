@@ -19,6 +19,7 @@ class IcebergSinkFactoryTest {
     }
     Map<String, Object> expected = new LinkedHashMap<>();
     expected.put("catalog.properties.type", null);
+    expected.put("catalog.properties.catalog-impl", null);
     expected.put("catalog.properties.warehouse", null);
     expected.put("catalog.name", "cdc_sync");
     expected.put("write.mode", WriteMode.UPSERT);
