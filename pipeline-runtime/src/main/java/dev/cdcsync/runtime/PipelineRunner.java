@@ -516,6 +516,9 @@ public final class PipelineRunner implements ChangeHandler {
       long preparedAt = clock.millis();
       lastCheckpointId = id;
       changesSinceCheckpoint = 0;
+      if (readsSinceCheckpoint) {
+        status.recordSnapshotDone();
+      }
       readsSinceCheckpoint = false;
       tablesWritten.clear();
       commitInFlight =

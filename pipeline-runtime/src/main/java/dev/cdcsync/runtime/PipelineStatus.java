@@ -60,7 +60,11 @@ public final class PipelineStatus {
     if (newestChangeMillis >= 0) {
       sourceLagMillis = Math.max(0, nowMillis - newestChangeMillis);
     }
-    snapshotting = snapshot || (snapshotting && newestChangeMillis < 0);
+    if (snapshot) {
+      snapshotting = true;
+    } else if (newestChangeMillis >= 0) {
+      snapshotting = false;
+    }
     if (pending && pendingSinceMillis == 0) {
       pendingSinceMillis = nowMillis;
     }
@@ -74,6 +78,11 @@ public final class PipelineStatus {
     snapshotBaseline.putAll(counts(snapshotRows));
     snapshotStartedMillis = nowMillis;
     snapshotting = true;
+  }
+
+  /** The snapshot's rows were handed over whole (a checkpoint cut after them). */
+  void recordSnapshotDone() {
+    snapshotting = false;
   }
 
   /** The source failed; the pipeline restarts or ends. */

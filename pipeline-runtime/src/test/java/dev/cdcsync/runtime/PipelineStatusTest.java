@@ -33,6 +33,20 @@ class PipelineStatusTest {
   }
 
   @Test
+  void theSnapshotEndsWithItsCommitOrTheFirstStreamedChange() {
+    status.recordSnapshotStarting(Map.of(TABLE, 10L), 1_000);
+    status.recordSourceCall(1_500, -1, true, true);
+    status.recordSourceCall(2_000, -1, false, true);
+    assertThat(status.snapshotting()).isTrue();
+    status.recordSnapshotDone();
+    assertThat(status.snapshotting()).isFalse();
+
+    status.recordSnapshotStarting(Map.of(TABLE, 10L), 3_000);
+    status.recordSourceCall(3_500, 3_400, false, true);
+    assertThat(status.snapshotting()).isFalse();
+  }
+
+  @Test
   void countsWritesSnapshotRowsLagAndCommitsAcrossRestarts() {
     status.recordWritten(TABLE, true);
     status.recordWritten(TABLE, false);
