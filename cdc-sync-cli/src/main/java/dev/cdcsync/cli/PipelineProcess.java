@@ -99,7 +99,7 @@ final class PipelineProcess {
         pipeline.sourceFactory().type(),
         pipeline.sinkFactory().type(),
         interval,
-        pipeline.stateDirectory());
+        pipeline.stateLocation());
     int failuresWithoutProgress = 0;
     while (true) {
       long readBefore = status.changesRead();

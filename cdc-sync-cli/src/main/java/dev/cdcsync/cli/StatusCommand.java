@@ -32,7 +32,7 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     try {
       LoadedPipeline pipeline = PipelineProcess.load(file).pipeline();
-      StateStorage state = pipeline.sinkFactory().openStateStorage(pipeline.sinkOptions(), pipeline.stateDirectory());
+      StateStorage state = pipeline.openStateStorage();
       Optional<CheckpointRecord> latest = new CheckpointStore(state).latest();
       Instant now = Instant.now();
       System.out.println("Pipeline '" + pipeline.name() + "' (state in " + state.location() + ")");

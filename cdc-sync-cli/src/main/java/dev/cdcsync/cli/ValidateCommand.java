@@ -32,7 +32,7 @@ final class ValidateCommand implements Callable<Integer> {
     System.out.println("Pipeline '" + pipeline.name() + "' in " + file + " is valid.");
     print("source", pipeline.sourceFactory(), pipeline.sourceOptions());
     print("sink", pipeline.sinkFactory(), pipeline.sinkOptions());
-    System.out.println("state: " + pipeline.stateDirectory());
+    System.out.println("state: " + pipeline.stateLocation());
     return ExitCodes.OK;
   }
 

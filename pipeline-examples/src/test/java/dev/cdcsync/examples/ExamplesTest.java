@@ -50,8 +50,8 @@ class ExamplesTest {
     LoadedPipeline pipeline =
         PipelineLoader.withInstalledFactories()
             .load(new PipelineDefinitionParser(ENVIRONMENT::get).parse(pipelineFile), "container");
-    assertThat(pipeline.stateDirectory())
-        .isEqualTo(Path.of("/var/lib/cdc-sync/warehouse/.cdc-sync", pipeline.name()));
+    assertThat(pipeline.stateLocation())
+        .isEqualTo("file:///var/lib/cdc-sync/warehouse/.cdc-sync/" + pipeline.name());
   }
 
   @org.junit.jupiter.api.Test

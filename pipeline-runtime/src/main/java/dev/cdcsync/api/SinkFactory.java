@@ -1,6 +1,5 @@
 package dev.cdcsync.api;
 
-import java.nio.file.Path;
 import java.util.Optional;
 
 /** Creates {@link Sink}s of one {@link #type()}. Implementations are stateless. */
@@ -15,12 +14,19 @@ public interface SinkFactory extends Factory {
 
   /**
    * Where pipelines keep their state when {@code pipeline.state.location} is not given, if this
-   * sink has a natural place for it (e.g. inside a local warehouse). Pipelines get subdirectories.
+   * sink has a natural place for it (e.g. inside its warehouse), as a URI or a local path.
+   * Pipelines get subdirectories.
    */
-  default Optional<Path> defaultStateLocation(Configuration options) {
+  default Optional<String> defaultStateLocation(Configuration options) {
     return Optional.empty();
   }
 
-  /** Opens the storage for a pipeline's checkpoints in {@code directory}. */
-  StateStorage openStateStorage(Configuration options, Path directory);
+  /**
+   * Opens the storage for a pipeline's checkpoints.
+   *
+   * @param location a URI without a trailing slash: {@code file:///...} for local directories,
+   *     or any scheme the sink's storage supports (e.g. {@code s3://bucket/prefix})
+   * @throws ConfigurationException if the sink cannot store files at that location
+   */
+  StateStorage openStateStorage(Configuration options, String location);
 }

@@ -124,7 +124,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
             source -> TableId.of(source.getString("db"), source.getString("table"))),
         new BinlogPreflight(jdbcUrlPrefix() + address + "/", description, options),
         () -> StateStorageSchemaHistory.clear(context.stateStorage()),
-        context.stateDirectory());
+        context.workDirectory());
   }
 
   private static List<String> debeziumPatterns(List<TablePattern> patterns) {

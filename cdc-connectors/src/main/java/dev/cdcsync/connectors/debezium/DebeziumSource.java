@@ -70,7 +70,8 @@ public final class DebeziumSource implements Source {
    * @param beforeFreshStart runs before reading from the beginning, to drop what an earlier,
    *     never committed start left in the database (e.g. a replication slot whose position the
    *     new snapshot would not match)
-   * @param stateDirectory where the engine keeps its working files (start offsets, schema history)
+   * @param stateDirectory a local directory for the engine's working files (the start offsets),
+   *     rewritten on every start
    */
   public DebeziumSource(
       String description,

@@ -124,7 +124,7 @@ public final class PostgresSourceFactory implements SourceFactory {
                 "jdbc:postgresql://" + address + "/" + database, options, "PostgreSQL at " + address + "/" + database)),
         preflight,
         preflight::dropStaleSlot,
-        context.stateDirectory());
+        context.workDirectory());
   }
 
   private static List<String> debeziumPatterns(List<TablePattern> patterns) {
