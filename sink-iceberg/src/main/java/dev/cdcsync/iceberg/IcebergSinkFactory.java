@@ -83,6 +83,11 @@ public final class IcebergSinkFactory implements SinkFactory {
   public static Catalog catalog(Configuration options) {
     Map<String, String> properties = new LinkedHashMap<>(options.withPrefix(CATALOG_PREFIX));
     String type = properties.get("type");
+    String warehouse = properties.get("warehouse");
+    if (warehouse != null && isS3(warehouse) && !properties.containsKey("io-impl")) {
+      // Catalogs default to HadoopFileIO, which has no s3:// file system here.
+      properties.put("io-impl", S3FileIO.class.getName());
+    }
     if ("hadoop".equals(type) && properties.get("warehouse") == null) {
       throw new ConfigurationException(
           "Cannot create the hadoop catalog: sink option '" + WAREHOUSE.key() + "' is missing");
