@@ -120,19 +120,89 @@ class S3EndToEndIT {
     assertThat(work.resolve(".cdc-sync")).doesNotExist();
   }
 
+  /** MariaDB's schema history lives in the bucket too: a restart after DDL reads the binlog on. */
+  @Test
+  void keepsTheMariaDbSchemaHistoryInTheBucketAcrossARestart() throws Exception {
+    TestObjectStore store = TestObjectStores.s3();
+    store.createBucket(BUCKET);
+    TestDatabaseServer server = TestDatabases.mariadb();
+    String database = "s3_e2e_maria";
+    server.createDatabase(database);
+    server.execute(
+        database,
+        "CREATE TABLE t (id INT PRIMARY KEY, a VARCHAR(20))",
+        "INSERT INTO t VALUES (1, 'one')");
+    String warehouse = "s3://" + BUCKET + "/" + database + "/warehouse";
+    Path catalogFile = work.resolve("catalog.db");
+    Catalog catalog = catalog(store, catalogFile, warehouse);
+    TableIdentifier id = TableIdentifier.of(database, "t");
+    List<String> columns = List.of("id", "a", "b");
+    Path file =
+        writePipeline(
+            server, List.of("tables: " + database + ".\\.*", "server-id: 5731", "server-time-zone: UTC"),
+            database, store, catalogFile, warehouse, "1s");
+
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(work, store.environment(), "run", file.toString(), "--progress-interval", "1")) {
+      awaitRows(cdcSync, () -> rows(catalog, id, columns), Map.of(1, row(1, "one", null)));
+      server.execute(database, "ALTER TABLE t ADD COLUMN b INT", "INSERT INTO t VALUES (2, 'two', 2)");
+      awaitRows(cdcSync, () -> rows(catalog, id, columns), Map.of(1, row(1, "one", null), 2, row(2, "two", 2)));
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+      assertNoSecretIn(store, cdcSync);
+    }
+    assertThat(stateFiles(store, database + "/warehouse/.cdc-sync/" + database + "/"))
+        .anyMatch(name -> name.startsWith("schema-history-"));
+
+    server.execute(database, "INSERT INTO t VALUES (3, 'three', 3)");
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(work, store.environment(), "run", file.toString(), "--progress-interval", "1")) {
+      awaitRows(
+          cdcSync, () -> rows(catalog, id, columns),
+          Map.of(1, row(1, "one", null), 2, row(2, "two", 2), 3, row(3, "three", 3)));
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+      assertThat(cdcSync.output()).contains(", 1 changes read");
+      assertNoSecretIn(store, cdcSync);
+    }
+    assertThat(work.resolve(".cdc-sync")).doesNotExist();
+  }
+
+  private static Map<String, Object> row(int id, String a, Integer b) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("id", id);
+    row.put("a", a);
+    row.put("b", b);
+    return row;
+  }
+
   private Path writePipeline(
       TestDatabaseServer server, TestObjectStore store, Path catalogFile, String warehouse, String interval)
       throws IOException {
-    List<String> lines =
+    return writePipeline(
+        server, List.of("tables: " + DATABASE + ".public.\\.*", "slot.name: slot_" + DATABASE), DATABASE,
+        store, catalogFile, warehouse, interval);
+  }
+
+  private Path writePipeline(
+      TestDatabaseServer server,
+      List<String> sourceLines,
+      String name,
+      TestObjectStore store,
+      Path catalogFile,
+      String warehouse,
+      String interval)
+      throws IOException {
+    List<String> lines = new java.util.ArrayList<>();
+    lines.addAll(
         List.of(
             "source:",
-            "  type: postgres",
+            "  type: " + server.sourceType(),
             "  hostname: " + server.host(),
             "  port: " + server.port(),
             "  username: " + server.username(),
-            "  password: " + server.password(),
-            "  tables: " + DATABASE + ".public.\\.*",
-            "  slot.name: slot_" + DATABASE,
+            "  password: " + server.password()));
+    sourceLines.forEach(line -> lines.add("  " + line));
+    lines.addAll(
+        List.of(
             "sink:",
             "  type: iceberg",
             "  catalog.properties.type: jdbc",
@@ -142,9 +212,9 @@ class S3EndToEndIT {
             "  catalog.properties.s3.endpoint: " + store.endpoint(),
             "  catalog.properties.s3.path-style-access: true",
             "pipeline:",
-            "  name: " + DATABASE,
-            "  checkpoint.interval: " + interval);
-    Path file = work.resolve(DATABASE + "-" + interval + ".yaml");
+            "  name: " + name,
+            "  checkpoint.interval: " + interval));
+    Path file = work.resolve(name + "-" + interval + ".yaml");
     Files.writeString(file, String.join("\n", lines) + "\n");
     return file;
   }
@@ -161,7 +231,11 @@ class S3EndToEndIT {
   }
 
   private static Map<Object, Map<String, Object>> rows(Catalog catalog) {
-    TableIdentifier id = TableIdentifier.of("public", "items");
+    return rows(catalog, TableIdentifier.of("public", "items"), List.of("id", "name", "qty"));
+  }
+
+  /** Every row as the given columns' values, keyed by the first. */
+  private static Map<Object, Map<String, Object>> rows(Catalog catalog, TableIdentifier id, List<String> columns) {
     Map<Object, Map<String, Object>> rows = new TreeMap<>();
     if (!catalog.tableExists(id)) {
       return rows;
@@ -169,8 +243,9 @@ class S3EndToEndIT {
     Table table = catalog.loadTable(id);
     try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
       for (Record record : records) {
-        Object key = record.getField("id");
-        Map<String, Object> row = item((Long) key, (String) record.getField("name"), (Integer) record.getField("qty"));
+        Object key = record.getField(columns.get(0));
+        Map<String, Object> row = new LinkedHashMap<>();
+        columns.forEach(column -> row.put(column, table.schema().findField(column) == null ? null : record.getField(column)));
         assertThat(rows.put(key, row)).as("rows with id " + key).isNull();
       }
     } catch (IOException e) {
@@ -180,7 +255,10 @@ class S3EndToEndIT {
   }
 
   private static List<String> stateFiles(TestObjectStore store) {
-    String prefix = DATABASE + "/warehouse/.cdc-sync/" + DATABASE + "/";
+    return stateFiles(store, DATABASE + "/warehouse/.cdc-sync/" + DATABASE + "/");
+  }
+
+  private static List<String> stateFiles(TestObjectStore store, String prefix) {
     try (S3Client client = store.client()) {
       return client.listObjectsV2(request -> request.bucket(BUCKET).prefix(prefix)).contents().stream()
           .map(S3Object::key)
@@ -194,11 +272,18 @@ class S3EndToEndIT {
   }
 
   private static void awaitRows(CdcSyncProcess cdcSync, Catalog catalog, Map<Object, Map<String, Object>> expected) {
-    await("public.items equals the source")
+    awaitRows(cdcSync, () -> rows(catalog), expected);
+  }
+
+  private static void awaitRows(
+      CdcSyncProcess cdcSync,
+      java.util.function.Supplier<Map<Object, Map<String, Object>>> rows,
+      Map<?, Map<String, Object>> expected) {
+    await("the sink table equals the source")
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(500))
         .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-        .untilAsserted(() -> assertThat(rows(catalog)).isEqualTo(new TreeMap<>(expected)));
+        .untilAsserted(() -> assertThat(rows.get()).isEqualTo(new TreeMap<>(expected)));
   }
 
   private static Map<String, Object> item(long id, String name, int qty) {
