@@ -16,6 +16,7 @@ final class S3ConditionalWrites {
 
   private static final int PRECONDITION_FAILED = 412;
   private static final int CONFLICT = 409;
+  private static final int NOT_IMPLEMENTED = 501;
 
   private S3ConditionalWrites() {}
 
@@ -39,6 +40,13 @@ final class S3ConditionalWrites {
     } catch (S3Exception e) {
       if (e.statusCode() == PRECONDITION_FAILED || e.statusCode() == CONFLICT) {
         throw new FileExistsException(location, e);
+      }
+      if (e.statusCode() == NOT_IMPLEMENTED) {
+        throw new IOException(
+            "Cannot create state file " + location + ": the object store does not support"
+                + " conditional writes (If-None-Match), which keep two instances of a pipeline"
+                + " from both taking over; use a store that does (AWS S3, MinIO) or set pipeline"
+                + " option 'state.location' to another location", e);
       }
       throw new IOException("Cannot create state file " + location + ": " + e.getMessage(), e);
     } catch (SdkException e) {
