@@ -133,7 +133,8 @@ final class PipelineProcess {
       runner = null;
     }
     PipelineContext context = pipeline.context();
-    try (Sink sink = pipeline.sinkFactory().create(pipeline.sinkOptions(), context);
+    try (StateStorage storage = context.stateStorage();
+        Sink sink = pipeline.sinkFactory().create(pipeline.sinkOptions(), context);
         Source source = pipeline.sourceFactory().create(pipeline.sourceOptions(), context)) {
       StateStorage state = context.stateStorage();
       PipelineRunner created =

@@ -88,6 +88,11 @@ final class FileIOStateStorage implements StateStorage {
     return location;
   }
 
+  @Override
+  public void close() {
+    io.close();
+  }
+
   private static String stripScheme(String location) {
     int scheme = location.indexOf(":");
     String path = scheme >= 0 ? location.substring(scheme + 1) : location;
