@@ -99,7 +99,7 @@ final class PipelineProcess {
         pipeline.sourceFactory().type(),
         pipeline.sinkFactory().type(),
         interval,
-        pipeline.stateDirectory());
+        pipeline.stateLocation());
     int failuresWithoutProgress = 0;
     while (true) {
       long readBefore = status.changesRead();
@@ -133,7 +133,8 @@ final class PipelineProcess {
       runner = null;
     }
     PipelineContext context = pipeline.context();
-    try (Sink sink = pipeline.sinkFactory().create(pipeline.sinkOptions(), context);
+    try (StateStorage storage = context.stateStorage();
+        Sink sink = pipeline.sinkFactory().create(pipeline.sinkOptions(), context);
         Source source = pipeline.sourceFactory().create(pipeline.sourceOptions(), context)) {
       StateStorage state = context.stateStorage();
       PipelineRunner created =

@@ -32,10 +32,14 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     try {
       LoadedPipeline pipeline = PipelineProcess.load(file).pipeline();
-      StateStorage state = pipeline.sinkFactory().openStateStorage(pipeline.sinkOptions(), pipeline.stateDirectory());
-      Optional<CheckpointRecord> latest = new CheckpointStore(state).latest();
+      Optional<CheckpointRecord> latest;
+      String stateLocation;
+      try (StateStorage state = pipeline.openStateStorage()) {
+        latest = new CheckpointStore(state).latest();
+        stateLocation = state.location();
+      }
       Instant now = Instant.now();
-      System.out.println("Pipeline '" + pipeline.name() + "' (state in " + state.location() + ")");
+      System.out.println("Pipeline '" + pipeline.name() + "' (state in " + stateLocation + ")");
       if (latest.isEmpty()) {
         System.out.println("  no checkpoint yet: the next start begins with the initial snapshot");
       } else {

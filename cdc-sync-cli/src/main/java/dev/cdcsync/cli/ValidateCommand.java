@@ -47,14 +47,20 @@ final class ValidateCommand implements Callable<Integer> {
     System.out.println("Pipeline '" + pipeline.name() + "' in " + file + " is valid.");
     print("source", pipeline.sourceFactory(), pipeline.sourceOptions());
     print("sink", pipeline.sinkFactory(), pipeline.sinkOptions());
-    System.out.println("state: " + pipeline.stateDirectory());
+    System.out.println("state: " + pipeline.stateLocation());
     if (offline) {
       return ExitCodes.OK;
     }
     List<PreflightCheck> checks = new ArrayList<>();
-    PipelineContext context = pipeline.context();
-    checks.addAll(run("source", () -> pipeline.sourceFactory().check(pipeline.sourceOptions(), context)));
-    checks.addAll(run("sink", () -> pipeline.sinkFactory().check(pipeline.sinkOptions(), context)));
+    try {
+      PipelineContext context = pipeline.context();
+      try (var state = context.stateStorage()) {
+        checks.addAll(run("source", () -> pipeline.sourceFactory().check(pipeline.sourceOptions(), context)));
+        checks.addAll(run("sink", () -> pipeline.sinkFactory().check(pipeline.sinkOptions(), context)));
+      }
+    } catch (Exception e) {
+      checks.add(PreflightCheck.failed("state store", "cannot open " + pipeline.stateLocation() + ": " + ExitCodes.unwrap(e).getMessage()));
+    }
     System.out.println("checks:");
     for (PreflightCheck check : checks) {
       System.out.println("  " + (check.passed() ? "ok    " : "FAILED") + "  " + check.subject() + ": " + check.detail());

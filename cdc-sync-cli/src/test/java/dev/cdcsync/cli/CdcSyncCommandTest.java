@@ -140,7 +140,7 @@ class CdcSyncCommandTest {
         .contains("  password: ******")
         .contains("  debezium.database.password: ******")
         .contains("  hostname: 127.0.0.1")
-        .contains("state: " + directory.resolve("warehouse").resolve(".cdc-sync").resolve("pipeline"))
+        .contains("state: file://" + directory.resolve("warehouse").resolve(".cdc-sync").resolve("pipeline") + "\n")
         .doesNotContain(SECRET)
         .doesNotContain("checks:");
   }

@@ -37,6 +37,18 @@ class ExamplesTest {
     assertThat(pipeline.name()).endsWith("-to-lake");
   }
 
+  @org.junit.jupiter.api.Test
+  void keepsTheStateOfTheS3ExampleInItsBucket() throws Exception {
+    LoadedPipeline pipeline =
+        PipelineLoader.withInstalledFactories()
+            .load(
+                new PipelineDefinitionParser(ENVIRONMENT::get)
+                    .parse(Examples.directory().resolve("postgres-to-iceberg-s3.yaml")),
+                "example");
+    assertThat(pipeline.stateLocation())
+        .isEqualTo("s3://lake/warehouse/.cdc-sync/shop-postgres-s3-to-lake");
+  }
+
   /** The pipelines the container playground (docker/compose.yaml) mounts. */
   static List<Path> containerPipelines() throws Exception {
     try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(Examples.directory().resolveSibling("docker").resolve("pipelines"))) {
@@ -50,8 +62,8 @@ class ExamplesTest {
     LoadedPipeline pipeline =
         PipelineLoader.withInstalledFactories()
             .load(new PipelineDefinitionParser(ENVIRONMENT::get).parse(pipelineFile), "container");
-    assertThat(pipeline.stateDirectory())
-        .isEqualTo(Path.of("/var/lib/cdc-sync/warehouse/.cdc-sync", pipeline.name()));
+    assertThat(pipeline.stateLocation())
+        .isEqualTo("file:///var/lib/cdc-sync/warehouse/.cdc-sync/" + pipeline.name());
   }
 
   @org.junit.jupiter.api.Test

@@ -1,6 +1,5 @@
 package dev.cdcsync.api;
 
-import java.nio.file.Path;
 import java.util.Optional;
 
 /** Creates {@link Sink}s of one {@link #type()}. Implementations are stateless. */
@@ -22,9 +21,10 @@ public interface SinkFactory extends Factory {
 
   /**
    * Where pipelines keep their state when {@code pipeline.state.location} is not given, if this
-   * sink has a natural place for it (e.g. inside a local warehouse). Pipelines get subdirectories.
+   * sink has a natural place for it (e.g. inside its warehouse), as a URI or a local path.
+   * Pipelines get subdirectories.
    */
-  default Optional<Path> defaultStateLocation(Configuration options) {
+  default Optional<String> defaultStateLocation(Configuration options) {
     return Optional.empty();
   }
 
@@ -35,6 +35,12 @@ public interface SinkFactory extends Factory {
    */
   java.util.List<PreflightCheck> check(Configuration options, PipelineContext context);
 
-  /** Opens the storage for a pipeline's checkpoints in {@code directory}. */
-  StateStorage openStateStorage(Configuration options, Path directory);
+  /**
+   * Opens the storage for a pipeline's checkpoints.
+   *
+   * @param location a URI without a trailing slash: {@code file:///...} for local directories,
+   *     or any scheme the sink's storage supports (e.g. {@code s3://bucket/prefix})
+   * @throws ConfigurationException if the sink cannot store files at that location
+   */
+  StateStorage openStateStorage(Configuration options, String location);
 }

@@ -6,9 +6,10 @@ import java.util.Optional;
 
 /**
  * A flat directory of small files where a pipeline keeps its state, wherever the warehouse is
- * (local disk, HDFS, object store). Files are written whole and never changed.
+ * (local disk, HDFS, object store). Files are written whole and never changed. Closing releases
+ * the connections it holds.
  */
-public interface StateStorage {
+public interface StateStorage extends AutoCloseable {
 
   /** Writes a new file; fails if it exists, where the storage can tell. */
   void create(String name, byte[] content) throws IOException;
@@ -24,4 +25,8 @@ public interface StateStorage {
 
   /** Where the files are, for messages. */
   String location();
+
+  /** Releases the storage's connections; files stay. Idempotent. */
+  @Override
+  default void close() {}
 }

@@ -7,14 +7,17 @@ import dev.cdcsync.api.Factory;
 import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.api.SinkFactory;
 import dev.cdcsync.api.SourceFactory;
+import dev.cdcsync.api.StateStorage;
 import dev.cdcsync.runtime.definition.ComponentDefinition;
 import dev.cdcsync.runtime.definition.OptionsValidator;
 import dev.cdcsync.runtime.definition.PipelineDefinition;
 import dev.cdcsync.runtime.definition.RuleDefinition;
 import dev.cdcsync.runtime.transform.TransformRule;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.Map;
@@ -34,13 +37,18 @@ public final class PipelineLoader {
       SinkFactory sinkFactory,
       Configuration sinkOptions,
       Configuration pipelineOptions,
-      Path stateDirectory,
+      String stateLocation,
+      Path workDirectory,
       TableRouter router,
       List<TransformRule> transforms) {
 
     public PipelineContext context() {
-      return new PipelineContext(
-          name, stateDirectory, sinkFactory.openStateStorage(sinkOptions, stateDirectory));
+      return new PipelineContext(name, workDirectory, openStateStorage());
+    }
+
+    /** The pipeline's durable state store, at {@link #stateLocation()}. */
+    public StateStorage openStateStorage() {
+      return sinkFactory.openStateStorage(sinkOptions, stateLocation);
     }
   }
 
@@ -83,17 +91,21 @@ public final class PipelineLoader {
             location, definition.pipeline(), "pipeline", PipelineOptions.ALL, List.of());
 
     String name = pipelineOptions.optional(PipelineOptions.NAME).orElse(defaultName);
-    Path stateDirectory =
+    String stateRoot =
         pipelineOptions
             .optional(PipelineOptions.STATE_LOCATION)
-            .map(PipelineLoader::localPath)
             .or(() -> sinkFactory.defaultStateLocation(sinkOptions))
-            .map(root -> root.resolve(safeDirectoryName(name)))
             .orElseThrow(
                 () ->
                     new ConfigurationException(
-                        "Cannot choose where to keep pipeline state: the sink has no local"
-                            + " warehouse; set pipeline option 'state.location' in " + location));
+                        "Cannot choose where to keep pipeline state: the sink has no warehouse;"
+                            + " set pipeline option 'state.location' in " + location));
+    String stateLocation = normalizeLocation(stateRoot) + "/" + safeDirectoryName(name);
+    Path workDirectory =
+        localPath(stateLocation)
+            .orElseGet(
+                () ->
+                    Path.of(System.getProperty("java.io.tmpdir"), "cdc-sync", safeDirectoryName(name)));
     TableRouter router;
     List<TransformRule> transforms = new ArrayList<>();
     try {
@@ -106,7 +118,7 @@ public final class PipelineLoader {
     }
     return new LoadedPipeline(
         name, sourceFactory, sourceOptions, sinkFactory, sinkOptions, pipelineOptions,
-        stateDirectory, router, transforms);
+        stateLocation, workDirectory, router, transforms);
   }
 
   private static Configuration validate(
@@ -136,17 +148,32 @@ public final class PipelineLoader {
     return result;
   }
 
-  /** Accepts a plain path or a {@code file:} URI. */
-  public static Path localPath(String location) {
+  /**
+   * A location as a URI without a trailing slash: plain paths (relative ones against the working
+   * directory) and {@code file:} URIs become {@code file:///...}; other schemes
+   * ({@code s3://bucket/prefix}, {@code hdfs://...}) are kept as written.
+   */
+  public static String normalizeLocation(String location) {
+    String uri = localPath(location).map(path -> path.toUri().toString()).orElse(location);
+    while (uri.endsWith("/") && !uri.endsWith(":/") && !uri.endsWith("://")) {
+      uri = uri.substring(0, uri.length() - 1);
+    }
+    return uri;
+  }
+
+  /** The local directory a plain path or {@code file:} URI names; empty for other schemes. */
+  public static Optional<Path> localPath(String location) {
     if (location.startsWith("file:")) {
-      return Path.of(java.net.URI.create(location));
+      try {
+        return Optional.of(Path.of(URI.create(location)));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigurationException("Cannot use location: not a valid file URI: " + location, e);
+      }
     }
-    if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-      throw new ConfigurationException(
-          "Cannot use pipeline option 'state.location': only local paths are supported yet: "
-              + location);
+    if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+      return Optional.empty();
     }
-    return Path.of(location).toAbsolutePath();
+    return Optional.of(Path.of(location).toAbsolutePath().normalize());
   }
 
   static String safeDirectoryName(String name) {

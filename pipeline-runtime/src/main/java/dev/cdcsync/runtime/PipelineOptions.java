@@ -27,9 +27,10 @@ public final class PipelineOptions {
           "state.location",
           String.class,
           null,
-          "Directory under which pipelines keep their state (source offsets, schema history,"
-              + " checkpoints), each in a subdirectory named after it. Defaults to .cdc-sync inside"
-              + " a local warehouse.");
+          "Directory or URI (a local path, file:///..., s3://bucket/prefix) under which pipelines"
+              + " keep their state (checkpoints with source offsets, instance epochs, schema"
+              + " history), each in a subdirectory named after it. Defaults to .cdc-sync inside the"
+              + " warehouse.");
 
   public static final ConfigOption<Integer> PARALLELISM =
       ConfigOption.optional(

@@ -65,7 +65,8 @@ class PipelineLoaderTest {
         .isEqualTo(Map.of("name", "shop", "checkpoint.interval", "10s"));
     assertThat(pipeline.pipelineOptions().get(PipelineOptions.CHECKPOINT_INTERVAL))
         .isEqualTo(Duration.ofSeconds(10));
-    assertThat(pipeline.stateDirectory()).isEqualTo(warehouse.resolve(".cdc-sync").resolve("shop"));
+    assertThat(pipeline.stateLocation()).isEqualTo(fileUri(warehouse.resolve(".cdc-sync/shop")));
+    assertThat(pipeline.workDirectory()).isEqualTo(warehouse.resolve(".cdc-sync/shop"));
   }
 
   @Test
@@ -74,8 +75,8 @@ class PipelineLoaderTest {
         loader.load(parse(sourceAndSink("warehouse: " + warehouse)), "shop orders/v2");
 
     assertThat(pipeline.name()).isEqualTo("shop orders/v2");
-    assertThat(pipeline.stateDirectory())
-        .isEqualTo(warehouse.resolve(".cdc-sync").resolve("shop_orders_v2"));
+    assertThat(pipeline.stateLocation())
+        .isEqualTo(fileUri(warehouse.resolve(".cdc-sync/shop_orders_v2")));
   }
 
   @Test
@@ -87,7 +88,7 @@ class PipelineLoaderTest {
                     + "pipeline:\n  name: shop\n  state.location: " + stateRoot + "\n"),
             "ignored-default");
 
-    assertThat(pipeline.stateDirectory()).isEqualTo(stateRoot.resolve("shop"));
+    assertThat(pipeline.stateLocation()).isEqualTo(fileUri(stateRoot.resolve("shop")));
   }
 
   @Test
@@ -97,7 +98,7 @@ class PipelineLoaderTest {
             parse(sourceAndSink("") + "pipeline:\n  state.location: " + stateRoot.toUri() + "\n"),
             "shop");
 
-    assertThat(pipeline.stateDirectory()).isEqualTo(stateRoot.resolve("shop"));
+    assertThat(pipeline.stateLocation()).isEqualTo(fileUri(stateRoot.resolve("shop")));
   }
 
   @Test
@@ -105,20 +106,31 @@ class PipelineLoaderTest {
     LoadedPipeline pipeline =
         loader.load(parse(sourceAndSink("") + "pipeline:\n  state.location: state\n"), "shop");
 
-    assertThat(pipeline.stateDirectory())
-        .isEqualTo(Path.of("state").toAbsolutePath().resolve("shop"));
+    assertThat(pipeline.stateLocation())
+        .isEqualTo(fileUri(Path.of("state").toAbsolutePath().resolve("shop")));
   }
 
   @Test
-  void rejectsARemoteStateLocation() {
-    PipelineDefinition definition =
-        parse(sourceAndSink("") + "pipeline:\n  state.location: s3://bucket/state\n");
+  void keepsARemoteStateLocationAsWrittenWithALocalWorkDirectoryElsewhere() {
+    LoadedPipeline pipeline =
+        loader.load(
+            parse(sourceAndSink("") + "pipeline:\n  state.location: s3://bucket/state/\n"), "shop");
 
-    assertThatThrownBy(() -> loader.load(definition, "shop"))
-        .isInstanceOf(ConfigurationException.class)
-        .hasMessage(
-            "Cannot use pipeline option 'state.location': only local paths are supported yet:"
-                + " s3://bucket/state");
+    assertThat(pipeline.stateLocation()).isEqualTo("s3://bucket/state/shop");
+    assertThat(pipeline.workDirectory())
+        .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "cdc-sync", "shop"));
+  }
+
+  @Test
+  void putsTheStateInsideARemoteWarehouseByDefault() {
+    LoadedPipeline pipeline =
+        loader.load(parse(sourceAndSink("warehouse: s3://bucket/warehouse")), "shop");
+
+    assertThat(pipeline.stateLocation()).isEqualTo("s3://bucket/warehouse/.cdc-sync/shop");
+  }
+
+  private static String fileUri(Path path) {
+    return "file://" + path.toAbsolutePath();
   }
 
   @Test
@@ -128,7 +140,7 @@ class PipelineLoaderTest {
     assertThatThrownBy(() -> loader.load(definition, "shop"))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
-            "Cannot choose where to keep pipeline state: the sink has no local warehouse; set"
+            "Cannot choose where to keep pipeline state: the sink has no warehouse; set"
                 + " pipeline option 'state.location' in shop.yaml");
   }
 
@@ -257,8 +269,8 @@ class PipelineLoaderTest {
     }
 
     @Override
-    public Optional<Path> defaultStateLocation(Configuration options) {
-      return options.optional(WAREHOUSE).map(warehouse -> Path.of(warehouse).resolve(".cdc-sync"));
+    public Optional<String> defaultStateLocation(Configuration options) {
+      return options.optional(WAREHOUSE).map(warehouse -> warehouse + "/.cdc-sync");
     }
 
     @Override
@@ -267,7 +279,7 @@ class PipelineLoaderTest {
     }
 
     @Override
-    public StateStorage openStateStorage(Configuration options, Path directory) {
+    public StateStorage openStateStorage(Configuration options, String location) {
       throw new AssertionError("loading a pipeline must not open its state storage");
     }
   }

@@ -22,8 +22,7 @@ final class CatalogTypes {
           CatalogUtil.ICEBERG_CATALOG_TYPE_HIVE,
               "add org.apache.iceberg:iceberg-hive-metastore and the Hive metastore client jars",
           CatalogUtil.ICEBERG_CATALOG_TYPE_GLUE,
-              "add org.apache.iceberg:iceberg-aws and the AWS SDK v2 glue, s3, sts and kms jars"
-                  + " (or org.apache.iceberg:iceberg-aws-bundle)",
+              "add software.amazon.awssdk:glue (iceberg-aws and the AWS SDK's s3, sts and kms are bundled)",
           CatalogUtil.ICEBERG_CATALOG_TYPE_NESSIE,
               "add org.apache.iceberg:iceberg-nessie and the Nessie client jars",
           CatalogUtil.ICEBERG_CATALOG_TYPE_BIGQUERY,
@@ -31,9 +30,18 @@ final class CatalogTypes {
 
   private CatalogTypes() {}
 
+  /** Classes beyond the catalog's own that a type needs and cdc-sync does not bundle. */
+  private static final Map<String, String> CLIENTS =
+      Map.of(CatalogUtil.ICEBERG_CATALOG_TYPE_GLUE, "software.amazon.awssdk.services.glue.GlueClient");
+
   /** The class CatalogUtil loads for {@code type}, or null for a type it does not know. */
   static String implementation(String type) {
     return IMPLEMENTATIONS.get(type);
+  }
+
+  /** The client class {@code type} needs besides its catalog class, or null. */
+  static String client(String type) {
+    return type == null ? null : CLIENTS.get(type);
   }
 
   /** What to put on the class path for {@code type} (null for a custom catalog-impl). */

@@ -7,13 +7,19 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.io.FileInfo;
 import org.apache.iceberg.io.InputFile;
 import org.apache.iceberg.io.SupportsPrefixOperations;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
-/** Pipeline state files through Iceberg's FileIO, so they live wherever the warehouse can. */
+/**
+ * Pipeline state files through Iceberg's FileIO, so they live wherever the warehouse can. {@link
+ * #create} is exclusive: on S3 through a conditional put, elsewhere through the file system's
+ * create-if-absent; a file that exists fails with {@link java.nio.file.FileAlreadyExistsException}.
+ */
 final class FileIOStateStorage implements StateStorage {
 
   private final SupportsPrefixOperations io;
@@ -26,19 +32,31 @@ final class FileIOStateStorage implements StateStorage {
 
   @Override
   public void create(String name, byte[] content) throws IOException {
+    if (io instanceof S3FileIO s3) {
+      S3ConditionalWrites.createIfAbsent(s3, location + name, content);
+      return;
+    }
     try (OutputStream out = io.newOutputFile(location + name).create()) {
       out.write(content);
     } catch (AlreadyExistsException e) {
-      throw new IOException("Cannot create state file " + location + name + ": it exists", e);
+      throw new java.nio.file.FileAlreadyExistsException(location + name, null, "it exists");
     }
   }
 
   @Override
   public Optional<byte[]> read(String name) throws IOException {
     InputFile file = io.newInputFile(location + name);
-    try (InputStream in = file.newStream()) {
-      return Optional.of(in.readAllBytes());
-    } catch (NotFoundException | java.io.FileNotFoundException e) {
+    try {
+      // S3 answers a ranged read of an empty object (S3FileIO always reads from a position) with
+      // 416, so an empty file is recognised by its length.
+      if (file.getLength() == 0) {
+        return Optional.of(new byte[0]);
+      }
+      try (InputStream in = file.newStream()) {
+        return Optional.of(in.readAllBytes());
+      }
+    } catch (NotFoundException | java.io.FileNotFoundException | NoSuchKeyException e) {
+      // S3FileIO's getLength() lets the SDK's NoSuchKeyException through.
       return Optional.empty();
     }
   }
@@ -68,6 +86,11 @@ final class FileIOStateStorage implements StateStorage {
   @Override
   public String location() {
     return location;
+  }
+
+  @Override
+  public void close() {
+    io.close();
   }
 
   private static String stripScheme(String location) {

@@ -18,8 +18,12 @@ import java.util.Optional;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.aws.s3.S3FileIO;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.hadoop.HadoopFileIO;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.ResolvingFileIO;
+import org.apache.iceberg.io.SupportsPrefixOperations;
 
 /** {@code type: iceberg}: Apache Iceberg tables in any catalog Iceberg supports. */
 public final class IcebergSinkFactory implements SinkFactory {
@@ -126,6 +130,11 @@ public final class IcebergSinkFactory implements SinkFactory {
     checkCatalogOptions(options);
     Map<String, String> properties = new LinkedHashMap<>(options.withPrefix(CATALOG_PREFIX));
     String type = properties.get("type");
+    String warehouse = properties.get("warehouse");
+    if (warehouse != null && isS3(warehouse) && !properties.containsKey("io-impl")) {
+      // Catalogs default to HadoopFileIO, which has no s3:// file system here.
+      properties.put("io-impl", S3FileIO.class.getName());
+    }
     String impl = properties.get(CatalogProperties.CATALOG_IMPL);
     String description = type != null ? "of type '" + type + "'" : "'" + impl + "'";
     requireOnClassPath(type, impl, description);
@@ -161,14 +170,19 @@ public final class IcebergSinkFactory implements SinkFactory {
     if (className == null) {
       return; // an unknown type: CatalogUtil's message lists the known ones
     }
-    try {
-      Class.forName(className, false, IcebergSinkFactory.class.getClassLoader());
-    } catch (ClassNotFoundException | LinkageError e) {
-      throw new ConfigurationException(
-          "Cannot create the Iceberg catalog " + description + ": class " + className
-              + " is not on the class path: " + CatalogTypes.missingJars(type), e);
+    for (String required : java.util.stream.Stream.of(className, impl == null ? CatalogTypes.client(type) : null)
+        .filter(java.util.Objects::nonNull)
+        .toList()) {
+      try {
+        Class.forName(required, false, IcebergSinkFactory.class.getClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        throw new ConfigurationException(
+            "Cannot create the Iceberg catalog " + description + ": class " + required
+                + " is not on the class path: " + CatalogTypes.missingJars(type), e);
+      }
     }
   }
+
 
   @Override
   public List<PreflightCheck> check(Configuration options, PipelineContext context) {
@@ -176,24 +190,43 @@ public final class IcebergSinkFactory implements SinkFactory {
   }
 
   @Override
-  public StateStorage openStateStorage(Configuration options, Path directory) {
-    return new FileIOStateStorage(
-        new HadoopFileIO(new org.apache.hadoop.conf.Configuration()), directory.toUri().toString());
+  public StateStorage openStateStorage(Configuration options, String location) {
+    Map<String, String> properties = options.withPrefix(CATALOG_PREFIX);
+    FileIO io;
+    try {
+      if (location.startsWith("file:")) {
+        io = new HadoopFileIO(new org.apache.hadoop.conf.Configuration());
+      } else {
+        // The tables' FileIO and its settings (endpoint, region, credentials), so the state goes
+        // wherever the data goes; S3FileIO for s3:// unless io-impl says otherwise.
+        String ioImpl =
+            properties.getOrDefault(
+                "io-impl",
+                isS3(location) ? S3FileIO.class.getName() : ResolvingFileIO.class.getName());
+        io = CatalogUtil.loadFileIO(ioImpl, properties, new org.apache.hadoop.conf.Configuration());
+      }
+    } catch (IllegalArgumentException | NoClassDefFoundError e) {
+      throw new ConfigurationException(
+          "Cannot open the pipeline state store at " + location + ": " + e.getMessage(), e);
+    }
+    if (!(io instanceof SupportsPrefixOperations listable)) {
+      throw new ConfigurationException(
+          "Cannot open the pipeline state store at " + location + ": FileIO "
+              + io.getClass().getName() + " cannot list files; set pipeline option"
+              + " 'state.location' to a location another FileIO supports");
+    }
+    return new FileIOStateStorage(listable, location);
   }
 
+  /** {@code <warehouse>/.cdc-sync}, whatever the warehouse's scheme. */
   @Override
-  public Optional<Path> defaultStateLocation(Configuration options) {
-    return options.optional(WAREHOUSE).flatMap(IcebergSinkFactory::localDirectory)
-        .map(warehouse -> warehouse.resolve(".cdc-sync"));
+  public Optional<String> defaultStateLocation(Configuration options) {
+    return options
+        .optional(WAREHOUSE)
+        .map(warehouse -> warehouse.replaceAll("/+$", "") + "/.cdc-sync");
   }
 
-  private static Optional<Path> localDirectory(String location) {
-    if (location.startsWith("file:")) {
-      return Optional.of(Path.of(URI.create(location)));
-    }
-    if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
-      return Optional.empty();
-    }
-    return Optional.of(Path.of(location).toAbsolutePath());
+  private static boolean isS3(String location) {
+    return location.startsWith("s3://") || location.startsWith("s3a://") || location.startsWith("s3n://");
   }
 }

@@ -97,10 +97,10 @@ class IcebergCatalogOptionsTest {
     assertThatThrownBy(() -> catalogOfType("glue"))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
-            "Cannot create the Iceberg catalog of type 'glue': class org.apache.iceberg.aws.glue.GlueCatalog"
-                + " is not on the class path: add org.apache.iceberg:iceberg-aws and the AWS SDK v2 glue,"
-                + " s3, sts and kms jars (or org.apache.iceberg:iceberg-aws-bundle) (version "
-                + IcebergBuild.version() + " of the Iceberg ones)");
+            "Cannot create the Iceberg catalog of type 'glue': class"
+                + " software.amazon.awssdk.services.glue.GlueClient is not on the class path: add"
+                + " software.amazon.awssdk:glue (iceberg-aws and the AWS SDK's s3, sts and kms are bundled)"
+                + " (version " + IcebergBuild.version() + " of the Iceberg ones)");
   }
 
   @Test

@@ -68,7 +68,7 @@ class IcebergPartitioningTest {
     values.putAll(extra);
     options = Configuration.of(values);
     Path state = warehouse.resolve(".state");
-    return new IcebergSinkFactory().create(options, new PipelineContext("test", state, new IcebergSinkFactory().openStateStorage(options, state)));
+    return new IcebergSinkFactory().create(options, new PipelineContext("test", state, new IcebergSinkFactory().openStateStorage(options, state.toUri().toString())));
   }
 
   @AfterEach

@@ -282,7 +282,7 @@ class IcebergSinkTest {
   }
 
   private PipelineContext context(Path stateDirectory) {
-    return new PipelineContext("test", stateDirectory, new IcebergSinkFactory().openStateStorage(options, stateDirectory));
+    return new PipelineContext("test", stateDirectory, new IcebergSinkFactory().openStateStorage(options, stateDirectory.toUri().toString()));
   }
 
   private List<TableCommit> commit(long id, String position) throws Exception {

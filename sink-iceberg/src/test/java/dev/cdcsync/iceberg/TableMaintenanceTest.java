@@ -120,7 +120,7 @@ class TableMaintenanceTest {
   private Sink sink(Configuration options) {
     Path state = warehouse.resolve(".state");
     IcebergSinkFactory factory = new IcebergSinkFactory();
-    return factory.create(options, new PipelineContext("test", state, factory.openStateStorage(options, state)));
+    return factory.create(options, new PipelineContext("test", state, factory.openStateStorage(options, state.toUri().toString())));
   }
 
   private static List<Long> ids(Table table) throws Exception {

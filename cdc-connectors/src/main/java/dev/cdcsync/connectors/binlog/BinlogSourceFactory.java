@@ -142,7 +142,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         preflight,
         () -> StateStorageSchemaHistory.clear(context.stateStorage()),
         preflight::estimatedRows,
-        context.stateDirectory());
+        context.workDirectory());
   }
 
   private static List<String> debeziumPatterns(List<TablePattern> patterns) {

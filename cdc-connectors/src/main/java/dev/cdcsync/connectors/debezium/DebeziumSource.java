@@ -74,7 +74,8 @@ public final class DebeziumSource implements Source {
    *     new snapshot would not match)
    * @param snapshotEstimates the database's estimate of each captured table's rows, for progress
    *     reports when a snapshot starts
-   * @param stateDirectory where the engine keeps its working files (start offsets, schema history)
+   * @param stateDirectory a local directory for the engine's working files (the start offsets),
+   *     rewritten on every start
    */
   public DebeziumSource(
       String description,

@@ -23,10 +23,10 @@ public final class EngineProperties {
   public static Properties common(
       String connectorClass, Configuration options, PipelineContext context) {
     try {
-      Files.createDirectories(context.stateDirectory());
+      Files.createDirectories(context.workDirectory());
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "Cannot create the pipeline state directory " + context.stateDirectory(), e);
+          "Cannot create the pipeline work directory " + context.workDirectory(), e);
     }
     Properties properties = new Properties();
     properties.setProperty("name", context.pipelineName());

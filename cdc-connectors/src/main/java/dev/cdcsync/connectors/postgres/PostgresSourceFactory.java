@@ -96,7 +96,7 @@ public final class PostgresSourceFactory implements SourceFactory {
         preflight,
         preflight::dropStaleSlot,
         () -> preflight.estimatedRows(database),
-        context.stateDirectory());
+        context.workDirectory());
   }
 
   private Setup setup(Configuration options, PipelineContext context) {
