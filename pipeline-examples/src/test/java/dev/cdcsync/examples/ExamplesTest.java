@@ -62,8 +62,35 @@ class ExamplesTest {
     LoadedPipeline pipeline =
         PipelineLoader.withInstalledFactories()
             .load(new PipelineDefinitionParser(ENVIRONMENT::get).parse(pipelineFile), "container");
+    // The container keeps no state of its own: beside the warehouse on the volume, or in the bucket.
     assertThat(pipeline.stateLocation())
-        .isEqualTo("file:///var/lib/cdc-sync/warehouse/.cdc-sync/" + pipeline.name());
+        .isIn(
+            "file:///var/lib/cdc-sync/warehouse/.cdc-sync/" + pipeline.name(),
+            "s3://lake/cdc-sync-state/" + pipeline.name());
+  }
+
+  @org.junit.jupiter.api.Test
+  @SuppressWarnings("unchecked")
+  void composeFileMountsFilesThatExist() throws Exception {
+    Path docker = Examples.directory().resolveSibling("docker");
+    Map<String, Object> compose =
+        new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(docker.resolve("compose.yaml")));
+    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+    assertThat(services).containsKeys("postgres", "mysql", "minio", "rest", "cdc-sync-lake", "trino");
+    List<String> mounted = new java.util.ArrayList<>();
+    for (Map<String, Object> service : services.values()) {
+      for (Object volume : (List<Object>) service.getOrDefault("volumes", List.of())) {
+        String source = volume.toString().split(":")[0];
+        if (source.startsWith("./")) {
+          mounted.add(source);
+          assertThat(docker.resolve(source)).as(source).exists();
+        }
+      }
+    }
+    assertThat(mounted).contains("./pipelines/postgres.yaml", "./pipelines/mysql.yaml", "./pipelines/lake.yaml");
+    // The lakehouse pipeline mounts its pipeline file and nothing else: its state is in the bucket.
+    assertThat((List<Object>) services.get("cdc-sync-lake").get("volumes"))
+        .containsExactly("./pipelines/lake.yaml:/etc/cdc-sync/pipeline.yaml:ro");
   }
 
   @org.junit.jupiter.api.Test
