@@ -48,12 +48,35 @@ public final class CdcSyncProcess implements AutoCloseable {
 
   private static CdcSyncProcess start(
       Path workDirectory, Map<String, String> environment, List<String> launch, String... args) throws IOException {
-    Files.createDirectories(workDirectory);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
     command.addAll(launch);
     command.addAll(List.of(args));
+    return startCommand(workDirectory, environment, command);
+  }
+
+  /**
+   * Starts the container's entrypoint script on the shaded jar, as {@code docker run IMAGE ARGS...}
+   * would (with the image's java on the PATH).
+   */
+  public static CdcSyncProcess startEntrypoint(Path workDirectory, Map<String, String> environment, String... args)
+      throws IOException {
+    Path jar = Path.of("target", "cdc-sync.jar").toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("Cannot run the entrypoint: the shaded jar is not built: " + jar);
+    }
+    Map<String, String> env = new java.util.HashMap<>(environment);
+    env.put("CDC_SYNC_JAR", jar.toString());
+    env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
+    List<String> command = new ArrayList<>(List.of("sh", Path.of("..", "docker", "cdc-sync-entrypoint.sh").toAbsolutePath().normalize().toString()));
+    command.addAll(List.of(args));
+    return startCommand(workDirectory, env, command);
+  }
+
+  private static CdcSyncProcess startCommand(Path workDirectory, Map<String, String> environment, List<String> command)
+      throws IOException {
+    Files.createDirectories(workDirectory);
     String stamp = Long.toString(System.nanoTime());
     Path output = workDirectory.resolve("cdc-sync-" + stamp + ".out");
     Path errors = workDirectory.resolve("cdc-sync-" + stamp + ".err");

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the tables cdc-sync writes small to plan and cheap to commit to: merges small data files
- * (see {@link SmallFileCompaction}), merges the data manifests and expires old snapshots (and the
+ * (see {@link Compaction}), merges the data manifests and expires old snapshots (and the
  * files only they referenced). Runs right after one of the
  * pipeline's own commits of a table, on the thread that made it, so it never races them; at most
  * once per interval per table. A failure is logged and tried again next interval: maintenance
@@ -55,7 +55,7 @@ final class TableMaintenance {
     lastRun.put(sinkTable, now);
     try {
       table.refresh();
-      if (SmallFileCompaction.compact(sinkTable, table) > 0) {
+      if (Compaction.compact(sinkTable, table) > 0) {
         table.refresh();
       }
       rewriteManifests(sinkTable, table);

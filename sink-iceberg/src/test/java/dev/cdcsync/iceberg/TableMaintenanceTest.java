@@ -66,7 +66,7 @@ class TableMaintenanceTest {
   @Test
   void mergesTheSmallFilesOfAnAppendTableKeepingEveryChangeRow() throws Exception {
     Configuration options = options(Map.of("write.mode", "append", "maintenance.interval", "0s"));
-    int commits = SmallFileCompaction.MIN_SMALL_FILES + 4;
+    int commits = Compaction.MIN_SMALL_FILES + 4;
     try (Sink sink = sink(options)) {
       for (long id = 1; id <= commits; id++) {
         sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {id, "n" + id}, id), id * 10);
@@ -80,7 +80,7 @@ class TableMaintenanceTest {
       tasks.forEach(task -> files.add(task.file()));
     }
     // Compacted once MIN_SMALL_FILES files had gathered; the commits after it added one each.
-    assertThat(files).hasSizeLessThan(SmallFileCompaction.MIN_SMALL_FILES);
+    assertThat(files).hasSizeLessThan(Compaction.MIN_SMALL_FILES);
     List<Long> sequences = new ArrayList<>();
     try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
       records.forEach(record -> sequences.add((Long) record.getField(AppendColumns.SEQUENCE)));
@@ -93,6 +93,43 @@ class TableMaintenanceTest {
     assertThat(sequences).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(IcebergSink.latestCommitOf(table, "test").summary())
         .containsEntry(IcebergSink.SUMMARY_CHECKPOINT_ID, Long.toString(commits));
+  }
+
+  @Test
+  void appliesTheDeletesOfAnUpsertTableKeepingTheLatestRows() throws Exception {
+    Configuration options = options(Map.of("maintenance.interval", "0s"));
+    int checkpoints = Compaction.MIN_DELETE_FILES + 4;
+    try (Sink sink = sink(options)) {
+      long sequence = 0;
+      for (long round = 1; round <= checkpoints; round++) {
+        for (long id = 1; id <= 5; id++) {
+          sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, null, new Object[] {id, "v" + round}, round), ++sequence);
+        }
+        if (round == checkpoints) {
+          sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, new Object[] {5L, null}, round), ++sequence);
+        }
+        sink.commit(new Checkpoint(round, "test", 1, ""), sink.prepareCommit());
+      }
+    }
+    Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergSink.identifier(SINK));
+    int deleteFiles = 0;
+    try (var tasks = table.newScan().planFiles()) {
+      for (var task : tasks) {
+        deleteFiles += task.deletes().size();
+      }
+    }
+    assertThat(deleteFiles).isLessThan(Compaction.MIN_DELETE_FILES);
+    Map<Long, String> rows = new java.util.TreeMap<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      records.forEach(record -> assertThat(rows.put((Long) record.getField("id"), (String) record.getField("name"))).isNull());
+    }
+    String last = "v" + checkpoints;
+    assertThat(rows).isEqualTo(Map.of(1L, last, 2L, last, 3L, last, 4L, last));
+    assertThat(IcebergSink.latestCommitOf(table, "test").summary())
+        .containsEntry(IcebergSink.SUMMARY_CHECKPOINT_ID, Integer.toString(checkpoints));
+    List<String> operations = new ArrayList<>();
+    table.snapshots().forEach(snapshot -> operations.add(snapshot.operation()));
+    assertThat(operations).contains("replace");
   }
 
   @Test
