@@ -72,8 +72,7 @@ final class Compaction {
     if (!current.deleteManifests(table.io()).isEmpty()) {
       return applyDeletes(sinkTable, table, current);
     }
-    long target = PropertyUtil.propertyAsLong(
-        table.properties(), TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+    long target = targetFileSize(table);
     Map<String, List<DataFile>> smallFiles = new LinkedHashMap<>();
     try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(current.snapshotId()).planFiles()) {
       for (FileScanTask task : tasks) {
@@ -124,15 +123,9 @@ final class Compaction {
     if (deleteFiles.size() < MIN_DELETE_FILES || bytes > MAX_BYTES_TO_APPLY_DELETES) {
       return 0;
     }
-    long target = PropertyUtil.propertyAsLong(
-        table.properties(), TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
-    GenericFileWriterFactory writers =
-        new GenericFileWriterFactory.Builder(table).dataSchema(table.schema()).dataFileFormat(FileFormat.PARQUET).build();
-    OutputFileFactory outputs =
-        OutputFileFactory.builderFor(table, 0, System.nanoTime())
-            .format(FileFormat.PARQUET)
-            .operationId("compact-" + UUID.randomUUID())
-            .build();
+    long target = targetFileSize(table);
+    GenericFileWriterFactory writers = writers(table);
+    OutputFileFactory outputs = outputs(table);
     TaskWriter<Record> writer =
         table.spec().isUnpartitioned()
             ? new UnpartitionedWriter<>(table.spec(), FileFormat.PARQUET, writers, outputs, table.io(), target)
@@ -165,6 +158,22 @@ final class Compaction {
     return dataFiles.size();
   }
 
+  private static GenericFileWriterFactory writers(Table table) {
+    return new GenericFileWriterFactory.Builder(table).dataSchema(table.schema()).dataFileFormat(FileFormat.PARQUET).build();
+  }
+
+  private static OutputFileFactory outputs(Table table) {
+    return OutputFileFactory.builderFor(table, 0, System.nanoTime())
+        .format(FileFormat.PARQUET)
+        .operationId("compact-" + UUID.randomUUID())
+        .build();
+  }
+
+  private static long targetFileSize(Table table) {
+    return PropertyUtil.propertyAsLong(
+        table.properties(), TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+  }
+
   private static void carrySummary(RewriteFiles rewrite, Snapshot current) {
     for (String key : IcebergSink.SUMMARY_KEYS) {
       String value = current.summary().get(key);
@@ -179,13 +188,8 @@ final class Compaction {
     DataFile first = files.get(0);
     PartitionSpec spec = table.specs().get(first.specId());
     StructLike partition = first.partition();
-    GenericFileWriterFactory writers =
-        new GenericFileWriterFactory.Builder(table).dataSchema(table.schema()).dataFileFormat(FileFormat.PARQUET).build();
-    OutputFileFactory outputs =
-        OutputFileFactory.builderFor(table, 0, System.nanoTime())
-            .format(FileFormat.PARQUET)
-            .operationId("compact-" + UUID.randomUUID())
-            .build();
+    GenericFileWriterFactory writers = writers(table);
+    OutputFileFactory outputs = outputs(table);
     RollingDataWriter<Record> writer = new RollingDataWriter<>(writers, outputs, table.io(), targetSize, spec, partition);
     try {
       for (DataFile file : files) {
