@@ -66,11 +66,11 @@ final class PipelineMetrics implements AutoCloseable {
     for (TableId table : status.changesWritten().keySet()) {
       if (writtenTables.add(table)) {
         String name = table.toString();
-        FunctionCounter.builder("cdc_sync.table.changes.written", status, s -> s.changesWritten().getOrDefault(table, 0L))
+        FunctionCounter.builder("cdc_sync.table.changes.written", status, s -> s.changesWritten(table))
             .description("Changes handed to the sink table (committed at the next checkpoint)")
             .tag("table", name)
             .register(registry);
-        FunctionCounter.builder("cdc_sync.table.snapshot.rows", status, s -> s.snapshotRows().getOrDefault(table, 0L))
+        FunctionCounter.builder("cdc_sync.table.snapshot.rows", status, s -> s.snapshotRows(table))
             .description("Snapshot rows handed to the sink table")
             .tag("table", name)
             .register(registry);

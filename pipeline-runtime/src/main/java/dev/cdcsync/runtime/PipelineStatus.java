@@ -123,6 +123,18 @@ public final class PipelineStatus {
     return counts(written);
   }
 
+  /** Changes handed to one sink table since the process started. */
+  public long changesWritten(TableId sinkTable) {
+    LongAdder adder = written.get(sinkTable);
+    return adder == null ? 0 : adder.sum();
+  }
+
+  /** Snapshot rows handed to one sink table since the process started. */
+  public long snapshotRows(TableId sinkTable) {
+    LongAdder adder = snapshotRows.get(sinkTable);
+    return adder == null ? 0 : adder.sum();
+  }
+
   /** Snapshot rows handed to each sink table since the process started (a retried snapshot counts again). */
   public Map<TableId, Long> snapshotRows() {
     return counts(snapshotRows);

@@ -122,7 +122,7 @@ final class BinlogPreflight implements Runnable {
       while (result.next()) {
         String database = result.getString(1);
         String table = result.getString(2);
-        if (tablePatterns.stream().anyMatch(pattern -> pattern.matcher(database + "." + table).matches())) {
+        if (selected(database, table)) {
           long rows = result.getLong(3);
           estimates.put(TableId.of(database, table), result.wasNull() ? -1 : rows);
         }
@@ -144,6 +144,11 @@ final class BinlogPreflight implements Runnable {
     return grants.toString();
   }
 
+  /** Whether option {@code tables} selects the table. */
+  private boolean selected(String database, String table) {
+    return tablePatterns.stream().anyMatch(pattern -> pattern.matcher(database + "." + table).matches());
+  }
+
   private List<String> matchingTables(Connection connection) throws SQLException {
     List<String> tables = new ArrayList<>();
     try (Statement statement = connection.createStatement();
@@ -152,8 +157,7 @@ final class BinlogPreflight implements Runnable {
                 "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
                     + " AND table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')")) {
       while (result.next()) {
-        String name = result.getString(1) + "." + result.getString(2);
-        if (tablePatterns.stream().anyMatch(pattern -> pattern.matcher(name).matches())) {
+        if (selected(result.getString(1), result.getString(2))) {
           tables.add("`" + result.getString(1).replace("`", "``") + "`.`" + result.getString(2).replace("`", "``") + "`");
         }
       }

@@ -245,7 +245,7 @@ final class PostgresPreflight implements Runnable {
       while (result.next()) {
         String schema = result.getString(1);
         String table = result.getString(2);
-        if (tablePatterns.stream().anyMatch(pattern -> pattern.matcher(schema + "." + table).matches())) {
+        if (selected(schema, table)) {
           estimates.put(TableId.of(database, schema, table), result.getLong(3));
         }
       }
@@ -299,6 +299,11 @@ final class PostgresPreflight implements Runnable {
     }
   }
 
+  /** Whether option {@code tables} selects the table. */
+  private boolean selected(String schema, String table) {
+    return tablePatterns.stream().anyMatch(pattern -> pattern.matcher(schema + "." + table).matches());
+  }
+
   private List<String> matchingTables(Connection connection) throws SQLException {
     List<String> tables = new ArrayList<>();
     try (Statement statement = connection.createStatement();
@@ -309,11 +314,8 @@ final class PostgresPreflight implements Runnable {
       while (result.next()) {
         String schema = result.getString(1);
         String table = result.getString(2);
-        for (Pattern pattern : tablePatterns) {
-          if (pattern.matcher(schema + "." + table).matches()) {
-            tables.add(quote(schema) + "." + quote(table));
-            break;
-          }
+        if (selected(schema, table)) {
+          tables.add(quote(schema) + "." + quote(table));
         }
       }
     }
