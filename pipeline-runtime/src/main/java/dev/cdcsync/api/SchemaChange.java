@@ -9,6 +9,14 @@ public sealed interface SchemaChange {
   String columnName();
 
   /**
+   * Whether every change only adds columns or widens types, so rows already written stay valid
+   * under the new columns.
+   */
+  static boolean additive(java.util.List<SchemaChange> changes) {
+    return changes.stream().allMatch(change -> change instanceof AddColumn || change instanceof WidenColumnType);
+  }
+
+  /**
    * A new column, nullable.
    *
    * @param afterColumn the column it follows, or null to be first

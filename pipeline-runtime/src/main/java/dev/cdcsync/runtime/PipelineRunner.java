@@ -385,7 +385,7 @@ public final class PipelineRunner implements ChangeHandler {
       }
       SchemaEvolver.Plan plan = schemaEvolver.plan(sinkTable, current.get(), target);
       if (!plan.apply().isEmpty()) {
-        if (readsSinceCheckpoint && router.merges(sinkTable) && additive(plan.apply())) {
+        if (readsSinceCheckpoint && router.merges(sinkTable) && SchemaChange.additive(plan.apply())) {
           // Shards of differing columns during the snapshot: the snapshot is committed whole, so
           // the merged table grows while its snapshot rows wait (the sink keeps them).
           awaitCommit();
@@ -411,10 +411,6 @@ public final class PipelineRunner implements ChangeHandler {
     SinkView view = new SinkView(incoming, coercion, projection);
     sinkViews.put(flow, view);
     return view;
-  }
-
-  private static boolean additive(List<SchemaChange> changes) {
-    return changes.stream().allMatch(change -> change instanceof SchemaChange.AddColumn || change instanceof SchemaChange.WidenColumnType);
   }
 
   /**

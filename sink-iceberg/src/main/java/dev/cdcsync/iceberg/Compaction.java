@@ -19,7 +19,6 @@ import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -30,10 +29,8 @@ import org.apache.iceberg.io.DataWriteResult;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.io.RollingDataWriter;
 import org.apache.iceberg.io.TaskWriter;
-import org.apache.iceberg.io.UnpartitionedWriter;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
-import org.apache.iceberg.util.PropertyUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +69,7 @@ final class Compaction {
     if (!current.deleteManifests(table.io()).isEmpty()) {
       return applyDeletes(sinkTable, table, current);
     }
-    long target = targetFileSize(table);
+    long target = IcebergTableWriter.targetFileSize(table);
     Map<String, List<DataFile>> smallFiles = new LinkedHashMap<>();
     try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(current.snapshotId()).planFiles()) {
       for (FileScanTask task : tasks) {
@@ -99,7 +96,7 @@ final class Compaction {
     RewriteFiles rewrite = table.newRewrite().validateFromSnapshot(current.snapshotId());
     replaced.forEach(rewrite::deleteFile);
     added.forEach(rewrite::addFile);
-    carrySummary(rewrite, current);
+    IcebergSink.carrySummary(rewrite, current);
     rewrite.commit();
     LOG.info("Table {}: merged {} small data files into {}", sinkTable, replaced.size(), added.size());
     return replaced.size();
@@ -123,13 +120,11 @@ final class Compaction {
     if (deleteFiles.size() < MIN_DELETE_FILES || bytes > MAX_BYTES_TO_APPLY_DELETES) {
       return 0;
     }
-    long target = targetFileSize(table);
+    long target = IcebergTableWriter.targetFileSize(table);
     GenericFileWriterFactory writers = writers(table);
     OutputFileFactory outputs = outputs(table);
     TaskWriter<Record> writer =
-        table.spec().isUnpartitioned()
-            ? new UnpartitionedWriter<>(table.spec(), FileFormat.PARQUET, writers, outputs, table.io(), target)
-            : new PartitionedAppendWriter(table.spec(), writers, outputs, table.io(), target, table.schema());
+        PartitionedAppendWriter.forSpec(table.spec(), writers, outputs, table.io(), target, table.schema());
     List<DataFile> added;
     try {
       GenericRecord copy = GenericRecord.create(table.schema());
@@ -151,7 +146,7 @@ final class Compaction {
         table.newRewrite()
             .validateFromSnapshot(current.snapshotId())
             .rewriteFiles(dataFiles, deleteFiles, Set.copyOf(added), Set.of());
-    carrySummary(rewrite, current);
+    IcebergSink.carrySummary(rewrite, current);
     rewrite.commit();
     LOG.info("Table {}: applied {} delete file(s): {} data file(s) rewritten into {}",
         sinkTable, deleteFiles.size(), dataFiles.size(), added.size());
@@ -167,20 +162,6 @@ final class Compaction {
         .format(FileFormat.PARQUET)
         .operationId("compact-" + UUID.randomUUID())
         .build();
-  }
-
-  private static long targetFileSize(Table table) {
-    return PropertyUtil.propertyAsLong(
-        table.properties(), TableProperties.WRITE_TARGET_FILE_SIZE_BYTES, TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
-  }
-
-  private static void carrySummary(RewriteFiles rewrite, Snapshot current) {
-    for (String key : IcebergSink.SUMMARY_KEYS) {
-      String value = current.summary().get(key);
-      if (value != null) {
-        rewrite.set(key, value);
-      }
-    }
   }
 
   /** The files' rows, in file order, written to new files of one partition. */

@@ -262,6 +262,19 @@ final class IcebergSink implements Sink {
     }
   }
 
+  /**
+   * Sets the pipeline's commit summary of {@code from} on a maintenance rewrite, so the table's
+   * newest snapshot still tells which checkpoint it holds once the commit's own snapshot expired.
+   */
+  static void carrySummary(org.apache.iceberg.SnapshotUpdate<?> update, Snapshot from) {
+    for (String key : SUMMARY_KEYS) {
+      String value = from.summary().get(key);
+      if (value != null) {
+        update.set(key, value);
+      }
+    }
+  }
+
   /** The latest snapshot made by this pipeline, walking back from the current one. */
   static Snapshot latestCommitOf(Table table, String pipeline) {
     Snapshot snapshot = table.currentSnapshot();
@@ -294,9 +307,7 @@ final class IcebergSink implements Sink {
   public void applySchemaChanges(TableId sinkTable, List<SchemaChange> changes) throws IOException {
     IcebergTableWriter writer = writers.get(sinkTable);
     boolean handOver = writer != null && writer.hasChanges();
-    boolean additive =
-        changes.stream().allMatch(change -> change instanceof SchemaChange.AddColumn || change instanceof SchemaChange.WidenColumnType);
-    if (handOver && !(additive && writer.appendsOnly())) {
+    if (handOver && !(SchemaChange.additive(changes) && writer.appendsOnly())) {
       throw new IllegalStateException("Cannot change the columns of " + sinkTable + " while it has uncommitted changes");
     }
     Table table = catalog.loadTable(identifier(sinkTable));

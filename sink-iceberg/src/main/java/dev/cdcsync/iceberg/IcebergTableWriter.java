@@ -22,7 +22,6 @@ import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.io.TaskWriter;
-import org.apache.iceberg.io.UnpartitionedWriter;
 import org.apache.iceberg.io.WriteResult;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.PropertyUtil;
@@ -232,11 +231,8 @@ final class IcebergTableWriter {
   private TaskWriter<Record> appendWriter() {
     if (writer == null) {
       writer =
-          table.spec().isUnpartitioned()
-              ? new UnpartitionedWriter<>(
-                  table.spec(), FileFormat.PARQUET, writerFactory(), fileFactory(), table.io(), targetFileSize())
-              : new PartitionedAppendWriter(
-                  table.spec(), writerFactory(), fileFactory(), table.io(), targetFileSize(), schema);
+          PartitionedAppendWriter.forSpec(
+              table.spec(), writerFactory(), fileFactory(), table.io(), targetFileSize(table), schema);
       writerAppendsOnly = true;
     }
     return writer;
@@ -246,7 +242,7 @@ final class IcebergTableWriter {
     if (writer == null) {
       writer =
           new UpsertTaskWriter(
-              table.spec(), writerFactory(), fileFactory(), table.io(), targetFileSize(), schema, keySchema);
+              table.spec(), writerFactory(), fileFactory(), table.io(), targetFileSize(table), schema, keySchema);
       writerAppendsOnly = false;
     }
     return (UpsertTaskWriter) writer;
@@ -269,7 +265,8 @@ final class IcebergTableWriter {
         .build();
   }
 
-  private long targetFileSize() {
+  /** The table's target data file size. */
+  static long targetFileSize(Table table) {
     return PropertyUtil.propertyAsLong(
         table.properties(),
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,

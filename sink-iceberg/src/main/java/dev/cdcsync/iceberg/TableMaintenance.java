@@ -87,12 +87,7 @@ final class TableMaintenance {
         table.rewriteManifests()
             .clusterBy(file -> file.specId())
             .rewriteIf(manifest -> manifest.content() == ManifestContent.DATA);
-    for (String key : IcebergSink.SUMMARY_KEYS) {
-      String value = current.summary().get(key);
-      if (value != null) {
-        rewrite.set(key, value);
-      }
-    }
+    IcebergSink.carrySummary(rewrite, current);
     rewrite.commit();
     LOG.info("Table {}: merged {} data manifests", sinkTable, manifests);
   }
