@@ -61,8 +61,28 @@ final class FileIOStateStorage implements StateStorage {
     }
   }
 
+  /** Listings that fail because a file vanished while being listed are tried this many times. */
+  static final int LIST_ATTEMPTS = 3;
+
+  /**
+   * Lists the files. The pipeline replaces its heartbeat file while other threads list, and a
+   * local listing (Hadoop's) reads each file's status after reading the directory, so a file
+   * deleted in between fails the whole listing; it is then listed again.
+   */
   @Override
   public List<String> list() throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return listOnce();
+      } catch (RuntimeException e) {
+        if (attempt >= LIST_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private List<String> listOnce() {
     List<String> names = new ArrayList<>();
     try {
       for (FileInfo file : io.listPrefix(location)) {
