@@ -142,7 +142,8 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         preflight,
         () -> StateStorageSchemaHistory.clear(context.stateStorage()),
         preflight::estimatedRows,
-        context.workDirectory());
+        context.workDirectory(),
+        null);
   }
 
   private static List<String> debeziumPatterns(List<TablePattern> patterns) {

@@ -63,8 +63,13 @@ public final class DebeziumSource implements Source {
   private org.apache.kafka.connect.data.Field markerSnapshot;
   private final Map<dev.cdcsync.api.TableId, dev.cdcsync.api.Schema> schemas = new java.util.HashMap<>();
   private final java.util.function.Predicate<String> captured;
+  private final NewTables newTables;
+  private static final com.fasterxml.jackson.databind.ObjectMapper SIGNAL_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private volatile boolean closed;
   private boolean inTransaction;
+  private boolean streaming;
+  /** The table whose copy (see {@link NewTables}) the last records belonged to, or null. */
+  private dev.cdcsync.api.TableId copyInProgress;
 
   /**
    * @param description names the database for messages, e.g. {@code PostgreSQL 127.0.0.1:5432/shop}
@@ -76,6 +81,8 @@ public final class DebeziumSource implements Source {
    *     reports when a snapshot starts
    * @param stateDirectory a local directory for the engine's working files (the start offsets),
    *     rewritten on every start
+   * @param newTables tables joining the capture whose rows must be copied; null where every table
+   *     is in the change stream from its creation (the binlog carries its DDL and rows)
    */
   public DebeziumSource(
       String description,
@@ -84,7 +91,8 @@ public final class DebeziumSource implements Source {
       Runnable preflight,
       Runnable beforeFreshStart,
       java.util.function.Supplier<Map<dev.cdcsync.api.TableId, Long>> snapshotEstimates,
-      Path stateDirectory) {
+      Path stateDirectory,
+      NewTables newTables) {
     this.description = description;
     this.engineProperties = engineProperties;
     this.converter = converter;
@@ -92,6 +100,7 @@ public final class DebeziumSource implements Source {
     this.beforeFreshStart = beforeFreshStart;
     this.snapshotEstimates = snapshotEstimates;
     this.stateDirectory = stateDirectory;
+    this.newTables = newTables;
     this.captured = includeListMatcher(engineProperties.getProperty("table.include.list", ".*"));
     offsetConverter.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false"), false);
   }
@@ -103,6 +112,11 @@ public final class DebeziumSource implements Source {
       beforeFreshStart.run();
     }
     prepareStart(startAfter);
+    if (newTables != null) {
+      newTables.start(
+          startAfter.flatMap(position -> Optional.ofNullable(position.offsets().get(NewTables.POSITION_KEY))),
+          this::copy);
+    }
     DebeziumEngine<RecordChangeEvent<SourceRecord>> created =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
             .using(engineProperties)
@@ -142,15 +156,19 @@ public final class DebeziumSource implements Source {
   /** Seeds the offset store. */
   private void prepareStart(Optional<SourcePosition> startAfter) throws IOException {
     Path startFile = stateDirectory.resolve("start-offsets.json");
-    CheckpointOffsetBackingStore.writeStartFile(startFile, startAfter.map(SourcePosition::offsets).orElse(Map.of()));
+    Map<String, String> engineOffsets = new LinkedHashMap<>(startAfter.map(SourcePosition::offsets).orElse(Map.of()));
+    engineOffsets.remove(NewTables.POSITION_KEY);
+    CheckpointOffsetBackingStore.writeStartFile(startFile, engineOffsets);
     engineProperties.setProperty("offset.storage", CheckpointOffsetBackingStore.class.getName());
     engineProperties.setProperty(CheckpointOffsetBackingStore.START_FILE, startFile.toString());
     offsets.clear();
     pendingOffsets.clear();
     lastPartition = null;
     lastOffset = null;
-    startAfter.ifPresent(position -> offsets.putAll(position.offsets()));
+    offsets.putAll(engineOffsets);
     inTransaction = false;
+    streaming = false;
+    copyInProgress = null;
     snapshotAnnounced = false;
   }
 
@@ -166,13 +184,30 @@ public final class DebeziumSource implements Source {
       boolean[] boundaries = new boolean[count];
       int lastBoundary = -1;
       List<DataChangeEvent>[] drops = new List[count];
+      List<dev.cdcsync.api.TableId>[] copiesDone = new List[count];
+      dev.cdcsync.api.TableId[] announcedDrops = new dev.cdcsync.api.TableId[count];
       for (int i = 0; i < count; i++) {
         SourceRecord record = records.get(i).record();
-        boundaries[i] = isBoundaryAfter(record);
         noteSchemaChange(record);
         events[i] = converter.convert(record);
+        boolean copy = newTables != null && events[i] != null && isCopy(events[i]);
+        if (newTables != null) {
+          copiesDone[i] = trackCopies(record, events[i], copy);
+        }
+        if (copy) {
+          // A copy lands on a table whose changes already stream: upsert it, never append it blind.
+          DataChangeEvent read = events[i];
+          events[i] = DataChangeEvent.insert(read.tableId(), read.schema(), read.after(), read.sourceTimestampMillis());
+        }
+        boundaries[i] = isBoundaryAfter(record, copy);
         if (events[i] == null) {
           List<DataChangeEvent> dropped = converter.tableDrops(record, captured);
+          if (newTables != null) {
+            announcedDrops[i] = newTables.dropAnnounced(record).orElse(null);
+            if (announcedDrops[i] != null) {
+              dropped = List.of(converter.tableDrop(announcedDrops[i], System.currentTimeMillis()));
+            }
+          }
           drops[i] = dropped.isEmpty() ? null : dropped;
         }
         if (boundaries[i]) {
@@ -202,6 +237,12 @@ public final class DebeziumSource implements Source {
           batch.addAll(drops[i]);
         }
         remember(record);
+        if (copiesDone[i] != null) {
+          copiesDone[i].forEach(newTables::copied);
+        }
+        if (announcedDrops[i] != null) {
+          newTables.dropped(announcedDrops[i]);
+        }
         boolean cut =
             boundaries[i]
                 && !batch.isEmpty()
@@ -270,8 +311,60 @@ public final class DebeziumSource implements Source {
     return known != null && known != events[index].schema();
   }
 
-  /** Whether a commit may cut right after this record. */
-  private boolean isBoundaryAfter(SourceRecord record) {
+  private boolean isCopy(DataChangeEvent event) {
+    return event.operation() == dev.cdcsync.api.OperationType.READ && newTables.copying(event.tableId());
+  }
+
+  /**
+   * Follows the copies of new tables through the records; returns the tables whose copy ends at
+   * this record (its last row came before, or is this one), or null. The stream waits while
+   * Debezium copies, so any other record (a row of another table, a streamed change or heartbeat)
+   * ends the copy before it.
+   */
+  private List<dev.cdcsync.api.TableId> trackCopies(SourceRecord record, DataChangeEvent event, boolean copy) {
+    List<dev.cdcsync.api.TableId> done = null;
+    dev.cdcsync.api.TableId table = copy ? event.tableId() : null;
+    if (copyInProgress != null && !copyInProgress.equals(table)) {
+      done = new ArrayList<>(List.of(copyInProgress));
+      copyInProgress = null;
+    }
+    if (table != null) {
+      copyInProgress = table;
+      if ("last".equals(snapshotMarker(record))) {
+        done = done == null ? new ArrayList<>() : done;
+        done.add(table);
+        copyInProgress = null;
+      }
+    } else if (!streaming) {
+      String marker = snapshotMarker(record);
+      if (marker == null || marker.equals("false")) {
+        streaming = true;
+        newTables.streaming();
+      }
+    }
+    return done;
+  }
+
+  /** Asks Debezium for a blocking snapshot of the tables: it pauses the stream and reads them. */
+  private void copy(List<dev.cdcsync.api.TableId> tables) {
+    // Debezium matches each entry as a regex against schema.table.
+    List<String> patterns =
+        tables.stream().map(table -> java.util.regex.Pattern.quote(table.schemaName() + "." + table.tableName())).toList();
+    String data;
+    try {
+      data = SIGNAL_JSON.writeValueAsString(Map.of("data-collections", patterns, "type", "blocking"));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write the copy request for " + tables, e);
+    }
+    DebeziumEngine<RecordChangeEvent<SourceRecord>> running = engine.get();
+    if (running == null || closed) {
+      return;
+    }
+    running.getSignaler().signal(new DebeziumEngine.Signal(java.util.UUID.randomUUID().toString(), "execute-snapshot", data, null));
+  }
+
+  /** Whether a commit may cut right after this record; between copy rows only outside a transaction. */
+  private boolean isBoundaryAfter(SourceRecord record, boolean copy) {
     if (!(record.value() instanceof Struct value)) {
       return !inTransaction;
     }
@@ -283,7 +376,7 @@ public final class DebeziumSource implements Source {
     if (schemaName != null && schemaName.endsWith(".Envelope")) {
       String snapshot = snapshotMarker(record);
       if (snapshot != null && !snapshot.equals("false")) {
-        return snapshot.equals("last");
+        return copy ? !inTransaction : snapshot.equals("last");
       }
       return !inTransaction;
     }
@@ -340,7 +433,12 @@ public final class DebeziumSource implements Source {
           });
       pendingOffsets.clear();
     }
-    return new SourcePosition(offsets, String.join(" ", offsets.values()));
+    if (newTables == null) {
+      return new SourcePosition(offsets, String.join(" ", offsets.values()));
+    }
+    Map<String, String> entries = new LinkedHashMap<>(offsets);
+    entries.put(NewTables.POSITION_KEY, newTables.state());
+    return new SourcePosition(entries, String.join(" ", offsets.values()));
   }
 
   @Override
@@ -350,6 +448,9 @@ public final class DebeziumSource implements Source {
       return;
     }
     converter.close();
+    if (newTables != null) {
+      newTables.close();
+    }
     DebeziumEngine<RecordChangeEvent<SourceRecord>> running = engine.get();
     if (running != null) {
       try {

@@ -138,12 +138,16 @@ public final class SourceRecordConverter {
       if (change instanceof Struct tableChange && "DROP".equals(tableChange.getString("type"))) {
         List<String> parts = identifierParts(tableChange.getString("id"));
         if (parts.size() == 2 && captured.test(parts.get(0) + "." + parts.get(1))) {
-          TableId table = TableId.of(parts.get(0), parts.get(1));
-          drops.add(DataChangeEvent.dropTable(table, lastSchemas.getOrDefault(table, EMPTY), timestamp));
+          drops.add(tableDrop(TableId.of(parts.get(0), parts.get(1)), timestamp));
         }
       }
     }
     return drops;
+  }
+
+  /** The event that drops the table, with the last columns seen of it. */
+  public DataChangeEvent tableDrop(TableId table, long timestamp) {
+    return DataChangeEvent.dropTable(table, lastSchemas.getOrDefault(table, EMPTY), timestamp);
   }
 
   private static final Schema EMPTY = Schema.of(List.of(), List.of());

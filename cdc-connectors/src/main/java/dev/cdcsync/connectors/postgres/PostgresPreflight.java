@@ -208,16 +208,8 @@ final class PostgresPreflight implements Runnable {
     String add = "ALTER PUBLICATION " + quote(publication) + " ADD TABLE " + String.join(", ", missing);
     try {
       execute(connection, add);
+      // Their earlier rows are copied once the stream runs (PostgresNewTables).
       LOG.info("Added {} to publication {}", String.join(", ", missing), publication);
-      if (flag(connection, "SELECT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = " + literal(slot) + ")")) {
-        for (String table : missing) {
-          if (flag(connection, "SELECT EXISTS (SELECT 1 FROM " + table + ")")) {
-            LOG.warn("Table {} appeared after this pipeline's snapshot: its changes are captured from"
-                + " now on, but the rows it already holds are not copied; start a new pipeline (new"
-                + " name and slot) to copy them", table);
-          }
-        }
-      }
     } catch (SQLException e) {
       throw new PermanentPipelineException(
           "Cannot capture changes from " + description + ": publication " + publication
@@ -300,7 +292,7 @@ final class PostgresPreflight implements Runnable {
   }
 
   /** Whether option {@code tables} selects the table. */
-  private boolean selected(String schema, String table) {
+  boolean selected(String schema, String table) {
     return tablePatterns.stream().anyMatch(pattern -> pattern.matcher(schema + "." + table).matches());
   }
 
@@ -337,7 +329,7 @@ final class PostgresPreflight implements Runnable {
     }
   }
 
-  private static String quote(String identifier) {
+  static String quote(String identifier) {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 

@@ -72,7 +72,8 @@ public final class PostgresSourceFactory implements SourceFactory {
   }
 
   /** What a source and its checks are built from. */
-  private record Setup(Properties properties, String database, String address, String slot, PostgresPreflight preflight) {}
+  private record Setup(
+      Properties properties, String database, String address, String slot, String publication, PostgresPreflight preflight) {}
 
   @Override
   public List<PreflightCheck> check(Configuration options, PipelineContext context) {
@@ -96,7 +97,14 @@ public final class PostgresSourceFactory implements SourceFactory {
         preflight,
         preflight::dropStaleSlot,
         () -> preflight.estimatedRows(database),
-        context.workDirectory());
+        context.workDirectory(),
+        new PostgresNewTables(
+            "jdbc:postgresql://" + address + "/" + database,
+            "PostgreSQL at " + address + "/" + database,
+            options,
+            database,
+            setup.publication(),
+            preflight));
   }
 
   private Setup setup(Configuration options, PipelineContext context) {
@@ -124,6 +132,9 @@ public final class PostgresSourceFactory implements SourceFactory {
     // The preflight creates and extends the publication (see PostgresPreflight#preparePublication).
     properties.setProperty("publication.autocreate.mode", "disabled");
     properties.setProperty("interval.handling.mode", "numeric");
+    // Tables that join the capture get their rows copied through blocking snapshots (PostgresNewTables).
+    properties.setProperty("signal.enabled.channels", "in-process");
+    properties.setProperty("signal.poll.interval.ms", "1000");
     List<TablePattern> exclude =
         options
             .optional(SourceOptions.TABLES_EXCLUDE)
@@ -143,7 +154,7 @@ public final class PostgresSourceFactory implements SourceFactory {
             properties.getProperty("publication.name"),
             properties.getProperty("slot.name"),
             properties.getProperty("table.include.list"));
-    return new Setup(properties, database, address, slot, preflight);
+    return new Setup(properties, database, address, slot, properties.getProperty("publication.name"), preflight);
   }
 
   private static List<String> debeziumPatterns(List<TablePattern> patterns) {

@@ -1,0 +1,59 @@
+package dev.cdcsync.connectors.debezium;
+
+import dev.cdcsync.api.TableId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Tables that join a running capture and whose earlier rows the source must copy. On PostgreSQL a
+ * table enters the change stream only once cdc-sync adds it to the publication, so the rows it held
+ * before are not in the stream: they are copied by a Debezium blocking snapshot of that table.
+ *
+ * <p>Dropped tables are noticed the same way and announced in the change stream, so the drop
+ * reaches the pipeline after the table's last change.
+ *
+ * <p>Threading: every method but {@link #close} is called on the engine's handler thread; an implementation may watch for tables on a
+ * thread of its own and calls the {@link Copier} from there.
+ */
+public interface NewTables extends AutoCloseable {
+
+  /** Key of the position entry that holds {@link #state()}; not a Debezium offset. */
+  String POSITION_KEY = "cdc-sync/captured-tables";
+
+  /** Asks the engine to copy the current rows of tables (a blocking snapshot). */
+  interface Copier {
+    void copy(List<TableId> tables);
+  }
+
+  /**
+   * Called before the engine starts.
+   *
+   * @param state {@link #state()} as stored with the start position; empty for a fresh start or a
+   *     position written before tables were tracked, when every table captured now counts as copied
+   */
+  void start(Optional<String> state, Copier copier);
+
+  /** The engine streams changes (its initial snapshot, if any, is over); copies may start. */
+  void streaming();
+
+  /** The tables whose rows are in the stream's past, to store with a position taken now. */
+  String state();
+
+  /** Whether the table's snapshot rows arriving now are a copy this source asked for. */
+  boolean copying(TableId table);
+
+  /** The copy of the table handed over its last row. */
+  void copied(TableId table);
+
+  /**
+   * The table a record says was dropped, when the record is this source's own announcement in the
+   * change stream (it comes after the table's last change); empty for any other record.
+   */
+  Optional<TableId> dropAnnounced(org.apache.kafka.connect.source.SourceRecord record);
+
+  /** The announcement of the table's drop was handed over: it is no longer captured. */
+  void dropped(TableId table);
+
+  @Override
+  void close();
+}

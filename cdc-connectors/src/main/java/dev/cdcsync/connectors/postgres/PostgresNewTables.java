@@ -1,0 +1,402 @@
+package dev.cdcsync.connectors.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cdcsync.api.Configuration;
+import dev.cdcsync.api.TableId;
+import dev.cdcsync.connectors.JdbcConnections;
+import dev.cdcsync.connectors.debezium.NewTables;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds tables that start to match option {@code tables} while the pipeline runs (or while it was
+ * stopped), adds them to the publication and has their current rows copied; their changes stream
+ * from the moment they are in the publication.
+ *
+ * <p>A table counts by its identity: oid and name. A table dropped and created again, or renamed,
+ * is a new table whose rows are copied. The copy is a snapshot taken while the stream is paused
+ * behind it; the changes streamed after it include some the copy already holds, which an upsert
+ * table applies again harmlessly (the last change of each key wins), while an append table (a
+ * change log) may list those changes twice.
+ *
+ * <p>pgoutput carries no DDL, so a captured table that is gone from the catalog (dropped, or
+ * renamed: the old name is gone) is announced in the change stream with a logical decoding
+ * message; the message comes after the table's last change, and the pipeline drops the table (as
+ * its schema change behavior says) when it reads it. A table that no longer matches option {@code
+ * tables} is forgotten without a drop.
+ */
+final class PostgresNewTables implements NewTables {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresNewTables.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** How often the catalog is asked for new tables: a small query, so new tables show up soon. */
+  private static final Duration LOOK_EVERY = Duration.ofSeconds(5);
+
+  /** A table as the state records it: a new oid or name is a new table. */
+  record Captured(long oid, String schema, String table) {
+    String quotedName() {
+      return PostgresPreflight.quote(schema) + "." + PostgresPreflight.quote(table);
+    }
+  }
+
+  /** A selected table as the catalog shows it now. */
+  /**
+   * @param publishedFromCreation in the publication from its creation on (FOR ALL TABLES, or FOR
+   *     TABLES IN SCHEMA of its schema): all its rows are in the stream, none needs a copy
+   */
+  private record Found(
+      Captured table, boolean hasIdentity, boolean readable, boolean published, boolean publishedFromCreation,
+      long estimatedRows) {}
+
+  private final String url;
+  private final String description;
+  private final Configuration options;
+  private final String database;
+  private final String publication;
+  private final PostgresPreflight preflight;
+  private final Set<Captured> known = ConcurrentHashMap.newKeySet();
+  private final Map<TableId, Captured> copying = new ConcurrentHashMap<>();
+  private final Set<Captured> reported = ConcurrentHashMap.newKeySet();
+  private final Set<Captured> dropsAnnounced = ConcurrentHashMap.newKeySet();
+  private volatile String state = "[]";
+  private volatile boolean streaming;
+  private volatile Copier copier;
+  private ScheduledExecutorService watcher;
+
+  PostgresNewTables(
+      String url,
+      String description,
+      Configuration options,
+      String database,
+      String publication,
+      PostgresPreflight preflight) {
+    this.url = url;
+    this.description = description;
+    this.options = options;
+    this.database = database;
+    this.publication = publication;
+    this.preflight = preflight;
+  }
+
+  @Override
+  public void start(Optional<String> state, Copier copier) {
+    close();
+    this.copier = copier;
+    streaming = false;
+    known.clear();
+    copying.clear();
+    dropsAnnounced.clear();
+    remember(state.isPresent() ? parse(state.get()) : found().stream().map(Found::table).toList());
+    watcher =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "cdc-sync-new-tables");
+              thread.setDaemon(true);
+              return thread;
+            });
+    watcher.scheduleWithFixedDelay(this::lookSafely, LOOK_EVERY.toMillis(), LOOK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void streaming() {
+    streaming = true;
+  }
+
+  private void lookSafely() {
+    if (!streaming) {
+      return;
+    }
+    try {
+      look();
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot look for new tables in {}: {}; trying again", description, e.getMessage());
+    }
+  }
+
+  /** Adds the selected tables not yet captured to the publication and has those with rows copied. */
+  void look() {
+    List<TableId> toCopy = new ArrayList<>();
+    long estimate = 0;
+    try (Connection connection = JdbcConnections.open(url, options, description)) {
+      noticeDrops(connection);
+      for (Found found : found(connection)) {
+        Captured table = found.table();
+        if (known.contains(table) || copying.containsValue(table) || dropPending(table)) {
+          // A table created again under a dropped one's name waits until the drop has passed.
+          continue;
+        }
+        if (!found.hasIdentity()) {
+          reportOnce(table, "Table " + table.quotedName() + " matches option 'tables' but has no replica identity (no"
+              + " primary key, or REPLICA IDENTITY NOTHING): once it is in the publication PostgreSQL refuses its"
+              + " UPDATEs and DELETEs, so it is left out; run ALTER TABLE " + table.quotedName() + " REPLICA IDENTITY FULL;");
+          continue;
+        }
+        if (!found.readable()) {
+          reportOnce(table, "Table " + table.quotedName() + " matches option 'tables' but user '"
+              + options.get(dev.cdcsync.connectors.SourceOptions.USERNAME) + "' cannot read it, so it is left out; run GRANT SELECT ON "
+              + table.quotedName() + " TO " + PostgresPreflight.quote(options.get(dev.cdcsync.connectors.SourceOptions.USERNAME)) + ";");
+          continue;
+        }
+        if (!found.published()) {
+          String add = "ALTER PUBLICATION " + PostgresPreflight.quote(publication) + " ADD TABLE " + table.quotedName();
+          try (Statement statement = connection.createStatement()) {
+            statement.execute(add);
+          } catch (SQLException e) {
+            reportOnce(table, "Cannot capture new table " + table.quotedName() + ": " + e.getMessage().strip()
+                + "; run " + add + ";");
+            continue;
+          }
+          LOG.info("Added new table {} to publication {}", table.quotedName(), publication);
+        }
+        // Rows written from now on stream; only rows already there need a copy.
+        if (found.publishedFromCreation() || isEmpty(connection, table)) {
+          remember(List.of(table));
+          LOG.info("Capturing new table {} of {}", table.quotedName(), description);
+        } else {
+          TableId id = TableId.of(database, table.schema(), table.table());
+          copying.put(id, table);
+          toCopy.add(id);
+          estimate += Math.max(0, found.estimatedRows());
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    if (!toCopy.isEmpty()) {
+      LOG.info(
+          "Copying the rows of new table(s) {}{}; the stream waits meanwhile, then follows their changes",
+          toCopy.stream().map(id -> id.schemaName() + "." + id.tableName()).toList(),
+          estimate > 0 ? " (about " + estimate + " rows)" : "");
+      try {
+        copier.copy(toCopy);
+      } catch (RuntimeException e) {
+        toCopy.forEach(copying::remove);
+        throw e;
+      }
+    }
+  }
+
+  /** Announces captured tables that are gone from the catalog; forgets those no longer selected. */
+  private void noticeDrops(Connection connection) throws SQLException {
+    Map<Long, Captured> now = new java.util.HashMap<>();
+    Long[] oids = known.stream().map(Captured::oid).toArray(Long[]::new);
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT c.oid, n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.oid = ANY (?::oid[])")) {
+      statement.setArray(1, connection.createArrayOf("bigint", oids));
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          now.put(result.getLong(1), new Captured(result.getLong(1), result.getString(2), result.getString(3)));
+        }
+      }
+    }
+    for (Captured table : List.copyOf(known)) {
+      Captured current = now.get(table.oid());
+      if (table.equals(current)) {
+        if (!preflight.selected(table.schema(), table.table())) {
+          forget(table);
+        }
+        continue;
+      }
+      if (!dropsAnnounced.add(table)) {
+        continue;
+      }
+      // Transactional: the stream carries it in a transaction of its own, which Debezium also
+      // resumes from after a restart (it skips a lone message read before the first commit).
+      try (PreparedStatement statement = connection.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+        statement.setString(1, messagePrefix());
+        statement.setString(2, JSON.writeValueAsString(table));
+        statement.execute();
+      } catch (SQLException | JsonProcessingException e) {
+        dropsAnnounced.remove(table);
+        reportOnce(table, "Cannot pass on that table " + table.quotedName() + " was "
+            + (current == null ? "dropped" : "renamed") + ": " + e.getMessage().strip()
+            + "; the pipeline keeps it as it is");
+        continue;
+      }
+      LOG.info("Table {} was {} in {}; its drop follows its last change", table.quotedName(),
+          current == null ? "dropped" : "renamed to " + current.quotedName(), description);
+    }
+  }
+
+  private String messagePrefix() {
+    return "cdc-sync/" + publication;
+  }
+
+  @Override
+  public Optional<TableId> dropAnnounced(SourceRecord record) {
+    if (!(record.value() instanceof Struct value)
+        || value.schema().field("message") == null
+        || !(value.get("message") instanceof Struct message)
+        || !messagePrefix().equals(message.get("prefix"))) {
+      return Optional.empty();
+    }
+    Object content = message.get("content");
+    byte[] bytes = content instanceof java.nio.ByteBuffer buffer
+        ? java.util.Arrays.copyOfRange(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.arrayOffset() + buffer.limit())
+        : content instanceof byte[] array ? array : String.valueOf(content).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Captured table;
+    try {
+      table = JSON.readValue(bytes, Captured.class);
+    } catch (java.io.IOException e) {
+      LOG.warn("Cannot read a drop announcement in the change stream of {}: {}", description, e.getMessage());
+      return Optional.empty();
+    }
+    // One read again after a restart, or of an earlier table of the name, is not this drop.
+    return dropsAnnounced.contains(table) ? Optional.of(TableId.of(database, table.schema(), table.table())) : Optional.empty();
+  }
+
+  @Override
+  public void dropped(TableId table) {
+    for (Captured captured : List.copyOf(dropsAnnounced)) {
+      if (captured.schema().equals(table.schemaName()) && captured.table().equals(table.tableName())) {
+        forget(captured);
+        dropsAnnounced.remove(captured);
+      }
+    }
+  }
+
+  private boolean dropPending(Captured table) {
+    return dropsAnnounced.stream().anyMatch(dropped -> dropped.schema().equals(table.schema()) && dropped.table().equals(table.table()));
+  }
+
+  private void reportOnce(Captured table, String message) {
+    if (reported.add(table)) {
+      LOG.error(message);
+    }
+  }
+
+  @Override
+  public String state() {
+    return state;
+  }
+
+  /** Counts the tables as captured: their rows are in the stream's past from now on. */
+  private synchronized void remember(List<Captured> tables) {
+    known.addAll(tables);
+    writeState();
+  }
+
+  private synchronized void forget(Captured table) {
+    known.remove(table);
+    writeState();
+  }
+
+  private void writeState() {
+    List<Captured> sorted = new ArrayList<>(known);
+    sorted.sort(Comparator.comparing(Captured::schema).thenComparing(Captured::table).thenComparingLong(Captured::oid));
+    try {
+      state = JSON.writeValueAsString(sorted);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write the captured tables", e);
+    }
+  }
+
+  private static List<Captured> parse(String state) {
+    try {
+      return JSON.readValue(state, new TypeReference<List<Captured>>() {});
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot read the captured tables of the checkpoint: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean copying(TableId table) {
+    return copying.containsKey(table);
+  }
+
+  @Override
+  public void copied(TableId table) {
+    Captured captured = copying.remove(table);
+    if (captured != null) {
+      remember(List.of(captured));
+      LOG.info("Copied the rows of new table {}; following its changes", captured.quotedName());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (watcher != null) {
+      watcher.shutdownNow();
+      watcher = null;
+    }
+  }
+
+  private List<Found> found() {
+    try (Connection connection = JdbcConnections.open(url, options, description)) {
+      return found(connection);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot list the tables of " + description + ": " + e.getMessage(), e);
+    }
+  }
+
+  private List<Found> found(Connection connection) throws SQLException {
+    List<Found> found = new ArrayList<>();
+    boolean schemaPublications = connection.getMetaData().getDatabaseMajorVersion() >= 15;
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT c.oid, n.nspname, c.relname,"
+                + " c.relreplident = 'f'"
+                + "   OR (c.relreplident = 'd' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary))"
+                + "   OR (c.relreplident = 'i' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident)),"
+                + " has_table_privilege(c.oid, 'SELECT'),"
+                + " EXISTS (SELECT 1 FROM pg_publication_tables p"
+                + "   WHERE p.pubname = ? AND p.schemaname = n.nspname AND p.tablename = c.relname),"
+                + " EXISTS (SELECT 1 FROM pg_publication p WHERE p.pubname = ? AND p.puballtables)"
+                + (schemaPublications
+                    ? " OR EXISTS (SELECT 1 FROM pg_publication_namespace s JOIN pg_publication p ON p.oid = s.pnpubid"
+                        + " WHERE p.pubname = ? AND s.pnnspid = n.oid),"
+                    : ",")
+                + " c.reltuples::bigint"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
+      statement.setString(1, publication);
+      statement.setString(2, publication);
+      if (schemaPublications) {
+        statement.setString(3, publication);
+      }
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          String schema = result.getString(2);
+          String table = result.getString(3);
+          if (preflight.selected(schema, table)) {
+            found.add(new Found(
+                new Captured(result.getLong(1), schema, table),
+                result.getBoolean(4), result.getBoolean(5), result.getBoolean(6), result.getBoolean(7),
+                result.getLong(8)));
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  private static boolean isEmpty(Connection connection, Captured table) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + table.quotedName() + ")")) {
+      result.next();
+      return result.getBoolean(1);
+    }
+  }
+}

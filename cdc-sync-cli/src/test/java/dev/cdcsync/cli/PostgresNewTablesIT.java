@@ -1,0 +1,279 @@
+package dev.cdcsync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cdcsync.testing.TestDatabaseServer;
+import dev.cdcsync.testing.TestDatabases;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PostgreSQL tables that start to match option {@code tables} while the pipeline runs, or while it
+ * is stopped, arrive in Iceberg with the rows they held before, and with every change made while
+ * their rows were being copied.
+ */
+class PostgresNewTablesIT {
+
+  @TempDir Path work;
+
+  @Test
+  void tablesCreatedWhileRunningOrStoppedArriveWithTheirRows() throws Exception {
+    TestDatabaseServer server = TestDatabases.postgres();
+    String database = "new_tables_pg";
+    server.createDatabase(database);
+    server.execute(database, "CREATE TABLE a (id INT PRIMARY KEY, v TEXT)", "INSERT INTO a VALUES (1, 'one'), (2, 'two')");
+    Path warehouse = work.resolve("warehouse");
+    Path file = PipelineFiles.write(work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
+
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      awaitEqual(cdcSync, server, database, warehouse, "a");
+      // Rows written before the table is in the publication, then changes while it is copied.
+      server.execute(
+          database,
+          "CREATE TABLE b (id INT PRIMARY KEY, v TEXT)",
+          "INSERT INTO b SELECT i, 'v' || i FROM generate_series(1, 20000) i",
+          "CREATE TABLE c (id INT PRIMARY KEY, v TEXT)",
+          "CREATE TABLE keyless (v TEXT)");
+      AtomicBoolean writing = new AtomicBoolean(true);
+      CompletableFuture<Integer> writer = CompletableFuture.supplyAsync(() -> write(server, database, writing));
+      await("b is being copied")
+          .atMost(Duration.ofSeconds(60))
+          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .untilAsserted(() -> assertThat(cdcSync.output()).as(cdcSync::describe).contains("Copied the rows of new table \"public\".\"b\""));
+      writing.set(false);
+      assertThat(writer.get()).as("changes written while b was copied").isPositive();
+      server.execute(database, "INSERT INTO c VALUES (1, 'first row of c')");
+
+      awaitEqual(cdcSync, server, database, warehouse, "a");
+      awaitEqual(cdcSync, server, database, warehouse, "b");
+      awaitEqual(cdcSync, server, database, warehouse, "c");
+      assertThat(cdcSync.output())
+          .contains("Copying the rows of new table(s) [public.b]")
+          .contains("Capturing new table \"public\".\"c\"")
+          .doesNotContain("Copying the rows of new table(s) [public.c]");
+      assertThat(cdcSync.errors() + cdcSync.output())
+          .contains("Table \"public\".\"keyless\" matches option 'tables' but has no replica identity")
+          .contains("ALTER TABLE \"public\".\"keyless\" REPLICA IDENTITY FULL;");
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+
+    // While stopped: a new table with rows, and b dropped and created again (a new table too).
+    server.execute(
+        database,
+        "CREATE TABLE d (id INT PRIMARY KEY, v TEXT)",
+        "INSERT INTO d SELECT i, 'd' || i FROM generate_series(1, 500) i",
+        "INSERT INTO c VALUES (2, 'written while stopped')",
+        "DROP TABLE keyless",
+        "DROP TABLE b",
+        "CREATE TABLE b (id INT PRIMARY KEY, v TEXT)",
+        "INSERT INTO b VALUES (1, 'b again')");
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      awaitEqual(cdcSync, server, database, warehouse, "d");
+      awaitEqual(cdcSync, server, database, warehouse, "c");
+      await("the new b is copied")
+          .atMost(Duration.ofSeconds(60))
+          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .untilAsserted(() -> assertThat(IcebergRows.rows(warehouse, "public", "b", "id").get(1)).containsEntry("v", "b again"));
+      assertThat(cdcSync.output()).doesNotContain("new table(s) [public.a").doesNotContain("new table(s) [public.c");
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  @Test
+  void aCrashWhileCopyingANewTableLosesNothingAndCopiesItAgain() throws Exception {
+    TestDatabaseServer server = TestDatabases.postgres();
+    String database = "new_table_crash_pg";
+    server.createDatabase(database);
+    server.execute(database, "CREATE TABLE a (id INT PRIMARY KEY, v TEXT)", "INSERT INTO a VALUES (1, 'one')");
+    Path warehouse = work.resolve("warehouse");
+    Path file = PipelineFiles.write(work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
+
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      awaitEqual(cdcSync, server, database, warehouse, "a");
+      server.execute(
+          database,
+          "CREATE TABLE b (id INT PRIMARY KEY, v TEXT)",
+          "INSERT INTO b SELECT i, 'v' || i FROM generate_series(1, 300000) i");
+      await("b is being copied")
+          .atMost(Duration.ofSeconds(60))
+          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .untilAsserted(() -> assertThat(cdcSync.output()).as(cdcSync::describe).contains("Copying the rows of new table(s) [public.b]"));
+      server.execute(database, "UPDATE b SET v = 'changed while copying' WHERE id % 1000 = 0", "DELETE FROM b WHERE id % 1000 = 1");
+      cdcSync.kill();
+      assertThat(cdcSync.output()).doesNotContain("Copied the rows of new table \"public\".\"b\"");
+    }
+    server.execute(database, "UPDATE b SET v = 'changed while stopped' WHERE id % 1000 = 2", "INSERT INTO a VALUES (2, 'two')");
+
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      awaitEqual(cdcSync, server, database, warehouse, "b");
+      awaitEqual(cdcSync, server, database, warehouse, "a");
+      assertThat(cdcSync.output()).contains("Copying the rows of new table(s) [public.b]");
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  @Test
+  void droppedTablesFollowTheSchemaChangeBehaviorAfterTheirLastChange() throws Exception {
+    TestDatabaseServer server = TestDatabases.postgres();
+    // lenient (the default): the drop is not applied, and the table's last change arrives first.
+    String lenient = "dropped_lenient_pg";
+    server.createDatabase(lenient);
+    server.execute(lenient, "CREATE TABLE gone (id INT PRIMARY KEY, v TEXT)", "INSERT INTO gone VALUES (1, 'one')");
+    Path warehouse = work.resolve("warehouse");
+    Path file = PipelineFiles.write(work, server, lenient, PipelineFiles.postgresTables(lenient), warehouse, "300ms");
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      awaitEqual(cdcSync, server, lenient, warehouse, "gone");
+      server.execute(lenient, "INSERT INTO gone VALUES (2, 'last change')", "DROP TABLE gone");
+      await("the drop is passed on")
+          .atMost(Duration.ofSeconds(60))
+          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .untilAsserted(() -> assertThat(cdcSync.output()).as(cdcSync::describe)
+              .contains("Table \"public\".\"gone\" was dropped")
+              .contains("Table public.gone: dropped in the source; not applied (pipeline.schema.change.behavior is lenient"));
+      assertThat(IcebergRows.rows(warehouse, "public", "gone", "id")).containsOnlyKeys(1, 2);
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+
+    // evolve: the table is dropped, also when dropped while the pipeline is stopped; one created
+    // again under the name starts afresh with its rows.
+    String evolve = "dropped_evolve_pg";
+    server.createDatabase(evolve);
+    server.execute(evolve, "CREATE TABLE gone (id INT PRIMARY KEY, v TEXT)", "INSERT INTO gone VALUES (1, 'one')");
+    Path evolveWarehouse = work.resolve("evolve-warehouse");
+    Path evolveFile =
+        PipelineFiles.write(
+            work, server, evolve, PipelineFiles.postgresTables(evolve), evolveWarehouse, "300ms",
+            java.util.List.of("schema.change.behavior: evolve"));
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", evolveFile.toString())) {
+      awaitEqual(cdcSync, server, evolve, evolveWarehouse, "gone");
+      server.execute(evolve, "DROP TABLE gone");
+      awaitDropped(cdcSync, evolveWarehouse);
+      server.execute(evolve, "CREATE TABLE gone (id INT PRIMARY KEY, v TEXT)", "INSERT INTO gone VALUES (10, 'again')");
+      awaitEqual(cdcSync, server, evolve, evolveWarehouse, "gone");
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+    server.execute(evolve, "DROP TABLE gone");
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", evolveFile.toString())) {
+      awaitDropped(cdcSync, evolveWarehouse);
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  private static void awaitDropped(CdcSyncProcess cdcSync, Path warehouse) {
+    await("gone is dropped")
+        .atMost(Duration.ofSeconds(60))
+        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .untilAsserted(() -> {
+          assertThat(cdcSync.output()).as(cdcSync::describe).contains("Table public.gone: dropped, as in the source");
+          assertThat(IcebergRows.exists(warehouse, "public", "gone")).isFalse();
+        });
+  }
+
+  @Test
+  void aPublicationForAllTablesStreamsNewTablesFromTheirCreationWithoutACopy() throws Exception {
+    TestDatabaseServer server = TestDatabases.postgres();
+    String database = "all_tables_pg";
+    server.createDatabase(database);
+    server.execute(
+        database,
+        "CREATE TABLE a (id INT PRIMARY KEY, v TEXT)",
+        "INSERT INTO a VALUES (1, 'one')",
+        "CREATE PUBLICATION slot_" + database + " FOR ALL TABLES");
+    Path warehouse = work.resolve("warehouse");
+    Path file = PipelineFiles.write(work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
+
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      awaitEqual(cdcSync, server, database, warehouse, "a");
+      server.execute(
+          database,
+          "CREATE TABLE b (id INT PRIMARY KEY, v TEXT)",
+          "INSERT INTO b SELECT i, 'v' || i FROM generate_series(1, 100) i",
+          "UPDATE b SET v = 'changed' WHERE id = 5");
+      awaitEqual(cdcSync, server, database, warehouse, "b");
+      await("b is counted as captured")
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(cdcSync.output()).as(cdcSync::describe).contains("Capturing new table \"public\".\"b\""));
+      assertThat(cdcSync.output()).doesNotContain("Copying the rows");
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  /** Updates, inserts and deletes rows of b (and a) until told to stop; returns how many. */
+  private static int write(TestDatabaseServer server, String database, AtomicBoolean writing) {
+    Random random = new Random(7);
+    int changes = 0;
+    int nextId = 20001;
+    try (Connection connection = server.connect(database);
+        PreparedStatement update = connection.prepareStatement("UPDATE b SET v = v || '+' WHERE id = ?");
+        PreparedStatement insert = connection.prepareStatement("INSERT INTO b VALUES (?, 'new')");
+        PreparedStatement delete = connection.prepareStatement("DELETE FROM b WHERE id = ?");
+        Statement statement = connection.createStatement()) {
+      while (writing.get() || changes < 50) {
+        int id = 1 + random.nextInt(20000);
+        switch (random.nextInt(4)) {
+          case 0, 1 -> {
+            update.setInt(1, id);
+            update.executeUpdate();
+          }
+          case 2 -> {
+            insert.setInt(1, nextId++);
+            insert.executeUpdate();
+          }
+          default -> {
+            delete.setInt(1, id);
+            delete.executeUpdate();
+          }
+        }
+        if (changes % 50 == 0) {
+          statement.execute("UPDATE a SET v = v || '.' WHERE id = 1");
+        }
+        changes++;
+        Thread.sleep(2);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return changes;
+  }
+
+  private static void awaitEqual(CdcSyncProcess cdcSync, TestDatabaseServer server, String database, Path warehouse, String table) {
+    await(table + " equals the source")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .untilAsserted(
+            () -> {
+              assertThat(IcebergRows.exists(warehouse, "public", table)).isTrue();
+              assertThat(IcebergRows.rows(warehouse, "public", table, "id")).isEqualTo(sourceRows(server, database, table));
+            });
+  }
+
+  private static Map<Object, Map<String, Object>> sourceRows(TestDatabaseServer server, String database, String table)
+      throws Exception {
+    Map<Object, Map<String, Object>> rows = new TreeMap<>();
+    try (Connection connection = server.connect(database);
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT id, v FROM " + table)) {
+      while (result.next()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", result.getInt(1));
+        row.put("v", result.getString(2));
+        rows.put(result.getInt(1), row);
+      }
+    }
+    return rows;
+  }
+}
