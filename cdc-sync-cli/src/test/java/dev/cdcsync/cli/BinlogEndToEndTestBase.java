@@ -14,7 +14,7 @@ abstract class BinlogEndToEndTestBase extends EndToEndTestBase {
   }
 
   @Override
-  protected List<String> afterCreate(String database) {
+  protected List<String> afterCreate(String table) {
     return List.of();
   }
 

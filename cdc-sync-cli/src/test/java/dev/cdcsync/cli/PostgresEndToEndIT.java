@@ -32,8 +32,8 @@ class PostgresEndToEndIT extends EndToEndTestBase {
   }
 
   @Override
-  protected List<String> afterCreate(String database) {
-    return List.of("ALTER TABLE items OWNER TO " + USER, "ALTER TABLE all_types OWNER TO " + USER);
+  protected List<String> afterCreate(String table) {
+    return List.of("ALTER TABLE " + table + " OWNER TO " + USER);
   }
 
   @Override
