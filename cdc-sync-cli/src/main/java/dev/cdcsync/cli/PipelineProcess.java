@@ -2,6 +2,7 @@ package dev.cdcsync.cli;
 
 import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.runtime.CommitPointNeeded;
 import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.Source;
@@ -101,12 +102,23 @@ final class PipelineProcess {
         interval,
         pipeline.stateLocation());
     int failuresWithoutProgress = 0;
+    CommitPointNeeded commitAt = null;
     while (true) {
       long readBefore = status.changesRead();
       try {
-        runOnce(out, progressInterval, interval);
+        runOnce(out, progressInterval, interval, commitAt);
         return;
       } catch (Exception e) {
+        if (ExitCodes.unwrap(e) instanceof CommitPointNeeded point && !stopping.get()) {
+          if (commitAt != null && commitAt.checkpointId() == point.checkpointId()) {
+            throw new PermanentPipelineException(
+                point.getMessage().replaceFirst("; restarting .*", "") + ", and the run that committed"
+                    + " at its start met the same change: the transaction cannot be split around it", point);
+          }
+          LOG.info("Pipeline '{}': {}", pipeline.name(), point.getMessage());
+          commitAt = point;
+          continue;
+        }
         status.recordFailure();
         boolean progressed = status.changesRead() > readBefore;
         failuresWithoutProgress = progressed ? 1 : failuresWithoutProgress + 1;
@@ -128,7 +140,8 @@ final class PipelineProcess {
     }
   }
 
-  private void runOnce(PrintStream out, Duration progressInterval, Duration interval) throws Exception {
+  private void runOnce(PrintStream out, Duration progressInterval, Duration interval, CommitPointNeeded commitAt)
+      throws Exception {
     synchronized (this) {
       runner = null;
     }
@@ -152,6 +165,9 @@ final class PipelineProcess {
                   SchemaChangeFilter.of(pipeline.sinkOptions())),
               Clock.systemUTC(),
               status);
+      if (commitAt != null) {
+        created.commitAt(commitAt);
+      }
       synchronized (this) {
         runner = created;
         if (stopping.get()) {

@@ -105,6 +105,91 @@ class SchemaEvolutionIT {
     }
   }
 
+  /**
+   * A column added inside a transaction after other changes of it, while the table has changes
+   * from before waiting for a commit: the pipeline commits at the transaction's start (seen ahead
+   * in the same read, or by a run restarted from the last checkpoint) and goes on. Only a
+   * transaction that changed the table's own rows before the change cannot be split, and stops.
+   */
+  @Test
+  void postgresColumnChangeAfterOtherChangesOfItsTransactionCommitsAtItsStart() throws Exception {
+    TestDatabaseServer server = TestDatabases.postgres();
+    String database = "evolve_in_txn_pg";
+    server.createDatabase(database);
+    server.execute(database, "CREATE TABLE t (id INT PRIMARY KEY, a INT)", "CREATE TABLE u (id INT PRIMARY KEY)",
+        "INSERT INTO t VALUES (1, 1)");
+    Path warehouse = work.resolve("warehouse");
+    // No timed commits: only the snapshot, commits before column changes and the stop commit.
+    Path file = PipelineFiles.write(work, server, database, PipelineFiles.postgresTables(database), warehouse, "1h");
+
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString(), "--progress-interval", "1")) {
+      awaitTable(cdcSync, warehouse, "public", "t", rows -> assertThat(rows).containsOnlyKeys(1));
+      server.execute(database, "INSERT INTO t VALUES (2, 2)");
+      await("the insert is read")
+          .atMost(Duration.ofSeconds(60))
+          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(() -> cdcSync.output().contains(", 2 changes read"));
+      // Read in a later batch than the insert: the run restarts to commit before it.
+      server.executeInTransaction(
+          database, "INSERT INTO u VALUES (1)", "ALTER TABLE t ADD COLUMN c TEXT", "INSERT INTO t VALUES (3, 3, 'three')");
+      // Right behind the insert before it: most likely seen ahead in the same read.
+      server.execute(database, "INSERT INTO t VALUES (4, 4, 'four')");
+      server.executeInTransaction(
+          database, "INSERT INTO u VALUES (2)", "ALTER TABLE t ADD COLUMN d INT", "INSERT INTO t VALUES (5, 5, 'five', 5)");
+      awaitTable(
+          cdcSync, warehouse, "public", "t",
+          rows -> {
+            assertThat(rows.keySet()).containsExactly(1, 2, 3, 4);
+            assertThat(rows.get(3)).containsEntry("c", "three").containsEntry("d", null);
+          });
+      assertThat(cdcSync.output()).contains("restarting from checkpoint");
+
+      // The table's own row before its column change: this transaction cannot be split.
+      server.executeInTransaction(
+          database, "INSERT INTO t VALUES (6, 6, 'six', 6)", "ALTER TABLE t ADD COLUMN e INT", "INSERT INTO t VALUES (7, 7, 'seven', 7, 7)");
+      assertThat(cdcSync.waitFor(120)).as(cdcSync.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
+      assertThat(cdcSync.errors())
+          .contains("Cannot change the columns of table public.t in the middle of a source transaction that also changed its rows");
+    }
+    Map<Object, Map<String, Object>> rows = IcebergRows.rows(warehouse, "public", "t", "id");
+    assertThat(rows.keySet()).containsExactly(1, 2, 3, 4, 5);
+    assertThat(rows.get(5)).containsEntry("c", "five").containsEntry("d", 5);
+  }
+
+  @Test
+  void mariadbRowsOfANewColumnAfterOtherChangesOfTheirTransactionCommitAtItsStart() throws Exception {
+    TestDatabaseServer server = TestDatabases.mariadb();
+    String database = "evolve_in_txn_maria";
+    server.createDatabase(database);
+    server.execute(database, "CREATE TABLE t (id INT PRIMARY KEY, a INT)", "CREATE TABLE u (id INT PRIMARY KEY)",
+        "INSERT INTO t VALUES (1, 1)");
+    Path warehouse = work.resolve("warehouse");
+    Path file = PipelineFiles.write(work, server, database, PipelineFiles.binlogTables(database, 5481), warehouse, "1h");
+
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString(), "--progress-interval", "1")) {
+      awaitTable(cdcSync, warehouse, database, "t", rows -> assertThat(rows).containsOnlyKeys(1));
+      server.execute(database, "INSERT INTO t VALUES (2, 2)");
+      await("the insert is read")
+          .atMost(Duration.ofSeconds(60))
+          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(() -> cdcSync.output().contains(", 2 changes read"));
+      server.execute(database, "ALTER TABLE t ADD COLUMN c TEXT");
+      server.executeInTransaction(database, "INSERT INTO u VALUES (1)", "INSERT INTO t VALUES (3, 3, 'three')");
+      server.execute(database, "INSERT INTO t VALUES (4, 4, 'four')");
+      // Committed before the column is added; the rest waits for the stop (no timed commits).
+      awaitTable(
+          cdcSync, warehouse, database, "t",
+          rows -> {
+            assertThat(rows.keySet()).containsExactly(1, 2);
+            assertThat(IcebergRows.table(warehouse, database, "t").schema().findField("c")).isNotNull();
+          });
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+    Map<Object, Map<String, Object>> rows = IcebergRows.rows(warehouse, database, "t", "id");
+    assertThat(rows.keySet()).containsExactly(1, 2, 3, 4);
+    assertThat(rows.get(3)).containsEntry("c", "three");
+  }
+
   @Test
   void mariadbEvolveAppliesEveryChangeIncludingDrops() throws Exception {
     TestDatabaseServer server = TestDatabases.mariadb();

@@ -25,4 +25,12 @@ public interface ChangeHandler {
    * @param estimatedRows per table, the database's estimate of its rows (-1 when it has none)
    */
   default void snapshotStarting(java.util.Map<TableId, Long> estimatedRows) {}
+
+  /**
+   * Whether the handler wants every transaction boundary to end a batch (for a while, to commit
+   * at one it cannot tell in advance); asked by the source before each batch it hands over.
+   */
+  default boolean wantsEveryBoundary() {
+    return false;
+  }
 }

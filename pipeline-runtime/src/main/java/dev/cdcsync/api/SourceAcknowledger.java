@@ -19,4 +19,14 @@ public interface SourceAcknowledger {
    * never inside the initial snapshot (a snapshot is committed whole, once its last row arrives).
    */
   boolean isTransactionBoundary();
+
+  /**
+   * Whether the source transaction right after this boundary changes a table itself (its
+   * columns change, it is truncated or dropped) after other changes: the pipeline commits here, so
+   * the change need not wait for rows of that transaction it cannot split off. False where the
+   * source cannot tell.
+   */
+  default boolean tableChangeFollows() {
+    return false;
+  }
 }

@@ -119,6 +119,11 @@ public final class PipelineRunner implements ChangeHandler {
   private SourceAcknowledger lastBoundary;
   /** Changes written since the last transaction boundary; a commit may cut only at zero. */
   private long changesSinceBoundary;
+  /** Source events handed over since the newest checkpoint's position, and at the last boundary. */
+  private long eventsSinceCheckpoint;
+  private long eventsAtBoundary;
+  /** Where a run restarted by {@link CommitPointNeeded} commits, or null. */
+  private CommitPointNeeded commitAt;
   private boolean acknowledged = true;
 
   public PipelineRunner(
@@ -169,6 +174,14 @@ public final class PipelineRunner implements ChangeHandler {
 
   public PipelineStatus status() {
     return status;
+  }
+
+  /**
+   * Makes this run commit at the boundary an earlier run asked for (see {@link
+   * CommitPointNeeded}); call before {@link #run()}.
+   */
+  public void commitAt(CommitPointNeeded point) {
+    this.commitAt = point;
   }
 
   /** Runs until {@link #stop()} or a failure. */
@@ -320,13 +333,26 @@ public final class PipelineRunner implements ChangeHandler {
         }
         status.recordRead(events.size());
         recordSourceCall(events);
+        eventsSinceCheckpoint += events.size();
         if (acknowledger.isTransactionBoundary()) {
           lastBoundary = acknowledger;
           changesSinceBoundary = 0;
+          eventsAtBoundary = eventsSinceCheckpoint;
           acknowledged = false;
+          boolean commitPointReached = false;
+          if (commitAt != null) {
+            commitPointReached = commitAt.checkpointId() == lastCheckpointId && commitAt.events() == eventsSinceCheckpoint;
+            if (commitPointReached || commitAt.checkpointId() != lastCheckpointId || eventsSinceCheckpoint > commitAt.events()) {
+              commitAt = null;
+            }
+          }
           // A boundary after snapshot rows means the snapshot is over: commit it now. Many tables
           // with waiting changes are committed early, to bound memory.
-          if (stopRequested || readsSinceCheckpoint || intervalPassed() || tablesWritten.size() >= MAX_TABLES_PER_CHECKPOINT) {
+          if (stopRequested
+              || readsSinceCheckpoint
+              || intervalPassed()
+              || tablesWritten.size() >= MAX_TABLES_PER_CHECKPOINT
+              || ((acknowledger.tableChangeFollows() || commitPointReached) && !tablesWritten.isEmpty())) {
             checkpoint();
           }
           if (stopRequested) {
@@ -352,6 +378,11 @@ public final class PipelineRunner implements ChangeHandler {
       newest = snapshot ? -1 : last.sourceTimestampMillis();
     }
     status.recordSourceCall(clock.millis(), newest, snapshot, changesSinceCheckpoint > 0);
+  }
+
+  @Override
+  public boolean wantsEveryBoundary() {
+    return commitAt != null;
   }
 
   @Override
@@ -419,6 +450,11 @@ public final class PipelineRunner implements ChangeHandler {
    */
   private void commitBeforeChanging(TableId sinkTable, String what, List<String> notes) throws Exception {
     if (tablesWritten.contains(sinkTable)) {
+      if (changesSinceBoundary > 0 && !readsSinceCheckpoint && eventsAtBoundary > 0) {
+        // Other changes of this transaction came first: a run from the newest checkpoint that
+        // commits at this transaction's start can apply the change.
+        throw new CommitPointNeeded(lastCheckpointId, eventsAtBoundary, sinkTable, what);
+      }
       if (changesSinceBoundary > 0 || readsSinceCheckpoint) {
         throw new PermanentPipelineException(
             "Cannot " + what + " table " + sinkTable + " in the middle of a source transaction that"
@@ -512,6 +548,8 @@ public final class PipelineRunner implements ChangeHandler {
       long preparedAt = clock.millis();
       lastCheckpointId = id;
       changesSinceCheckpoint = 0;
+      eventsSinceCheckpoint = 0;
+      eventsAtBoundary = 0;
       if (readsSinceCheckpoint) {
         status.recordSnapshotDone();
       }

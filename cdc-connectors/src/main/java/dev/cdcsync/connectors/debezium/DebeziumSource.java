@@ -224,10 +224,20 @@ public final class DebeziumSource implements Source {
           next = i;
         }
       }
+      // Whether the transaction after record i changes a table itself (as far as this batch
+      // shows): the pipeline commits at such a boundary, as it cannot split the transaction around
+      // the change when other changes come first.
+      boolean[] tableChangeFollows = new boolean[count];
+      for (int i = count - 2; i >= 0; i--) {
+        int next = i + 1;
+        boolean change = (events[next] != null || drops[next] != null) && tableChangesAt(events, drops, next);
+        tableChangeFollows[i] = change || (!boundaries[next] && tableChangeFollows[next]);
+      }
       // Hand over up to the last place where a commit may cut, then the rest; cut also where the
       // snapshot ends and right before a change to a table itself (its columns change, it is
       // truncated or dropped), so the pipeline can commit there.
       List<DataChangeEvent> batch = new ArrayList<>(count);
+      boolean everyBoundary = handler.wantsEveryBoundary();
       for (int i = 0; i < count; i++) {
         SourceRecord record = records.get(i).record();
         if (events[i] != null) {
@@ -247,10 +257,14 @@ public final class DebeziumSource implements Source {
             boundaries[i]
                 && !batch.isEmpty()
                 && (i == lastBoundary
+                    || everyBoundary
                     || "last".equals(snapshotMarker(record))
-                    || tableChangesAt(events, drops, nextEvent[i]));
+                    || tableChangesAt(events, drops, nextEvent[i])
+                    || tableChangeFollows[i]);
         if (cut || i == count - 1) {
-          handler.handle(List.copyOf(batch), new Acknowledger(committer, records.get(i), position(), boundaries[i]));
+          handler.handle(
+              List.copyOf(batch),
+              new Acknowledger(committer, records.get(i), position(), boundaries[i], boundaries[i] && tableChangeFollows[i]));
           batch.clear();
         }
       }
@@ -467,7 +481,8 @@ public final class DebeziumSource implements Source {
       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer,
       RecordChangeEvent<SourceRecord> last,
       SourcePosition position,
-      boolean isTransactionBoundary)
+      boolean isTransactionBoundary,
+      boolean tableChangeFollows)
       implements SourceAcknowledger {
 
     @Override
