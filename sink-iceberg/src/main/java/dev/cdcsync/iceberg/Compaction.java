@@ -2,51 +2,77 @@ package dev.cdcsync.iceberg;
 
 import dev.cdcsync.api.TableId;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.RewriteFiles;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.DeleteFilter;
+import org.apache.iceberg.data.GenericDeleteFilter;
 import org.apache.iceberg.data.GenericFileWriterFactory;
 import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.IdentityPartitionConverters;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.io.DataWriteResult;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.io.RollingDataWriter;
-import org.apache.iceberg.io.TaskWriter;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.PartitionUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Merges small data files and applies delete files, in one commit that fails if anything else
- * committed meanwhile.
+ * Merges small data files and applies delete files, a bounded amount of data per run, in commits
+ * that replace exactly the files they read.
  *
  * <ul>
  *   <li>A table without delete files (append tables, upsert tables that only received inserts):
  *       one checkpoint writes at least one file per table, so a changelog table otherwise gains
  *       thousands of small files a day; a partition's small files are rewritten into files of
  *       the table's target size.
- *   <li>An upsert table with many delete files (every update and delete adds some) and at most
- *       {@link #MAX_BYTES_TO_APPLY_DELETES} of data: the whole table is rewritten with its deletes
- *       applied, and the delete files go. Larger tables keep their delete files.
+ *   <li>An upsert table with {@link #MIN_DELETE_FILES} or more delete files (every update and
+ *       delete adds some, and each one is read again by every scan): one group of data files of
+ *       one partition that deletes apply to, at most {@code maxGroupBytes} of them (or one larger
+ *       file), is rewritten with its deletes applied. The group with the most deletes to apply
+ *       goes first, so a table of any size has its deletes applied group by group over the runs.
  * </ul>
+ *
+ * <p>The rewritten files take the data sequence number of the snapshot the rewrite read (as
+ * Spark's {@code use-starting-sequence-number}): equality deletes the pipeline commits while the
+ * rewrite runs have greater sequence numbers, so they still apply to the rewritten rows, and
+ * Iceberg does not fail the rewrite because of them. A new position delete of a rewritten file
+ * (not written by cdc-sync, which deletes by position only in files of the same commit) fails it:
+ * the next run tries again.
+ *
+ * <p>A delete file goes with the rewrite only if every data file it applied to in that snapshot
+ * is among the rewritten ones: it cannot apply to any other file then, since every file committed
+ * later, the rewritten ones included, has a data sequence number at least that of the snapshot
+ * (an equality delete applies only to older files) and a path of its own (a position delete names
+ * the files it applies to). Which files a delete applies to is what Iceberg's own scan planning
+ * says, the index every reader uses.
  */
 final class Compaction {
 
@@ -55,19 +81,24 @@ final class Compaction {
   static final int MIN_SMALL_FILES = 16;
   /** A table's deletes are applied once it has this many delete files. */
   static final int MIN_DELETE_FILES = 16;
-  /** Tables larger than this keep their delete files (the rewrite runs on the commit thread). */
-  static final long MAX_BYTES_TO_APPLY_DELETES = 256L << 20;
+  /** How much data one run rewrites at most to apply deletes (unless a single file is larger). */
+  static final long MAX_GROUP_BYTES = 256L << 20;
 
   private Compaction() {}
 
-  /** Compacts the table's small files if it needs it; returns how many files it replaced. */
-  static int compact(TableId sinkTable, Table table) {
+  /**
+   * Compacts the table's small files or applies some of its deletes, if it needs it; returns how
+   * many data files it replaced. {@code commit} commits the rewrite (carrying the pipeline's
+   * summary); if it fails with {@link CommitFailedException} or {@link ValidationException}, the
+   * files written for it are deleted and the exception is rethrown.
+   */
+  static int compact(TableId sinkTable, Table table, long maxGroupBytes, Consumer<SnapshotUpdate<?>> commit) {
     Snapshot current = table.currentSnapshot();
     if (current == null) {
       return 0;
     }
     if (!current.deleteManifests(table.io()).isEmpty()) {
-      return applyDeletes(sinkTable, table, current);
+      return applyDeletes(sinkTable, table, current, maxGroupBytes, commit);
     }
     long target = IcebergTableWriter.targetFileSize(table);
     Map<String, List<DataFile>> smallFiles = new LinkedHashMap<>();
@@ -75,18 +106,17 @@ final class Compaction {
       for (FileScanTask task : tasks) {
         DataFile file = task.file();
         if (file.fileSizeInBytes() < target / 2 && file.format() == FileFormat.PARQUET) {
-          PartitionSpec spec = table.specs().get(file.specId());
-          smallFiles.computeIfAbsent(file.specId() + "/" + spec.partitionToPath(file.partition()), key -> new ArrayList<>()).add(file);
+          smallFiles.computeIfAbsent(partitionKey(table, file), key -> new ArrayList<>()).add(file);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     Set<DataFile> replaced = new HashSet<>();
-    Set<DataFile> added = new HashSet<>();
+    List<DataFile> added = new ArrayList<>();
     for (List<DataFile> files : smallFiles.values()) {
       if (files.size() >= MIN_SMALL_FILES) {
-        added.addAll(rewrite(table, files, target));
+        added.addAll(rewrite(table, files.get(0), files, file -> rowsOf(table, file)));
         replaced.addAll(files);
       }
     }
@@ -96,61 +126,118 @@ final class Compaction {
     RewriteFiles rewrite = table.newRewrite().validateFromSnapshot(current.snapshotId());
     replaced.forEach(rewrite::deleteFile);
     added.forEach(rewrite::addFile);
-    IcebergSink.carrySummary(rewrite, current);
-    rewrite.commit();
+    commitOrClean(table, rewrite, added, commit);
     LOG.info("Table {}: merged {} small data files into {}", sinkTable, replaced.size(), added.size());
     return replaced.size();
   }
 
-  /** Rewrites a small table with its deletes applied, if it has many delete files. */
-  private static int applyDeletes(TableId sinkTable, Table table, Snapshot current) {
-    Set<DataFile> dataFiles = new HashSet<>();
-    Set<DeleteFile> deleteFiles = new HashSet<>();
-    long bytes = 0;
+  /** Rewrites one group of data files with their deletes applied, if the table has many. */
+  private static int applyDeletes(
+      TableId sinkTable, Table table, Snapshot current, long maxGroupBytes, Consumer<SnapshotUpdate<?>> commit) {
+    Map<String, List<FileScanTask>> byPartition = new LinkedHashMap<>();
+    Map<String, DeleteFile> deleteFiles = new HashMap<>();
+    // Delete file location -> locations of the data files it applies to in this snapshot.
+    Map<String, Set<String>> appliesTo = new HashMap<>();
     try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(current.snapshotId()).planFiles()) {
       for (FileScanTask task : tasks) {
-        if (dataFiles.add(task.file())) {
-          bytes += task.file().fileSizeInBytes();
+        if (task.deletes().isEmpty()) {
+          continue;
         }
-        deleteFiles.addAll(task.deletes());
+        for (DeleteFile delete : task.deletes()) {
+          deleteFiles.putIfAbsent(delete.location(), delete);
+          appliesTo.computeIfAbsent(delete.location(), key -> new HashSet<>()).add(task.file().location());
+        }
+        if (task.file().format() == FileFormat.PARQUET) {
+          byPartition.computeIfAbsent(partitionKey(table, task.file()), key -> new ArrayList<>()).add(task);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (deleteFiles.size() < MIN_DELETE_FILES || bytes > MAX_BYTES_TO_APPLY_DELETES) {
+    if (deleteFiles.size() < MIN_DELETE_FILES || byPartition.isEmpty()) {
       return 0;
     }
-    long target = IcebergTableWriter.targetFileSize(table);
-    GenericFileWriterFactory writers = writers(table);
-    OutputFileFactory outputs = outputs(table);
-    TaskWriter<Record> writer =
-        PartitionedAppendWriter.forSpec(table.spec(), writers, outputs, table.io(), target, table.schema());
-    List<DataFile> added;
-    try {
-      GenericRecord copy = GenericRecord.create(table.schema());
-      List<Types.NestedField> fields = table.schema().columns();
-      // The generic reader applies the deletes; its records may carry extra fields: copy by name.
-      try (CloseableIterable<Record> rows = IcebergGenerics.read(table).useSnapshot(current.snapshotId()).build()) {
-        for (Record row : rows) {
-          for (int i = 0; i < fields.size(); i++) {
-            copy.set(i, row.getField(fields.get(i).name()));
+    List<FileScanTask> group = largestGroup(byPartition.values(), maxGroupBytes);
+    List<DataFile> replaced = group.stream().map(FileScanTask::file).toList();
+    List<DataFile> added = rewrite(table, replaced.get(0), group, task -> liveRowsOf(table, task));
+
+    Set<String> replacedLocations = new HashSet<>();
+    replaced.forEach(file -> replacedLocations.add(file.location()));
+    List<DeleteFile> obsolete = new ArrayList<>();
+    deleteFiles.forEach(
+        (location, delete) -> {
+          if (replacedLocations.containsAll(appliesTo.get(location))) {
+            obsolete.add(delete);
           }
-          writer.write(copy);
-        }
-      }
-      added = List.of(writer.complete().dataFiles());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot apply the deletes of " + table.name() + ": " + e.getMessage(), e);
-    }
+        });
     RewriteFiles rewrite =
         table.newRewrite()
             .validateFromSnapshot(current.snapshotId())
-            .rewriteFiles(dataFiles, deleteFiles, Set.copyOf(added), Set.of());
-    IcebergSink.carrySummary(rewrite, current);
-    rewrite.commit();
-    LOG.info("Table {}: applied {} delete file(s): {} data file(s) rewritten into {}",
-        sinkTable, deleteFiles.size(), dataFiles.size(), added.size());
-    return dataFiles.size();
+            .dataSequenceNumber(current.sequenceNumber());
+    replaced.forEach(rewrite::deleteFile);
+    added.forEach(rewrite::addFile);
+    obsolete.forEach(rewrite::deleteFile);
+    commitOrClean(table, rewrite, added, commit);
+    LOG.info(
+        "Table {}: applied the deletes of {} data file(s) ({} bytes) into {}; {} of {} delete file(s) no longer needed",
+        sinkTable, replaced.size(), replaced.stream().mapToLong(DataFile::fileSizeInBytes).sum(), added.size(),
+        obsolete.size(), deleteFiles.size());
+    return replaced.size();
+  }
+
+  /**
+   * Of each partition, the files with the most deletes first, as many as fit in {@code maxBytes}
+   * (at least one); the partition's group with the most deletes to apply wins.
+   */
+  private static List<FileScanTask> largestGroup(Iterable<List<FileScanTask>> partitions, long maxBytes) {
+    List<FileScanTask> best = List.of();
+    long bestDeletes = -1;
+    for (List<FileScanTask> tasks : partitions) {
+      List<FileScanTask> candidates = new ArrayList<>(tasks);
+      candidates.sort(Comparator.comparingInt((FileScanTask task) -> task.deletes().size()).reversed());
+      List<FileScanTask> group = new ArrayList<>();
+      long bytes = 0;
+      long deletes = 0;
+      for (FileScanTask task : candidates) {
+        long size = task.file().fileSizeInBytes();
+        if (group.isEmpty() || bytes + size <= maxBytes) {
+          group.add(task);
+          bytes += size;
+          deletes += task.deletes().size();
+        }
+      }
+      if (deletes > bestDeletes) {
+        best = group;
+        bestDeletes = deletes;
+      }
+    }
+    return best;
+  }
+
+  private static String partitionKey(Table table, DataFile file) {
+    PartitionSpec spec = table.specs().get(file.specId());
+    return file.specId() + "/" + spec.partitionToPath(file.partition());
+  }
+
+  private static void commitOrClean(
+      Table table, RewriteFiles rewrite, List<DataFile> added, Consumer<SnapshotUpdate<?>> commit) {
+    try {
+      commit.accept(rewrite);
+    } catch (CommitFailedException | ValidationException e) {
+      // Certainly not committed (unlike CommitStateUnknownException): the new files are garbage.
+      deleteQuietly(table, added);
+      throw e;
+    }
+  }
+
+  private static void deleteQuietly(Table table, List<DataFile> files) {
+    for (DataFile file : files) {
+      try {
+        table.io().deleteFile(file.location());
+      } catch (RuntimeException e) {
+        LOG.debug("Cannot delete uncommitted file {}: {}", file.location(), e.getMessage());
+      }
+    }
   }
 
   private static GenericFileWriterFactory writers(Table table) {
@@ -164,31 +251,66 @@ final class Compaction {
         .build();
   }
 
-  /** The files' rows, in file order, written to new files of one partition. */
-  private static List<DataFile> rewrite(Table table, List<DataFile> files, long targetSize) {
-    DataFile first = files.get(0);
+  /**
+   * The rows of each input, in input order, written to new files of one spec and partition;
+   * files written before a failure are deleted.
+   */
+  private static <T> List<DataFile> rewrite(
+      Table table, DataFile first, List<T> inputs, Function<T, CloseableIterable<Record>> rowsOf) {
     PartitionSpec spec = table.specs().get(first.specId());
     StructLike partition = first.partition();
-    GenericFileWriterFactory writers = writers(table);
-    OutputFileFactory outputs = outputs(table);
-    RollingDataWriter<Record> writer = new RollingDataWriter<>(writers, outputs, table.io(), targetSize, spec, partition);
+    long targetSize = IcebergTableWriter.targetFileSize(table);
+    RollingDataWriter<Record> writer =
+        new RollingDataWriter<>(writers(table), outputs(table), table.io(), targetSize, spec, partition);
     try {
-      for (DataFile file : files) {
-        try (CloseableIterable<Record> rows =
-            Parquet.read(table.io().newInputFile(file.location()))
-                .project(table.schema())
-                .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(table.schema(), fileSchema))
-                .build()) {
-          for (Record row : rows) {
-            writer.write(row);
+      try (writer) {
+        for (T input : inputs) {
+          if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("interrupted");
+          }
+          try (CloseableIterable<Record> rows = rowsOf.apply(input)) {
+            for (Record row : rows) {
+              writer.write(row);
+            }
           }
         }
       }
-      writer.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot compact the small files of " + table.name() + ": " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(table, writer.result().dataFiles());
+      throw new IllegalStateException("Cannot rewrite data files of " + table.name() + ": " + e.getMessage(), e);
     }
-    DataWriteResult result = writer.result();
-    return result.dataFiles();
+    return writer.result().dataFiles();
+  }
+
+  /** The rows of a data file, deleted ones included. */
+  private static CloseableIterable<Record> rowsOf(Table table, DataFile file) {
+    return Parquet.read(table.io().newInputFile(file.location()))
+        .project(table.schema())
+        .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(table.schema(), fileSchema))
+        .build();
+  }
+
+  /** The rows of a task's data file that its deletes leave, in the table's schema. */
+  private static CloseableIterable<Record> liveRowsOf(Table table, FileScanTask task) {
+    Schema schema = table.schema();
+    DeleteFilter<Record> deletes = new GenericDeleteFilter(table.io(), task, schema, schema);
+    // Reads what applying the deletes needs besides the table's columns (the row position).
+    Schema readSchema = deletes.requiredSchema();
+    Map<Integer, ?> constants = PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);
+    CloseableIterable<Record> rows =
+        Parquet.read(table.io().newInputFile(task.file().location()))
+            .project(readSchema)
+            .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(readSchema, fileSchema, constants))
+            .build();
+    List<Types.NestedField> fields = schema.columns();
+    GenericRecord copy = GenericRecord.create(schema);
+    return CloseableIterable.transform(
+        deletes.filter(rows),
+        row -> {
+          for (int i = 0; i < fields.size(); i++) {
+            copy.set(i, row.getField(fields.get(i).name()));
+          }
+          return copy;
+        });
   }
 }

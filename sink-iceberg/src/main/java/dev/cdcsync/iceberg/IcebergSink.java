@@ -249,7 +249,7 @@ final class IcebergSink implements Sink {
         delta.validateNoConflictingDeleteFiles();
       }
       try {
-        delta.commit();
+        maintenance.commitPipelineUpdate(sinkTable, delta);
         maintenance.afterCommit(sinkTable, table);
         return true;
       } catch (ValidationException | CommitFailedException e) {
@@ -260,6 +260,11 @@ final class IcebergSink implements Sink {
         table.refresh();
       }
     }
+  }
+
+  /** The maintenance of this sink's tables; tests wait for it. */
+  TableMaintenance maintenance() {
+    return maintenance;
   }
 
   /**
@@ -402,6 +407,8 @@ final class IcebergSink implements Sink {
         tablePool.shutdown();
       }
     }
+    // Before the catalog, whose FileIO a maintenance run in progress still uses.
+    maintenance.close();
     if (catalog instanceof AutoCloseable closeable) {
       try {
         closeable.close();

@@ -70,8 +70,8 @@ public final class IcebergSinkFactory implements SinkFactory {
           "maintenance.enabled",
           Boolean.class,
           true,
-          "Expire old snapshots and merge manifests of the tables cdc-sync writes, right after its own"
-              + " commits (never racing them).");
+          "Merge small files, apply the deletes of upsert tables, merge manifests and expire old"
+              + " snapshots of the tables cdc-sync writes, in the background after its own commits.");
 
   public static final ConfigOption<Duration> MAINTENANCE_INTERVAL =
       ConfigOption.optional(

@@ -12,12 +12,29 @@ import dev.cdcsync.api.Schema;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.TableId;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
@@ -43,7 +60,7 @@ class TableMaintenanceTest {
       for (long id = 1; id <= 12; id++) {
         sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {id, "n" + id}, id), id);
         lastPrepared = sink.prepareCommit();
-        sink.commit(new Checkpoint(id, "test", 1, "pos-" + id), lastPrepared);
+        commitAndMaintain(sink, new Checkpoint(id, "test", 1, "pos-" + id), lastPrepared);
       }
       // A replay of the last checkpoint (recovery after a crash) is still recognised as done.
       assertThat(sink.commit(new Checkpoint(12, "test", 1, "pos-12"), lastPrepared)).isEmpty();
@@ -71,7 +88,7 @@ class TableMaintenanceTest {
       for (long id = 1; id <= commits; id++) {
         sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {id, "n" + id}, id), id * 10);
         sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, new Object[] {id, "n" + id}, id), id * 10 + 1);
-        sink.commit(new Checkpoint(id, "test", 1, ""), sink.prepareCommit());
+        commitAndMaintain(sink, new Checkpoint(id, "test", 1, ""), sink.prepareCommit());
       }
     }
     Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergSink.identifier(SINK));
@@ -108,7 +125,7 @@ class TableMaintenanceTest {
         if (round == checkpoints) {
           sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, new Object[] {5L, null}, round), ++sequence);
         }
-        sink.commit(new Checkpoint(round, "test", 1, ""), sink.prepareCommit());
+        commitAndMaintain(sink, new Checkpoint(round, "test", 1, ""), sink.prepareCommit());
       }
     }
     Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergSink.identifier(SINK));
@@ -133,6 +150,181 @@ class TableMaintenanceTest {
   }
 
   @Test
+  void appliesTheDeletesOfATableLargerThanOneGroupGroupByGroup() throws Exception {
+    Configuration options = options(Map.of("maintenance.enabled", "false"));
+    Map<Long, String> expected = new TreeMap<>();
+    int rounds = 20;
+    try (Sink sink = sink(options)) {
+      long sequence = 0;
+      for (long round = 1; round <= rounds; round++) {
+        for (long key = round * 100; key < round * 100 + 20; key++) {
+          sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {key, "r" + round}, round), ++sequence);
+          expected.put(key, "r" + round);
+        }
+        // Within the checkpoint: a position delete of this round's file.
+        sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, null, new Object[] {round * 100 + 5, "again"}, round), ++sequence);
+        expected.put(round * 100 + 5, "again");
+        if (round >= 3) {
+          // Equality deletes of the last two rounds' files.
+          for (long key : new long[] {(round - 1) * 100, (round - 1) * 100 + 1}) {
+            sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, null, new Object[] {key, "u" + round}, round), ++sequence);
+            expected.put(key, "u" + round);
+          }
+          long gone = (round - 2) * 100 + 10;
+          sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, new Object[] {gone, null}, round), ++sequence);
+          expected.remove(gone);
+        }
+        sink.commit(new Checkpoint(round, "test", 1, ""), sink.prepareCommit());
+      }
+    }
+    Catalog catalog = IcebergSinkFactory.catalog(options);
+    Table table = catalog.loadTable(IcebergSink.identifier(SINK));
+    assertThat(rows(table)).isEqualTo(expected);
+    long largestFile = dataFiles(table).values().stream().mapToLong(DataFile::fileSizeInBytes).max().orElseThrow();
+    long groupBytes = 3 * largestFile;
+    assertThat(dataFiles(table).values().stream().mapToLong(DataFile::fileSizeInBytes).sum()).isGreaterThan(3 * groupBytes);
+    assertThat(applyingDeleteFiles(table)).hasSizeGreaterThanOrEqualTo(Compaction.MIN_DELETE_FILES);
+
+    int runs = 0;
+    try (TableMaintenance maintenance =
+        new TableMaintenance(new TableMaintenance.Settings(Duration.ZERO, Duration.ofDays(1), 100), Clock.systemUTC(), groupBytes)) {
+      while (applyingDeleteFiles(table).size() >= Compaction.MIN_DELETE_FILES) {
+        assertThat(runs).as("runs").isLessThan(rounds);
+        Map<String, DataFile> before = dataFiles(table);
+        int deleteFilesBefore = liveDeleteFiles(table).size();
+        long startingSequenceNumber = table.currentSnapshot().sequenceNumber();
+
+        maintenance.afterCommit(SINK, catalog.loadTable(IcebergSink.identifier(SINK)));
+        maintenance.awaitIdle();
+        runs++;
+
+        table.refresh();
+        assertThat(rows(table)).as("rows after run %s", runs).isEqualTo(expected);
+        Map<String, DataFile> after = dataFiles(table);
+        List<DataFile> replaced = before.values().stream().filter(file -> !after.containsKey(file.location())).toList();
+        List<DataFile> added = after.values().stream().filter(file -> !before.containsKey(file.location())).toList();
+        assertThat(replaced).as("files replaced by run %s", runs).isNotEmpty();
+        if (replaced.size() > 1) {
+          assertThat(replaced.stream().mapToLong(DataFile::fileSizeInBytes).sum()).isLessThanOrEqualTo(groupBytes);
+        }
+        assertThat(added).extracting(DataFile::dataSequenceNumber).containsOnly(startingSequenceNumber);
+        assertThat(liveDeleteFiles(table)).as("delete files after run %s", runs).hasSizeLessThan(deleteFilesBefore);
+        assertThat(IcebergSink.latestCommitOf(table, "test").summary())
+            .containsEntry(IcebergSink.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds));
+      }
+    }
+    assertThat(runs).as("runs").isGreaterThan(1);
+  }
+
+  @Test
+  void aPipelineCommitDuringARewriteKeepsItsDeletesAndTheCheckpoint() throws Exception {
+    Configuration options = options(Map.of());
+    TestClock clock = new TestClock();
+    TableMaintenance maintenance =
+        new TableMaintenance(new TableMaintenance.Settings(Duration.ofHours(1), Duration.ofDays(1), 100), clock);
+    CountDownLatch rewriteWritten = new CountDownLatch(1);
+    CountDownLatch pipelineCommitted = new CountDownLatch(1);
+    AtomicBoolean armed = new AtomicBoolean();
+    maintenance.beforeCommit(
+        () -> {
+          if (armed.compareAndSet(true, false)) {
+            rewriteWritten.countDown();
+            try {
+              pipelineCommitted.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        });
+    int rounds = Compaction.MIN_DELETE_FILES + 2;
+    Map<Long, String> expected = new TreeMap<>();
+    Map<TableId, byte[]> lastPrepared;
+    try (Sink sink = sink(options, maintenance)) {
+      long sequence = 0;
+      // One file of keys 1-20, then one key updated per checkpoint: equality deletes of that file.
+      // One run after the first commit (nothing to do yet); the interval keeps the others off.
+      for (long round = 1; round <= rounds; round++) {
+        for (long id = round == 1 ? 1 : round; id <= (round == 1 ? 20 : round); id++) {
+          sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, null, new Object[] {id, "v" + round}, round), ++sequence);
+          expected.put(id, "v" + round);
+        }
+        commitAndMaintain(sink, new Checkpoint(round, "test", 1, ""), sink.prepareCommit());
+      }
+      Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergSink.identifier(SINK));
+      assertThat(table.snapshots()).extracting(Snapshot::operation).doesNotContain("replace");
+
+      // The due run starts after the next checkpoint and stops before committing its rewrite ...
+      clock.advance(Duration.ofHours(1));
+      armed.set(true);
+      sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {21L, "new"}, rounds + 1), ++sequence);
+      expected.put(21L, "new");
+      sink.commit(new Checkpoint(rounds + 1, "test", 1, ""), sink.prepareCommit());
+      assertThat(rewriteWritten.await(30, TimeUnit.SECONDS)).as("rewrite written").isTrue();
+      table.refresh();
+      Snapshot starting = table.currentSnapshot();
+      Set<String> appliedDeletes = applyingDeleteFiles(table);
+      // ... while the pipeline commits changes of rows the rewrite rewrites.
+      for (long id = 19; id <= 20; id++) {
+        sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, null, new Object[] {id, "late"}, rounds + 2), ++sequence);
+        expected.put(id, "late");
+      }
+      sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, new Object[] {1L, null}, rounds + 2), ++sequence);
+      expected.remove(1L);
+      lastPrepared = sink.prepareCommit();
+      sink.commit(new Checkpoint(rounds + 2, "test", 1, ""), lastPrepared);
+      pipelineCommitted.countDown();
+      maintenance.awaitIdle();
+
+      table.refresh();
+      assertThat(rows(table)).isEqualTo(expected);
+      Snapshot pipelineCommit = table.currentSnapshot();
+      while (!"test".equals(pipelineCommit.summary().get(IcebergSink.SUMMARY_PIPELINE))
+          || "replace".equals(pipelineCommit.operation())) {
+        pipelineCommit = table.snapshot(pipelineCommit.parentId());
+      }
+      assertThat(pipelineCommit.summary()).containsEntry(IcebergSink.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds + 2));
+      long pipelineCommitId = pipelineCommit.snapshotId();
+      List<Snapshot> children = new ArrayList<>();
+      table.snapshots().forEach(snapshot -> {
+        if (snapshot.parentId() != null && snapshot.parentId() == pipelineCommitId) {
+          children.add(snapshot);
+        }
+      });
+      assertThat(children).as("snapshots after checkpoint %s", rounds + 2).hasSize(1);
+      Snapshot rewrite = children.get(0);
+      assertThat(rewrite.operation()).isEqualTo("replace");
+      assertThat(rewrite.summary()).containsEntry(IcebergSink.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds + 2));
+      // The rewritten file keeps the sequence number of the snapshot the rewrite read, so the
+      // pipeline's newer equality deletes still apply to it; the delete files it applied are gone.
+      List<String> added = new ArrayList<>();
+      rewrite.addedDataFiles(table.io()).forEach(file -> added.add(file.location()));
+      assertThat(added).isNotEmpty();
+      Set<String> newerDeletes = new HashSet<>();
+      pipelineCommit.addedDeleteFiles(table.io()).forEach(file -> newerDeletes.add(file.location()));
+      assertThat(newerDeletes).isNotEmpty();
+      try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+        for (FileScanTask task : tasks) {
+          if (added.contains(task.file().location())) {
+            assertThat(task.file().dataSequenceNumber()).isEqualTo(starting.sequenceNumber());
+            assertThat(task.deletes()).extracting(DeleteFile::location).containsAll(newerDeletes);
+          }
+        }
+      }
+      assertThat(applyingDeleteFiles(table)).isEqualTo(newerDeletes);
+      assertThat(appliedDeletes).hasSizeGreaterThanOrEqualTo(Compaction.MIN_DELETE_FILES).doesNotContainAnyElementsOf(liveDeleteFiles(table));
+      assertThat(liveDeleteFiles(table)).containsAll(newerDeletes);
+
+      // A replay of the last checkpoint (recovery after a crash) is still recognised as done.
+      assertThat(IcebergSink.latestCommitOf(table, "test").summary())
+          .containsEntry(IcebergSink.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds + 2));
+      assertThat(sink.commit(new Checkpoint(rounds + 2, "test", 1, ""), lastPrepared)).isEmpty();
+    }
+    try (Sink sink = sink(options)) {
+      assertThat(sink.commit(new Checkpoint(rounds + 2, "test", 1, ""), lastPrepared)).isEmpty();
+    }
+  }
+
+  @Test
   void leavesTablesAloneWhenMaintenanceIsOff() throws Exception {
     Configuration options = options(Map.of("maintenance.enabled", "false", "maintenance.snapshot.max-age", "0s"));
     try (Sink sink = sink(options)) {
@@ -145,6 +337,82 @@ class TableMaintenanceTest {
     List<Snapshot> snapshots = new ArrayList<>();
     table.snapshots().forEach(snapshots::add);
     assertThat(snapshots).hasSize(10);
+  }
+
+  /** Commits through the sink and waits for the maintenance run the commit started, if any. */
+  private static void commitAndMaintain(Sink sink, Checkpoint checkpoint, Map<TableId, byte[]> prepared) throws Exception {
+    sink.commit(checkpoint, prepared);
+    ((IcebergSink) sink).maintenance().awaitIdle();
+  }
+
+  private Sink sink(Configuration options, TableMaintenance maintenance) {
+    return new IcebergSink(
+        IcebergSinkFactory.catalog(options), IcebergSinkFactory.DEFAULT_TABLE_PROPERTIES, WriteMode.UPSERT, maintenance);
+  }
+
+  private static Map<Long, String> rows(Table table) throws Exception {
+    Map<Long, String> rows = new TreeMap<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+      for (Record record : records) {
+        assertThat(rows.put((Long) record.getField("id"), (String) record.getField("name")))
+            .as("rows of key %s", record.getField("id"))
+            .isNull();
+      }
+    }
+    return rows;
+  }
+
+  /** The table's live data files by location. */
+  private static Map<String, DataFile> dataFiles(Table table) throws Exception {
+    Map<String, DataFile> files = new HashMap<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      tasks.forEach(task -> files.put(task.file().location(), task.file()));
+    }
+    return files;
+  }
+
+  /** The delete files that apply to some live data file, by location. */
+  private static Set<String> applyingDeleteFiles(Table table) throws Exception {
+    Set<String> locations = new HashSet<>();
+    try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+      tasks.forEach(task -> task.deletes().forEach(delete -> locations.add(delete.location())));
+    }
+    return locations;
+  }
+
+  /** Every delete file of the table's current snapshot, by location. */
+  private static Set<String> liveDeleteFiles(Table table) throws Exception {
+    Set<String> locations = new HashSet<>();
+    for (ManifestFile manifest : table.currentSnapshot().deleteManifests(table.io())) {
+      try (CloseableIterable<DeleteFile> files = ManifestFiles.readDeleteManifest(manifest, table.io(), table.specs())) {
+        files.forEach(file -> locations.add(file.location()));
+      }
+    }
+    return locations;
+  }
+
+  /** A clock the test moves. */
+  private static final class TestClock extends Clock {
+    private volatile Instant now = Instant.parse("2024-01-01T00:00:00Z");
+
+    void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 
   private Configuration options(Map<String, String> extra) {
