@@ -254,7 +254,9 @@ class PostgresNewTablesIT {
         .untilAsserted(
             () -> {
               assertThat(IcebergRows.exists(warehouse, "public", table)).isTrue();
-              assertThat(IcebergRows.rows(warehouse, "public", table, "id")).isEqualTo(sourceRows(server, database, table));
+              assertThat(IcebergRows.rows(warehouse, "public", table, "id"))
+                  .as(() -> table + " in Iceberg\n" + cdcSync.describe())
+                  .isEqualTo(sourceRows(server, database, table));
             });
   }
 

@@ -6,8 +6,10 @@ public interface SourceAcknowledger {
   /**
    * Marks every change handed over so far as consumed: the source may tell the database to
    * release them (e.g. a PostgreSQL slot's flushed LSN). Call only after the changes are durably
-   * committed downstream, and only on an acknowledger whose batch ended at a {@link
-   * #isTransactionBoundary() transaction boundary}.
+   * committed downstream, and on an acknowledger whose batch ended at a {@link
+   * #isTransactionBoundary() transaction boundary} — or, where the pipeline must split a source
+   * transaction, at the place it split it: the source then resumes from there, inside the
+   * transaction.
    */
   void acknowledge() throws InterruptedException;
 

@@ -117,6 +117,10 @@ public final class PipelineRunner implements ChangeHandler {
   private long changesSinceCheckpoint;
   private boolean readsSinceCheckpoint;
   private SourceAcknowledger lastBoundary;
+  /** The acknowledger of the batch before the one being handled, boundary or not. */
+  private SourceAcknowledger previousBatch;
+  /** Whether the batch being handled has had an event before the current one. */
+  private boolean eventsBeforeInBatch;
   /** Changes written since the last transaction boundary; a commit may cut only at zero. */
   private long changesSinceBoundary;
   /** Source events handed over since the newest checkpoint's position, and at the last boundary. */
@@ -298,6 +302,7 @@ public final class PipelineRunner implements ChangeHandler {
         if (commitInFlight != null && commitInFlight.isDone()) {
           awaitCommit();
         }
+        eventsBeforeInBatch = false;
         for (DataChangeEvent event : events) {
           boolean read = event.operation() == OperationType.READ;
           if (!read && readsSinceCheckpoint) {
@@ -330,7 +335,9 @@ public final class PipelineRunner implements ChangeHandler {
             changesSinceBoundary++;
             readsSinceCheckpoint |= read;
           }
+          eventsBeforeInBatch = true;
         }
+        previousBatch = acknowledger;
         status.recordRead(events.size());
         recordSourceCall(events);
         eventsSinceCheckpoint += events.size();
@@ -454,6 +461,19 @@ public final class PipelineRunner implements ChangeHandler {
         // Other changes of this transaction came first: a run from the newest checkpoint that
         // commits at this transaction's start can apply the change.
         throw new CommitPointNeeded(lastCheckpointId, eventsAtBoundary, sinkTable, what);
+      }
+      if (changesSinceBoundary > 0 && !readsSinceCheckpoint && !eventsBeforeInBatch && previousBatch != null) {
+        // The transaction changed the table's rows before: commit its first part, up to right
+        // before this change (the source hands it over there), rather than stop.
+        LOG.warn("Table {}: to {} it inside a source transaction that changed its rows before, the"
+            + " transaction's first part is committed on its own (readers may see it alone until the"
+            + " next commit)", sinkTable, what);
+        lastBoundary = previousBatch;
+        acknowledged = false;
+        changesSinceBoundary = 0;
+        checkpoint();
+        awaitCommit();
+        return;
       }
       if (changesSinceBoundary > 0 || readsSinceCheckpoint) {
         throw new PermanentPipelineException(

@@ -217,6 +217,23 @@ public final class DebeziumSource implements Source {
       if (!snapshotAnnounced) {
         announceSnapshot(events, handler);
       }
+      // Where a table itself changes: its columns differ from its previous event's (in this batch,
+      // or else the last one handed over), or it is truncated or dropped.
+      boolean[] tableChange = new boolean[count];
+      Map<dev.cdcsync.api.TableId, dev.cdcsync.api.Schema> seen = new java.util.HashMap<>();
+      for (int i = 0; i < count; i++) {
+        if (drops[i] != null) {
+          tableChange[i] = true;
+        } else if (events[i] != null) {
+          dev.cdcsync.api.TableId table = events[i].tableId();
+          dev.cdcsync.api.Schema schema = events[i].schema();
+          dev.cdcsync.api.Schema before = seen.containsKey(table) ? seen.get(table) : schemas.get(table);
+          tableChange[i] = events[i].operation() == dev.cdcsync.api.OperationType.TRUNCATE
+              || (before != null && before != schema && !before.equals(schema));
+          seen.put(table, schema);
+        }
+      }
+      schemas.putAll(seen);
       int[] nextEvent = new int[count];
       for (int i = count - 1, next = -1; i >= 0; i--) {
         nextEvent[i] = next;
@@ -230,8 +247,7 @@ public final class DebeziumSource implements Source {
       boolean[] tableChangeFollows = new boolean[count];
       for (int i = count - 2; i >= 0; i--) {
         int next = i + 1;
-        boolean change = (events[next] != null || drops[next] != null) && tableChangesAt(events, drops, next);
-        tableChangeFollows[i] = change || (!boundaries[next] && tableChangeFollows[next]);
+        tableChangeFollows[i] = tableChange[next] || (!boundaries[next] && tableChangeFollows[next]);
       }
       // Hand over up to the last place where a commit may cut, then the rest; cut also where the
       // snapshot ends and right before a change to a table itself (its columns change, it is
@@ -242,7 +258,6 @@ public final class DebeziumSource implements Source {
         SourceRecord record = records.get(i).record();
         if (events[i] != null) {
           batch.add(events[i]);
-          schemas.put(events[i].tableId(), events[i].schema());
         } else if (drops[i] != null) {
           batch.addAll(drops[i]);
         }
@@ -259,9 +274,12 @@ public final class DebeziumSource implements Source {
                 && (i == lastBoundary
                     || everyBoundary
                     || "last".equals(snapshotMarker(record))
-                    || tableChangesAt(events, drops, nextEvent[i])
+                    || (nextEvent[i] >= 0 && tableChange[nextEvent[i]])
                     || tableChangeFollows[i]);
-        if (cut || i == count - 1) {
+        // Inside a transaction too, right before a change to a table itself: the pipeline may
+        // have to commit the transaction's first part there.
+        boolean cutInside = !boundaries[i] && !batch.isEmpty() && nextEvent[i] >= 0 && tableChange[nextEvent[i]];
+        if (cut || cutInside || i == count - 1) {
           handler.handle(
               List.copyOf(batch),
               new Acknowledger(committer, records.get(i), position(), boundaries[i], boundaries[i] && tableChangeFollows[i]));
@@ -312,17 +330,6 @@ public final class DebeziumSource implements Source {
       dev.cdcsync.connectors.binlog.ColumnRenames.parse(value.getString("databaseName"), value.getString("ddl"))
           .ifPresent(renames -> converter.noteRenames(renames.table(), renames.newToOld()));
     }
-  }
-
-  private boolean tableChangesAt(DataChangeEvent[] events, List<DataChangeEvent>[] drops, int index) {
-    if (index < 0) {
-      return false;
-    }
-    if (drops[index] != null || events[index].operation() == dev.cdcsync.api.OperationType.TRUNCATE) {
-      return true;
-    }
-    dev.cdcsync.api.Schema known = schemas.get(events[index].tableId());
-    return known != null && known != events[index].schema();
   }
 
   private boolean isCopy(DataChangeEvent event) {
