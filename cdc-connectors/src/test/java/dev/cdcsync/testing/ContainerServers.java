@@ -15,8 +15,8 @@ final class ContainerServers {
   static TestDatabaseServer postgres() {
     PostgreSQLContainer container =
         new PostgreSQLContainer("postgres:17")
-            .withCommand("postgres", "-c", "wal_level=logical", "-c", "max_replication_slots=20",
-                "-c", "max_wal_senders=20", "-c", "max_connections=200");
+            .withCommand("postgres", "-c", "wal_level=logical", "-c", "max_replication_slots=64",
+                "-c", "max_wal_senders=64", "-c", "max_connections=200");
     container.start();
     TestDatabases.stopOnExit("postgres container", container::stop);
     return new Server("postgres", "Testcontainers postgres:17", container.getHost(),

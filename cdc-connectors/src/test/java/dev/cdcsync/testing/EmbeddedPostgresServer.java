@@ -23,8 +23,8 @@ final class EmbeddedPostgresServer implements TestDatabaseServer {
           EmbeddedPostgres.builder()
               .setServerConfig("listen_addresses", "127.0.0.1")
               .setServerConfig("wal_level", "logical")
-              .setServerConfig("max_replication_slots", "20")
-              .setServerConfig("max_wal_senders", "20")
+              .setServerConfig("max_replication_slots", "64")
+              .setServerConfig("max_wal_senders", "64")
               .setServerConfig("max_connections", "200")
               .start();
       TestDatabases.stopOnExit("postgres", server);
