@@ -221,16 +221,26 @@ public final class DebeziumSource implements Source {
       // or else the last one handed over), or it is truncated or dropped.
       boolean[] tableChange = new boolean[count];
       Map<dev.cdcsync.api.TableId, dev.cdcsync.api.Schema> seen = new java.util.HashMap<>();
+      dev.cdcsync.api.TableId lastTable = null;
+      dev.cdcsync.api.Schema lastSchema = null;
       for (int i = 0; i < count; i++) {
         if (drops[i] != null) {
           tableChange[i] = true;
         } else if (events[i] != null) {
           dev.cdcsync.api.TableId table = events[i].tableId();
           dev.cdcsync.api.Schema schema = events[i].schema();
-          dev.cdcsync.api.Schema before = seen.containsKey(table) ? seen.get(table) : schemas.get(table);
-          tableChange[i] = events[i].operation() == dev.cdcsync.api.OperationType.TRUNCATE
-              || (before != null && before != schema && !before.equals(schema));
-          seen.put(table, schema);
+          tableChange[i] = events[i].operation() == dev.cdcsync.api.OperationType.TRUNCATE;
+          // Runs of one table's events share their objects: look up only where they change.
+          if (table != lastTable || schema != lastSchema) {
+            dev.cdcsync.api.Schema before = seen.get(table);
+            if (before == null) {
+              before = schemas.get(table);
+            }
+            tableChange[i] |= before != null && before != schema && !before.equals(schema);
+            seen.put(table, schema);
+            lastTable = table;
+            lastSchema = schema;
+          }
         }
       }
       schemas.putAll(seen);
