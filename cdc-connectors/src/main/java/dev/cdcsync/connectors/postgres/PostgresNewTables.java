@@ -146,9 +146,8 @@ final class PostgresNewTables implements NewTables {
           continue;
         }
         if (!found.hasIdentity()) {
-          reportOnce(table, "Table " + table.quotedName() + " matches option 'tables' but has no replica identity (no"
-              + " primary key, or REPLICA IDENTITY NOTHING): once it is in the publication PostgreSQL refuses its"
-              + " UPDATEs and DELETEs, so it is left out; run ALTER TABLE " + table.quotedName() + " REPLICA IDENTITY FULL;");
+          reportOnce(table, "Table " + table.quotedName() + " matches option 'tables' but "
+              + PostgresPreflight.noReplicaIdentity(table.quotedName()) + " it is left out until then");
           continue;
         }
         if (!found.readable()) {
@@ -357,9 +356,7 @@ final class PostgresNewTables implements NewTables {
     try (PreparedStatement statement =
         connection.prepareStatement(
             "SELECT c.oid, n.nspname, c.relname,"
-                + " c.relreplident = 'f'"
-                + "   OR (c.relreplident = 'd' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary))"
-                + "   OR (c.relreplident = 'i' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident)),"
+                + " " + PostgresPreflight.HAS_REPLICA_IDENTITY + ","
                 + " has_table_privilege(c.oid, 'SELECT'),"
                 + " EXISTS (SELECT 1 FROM pg_publication_tables p"
                 + "   WHERE p.pubname = ? AND p.schemaname = n.nspname AND p.tablename = c.relname),"

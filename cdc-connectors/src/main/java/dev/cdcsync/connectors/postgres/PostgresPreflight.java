@@ -50,6 +50,21 @@ final class PostgresPreflight implements Runnable {
     this.tablePatterns = java.util.Arrays.stream(tableIncludeList.split(",")).map(Pattern::compile).toList();
   }
 
+  /**
+   * Whether table {@code c} (a pg_class row) has a replica identity, without which PostgreSQL
+   * refuses its UPDATEs and DELETEs once it is in a publication.
+   */
+  static final String HAS_REPLICA_IDENTITY =
+      "(c.relreplident = 'f'"
+          + " OR (c.relreplident = 'd' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary))"
+          + " OR (c.relreplident = 'i' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident)))";
+
+  /** Why a table without replica identity cannot be captured, and the fix. */
+  static String noReplicaIdentity(String quotedTable) {
+    return "has no replica identity (no primary key, or REPLICA IDENTITY NOTHING): once it is in the publication"
+        + " PostgreSQL refuses its UPDATEs and DELETEs; run ALTER TABLE " + quotedTable + " REPLICA IDENTITY FULL;";
+  }
+
   /** What was found, before anything is changed. */
   private record Findings(List<PreflightCheck> checks, List<String> tables, boolean publicationExists) {
     List<String> problems() {
@@ -130,13 +145,8 @@ final class PostgresPreflight implements Runnable {
         checks.add(PreflightCheck.failed("select " + table, "user '" + user + "' cannot read table " + table
             + ": run GRANT SELECT ON " + table + " TO " + quote(user) + ";"));
       }
-      if (!flag(connection, "SELECT relreplident = 'f'"
-          + " OR (relreplident = 'd' AND EXISTS (SELECT 1 FROM pg_index WHERE indrelid = c.oid AND indisprimary))"
-          + " OR (relreplident = 'i' AND EXISTS (SELECT 1 FROM pg_index WHERE indrelid = c.oid AND indisreplident))"
-          + " FROM pg_class c WHERE c.oid = " + literal(table) + "::regclass")) {
-        checks.add(PreflightCheck.failed("replica identity " + table, "table " + table + " has no replica identity (no"
-            + " primary key, or REPLICA IDENTITY NOTHING): once it is in the publication PostgreSQL refuses its UPDATEs and DELETEs;"
-            + " run ALTER TABLE " + table + " REPLICA IDENTITY FULL;"));
+      if (!flag(connection, "SELECT " + HAS_REPLICA_IDENTITY + " FROM pg_class c WHERE c.oid = " + literal(table) + "::regclass")) {
+        checks.add(PreflightCheck.failed("replica identity " + table, "table " + table + " " + noReplicaIdentity(table)));
       }
     }
     boolean publicationExists =
