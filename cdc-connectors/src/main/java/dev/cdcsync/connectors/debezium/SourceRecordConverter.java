@@ -7,21 +7,33 @@ import dev.cdcsync.api.Schema;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.debezium.ConnectTypes.ColumnMapping;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns Debezium's change records into {@link DataChangeEvent}s. Records that carry no row change
- * (heartbeats, tombstones, schema-change and transaction records) give {@code null}.
+ * (heartbeats, tombstones, schema-change and transaction records) give {@code null}, and so does an
+ * update whose unchanged values can no longer be read because its row is gone (see {@link
+ * UnchangedValues}).
  *
  * <p>Not thread-safe: one converter per source.
  */
 public final class SourceRecordConverter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SourceRecordConverter.class);
 
   /** Builds the event model's table id from a record's {@code source} block. */
   public interface TableIdentifier {
@@ -29,7 +41,11 @@ public final class SourceRecordConverter {
   }
 
   private record TableConversion(
-      TableId tableId, Schema schema, Function<Object, Object>[] converters, Field[] fields) {}
+      TableId tableId,
+      Schema schema,
+      Function<Object, Object>[] converters,
+      Field[] fields,
+      Predicate<Object>[] placeholders) {}
 
   /**
    * The database's stable numbers of a table's current columns (PostgreSQL's attnum), by name. A
@@ -44,29 +60,46 @@ public final class SourceRecordConverter {
 
   private final TableIdentifier tableIdentifier;
   private final ColumnNumbers columnNumbers;
+  private final UnchangedValues unchangedValues;
+  private final UnavailableValuePlaceholder placeholder;
+  private final Set<TableId> rowsGoneReported = new HashSet<>();
   private final Map<TableId, Map<String, Integer>> knownNumbers = new java.util.HashMap<>();
   private final Map<TableId, Map<String, String>> pendingRenames = new java.util.HashMap<>();
   private final Map<org.apache.kafka.connect.data.Schema, TableConversion> conversions =
       new IdentityHashMap<>();
   private final Map<TableId, Schema> lastSchemas = new java.util.HashMap<>();
 
+  /** A converter for a source whose changes always carry every value (MySQL, MariaDB). */
   public SourceRecordConverter(TableIdentifier tableIdentifier) {
-    this(tableIdentifier, null);
+    this(tableIdentifier, null, null, null);
   }
 
   /**
    * @param columnNumbers when the source reports no renames (PostgreSQL), tells them from a drop
    *     plus an add by the columns' numbers; null when the source reports them itself
+   * @param unavailableValuePlaceholder what Debezium puts where a change left a value out
+   *     (its {@code unavailable.value.placeholder}); null when changes never leave values out
+   * @param unchangedValues reads the values such a change left out; null with no placeholder
    */
-  public SourceRecordConverter(TableIdentifier tableIdentifier, ColumnNumbers columnNumbers) {
+  public SourceRecordConverter(
+      TableIdentifier tableIdentifier,
+      ColumnNumbers columnNumbers,
+      String unavailableValuePlaceholder,
+      UnchangedValues unchangedValues) {
     this.tableIdentifier = tableIdentifier;
     this.columnNumbers = columnNumbers;
+    this.placeholder =
+        unavailableValuePlaceholder == null ? null : new UnavailableValuePlaceholder(unavailableValuePlaceholder);
+    this.unchangedValues = unchangedValues;
   }
 
-  /** Releases what finding renames holds (a database connection). */
+  /** Releases what finding renames and reading unchanged values hold (database connections). */
   public void close() {
     if (columnNumbers != null) {
       columnNumbers.close();
+    }
+    if (unchangedValues != null) {
+      unchangedValues.close();
     }
   }
 
@@ -97,14 +130,18 @@ public final class SourceRecordConverter {
     return switch (op) {
       case "r" -> DataChangeEvent.read(
           conversion.tableId(), conversion.schema(), row(conversion, value.getStruct("after")), timestamp);
-      case "c" -> DataChangeEvent.insert(
-          conversion.tableId(), conversion.schema(), row(conversion, value.getStruct("after")), timestamp);
-      case "u" -> DataChangeEvent.update(
-          conversion.tableId(),
-          conversion.schema(),
-          row(conversion, value.getStruct("before")),
-          row(conversion, value.getStruct("after")),
-          timestamp);
+      case "c" -> {
+        // An insert too: Debezium turns a key change into a delete and an insert of the new row.
+        Object[] after = afterImage(conversion, value.getStruct("after"));
+        yield after == null ? null : DataChangeEvent.insert(conversion.tableId(), conversion.schema(), after, timestamp);
+      }
+      case "u" -> {
+        Object[] after = afterImage(conversion, value.getStruct("after"));
+        yield after == null
+            ? null
+            : DataChangeEvent.update(
+                conversion.tableId(), conversion.schema(), row(conversion, value.getStruct("before")), after, timestamp);
+      }
       case "d" -> DataChangeEvent.delete(
           conversion.tableId(), conversion.schema(), row(conversion, value.getStruct("before")), timestamp);
       case "t" -> DataChangeEvent.truncate(conversion.tableId(), conversion.schema(), timestamp);
@@ -152,6 +189,71 @@ public final class SourceRecordConverter {
 
   private static final Schema EMPTY = Schema.of(List.of(), List.of());
 
+  /**
+   * The new image of an insert or update; columns whose values the change left out (unchanged
+   * TOAST values) are read from the source. Null when the row is gone by now: a later change in
+   * the stream deletes it or changes its key, so an upsert table ends the same without this one.
+   */
+  private Object[] afterImage(TableConversion conversion, Struct afterStruct) {
+    Object[] after = row(conversion, afterStruct, true);
+    int[] missing = placeholderColumns(conversion, afterStruct);
+    if (missing.length > 0) {
+      if (unchangedValues == null) {
+        throw leftOut(conversion, missing[0]);
+      }
+      Optional<Object[]> current =
+          unchangedValues.read(conversion.tableId(), conversion.schema(), after, missing);
+      if (current.isEmpty()) {
+        reportRowGone(conversion, missing);
+        return null;
+      }
+      for (int i = 0; i < missing.length; i++) {
+        after[missing[i]] = current.get()[i];
+      }
+    }
+    return after;
+  }
+
+  /** The columns of {@code struct} holding Debezium's placeholder instead of a value. */
+  private static int[] placeholderColumns(TableConversion conversion, Struct struct) {
+    int[] found = null;
+    int count = 0;
+    Predicate<Object>[] placeholders = conversion.placeholders();
+    for (int i = 0; i < placeholders.length; i++) {
+      if (placeholders[i] != null) {
+        Object raw = struct.get(conversion.fields()[i]);
+        if (raw != null && placeholders[i].test(raw)) {
+          found = found == null ? new int[placeholders.length] : found;
+          found[count++] = i;
+        }
+      }
+    }
+    return found == null ? NONE : Arrays.copyOf(found, count);
+  }
+
+  private static final int[] NONE = new int[0];
+
+  private void reportRowGone(TableConversion conversion, int[] missing) {
+    String columns =
+        Arrays.stream(missing).mapToObj(i -> conversion.fields()[i].name()).collect(Collectors.joining(", "));
+    String message =
+        "A change of " + conversion.tableId() + " left the unchanged values of " + columns
+            + " out, and its row is gone from the source by now: a later change deletes it or changes"
+            + " its key, so an upsert table ends the same without it; an append table lacks"
+            + " its row. REPLICA IDENTITY FULL on the table sends every value with each change.";
+    if (rowsGoneReported.add(conversion.tableId())) {
+      LOG.warn("{} (further ones of this table are logged at DEBUG)", message);
+    } else {
+      LOG.debug(message);
+    }
+  }
+
+  private static PermanentPipelineException leftOut(TableConversion conversion, int column) {
+    return new PermanentPipelineException(
+        "Cannot replicate a change of " + conversion.tableId() + ": it leaves the value of column "
+            + conversion.fields()[column].name() + " out and the source cannot read it back");
+  }
+
   /** Splits Debezium's table id ({@code "db"."table"}, quotes optional) into its parts. */
   static List<String> identifierParts(String id) {
     List<String> parts = new ArrayList<>();
@@ -195,24 +297,27 @@ public final class SourceRecordConverter {
   }
 
   @SuppressWarnings("unchecked")
-  private static TableConversion newConversion(
+  private TableConversion newConversion(
       SourceRecord record, org.apache.kafka.connect.data.Schema rowSchema, TableId tableId, Map<String, String> renames) {
     List<Field> fields = rowSchema.fields();
     List<Column> columns = new ArrayList<>(fields.size());
     Function<Object, Object>[] converters = new Function[fields.size()];
     Field[] fieldArray = new Field[fields.size()];
+    Predicate<Object>[] placeholders = new Predicate[fields.size()];
     for (int i = 0; i < fields.size(); i++) {
       Field field = fields.get(i);
       ColumnMapping mapping = ConnectTypes.map(tableId.toString(), field.name(), field.schema());
       columns.add(Column.of(field.name(), mapping.type()));
       converters[i] = mapping.converter();
       fieldArray[i] = field;
+      placeholders[i] = placeholder == null ? null : placeholder.matcher(field.schema()).orElse(null);
     }
     List<String> primaryKeys = new ArrayList<>();
     if (record.keySchema() != null) {
       record.keySchema().fields().forEach(field -> primaryKeys.add(field.name()));
     }
-    return new TableConversion(tableId, new Schema(columns, primaryKeys, renames), converters, fieldArray);
+    return new TableConversion(
+        tableId, new Schema(columns, primaryKeys, renames), converters, fieldArray, placeholders);
   }
 
   /**
@@ -248,12 +353,23 @@ public final class SourceRecordConverter {
   }
 
   private static Object[] row(TableConversion conversion, Struct struct) {
+    return row(conversion, struct, false);
+  }
+
+  private static Object[] row(TableConversion conversion, Struct struct, boolean valuesMayBeLeftOut) {
     if (struct == null) {
       return null;
     }
     Object[] row = new Object[conversion.converters().length];
     for (int i = 0; i < row.length; i++) {
       Object raw = struct.get(conversion.fields()[i]);
+      if (raw != null && conversion.placeholders()[i] != null && conversion.placeholders()[i].test(raw)) {
+        // A value the change left out never reaches a table: afterImage reads it.
+        if (!valuesMayBeLeftOut) {
+          throw leftOut(conversion, i);
+        }
+        continue;
+      }
       if (raw != null) {
         try {
           row[i] = conversion.converters()[i].apply(raw);

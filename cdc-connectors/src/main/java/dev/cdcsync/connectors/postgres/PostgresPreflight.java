@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,6 +148,8 @@ final class PostgresPreflight implements Runnable {
       }
       if (!flag(connection, "SELECT " + HAS_REPLICA_IDENTITY + " FROM pg_class c WHERE c.oid = " + literal(table) + "::regclass")) {
         checks.add(PreflightCheck.failed("replica identity " + table, "table " + table + " " + noReplicaIdentity(table)));
+      } else {
+        unchangedValuesCheck(connection, table).ifPresent(checks::add);
       }
     }
     boolean publicationExists =
@@ -330,6 +333,34 @@ final class PostgresPreflight implements Runnable {
       result.next();
       return result.getString(1);
     }
+  }
+
+  /**
+   * For a table whose updates may leave large values out (columns PostgreSQL can store out of line,
+   * replica identity not FULL): how cdc-sync gets them, and how to make every change carry them.
+   */
+  private static Optional<PreflightCheck> unchangedValuesCheck(Connection connection, String table) throws SQLException {
+    List<String> columns = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                    + " WHERE c.oid = " + literal(table) + "::regclass AND c.relreplident <> 'f'"
+                    + " AND a.attnum > 0 AND NOT a.attisdropped AND a.attstorage IN ('x', 'e') ORDER BY a.attnum")) {
+      while (result.next()) {
+        columns.add(result.getString(1));
+      }
+    }
+    if (columns.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        PreflightCheck.passed(
+            "unchanged values " + table,
+            "an update that leaves " + String.join(", ", columns) + " unchanged may leave their values out (TOAST);"
+                + " cdc-sync reads them back by key, one query per such update, and upsert tables end equal to"
+                + " the source; for append tables whose every row must show the values as of its change, run"
+                + " ALTER TABLE " + table + " REPLICA IDENTITY FULL;"));
   }
 
   private static boolean flag(Connection connection, String sql) throws SQLException {

@@ -42,6 +42,8 @@ public final class PostgresSourceFactory implements SourceFactory {
       ConfigOption.optional(
           "decoding.plugin.name", String.class, "pgoutput", "Logical decoding plugin.");
 
+  private static final String UNAVAILABLE_VALUE_PLACEHOLDER = "unavailable.value.placeholder";
+
   @Override
   public String type() {
     return "postgres";
@@ -84,27 +86,23 @@ public final class PostgresSourceFactory implements SourceFactory {
   public Source create(Configuration options, PipelineContext context) {
     Setup setup = setup(options, context);
     Properties properties = setup.properties();
-    String address = setup.address();
     String database = setup.database();
+    String url = "jdbc:postgresql://" + setup.address() + "/" + database;
+    String server = "PostgreSQL at " + setup.address() + "/" + database;
     PostgresPreflight preflight = setup.preflight();
     return new DebeziumSource(
-        "PostgreSQL " + address + "/" + database + " (slot " + setup.slot() + ")",
+        "PostgreSQL " + setup.address() + "/" + database + " (slot " + setup.slot() + ")",
         properties,
         new SourceRecordConverter(
             source -> TableId.of(source.getString("db"), source.getString("schema"), source.getString("table")),
-            new PostgresColumnNumbers(
-                "jdbc:postgresql://" + address + "/" + database, options, "PostgreSQL at " + address + "/" + database)),
+            new PostgresColumnNumbers(url, options, server),
+            properties.getProperty(UNAVAILABLE_VALUE_PLACEHOLDER),
+            new PostgresUnchangedValues(url, options, server)),
         preflight,
         preflight::dropStaleSlot,
         () -> preflight.estimatedRows(database),
         context.workDirectory(),
-        new PostgresNewTables(
-            "jdbc:postgresql://" + address + "/" + database,
-            "PostgreSQL at " + address + "/" + database,
-            options,
-            database,
-            setup.publication(),
-            preflight));
+        new PostgresNewTables(url, server, options, database, setup.publication(), preflight));
   }
 
   private Setup setup(Configuration options, PipelineContext context) {
@@ -132,6 +130,8 @@ public final class PostgresSourceFactory implements SourceFactory {
     // The preflight creates and extends the publication (see PostgresPreflight#preparePublication).
     properties.setProperty("publication.autocreate.mode", "disabled");
     properties.setProperty("interval.handling.mode", "numeric");
+    // Where an update leaves an unchanged TOAST value out; no stored value looks like it.
+    properties.setProperty(UNAVAILABLE_VALUE_PLACEHOLDER, "__cdc_sync_unchanged_toast_value__");
     // Tables that join the capture get their rows copied through blocking snapshots (PostgresNewTables).
     properties.setProperty("signal.enabled.channels", "in-process");
     properties.setProperty("signal.poll.interval.ms", "1000");
