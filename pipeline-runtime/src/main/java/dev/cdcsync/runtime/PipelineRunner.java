@@ -551,7 +551,7 @@ public final class PipelineRunner implements ChangeHandler {
 
   /**
    * Step 1 of checkpoint N here; steps 2 to 4 on the committer thread, once checkpoint N-1 is
-   * committed. Acknowledges the newest boundary even when nothing changed.
+   * committed. Records and acknowledges the newest boundary even when nothing changed.
    */
   private void checkpoint() throws Exception {
     lastCheckpointMillis = clock.millis();
@@ -584,8 +584,29 @@ public final class PipelineRunner implements ChangeHandler {
                 }
               });
     } else if (boundary != null) {
-      commitInFlight = onCommitter(boundary::acknowledge);
+      // Nothing changed, but the source moved on (heartbeats, changes of other tables): record
+      // where it is, so that a restart does not go back to a position the database may have let
+      // go of (a purged binlog), then let the database know.
+      long id = lastCheckpointId + 1;
+      SourcePosition position = boundary.position();
+      lease.checkNotFenced();
+      lastCheckpointId = id;
+      commitInFlight =
+          onCommitter(
+              () -> {
+                recordPosition(id, position);
+                boundary.acknowledge();
+              });
     }
+  }
+
+  /** Checkpoint {@code id} without changes: only the source position. */
+  private void recordPosition(long id, SourcePosition position) throws Exception {
+    Instant now = clock.instant();
+    checkpointStore.write(new CheckpointRecord(id, pipelineName, epoch, now, position, Map.of()));
+    status.recordCheckpoint(id, List.of(), now);
+    LOG.debug("Checkpoint {} records source position {} (no changes)", id, position);
+    checkpointStore.prune();
   }
 
   /** Steps 2 to 4: the checkpoint record, the table commits; the caller then acknowledges. */

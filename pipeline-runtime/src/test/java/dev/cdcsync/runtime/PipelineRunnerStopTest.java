@@ -165,7 +165,7 @@ class PipelineRunnerStopTest extends PipelineRunnerTestBase {
   }
 
   @Test
-  void onlyAcknowledgesTheLastBatchWhenNothingIsBuffered() throws Exception {
+  void onlyRecordsAndAcknowledgesTheLastBatchWhenNothingIsBuffered() throws Exception {
     ScriptedSource source = new ScriptedSource(journal).batch("pos-1").thenIdleUntilClosed();
     RecordingSink sink = new RecordingSink(journal);
     PipelineRunner runner = runner(source, sink, INTERVAL);
@@ -175,7 +175,7 @@ class PipelineRunnerStopTest extends PipelineRunnerTestBase {
     runner.stop();
 
     running.get(10, TimeUnit.SECONDS);
-    assertThat(journal.entries()).containsExactly("acknowledge pos-1", "close source");
+    assertThat(journal.entries()).containsExactly("record 1 at pos-1", "acknowledge pos-1", "close source");
     assertThat(sink.commits()).isEmpty();
   }
 

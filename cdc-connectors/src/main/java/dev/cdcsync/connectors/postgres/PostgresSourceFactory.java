@@ -130,6 +130,9 @@ public final class PostgresSourceFactory implements SourceFactory {
     // The preflight creates and extends the publication (see PostgresPreflight#preparePublication).
     properties.setProperty("publication.autocreate.mode", "disabled");
     properties.setProperty("interval.handling.mode", "numeric");
+    // A message in the WAL with each heartbeat: while the captured tables are quiet and others
+    // are not, the slot's position still moves on, so PostgreSQL can release its WAL.
+    properties.setProperty("heartbeat.action.query", "SELECT pg_logical_emit_message(false, 'cdc-sync-heartbeat', '')");
     // Where an update leaves an unchanged TOAST value out; no stored value looks like it.
     properties.setProperty(UNAVAILABLE_VALUE_PLACEHOLDER, "__cdc_sync_unchanged_toast_value__");
     // Tables that join the capture get their rows copied through blocking snapshots (PostgresNewTables).
