@@ -377,15 +377,28 @@ public final class DebeziumSource implements Source {
   }
 
   /** Asks Debezium for a blocking snapshot of the tables: it pauses the stream and reads them. */
-  private void copy(List<dev.cdcsync.api.TableId> tables) {
+  private void copy(List<NewTables.Copy> copies) {
     // Debezium matches each entry as a regex against schema.table.
     List<String> patterns =
-        tables.stream().map(table -> java.util.regex.Pattern.quote(table.schemaName() + "." + table.tableName())).toList();
+        copies.stream()
+            .map(copy -> java.util.regex.Pattern.quote(copy.table().schemaName() + "." + copy.table().tableName()))
+            .toList();
+    // A blocking snapshot takes an "additional condition" as the whole SELECT of the table.
+    List<Map<String, String>> conditions = new ArrayList<>();
+    for (NewTables.Copy copy : copies) {
+      copy.select()
+          .ifPresent(
+              select ->
+                  conditions.add(
+                      Map.of("data-collection", copy.table().schemaName() + "." + copy.table().tableName(), "filter", select)));
+    }
     String data;
     try {
-      data = SIGNAL_JSON.writeValueAsString(Map.of("data-collections", patterns, "type", "blocking"));
+      data =
+          SIGNAL_JSON.writeValueAsString(
+              Map.of("data-collections", patterns, "type", "blocking", "additional-conditions", conditions));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("Cannot write the copy request for " + tables, e);
+      throw new IllegalStateException("Cannot write the copy request for " + copies, e);
     }
     DebeziumEngine<RecordChangeEvent<SourceRecord>> running = engine.get();
     if (running == null || closed) {

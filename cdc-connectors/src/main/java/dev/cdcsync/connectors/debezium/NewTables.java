@@ -22,7 +22,18 @@ public interface NewTables extends AutoCloseable {
 
   /** Asks the engine to copy the current rows of tables (a blocking snapshot). */
   interface Copier {
-    void copy(List<TableId> tables);
+    void copy(List<Copy> copies);
+  }
+
+  /**
+   * The rows of a table to copy: all of them, or those a SELECT of the table reads (e.g. the rows
+   * of one partition of a partitioned table, copied under the partitioned table's name).
+   */
+  record Copy(TableId table, Optional<String> select) {
+    public Copy {
+      java.util.Objects.requireNonNull(table, "table");
+      java.util.Objects.requireNonNull(select, "select");
+    }
   }
 
   /**

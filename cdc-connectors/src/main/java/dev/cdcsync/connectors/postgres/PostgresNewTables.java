@@ -59,14 +59,17 @@ final class PostgresNewTables implements NewTables {
     }
   }
 
-  /** A selected table as the catalog shows it now. */
   /**
+   * A selected table as the catalog shows it now.
+   *
    * @param publishedFromCreation in the publication from its creation on (FOR ALL TABLES, or FOR
    *     TABLES IN SCHEMA of its schema): all its rows are in the stream, none needs a copy
+   * @param root for a partition read through its captured root (see {@link PostgresPartitions}):
+   *     the root, whose publication entry covers it and under whose name its rows are copied
    */
   private record Found(
       Captured table, boolean hasIdentity, boolean readable, boolean published, boolean publishedFromCreation,
-      long estimatedRows) {}
+      long estimatedRows, Optional<TableId> root) {}
 
   private final String url;
   private final String description;
@@ -135,7 +138,7 @@ final class PostgresNewTables implements NewTables {
 
   /** Adds the selected tables not yet captured to the publication and has those with rows copied. */
   void look() {
-    List<TableId> toCopy = new ArrayList<>();
+    List<Copy> toCopy = new ArrayList<>();
     long estimate = 0;
     try (Connection connection = JdbcConnections.open(url, options, description)) {
       noticeDrops(connection);
@@ -143,6 +146,26 @@ final class PostgresNewTables implements NewTables {
         Captured table = found.table();
         if (known.contains(table) || copying.containsValue(table) || dropPending(table)) {
           // A table created again under a dropped one's name waits until the drop has passed.
+          continue;
+        }
+        if (found.root().isPresent()) {
+          // A partition attached to (or created in) a captured partitioned table: the root's
+          // publication entry streams its changes; rows it held when attached are copied under the
+          // root's name. One copy per root at a time; another waits for the next look.
+          TableId root = found.root().get();
+          if (isEmpty(connection, table)) {
+            remember(List.of(table));
+            LOG.info("Capturing new partition {} through {}", table.quotedName(), root);
+          } else if (!copying.containsKey(root)) {
+            copying.put(root, table);
+            toCopy.add(
+                new Copy(
+                    root,
+                    Optional.of(
+                        "SELECT * FROM " + PostgresPreflight.quote(root.schemaName()) + "." + PostgresPreflight.quote(root.tableName())
+                            + " WHERE tableoid = " + table.oid())));
+            estimate += Math.max(0, found.estimatedRows());
+          }
           continue;
         }
         if (!found.hasIdentity()) {
@@ -174,7 +197,7 @@ final class PostgresNewTables implements NewTables {
         } else {
           TableId id = TableId.of(database, table.schema(), table.table());
           copying.put(id, table);
-          toCopy.add(id);
+          toCopy.add(new Copy(id, Optional.empty()));
           estimate += Math.max(0, found.estimatedRows());
         }
       }
@@ -184,12 +207,15 @@ final class PostgresNewTables implements NewTables {
     if (!toCopy.isEmpty()) {
       LOG.info(
           "Copying the rows of new table(s) {}{}; the stream waits meanwhile, then follows their changes",
-          toCopy.stream().map(id -> id.schemaName() + "." + id.tableName()).toList(),
+          toCopy.stream()
+              .map(copy -> copy.table().schemaName() + "." + copy.table().tableName()
+                  + copy.select().map(select -> " (rows of partition " + copying.get(copy.table()).quotedName() + ")").orElse(""))
+              .toList(),
           estimate > 0 ? " (about " + estimate + " rows)" : "");
       try {
         copier.copy(toCopy);
       } catch (RuntimeException e) {
-        toCopy.forEach(copying::remove);
+        toCopy.forEach(copy -> copying.remove(copy.table()));
         throw e;
       }
     }
@@ -365,8 +391,8 @@ final class PostgresNewTables implements NewTables {
                     ? " OR EXISTS (SELECT 1 FROM pg_publication_namespace s JOIN pg_publication p ON p.oid = s.pnpubid"
                         + " WHERE p.pubname = ? AND s.pnnspid = n.oid),"
                     : ",")
-                + " c.reltuples::bigint"
-                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " c.reltuples::bigint, " + PostgresPartitions.ROOT_COLUMNS
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" + PostgresPartitions.ROOT_JOIN
                 + " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
       statement.setString(1, publication);
       statement.setString(2, publication);
@@ -378,10 +404,14 @@ final class PostgresNewTables implements NewTables {
           String schema = result.getString(2);
           String table = result.getString(3);
           if (preflight.selected(schema, table)) {
+            Optional<TableId> root =
+                PostgresPartitions.readThroughRoot(preflight, result, 9)
+                    ? Optional.of(TableId.of(database, result.getString(10), result.getString(11)))
+                    : Optional.empty();
             found.add(new Found(
                 new Captured(result.getLong(1), schema, table),
                 result.getBoolean(4), result.getBoolean(5), result.getBoolean(6), result.getBoolean(7),
-                result.getLong(8)));
+                result.getLong(8), root));
           }
         }
       }

@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,20 +35,28 @@ final class PostgresPreflight implements Runnable {
   private final String publication;
   private final String slot;
   private final List<Pattern> tablePatterns;
+  private final Properties engineProperties;
+  private final String tableIncludeList;
 
-  /** @param tableIncludeList Debezium's table.include.list: regexes on schema.table */
+  /**
+   * @param engineProperties the Debezium engine's settings: its table.include.list (regexes on
+   *     schema.table) selects the tables; {@link #run()} leaves out partitions read through their
+   *     root (see {@link PostgresPartitions})
+   */
   PostgresPreflight(
       String url,
       String description,
       Configuration options,
       String publication,
       String slot,
-      String tableIncludeList) {
+      Properties engineProperties) {
     this.url = url;
     this.description = description;
     this.options = options;
     this.publication = publication;
     this.slot = slot;
+    this.engineProperties = engineProperties;
+    this.tableIncludeList = engineProperties.getProperty("table.include.list");
     this.tablePatterns = java.util.Arrays.stream(tableIncludeList.split(",")).map(Pattern::compile).toList();
   }
 
@@ -95,6 +104,9 @@ final class PostgresPreflight implements Runnable {
             "Cannot capture changes from " + description + ":\n  " + String.join("\n  ", problems));
       }
       preparePublication(connection, findings.tables(), findings.publicationExists());
+      engineProperties.setProperty(
+          "table.include.list",
+          PostgresPartitions.excluding(tableIncludeList, PostgresPartitions.readThroughRoot(connection, this)));
       releaseSlot(connection);
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot check " + description + ": " + e.getMessage(), e);
@@ -197,11 +209,30 @@ final class PostgresPreflight implements Runnable {
    */
   private void preparePublication(Connection connection, List<String> tables, boolean exists)
       throws SQLException {
+    boolean viaRoot = connection.getMetaData().getDatabaseMajorVersion() >= 13;
     if (!exists) {
       execute(connection, "CREATE PUBLICATION " + quote(publication)
-          + (tables.isEmpty() ? "" : " FOR TABLE " + String.join(", ", tables)));
+          + (tables.isEmpty() ? "" : " FOR TABLE " + String.join(", ", tables))
+          + (viaRoot ? " WITH (publish_via_partition_root = true)" : ""));
       LOG.info("Created publication {} for {}", publication, tables.isEmpty() ? "no table yet" : String.join(", ", tables));
       return;
+    }
+    if (viaRoot
+        && !flag(connection, "SELECT pubviaroot FROM pg_publication WHERE pubname = " + literal(publication))
+        && flag(connection, "SELECT EXISTS (SELECT 1 FROM pg_class WHERE relkind = 'p' AND oid = ANY (ARRAY["
+            + (tables.isEmpty() ? "NULL" : tables.stream().map(table -> literal(table) + "::regclass").collect(java.util.stream.Collectors.joining(", ")))
+            + "]::oid[]))")) {
+      String set = "ALTER PUBLICATION " + quote(publication) + " SET (publish_via_partition_root = true)";
+      try {
+        execute(connection, set);
+        LOG.info("Publication {} now publishes the changes of partitions as their partitioned table's", publication);
+      } catch (SQLException e) {
+        throw new PermanentPipelineException(
+            "Cannot capture partitioned tables from " + description + ": publication " + publication
+                + " publishes their partitions' changes under the partitions' names and cannot be changed by user '"
+                + options.get(SourceOptions.USERNAME) + "' (" + e.getMessage().strip() + "): run " + set + ";",
+            e);
+      }
     }
     if (flag(connection, "SELECT puballtables FROM pg_publication WHERE pubname = " + literal(publication))) {
       return;
@@ -245,12 +276,13 @@ final class PostgresPreflight implements Runnable {
         Statement statement = connection.createStatement();
         ResultSet result =
             statement.executeQuery(
-                "SELECT n.nspname, c.relname, c.reltuples::bigint FROM pg_class c"
-                    + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')")) {
+                "SELECT n.nspname, c.relname, c.reltuples::bigint, " + PostgresPartitions.ROOT_COLUMNS
+                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" + PostgresPartitions.ROOT_JOIN
+                    + " WHERE c.relkind IN ('r', 'p')")) {
       while (result.next()) {
         String schema = result.getString(1);
         String table = result.getString(2);
-        if (selected(schema, table)) {
+        if (selected(schema, table) && !PostgresPartitions.readThroughRoot(this, result, 4)) {
           estimates.put(TableId.of(database, schema, table), result.getLong(3));
         }
       }
@@ -314,12 +346,14 @@ final class PostgresPreflight implements Runnable {
     try (Statement statement = connection.createStatement();
         ResultSet result =
             statement.executeQuery(
-                "SELECT schemaname, tablename FROM pg_tables"
-                    + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")) {
+                "SELECT n.nspname, c.relname, " + PostgresPartitions.ROOT_COLUMNS
+                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" + PostgresPartitions.ROOT_JOIN
+                    + " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                    + " ORDER BY 1, 2")) {
       while (result.next()) {
         String schema = result.getString(1);
         String table = result.getString(2);
-        if (selected(schema, table)) {
+        if (selected(schema, table) && !PostgresPartitions.readThroughRoot(this, result, 3)) {
           tables.add(quote(schema) + "." + quote(table));
         }
       }

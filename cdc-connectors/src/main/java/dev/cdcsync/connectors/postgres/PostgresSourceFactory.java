@@ -156,7 +156,7 @@ public final class PostgresSourceFactory implements SourceFactory {
             options,
             properties.getProperty("publication.name"),
             properties.getProperty("slot.name"),
-            properties.getProperty("table.include.list"));
+            properties);
     return new Setup(properties, database, address, slot, properties.getProperty("publication.name"), preflight);
   }
 
