@@ -142,7 +142,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
     Runnable beforeStart =
         () -> {
           preflight.run();
-          // MariaDB's snapshot reads FLOAT columns as DOUBLE (see BinlogPreflight.floatSnapshotSelects).
+          // The snapshot reads FLOAT columns as DOUBLE (see BinlogPreflight.floatSnapshotSelects).
           if (!"no_data".equals(properties.getProperty("snapshot.mode"))) {
             setSnapshotSelects(properties, userGiven, preflight.floatSnapshotSelects());
           }
