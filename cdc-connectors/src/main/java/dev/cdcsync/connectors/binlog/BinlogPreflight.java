@@ -133,6 +133,50 @@ final class BinlogPreflight implements Runnable {
     return estimates;
   }
 
+  /**
+   * For each selected table with FLOAT columns, a snapshot query that reads them as DOUBLE
+   * ({@code SELECT *, CAST(`f` AS DOUBLE) AS `f` FROM ...}; Debezium keeps the last value of a
+   * column read twice). The text protocol, which the snapshot reads with, prints a FLOAT with 6
+   * significant digits (MariaDB: 1.0158473 as 1.01585); the DOUBLE holds the stored value
+   * exactly. Keys are {@code database.table}, as option {@code
+   * snapshot.select.statement.overrides} names them.
+   */
+  Map<String, String> floatSnapshotSelects() {
+    Map<String, String> froms = new java.util.LinkedHashMap<>();
+    Map<String, StringBuilder> selects = new java.util.LinkedHashMap<>();
+    try (Connection connection = JdbcConnections.open(url, options, description);
+        Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT c.table_schema, c.table_name, c.column_name FROM information_schema.columns c"
+                    + " JOIN information_schema.tables t ON t.table_schema = c.table_schema"
+                    + " AND t.table_name = c.table_name"
+                    + " WHERE c.data_type = 'float' AND t.table_type = 'BASE TABLE'"
+                    + " ORDER BY c.table_schema, c.table_name, c.ordinal_position")) {
+      while (result.next()) {
+        String database = result.getString(1);
+        String table = result.getString(2);
+        if (selected(database, table)) {
+          String name = database + "." + table;
+          String column = quoted(result.getString(3));
+          froms.put(name, " FROM " + quoted(database) + "." + quoted(table));
+          selects
+              .computeIfAbsent(name, key -> new StringBuilder("SELECT *"))
+              .append(", CAST(").append(column).append(" AS DOUBLE) AS ").append(column);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot list the FLOAT columns of " + description + ": " + e.getMessage(), e);
+    }
+    Map<String, String> statements = new java.util.LinkedHashMap<>();
+    selects.forEach((name, select) -> statements.put(name, select + froms.get(name)));
+    return statements;
+  }
+
+  private static String quoted(String identifier) {
+    return "`" + identifier.replace("`", "``") + "`";
+  }
+
   private static String grants(Connection connection) throws SQLException {
     StringBuilder grants = new StringBuilder();
     try (Statement statement = connection.createStatement();

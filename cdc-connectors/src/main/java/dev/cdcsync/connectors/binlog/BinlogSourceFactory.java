@@ -16,6 +16,7 @@ import dev.cdcsync.connectors.debezium.EngineProperties;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
@@ -123,9 +124,12 @@ public abstract class BinlogSourceFactory implements SourceFactory {
     // DDL records tell renames apart from a drop and an add.
     properties.setProperty("include.schema.changes", "true");
     properties.setProperty("bigint.unsigned.handling.mode", "precise");
-    properties.setProperty("converters", "tinyint1");
+    properties.setProperty("converters", "tinyint1," + BinlogValueConverter.NAME);
     properties.setProperty(
         "tinyint1.type", "io.debezium.connector.binlog.converters.TinyIntOneToBooleanConverter");
+    properties.setProperty(BinlogValueConverter.NAME + ".type", BinlogValueConverter.class.getName());
+    // YEAR as a number: read as a date, the driver fails on YEAR 0000 (MariaDB and MySQL drivers).
+    properties.setProperty("driver.yearIsDateType", "false");
     options
         .optional(SERVER_TIME_ZONE)
         .ifPresent(zone -> properties.setProperty("database.connectionTimeZone", zone));
@@ -134,16 +138,55 @@ public abstract class BinlogSourceFactory implements SourceFactory {
     String address = options.get(SourceOptions.HOSTNAME) + ":" + options.get(PORT);
     String description = productName() + " at " + address;
     BinlogPreflight preflight = preflight(options, properties.getProperty("table.include.list"));
+    Properties userGiven = (Properties) properties.clone();
+    Runnable beforeStart =
+        () -> {
+          preflight.run();
+          // The snapshot reads FLOAT columns as DOUBLE (see BinlogPreflight.floatSnapshotSelects).
+          if (!"no_data".equals(properties.getProperty("snapshot.mode"))) {
+            setSnapshotSelects(properties, userGiven, preflight.floatSnapshotSelects());
+          }
+        };
     return new DebeziumSource(
         description,
         properties,
         new SourceRecordConverter(
             source -> TableId.of(source.getString("db"), source.getString("table"))),
-        preflight,
+        beforeStart,
         () -> StateStorageSchemaHistory.clear(context.stateStorage()),
         preflight::estimatedRows,
         context.workDirectory(),
         null);
+  }
+
+  /**
+   * Sets Debezium's {@code snapshot.select.statement.overrides} to the user's (option {@code
+   * debezium.snapshot.select.statement.overrides}, in {@code userGiven}) plus {@code selects} for
+   * the tables the user gave no query for; queries set by an earlier start are replaced.
+   */
+  static void setSnapshotSelects(Properties properties, Properties userGiven, Map<String, String> selects) {
+    String key = "snapshot.select.statement.overrides";
+    properties.stringPropertyNames().stream()
+        .filter(name -> name.startsWith(key + ".") && !userGiven.containsKey(name))
+        .forEach(properties::remove);
+    Set<String> tables = new LinkedHashSet<>();
+    for (String table : userGiven.getProperty(key, "").split(",")) {
+      if (!table.isBlank()) {
+        tables.add(table.trim());
+      }
+    }
+    selects.forEach(
+        (table, select) -> {
+          if (!userGiven.containsKey(key + "." + table)) {
+            tables.add(table);
+            properties.setProperty(key + "." + table, select);
+          }
+        });
+    if (tables.isEmpty()) {
+      properties.remove(key);
+    } else {
+      properties.setProperty(key, String.join(",", tables));
+    }
   }
 
   private static List<String> debeziumPatterns(List<TablePattern> patterns) {

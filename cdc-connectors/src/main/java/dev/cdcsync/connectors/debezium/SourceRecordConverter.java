@@ -362,7 +362,10 @@ public final class SourceRecordConverter {
     }
     Object[] row = new Object[conversion.converters().length];
     for (int i = 0; i < row.length; i++) {
-      Object raw = struct.get(conversion.fields()[i]);
+      Field field = conversion.fields()[i];
+      // Struct.get gives the schema's default for a null value: a NULL the row has would read as
+      // the column's default (and a zero date as Debezium's 1970-01-01 stand-in).
+      Object raw = field.schema().defaultValue() == null ? struct.get(field) : struct.getWithoutDefault(field.name());
       if (raw != null && conversion.placeholders()[i] != null && conversion.placeholders()[i].test(raw)) {
         // A value the change left out never reaches a table: afterImage reads it.
         if (!valuesMayBeLeftOut) {
