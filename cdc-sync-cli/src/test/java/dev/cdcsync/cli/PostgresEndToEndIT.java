@@ -4,6 +4,8 @@ import dev.cdcsync.testing.TestDatabaseServer;
 import dev.cdcsync.testing.TestDatabases;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -28,7 +30,8 @@ class PostgresEndToEndIT extends EndToEndTestBase {
         "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + USER + "') THEN"
             + " CREATE ROLE " + USER + " WITH LOGIN REPLICATION PASSWORD '" + PASSWORD + "'; END IF; END $$",
         "GRANT CREATE ON DATABASE " + database + " TO " + USER,
-        "CREATE TYPE mood AS ENUM ('sad', 'happy')");
+        "CREATE TYPE mood AS ENUM ('sad', 'happy')",
+        "CREATE TYPE pair AS (a integer, b text)");
   }
 
   @Override
@@ -60,7 +63,37 @@ class PostgresEndToEndIT extends EndToEndTestBase {
         new TypeCase("c_jsonb", "jsonb", "'{\"b\": [1, 2]}'", "{\"b\": [1, 2]}"),
         new TypeCase("c_uuid", "uuid", "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'",
             UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")),
-        new TypeCase("c_enum", "mood", "'happy'", "happy"));
+        new TypeCase("c_enum", "mood", "'happy'", "happy"),
+        // numeric without precision: the exact text, its scale and NaN / infinities included.
+        new TypeCase("c_numeric_any", "numeric", "'-12345678901234567890.123456789000'",
+            "-12345678901234567890.123456789000"),
+        new TypeCase("c_numeric_nan", "numeric", "'NaN'", "NaN"),
+        new TypeCase("c_numeric_inf", "numeric", "'Infinity'", "Infinity"),
+        new TypeCase("c_numeric_ninf", "numeric", "'-Infinity'", "-Infinity"),
+        new TypeCase("c_numeric_wide", "numeric(40,2)", "'NaN'", "NaN"),
+        // interval: ISO-8601 with years, months, days and time apart, every microsecond kept.
+        new TypeCase("c_interval", "interval", "'1 year 2 mons -3 days 04:05:06.789012'", "P1Y2M-3DT4H5M6.789012S"),
+        new TypeCase("c_interval_neg", "interval", "'-1 mons -00:00:00.000001'", "P0Y-1M0DT0H0M-0.000001S"),
+        new TypeCase("c_interval_hours", "interval", "'100 hours'", "P0Y0M0DT100H0M0S"),
+        // Geometric types: point as WKB, the others in PostgreSQL's text form.
+        new TypeCase("c_point", "point", "'(1.5,-2)'", ByteBuffer.wrap(wkbPoint(1.5, -2))),
+        new TypeCase("c_box", "box", "'(1,2),(3.5,-4)'", "(3.5,2),(1,-4)"),
+        new TypeCase("c_circle", "circle", "'<(1,2),0.1>'", "<(1,2),0.1>"),
+        new TypeCase("c_line", "line", "'{1,-1,0}'", "{1,-1,0}"),
+        new TypeCase("c_lseg", "lseg", "'[(0,0),(1e20,0.00001)]'", "[(0,0),(1e+20,1e-05)]"),
+        new TypeCase("c_path_open", "path", "'[(0,0),(1,1),(2,0)]'", "[(0,0),(1,1),(2,0)]"),
+        new TypeCase("c_path_closed", "path", "'((0,0),(1,1))'", "((0,0),(1,1))"),
+        new TypeCase("c_polygon", "polygon", "'((0,0),(0,1.5),(0.30000000000000004,0))'",
+            "((0,0),(0,1.5),(0.30000000000000004,0))"),
+        // Composite types: PostgreSQL's text form of the row.
+        new TypeCase("c_pair", "pair", "ROW(1, 'x y')", "(1,\"x y\")"),
+        // A type Debezium does not know: the bytes of its text, not left out.
+        new TypeCase("c_lsn", "pg_lsn", "'16/B374D848'", ByteBuffer.wrap("16/B374D848".getBytes(StandardCharsets.UTF_8))));
+  }
+
+  /** OGC WKB of a 2D point, little-endian, as Debezium builds it. */
+  private static byte[] wkbPoint(double x, double y) {
+    return ByteBuffer.allocate(21).order(ByteOrder.LITTLE_ENDIAN).put((byte) 1).putInt(1).putDouble(x).putDouble(y).array();
   }
 
   @Override

@@ -30,7 +30,7 @@ final class ConnectTypes {
   static ColumnMapping map(String table, String column, Schema schema) {
     String name = schema.name();
     if (name != null) {
-      ColumnMapping logical = mapLogical(name, schema);
+      ColumnMapping logical = mapLogical(table, column, name, schema);
       if (logical != null) {
         return logical;
       }
@@ -53,8 +53,9 @@ final class ConnectTypes {
     };
   }
 
-  private static ColumnMapping mapLogical(String name, Schema schema) {
+  private static ColumnMapping mapLogical(String table, String column, String name, Schema schema) {
     return switch (name) {
+      case "dev.cdcsync.postgres.BoundedNumeric" -> boundedNumeric(table, column, schema);
       case "org.apache.kafka.connect.data.Decimal" -> decimal(schema);
       case "io.debezium.data.VariableScaleDecimal" -> mapping(
           DataTypeRoot.STRING,
@@ -95,8 +96,12 @@ final class ConnectTypes {
           "io.debezium.data.Enum",
           "io.debezium.data.EnumSet",
           "io.debezium.time.ZonedTime",
+          "io.debezium.time.Interval",
           "io.debezium.data.Ltree" -> mapping(DataTypeRoot.STRING, value -> value);
       case "io.debezium.data.Bits" -> mapping(DataTypeRoot.BINARY, ConnectTypes::bytes);
+      case "io.debezium.data.geometry.Point",
+          "io.debezium.data.geometry.Geometry",
+          "io.debezium.data.geometry.Geography" -> mapping(DataTypeRoot.BINARY, value -> Wkb.withSrid((Struct) value));
       default -> null;
     };
   }
@@ -114,6 +119,33 @@ final class ConnectTypes {
     return new ColumnMapping(
         DataType.decimal(finalPrecision, scale),
         value -> ((BigDecimal) value).setScale(scale, RoundingMode.UNNECESSARY));
+  }
+
+  /**
+   * PostgreSQL {@code numeric(p, s)} as exact text (see PostgresColumnConverter): a decimal, or text
+   * when wider than any Iceberg decimal. {@code NaN} fits no decimal and stops the pipeline rather
+   * than becoming NULL.
+   */
+  private static ColumnMapping boundedNumeric(String table, String column, Schema schema) {
+    int precision = Integer.parseInt(schema.parameters().get("precision"));
+    int scale = Integer.parseInt(schema.parameters().get("scale"));
+    if (precision > DataType.MAX_DECIMAL_PRECISION) {
+      return mapping(DataTypeRoot.STRING, value -> value);
+    }
+    return new ColumnMapping(
+        DataType.decimal(precision, scale),
+        value -> {
+          String text = (String) value;
+          if (text.equals("NaN") || text.endsWith("Infinity")) {
+            throw new PermanentPipelineException(
+                "Cannot replicate column " + table + "." + column + ": its value '" + text
+                    + "' fits no Iceberg decimal(" + precision + ", " + scale + "); make the source"
+                    + " column numeric without precision (ALTER TABLE ... ALTER COLUMN " + column
+                    + " TYPE numeric), which cdc-sync keeps as exact text with NaN, or replace the"
+                    + " value in the source, or drop the column with debezium.column.exclude.list");
+          }
+          return new BigDecimal(text).setScale(scale, RoundingMode.UNNECESSARY);
+        });
   }
 
   private static ColumnMapping mapping(DataTypeRoot root, Function<Object, Object> converter) {

@@ -131,7 +131,16 @@ public final class PostgresSourceFactory implements SourceFactory {
     properties.setProperty("publication.name", slot);
     // The preflight creates and extends the publication (see PostgresPreflight#preparePublication).
     properties.setProperty("publication.autocreate.mode", "disabled");
-    properties.setProperty("interval.handling.mode", "numeric");
+    // ISO-8601 text with years, months, days and time apart (numeric would count a month as
+    // 30.4375 days); the seconds keep every microsecond.
+    properties.setProperty("interval.handling.mode", "string");
+    // Types Debezium does not know arrive (as the bytes of their text) instead of being left out.
+    properties.setProperty("include.unknown.datatypes", "true");
+    // A value Debezium cannot convert stops the pipeline instead of becoming NULL with a warning.
+    properties.setProperty("event.converting.failure.handling.mode", "fail");
+    // numeric (NaN and infinities kept), geometric and composite types: see PostgresColumnConverter.
+    properties.setProperty("converters", "cdcsync");
+    properties.setProperty("cdcsync.type", PostgresColumnConverter.class.getName());
     // Tables that join the capture get their rows copied through blocking snapshots (PostgresNewTables).
     properties.setProperty("signal.enabled.channels", "in-process");
     properties.setProperty("signal.poll.interval.ms", "1000");
@@ -144,6 +153,9 @@ public final class PostgresSourceFactory implements SourceFactory {
         "table.include.list",
         TablePatterns.debeziumIncludeList(debeziumPatterns(include), debeziumPatterns(exclude)));
     EngineProperties.applyUserOverrides(properties, options);
+    properties.setProperty(
+        "cdcsync." + PostgresColumnConverter.PLACEHOLDER_PROPERTY,
+        properties.getProperty("unavailable.value.placeholder", "__debezium_unavailable_value"));
 
     String address = options.get(SourceOptions.HOSTNAME) + ":" + options.get(PORT);
     PostgresPreflight preflight =

@@ -7,13 +7,18 @@ import dev.cdcsync.api.DataType;
 import dev.cdcsync.api.DataTypeRoot;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.connectors.debezium.ConnectTypes.ColumnMapping;
+import io.debezium.data.geometry.Geography;
+import io.debezium.data.geometry.Geometry;
+import io.debezium.data.geometry.Point;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.util.HexFormat;
 import java.util.UUID;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -90,6 +95,70 @@ class ConnectTypesTest {
                 + " the table out with 'tables.exclude' or drop the column with debezium.column.exclude.list");
   }
 
+  @Test
+  void keepsPostgresIntervalsAsIsoTextWithMonthsDaysAndTimeApart() {
+    assertMapped(named(Schema.STRING_SCHEMA, "io.debezium.time.Interval"), "P1Y2M-3DT4H5M6.789012S",
+        DataType.of(DataTypeRoot.STRING), "P1Y2M-3DT4H5M6.789012S");
+  }
+
+  @Test
+  void makesBoundedPostgresNumericsExactDecimals() {
+    Schema schema = boundedNumeric(12, 2);
+    assertMapped(schema, "-1234567890.10", DataType.decimal(12, 2), new BigDecimal("-1234567890.10"));
+    assertMapped(schema, "7", DataType.decimal(12, 2), new BigDecimal("7.00"));
+    assertMapped(boundedNumeric(40, 2), "12345678901234567890123456789012345678.90",
+        DataType.of(DataTypeRoot.STRING), "12345678901234567890123456789012345678.90");
+    assertMapped(boundedNumeric(40, 2), "NaN", DataType.of(DataTypeRoot.STRING), "NaN");
+  }
+
+  @Test
+  void stopsOnANaNABoundedNumericCannotHoldNamingTheColumnAndTheFix() {
+    ColumnMapping mapping = ConnectTypes.map("shop.public.prices", "amount", boundedNumeric(12, 2));
+    assertThatThrownBy(() -> mapping.converter().apply("NaN"))
+        .isInstanceOf(PermanentPipelineException.class)
+        .hasMessage(
+            "Cannot replicate column shop.public.prices.amount: its value 'NaN' fits no Iceberg"
+                + " decimal(12, 2); make the source column numeric without precision (ALTER TABLE ..."
+                + " ALTER COLUMN amount TYPE numeric), which cdc-sync keeps as exact text with NaN, or"
+                + " replace the value in the source, or drop the column with debezium.column.exclude.list");
+  }
+
+  @Test
+  void keepsDebeziumPointsAsWkb() {
+    Schema schema = Point.builder().optional().build();
+    byte[] wkb = (byte[]) ConnectTypes.map("t", "c", schema).converter().apply(Point.createValue(schema, 1.5, -2));
+    ByteBuffer expected = ByteBuffer.allocate(21).order(ByteOrder.LITTLE_ENDIAN);
+    expected.put((byte) 1).putInt(1).putDouble(1.5).putDouble(-2);
+    assertThat(ConnectTypes.map("t", "c", schema).type()).isEqualTo(DataType.of(DataTypeRoot.BINARY));
+    assertThat(wkb).containsExactly(expected.array());
+  }
+
+  @Test
+  void keepsPostgisEwkbByteForByteWithItsSrid() {
+    Schema schema = Geometry.builder().build();
+    // POINT(1 2) with SRID 4326, as PostGIS sends it (EWKB, little-endian).
+    byte[] ewkb = HexFormat.of().parseHex("0101000020E6100000000000000000F03F0000000000000040");
+    assertMapped(schema, Geometry.createValue(schema, ewkb, 4326), DataType.of(DataTypeRoot.BINARY), ewkb);
+    Schema geography = Geography.builder().build();
+    assertMapped(geography, Geography.createValue(geography, ewkb, 4326), DataType.of(DataTypeRoot.BINARY), ewkb);
+  }
+
+  @Test
+  void addsTheSridToPlainWkbAsEwkb() {
+    Schema schema = Geometry.builder().build();
+    byte[] wkb = HexFormat.of().parseHex("00000000013FF00000000000004000000000000000");
+    byte[] ewkb = HexFormat.of().parseHex("002000000100000F9D3FF00000000000004000000000000000");
+    assertMapped(schema, Geometry.createValue(schema, wkb, 3997), DataType.of(DataTypeRoot.BINARY), ewkb);
+    assertMapped(schema, Geometry.createValue(schema, wkb, null), DataType.of(DataTypeRoot.BINARY), wkb);
+    assertMapped(schema, Geometry.createValue(schema, wkb, 0), DataType.of(DataTypeRoot.BINARY), wkb);
+  }
+
+  private static Schema boundedNumeric(int precision, int scale) {
+    return SchemaBuilder.string().name("dev.cdcsync.postgres.BoundedNumeric")
+        .parameter("precision", Integer.toString(precision)).parameter("scale", Integer.toString(scale))
+        .optional().build();
+  }
+
   private static Schema named(Schema base, String name) {
     return new SchemaBuilder(base.type()).name(name).build();
   }
@@ -97,6 +166,10 @@ class ConnectTypesTest {
   private static void assertMapped(Schema schema, Object raw, DataType type, Object value) {
     ColumnMapping mapping = ConnectTypes.map("t", "c", schema);
     assertThat(mapping.type()).isEqualTo(type);
-    assertThat(mapping.converter().apply(raw)).isEqualTo(value);
+    if (value instanceof byte[] bytes) {
+      assertThat((byte[]) mapping.converter().apply(raw)).containsExactly(bytes);
+    } else {
+      assertThat(mapping.converter().apply(raw)).isEqualTo(value);
+    }
   }
 }

@@ -1,0 +1,111 @@
+package dev.cdcsync.connectors.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.debezium.connector.postgresql.UnchangedToastedReplicationMessageColumn;
+import io.debezium.data.SpecialValueDecimal;
+import io.debezium.spi.converter.CustomConverter.Converter;
+import io.debezium.spi.converter.RelationalColumn;
+import java.math.BigDecimal;
+import java.sql.Types;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Properties;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.junit.jupiter.api.Test;
+import org.postgresql.geometric.PGcircle;
+import org.postgresql.util.PGobject;
+
+class PostgresColumnConverterTest {
+
+  /** A column as Debezium describes it to a custom converter. */
+  private record Column(String typeName, int jdbcType, OptionalInt length, OptionalInt scale)
+      implements RelationalColumn {
+    @Override public String name() { return "c"; }
+    @Override public String dataCollection() { return "db.public.t"; }
+    @Override public int nativeType() { return 0; }
+    @Override public String typeExpression() { return typeName; }
+    @Override public boolean isOptional() { return true; }
+    @Override public Object defaultValue() { return null; }
+    @Override public boolean hasDefaultValue() { return false; }
+  }
+
+  /** What the converter registered for one column. */
+  private record Registration(Schema schema, Converter converter) {}
+
+  @Test
+  void keepsUnboundedNumericsAsExactTextWithNaNAndInfinities() {
+    Registration numeric = register(new Column("numeric", Types.NUMERIC, OptionalInt.of(0), OptionalInt.of(0)));
+    assertThat(numeric.schema().type()).isEqualTo(Schema.Type.STRING);
+    assertThat(numeric.schema().name()).isNull();
+    assertThat(numeric.converter().convert(SpecialValueDecimal.NOT_A_NUMBER)).isEqualTo("NaN");
+    assertThat(numeric.converter().convert(SpecialValueDecimal.POSITIVE_INF)).isEqualTo("Infinity");
+    assertThat(numeric.converter().convert(SpecialValueDecimal.NEGATIVE_INF)).isEqualTo("-Infinity");
+    assertThat(numeric.converter().convert(new SpecialValueDecimal(new BigDecimal("1.2300")))).isEqualTo("1.2300");
+    assertThat(numeric.converter().convert(new SpecialValueDecimal(new BigDecimal("1E+3")))).isEqualTo("1000");
+    assertThat(numeric.converter().convert(null)).isNull();
+    Registration quirk = register(new Column("numeric", Types.NUMERIC, OptionalInt.of(131089), OptionalInt.empty()));
+    assertThat(quirk.schema().name()).isNull();
+  }
+
+  @Test
+  void handsBoundedNumericsOnWithPrecisionAndScale() {
+    Registration numeric = register(new Column("numeric", Types.NUMERIC, OptionalInt.of(12), OptionalInt.of(2)));
+    assertThat(numeric.schema().name()).isEqualTo(PostgresColumnConverter.BOUNDED_NUMERIC);
+    assertThat(numeric.schema().parameters()).isEqualTo(Map.of("precision", "12", "scale", "2"));
+    assertThat(numeric.converter().convert(new SpecialValueDecimal(new BigDecimal("-5.10")))).isEqualTo("-5.10");
+    assertThat(numeric.converter().convert(SpecialValueDecimal.NOT_A_NUMBER)).isEqualTo("NaN");
+    Registration integral = register(new Column("numeric", Types.NUMERIC, OptionalInt.of(5), OptionalInt.empty()));
+    assertThat(integral.schema().parameters()).isEqualTo(Map.of("precision", "5", "scale", "0"));
+  }
+
+  @Test
+  void writesGeometricAndCompositeValuesAsPostgresText() throws Exception {
+    Registration circle = register(new Column("circle", Types.OTHER, OptionalInt.empty(), OptionalInt.empty()));
+    assertThat(circle.schema().type()).isEqualTo(Schema.Type.STRING);
+    assertThat(circle.converter().convert(new PGcircle("<(1.0,2.0),3.0>"))).isEqualTo("<(1,2),3>");
+    Registration pair = register(new Column("pair", Types.STRUCT, OptionalInt.empty(), OptionalInt.empty()));
+    PGobject row = new PGobject();
+    row.setType("pair");
+    row.setValue("(1,\"x y\")");
+    assertThat(pair.converter().convert(row)).isEqualTo("(1,\"x y\")");
+    assertThat(pair.converter().convert("(2,)")).isEqualTo("(2,)");
+  }
+
+  @Test
+  void givesUnchangedToastValuesDebeziumsPlaceholder() {
+    PostgresColumnConverter converter = new PostgresColumnConverter();
+    Properties properties = new Properties();
+    properties.setProperty(PostgresColumnConverter.PLACEHOLDER_PROPERTY, "__unchanged__");
+    converter.configure(properties);
+    Registration polygon = register(converter, new Column("polygon", Types.OTHER, OptionalInt.empty(), OptionalInt.empty()));
+    assertThat(polygon.converter().convert(UnchangedToastedReplicationMessageColumn.UNCHANGED_TOAST_VALUE))
+        .isEqualTo("__unchanged__");
+  }
+
+  @Test
+  void leavesOtherTypesToDebezium() {
+    assertThat(registration(new PostgresColumnConverter(), new Column("point", Types.OTHER, OptionalInt.empty(), OptionalInt.empty())))
+        .isNull();
+    assertThat(registration(new PostgresColumnConverter(), new Column("int4", Types.INTEGER, OptionalInt.of(10), OptionalInt.of(0))))
+        .isNull();
+  }
+
+  private static Registration register(RelationalColumn column) {
+    return register(new PostgresColumnConverter(), column);
+  }
+
+  private static Registration register(PostgresColumnConverter converter, RelationalColumn column) {
+    Registration registration = registration(converter, column);
+    assertThat(registration).as("a registration for " + column).isNotNull();
+    return registration;
+  }
+
+  private static Registration registration(PostgresColumnConverter converter, RelationalColumn column) {
+    Registration[] registered = new Registration[1];
+    converter.converterFor(
+        column, (SchemaBuilder schema, Converter function) -> registered[0] = new Registration(schema.build(), function));
+    return registered[0];
+  }
+}
