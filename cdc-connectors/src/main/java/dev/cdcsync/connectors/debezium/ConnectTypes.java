@@ -11,6 +11,8 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import org.apache.kafka.connect.data.Schema;
@@ -45,7 +47,8 @@ final class ConnectTypes {
       case BOOLEAN -> mapping(DataTypeRoot.BOOLEAN, value -> value);
       case STRING -> mapping(DataTypeRoot.STRING, value -> value);
       case BYTES -> mapping(DataTypeRoot.BINARY, ConnectTypes::bytes);
-      case ARRAY, MAP, STRUCT -> throw new PermanentPipelineException(
+      case ARRAY -> array(table, column, schema);
+      case MAP, STRUCT -> throw new PermanentPipelineException(
           "Cannot replicate column " + table + "." + column + ": its type ("
               + (name == null ? schema.type() : name)
               + ") is not supported; leave the table out with 'tables.exclude' or drop the"
@@ -119,6 +122,22 @@ final class ConnectTypes {
     return new ColumnMapping(
         DataType.decimal(finalPrecision, scale),
         value -> ((BigDecimal) value).setScale(scale, RoundingMode.UNNECESSARY));
+  }
+
+  /** A one-dimensional array: a list of its element type's values, null elements kept. */
+  private static ColumnMapping array(String table, String column, Schema schema) {
+    ColumnMapping element = map(table, column, schema.valueSchema());
+    Function<Object, Object> convertElement = element.converter();
+    return new ColumnMapping(
+        DataType.array(element.type()),
+        value -> {
+          List<?> values = (List<?>) value;
+          List<Object> converted = new ArrayList<>(values.size());
+          for (Object item : values) {
+            converted.add(item == null ? null : convertElement.apply(item));
+          }
+          return converted;
+        });
   }
 
   /**

@@ -18,7 +18,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -87,12 +89,30 @@ class ConnectTypesTest {
 
   @Test
   void refusesStructuredTypesNamingTheColumn() {
-    Schema array = SchemaBuilder.array(Schema.INT32_SCHEMA).build();
-    assertThatThrownBy(() -> ConnectTypes.map("shop.public.orders", "tags", array))
+    Schema map = SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.OPTIONAL_STRING_SCHEMA).build();
+    assertThatThrownBy(() -> ConnectTypes.map("shop.public.orders", "tags", map))
         .isInstanceOf(PermanentPipelineException.class)
         .hasMessage(
-            "Cannot replicate column shop.public.orders.tags: its type (ARRAY) is not supported; leave"
+            "Cannot replicate column shop.public.orders.tags: its type (MAP) is not supported; leave"
                 + " the table out with 'tables.exclude' or drop the column with debezium.column.exclude.list");
+    Schema arrayOfMaps = SchemaBuilder.array(map).build();
+    assertThatThrownBy(() -> ConnectTypes.map("shop.public.orders", "tags", arrayOfMaps))
+        .isInstanceOf(PermanentPipelineException.class)
+        .hasMessageStartingWith("Cannot replicate column shop.public.orders.tags: its type (MAP) is not supported");
+  }
+
+  @Test
+  void mapsArraysToListsOfTheirElementTypeKeepingNullElements() {
+    Schema ints = SchemaBuilder.array(Schema.OPTIONAL_INT16_SCHEMA).optional().build();
+    assertMapped(ints, Arrays.asList((short) 1, null, (short) -3), DataType.array(DataType.of(DataTypeRoot.INT)),
+        Arrays.asList(1, null, -3));
+    assertMapped(ints, List.of(), DataType.array(DataType.of(DataTypeRoot.INT)), List.of());
+    Schema dates = SchemaBuilder.array(named(Schema.OPTIONAL_INT32_SCHEMA, "io.debezium.time.Date")).build();
+    assertMapped(dates, Arrays.asList(null, 1), DataType.array(DataType.of(DataTypeRoot.DATE)),
+        Arrays.asList(null, LocalDate.of(1970, 1, 2)));
+    Schema bytes = SchemaBuilder.array(Schema.OPTIONAL_BYTES_SCHEMA).build();
+    List<?> converted = (List<?>) ConnectTypes.map("t", "c", bytes).converter().apply(List.of(ByteBuffer.wrap(new byte[] {7})));
+    assertThat((byte[]) converted.get(0)).containsExactly(7);
   }
 
   @Test

@@ -8,11 +8,14 @@ import io.debezium.spi.converter.CustomConverter.Converter;
 import io.debezium.spi.converter.RelationalColumn;
 import java.math.BigDecimal;
 import java.sql.Types;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.Test;
 import org.postgresql.geometric.PGcircle;
 import org.postgresql.util.PGobject;
@@ -85,10 +88,33 @@ class PostgresColumnConverterTest {
   }
 
   @Test
+  void readsArraysDebeziumDropsOrRoundsFromTheirText() throws Exception {
+    Registration times = register(new Column("_time", Types.ARRAY, OptionalInt.of(15), OptionalInt.of(6)));
+    assertThat(times.schema().valueSchema().name()).isEqualTo("io.debezium.time.MicroTime");
+    assertThat(times.converter().convert("{23:59:59.123456,NULL,24:00:00}"))
+        .isEqualTo(Arrays.asList(86_399_123_456L, null, 86_400_000_000L));
+    Registration intervals = register(new Column("_interval", Types.ARRAY, OptionalInt.empty(), OptionalInt.empty()));
+    assertThat(intervals.converter().convert("{\"1 year 2 mons -3 days 04:05:06.789012\"}"))
+        .isEqualTo(List.of("P1Y2M-3DT4H5M6.789012S"));
+    Registration numerics = register(new Column("_numeric", Types.ARRAY, OptionalInt.of(0), OptionalInt.of(0)));
+    assertThat(numerics.converter().convert("{1.50,NaN,-Infinity}")).isEqualTo(List.of("1.50", "NaN", "-Infinity"));
+    Registration bounded = register(new Column("_numeric", Types.ARRAY, OptionalInt.of(6), OptionalInt.of(2)));
+    assertThat(bounded.schema().valueSchema().name()).isEqualTo(PostgresColumnConverter.BOUNDED_NUMERIC);
+    Registration boxes = register(new Column("_box", Types.ARRAY, OptionalInt.empty(), OptionalInt.empty()));
+    assertThat(boxes.converter().convert("{(1,1),(0,0);(3,2),(1,-4)}")).isEqualTo(List.of("(1,1),(0,0)", "(3,2),(1,-4)"));
+    Registration points = register(new Column("_point", Types.ARRAY, OptionalInt.empty(), OptionalInt.empty()));
+    List<?> converted = (List<?>) points.converter().convert("{\"(1.5,-2)\",NULL}");
+    assertThat(((Struct) converted.get(0)).getFloat64("x")).isEqualTo(1.5);
+    assertThat(converted.get(1)).isNull();
+  }
+
+  @Test
   void leavesOtherTypesToDebezium() {
     assertThat(registration(new PostgresColumnConverter(), new Column("point", Types.OTHER, OptionalInt.empty(), OptionalInt.empty())))
         .isNull();
     assertThat(registration(new PostgresColumnConverter(), new Column("int4", Types.INTEGER, OptionalInt.of(10), OptionalInt.of(0))))
+        .isNull();
+    assertThat(registration(new PostgresColumnConverter(), new Column("_int4", Types.ARRAY, OptionalInt.of(10), OptionalInt.of(0))))
         .isNull();
   }
 
