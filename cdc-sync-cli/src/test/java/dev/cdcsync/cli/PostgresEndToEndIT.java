@@ -124,7 +124,10 @@ class PostgresEndToEndIT extends EndToEndTestBase {
         new TypeCase("c_polygon_array", "polygon[]", "ARRAY['((0,0),(1,1),(1,0))'::polygon]", List.of("((0,0),(1,1),(1,0))")),
         new TypeCase("c_name_array", "name[]", "'{pg,\"a b\"}'", List.of("pg", "a b")),
         new TypeCase("c_varbit_array", "varbit[]", "'{101,NULL}'", Arrays.asList("101", null)),
-        new TypeCase("c_xml_array", "xml[]", "ARRAY['<a>1</a>'::xml]", List.of("<a>1</a>")));
+        new TypeCase("c_xml_array", "xml[]", "ARRAY['<a>1</a>'::xml]", List.of("<a>1</a>")),
+        // Arrays declared with several dimensions: PostgreSQL's text form.
+        new TypeCase("c_int_matrix", "integer[][]", "'{{1,2},{3,NULL}}'", "{{1,2},{3,NULL}}"),
+        new TypeCase("c_text_matrix", "text[][]", "'{{a,\"b c\"},{NULL,\"\"}}'", "{{a,\"b c\"},{NULL,\"\"}}"));
   }
 
   /** OGC WKB of a 2D point, little-endian, as Debezium builds it. */

@@ -35,7 +35,10 @@ import org.postgresql.util.PGobject;
  *       column when a {@code NaN} cannot be one;
  *   <li>{@code box}, {@code circle}, {@code line}, {@code lseg}, {@code path}, {@code polygon}
  *       (Debezium leaves them out): PostgreSQL's text form, see {@link PostgresGeometricText};
- *   <li>composite types: PostgreSQL's text form of the row value.
+ *   <li>composite types: PostgreSQL's text form of the row value;
+ *   <li>arrays declared with several dimensions ({@code integer[][]}, see {@link
+ *       PostgresArrayDimensions}): PostgreSQL's text form;
+ *   <li>one-dimensional arrays Debezium drops or rounds: see {@link #registerArray}.
  * </ul>
  *
  * Snapshot and stream hand the converter the same Java classes for these types (the JDBC
@@ -62,15 +65,21 @@ public final class PostgresColumnConverter implements CustomConverter<SchemaBuil
 
   private String placeholder = "__debezium_unavailable_value";
 
+  private PostgresArrayDimensions dimensions = PostgresArrayDimensions.NONE;
+
   @Override
   public void configure(Properties properties) {
     placeholder = properties.getProperty(PLACEHOLDER_PROPERTY, placeholder);
+    dimensions = PostgresArrayDimensions.from(properties);
   }
 
   @Override
   public void converterFor(RelationalColumn column, ConverterRegistration<SchemaBuilder> registration) {
     String type = column.typeName().toLowerCase(Locale.ROOT);
-    if (type.equals("numeric") || type.equals("decimal")) {
+    if (type.startsWith("_") && dimensions.declared(column.dataCollection(), column.name()) > 1) {
+      // Declared with several dimensions (integer[][]): PostgreSQL's text form, which keeps them.
+      registration.register(SchemaBuilder.string().optional(), this::multiDimensional);
+    } else if (type.equals("numeric") || type.equals("decimal")) {
       registration.register(numericSchema(column), this::numeric);
     } else if (type.startsWith("_") && ARRAYS.contains(type.substring(1))) {
       registerArray(column, type.substring(1), registration);
@@ -219,6 +228,13 @@ public final class PostgresColumnConverter implements CustomConverter<SchemaBuil
       return value == null ? null : placeholder;
     }
     return PostgresGeometricText.format(value);
+  }
+
+  private Object multiDimensional(Object value) {
+    if (value == null || isUnchangedToast(value)) {
+      return value == null ? null : placeholder;
+    }
+    return arrayText(value);
   }
 
   private Object composite(Object value) {

@@ -156,8 +156,14 @@ public final class PostgresSourceFactory implements SourceFactory {
     properties.setProperty(
         "cdcsync." + PostgresColumnConverter.PLACEHOLDER_PROPERTY,
         properties.getProperty("unavailable.value.placeholder", "__debezium_unavailable_value"));
-
     String address = options.get(SourceOptions.HOSTNAME) + ":" + options.get(PORT);
+    properties.setProperty("cdcsync." + PostgresArrayDimensions.URL, "jdbc:postgresql://" + address + "/" + database);
+    properties.setProperty("cdcsync." + PostgresArrayDimensions.USER, options.get(SourceOptions.USERNAME));
+    properties.setProperty("cdcsync." + PostgresArrayDimensions.PASSWORD, options.get(SourceOptions.PASSWORD));
+    options
+        .withPrefix(SourceOptions.JDBC_PREFIX)
+        .forEach((key, value) -> properties.setProperty("cdcsync." + PostgresArrayDimensions.DRIVER_PREFIX + key, value));
+
     PostgresPreflight preflight =
         new PostgresPreflight(
             "jdbc:postgresql://" + address + "/" + database,
