@@ -1,19 +1,25 @@
 package dev.cdcsync.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.cdcsync.testing.TestDatabaseServer;
 import dev.cdcsync.testing.TestDatabases;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 class PostgresEndToEndIT extends EndToEndTestBase {
 
@@ -128,6 +134,34 @@ class PostgresEndToEndIT extends EndToEndTestBase {
         // Arrays declared with several dimensions: PostgreSQL's text form.
         new TypeCase("c_int_matrix", "integer[][]", "'{{1,2},{3,NULL}}'", "{{1,2},{3,NULL}}"),
         new TypeCase("c_text_matrix", "text[][]", "'{{a,\"b c\"},{NULL,\"\"}}'", "{{a,\"b c\"},{NULL,\"\"}}"));
+  }
+
+  /**
+   * PostgreSQL does not enforce an array column's declared dimensions: a two-dimensional value in
+   * an {@code integer[]} column fits no list, and stops the pipeline naming the column and the fix
+   * (Debezium alone would write a list of NULLs).
+   */
+  @Test
+  void aValueWithMoreDimensionsThanItsColumnStopsNamingTheColumn() throws Exception {
+    String database = database() + "_dims";
+    TestDatabaseServer server = server();
+    server.createDatabase(database);
+    List<String> statements = new ArrayList<>(setup(database));
+    statements.add("CREATE TABLE grid (id INT PRIMARY KEY, cells integer[])");
+    statements.addAll(afterCreate("grid"));
+    statements.add("INSERT INTO grid VALUES (1, '{{1,2},{3,4}}')");
+    server.execute(database, statements.toArray(String[]::new));
+    Path pipelineFile =
+        PipelineFiles.write(
+            work.resolve(database + ".yaml"), server, USER, "${E2E_PASSWORD}", database, sourceOptions(database),
+            work.resolve("warehouse"), "1s", List.of());
+
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of("E2E_PASSWORD", PASSWORD), pipelineFile.toString())) {
+      assertThat(cdcSync.waitFor(120)).as(cdcSync.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
+      assertThat(cdcSync.errors())
+          .containsPattern("Error: Cannot replicate column \\S*public\\.grid\\.cells: its value '\\{\\{1,2\\},\\{3,4\\}\\}'"
+              + " has several dimensions, which a list does not hold; declare the column with its dimensions");
+    }
   }
 
   /** OGC WKB of a 2D point, little-endian, as Debezium builds it. */

@@ -10,19 +10,26 @@ import java.util.List;
  */
 final class PostgresArrayText {
 
+  /** A value no list holds without loss: several dimensions, or explicit bounds. */
+  static final class NotOneDimensional extends IllegalArgumentException {
+    NotOneDimensional(String message) {
+      super(message);
+    }
+  }
+
   private PostgresArrayText() {}
 
   /**
    * The elements' text; {@code delimiter} is the element type's ({@code ;} for box, else {@code ,}).
    *
-   * @throws IllegalArgumentException for a multi-dimensional array or one with explicit bounds
+   * @throws NotOneDimensional for a multi-dimensional array or one with explicit bounds
    *     ({@code [0:1]={...}}), which no list holds without loss
    */
   static List<String> elements(String text, char delimiter) {
     if (text.isEmpty() || text.charAt(0) != '{' || text.charAt(text.length() - 1) != '}') {
-      throw new IllegalArgumentException(
-          "Cannot read a one-dimensional array from '" + abbreviate(text) + "': a list holds neither"
-              + " explicit bounds nor several dimensions");
+      throw new NotOneDimensional(
+          "its value '" + abbreviate(text) + "' has explicit bounds or several dimensions, which a list"
+              + " does not hold");
     }
     List<String> elements = new ArrayList<>();
     int end = text.length() - 1;
@@ -46,9 +53,8 @@ final class PostgresArrayText {
         i++;
       } else {
         if (text.charAt(i) == '{') {
-          throw new IllegalArgumentException(
-              "Cannot read a one-dimensional array from '" + abbreviate(text) + "': it has several"
-                  + " dimensions, which a list does not hold");
+          throw new NotOneDimensional(
+              "its value '" + abbreviate(text) + "' has several dimensions, which a list does not hold");
         }
         while (i < end && text.charAt(i) != delimiter) {
           element.append(text.charAt(i));

@@ -1,27 +1,18 @@
 package dev.cdcsync.connectors.postgres;
 
+import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.connectors.postgres.PostgresArrays.ArrayElement;
 import io.debezium.connector.postgresql.UnchangedToastedReplicationMessageColumn;
 import io.debezium.data.SpecialValueDecimal;
-import io.debezium.data.geometry.Point;
 import io.debezium.spi.converter.CustomConverter;
 import io.debezium.spi.converter.RelationalColumn;
-import io.debezium.time.Interval;
-import io.debezium.time.MicroTime;
 import java.math.BigDecimal;
-import java.sql.SQLException;
 import java.sql.Types;
-import java.time.LocalTime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
-import java.util.function.Function;
-import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
-import org.postgresql.geometric.PGpoint;
 import org.postgresql.jdbc.PgArray;
-import org.postgresql.util.PGInterval;
 import org.postgresql.util.PGobject;
 
 /**
@@ -38,7 +29,7 @@ import org.postgresql.util.PGobject;
  *   <li>composite types: PostgreSQL's text form of the row value;
  *   <li>arrays declared with several dimensions ({@code integer[][]}, see {@link
  *       PostgresArrayDimensions}): PostgreSQL's text form;
- *   <li>one-dimensional arrays Debezium drops or rounds: see {@link #registerArray}.
+ *   <li>one-dimensional arrays: lists read from their text, see {@link PostgresArrays}.
  * </ul>
  *
  * Snapshot and stream hand the converter the same Java classes for these types (the JDBC
@@ -58,11 +49,6 @@ public final class PostgresColumnConverter implements CustomConverter<SchemaBuil
 
   private static final Set<String> GEOMETRIC = Set.of("box", "circle", "line", "lseg", "path", "polygon");
 
-  /** Element types of the arrays this converter reads itself (see {@link #registerArray}). */
-  private static final Set<String> ARRAYS =
-      Set.of("numeric", "time", "interval", "point", "money", "name", "varbit", "xml",
-          "box", "circle", "line", "lseg", "path", "polygon");
-
   private String placeholder = "__debezium_unavailable_value";
 
   private PostgresArrayDimensions dimensions = PostgresArrayDimensions.NONE;
@@ -76,13 +62,17 @@ public final class PostgresColumnConverter implements CustomConverter<SchemaBuil
   @Override
   public void converterFor(RelationalColumn column, ConverterRegistration<SchemaBuilder> registration) {
     String type = column.typeName().toLowerCase(Locale.ROOT);
-    if (type.startsWith("_") && dimensions.declared(column.dataCollection(), column.name()) > 1) {
-      // Declared with several dimensions (integer[][]): PostgreSQL's text form, which keeps them.
-      registration.register(SchemaBuilder.string().optional(), this::multiDimensional);
+    if (column.jdbcType() == Types.ARRAY && type.startsWith("_")) {
+      if (dimensions.declared(column.dataCollection(), column.name()) > 1) {
+        // Declared with several dimensions (integer[][]): PostgreSQL's text form, which keeps them.
+        registration.register(SchemaBuilder.string().optional(), this::multiDimensional);
+      } else {
+        ArrayElement element = PostgresArrays.element(type.substring(1), column);
+        String name = column.dataCollection() + "." + column.name();
+        registration.register(PostgresArrays.schema(element), value -> array(name, value, element));
+      }
     } else if (type.equals("numeric") || type.equals("decimal")) {
       registration.register(numericSchema(column), this::numeric);
-    } else if (type.startsWith("_") && ARRAYS.contains(type.substring(1))) {
-      registerArray(column, type.substring(1), registration);
     } else if (GEOMETRIC.contains(type)) {
       registration.register(SchemaBuilder.string().optional(), this::geometric);
     } else if (column.jdbcType() == Types.STRUCT) {
@@ -90,88 +80,29 @@ public final class PostgresColumnConverter implements CustomConverter<SchemaBuil
     }
   }
 
-  /**
-   * Arrays Debezium drops (interval, point, money, name, varbit, xml, geometric), rounds (time to
-   * milliseconds) or turns NaN into a failure (numeric): read from the array's text, element by
-   * element, into the same types as the scalar columns.
-   */
-  private void registerArray(RelationalColumn column, String element, ConverterRegistration<SchemaBuilder> registration) {
-    char delimiter = element.equals("box") ? ';' : ',';
-    switch (element) {
-      case "numeric" -> {
-        registerArray(registration, numericSchema(column).build(), delimiter, text -> text);
-      }
-      case "time" -> registerArray(registration, MicroTime.builder().optional().build(), delimiter, PostgresColumnConverter::microsOfDay);
-      case "interval" -> registerArray(registration, Interval.builder().optional().build(), delimiter, PostgresColumnConverter::isoInterval);
-      case "point" -> {
-        Schema point = Point.builder().optional().build();
-        registerArray(registration, point, delimiter, text -> {
-          try {
-            PGpoint parsed = new PGpoint(text);
-            return Point.createValue(point, parsed.x, parsed.y);
-          } catch (SQLException e) {
-            throw new IllegalArgumentException("Cannot read a point from '" + text + "'", e);
-          }
-        });
-      }
-      default -> registerArray(registration, Schema.OPTIONAL_STRING_SCHEMA, delimiter, text -> text);
+  private Object array(String column, Object value, ArrayElement element) {
+    if (value == null) {
+      return null;
     }
-  }
-
-  private void registerArray(
-      ConverterRegistration<SchemaBuilder> registration, Schema elementSchema, char delimiter, Function<String, Object> element) {
-    registration.register(
-        SchemaBuilder.array(elementSchema).optional(),
-        value -> {
-          if (value == null) {
-            return null;
-          }
-          if (isUnchangedToast(value)) {
-            // As Debezium marks an unchanged text array; no other element type can hold the text.
-            if (elementSchema.type() != Schema.Type.STRING) {
-              throw new IllegalArgumentException(
-                  "Cannot mark an unchanged TOAST value in an array of " + elementSchema.name());
-            }
-            return List.of(placeholder);
-          }
-          List<String> texts = PostgresArrayText.elements(arrayText(value), delimiter);
-          List<Object> elements = new ArrayList<>(texts.size());
-          for (String text : texts) {
-            elements.add(text == null ? null : element.apply(text));
-          }
-          return elements;
-        });
-  }
-
-  /** The server's text of an array: the JDBC driver's array objects keep it. */
-  private static String arrayText(Object value) {
-    if (value instanceof PgArray || value instanceof String) {
-      return value.toString();
+    if (isUnchangedToast(value)) {
+      return PostgresArrays.unchangedToast(element, placeholder);
     }
-    throw new IllegalArgumentException("Cannot read an array from a " + value.getClass().getName());
-  }
-
-  private static long microsOfDay(String text) {
-    if (text.equals("24:00:00")) {
-      return 86_400_000_000L;
-    }
-    return LocalTime.parse(text).toNanoOfDay() / 1_000;
-  }
-
-  /** As Debezium writes a scalar interval in its string mode. */
-  private static String isoInterval(String text) {
     try {
-      PGInterval interval = new PGInterval(text);
-      return Interval.toIsoString(
-          interval.getYears(), interval.getMonths(), interval.getDays(), interval.getHours(),
-          interval.getMinutes(), BigDecimal.valueOf(interval.getSeconds()));
-    } catch (SQLException e) {
-      throw new IllegalArgumentException("Cannot read an interval from '" + text + "'", e);
+      return PostgresArrays.elements(value, element);
+    } catch (PostgresArrayText.NotOneDimensional e) {
+      // Debezium reports a converter's failure with the column and this exception's cause, which
+      // says why and is permanent: the same value fails on every retry.
+      throw new IllegalArgumentException(
+          e.getMessage(),
+          new PermanentPipelineException(
+              "Cannot replicate column " + column + ": " + e.getMessage() + "; declare the column with"
+                  + " its dimensions (ALTER TABLE ... ALTER COLUMN ... TYPE ...[][]), which cdc-sync keeps"
+                  + " as PostgreSQL's text, or drop the column with debezium.column.exclude.list"));
     }
   }
 
   /** Text for {@code numeric}; text named {@link #BOUNDED_NUMERIC} for {@code numeric(p, s)}. */
-  private static SchemaBuilder numericSchema(RelationalColumn column) {
+  static SchemaBuilder numericSchema(RelationalColumn column) {
     if (isUnbounded(column)) {
       return SchemaBuilder.string().optional();
     }
@@ -234,7 +165,10 @@ public final class PostgresColumnConverter implements CustomConverter<SchemaBuil
     if (value == null || isUnchangedToast(value)) {
       return value == null ? null : placeholder;
     }
-    return arrayText(value);
+    if (value instanceof PgArray || value instanceof String) {
+      return value.toString();
+    }
+    throw new IllegalArgumentException("Cannot read an array from a " + value.getClass().getName());
   }
 
   private Object composite(Object value) {

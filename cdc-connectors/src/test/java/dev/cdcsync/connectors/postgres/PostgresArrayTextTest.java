@@ -27,11 +27,10 @@ class PostgresArrayTextTest {
   @Test
   void refusesWhatNoListHolds() {
     assertThatThrownBy(() -> PostgresArrayText.elements("{{1,2},{3,4}}", ','))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Cannot read a one-dimensional array from '{{1,2},{3,4}}': it has several dimensions,"
-            + " which a list does not hold");
+        .isInstanceOf(PostgresArrayText.NotOneDimensional.class)
+        .hasMessage("its value '{{1,2},{3,4}}' has several dimensions, which a list does not hold");
     assertThatThrownBy(() -> PostgresArrayText.elements("[0:1]={1,2}", ','))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("explicit bounds");
+        .isInstanceOf(PostgresArrayText.NotOneDimensional.class)
+        .hasMessage("its value '[0:1]={1,2}' has explicit bounds or several dimensions, which a list does not hold");
   }
 }

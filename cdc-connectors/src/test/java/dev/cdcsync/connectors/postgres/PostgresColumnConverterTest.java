@@ -1,7 +1,9 @@
 package dev.cdcsync.connectors.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cdcsync.api.PermanentPipelineException;
 import io.debezium.connector.postgresql.UnchangedToastedReplicationMessageColumn;
 import io.debezium.data.SpecialValueDecimal;
 import io.debezium.spi.converter.CustomConverter.Converter;
@@ -109,13 +111,48 @@ class PostgresColumnConverterTest {
   }
 
   @Test
+  void readsEveryArrayFromItsTextRefusingWhatAListCannotHold() {
+    Registration ints = register(new Column("_int4", Types.ARRAY, OptionalInt.of(10), OptionalInt.of(0)));
+    assertThat(ints.schema().valueSchema()).isEqualTo(Schema.OPTIONAL_INT32_SCHEMA);
+    assertThat(ints.converter().convert("{1,NULL,-3}")).isEqualTo(Arrays.asList(1, null, -3));
+    assertThat(ints.converter().convert("{}")).isEqualTo(List.of());
+    assertThatThrownBy(() -> ints.converter().convert("{{1,2},{3,4}}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .cause()
+        .isInstanceOf(PermanentPipelineException.class)
+        .hasMessage("Cannot replicate column db.public.t.c: its value '{{1,2},{3,4}}' has several dimensions,"
+            + " which a list does not hold; declare the column with its dimensions (ALTER TABLE ... ALTER"
+            + " COLUMN ... TYPE ...[][]), which cdc-sync keeps as PostgreSQL's text, or drop the column with"
+            + " debezium.column.exclude.list");
+    assertThatThrownBy(() -> ints.converter().convert("[0:1]={7,8}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("explicit bounds");
+    assertThat(ints.converter().convert(UnchangedToastedReplicationMessageColumn.UNCHANGED_INT_ARRAY_TOAST_VALUE))
+        .isEqualTo(List.of(95, 95, 100, 101, 98, 101, 122, 105, 117, 109, 95, 117, 110, 97, 118, 97, 105, 108, 97, 98, 108, 101, 95, 118, 97, 108, 117, 101));
+    Registration stamps = register(new Column("_timestamptz", Types.ARRAY, OptionalInt.of(35), OptionalInt.of(6)));
+    assertThat(stamps.converter().convert("{\"2024-03-10 02:30:00.000001+00\",\"2024-03-10 08:00:00+05:30\",\"1900-01-01 00:00:00+00:09:21\"}"))
+        .isEqualTo(List.of("2024-03-10T02:30:00.000001Z", "2024-03-10T02:30:00Z", "1899-12-31T23:50:39Z"));
+    Registration walls = register(new Column("_timestamp", Types.ARRAY, OptionalInt.of(29), OptionalInt.of(6)));
+    assertThat(walls.converter().convert("{\"1969-12-31 23:59:59.999999\"}")).isEqualTo(List.of(-1L));
+    Registration dates = register(new Column("_date", Types.ARRAY, OptionalInt.of(13), OptionalInt.of(0)));
+    assertThat(dates.converter().convert("{1970-01-02,NULL}")).isEqualTo(Arrays.asList(1, null));
+    Registration blobs = register(new Column("_bytea", Types.ARRAY, OptionalInt.empty(), OptionalInt.empty()));
+    List<?> bytes = (List<?>) blobs.converter().convert("{\"\\\\x00ff\",NULL}");
+    assertThat((byte[]) bytes.get(0)).containsExactly(0, -1);
+    Registration flags = register(new Column("_bool", Types.ARRAY, OptionalInt.empty(), OptionalInt.empty()));
+    assertThat(flags.converter().convert("{t,f,NULL}")).isEqualTo(Arrays.asList(true, false, null));
+    Registration texts = register(new Column("_text", Types.ARRAY, OptionalInt.empty(), OptionalInt.empty()));
+    assertThat(texts.converter().convert(UnchangedToastedReplicationMessageColumn.UNCHANGED_TEXT_ARRAY_TOAST_VALUE))
+        .isEqualTo(List.of("__debezium_unavailable_value"));
+  }
+
+  @Test
   void leavesOtherTypesToDebezium() {
     assertThat(registration(new PostgresColumnConverter(), new Column("point", Types.OTHER, OptionalInt.empty(), OptionalInt.empty())))
         .isNull();
     assertThat(registration(new PostgresColumnConverter(), new Column("int4", Types.INTEGER, OptionalInt.of(10), OptionalInt.of(0))))
         .isNull();
-    assertThat(registration(new PostgresColumnConverter(), new Column("_int4", Types.ARRAY, OptionalInt.of(10), OptionalInt.of(0))))
-        .isNull();
+
   }
 
   private static Registration register(RelationalColumn column) {
