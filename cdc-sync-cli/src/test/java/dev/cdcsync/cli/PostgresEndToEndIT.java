@@ -78,6 +78,10 @@ class PostgresEndToEndIT extends EndToEndTestBase {
         new TypeCase("c_numeric_inf", "numeric", "'Infinity'", "Infinity"),
         new TypeCase("c_numeric_ninf", "numeric", "'-Infinity'", "-Infinity"),
         new TypeCase("c_numeric_wide", "numeric(40,2)", "'NaN'", "NaN"),
+        // PostgreSQL 15+: a negative scale (the JDBC driver reports it as 65534: exact text), and
+        // a scale above the precision.
+        new TypeCase("c_numeric_negative_scale", "numeric(3,-2)", "12345", "12300"),
+        new TypeCase("c_numeric_small", "numeric(2,4)", "0.0012", new BigDecimal("0.0012")),
         // interval: ISO-8601 with years, months, days and time apart, every microsecond kept.
         new TypeCase("c_interval", "interval", "'1 year 2 mons -3 days 04:05:06.789012'", "P1Y2M-3DT4H5M6.789012S"),
         new TypeCase("c_interval_neg", "interval", "'-1 mons -00:00:00.000001'", "P0Y-1M0DT0H0M-0.000001S"),

@@ -146,8 +146,12 @@ final class ConnectTypes {
    * than becoming NULL.
    */
   private static ColumnMapping boundedNumeric(String table, String column, Schema schema) {
-    int precision = Integer.parseInt(schema.parameters().get("precision"));
-    int scale = Integer.parseInt(schema.parameters().get("scale"));
+    int declaredPrecision = Integer.parseInt(schema.parameters().get("precision"));
+    int declaredScale = Integer.parseInt(schema.parameters().get("scale"));
+    // PostgreSQL 15+ allows a negative scale (numeric(3, -2) holds 12300) and a scale above the
+    // precision (numeric(2, 4) holds 0.0012): the decimal that holds every such value.
+    int scale = Math.max(declaredScale, 0);
+    int precision = Math.max(declaredPrecision - Math.min(declaredScale, 0), scale);
     if (precision > DataType.MAX_DECIMAL_PRECISION) {
       return mapping(DataTypeRoot.STRING, value -> value);
     }

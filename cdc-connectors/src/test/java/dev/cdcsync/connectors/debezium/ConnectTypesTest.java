@@ -129,6 +129,8 @@ class ConnectTypesTest {
     assertMapped(boundedNumeric(40, 2), "12345678901234567890123456789012345678.90",
         DataType.of(DataTypeRoot.STRING), "12345678901234567890123456789012345678.90");
     assertMapped(boundedNumeric(40, 2), "NaN", DataType.of(DataTypeRoot.STRING), "NaN");
+    assertMapped(boundedNumeric(3, -2), "12300", DataType.decimal(5, 0), new BigDecimal("12300"));
+    assertMapped(boundedNumeric(2, 4), "0.0012", DataType.decimal(4, 4), new BigDecimal("0.0012"));
   }
 
   @Test
