@@ -1,6 +1,7 @@
 package dev.cdcsync.cli;
 
 import dev.cdcsync.api.ConfigurationException;
+import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.runtime.PipelineRunner.PipelineFailure;
 
 /** The command's exit codes, documented in the README. */
@@ -22,6 +23,12 @@ public final class ExitCodes {
 
   /** Peels off wrappers that add nothing to the message. */
   static Throwable unwrap(Throwable failure) {
+    // A permanent failure inside a library's wrapper (a Debezium converter's) is the one to report.
+    for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+      if (cause instanceof PermanentPipelineException) {
+        return cause;
+      }
+    }
     Throwable current = failure;
     while ((current instanceof PipelineFailure
             || current instanceof java.util.concurrent.ExecutionException

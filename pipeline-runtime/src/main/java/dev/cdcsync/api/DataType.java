@@ -4,9 +4,10 @@ import java.util.Objects;
 
 /**
  * The type of a column in the event model. {@code precision} and {@code scale} are meaningful for
- * {@link DataTypeRoot#DECIMAL} only and are 0 otherwise.
+ * {@link DataTypeRoot#DECIMAL} only and are 0 otherwise; {@code elementType} is the type of an
+ * {@link DataTypeRoot#ARRAY}'s elements and null for every other root.
  */
-public record DataType(DataTypeRoot root, int precision, int scale) {
+public record DataType(DataTypeRoot root, int precision, int scale, DataType elementType) {
 
   /** The largest decimal precision a sink is expected to hold. */
   public static final int MAX_DECIMAL_PRECISION = 38;
@@ -22,6 +23,14 @@ public record DataType(DataTypeRoot root, int precision, int scale) {
     } else if (precision != 0 || scale != 0) {
       throw new IllegalArgumentException("Cannot give a precision to " + root);
     }
+    if ((root == DataTypeRoot.ARRAY) != (elementType != null)) {
+      throw new IllegalArgumentException(
+          root == DataTypeRoot.ARRAY ? "Cannot create an ARRAY without an element type" : "Cannot give an element type to " + root);
+    }
+  }
+
+  public DataType(DataTypeRoot root, int precision, int scale) {
+    this(root, precision, scale, null);
   }
 
   public static DataType of(DataTypeRoot root) {
@@ -32,8 +41,16 @@ public record DataType(DataTypeRoot root, int precision, int scale) {
     return new DataType(DataTypeRoot.DECIMAL, precision, scale);
   }
 
+  /** An array of {@code elementType} values (elements may be null). */
+  public static DataType array(DataType elementType) {
+    return new DataType(DataTypeRoot.ARRAY, 0, 0, Objects.requireNonNull(elementType, "elementType"));
+  }
+
   @Override
   public String toString() {
-    return root == DataTypeRoot.DECIMAL ? "DECIMAL(" + precision + ", " + scale + ")" : root.name();
+    if (root == DataTypeRoot.DECIMAL) {
+      return "DECIMAL(" + precision + ", " + scale + ")";
+    }
+    return root == DataTypeRoot.ARRAY ? "ARRAY<" + elementType + ">" : root.name();
   }
 }

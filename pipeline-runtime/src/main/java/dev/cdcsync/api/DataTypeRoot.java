@@ -27,5 +27,10 @@ public enum DataTypeRoot {
   /** {@link java.time.Instant}: an instant, shown in any zone. */
   TIMESTAMP_LTZ,
   /** {@link java.util.UUID}. */
-  UUID
+  UUID,
+  /**
+   * {@link java.util.List} of values of the {@linkplain DataType#elementType() element type}, in
+   * order; an element may be null, the list may be empty.
+   */
+  ARRAY
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.function.Function;
 
 /**
@@ -149,8 +150,16 @@ final class SchemaMerger {
     return value instanceof BigDecimal decimal ? decimal : BigDecimal.valueOf(((Number) value).longValue());
   }
 
-  /** A value as text: numbers in plain notation, temporal values in ISO-8601, binary in base64. */
+  /**
+   * A value as text: numbers in plain notation, temporal values in ISO-8601, binary in base64,
+   * arrays as {@code [1, 2, NULL]}.
+   */
   static String text(Object value) {
+    if (value instanceof List<?> elements) {
+      StringJoiner text = new StringJoiner(", ", "[", "]");
+      elements.forEach(element -> text.add(element == null ? "NULL" : text(element)));
+      return text.toString();
+    }
     if (value instanceof BigDecimal decimal) {
       return decimal.toPlainString();
     }

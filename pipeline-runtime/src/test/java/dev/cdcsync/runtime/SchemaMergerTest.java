@@ -1,6 +1,7 @@
 package dev.cdcsync.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cdcsync.api.Column;
 import dev.cdcsync.api.DataChangeEvent;
@@ -10,6 +11,7 @@ import dev.cdcsync.api.Schema;
 import dev.cdcsync.api.TableId;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,27 @@ class SchemaMergerTest {
   private static final DataType DOUBLE = DataType.of(DataTypeRoot.DOUBLE);
   private static final DataType STRING = DataType.of(DataTypeRoot.STRING);
   private static final DataType DATE = DataType.of(DataTypeRoot.DATE);
+
+  @Test
+  void widensArraysOfDifferentElementsToTheirText() {
+    DataType ints = DataType.array(INT);
+    DataType longs = DataType.array(BIGINT);
+    assertThat(SchemaMerger.widest(ints, ints)).isEqualTo(ints);
+    assertThat(SchemaMerger.widest(ints, longs)).isEqualTo(DataType.of(DataTypeRoot.STRING));
+    assertThat(SchemaMerger.converter(ints, DataType.of(DataTypeRoot.STRING)).apply(Arrays.asList(1, null)))
+        .isEqualTo("[1, NULL]");
+  }
+
+  @Test
+  void arrayTypesNameTheirElements() {
+    assertThat(DataType.array(DataType.decimal(6, 2))).hasToString("ARRAY<DECIMAL(6, 2)>");
+    assertThatThrownBy(() -> new DataType(DataTypeRoot.ARRAY, 0, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot create an ARRAY without an element type");
+    assertThatThrownBy(() -> new DataType(DataTypeRoot.INT, 0, 0, INT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot give an element type to INT");
+  }
 
   @Test
   void widensAsFlinkCdcDoes() {

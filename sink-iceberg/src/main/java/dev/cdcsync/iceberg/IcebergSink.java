@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -478,12 +479,15 @@ final class IcebergSink implements Sink {
     List<Types.NestedField> fields = new ArrayList<>();
     Set<Integer> identifiers = new HashSet<>();
     int id = 1;
+    // List elements are numbered after the top-level columns (the catalog renumbers them all).
+    AtomicInteger nestedIds = new AtomicInteger(schema.columns().size() + AppendColumns.fields(1).size() + 1);
     for (Column column : schema.columns()) {
       boolean key = !append && schema.primaryKeys().contains(column.name());
+      Type type = IcebergTypes.icebergType(column.type(), nestedIds);
       fields.add(
           key
-              ? Types.NestedField.required(id, column.name(), IcebergTypes.icebergType(column.type()))
-              : Types.NestedField.optional(id, column.name(), IcebergTypes.icebergType(column.type())));
+              ? Types.NestedField.required(id, column.name(), type)
+              : Types.NestedField.optional(id, column.name(), type));
       if (key) {
         identifiers.add(id);
       }

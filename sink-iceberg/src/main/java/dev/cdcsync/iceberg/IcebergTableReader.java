@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -113,6 +114,9 @@ public final class IcebergTableReader {
       byte[] bytes = new byte[copy.remaining()];
       copy.get(bytes);
       return "0x" + HexFormat.of().formatHex(bytes);
+    }
+    if (value instanceof List<?> elements) {
+      return elements.stream().map(IcebergTableReader::text).collect(Collectors.joining(", ", "[", "]"));
     }
     return value.toString();
   }

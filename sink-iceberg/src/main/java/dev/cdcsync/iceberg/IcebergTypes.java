@@ -6,6 +6,9 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
@@ -18,7 +21,16 @@ final class IcebergTypes {
 
   private IcebergTypes() {}
 
+  /**
+   * The Iceberg type of a new column. A list's element gets a placeholder id: Iceberg gives nested
+   * fields fresh ids when a table is created or a column added.
+   */
   static Type icebergType(DataType type) {
+    return icebergType(type, new AtomicInteger(1));
+  }
+
+  /** As {@link #icebergType(DataType)}, list elements numbered from {@code nextId}. */
+  static Type icebergType(DataType type, AtomicInteger nextId) {
     return switch (type.root()) {
       case BOOLEAN -> Types.BooleanType.get();
       case INT -> Types.IntegerType.get();
@@ -33,6 +45,10 @@ final class IcebergTypes {
       case TIMESTAMP -> Types.TimestampType.withoutZone();
       case TIMESTAMP_LTZ -> Types.TimestampType.withZone();
       case UUID -> Types.UUIDType.get();
+      case ARRAY -> {
+        int elementId = nextId.getAndIncrement();
+        yield Types.ListType.ofOptional(elementId, icebergType(type.elementType(), nextId));
+      }
     };
   }
 
@@ -51,6 +67,7 @@ final class IcebergTypes {
           ((Types.TimestampType) type).shouldAdjustToUTC() ? DataTypeRoot.TIMESTAMP_LTZ : DataTypeRoot.TIMESTAMP);
       case UUID -> DataType.of(DataTypeRoot.UUID);
       case BINARY, FIXED -> DataType.of(DataTypeRoot.BINARY);
+      case LIST -> DataType.array(dataType(((Types.ListType) type).elementType()));
       default -> DataType.of(DataTypeRoot.STRING);
     };
   }
@@ -61,6 +78,9 @@ final class IcebergTypes {
    * wider one) is allowed, as for a table created by an earlier version or by hand.
    */
   static Function<Object, Object> converter(DataType from, Type to) {
+    if (from.root() == DataTypeRoot.ARRAY) {
+      return to instanceof Types.ListType list ? listConverter(from.elementType(), list) : null;
+    }
     Type natural = icebergType(from);
     if (natural.equals(to)) {
       return switch (from.root()) {
@@ -81,6 +101,26 @@ final class IcebergTypes {
         yield null;
       }
       default -> null;
+    };
+  }
+
+  /** Converts each element of a list, keeping null elements; compares types, not field ids. */
+  private static Function<Object, Object> listConverter(DataType elementType, Types.ListType list) {
+    Function<Object, Object> base = converter(elementType, list.elementType());
+    if (base == null) {
+      return null;
+    }
+    Function<Object, Object> element =
+        list.elementType() instanceof Types.DecimalType decimal
+            ? value -> checkDecimal((BigDecimal) base.apply(value), decimal)
+            : base;
+    return value -> {
+      List<?> values = (List<?>) value;
+      List<Object> converted = new ArrayList<>(values.size());
+      for (Object item : values) {
+        converted.add(item == null ? null : element.apply(item));
+      }
+      return converted;
     };
   }
 

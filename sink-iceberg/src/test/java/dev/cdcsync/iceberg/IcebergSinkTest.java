@@ -13,6 +13,7 @@ import dev.cdcsync.api.FencedException;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.api.Schema;
+import dev.cdcsync.api.SchemaChange;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.TableCommit;
 import dev.cdcsync.api.TableId;
@@ -26,6 +27,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -189,6 +191,71 @@ class IcebergSinkTest {
 
     Map<Long, Record> rows = read(catalog().loadTable(IcebergSink.identifier(SINK)));
     assertThat(names(rows)).isEqualTo(new TreeMap<>(Map.of(1L, "a", 2L, "b")));
+  }
+
+  @Test
+  void writesArraysAsListsInUpsertAndAppendModeAndAddsArrayColumns() throws Exception {
+    Schema arrays =
+        Schema.of(
+            List.of(
+                Column.of("id", DataTypeRoot.BIGINT),
+                Column.of("ints", DataType.array(DataType.of(DataTypeRoot.INT))),
+                Column.of("blobs", DataType.array(DataType.of(DataTypeRoot.BINARY))),
+                Column.of("instants", DataType.array(DataType.of(DataTypeRoot.TIMESTAMP_LTZ))),
+                Column.of("amounts", DataType.array(DataType.decimal(6, 2)))),
+            List.of("id"));
+    TableId upsertTable = TableId.of("public", "arrays");
+    Object[] first = {1L, Arrays.asList(1, null, -3), List.of(new byte[] {7}),
+        List.of(Instant.parse("2024-03-10T02:30:00.000001Z")), Arrays.asList(new BigDecimal("1.50"), null)};
+    Object[] second = {2L, List.of(), null, Arrays.asList((Object) null), List.of()};
+    sink.write(upsertTable, DataChangeEvent.insert(SOURCE, arrays, first, 1), sequence++);
+    sink.write(upsertTable, DataChangeEvent.insert(SOURCE, arrays, second, 2), sequence++);
+    Object[] changed = first.clone();
+    changed[1] = List.of(4);
+    sink.write(upsertTable, DataChangeEvent.update(SOURCE, arrays, first, changed, 3), sequence++);
+    sink.commit(new Checkpoint(1, "test", 1, ""), sink.prepareCommit());
+
+    Table table = catalog().loadTable(IcebergSink.identifier(upsertTable));
+    assertThat(table.schema().findField("ints").type().toString()).isEqualTo("list<int>");
+    assertThat(table.schema().findField("amounts").type().toString()).isEqualTo("list<decimal(6, 2)>");
+    Map<Long, Record> rows = read(table);
+    assertThat(rows.get(1L).getField("ints")).isEqualTo(List.of(4));
+    assertThat(rows.get(1L).getField("blobs")).isEqualTo(List.of(ByteBuffer.wrap(new byte[] {7})));
+    assertThat(rows.get(1L).getField("instants"))
+        .isEqualTo(List.of(OffsetDateTime.of(2024, 3, 10, 2, 30, 0, 1000, ZoneOffset.UTC)));
+    assertThat(rows.get(1L).getField("amounts")).isEqualTo(Arrays.asList(new BigDecimal("1.50"), null));
+    assertThat(rows.get(2L).getField("ints")).isEqualTo(List.of());
+    assertThat(rows.get(2L).getField("blobs")).isNull();
+    assertThat(rows.get(2L).getField("instants")).isEqualTo(Arrays.asList((Object) null));
+
+    // A new array column on an existing table.
+    sink.applySchemaChanges(
+        upsertTable,
+        List.of(new SchemaChange.AddColumn(Column.of("tags", DataType.array(DataType.of(DataTypeRoot.STRING))), null)));
+    List<Column> widened = new ArrayList<>(arrays.columns());
+    widened.add(Column.of("tags", DataType.array(DataType.of(DataTypeRoot.STRING))));
+    Schema withTags = Schema.of(widened, List.of("id"));
+    sink.write(upsertTable, DataChangeEvent.insert(SOURCE, withTags, new Object[] {3L, null, null, null, null, Arrays.asList("a", null)}, 4), sequence++);
+    sink.commit(new Checkpoint(2, "test", 1, ""), sink.prepareCommit());
+    table = catalog().loadTable(IcebergSink.identifier(upsertTable));
+    assertThat(read(table).get(3L).getField("tags")).isEqualTo(Arrays.asList("a", null));
+    assertThat(sink.tableSchema(upsertTable).orElseThrow().column("tags").type())
+        .isEqualTo(DataType.array(DataType.of(DataTypeRoot.STRING)));
+
+    // Append mode: one row per change, lists as written.
+    Map<String, String> appendOptions = new java.util.HashMap<>(options.asMap());
+    appendOptions.put("write.mode", "append");
+    sink.close();
+    sink = new IcebergSinkFactory().create(Configuration.of(appendOptions), context(warehouse));
+    TableId appendTable = TableId.of("public", "arrays_log");
+    sink.write(appendTable, DataChangeEvent.insert(SOURCE, arrays, first, 5), 20);
+    sink.write(appendTable, DataChangeEvent.delete(SOURCE, arrays, second, 6), 21);
+    sink.commit(new Checkpoint(3, "test", 1, ""), sink.prepareCommit());
+    Map<Object, Object> intsBySequence = new TreeMap<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(catalog().loadTable(IcebergSink.identifier(appendTable))).build()) {
+      records.forEach(record -> intsBySequence.put(record.getField("_cdc_seq"), record.getField("ints")));
+    }
+    assertThat(intsBySequence).isEqualTo(Map.of(20L, Arrays.asList(1, null, -3), 21L, List.of()));
   }
 
   @Test

@@ -11,6 +11,8 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import org.apache.kafka.connect.data.Schema;
@@ -30,7 +32,7 @@ final class ConnectTypes {
   static ColumnMapping map(String table, String column, Schema schema) {
     String name = schema.name();
     if (name != null) {
-      ColumnMapping logical = mapLogical(name, schema);
+      ColumnMapping logical = mapLogical(table, column, name, schema);
       if (logical != null) {
         return logical;
       }
@@ -45,7 +47,8 @@ final class ConnectTypes {
       case BOOLEAN -> mapping(DataTypeRoot.BOOLEAN, value -> value);
       case STRING -> mapping(DataTypeRoot.STRING, value -> value);
       case BYTES -> mapping(DataTypeRoot.BINARY, ConnectTypes::bytes);
-      case ARRAY, MAP, STRUCT -> throw new PermanentPipelineException(
+      case ARRAY -> array(table, column, schema);
+      case MAP, STRUCT -> throw new PermanentPipelineException(
           "Cannot replicate column " + table + "." + column + ": its type ("
               + (name == null ? schema.type() : name)
               + ") is not supported; leave the table out with 'tables.exclude' or drop the"
@@ -53,8 +56,9 @@ final class ConnectTypes {
     };
   }
 
-  private static ColumnMapping mapLogical(String name, Schema schema) {
+  private static ColumnMapping mapLogical(String table, String column, String name, Schema schema) {
     return switch (name) {
+      case "dev.cdcsync.postgres.BoundedNumeric" -> boundedNumeric(table, column, schema);
       case "org.apache.kafka.connect.data.Decimal" -> decimal(schema);
       case "io.debezium.data.VariableScaleDecimal" -> mapping(
           DataTypeRoot.STRING,
@@ -95,8 +99,12 @@ final class ConnectTypes {
           "io.debezium.data.Enum",
           "io.debezium.data.EnumSet",
           "io.debezium.time.ZonedTime",
+          "io.debezium.time.Interval",
           "io.debezium.data.Ltree" -> mapping(DataTypeRoot.STRING, value -> value);
       case "io.debezium.data.Bits" -> mapping(DataTypeRoot.BINARY, ConnectTypes::bytes);
+      case "io.debezium.data.geometry.Point",
+          "io.debezium.data.geometry.Geometry",
+          "io.debezium.data.geometry.Geography" -> mapping(DataTypeRoot.BINARY, value -> Wkb.withSrid((Struct) value));
       default -> null;
     };
   }
@@ -114,6 +122,53 @@ final class ConnectTypes {
     return new ColumnMapping(
         DataType.decimal(finalPrecision, scale),
         value -> ((BigDecimal) value).setScale(scale, RoundingMode.UNNECESSARY));
+  }
+
+  /** A one-dimensional array: a list of its element type's values, null elements kept. */
+  private static ColumnMapping array(String table, String column, Schema schema) {
+    ColumnMapping element = map(table, column, schema.valueSchema());
+    Function<Object, Object> convertElement = element.converter();
+    return new ColumnMapping(
+        DataType.array(element.type()),
+        value -> {
+          List<?> values = (List<?>) value;
+          List<Object> converted = new ArrayList<>(values.size());
+          for (Object item : values) {
+            converted.add(item == null ? null : convertElement.apply(item));
+          }
+          return converted;
+        });
+  }
+
+  /**
+   * PostgreSQL {@code numeric(p, s)} as exact text (see PostgresColumnConverter): a decimal, or text
+   * when wider than any Iceberg decimal. {@code NaN} fits no decimal and stops the pipeline rather
+   * than becoming NULL.
+   */
+  private static ColumnMapping boundedNumeric(String table, String column, Schema schema) {
+    int declaredPrecision = Integer.parseInt(schema.parameters().get("precision"));
+    int declaredScale = Integer.parseInt(schema.parameters().get("scale"));
+    // PostgreSQL 15+ allows a negative scale (numeric(3, -2) holds 12300) and a scale above the
+    // precision (numeric(2, 4) holds 0.0012): the decimal that holds every such value.
+    int scale = Math.max(declaredScale, 0);
+    int precision = Math.max(declaredPrecision - Math.min(declaredScale, 0), scale);
+    if (precision > DataType.MAX_DECIMAL_PRECISION) {
+      return mapping(DataTypeRoot.STRING, value -> value);
+    }
+    return new ColumnMapping(
+        DataType.decimal(precision, scale),
+        value -> {
+          String text = (String) value;
+          if (text.equals("NaN") || text.endsWith("Infinity")) {
+            throw new PermanentPipelineException(
+                "Cannot replicate column " + table + "." + column + ": its value '" + text
+                    + "' fits no Iceberg decimal(" + precision + ", " + scale + "); make the source"
+                    + " column numeric without precision (ALTER TABLE ... ALTER COLUMN " + column
+                    + " TYPE numeric), which cdc-sync keeps as exact text with NaN, or replace the"
+                    + " value in the source, or drop the column with debezium.column.exclude.list");
+          }
+          return new BigDecimal(text).setScale(scale, RoundingMode.UNNECESSARY);
+        });
   }
 
   private static ColumnMapping mapping(DataTypeRoot root, Function<Object, Object> converter) {

@@ -129,7 +129,16 @@ public final class PostgresSourceFactory implements SourceFactory {
     properties.setProperty("publication.name", slot);
     // The preflight creates and extends the publication (see PostgresPreflight#preparePublication).
     properties.setProperty("publication.autocreate.mode", "disabled");
-    properties.setProperty("interval.handling.mode", "numeric");
+    // ISO-8601 text with years, months, days and time apart (numeric would count a month as
+    // 30.4375 days); the seconds keep every microsecond.
+    properties.setProperty("interval.handling.mode", "string");
+    // Types Debezium does not know arrive (as the bytes of their text) instead of being left out.
+    properties.setProperty("include.unknown.datatypes", "true");
+    // A value Debezium cannot convert stops the pipeline instead of becoming NULL with a warning.
+    properties.setProperty("event.converting.failure.handling.mode", "fail");
+    // numeric (NaN and infinities kept), geometric and composite types: see PostgresColumnConverter.
+    properties.setProperty("converters", "cdcsync");
+    properties.setProperty("cdcsync.type", PostgresColumnConverter.class.getName());
     // A message in the WAL with each heartbeat: while the captured tables are quiet and others
     // are not, the slot's position still moves on, so PostgreSQL can release its WAL.
     properties.setProperty("heartbeat.action.query", "SELECT pg_logical_emit_message(false, 'cdc-sync-heartbeat', '')");
@@ -147,8 +156,17 @@ public final class PostgresSourceFactory implements SourceFactory {
         "table.include.list",
         TablePatterns.debeziumIncludeList(debeziumPatterns(include), debeziumPatterns(exclude)));
     EngineProperties.applyUserOverrides(properties, options);
-
+    properties.setProperty(
+        "cdcsync." + PostgresColumnConverter.PLACEHOLDER_PROPERTY,
+        properties.getProperty("unavailable.value.placeholder", "__debezium_unavailable_value"));
     String address = options.get(SourceOptions.HOSTNAME) + ":" + options.get(PORT);
+    properties.setProperty("cdcsync." + PostgresArrayDimensions.URL, "jdbc:postgresql://" + address + "/" + database);
+    properties.setProperty("cdcsync." + PostgresArrayDimensions.USER, options.get(SourceOptions.USERNAME));
+    properties.setProperty("cdcsync." + PostgresArrayDimensions.PASSWORD, options.get(SourceOptions.PASSWORD));
+    options
+        .withPrefix(SourceOptions.JDBC_PREFIX)
+        .forEach((key, value) -> properties.setProperty("cdcsync." + PostgresArrayDimensions.DRIVER_PREFIX + key, value));
+
     PostgresPreflight preflight =
         new PostgresPreflight(
             "jdbc:postgresql://" + address + "/" + database,

@@ -93,7 +93,7 @@ final class PostgresUnchangedValues implements UnchangedValues {
   private static void check(TableId table, Column column) {
     switch (column.type().root()) {
       case STRING, BINARY, DECIMAL -> {}
-      case BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, DATE, TIME, TIMESTAMP, TIMESTAMP_LTZ, UUID ->
+      case BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, DATE, TIME, TIMESTAMP, TIMESTAMP_LTZ, UUID, ARRAY ->
           throw new PermanentPipelineException(
               "Cannot read the unchanged value of column " + table + "." + column.name() + " ("
                   + column.type() + ") back; run ALTER TABLE "
@@ -110,7 +110,7 @@ final class PostgresUnchangedValues implements UnchangedValues {
         java.math.BigDecimal decimal = result.getBigDecimal(index);
         yield decimal == null ? null : decimal.setScale(type.scale(), RoundingMode.UNNECESSARY);
       }
-      case BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, DATE, TIME, TIMESTAMP, TIMESTAMP_LTZ, UUID ->
+      case BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, DATE, TIME, TIMESTAMP, TIMESTAMP_LTZ, UUID, ARRAY ->
           throw new IllegalArgumentException("Cannot read a " + type + " value back");
     };
   }

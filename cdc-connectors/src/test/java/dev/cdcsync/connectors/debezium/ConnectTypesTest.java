@@ -7,13 +7,20 @@ import dev.cdcsync.api.DataType;
 import dev.cdcsync.api.DataTypeRoot;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.connectors.debezium.ConnectTypes.ColumnMapping;
+import io.debezium.data.geometry.Geography;
+import io.debezium.data.geometry.Geometry;
+import io.debezium.data.geometry.Point;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -82,12 +89,96 @@ class ConnectTypesTest {
 
   @Test
   void refusesStructuredTypesNamingTheColumn() {
-    Schema array = SchemaBuilder.array(Schema.INT32_SCHEMA).build();
-    assertThatThrownBy(() -> ConnectTypes.map("shop.public.orders", "tags", array))
+    Schema map = SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.OPTIONAL_STRING_SCHEMA).build();
+    assertThatThrownBy(() -> ConnectTypes.map("shop.public.orders", "tags", map))
         .isInstanceOf(PermanentPipelineException.class)
         .hasMessage(
-            "Cannot replicate column shop.public.orders.tags: its type (ARRAY) is not supported; leave"
+            "Cannot replicate column shop.public.orders.tags: its type (MAP) is not supported; leave"
                 + " the table out with 'tables.exclude' or drop the column with debezium.column.exclude.list");
+    Schema arrayOfMaps = SchemaBuilder.array(map).build();
+    assertThatThrownBy(() -> ConnectTypes.map("shop.public.orders", "tags", arrayOfMaps))
+        .isInstanceOf(PermanentPipelineException.class)
+        .hasMessageStartingWith("Cannot replicate column shop.public.orders.tags: its type (MAP) is not supported");
+  }
+
+  @Test
+  void mapsArraysToListsOfTheirElementTypeKeepingNullElements() {
+    Schema ints = SchemaBuilder.array(Schema.OPTIONAL_INT16_SCHEMA).optional().build();
+    assertMapped(ints, Arrays.asList((short) 1, null, (short) -3), DataType.array(DataType.of(DataTypeRoot.INT)),
+        Arrays.asList(1, null, -3));
+    assertMapped(ints, List.of(), DataType.array(DataType.of(DataTypeRoot.INT)), List.of());
+    Schema dates = SchemaBuilder.array(named(Schema.OPTIONAL_INT32_SCHEMA, "io.debezium.time.Date")).build();
+    assertMapped(dates, Arrays.asList(null, 1), DataType.array(DataType.of(DataTypeRoot.DATE)),
+        Arrays.asList(null, LocalDate.of(1970, 1, 2)));
+    Schema bytes = SchemaBuilder.array(Schema.OPTIONAL_BYTES_SCHEMA).build();
+    List<?> converted = (List<?>) ConnectTypes.map("t", "c", bytes).converter().apply(List.of(ByteBuffer.wrap(new byte[] {7})));
+    assertThat((byte[]) converted.get(0)).containsExactly(7);
+  }
+
+  @Test
+  void keepsPostgresIntervalsAsIsoTextWithMonthsDaysAndTimeApart() {
+    assertMapped(named(Schema.STRING_SCHEMA, "io.debezium.time.Interval"), "P1Y2M-3DT4H5M6.789012S",
+        DataType.of(DataTypeRoot.STRING), "P1Y2M-3DT4H5M6.789012S");
+  }
+
+  @Test
+  void makesBoundedPostgresNumericsExactDecimals() {
+    Schema schema = boundedNumeric(12, 2);
+    assertMapped(schema, "-1234567890.10", DataType.decimal(12, 2), new BigDecimal("-1234567890.10"));
+    assertMapped(schema, "7", DataType.decimal(12, 2), new BigDecimal("7.00"));
+    assertMapped(boundedNumeric(40, 2), "12345678901234567890123456789012345678.90",
+        DataType.of(DataTypeRoot.STRING), "12345678901234567890123456789012345678.90");
+    assertMapped(boundedNumeric(40, 2), "NaN", DataType.of(DataTypeRoot.STRING), "NaN");
+    assertMapped(boundedNumeric(3, -2), "12300", DataType.decimal(5, 0), new BigDecimal("12300"));
+    assertMapped(boundedNumeric(2, 4), "0.0012", DataType.decimal(4, 4), new BigDecimal("0.0012"));
+  }
+
+  @Test
+  void stopsOnANaNABoundedNumericCannotHoldNamingTheColumnAndTheFix() {
+    ColumnMapping mapping = ConnectTypes.map("shop.public.prices", "amount", boundedNumeric(12, 2));
+    assertThatThrownBy(() -> mapping.converter().apply("NaN"))
+        .isInstanceOf(PermanentPipelineException.class)
+        .hasMessage(
+            "Cannot replicate column shop.public.prices.amount: its value 'NaN' fits no Iceberg"
+                + " decimal(12, 2); make the source column numeric without precision (ALTER TABLE ..."
+                + " ALTER COLUMN amount TYPE numeric), which cdc-sync keeps as exact text with NaN, or"
+                + " replace the value in the source, or drop the column with debezium.column.exclude.list");
+  }
+
+  @Test
+  void keepsDebeziumPointsAsWkb() {
+    Schema schema = Point.builder().optional().build();
+    byte[] wkb = (byte[]) ConnectTypes.map("t", "c", schema).converter().apply(Point.createValue(schema, 1.5, -2));
+    ByteBuffer expected = ByteBuffer.allocate(21).order(ByteOrder.LITTLE_ENDIAN);
+    expected.put((byte) 1).putInt(1).putDouble(1.5).putDouble(-2);
+    assertThat(ConnectTypes.map("t", "c", schema).type()).isEqualTo(DataType.of(DataTypeRoot.BINARY));
+    assertThat(wkb).containsExactly(expected.array());
+  }
+
+  @Test
+  void keepsPostgisEwkbByteForByteWithItsSrid() {
+    Schema schema = Geometry.builder().build();
+    // POINT(1 2) with SRID 4326, as PostGIS sends it (EWKB, little-endian).
+    byte[] ewkb = HexFormat.of().parseHex("0101000020E6100000000000000000F03F0000000000000040");
+    assertMapped(schema, Geometry.createValue(schema, ewkb, 4326), DataType.of(DataTypeRoot.BINARY), ewkb);
+    Schema geography = Geography.builder().build();
+    assertMapped(geography, Geography.createValue(geography, ewkb, 4326), DataType.of(DataTypeRoot.BINARY), ewkb);
+  }
+
+  @Test
+  void addsTheSridToPlainWkbAsEwkb() {
+    Schema schema = Geometry.builder().build();
+    byte[] wkb = HexFormat.of().parseHex("00000000013FF00000000000004000000000000000");
+    byte[] ewkb = HexFormat.of().parseHex("002000000100000F9D3FF00000000000004000000000000000");
+    assertMapped(schema, Geometry.createValue(schema, wkb, 3997), DataType.of(DataTypeRoot.BINARY), ewkb);
+    assertMapped(schema, Geometry.createValue(schema, wkb, null), DataType.of(DataTypeRoot.BINARY), wkb);
+    assertMapped(schema, Geometry.createValue(schema, wkb, 0), DataType.of(DataTypeRoot.BINARY), wkb);
+  }
+
+  private static Schema boundedNumeric(int precision, int scale) {
+    return SchemaBuilder.string().name("dev.cdcsync.postgres.BoundedNumeric")
+        .parameter("precision", Integer.toString(precision)).parameter("scale", Integer.toString(scale))
+        .optional().build();
   }
 
   private static Schema named(Schema base, String name) {
@@ -97,6 +188,10 @@ class ConnectTypesTest {
   private static void assertMapped(Schema schema, Object raw, DataType type, Object value) {
     ColumnMapping mapping = ConnectTypes.map("t", "c", schema);
     assertThat(mapping.type()).isEqualTo(type);
-    assertThat(mapping.converter().apply(raw)).isEqualTo(value);
+    if (value instanceof byte[] bytes) {
+      assertThat((byte[]) mapping.converter().apply(raw)).containsExactly(bytes);
+    } else {
+      assertThat(mapping.converter().apply(raw)).isEqualTo(value);
+    }
   }
 }

@@ -14,7 +14,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
 import java.util.function.UnaryOperator;
 
 /**
@@ -57,6 +59,8 @@ final class Casts {
       case TIME -> toTime(from);
       case TIMESTAMP -> toTimestamp(from);
       case TIMESTAMP_LTZ -> toInstant(from);
+      // No expression builds an array: only an array column of the same type is one.
+      case ARRAY -> null;
     };
   }
 
@@ -71,7 +75,17 @@ final class Casts {
       case TIME -> ((LocalTime) value).format(DateTimeFormatter.ISO_LOCAL_TIME);
       case TIMESTAMP -> timestampText((LocalDateTime) value);
       case TIMESTAMP_LTZ -> timestampText(LocalDateTime.ofInstant((Instant) value, ZoneOffset.UTC));
+      case ARRAY -> arrayText((List<?>) value, type.elementType());
     };
+  }
+
+  /** An array as Flink CDC writes one: {@code [1, 2, NULL]}. */
+  private static String arrayText(List<?> elements, DataType elementType) {
+    StringJoiner text = new StringJoiner(", ", "[", "]");
+    for (Object element : elements) {
+      text.add(element == null ? "NULL" : text(element, elementType));
+    }
+    return text.toString();
   }
 
   private static String timestampText(LocalDateTime value) {

@@ -65,6 +65,23 @@ final class Predicates {
       case BINARY -> (a, b) -> Arrays.compareUnsigned((byte[]) a, (byte[]) b);
       case BOOLEAN, STRING, DATE, TIME, TIMESTAMP, TIMESTAMP_LTZ, UUID ->
           (a, b) -> ((Comparable<Object>) a).compareTo(b);
+      case ARRAY -> arrayComparator(comparator(type.elementType()));
+    };
+  }
+
+  /** Element by element, a null element before any value, a shorter array before its extensions. */
+  private static Comparator<Object> arrayComparator(Comparator<Object> elements) {
+    Comparator<Object> nullsFirst = Comparator.nullsFirst(elements);
+    return (a, b) -> {
+      List<?> x = (List<?>) a;
+      List<?> y = (List<?>) b;
+      for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
+        int c = nullsFirst.compare(x.get(i), y.get(i));
+        if (c != 0) {
+          return c;
+        }
+      }
+      return Integer.compare(x.size(), y.size());
     };
   }
 

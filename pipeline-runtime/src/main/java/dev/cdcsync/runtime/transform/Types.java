@@ -28,7 +28,7 @@ final class Types {
   static boolean isNumeric(DataType type) {
     return switch (type.root()) {
       case INT, BIGINT, FLOAT, DOUBLE, DECIMAL -> true;
-      case BOOLEAN, STRING, BINARY, DATE, TIME, TIMESTAMP, TIMESTAMP_LTZ, UUID -> false;
+      case BOOLEAN, STRING, BINARY, DATE, TIME, TIMESTAMP, TIMESTAMP_LTZ, UUID, ARRAY -> false;
     };
   }
 
@@ -39,7 +39,7 @@ final class Types {
   static boolean isTemporal(DataType type) {
     return switch (type.root()) {
       case DATE, TIME, TIMESTAMP, TIMESTAMP_LTZ -> true;
-      case BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, DECIMAL, STRING, BINARY, UUID -> false;
+      case BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, DECIMAL, STRING, BINARY, UUID, ARRAY -> false;
     };
   }
 
