@@ -54,6 +54,12 @@ public final class SourceRecordConverter {
   public interface ColumnNumbers extends AutoCloseable {
     Map<String, Integer> current(TableId table);
 
+    /**
+     * The table's generated columns, which the change stream leaves out (PostgreSQL publishes no
+     * generated values before version 18): left out of the snapshot's rows too, so that both agree.
+     */
+    Set<String> generated(TableId table);
+
     @Override
     void close();
   }
@@ -63,6 +69,7 @@ public final class SourceRecordConverter {
   private final UnchangedValues unchangedValues;
   private final UnavailableValuePlaceholder placeholder;
   private final Set<TableId> rowsGoneReported = new HashSet<>();
+  private final Set<TableId> generatedReported = new HashSet<>();
   private final Map<TableId, Map<String, Integer>> knownNumbers = new java.util.HashMap<>();
   private final Map<TableId, Map<String, String>> pendingRenames = new java.util.HashMap<>();
   private final Map<org.apache.kafka.connect.data.Schema, TableConversion> conversions =
@@ -299,7 +306,12 @@ public final class SourceRecordConverter {
   @SuppressWarnings("unchecked")
   private TableConversion newConversion(
       SourceRecord record, org.apache.kafka.connect.data.Schema rowSchema, TableId tableId, Map<String, String> renames) {
-    List<Field> fields = rowSchema.fields();
+    Set<String> generated = columnNumbers == null ? Set.of() : columnNumbers.generated(tableId);
+    List<Field> fields = rowSchema.fields().stream().filter(field -> !generated.contains(field.name())).toList();
+    if (!generated.isEmpty() && generatedReported.add(tableId)) {
+      LOG.info("Table {}: generated column(s) {} are left out (the change stream does not carry their values)",
+          tableId, String.join(", ", new java.util.TreeSet<>(generated)));
+    }
     List<Column> columns = new ArrayList<>(fields.size());
     Function<Object, Object>[] converters = new Function[fields.size()];
     Field[] fieldArray = new Field[fields.size()];

@@ -9,7 +9,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,38 @@ final class PostgresColumnNumbers implements ColumnNumbers {
       closeConnection();
     }
     return numbers;
+  }
+
+  @Override
+  public synchronized Set<String> generated(TableId table) {
+    Set<String> generated = new HashSet<>();
+    if (closed) {
+      return generated;
+    }
+    try {
+      if (connection == null || connection.isClosed()) {
+        connection = JdbcConnections.open(url, options, description);
+      }
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              "SELECT a.attname FROM pg_attribute a"
+                  + " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                  + " WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated <> ''")) {
+        statement.setString(1, table.schemaName());
+        statement.setString(2, table.tableName());
+        try (ResultSet result = statement.executeQuery()) {
+          while (result.next()) {
+            generated.add(result.getString(1));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      // Retriable: without knowing them, a generated column would come and go between snapshot and stream.
+      closeConnection();
+      throw new IllegalStateException(
+          "Cannot read the generated columns of " + table + " in " + description + ": " + e.getMessage(), e);
+    }
+    return generated;
   }
 
   @Override

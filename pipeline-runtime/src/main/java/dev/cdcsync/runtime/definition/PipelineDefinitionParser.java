@@ -26,14 +26,16 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /**
  * Reads a pipeline file in Flink CDC 3.x syntax into a {@link PipelineDefinition}.
  *
- * <p>Scalars may refer to environment variables as {@code ${NAME}} or {@code ${NAME:-default}}.
+ * <p>Scalars may refer to environment variables as {@code ${NAME}} or {@code ${NAME:-default}},
+ * and to the content of a file as {@code ${file:/run/secrets/name}} (Docker and Kubernetes
+ * secrets; line breaks at its end are left out).
  * Every mistake is reported with its line number; values are never repeated in messages, since
  * they may be secrets.
  */
 public final class PipelineDefinitionParser {
 
   private static final Pattern VARIABLE =
-      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+      Pattern.compile("\\$\\{(?:file:([^}]+)|([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?)}");
   private static final List<String> SECTIONS = List.of("source", "sink", "route", "transform", "pipeline");
 
   private final Function<String, String> environment;
@@ -234,11 +236,15 @@ public final class PipelineDefinitionParser {
     Matcher matcher = VARIABLE.matcher(text);
     StringBuilder result = new StringBuilder();
     while (matcher.find()) {
-      String name = matcher.group(1);
+      if (matcher.group(1) != null) {
+        matcher.appendReplacement(result, Matcher.quoteReplacement(fileContent(matcher.group(1), line, section, key, errors)));
+        continue;
+      }
+      String name = matcher.group(2);
       String value = environment.apply(name);
-      if ((value == null || value.isEmpty()) && matcher.group(2) != null) {
+      if ((value == null || value.isEmpty()) && matcher.group(3) != null) {
         // As in a shell: the default applies to an unset or empty variable.
-        value = matcher.group(2);
+        value = matcher.group(3);
       }
       if (value == null) {
         errors.add("line " + line + ": " + section + " option '" + key
@@ -250,6 +256,17 @@ public final class PipelineDefinitionParser {
     }
     matcher.appendTail(result);
     return result.toString();
+  }
+
+  /** A secret file's content without the line breaks at its end; never quoted in messages. */
+  private static String fileContent(String file, int line, String section, String key, List<String> errors) {
+    try {
+      return Files.readString(Path.of(file)).replaceFirst("[\\r\\n]+$", "");
+    } catch (IOException | RuntimeException e) {
+      errors.add("line " + line + ": " + section + " option '" + key + "' refers to file " + file
+          + ", which cannot be read (" + (e instanceof NoSuchFileException ? "no such file" : e.getClass().getSimpleName()) + ")");
+      return "";
+    }
   }
 
   /**
