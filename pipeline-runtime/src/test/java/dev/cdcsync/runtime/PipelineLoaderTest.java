@@ -179,7 +179,7 @@ class PipelineLoaderTest {
             """
             Cannot load pipeline shop.yaml:
               line 3: unknown source option 'host-name' (did you mean 'hostname'?); allowed for\
-             postgres: hostname, debezium.*
+             postgres: hostname, name, schema-change.enabled, debezium.*
               line 2: source of type postgres needs option 'hostname' (Host name of the\
              database server)""");
   }
@@ -198,7 +198,9 @@ class PipelineLoaderTest {
             Cannot load pipeline shop.yaml:
               line 8: unknown pipeline option 'checkpoint.intervall' (did you mean\
              'checkpoint.interval'?); allowed for pipeline: name, checkpoint.interval,\
-             state.location, parallelism, schema.change.behavior
+             state.location, schema.change.behavior, route-mode, local-time-zone,\
+             execution.runtime-mode, parallelism, operator.uid.prefix, schema.operator.uid,\
+             schema-operator.rpc-timeout
               line 9: pipeline option 'parallelism': expected an integer but got 'two'""");
   }
 

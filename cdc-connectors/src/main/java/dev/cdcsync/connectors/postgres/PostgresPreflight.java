@@ -47,7 +47,9 @@ final class PostgresPreflight implements Runnable {
     this.options = options;
     this.publication = publication;
     this.slot = slot;
-    this.tablePatterns = java.util.Arrays.stream(tableIncludeList.split(",")).map(Pattern::compile).toList();
+    this.tablePatterns = java.util.Arrays.stream(tableIncludeList.split(","))
+            .map(regex -> Pattern.compile(regex, Pattern.CASE_INSENSITIVE))
+            .toList();
   }
 
   /**
