@@ -216,6 +216,56 @@ class PipelineLoaderTest {
   }
 
   /** A mysql source on lines 1-3 and a files sink on lines 4-6 with the given option line. */
+  @Test
+  void acceptsFlinkCdcNamesAndWarnsOnceForEachOptionWithoutEffect() {
+    LoadedPipeline pipeline =
+        loader.load(
+            parse(
+                """
+                source:
+                  type: mysql
+                  name: MySQL Source
+                  hostname: db
+                sink:
+                  type: files
+                  name: Files Sink
+                  warehouse: %s
+                pipeline:
+                  name: MySQL to Files
+                  parallelism: 4
+                  operator.uid.prefix: shop
+                  local-time-zone: UTC
+                """
+                    .formatted(warehouse)),
+            "ignored-default");
+
+    assertThat(pipeline.sourceOptions().asMap()).containsEntry("name", "MySQL Source");
+    assertThat(pipeline.sinkOptions().asMap()).containsEntry("name", "Files Sink");
+    assertThat(pipeline.warnings())
+        .containsExactly(
+            "line 11: pipeline option 'parallelism' has no effect: cdc-sync reads each source with one reader in one process",
+            "line 12: pipeline option 'operator.uid.prefix' has no effect: cdc-sync has no Flink operators to name");
+  }
+
+  @Test
+  void warnsThatALocalTimeZoneOtherThanUtcDoesNotApply() {
+    LoadedPipeline pipeline =
+        loader.load(parse(sourceAndSink("warehouse: " + warehouse) + "pipeline:\n  local-time-zone: Asia/Shanghai\n"), "shop");
+
+    assertThat(pipeline.warnings())
+        .containsExactly(
+            "pipeline option 'local-time-zone' (Asia/Shanghai) has no effect: transform expressions read and"
+                + " write wall-clock times in UTC");
+  }
+
+  @Test
+  void rejectsARuntimeModeOtherThanStreaming() {
+    assertThatThrownBy(
+            () -> loader.load(parse(sourceAndSink("warehouse: " + warehouse) + "pipeline:\n  execution.runtime-mode: BATCH\n"), "shop"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("line 8: pipeline option 'execution.runtime-mode': expected one of [streaming] but got 'BATCH'");
+  }
+
   private static String sourceAndSink(String sinkOptionLine) {
     return "source:\n  type: mysql\n  hostname: db\nsink:\n  type: files\n  "
         + sinkOptionLine
