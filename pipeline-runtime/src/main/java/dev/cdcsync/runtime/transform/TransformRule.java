@@ -4,16 +4,12 @@ import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.api.TableLayout;
 import dev.cdcsync.api.TableLayout.PartitionKey;
-import dev.cdcsync.api.TableLayout.PartitionTransform;
 import dev.cdcsync.api.TablePatterns.TablePattern;
 import dev.cdcsync.runtime.definition.RuleDefinition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One {@code transform} rule, checked: which source tables it takes, its projection and filter
