@@ -154,7 +154,10 @@ final class PipelineProcess {
               source,
               sink,
               pipeline.router(),
-              new Transformer(pipeline.transforms(), System::getenv, Clock.systemUTC()),
+              new Transformer(
+                  pipeline.transforms(),
+                  System::getenv,
+                  Clock.system(pipeline.pipelineOptions().get(PipelineOptions.LOCAL_TIME_ZONE))),
               interval,
               new CheckpointStore(state),
               new InstanceLease(state, pipeline.name(), Clock.systemUTC(), LEASE_STALE_AFTER),

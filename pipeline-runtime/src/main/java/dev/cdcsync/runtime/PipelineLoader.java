@@ -105,7 +105,6 @@ public final class PipelineLoader {
             location, definition.pipeline(), "pipeline", PipelineOptions.ALL, List.of(), warnings);
     warnings.addAll(sourceFactory.warnings(sourceOptions));
     warnings.addAll(sinkFactory.warnings(sinkOptions));
-    PipelineOptions.localTimeZoneWarning(pipelineOptions).ifPresent(warnings::add);
 
     String name = pipelineOptions.optional(PipelineOptions.NAME).orElse(defaultName);
     String stateRoot =

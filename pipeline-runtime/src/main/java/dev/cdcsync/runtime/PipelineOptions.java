@@ -1,13 +1,11 @@
 package dev.cdcsync.runtime;
 
 import dev.cdcsync.api.ConfigOption;
-import dev.cdcsync.api.Configuration;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The options of a pipeline file's {@code pipeline:} section: cdc-sync's own and every one Flink
@@ -74,8 +72,10 @@ public final class PipelineOptions {
           "local-time-zone",
           ZoneId.class,
           ZoneOffset.UTC,
-          "Time zone of transform expressions' wall-clock times; cdc-sync's expressions work in UTC,"
-              + " so a zone with another offset is accepted with a warning.",
+          "Time zone in which transform expressions read and write wall-clock times: LOCALTIMESTAMP,"
+              + " CURRENT_DATE, TIMESTAMP_LTZ values formatted or cast to text, DATE or TIMESTAMP,"
+              + " and text or TIMESTAMP values read as TIMESTAMP_LTZ; a zone id, an offset or"
+              + " systemDefault.",
           PipelineOptions::zone,
           "a time zone id such as UTC, Europe/Berlin, +02:00 or systemDefault");
 
@@ -120,15 +120,6 @@ public final class PipelineOptions {
           OPERATOR_UID_PREFIX,
           SCHEMA_OPERATOR_UID,
           SCHEMA_OPERATOR_RPC_TIMEOUT);
-
-  /** The warning for a given {@code local-time-zone} whose offset is not always UTC's. */
-  public static Optional<String> localTimeZoneWarning(Configuration options) {
-    return options
-        .optional(LOCAL_TIME_ZONE)
-        .filter(zone -> !zone.normalized().equals(ZoneOffset.UTC))
-        .map(zone -> "pipeline option 'local-time-zone' (" + zone + ") has no effect: transform"
-            + " expressions read and write wall-clock times in UTC");
-  }
 
   private static ZoneId zone(String text) {
     if (text.equalsIgnoreCase("systemDefault")) {

@@ -248,14 +248,12 @@ class PipelineLoaderTest {
   }
 
   @Test
-  void warnsThatALocalTimeZoneOtherThanUtcDoesNotApply() {
+  void takesTheLocalTimeZoneWithoutWarning() {
     LoadedPipeline pipeline =
         loader.load(parse(sourceAndSink("warehouse: " + warehouse) + "pipeline:\n  local-time-zone: Asia/Shanghai\n"), "shop");
 
-    assertThat(pipeline.warnings())
-        .containsExactly(
-            "pipeline option 'local-time-zone' (Asia/Shanghai) has no effect: transform expressions read and"
-                + " write wall-clock times in UTC");
+    assertThat(pipeline.pipelineOptions().get(PipelineOptions.LOCAL_TIME_ZONE)).isEqualTo(java.time.ZoneId.of("Asia/Shanghai"));
+    assertThat(pipeline.warnings()).isEmpty();
   }
 
   @Test
