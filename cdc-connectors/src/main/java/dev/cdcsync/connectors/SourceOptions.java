@@ -40,7 +40,18 @@ public final class SourceOptions {
           StartupMode.class,
           StartupMode.INITIAL,
           "initial: snapshot existing rows, then stream changes; latest-offset: stream only"
-              + " changes made from now on.");
+              + " changes made from now on.",
+          SourceOptions::startupMode,
+          "initial or latest-offset (Flink CDC's snapshot, earliest-offset, specific-offset,"
+              + " timestamp and committed-offset are not supported)");
+
+  private static StartupMode startupMode(String text) {
+    String name = text.trim().replace('-', '_');
+    return Arrays.stream(StartupMode.values())
+        .filter(mode -> mode.name().equalsIgnoreCase(name))
+        .findFirst()
+        .orElse(null);
+  }
 
   public static final ConfigOption<Duration> CONNECT_TIMEOUT =
       ConfigOption.optional(

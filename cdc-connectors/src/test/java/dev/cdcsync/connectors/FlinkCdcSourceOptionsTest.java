@@ -101,6 +101,17 @@ class FlinkCdcSourceOptionsTest {
   }
 
   @Test
+  void takesTheStartupModesItSupportsAndNamesTheOthers() {
+    assertThat(SourceOptions.STARTUP_MODE.parse("latest-offset")).isEqualTo(SourceOptions.StartupMode.LATEST_OFFSET);
+    assertThat(SourceOptions.STARTUP_MODE.parse("INITIAL")).isEqualTo(SourceOptions.StartupMode.INITIAL);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SourceOptions.STARTUP_MODE.parse("snapshot"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "expected initial or latest-offset (Flink CDC's snapshot, earliest-offset, specific-offset,"
+                + " timestamp and committed-offset are not supported) but got 'snapshot'");
+  }
+
+  @Test
   void capsTheHeartbeatIntervalWithOneWarning() {
     Configuration slow = Configuration.of(Map.of("heartbeat.interval", "30s"));
 
