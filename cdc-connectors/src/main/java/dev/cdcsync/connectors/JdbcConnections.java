@@ -5,6 +5,8 @@ import dev.cdcsync.api.PermanentPipelineException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -13,14 +15,47 @@ public final class JdbcConnections {
 
   private JdbcConnections() {}
 
-  /** A connection as the source's {@code username}, with its password and JDBC properties. */
+  /** How long between tries of a connection ({@code connect.max-retries}). */
+  private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+
+  /**
+   * A connection as the source's {@code username}, with its password and JDBC properties, within
+   * {@code connect.timeout}, tried again {@code connect.max-retries} times unless the credentials
+   * are refused.
+   */
   public static Connection open(String url, Configuration options, String description) {
-    return open(
-        url,
-        options.get(SourceOptions.USERNAME),
-        options.get(SourceOptions.PASSWORD),
-        options.withPrefix(SourceOptions.JDBC_PREFIX),
-        description);
+    Map<String, String> driverProperties = new LinkedHashMap<>(options.withPrefix(SourceOptions.JDBC_PREFIX));
+    options
+        .optional(SourceOptions.CONNECT_TIMEOUT)
+        .ifPresent(timeout -> driverProperties.putIfAbsent(
+            "connectTimeout",
+            Long.toString(url.startsWith("jdbc:postgresql:") ? postgresSeconds(timeout) : timeout.toMillis())));
+    int retries = options.get(SourceOptions.CONNECT_MAX_RETRIES);
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return open(
+            url, options.get(SourceOptions.USERNAME), options.get(SourceOptions.PASSWORD), driverProperties, description);
+      } catch (IllegalStateException e) {
+        if (attempt >= retries) {
+          throw e;
+        }
+        pause();
+      }
+    }
+  }
+
+  /** PostgreSQL's driver takes its connect timeout in whole seconds. */
+  public static long postgresSeconds(Duration timeout) {
+    return Math.max(1, (timeout.toMillis() + 999) / 1000);
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(RETRY_PAUSE.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting to connect again", e);
+    }
   }
 
   /**

@@ -1,6 +1,11 @@
 package dev.cdcsync.connectors;
 
 import dev.cdcsync.api.ConfigOption;
+import dev.cdcsync.api.Configuration;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 
 /** Options shared by every database source, with Flink CDC's keys. */
 public final class SourceOptions {
@@ -35,7 +40,84 @@ public final class SourceOptions {
           StartupMode.class,
           StartupMode.INITIAL,
           "initial: snapshot existing rows, then stream changes; latest-offset: stream only"
-              + " changes made from now on.");
+              + " changes made from now on.",
+          SourceOptions::startupMode,
+          "initial or latest-offset (Flink CDC's snapshot, earliest-offset, specific-offset,"
+              + " timestamp and committed-offset are not supported)");
+
+  private static StartupMode startupMode(String text) {
+    String name = text.trim().replace('-', '_');
+    return Arrays.stream(StartupMode.values())
+        .filter(mode -> mode.name().equalsIgnoreCase(name))
+        .findFirst()
+        .orElse(null);
+  }
+
+  public static final ConfigOption<Duration> CONNECT_TIMEOUT =
+      ConfigOption.optional(
+          "connect.timeout",
+          Duration.class,
+          null,
+          "How long connecting to the database may take, for checks and for Debezium. Defaults to"
+              + " the JDBC driver's (PostgreSQL 10 s, MySQL / MariaDB 30 s).");
+
+  public static final ConfigOption<Integer> CONNECT_MAX_RETRIES =
+      ConfigOption.optional(
+          "connect.max-retries",
+          Integer.class,
+          0,
+          "How often a JDBC connection that fails for another reason than its credentials is tried"
+              + " again, 1 s apart, before the failure counts (the pipeline itself restarts after"
+              + " failures too).");
+
+  /** The longest heartbeat interval: the pipeline's commits and instance lease need calls. */
+  public static final Duration MAX_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+
+  public static final ConfigOption<Duration> HEARTBEAT_INTERVAL =
+      ConfigOption.optional(
+          "heartbeat.interval",
+          Duration.class,
+          Duration.ofSeconds(1),
+          "How often the source reports its position while the captured tables are idle, so"
+              + " commits stay on time and the position advances; at most 10s.");
+
+  /**
+   * Flink CDC's {@code metadata.list}: metadata columns for transforms, which cdc-sync offers
+   * whether listed or not; the names are checked.
+   */
+  public static ConfigOption<String> metadataList(String... names) {
+    List<String> allowed = Arrays.asList(names);
+    return ConfigOption.optional(
+        "metadata.list",
+        String.class,
+        null,
+        "Metadata columns transforms may read (" + String.join(", ", allowed) + "); they are"
+            + " available whether listed or not.",
+        text -> Arrays.stream(text.split(","))
+                .map(name -> name.trim().toLowerCase(Locale.ROOT))
+                .allMatch(allowed::contains)
+            ? text
+            : null,
+        "a comma-separated list of " + String.join(", ", allowed));
+  }
+
+  /** The Debezium heartbeat interval: the option, at most {@link #MAX_HEARTBEAT_INTERVAL}. */
+  public static Duration heartbeatInterval(Configuration options) {
+    Duration given = options.get(HEARTBEAT_INTERVAL);
+    return given.compareTo(MAX_HEARTBEAT_INTERVAL) > 0 ? MAX_HEARTBEAT_INTERVAL : given;
+  }
+
+  /** The warnings every source gives about its options (see {@code Factory#warnings}). */
+  public static List<String> warnings(Configuration options) {
+    Duration given = options.get(HEARTBEAT_INTERVAL);
+    if (given.compareTo(MAX_HEARTBEAT_INTERVAL) > 0) {
+      return List.of(
+          "source option 'heartbeat.interval' (" + given.toSeconds() + "s) is longer than"
+              + " cdc-sync allows: its commits and instance lease need the source to call in at"
+              + " least every " + MAX_HEARTBEAT_INTERVAL.toSeconds() + "s, so that is used");
+    }
+    return List.of();
+  }
 
   /** Prefix of options handed to Debezium as they are, without the prefix. */
   public static final String DEBEZIUM_PREFIX = "debezium.";

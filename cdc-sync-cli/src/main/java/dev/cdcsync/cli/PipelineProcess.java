@@ -91,9 +91,7 @@ final class PipelineProcess {
    */
   void run(PrintStream out, Duration progressInterval) throws Exception {
     Duration interval = pipeline.pipelineOptions().get(PipelineOptions.CHECKPOINT_INTERVAL);
-    if (pipeline.pipelineOptions().get(PipelineOptions.PARALLELISM) > 1) {
-      LOG.warn("pipeline.parallelism is ignored: cdc-sync reads each source with one reader");
-    }
+    pipeline.warnings().forEach(warning -> LOG.warn("{}", warning));
     LOG.info(
         "Pipeline '{}': {} -> {}, checkpoint every {}, state in {}",
         pipeline.name(),
@@ -156,13 +154,16 @@ final class PipelineProcess {
               source,
               sink,
               pipeline.router(),
-              new Transformer(pipeline.transforms(), System::getenv, Clock.systemUTC()),
+              new Transformer(
+                  pipeline.transforms(),
+                  System::getenv,
+                  Clock.system(pipeline.pipelineOptions().get(PipelineOptions.LOCAL_TIME_ZONE))),
               interval,
               new CheckpointStore(state),
               new InstanceLease(state, pipeline.name(), Clock.systemUTC(), LEASE_STALE_AFTER),
               new SchemaEvolver(
                   pipeline.pipelineOptions().get(PipelineOptions.SCHEMA_CHANGE_BEHAVIOR),
-                  SchemaChangeFilter.of(pipeline.sinkOptions())),
+                  SchemaChangeFilter.of(pipeline.sourceOptions(), pipeline.sinkOptions())),
               Clock.systemUTC(),
               status);
       if (commitAt != null) {

@@ -48,6 +48,10 @@ final class ValidateCommand implements Callable<Integer> {
     print("source", pipeline.sourceFactory(), pipeline.sourceOptions());
     print("sink", pipeline.sinkFactory(), pipeline.sinkOptions());
     System.out.println("state: " + pipeline.stateLocation());
+    if (!pipeline.warnings().isEmpty()) {
+      System.out.println("warnings:");
+      pipeline.warnings().forEach(warning -> System.out.println("  " + warning));
+    }
     if (offline) {
       return ExitCodes.OK;
     }

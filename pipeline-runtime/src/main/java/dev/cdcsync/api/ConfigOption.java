@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * One option of a source, sink or pipeline: its key, value type, default, description, and
  * whether its value is a secret (never printed).
  *
- * <p>Supported value types: {@link String}, {@link Integer}, {@link Long}, {@link Boolean},
- * {@link Duration} and enums (matched case-insensitively, {@code -} and {@code _} alike), and
+ * <p>Supported value types: {@link String}, {@link Integer}, {@link Long}, {@link Double},
+ * {@link Boolean}, {@link Duration} and enums (matched case-insensitively, {@code -} and {@code _} alike), and
  * any other type given with its own parser.
  */
 public final class ConfigOption<T> {
@@ -29,6 +29,7 @@ public final class ConfigOption<T> {
   private final String description;
   private final Function<String, T> parser;
   private final String parsedTypeDescription;
+  private final String noEffectReason;
 
   private ConfigOption(
       String key,
@@ -38,7 +39,8 @@ public final class ConfigOption<T> {
       boolean secret,
       String description,
       Function<String, T> parser,
-      String parsedTypeDescription) {
+      String parsedTypeDescription,
+      String noEffectReason) {
     this.key = Objects.requireNonNull(key, "key");
     this.type = Objects.requireNonNull(type, "type");
     this.defaultValue = defaultValue;
@@ -47,17 +49,18 @@ public final class ConfigOption<T> {
     this.description = Objects.requireNonNull(description, "description");
     this.parser = parser;
     this.parsedTypeDescription = parsedTypeDescription;
+    this.noEffectReason = noEffectReason;
   }
 
   /** An option that must be given. */
   public static <T> ConfigOption<T> required(String key, Class<T> type, String description) {
-    return new ConfigOption<>(key, type, null, true, false, description, null, null);
+    return new ConfigOption<>(key, type, null, true, false, description, null, null, null);
   }
 
   /** An option that may be left out; {@code defaultValue} may be null (no value). */
   public static <T> ConfigOption<T> optional(
       String key, Class<T> type, T defaultValue, String description) {
-    return new ConfigOption<>(key, type, defaultValue, false, false, description, null, null);
+    return new ConfigOption<>(key, type, defaultValue, false, false, description, null, null, null);
   }
 
   /**
@@ -74,12 +77,26 @@ public final class ConfigOption<T> {
       String typeDescription) {
     return new ConfigOption<>(
         key, type, defaultValue, false, false, description,
-        Objects.requireNonNull(parser, "parser"), Objects.requireNonNull(typeDescription, "typeDescription"));
+        Objects.requireNonNull(parser, "parser"), Objects.requireNonNull(typeDescription, "typeDescription"), null);
+  }
+
+  /**
+   * An option another tool defines (Flink CDC) that is accepted, and its value checked, but that
+   * has no effect here: giving it warns once with {@code reason}, which is also its description.
+   */
+  public static <T> ConfigOption<T> withoutEffect(String key, Class<T> type, T defaultValue, String reason) {
+    return new ConfigOption<>(key, type, defaultValue, false, false, reason, null, null, Objects.requireNonNull(reason, "reason"));
   }
 
   /** The same option, with its value masked whenever options are printed. */
   public ConfigOption<T> asSecret() {
-    return new ConfigOption<>(key, type, defaultValue, required, true, description, parser, parsedTypeDescription);
+    return new ConfigOption<>(
+        key, type, defaultValue, required, true, description, parser, parsedTypeDescription, noEffectReason);
+  }
+
+  /** Why giving this option changes nothing, for options accepted only for compatibility. */
+  public Optional<String> noEffectReason() {
+    return Optional.ofNullable(noEffectReason);
   }
 
   public String key() {
@@ -125,6 +142,9 @@ public final class ConfigOption<T> {
     if (type == Boolean.class) {
       return "true or false";
     }
+    if (type == Double.class) {
+      return "a number";
+    }
     return type == String.class ? "a string" : "an integer";
   }
 
@@ -161,6 +181,9 @@ public final class ConfigOption<T> {
     }
     if (type == Long.class) {
       return Long.valueOf(value);
+    }
+    if (type == Double.class) {
+      return Double.valueOf(value);
     }
     if (type == Boolean.class) {
       return switch (value.toLowerCase(Locale.ROOT)) {

@@ -21,4 +21,15 @@ public interface Factory {
   default List<String> passThroughPrefixes() {
     return List.of();
   }
+
+  /**
+   * Warnings about options that are valid but do not apply as given (e.g. a value beyond what is
+   * used), each naming the option and saying why; shown once by {@code validate} and {@code run}.
+   * Options declared {@link ConfigOption#withoutEffect} are warned about by the caller already.
+   *
+   * @param options the validated options
+   */
+  default List<String> warnings(Configuration options) {
+    return List.of();
+  }
 }

@@ -40,7 +40,12 @@ public final class PipelineLoader {
       String stateLocation,
       Path workDirectory,
       TableRouter router,
-      List<TransformRule> transforms) {
+      List<TransformRule> transforms,
+      List<String> warnings) {
+
+    public LoadedPipeline {
+      warnings = List.copyOf(warnings);
+    }
 
     public PipelineContext context() {
       return new PipelineContext(name, workDirectory, openStateStorage());
@@ -73,14 +78,23 @@ public final class PipelineLoader {
     String location = definition.location();
     SourceFactory sourceFactory = select(location, definition.source(), sources);
     SinkFactory sinkFactory = select(location, definition.sink(), sinks);
-    Configuration sourceOptions = validate(location, definition.source(), sourceFactory);
+    List<String> warnings = new ArrayList<>();
+    Configuration sourceOptions =
+        OptionsValidator.validate(
+            location,
+            definition.source(),
+            sourceFactory.type(),
+            concat(sourceFactory.options(), SourceSectionOptions.ALL),
+            sourceFactory.passThroughPrefixes(),
+            warnings);
     Configuration sinkOptions =
         OptionsValidator.validate(
             location,
             definition.sink(),
             sinkFactory.type(),
             concat(sinkFactory.options(), SinkOptions.ALL),
-            sinkFactory.passThroughPrefixes());
+            sinkFactory.passThroughPrefixes(),
+            warnings);
     try {
       sinkFactory.validateOptions(sinkOptions);
     } catch (ConfigurationException e) {
@@ -88,7 +102,9 @@ public final class PipelineLoader {
     }
     Configuration pipelineOptions =
         OptionsValidator.validate(
-            location, definition.pipeline(), "pipeline", PipelineOptions.ALL, List.of());
+            location, definition.pipeline(), "pipeline", PipelineOptions.ALL, List.of(), warnings);
+    warnings.addAll(sourceFactory.warnings(sourceOptions));
+    warnings.addAll(sinkFactory.warnings(sinkOptions));
 
     String name = pipelineOptions.optional(PipelineOptions.NAME).orElse(defaultName);
     String stateRoot =
@@ -109,7 +125,11 @@ public final class PipelineLoader {
     TableRouter router;
     List<TransformRule> transforms = new ArrayList<>();
     try {
-      router = TableRouter.of(definition.routes(), sourceFactory.tableIdFormat());
+      router =
+          TableRouter.of(
+              definition.routes(),
+              sourceFactory.tableIdFormat(),
+              pipelineOptions.get(PipelineOptions.ROUTE_MODE));
       for (RuleDefinition transform : definition.transforms()) {
         transforms.add(TransformRule.of(transform, sourceFactory.tableIdFormat()));
       }
@@ -118,13 +138,7 @@ public final class PipelineLoader {
     }
     return new LoadedPipeline(
         name, sourceFactory, sourceOptions, sinkFactory, sinkOptions, pipelineOptions,
-        stateLocation, workDirectory, router, transforms);
-  }
-
-  private static Configuration validate(
-      String location, ComponentDefinition section, Factory factory) {
-    return OptionsValidator.validate(
-        location, section, factory.type(), factory.options(), factory.passThroughPrefixes());
+        stateLocation, workDirectory, router, transforms, warnings);
   }
 
   private static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {

@@ -25,6 +25,18 @@ public record SchemaChangeFilter(Set<SchemaChangeKind> included) {
     return new SchemaChangeFilter(included);
   }
 
+  /**
+   * The filter of a pipeline: only the creation of sink tables when the source's {@code
+   * schema-change.enabled} is false (as in Flink CDC, whose sources then send only the tables'
+   * first schemas), else what the sink section's options describe.
+   */
+  public static SchemaChangeFilter of(Configuration sourceOptions, Configuration sinkOptions) {
+    if (!sourceOptions.get(SourceSectionOptions.SCHEMA_CHANGE_ENABLED)) {
+      return new SchemaChangeFilter(Set.of(SchemaChangeKind.CREATE_TABLE));
+    }
+    return of(sinkOptions);
+  }
+
   public boolean includes(SchemaChangeKind kind) {
     return included.contains(kind);
   }

@@ -45,7 +45,11 @@ public final class SinkOptions {
           SchemaChangeKinds::parse,
           "a list of schema change kinds: " + SchemaChangeKind.NAMES);
 
-  public static final List<ConfigOption<?>> ALL = List.of(INCLUDE_SCHEMA_CHANGES, EXCLUDE_SCHEMA_CHANGES);
+  public static final ConfigOption<String> NAME =
+      ConfigOption.optional(
+          "name", String.class, null, "Display name of the sink (Flink CDC); shown by validate.");
+
+  public static final List<ConfigOption<?>> ALL = List.of(INCLUDE_SCHEMA_CHANGES, EXCLUDE_SCHEMA_CHANGES, NAME);
 
   private SinkOptions() {}
 }

@@ -3,6 +3,7 @@ package dev.cdcsync.runtime;
 import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.api.TablePatterns.TablePattern;
+import dev.cdcsync.runtime.PipelineOptions.RouteMode;
 import dev.cdcsync.runtime.definition.RuleDefinition;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Chooses the sink tables of each source table by the {@code route} rules, as Flink CDC does:
  * every rule whose {@code source-table} matches sends the table's changes to its {@code
- * sink-table} (in which {@code replace-symbol} stands for the source table's name), so one source
+ * sink-table} (in which {@code replace-symbol} stands for the source table's name; with {@code
+ * route-mode: first_match} only the first such rule), so one source
  * table may feed several sink tables and several source tables one sink table. A table no rule
  * matches keeps its last two parts: {@code <database>.<table>} for MySQL / MariaDB and {@code
  * <schema>.<table>} for PostgreSQL.
@@ -47,6 +49,7 @@ public final class TableRouter {
   }
 
   private final List<RouteRule> rules;
+  private final RouteMode mode;
   private final Set<TableId> mergedTables;
   private final Map<TableId, List<TableId>> cache = new ConcurrentHashMap<>();
 
@@ -56,7 +59,12 @@ public final class TableRouter {
   }
 
   public TableRouter(List<RouteRule> rules) {
+    this(rules, RouteMode.ALL_MATCH);
+  }
+
+  public TableRouter(List<RouteRule> rules, RouteMode mode) {
     this.rules = List.copyOf(rules);
+    this.mode = java.util.Objects.requireNonNull(mode, "mode");
     Map<TableId, Integer> named = new HashMap<>();
     Set<TableId> merged = new HashSet<>();
     for (RouteRule rule : rules) {
@@ -83,6 +91,11 @@ public final class TableRouter {
    * @throws ConfigurationException naming the rule and its line
    */
   public static TableRouter of(List<RuleDefinition> definitions, String tableIdFormat) {
+    return of(definitions, tableIdFormat, RouteMode.ALL_MATCH);
+  }
+
+  /** As {@link #of(List, String)}, applying the rules as {@code mode} says. */
+  public static TableRouter of(List<RuleDefinition> definitions, String tableIdFormat, RouteMode mode) {
     List<RouteRule> rules = new ArrayList<>();
     for (RuleDefinition definition : definitions) {
       String rule = definition.describe();
@@ -102,7 +115,7 @@ public final class TableRouter {
       }
       rules.add(new RouteRule(rule, sources, sinkTable, replaceSymbol));
     }
-    return new TableRouter(rules);
+    return new TableRouter(rules, mode);
   }
 
   /** The sink tables of a source table, at least one, in rule order. */
@@ -122,6 +135,9 @@ public final class TableRouter {
         TableId sink = rule.sinkTable(source);
         if (!sinks.contains(sink)) {
           sinks.add(sink);
+        }
+        if (mode == RouteMode.FIRST_MATCH) {
+          break;
         }
       }
     }

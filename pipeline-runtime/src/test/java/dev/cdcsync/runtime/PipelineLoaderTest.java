@@ -179,7 +179,7 @@ class PipelineLoaderTest {
             """
             Cannot load pipeline shop.yaml:
               line 3: unknown source option 'host-name' (did you mean 'hostname'?); allowed for\
-             postgres: hostname, debezium.*
+             postgres: hostname, name, schema-change.enabled, debezium.*
               line 2: source of type postgres needs option 'hostname' (Host name of the\
              database server)""");
   }
@@ -198,7 +198,9 @@ class PipelineLoaderTest {
             Cannot load pipeline shop.yaml:
               line 8: unknown pipeline option 'checkpoint.intervall' (did you mean\
              'checkpoint.interval'?); allowed for pipeline: name, checkpoint.interval,\
-             state.location, parallelism, schema.change.behavior
+             state.location, schema.change.behavior, route-mode, local-time-zone,\
+             execution.runtime-mode, parallelism, operator.uid.prefix, schema.operator.uid,\
+             schema-operator.rpc-timeout
               line 9: pipeline option 'parallelism': expected an integer but got 'two'""");
   }
 
@@ -214,6 +216,54 @@ class PipelineLoaderTest {
   }
 
   /** A mysql source on lines 1-3 and a files sink on lines 4-6 with the given option line. */
+  @Test
+  void acceptsFlinkCdcNamesAndWarnsOnceForEachOptionWithoutEffect() {
+    LoadedPipeline pipeline =
+        loader.load(
+            parse(
+                """
+                source:
+                  type: mysql
+                  name: MySQL Source
+                  hostname: db
+                sink:
+                  type: files
+                  name: Files Sink
+                  warehouse: %s
+                pipeline:
+                  name: MySQL to Files
+                  parallelism: 4
+                  operator.uid.prefix: shop
+                  local-time-zone: UTC
+                """
+                    .formatted(warehouse)),
+            "ignored-default");
+
+    assertThat(pipeline.sourceOptions().asMap()).containsEntry("name", "MySQL Source");
+    assertThat(pipeline.sinkOptions().asMap()).containsEntry("name", "Files Sink");
+    assertThat(pipeline.warnings())
+        .containsExactly(
+            "line 11: pipeline option 'parallelism' has no effect: cdc-sync reads each source with one reader in one process",
+            "line 12: pipeline option 'operator.uid.prefix' has no effect: cdc-sync has no Flink operators to name");
+  }
+
+  @Test
+  void takesTheLocalTimeZoneWithoutWarning() {
+    LoadedPipeline pipeline =
+        loader.load(parse(sourceAndSink("warehouse: " + warehouse) + "pipeline:\n  local-time-zone: Asia/Shanghai\n"), "shop");
+
+    assertThat(pipeline.pipelineOptions().get(PipelineOptions.LOCAL_TIME_ZONE)).isEqualTo(java.time.ZoneId.of("Asia/Shanghai"));
+    assertThat(pipeline.warnings()).isEmpty();
+  }
+
+  @Test
+  void rejectsARuntimeModeOtherThanStreaming() {
+    assertThatThrownBy(
+            () -> loader.load(parse(sourceAndSink("warehouse: " + warehouse) + "pipeline:\n  execution.runtime-mode: BATCH\n"), "shop"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("line 8: pipeline option 'execution.runtime-mode': expected one of [streaming] but got 'BATCH'");
+  }
+
   private static String sourceAndSink(String sinkOptionLine) {
     return "source:\n  type: mysql\n  hostname: db\nsink:\n  type: files\n  "
         + sinkOptionLine

@@ -94,11 +94,49 @@ class TableRouterTest {
         .hasMessage("Cannot use route rule 1 (line 6): sink-table has an empty part: lake..orders");
   }
 
+  @Test
+  void appliesOnlyTheFirstMatchingRuleInFirstMatchMode() {
+    String rules =
+        """
+          - source-table: shop.orders
+            sink-table: lake.orders
+          - source-table: shop.\\.*
+            sink-table: lake.other_<>
+            replace-symbol: <>
+        """;
+    TableRouter firstMatch = TableRouter.of(definitions(rules), "database.table", PipelineOptions.RouteMode.FIRST_MATCH);
+
+    assertThat(firstMatch.route(TableId.of("shop", "orders"))).containsExactly(TableId.of("lake", "orders"));
+    assertThat(firstMatch.route(TableId.of("shop", "items"))).containsExactly(TableId.of("lake", "other_items"));
+    assertThat(routes(rules).route(TableId.of("shop", "orders")))
+        .containsExactly(TableId.of("lake", "orders"), TableId.of("lake", "other_orders"));
+  }
+
+  @Test
+  void takesPostgresPatternsWithOrWithoutTheDatabase() {
+    TableRouter routes =
+        TableRouter.of(
+            definitions(
+                """
+                  - source-table: public.orders
+                    sink-table: lake.orders
+                  - source-table: shop.sales.\\.*
+                    sink-table: lake.sales
+                """),
+            "database.schema.table");
+
+    assertThat(routes.route(TableId.of("shop", "public", "orders"))).containsExactly(TableId.of("lake", "orders"));
+    assertThat(routes.route(TableId.of("shop", "sales", "leads"))).containsExactly(TableId.of("lake", "sales"));
+    assertThat(routes.route(TableId.of("shop", "other", "orders"))).containsExactly(TableId.of("other", "orders"));
+  }
+
   private static TableRouter routes(String rules) {
-    List<RuleDefinition> definitions =
-        new PipelineDefinitionParser(Map.<String, String>of()::get)
-            .parse("source:\n  type: mysql\nsink:\n  type: iceberg\nroute:\n" + rules, "p.yaml")
-            .routes();
-    return TableRouter.of(definitions, "database.table");
+    return TableRouter.of(definitions(rules), "database.table");
+  }
+
+  private static List<RuleDefinition> definitions(String rules) {
+    return new PipelineDefinitionParser(Map.<String, String>of()::get)
+        .parse("source:\n  type: mysql\nsink:\n  type: iceberg\nroute:\n" + rules, "p.yaml")
+        .routes();
   }
 }

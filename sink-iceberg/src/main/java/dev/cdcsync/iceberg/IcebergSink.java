@@ -75,7 +75,19 @@ final class IcebergSink implements Sink {
   /** Writers with open files, least recently written first. */
   private final Map<TableId, IcebergTableWriter> openFiles = new LinkedHashMap<>(16, 0.75f, true);
 
+  private final IcebergPartitionKeys partitionKeys;
+
   IcebergSink(Catalog catalog, Map<String, String> tableProperties, WriteMode writeMode, TableMaintenance maintenance) {
+    this(catalog, tableProperties, writeMode, maintenance, new IcebergPartitionKeys(Map.of()));
+  }
+
+  IcebergSink(
+      Catalog catalog,
+      Map<String, String> tableProperties,
+      WriteMode writeMode,
+      TableMaintenance maintenance,
+      IcebergPartitionKeys partitionKeys) {
+    this.partitionKeys = partitionKeys;
     this.catalog = catalog;
     this.tableProperties = tableProperties;
     this.writeMode = writeMode;
@@ -445,7 +457,7 @@ final class IcebergSink implements Sink {
     }
     try {
       boolean append = appendTable(schema);
-      TableLayout layout = layouts.getOrDefault(sinkTable, TableLayout.DEFAULT);
+      TableLayout layout = partitionKeys.layout(sinkTable, layouts.getOrDefault(sinkTable, TableLayout.DEFAULT));
       org.apache.iceberg.Schema icebergSchema = icebergSchema(schema, append);
       Map<String, String> properties = new LinkedHashMap<>(tableProperties);
       properties.putAll(layout.properties());

@@ -89,6 +89,33 @@ public final class IcebergSinkFactory implements SinkFactory {
       ConfigOption.optional(
           "maintenance.snapshot.min-count", Integer.class, 10, "Snapshots kept whatever their age.");
 
+  public static final ConfigOption<IcebergPartitionKeys> PARTITION_KEY =
+      ConfigOption.optional(
+          "partition.key",
+          IcebergPartitionKeys.class,
+          new IcebergPartitionKeys(Map.of()),
+          "Partition keys of sink tables cdc-sync creates (Flink CDC's syntax), e.g."
+              + " shop.orders:id,day(created_at);shop.items:bucket[8](id); a transform rule's"
+              + " partition-keys win.",
+          IcebergPartitionKeys::parse,
+          IcebergPartitionKeys.FORMAT);
+
+  // Flink CDC's iceberg sink options that have no effect here.
+
+  private static final String OWN_MAINTENANCE =
+      "cdc-sync compacts the tables it writes itself (see maintenance.*)";
+
+  static final List<ConfigOption<?>> FLINK_CDC_WITHOUT_EFFECT =
+      List.of(
+          ConfigOption.withoutEffect("sink.compaction.enabled", Boolean.class, false, OWN_MAINTENANCE),
+          ConfigOption.withoutEffect("sink.compaction.commit.interval", Integer.class, 10, OWN_MAINTENANCE),
+          ConfigOption.withoutEffect("sink.compaction.commit.parallelism", Integer.class, -1, OWN_MAINTENANCE),
+          ConfigOption.withoutEffect(
+              "job.id.prefix",
+              String.class,
+              "cdc",
+              "commits are identified by cdc-sync.pipeline and cdc-sync.checkpoint-id in their summaries"));
+
   /** Settings of tables cdc-sync creates, unless table.properties.* says otherwise. */
   static final Map<String, String> DEFAULT_TABLE_PROPERTIES =
       Map.of(
@@ -102,9 +129,11 @@ public final class IcebergSinkFactory implements SinkFactory {
 
   @Override
   public List<ConfigOption<?>> options() {
-    return List.of(
+    List<ConfigOption<?>> options = new java.util.ArrayList<>(List.of(
         CATALOG_TYPE, CATALOG_IMPL, WAREHOUSE, CATALOG_NAME, WRITE_MODE, MAINTENANCE_ENABLED,
-        MAINTENANCE_INTERVAL, SNAPSHOT_MAX_AGE, SNAPSHOTS_TO_KEEP);
+        MAINTENANCE_INTERVAL, SNAPSHOT_MAX_AGE, SNAPSHOTS_TO_KEEP, PARTITION_KEY));
+    options.addAll(FLINK_CDC_WITHOUT_EFFECT);
+    return List.copyOf(options);
   }
 
   @Override
@@ -122,7 +151,11 @@ public final class IcebergSinkFactory implements SinkFactory {
             options.get(SNAPSHOT_MAX_AGE),
             Math.max(2, options.get(SNAPSHOTS_TO_KEEP)));
     return new IcebergSink(
-        catalog(options), tableProperties, options.get(WRITE_MODE), new TableMaintenance(maintenance, java.time.Clock.systemUTC()));
+        catalog(options),
+        tableProperties,
+        options.get(WRITE_MODE),
+        new TableMaintenance(maintenance, java.time.Clock.systemUTC()),
+        options.get(PARTITION_KEY));
   }
 
   /** Opens the configured catalog; used by the sink and by commands that read tables. */

@@ -27,6 +27,20 @@ class IcebergSinkFactoryTest {
     expected.put("maintenance.interval", Duration.ofHours(1));
     expected.put("maintenance.snapshot.max-age", Duration.ofDays(1));
     expected.put("maintenance.snapshot.min-count", 10);
+    expected.put("partition.key", new IcebergPartitionKeys(Map.of()));
+    expected.put("sink.compaction.enabled", false);
+    expected.put("sink.compaction.commit.interval", 10);
+    expected.put("sink.compaction.commit.parallelism", -1);
+    expected.put("job.id.prefix", "cdc");
     assertThat(defaults).containsExactlyEntriesOf(expected);
+  }
+
+  @Test
+  void acceptsFlinkCdcsCompactionAndJobOptionsWithoutEffect() {
+    assertThat(new IcebergSinkFactory().options())
+        .filteredOn(option -> option.noEffectReason().isPresent())
+        .extracting(ConfigOption::key)
+        .containsExactly(
+            "sink.compaction.enabled", "sink.compaction.commit.interval", "sink.compaction.commit.parallelism", "job.id.prefix");
   }
 }

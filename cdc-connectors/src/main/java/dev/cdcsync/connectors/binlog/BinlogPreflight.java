@@ -30,7 +30,9 @@ final class BinlogPreflight implements Runnable {
     this.url = url;
     this.description = description;
     this.options = options;
-    this.tablePatterns = java.util.Arrays.stream(tableIncludeList.split(",")).map(Pattern::compile).toList();
+    this.tablePatterns = java.util.Arrays.stream(tableIncludeList.split(","))
+            .map(regex -> Pattern.compile(regex, Pattern.CASE_INSENSITIVE))
+            .toList();
   }
 
   /** Checks the binlog settings, the user's rights and the selected tables, changing nothing. */

@@ -14,6 +14,8 @@ import dev.cdcsync.api.TablePatterns.TablePattern;
 import dev.cdcsync.connectors.debezium.DebeziumSource;
 import dev.cdcsync.connectors.debezium.EngineProperties;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter;
+import dev.cdcsync.connectors.FlinkCdcSourceOptions;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,15 @@ public abstract class BinlogSourceFactory implements SourceFactory {
           "Session time zone of the server, e.g. UTC or Europe/Berlin; used to read TIMESTAMP"
               + " columns during the snapshot. Defaults to the server's.");
 
+  public static final ConfigOption<Boolean> TREAT_TINYINT1_AS_BOOLEAN =
+      ConfigOption.optional(
+          "treat-tinyint1-as-boolean.enabled",
+          Boolean.class,
+          true,
+          "Whether TINYINT(1) columns become BOOLEAN (non-zero is true) rather than INT.");
+
+  public static final ConfigOption<String> METADATA_LIST = SourceOptions.metadataList("op_ts");
+
   /** The Debezium connector class. */
   protected abstract String connectorClass();
 
@@ -63,7 +74,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
 
   @Override
   public List<ConfigOption<?>> options() {
-    return List.of(
+    List<ConfigOption<?>> options = new ArrayList<>(List.of(
         SourceOptions.HOSTNAME,
         PORT,
         SourceOptions.USERNAME,
@@ -72,7 +83,22 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         SourceOptions.TABLES_EXCLUDE,
         SERVER_ID,
         SERVER_TIME_ZONE,
-        SourceOptions.STARTUP_MODE);
+        SourceOptions.STARTUP_MODE));
+    // Flink CDC's mysql source options, honoured, then those without effect here.
+    options.addAll(List.of(
+        SourceOptions.CONNECT_TIMEOUT,
+        SourceOptions.CONNECT_MAX_RETRIES,
+        SourceOptions.HEARTBEAT_INTERVAL,
+        METADATA_LIST,
+        TREAT_TINYINT1_AS_BOOLEAN));
+    options.addAll(FlinkCdcSourceOptions.COMMON);
+    options.addAll(FlinkCdcSourceOptions.MYSQL);
+    return List.copyOf(options);
+  }
+
+  @Override
+  public List<String> warnings(Configuration options) {
+    return SourceOptions.warnings(options);
   }
 
   @Override
@@ -124,12 +150,22 @@ public abstract class BinlogSourceFactory implements SourceFactory {
     // DDL records tell renames apart from a drop and an add.
     properties.setProperty("include.schema.changes", "true");
     properties.setProperty("bigint.unsigned.handling.mode", "precise");
-    properties.setProperty("converters", "tinyint1," + BinlogValueConverter.NAME);
-    properties.setProperty(
-        "tinyint1.type", "io.debezium.connector.binlog.converters.TinyIntOneToBooleanConverter");
+    if (options.get(TREAT_TINYINT1_AS_BOOLEAN)) {
+      properties.setProperty("converters", "tinyint1," + BinlogValueConverter.NAME);
+      properties.setProperty(
+          "tinyint1.type", "io.debezium.connector.binlog.converters.TinyIntOneToBooleanConverter");
+    } else {
+      properties.setProperty("converters", BinlogValueConverter.NAME);
+    }
     properties.setProperty(BinlogValueConverter.NAME + ".type", BinlogValueConverter.class.getName());
     // YEAR as a number: read as a date, the driver fails on YEAR 0000 (MariaDB and MySQL drivers).
     properties.setProperty("driver.yearIsDateType", "false");
+    options
+        .optional(SourceOptions.CONNECT_TIMEOUT)
+        .ifPresent(timeout -> {
+          properties.setProperty("connect.timeout.ms", Long.toString(timeout.toMillis()));
+          properties.putIfAbsent("driver.connectTimeout", Long.toString(timeout.toMillis()));
+        });
     options
         .optional(SERVER_TIME_ZONE)
         .ifPresent(zone -> properties.setProperty("database.connectionTimeZone", zone));
@@ -190,7 +226,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
   }
 
   private static List<String> debeziumPatterns(List<TablePattern> patterns) {
-    return patterns.stream().map(pattern -> pattern.part(0) + "\\." + pattern.part(1)).toList();
+    return patterns.stream().map(pattern -> pattern.fullNameRegex(0)).toList();
   }
 
   static long serverId(Configuration options, PipelineContext context) {

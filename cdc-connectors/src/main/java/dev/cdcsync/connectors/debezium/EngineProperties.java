@@ -49,7 +49,8 @@ public final class EngineProperties {
     // BEGIN / END records tell where a source transaction ends, so no commit splits one.
     properties.setProperty("provide.transaction.metadata", "true");
     // Heartbeats make the engine call in while the database is idle, so commits stay on time.
-    properties.setProperty("heartbeat.interval.ms", "1000");
+    properties.setProperty(
+        "heartbeat.interval.ms", Long.toString(SourceOptions.heartbeatInterval(options).toMillis()));
     properties.setProperty("tombstones.on.delete", "false");
     // Truncates reach the pipeline, whose schema change behavior decides what they do.
     properties.setProperty("skipped.operations", "none");

@@ -57,7 +57,9 @@ final class PostgresPreflight implements Runnable {
     this.slot = slot;
     this.engineProperties = engineProperties;
     this.tableIncludeList = engineProperties.getProperty("table.include.list");
-    this.tablePatterns = java.util.Arrays.stream(tableIncludeList.split(",")).map(Pattern::compile).toList();
+    this.tablePatterns = java.util.Arrays.stream(tableIncludeList.split(","))
+            .map(regex -> Pattern.compile(regex, Pattern.CASE_INSENSITIVE))
+            .toList();
   }
 
   /**

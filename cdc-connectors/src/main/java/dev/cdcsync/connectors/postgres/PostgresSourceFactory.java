@@ -14,6 +14,9 @@ import dev.cdcsync.api.TablePatterns.TablePattern;
 import dev.cdcsync.connectors.debezium.DebeziumSource;
 import dev.cdcsync.connectors.debezium.EngineProperties;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter;
+import dev.cdcsync.connectors.FlinkCdcSourceOptions;
+import dev.cdcsync.connectors.JdbcConnections;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -44,6 +47,9 @@ public final class PostgresSourceFactory implements SourceFactory {
 
   private static final String UNAVAILABLE_VALUE_PLACEHOLDER = "unavailable.value.placeholder";
 
+  public static final ConfigOption<String> METADATA_LIST =
+      SourceOptions.metadataList("op_ts", "table_name", "database_name", "schema_name");
+
   @Override
   public String type() {
     return "postgres";
@@ -51,7 +57,7 @@ public final class PostgresSourceFactory implements SourceFactory {
 
   @Override
   public List<ConfigOption<?>> options() {
-    return List.of(
+    List<ConfigOption<?>> options = new ArrayList<>(List.of(
         SourceOptions.HOSTNAME,
         PORT,
         SourceOptions.USERNAME,
@@ -60,7 +66,21 @@ public final class PostgresSourceFactory implements SourceFactory {
         SourceOptions.TABLES_EXCLUDE,
         SLOT_NAME,
         DECODING_PLUGIN,
-        SourceOptions.STARTUP_MODE);
+        SourceOptions.STARTUP_MODE));
+    // Flink CDC's postgres source options, honoured, then those without effect here.
+    options.addAll(List.of(
+        SourceOptions.CONNECT_TIMEOUT,
+        SourceOptions.CONNECT_MAX_RETRIES,
+        SourceOptions.HEARTBEAT_INTERVAL,
+        METADATA_LIST));
+    options.addAll(FlinkCdcSourceOptions.COMMON);
+    options.addAll(FlinkCdcSourceOptions.POSTGRES);
+    return List.copyOf(options);
+  }
+
+  @Override
+  public List<String> warnings(Configuration options) {
+    return SourceOptions.warnings(options);
   }
 
   @Override
@@ -144,6 +164,9 @@ public final class PostgresSourceFactory implements SourceFactory {
     properties.setProperty("heartbeat.action.query", "SELECT pg_logical_emit_message(false, 'cdc-sync-heartbeat', '')");
     // Where an update leaves an unchanged TOAST value out; no stored value looks like it.
     properties.setProperty(UNAVAILABLE_VALUE_PLACEHOLDER, "__cdc_sync_unchanged_toast_value__");
+    options
+        .optional(SourceOptions.CONNECT_TIMEOUT)
+        .ifPresent(timeout -> properties.putIfAbsent("driver.connectTimeout", Long.toString(JdbcConnections.postgresSeconds(timeout))));
     // Tables that join the capture get their rows copied through blocking snapshots (PostgresNewTables).
     properties.setProperty("signal.enabled.channels", "in-process");
     properties.setProperty("signal.poll.interval.ms", "1000");
@@ -179,7 +202,7 @@ public final class PostgresSourceFactory implements SourceFactory {
   }
 
   private static List<String> debeziumPatterns(List<TablePattern> patterns) {
-    return patterns.stream().map(pattern -> pattern.part(1) + "\\." + pattern.part(2)).toList();
+    return patterns.stream().map(pattern -> pattern.fullNameRegex(1)).toList();
   }
 
   static String defaultSlotName(String pipelineName) {

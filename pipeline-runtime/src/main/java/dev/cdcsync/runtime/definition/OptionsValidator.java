@@ -24,6 +24,20 @@ public final class OptionsValidator {
       String componentName,
       List<ConfigOption<?>> options,
       List<String> passThroughPrefixes) {
+    return validate(location, section, componentName, options, passThroughPrefixes, new ArrayList<>());
+  }
+
+  /**
+   * As {@link #validate(String, ComponentDefinition, String, List, List)}, adding to {@code
+   * warnings} one line per given option that has no effect here, with its line and the reason.
+   */
+  public static Configuration validate(
+      String location,
+      ComponentDefinition section,
+      String componentName,
+      List<ConfigOption<?>> options,
+      List<String> passThroughPrefixes,
+      List<String> warnings) {
     Map<String, ConfigOption<?>> byKey = new LinkedHashMap<>();
     options.forEach(option -> byKey.put(option.key(), option));
     List<String> errors = new ArrayList<>();
@@ -48,6 +62,8 @@ public final class OptionsValidator {
           try {
             option.parse(value.text());
             values.put(key, value.text());
+            option.noEffectReason().ifPresent(reason -> warnings.add(
+                "line " + value.line() + ": " + section.section() + " option '" + key + "' has no effect: " + reason));
           } catch (IllegalArgumentException e) {
             errors.add("line " + value.line() + ": " + section.section() + " option '" + key + "': "
                 + e.getMessage());

@@ -1,5 +1,7 @@
 package dev.cdcsync.runtime.definition;
 
+import dev.cdcsync.api.TablePatterns;
+import dev.cdcsync.api.TablePatterns.TablePattern;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,17 +51,21 @@ public record RuleDefinition(String section, int index, int line, Map<String, Co
   }
 
   /**
-   * The rule's {@code source-table} patterns.
+   * The rule's {@code source-table} patterns: as many parts as the source's table ids, or for
+   * three-part ids also two ({@code schema.table}: Flink CDC's PostgreSQL table ids leave the
+   * database out unless {@code table-id.include-database} is set), matched against their last two.
    *
    * @param tableIdFormat the source's table ids, e.g. {@code database.schema.table}
    * @throws dev.cdcsync.api.ConfigurationException naming the rule
    */
-  public List<dev.cdcsync.api.TablePatterns.TablePattern> sourceTables(String tableIdFormat) {
-    return dev.cdcsync.api.TablePatterns.parse(
+  public List<TablePattern> sourceTables(String tableIdFormat) {
+    String[] parts = tableIdFormat.split("\\.");
+    boolean threeParts = parts.length == 3;
+    return TablePatterns.parse(
         describe() + " source-table",
         value("source-table").orElseThrow(),
-        tableIdFormat.split("\\.").length,
-        tableIdFormat);
+        threeParts ? List.of(3, 2) : List.of(parts.length),
+        threeParts ? tableIdFormat + " or " + parts[1] + "." + parts[2] : tableIdFormat);
   }
 
   /** Names the rule in messages, e.g. {@code route rule 2 (line 14)}. */

@@ -3,6 +3,7 @@ package dev.cdcsync.runtime.transform;
 import dev.cdcsync.api.DataType;
 import dev.cdcsync.api.DataTypeRoot;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -56,14 +57,19 @@ record Call(
   }
 
   /** An INT or BIGINT argument, as an Integer. */
+  /** The zone of wall-clock times: pipeline option local-time-zone, the clock's zone. */
+  ZoneId zone() {
+    return clock.getZone();
+  }
+
   Evaluator integer(int index) {
     Typed argument = require(index, "an integer", DataTypeRoot.INT, DataTypeRoot.BIGINT);
-    return Operators.coerce(argument, Types.INT, position(index));
+    return Operators.coerce(argument, Types.INT, position(index), zone());
   }
 
   /** Any argument as text (CAST to STRING). */
   Evaluator text(int index) {
-    return Operators.coerce(argument(index), Types.STRING, position(index));
+    return Operators.coerce(argument(index), Types.STRING, position(index), zone());
   }
 
   /** The value of an argument that must be a constant. */

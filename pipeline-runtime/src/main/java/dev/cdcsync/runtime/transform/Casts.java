@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * Conversions between types, chosen once per expression. Timestamps without a zone are read and
- * written in UTC when they meet a TIMESTAMP_LTZ.
+ * written in the given zone (the pipeline's local-time-zone) when they meet a TIMESTAMP_LTZ.
  */
 final class Casts {
 
@@ -36,13 +36,16 @@ final class Casts {
 
   private Casts() {}
 
-  /** The conversion of values of {@code from} to {@code to}, or null when there is none. */
-  static UnaryOperator<Object> converter(DataType from, DataType to) {
+  /**
+   * The conversion of values of {@code from} to {@code to}, or null when there is none; wall-clock
+   * times meet instants in {@code zone}.
+   */
+  static UnaryOperator<Object> converter(DataType from, DataType to, ZoneId zone) {
     if (from.equals(to)) {
       return UnaryOperator.identity();
     }
     return switch (to.root()) {
-      case STRING -> value -> text(value, from);
+      case STRING -> value -> text(value, from, zone);
       case BOOLEAN -> toBoolean(from);
       case INT -> integral(from, Integer.MIN_VALUE, Integer.MAX_VALUE, value -> (int) value);
       case BIGINT -> integral(from, Long.MIN_VALUE, Long.MAX_VALUE, value -> value);
@@ -55,17 +58,17 @@ final class Casts {
       case UUID -> from.root() == DataTypeRoot.STRING
           ? value -> parse(() -> java.util.UUID.fromString(((String) value).trim()), to)
           : null;
-      case DATE -> toDate(from);
-      case TIME -> toTime(from);
-      case TIMESTAMP -> toTimestamp(from);
-      case TIMESTAMP_LTZ -> toInstant(from);
+      case DATE -> toDate(from, zone);
+      case TIME -> toTime(from, zone);
+      case TIMESTAMP -> toTimestamp(from, zone);
+      case TIMESTAMP_LTZ -> toInstant(from, zone);
       // No expression builds an array: only an array column of the same type is one.
       case ARRAY -> null;
     };
   }
 
-  /** A value as text, as CAST(x AS STRING) writes it. */
-  static String text(Object value, DataType type) {
+  /** A value as text, as CAST(x AS STRING) writes it (a TIMESTAMP_LTZ in {@code zone}). */
+  static String text(Object value, DataType type, ZoneId zone) {
     return switch (type.root()) {
       case STRING -> (String) value;
       case BOOLEAN -> (Boolean) value ? "TRUE" : "FALSE";
@@ -74,16 +77,16 @@ final class Casts {
       case BINARY -> new String((byte[]) value, StandardCharsets.UTF_8);
       case TIME -> ((LocalTime) value).format(DateTimeFormatter.ISO_LOCAL_TIME);
       case TIMESTAMP -> timestampText((LocalDateTime) value);
-      case TIMESTAMP_LTZ -> timestampText(LocalDateTime.ofInstant((Instant) value, ZoneOffset.UTC));
-      case ARRAY -> arrayText((List<?>) value, type.elementType());
+      case TIMESTAMP_LTZ -> timestampText(LocalDateTime.ofInstant((Instant) value, zone));
+      case ARRAY -> arrayText((List<?>) value, type.elementType(), zone);
     };
   }
 
   /** An array as Flink CDC writes one: {@code [1, 2, NULL]}. */
-  private static String arrayText(List<?> elements, DataType elementType) {
+  private static String arrayText(List<?> elements, DataType elementType, ZoneId zone) {
     StringJoiner text = new StringJoiner(", ", "[", "]");
     for (Object element : elements) {
-      text.add(element == null ? "NULL" : text(element, elementType));
+      text.add(element == null ? "NULL" : text(element, elementType, zone));
     }
     return text.toString();
   }
@@ -176,42 +179,42 @@ final class Casts {
     };
   }
 
-  private static UnaryOperator<Object> toDate(DataType from) {
+  private static UnaryOperator<Object> toDate(DataType from, ZoneId zone) {
     return switch (from.root()) {
       case STRING -> value -> parse(() -> LocalDate.parse(((String) value).trim()), Types.DATE);
       case TIMESTAMP -> value -> ((LocalDateTime) value).toLocalDate();
-      case TIMESTAMP_LTZ -> value -> LocalDate.ofInstant((Instant) value, ZoneOffset.UTC);
+      case TIMESTAMP_LTZ -> value -> LocalDate.ofInstant((Instant) value, zone);
       default -> null;
     };
   }
 
-  private static UnaryOperator<Object> toTime(DataType from) {
+  private static UnaryOperator<Object> toTime(DataType from, ZoneId zone) {
     return switch (from.root()) {
       case STRING -> value -> parse(() -> LocalTime.parse(((String) value).trim()), Types.TIME);
       case TIMESTAMP -> value -> ((LocalDateTime) value).toLocalTime();
-      case TIMESTAMP_LTZ -> value -> LocalTime.ofInstant((Instant) value, ZoneOffset.UTC);
+      case TIMESTAMP_LTZ -> value -> LocalTime.ofInstant((Instant) value, zone);
       default -> null;
     };
   }
 
-  private static UnaryOperator<Object> toTimestamp(DataType from) {
+  private static UnaryOperator<Object> toTimestamp(DataType from, ZoneId zone) {
     return switch (from.root()) {
       case STRING -> value -> parseTimestamp((String) value);
       case DATE -> value -> ((LocalDate) value).atStartOfDay();
-      case TIMESTAMP_LTZ -> value -> LocalDateTime.ofInstant((Instant) value, ZoneOffset.UTC);
+      case TIMESTAMP_LTZ -> value -> LocalDateTime.ofInstant((Instant) value, zone);
       default -> null;
     };
   }
 
-  private static UnaryOperator<Object> toInstant(DataType from) {
+  private static UnaryOperator<Object> toInstant(DataType from, ZoneId zone) {
     return switch (from.root()) {
       case STRING -> value -> {
         String s = ((String) value).trim();
         return s.endsWith("Z") ? parse(() -> Instant.parse(s), Types.TIMESTAMP_LTZ)
-            : parseTimestamp(s).toInstant(ZoneOffset.UTC);
+            : parseTimestamp(s).atZone(zone).toInstant();
       };
-      case DATE -> value -> ((LocalDate) value).atStartOfDay().toInstant(ZoneOffset.UTC);
-      case TIMESTAMP -> value -> ((LocalDateTime) value).toInstant(ZoneOffset.UTC);
+      case DATE -> value -> ((LocalDate) value).atStartOfDay(zone).toInstant();
+      case TIMESTAMP -> value -> ((LocalDateTime) value).atZone(zone).toInstant();
       default -> null;
     };
   }

@@ -3,6 +3,7 @@ package dev.cdcsync.runtime.transform;
 import dev.cdcsync.api.DataType;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -70,7 +71,7 @@ final class ExpressionCompiler {
       List<Typed> conditions = compileAll(sqlCase.getWhenOperands());
       List<Typed> results = compileAll(sqlCase.getThenOperands());
       SqlNode otherwise = sqlCase.getElseOperand();
-      return Predicates.caseWhen(conditions, results, otherwise == null ? Typed.NULL : compile(otherwise), pos);
+      return Predicates.caseWhen(conditions, results, otherwise == null ? Typed.NULL : compile(otherwise), pos, clock.getZone());
     }
     if (!(node instanceof SqlBasicCall call)) {
       throw new ExpressionException(pos, "unsupported expression: " + node);
@@ -133,7 +134,7 @@ final class ExpressionCompiler {
   }
 
   private Typed comparison(String operator, List<SqlNode> operands, SqlParserPos pos) {
-    return Predicates.compare(operator, compile(operands.get(0)), compile(operands.get(1)), pos);
+    return Predicates.compare(operator, compile(operands.get(0)), compile(operands.get(1)), pos, clock.getZone());
   }
 
   private Typed logic(boolean and, List<SqlNode> operands, SqlParserPos pos) {
@@ -149,7 +150,7 @@ final class ExpressionCompiler {
     if (!(operands.get(1) instanceof SqlNodeList list)) {
       throw new ExpressionException(pos, "IN needs a list of values");
     }
-    Typed in = Predicates.in(compile(operands.get(0)), compileAll(list.getList()), pos);
+    Typed in = Predicates.in(compile(operands.get(0)), compileAll(list.getList()), pos, clock.getZone());
     return call.getKind() == org.apache.calcite.sql.SqlKind.NOT_IN ? Predicates.not(in, pos) : in;
   }
 
@@ -158,7 +159,7 @@ final class ExpressionCompiler {
     Typed low = compile(operands.get(1));
     Typed high = compile(operands.get(2));
     Typed between = Predicates.and(
-        Predicates.compare(">=", value, low, pos), Predicates.compare("<=", value, high, pos), pos);
+        Predicates.compare(">=", value, low, pos, clock.getZone()), Predicates.compare("<=", value, high, pos, clock.getZone()), pos);
     return ((SqlBetweenOperator) call.getOperator()).isNegated() ? Predicates.not(between, pos) : between;
   }
 
@@ -168,7 +169,7 @@ final class ExpressionCompiler {
     if (value.isNullLiteral()) {
       return new Typed(target, value.evaluator(), true);
     }
-    UnaryOperator<Object> converter = Casts.converter(value.type(), target);
+    UnaryOperator<Object> converter = Casts.converter(value.type(), target, clock.getZone());
     if (converter == null) {
       throw new ExpressionException(pos, "cannot cast " + value.typeName() + " to " + target);
     }
@@ -270,7 +271,8 @@ final class ExpressionCompiler {
         default -> throw new ExpressionException(pos, "unsupported literal: " + unknown.tag);
       };
       try {
-        return Typed.constant(type, Casts.converter(Types.STRING, type).apply(unknown.getValue()));
+        // A DATE, TIME or TIMESTAMP literal: no instant, so no zone is involved.
+        return Typed.constant(type, Casts.converter(Types.STRING, type, ZoneOffset.UTC).apply(unknown.getValue()));
       } catch (EvaluationException e) {
         throw new ExpressionException(pos, "invalid " + type + " literal");
       }

@@ -50,9 +50,9 @@ final class FunctionCatalog {
     add("CONCAT", 1, MANY, StringFunctions::concat);
     add("PARSE_JSON", 1, 1, StringFunctions::parseJson);
     add("TRY_PARSE_JSON", 1, 1, StringFunctions::tryParseJson);
-    add("COALESCE", 1, MANY, call -> Predicates.coalesce(call.arguments(), call.pos()));
+    add("COALESCE", 1, MANY, call -> Predicates.coalesce(call.arguments(), call.pos(), call.zone()));
     add("IF", 3, 3, call -> Predicates.ifThenElse(
-        call.argument(0), call.argument(1), call.argument(2), call.pos()));
+        call.argument(0), call.argument(1), call.argument(2), call.pos(), call.zone()));
     add("LOCALTIME", 0, 0, TemporalFunctions::localTime);
     add("CURRENT_TIME", 0, 0, TemporalFunctions::localTime);
     add("LOCALTIMESTAMP", 0, 0, TemporalFunctions::localTimestamp);

@@ -5,6 +5,8 @@ import dev.cdcsync.api.DataTypeRoot;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.function.BinaryOperator;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.function.UnaryOperator;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
@@ -13,12 +15,15 @@ final class Operators {
 
   private Operators() {}
 
-  /** The evaluator of {@code typed} converted to {@code to} (NULL stays NULL). */
-  static Evaluator coerce(Typed typed, DataType to, SqlParserPos pos) {
+  /**
+   * The evaluator of {@code typed} converted to {@code to} (NULL stays NULL), wall-clock times
+   * meeting instants in {@code zone}.
+   */
+  static Evaluator coerce(Typed typed, DataType to, SqlParserPos pos, ZoneId zone) {
     if (typed.isNullLiteral() || typed.type().equals(to)) {
       return typed.evaluator();
     }
-    UnaryOperator<Object> converter = Casts.converter(typed.type(), to);
+    UnaryOperator<Object> converter = Casts.converter(typed.type(), to, zone);
     if (converter == null) {
       throw new ExpressionException(pos, "cannot convert " + typed.typeName() + " to " + to);
     }
@@ -63,8 +68,9 @@ final class Operators {
     DataType result = operands.root() == DataTypeRoot.DECIMAL
         ? Types.decimalResult(operator, l, r)
         : operands;
-    Evaluator a = coerce(left, operands, pos);
-    Evaluator b = coerce(right, operands, pos);
+    // Numbers only: no wall-clock time meets an instant here.
+    Evaluator a = coerce(left, operands, pos, ZoneOffset.UTC);
+    Evaluator b = coerce(right, operands, pos, ZoneOffset.UTC);
     BinaryOperator<Object> operation = switch (operands.root()) {
       case INT -> intOperation(operator);
       case BIGINT -> longOperation(operator);

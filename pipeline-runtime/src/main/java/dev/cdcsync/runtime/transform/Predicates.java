@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
 import java.util.function.IntPredicate;
@@ -16,7 +17,7 @@ final class Predicates {
 
   private Predicates() {}
 
-  static Typed compare(String operator, Typed left, Typed right, SqlParserPos pos) {
+  static Typed compare(String operator, Typed left, Typed right, SqlParserPos pos, ZoneId zone) {
     DataType type = comparisonType(left, right, pos);
     Comparator<Object> comparator = comparator(type);
     IntPredicate test = switch (operator) {
@@ -28,8 +29,8 @@ final class Predicates {
       case ">=" -> c -> c >= 0;
       default -> throw new IllegalArgumentException("Cannot compare with: " + operator);
     };
-    Evaluator a = Operators.coerce(left, type, pos);
-    Evaluator b = Operators.coerce(right, type, pos);
+    Evaluator a = Operators.coerce(left, type, pos, zone);
+    Evaluator b = Operators.coerce(right, type, pos, zone);
     return new Typed(Types.BOOLEAN,
         Operators.strict(a, b, (x, y) -> test.test(comparator.compare(x, y))),
         left.constant() && right.constant());
@@ -138,20 +139,20 @@ final class Predicates {
   }
 
   /** value IN (list): TRUE on a match, else NULL when the value or an element is NULL. */
-  static Typed in(Typed value, List<Typed> list, SqlParserPos pos) {
+  static Typed in(Typed value, List<Typed> list, SqlParserPos pos, ZoneId zone) {
     DataType type = value.type();
     for (Typed element : list) {
       type = comparisonType(type == null ? Typed.NULL : new Typed(type, null, false), element, pos);
     }
     DataType common = type == null ? Types.INT : type;
-    Evaluator needle = Operators.coerce(value, common, pos);
+    Evaluator needle = Operators.coerce(value, common, pos, zone);
     boolean allConstant = list.stream().allMatch(Typed::constant);
     if (allConstant && common.root() != DataTypeRoot.BINARY && common.root() != DataTypeRoot.DECIMAL
         && common.root() != DataTypeRoot.FLOAT && common.root() != DataTypeRoot.DOUBLE) {
       Set<Object> set = new HashSet<>();
       boolean hasNull = false;
       for (Typed element : list) {
-        Object v = Operators.coerce(element, common, pos).evaluate(null, null);
+        Object v = Operators.coerce(element, common, pos, zone).evaluate(null, null);
         hasNull |= v == null;
         if (v != null) {
           set.add(v);
@@ -164,7 +165,7 @@ final class Predicates {
       }, value.constant());
     }
     Comparator<Object> comparator = comparator(common);
-    Evaluator[] elements = list.stream().map(e -> Operators.coerce(e, common, pos)).toArray(Evaluator[]::new);
+    Evaluator[] elements = list.stream().map(e -> Operators.coerce(e, common, pos, zone)).toArray(Evaluator[]::new);
     return new Typed(Types.BOOLEAN, (row, context) -> {
       Object v = needle.evaluate(row, context);
       if (v == null) {
@@ -184,7 +185,8 @@ final class Predicates {
   }
 
   /** CASE WHEN c1 THEN r1 ... [ELSE e] END (a simple CASE arrives rewritten as this by Calcite). */
-  static Typed caseWhen(List<Typed> conditions, List<Typed> results, Typed otherwise, SqlParserPos pos) {
+  static Typed caseWhen(
+      List<Typed> conditions, List<Typed> results, Typed otherwise, SqlParserPos pos, ZoneId zone) {
     DataType type = otherwise.type();
     for (Typed result : results) {
       type = commonOrFail(type, result, "CASE", pos);
@@ -194,9 +196,9 @@ final class Predicates {
     Evaluator[] thens = new Evaluator[results.size()];
     for (int i = 0; i < whens.length; i++) {
       whens[i] = bool(conditions.get(i), "CASE WHEN", pos);
-      thens[i] = Operators.coerce(results.get(i), resultType, pos);
+      thens[i] = Operators.coerce(results.get(i), resultType, pos, zone);
     }
-    Evaluator fallback = Operators.coerce(otherwise, resultType, pos);
+    Evaluator fallback = Operators.coerce(otherwise, resultType, pos, zone);
     return new Typed(resultType, (row, context) -> {
       for (int i = 0; i < whens.length; i++) {
         if (Boolean.TRUE.equals(whens[i].evaluate(row, context))) {
@@ -207,14 +209,14 @@ final class Predicates {
     }, false);
   }
 
-  static Typed coalesce(List<Typed> arguments, SqlParserPos pos) {
+  static Typed coalesce(List<Typed> arguments, SqlParserPos pos, ZoneId zone) {
     DataType type = null;
     for (Typed argument : arguments) {
       type = commonOrFail(type, argument, "COALESCE", pos);
     }
     DataType resultType = type == null ? Types.STRING : type;
     Evaluator[] values = arguments.stream()
-        .map(a -> Operators.coerce(a, resultType, pos)).toArray(Evaluator[]::new);
+        .map(a -> Operators.coerce(a, resultType, pos, zone)).toArray(Evaluator[]::new);
     return new Typed(resultType, (row, context) -> {
       for (Evaluator value : values) {
         Object v = value.evaluate(row, context);
@@ -226,8 +228,8 @@ final class Predicates {
     }, false);
   }
 
-  static Typed ifThenElse(Typed condition, Typed then, Typed otherwise, SqlParserPos pos) {
-    return caseWhen(List.of(condition), List.of(then), otherwise, pos);
+  static Typed ifThenElse(Typed condition, Typed then, Typed otherwise, SqlParserPos pos, ZoneId zone) {
+    return caseWhen(List.of(condition), List.of(then), otherwise, pos, zone);
   }
 
   private static DataType commonOrFail(DataType type, Typed next, String what, SqlParserPos pos) {

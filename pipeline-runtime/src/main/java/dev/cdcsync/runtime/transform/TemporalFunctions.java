@@ -8,7 +8,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
@@ -19,9 +18,9 @@ import java.util.Locale;
 
 /**
  * Date and time functions. Formats are Java date-time patterns (compatible with SimpleDateFormat
- * for the usual letters). Functions without a zone argument work in UTC: LOCALTIMESTAMP and
- * CURRENT_DATE are the UTC wall clock, TIMESTAMP_LTZ values are formatted in UTC, and text without
- * an offset is read as UTC.
+ * for the usual letters). Functions without a zone argument work in the pipeline's
+ * local-time-zone (UTC unless set): LOCALTIMESTAMP and CURRENT_DATE are its wall clock,
+ * TIMESTAMP_LTZ values are formatted in it, and text without an offset is read in it.
  */
 final class TemporalFunctions {
 
@@ -33,26 +32,26 @@ final class TemporalFunctions {
 
   static Typed localTime(Call call) {
     return call.result(Types.TIME, (row, context) ->
-        LocalTime.ofInstant(call.clock().instant(), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS));
+        LocalTime.ofInstant(call.clock().instant(), call.zone()).truncatedTo(ChronoUnit.SECONDS));
   }
 
   static Typed localTimestamp(Call call) {
     return call.result(Types.TIMESTAMP, (row, context) ->
-        LocalDateTime.ofInstant(Instant.ofEpochMilli(call.clock().millis()), ZoneOffset.UTC));
+        LocalDateTime.ofInstant(Instant.ofEpochMilli(call.clock().millis()), call.zone()));
   }
 
   static Typed currentDate(Call call) {
-    return call.result(Types.DATE, (row, context) -> LocalDate.ofInstant(call.clock().instant(), ZoneOffset.UTC));
+    return call.result(Types.DATE, (row, context) -> LocalDate.ofInstant(call.clock().instant(), call.zone()));
   }
 
   static Typed currentTimestamp(Call call) {
     return call.result(Types.TIMESTAMP_LTZ, (row, context) -> Instant.ofEpochMilli(call.clock().millis()));
   }
 
-  /** DATE_FORMAT(t, format): TIMESTAMP, TIMESTAMP_LTZ (in UTC), DATE, TIME or timestamp text. */
+  /** DATE_FORMAT(t, format): TIMESTAMP, TIMESTAMP_LTZ (in the local zone), DATE, TIME or timestamp text. */
   static Typed dateFormat(Call call) {
     Evaluator formatter = formatterArgument(call, 1, null);
-    Evaluator value = wallClock(call, 0, ZoneOffset.UTC, true);
+    Evaluator value = wallClock(call, 0, call.zone(), true);
     return call.result(Types.STRING, Operators.strict(value, formatter,
         (t, f) -> format((DateTimeFormatter) f, (java.time.temporal.TemporalAccessor) t)));
   }
@@ -75,7 +74,7 @@ final class TemporalFunctions {
   static Typed timestampAdd(Call call) {
     TemporalUnit unit = unit(call);
     Evaluator amount = Operators.coerce(
-        call.require(1, "an integer", DataTypeRoot.INT, DataTypeRoot.BIGINT), Types.BIGINT, call.position(1));
+        call.require(1, "an integer", DataTypeRoot.INT, DataTypeRoot.BIGINT), Types.BIGINT, call.position(1), call.zone());
     Typed time = call.require(2, "a TIMESTAMP, TIMESTAMP_LTZ or DATE",
         DataTypeRoot.TIMESTAMP, DataTypeRoot.TIMESTAMP_LTZ, DataTypeRoot.DATE);
     DataType type = time.isNullLiteral() ? Types.TIMESTAMP : time.type();
@@ -83,8 +82,8 @@ final class TemporalFunctions {
       throw call.error(0, "a DATE cannot take a time unit");
     }
     return call.result(type, Operators.strict(time.evaluator(), amount, (t, n) -> switch (type.root()) {
-      case TIMESTAMP_LTZ -> LocalDateTime.ofInstant((Instant) t, ZoneOffset.UTC)
-          .plus((Long) n, unit).toInstant(ZoneOffset.UTC);
+      case TIMESTAMP_LTZ -> LocalDateTime.ofInstant((Instant) t, call.zone())
+          .plus((Long) n, unit).atZone(call.zone()).toInstant();
       case DATE -> ((LocalDate) t).plus((Long) n, unit);
       default -> ((LocalDateTime) t).plus((Long) n, unit);
     }));
@@ -93,8 +92,8 @@ final class TemporalFunctions {
   /** TIMESTAMPDIFF(unit, t1, t2): whole units from t1 to t2, as INT. */
   static Typed timestampDiff(Call call) {
     TemporalUnit unit = unit(call);
-    Evaluator from = wallClock(call, 1, ZoneOffset.UTC, false);
-    Evaluator to = wallClock(call, 2, ZoneOffset.UTC, false);
+    Evaluator from = wallClock(call, 1, call.zone(), false);
+    Evaluator to = wallClock(call, 2, call.zone(), false);
     return call.result(Types.INT, Operators.strict(from, to, (a, b) -> {
       long units = unit.between((LocalDateTime) a, (LocalDateTime) b);
       if (units != (int) units) {
@@ -135,13 +134,13 @@ final class TemporalFunctions {
 
   /**
    * TO_TIMESTAMP_LTZ(epoch [, precision]) with precision 0 (seconds) or 3 (milliseconds, the
-   * default); TO_TIMESTAMP_LTZ(text [, format [, zone]]), format 'yyyy-MM-dd HH:mm:ss.SSS', zone UTC.
+   * default); TO_TIMESTAMP_LTZ(text [, format [, zone]]), format 'yyyy-MM-dd HH:mm:ss.SSS', zone the local one.
    */
   static Typed toTimestampLtz(Call call) {
     Typed value = call.require(0, "an integer or a STRING",
         DataTypeRoot.INT, DataTypeRoot.BIGINT, DataTypeRoot.STRING);
     if (!value.is(DataTypeRoot.STRING)) {
-      Evaluator epoch = Operators.coerce(value, Types.BIGINT, call.position(0));
+      Evaluator epoch = Operators.coerce(value, Types.BIGINT, call.position(0), call.zone());
       int precision = 3;
       if (call.size() == 2) {
         call.require(1, "0 or 3", DataTypeRoot.INT);
@@ -158,23 +157,23 @@ final class TemporalFunctions {
     Evaluator formatter = formatterArgument(call, call.size() >= 2 ? 1 : -1, "yyyy-MM-dd HH:mm:ss.SSS");
     Evaluator zone = call.size() == 3
         ? Operators.strict(call.string(2), z -> zone(call, 2, (String) z))
-        : (row, context) -> ZoneOffset.UTC;
+        : (row, context) -> call.zone();
     Evaluator local = Operators.strict(call.string(0), formatter, (s, f) ->
         parse(() -> LocalDateTime.from(((DateTimeFormatter) f).parse((String) s)), "TO_TIMESTAMP_LTZ"));
     return call.result(Types.TIMESTAMP_LTZ, Operators.strict(local, zone,
         (t, z) -> ((LocalDateTime) t).atZone((ZoneId) z).toInstant()));
   }
 
-  /** FROM_UNIXTIME(seconds [, format]): text of the UTC time, format 'yyyy-MM-dd HH:mm:ss'. */
+  /** FROM_UNIXTIME(seconds [, format]): text of the local time, format 'yyyy-MM-dd HH:mm:ss'. */
   static Typed fromUnixtime(Call call) {
     Evaluator seconds = Operators.coerce(
-        call.require(0, "an integer", DataTypeRoot.INT, DataTypeRoot.BIGINT), Types.BIGINT, call.position(0));
+        call.require(0, "an integer", DataTypeRoot.INT, DataTypeRoot.BIGINT), Types.BIGINT, call.position(0), call.zone());
     Evaluator formatter = formatterArgument(call, call.size() == 2 ? 1 : -1, TIMESTAMP_PATTERN);
     return call.result(Types.STRING, Operators.strict(seconds, formatter, (s, f) -> format(
-        (DateTimeFormatter) f, Instant.ofEpochSecond((Long) s).atZone(ZoneOffset.UTC))));
+        (DateTimeFormatter) f, Instant.ofEpochSecond((Long) s).atZone(call.zone()))));
   }
 
-  /** UNIX_TIMESTAMP(): now in seconds; UNIX_TIMESTAMP(text [, format]): text read as UTC. */
+  /** UNIX_TIMESTAMP(): now in seconds; UNIX_TIMESTAMP(text [, format]): text read in the local zone. */
   static Typed unixTimestamp(Call call) {
     if (call.size() == 0) {
       return call.result(Types.BIGINT, (row, context) -> call.clock().millis() / 1000);
@@ -182,12 +181,12 @@ final class TemporalFunctions {
     Evaluator formatter = formatterArgument(call, call.size() == 2 ? 1 : -1, TIMESTAMP_PATTERN);
     return call.result(Types.BIGINT, Operators.strict(call.string(0), formatter, (s, f) -> parse(
         () -> LocalDateTime.from(((DateTimeFormatter) f).parse((String) s)), "UNIX_TIMESTAMP")
-        .toEpochSecond(ZoneOffset.UTC)));
+        .atZone(call.zone()).toEpochSecond()));
   }
 
   /** DATE_ADD(t, days): the date as 'yyyy-MM-dd' text (as Flink CDC); t is a date, timestamp or text. */
   static Typed dateAdd(Call call) {
-    Evaluator date = Operators.strict(wallClock(call, 0, ZoneOffset.UTC, false),
+    Evaluator date = Operators.strict(wallClock(call, 0, call.zone(), false),
         t -> ((LocalDateTime) t).toLocalDate());
     Evaluator days = call.integer(1);
     return call.result(Types.STRING, Operators.strict(date, days,

@@ -31,7 +31,8 @@ import org.apache.calcite.sql.SqlNode;
  * Flink CDC substitutes the aliased expression into the filter. Names are case-sensitive; when
  * there is no exact match but exactly one that differs only in case, that one is used.
  *
- * <p>Functions without a time zone argument work in UTC.
+ * <p>Functions without a time zone argument work in the zone of the clock they are given (the
+ * pipeline's local-time-zone, UTC unless set).
  */
 public final class TransformProgram {
 

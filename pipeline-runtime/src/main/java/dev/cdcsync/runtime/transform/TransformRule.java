@@ -4,16 +4,12 @@ import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.api.TableLayout;
 import dev.cdcsync.api.TableLayout.PartitionKey;
-import dev.cdcsync.api.TableLayout.PartitionTransform;
 import dev.cdcsync.api.TablePatterns.TablePattern;
 import dev.cdcsync.runtime.definition.RuleDefinition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One {@code transform} rule, checked: which source tables it takes, its projection and filter
@@ -34,9 +30,6 @@ public record TransformRule(
     List<String> primaryKeys,
     TableLayout layout,
     boolean softDelete) {
-
-  private static final Pattern PARTITION_KEY =
-      Pattern.compile("(?:(\\w+)(?:\\[(\\d+)])?\\(\\s*([^()\\s]+)\\s*\\)|([^()\\s\\[\\]]+))");
 
   public TransformRule {
     sources = List.copyOf(sources);
@@ -88,33 +81,8 @@ public record TransformRule(
         rule, sources, projection, filter, primaryKeys, new TableLayout(partitionKeys, properties, rule), softDelete);
   }
 
-  /** {@code id}, {@code days(created_at)}, {@code bucket[16](id)}, {@code truncate[4](name)}. */
   private static PartitionKey partitionKey(RuleDefinition definition, String item) {
-    Matcher matcher = PARTITION_KEY.matcher(item);
-    if (!matcher.matches()) {
-      throw badPartitionKey(definition, item);
-    }
-    if (matcher.group(4) != null) {
-      return new PartitionKey(PartitionTransform.IDENTITY, matcher.group(4), 0);
-    }
-    String name = matcher.group(1).toLowerCase(Locale.ROOT);
-    String column = matcher.group(3);
-    int width = matcher.group(2) == null ? 0 : Integer.parseInt(matcher.group(2));
-    PartitionTransform transform = switch (name) {
-      case "identity" -> PartitionTransform.IDENTITY;
-      case "year", "years" -> PartitionTransform.YEAR;
-      case "month", "months" -> PartitionTransform.MONTH;
-      case "day", "days" -> PartitionTransform.DAY;
-      case "hour", "hours" -> PartitionTransform.HOUR;
-      case "bucket" -> PartitionTransform.BUCKET;
-      case "truncate" -> PartitionTransform.TRUNCATE;
-      default -> throw badPartitionKey(definition, item);
-    };
-    boolean needsWidth = transform == PartitionTransform.BUCKET || transform == PartitionTransform.TRUNCATE;
-    if (needsWidth != (width > 0)) {
-      throw badPartitionKey(definition, item);
-    }
-    return new PartitionKey(transform, column, width);
+    return PartitionKey.parse(item).orElseThrow(() -> badPartitionKey(definition, item));
   }
 
   private static ConfigurationException badPartitionKey(RuleDefinition definition, String item) {

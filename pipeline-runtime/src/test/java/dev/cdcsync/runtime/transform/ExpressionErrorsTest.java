@@ -18,7 +18,8 @@ class ExpressionErrorsTest {
         .isInstanceOf(PermanentPipelineException.class)
         .hasMessage("Cannot compile projection of " + RULE + ": unknown column nme; available columns: id, big,"
             + " price, qty, ratio, f, name, status, flag, d, t, ts, ltz, bin, u, Mixed, nothing,"
-            + " __namespace_name__, __schema_name__, __table_name__, __data_event_type__, op_ts"
+            + " __namespace_name__, __schema_name__, __table_name__, __data_event_type__, op_ts,"
+            + " table_name, schema_name, database_name"
             + " at line 1, column 11: id, UPPER(nme) AS n");
   }
 

@@ -1,0 +1,148 @@
+package dev.cdcsync.connectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cdcsync.api.ConfigOption;
+import dev.cdcsync.api.Configuration;
+import dev.cdcsync.api.SourceFactory;
+import dev.cdcsync.connectors.binlog.MariaDbSourceFactory;
+import dev.cdcsync.connectors.binlog.MySqlSourceFactory;
+import dev.cdcsync.connectors.postgres.PostgresSourceFactory;
+import dev.cdcsync.runtime.SourceSectionOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The sources take every option Flink CDC 3.6 documents for its mysql and postgres pipeline sources. */
+class FlinkCdcSourceOptionsTest {
+
+  /** Flink CDC 3.6's mysql pipeline source (MySqlDataSourceOptions and its documentation). */
+  private static final List<String> FLINK_CDC_MYSQL =
+      List.of(
+          "hostname", "port", "username", "password", "tables", "tables.exclude", "server-id",
+          "server-time-zone", "scan.incremental.snapshot.chunk.size", "scan.snapshot.fetch.size",
+          "connect.timeout", "connection.pool.size", "connect.max-retries", "scan.startup.mode",
+          "scan.startup.specific-offset.file", "scan.startup.specific-offset.pos",
+          "scan.startup.specific-offset.gtid-set", "scan.startup.specific-offset.skip-events",
+          "scan.startup.specific-offset.skip-rows", "scan.startup.timestamp-millis", "heartbeat.interval",
+          "chunk-meta.group.size", "chunk-key.even-distribution.factor.upper-bound",
+          "chunk-key.even-distribution.factor.lower-bound", "scan.incremental.snapshot.chunk.key-column",
+          "scan.incremental.close-idle-reader.enabled", "scan.newly-added-table.enabled",
+          "schema-change.enabled", "scan.binlog.newly-added-table.enabled", "metadata.list",
+          "scan.parse.online.schema.changes.enabled", "include-comments.enabled",
+          "treat-tinyint1-as-boolean.enabled", "use.legacy.json.format",
+          "scan.incremental.snapshot.unbounded-chunk-first.enabled",
+          "scan.incremental.snapshot.backfill.skip", "name", "jdbc.properties.useSSL",
+          "debezium.snapshot.mode");
+
+  /** Flink CDC 3.6's postgres pipeline source (PostgresDataSourceOptions and its documentation). */
+  private static final List<String> FLINK_CDC_POSTGRES =
+      List.of(
+          "hostname", "port", "username", "password", "tables", "tables.exclude",
+          "decoding.plugin.name", "slot.name", "server-time-zone",
+          "scan.incremental.snapshot.chunk.key-column", "scan.incremental.snapshot.chunk.size",
+          "scan.snapshot.fetch.size", "connect.timeout", "connection.pool.size", "connect.max-retries",
+          "scan.startup.mode", "heartbeat.interval", "chunk-key.even-distribution.factor.upper-bound",
+          "chunk-key.even-distribution.factor.lower-bound", "scan.incremental.snapshot.backfill.skip",
+          "chunk-meta.group.size", "scan.incremental.close-idle-reader.enabled",
+          "scan.lsn-commit.checkpoints-num-delay", "metadata.list",
+          "scan.incremental.snapshot.unbounded-chunk-first.enabled", "table-id.include-database",
+          "schema-change.enabled", "name", "jdbc.properties.sslmode", "debezium.snapshot.mode");
+
+  /** Those of them that cdc-sync honours: none of these may be declared without effect. */
+  private static final List<String> HONOURED =
+      List.of(
+          "hostname", "port", "username", "password", "tables", "tables.exclude", "server-id",
+          "scan.startup.mode", "slot.name", "decoding.plugin.name", "connect.timeout",
+          "connect.max-retries", "heartbeat.interval", "metadata.list", "schema-change.enabled",
+          "treat-tinyint1-as-boolean.enabled", "name");
+
+  @Test
+  void mysqlAndMariadbTakeEveryOptionOfFlinkCdcsMysqlSource() {
+    assertThat(undeclared(new MySqlSourceFactory(), FLINK_CDC_MYSQL)).isEmpty();
+    assertThat(undeclared(new MariaDbSourceFactory(), FLINK_CDC_MYSQL)).isEmpty();
+  }
+
+  @Test
+  void postgresTakesEveryOptionOfFlinkCdcsPostgresSource() {
+    assertThat(undeclared(new PostgresSourceFactory(), FLINK_CDC_POSTGRES)).isEmpty();
+  }
+
+  @Test
+  void honoursTheOptionsThatHaveAMeaningHereAndDescribesEveryOption() {
+    for (SourceFactory factory : List.of(new MySqlSourceFactory(), new PostgresSourceFactory())) {
+      assertThat(declared(factory))
+          .allSatisfy(option -> assertThat(option.description()).as(option.key()).isNotBlank())
+          .filteredOn(option -> HONOURED.contains(option.key()))
+          .allSatisfy(option -> assertThat(option.noEffectReason()).as(option.key()).isEmpty());
+    }
+  }
+
+  @Test
+  void pinsTheDefaultsOfTheHonouredOptions() {
+    assertThat(SourceOptions.HEARTBEAT_INTERVAL.defaultValue()).contains(Duration.ofSeconds(1));
+    assertThat(SourceOptions.CONNECT_MAX_RETRIES.defaultValue()).contains(0);
+    assertThat(SourceOptions.CONNECT_TIMEOUT.defaultValue()).isEmpty();
+    assertThat(SourceSectionOptions.SCHEMA_CHANGE_ENABLED.defaultValue()).contains(true);
+  }
+
+  @Test
+  void checksTheMetadataNamesEachSourceOffers() {
+    ConfigOption<?> mysql = option(new MySqlSourceFactory(), "metadata.list");
+    ConfigOption<?> postgres = option(new PostgresSourceFactory(), "metadata.list");
+
+    assertThat(mysql.parse("op_ts")).isEqualTo("op_ts");
+    assertThat(postgres.parse("op_ts, table_name,database_name,schema_name")).isNotNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> mysql.parse("op_ts,table_name"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("expected a comma-separated list of op_ts but got 'op_ts,table_name'");
+  }
+
+  @Test
+  void takesTheStartupModesItSupportsAndNamesTheOthers() {
+    assertThat(SourceOptions.STARTUP_MODE.parse("latest-offset")).isEqualTo(SourceOptions.StartupMode.LATEST_OFFSET);
+    assertThat(SourceOptions.STARTUP_MODE.parse("INITIAL")).isEqualTo(SourceOptions.StartupMode.INITIAL);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SourceOptions.STARTUP_MODE.parse("snapshot"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "expected initial or latest-offset (Flink CDC's snapshot, earliest-offset, specific-offset,"
+                + " timestamp and committed-offset are not supported) but got 'snapshot'");
+  }
+
+  @Test
+  void capsTheHeartbeatIntervalWithOneWarning() {
+    Configuration slow = Configuration.of(Map.of("heartbeat.interval", "30s"));
+
+    assertThat(SourceOptions.heartbeatInterval(slow)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(new PostgresSourceFactory().warnings(slow))
+        .containsExactly(
+            "source option 'heartbeat.interval' (30s) is longer than cdc-sync allows: its commits and"
+                + " instance lease need the source to call in at least every 10s, so that is used");
+    assertThat(new MySqlSourceFactory().warnings(Configuration.of(Map.of("heartbeat.interval", "5s")))).isEmpty();
+  }
+
+  private static List<String> undeclared(SourceFactory factory, List<String> keys) {
+    List<String> missing = new ArrayList<>();
+    for (String key : keys) {
+      boolean declared =
+          declared(factory).stream().anyMatch(option -> option.key().equals(key))
+              || factory.passThroughPrefixes().stream().anyMatch(key::startsWith);
+      if (!declared) {
+        missing.add(key);
+      }
+    }
+    return missing;
+  }
+
+  private static List<ConfigOption<?>> declared(SourceFactory factory) {
+    List<ConfigOption<?>> options = new ArrayList<>(factory.options());
+    options.addAll(SourceSectionOptions.ALL);
+    return options;
+  }
+
+  private static ConfigOption<?> option(SourceFactory factory, String key) {
+    return declared(factory).stream().filter(option -> option.key().equals(key)).findFirst().orElseThrow();
+  }
+}
