@@ -1,9 +1,11 @@
 package dev.cdcsync.cli;
 
+import io.debezium.connector.postgresql.Module;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.iceberg.IcebergBuild;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -95,13 +97,18 @@ public final class CdcSyncCommand implements Runnable {
     return args;
   }
 
-  /** Reads the version from the jar's manifest. */
+  /**
+   * Reads cdc-sync's version from the jar's manifest, and those of the libraries that decide its
+   * behaviour from their own build files (the runnable jar keeps no manifest of theirs).
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
       String version = CdcSyncCommand.class.getPackage().getImplementationVersion();
       return new String[] {
         "cdc-sync " + (version == null ? "development build" : version),
+        "Debezium " + Module.version(),
+        "Apache Iceberg " + IcebergBuild.version(),
         "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
       };
     }

@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts an embedded PostgreSQL with sample tables and a stream of inserts, updates and deletes,",
-      "and replicates it into a local Iceberg warehouse until Ctrl-C. No Docker, no install."
+      "Replicates an embedded PostgreSQL with changing sample tables into a local Iceberg warehouse.",
+      "The database gets a stream of inserts, updates and deletes until Ctrl-C. No Docker, no install."
     })
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 

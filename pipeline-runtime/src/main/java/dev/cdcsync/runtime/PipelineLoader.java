@@ -82,6 +82,7 @@ public final class PipelineLoader {
             concat(sinkFactory.options(), SinkOptions.ALL),
             sinkFactory.passThroughPrefixes());
     try {
+      sourceFactory.validateOptions(sourceOptions);
       sinkFactory.validateOptions(sinkOptions);
     } catch (ConfigurationException e) {
       throw new ConfigurationException("Cannot load pipeline " + location + ":\n  " + e.getMessage(), e);

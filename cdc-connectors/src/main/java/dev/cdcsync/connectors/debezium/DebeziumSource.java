@@ -133,10 +133,8 @@ public final class DebeziumSource implements Source {
       created.close();
       return;
     }
-    LOG.info(
-        "Reading changes from {}{}",
-        description,
-        startAfter.map(position -> " after " + position.description()).orElse(", from the start"));
+    LOG.info("Reading changes from {}{}", description, startAfter.isPresent() ? " after the last checkpoint" : ", from the start");
+    startAfter.ifPresent(position -> LOG.debug("Reading {} after source position {}", description, position.description()));
     try {
       created.run();
     } catch (RuntimeException e) {
