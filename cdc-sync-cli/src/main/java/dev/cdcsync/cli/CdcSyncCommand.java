@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.apache.iceberg.IcebergBuild;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,6 +54,7 @@ public final class CdcSyncCommand implements Runnable {
 
   public static void main(String[] args) {
     chooseLogFormat(args);
+    quietBinlogClient();
     System.exit(execute(args));
   }
 
@@ -72,6 +75,17 @@ public final class CdcSyncCommand implements Runnable {
       }
     }
   }
+
+  /**
+   * The binlog client logs through java.util.logging, straight to stderr in its own format: its
+   * INFO lines (GTID sets, connection ids) are positions, not news for an operator.
+   */
+  static void quietBinlogClient() {
+    BINLOG_CLIENT_LOGGER.setLevel(Level.WARNING);
+  }
+
+  /** Held so the level set on it stays (java.util.logging keeps loggers weakly). */
+  private static final Logger BINLOG_CLIENT_LOGGER = Logger.getLogger("com.github.shyiko.mysql.binlog");
 
   /** Runs the command line and returns the exit code. */
   public static int execute(String... args) {

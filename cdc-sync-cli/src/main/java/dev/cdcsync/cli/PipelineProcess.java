@@ -84,8 +84,9 @@ final class PipelineProcess {
   /**
    * Runs until stopped or failed. Returns normally after a requested stop. A failure that may pass
    * (the database restarting, a dropped connection) restarts the pipeline from its last checkpoint
-   * after a growing pause; only {@link #MAX_ATTEMPTS_WITHOUT_PROGRESS} such failures in a row end
-   * it. Permanent failures (configuration, rights, fencing) end it at once.
+   * after a growing pause; only {@link #MAX_ATTEMPTS_WITHOUT_PROGRESS} such failures in a row
+   * without a new checkpoint between them end it. Permanent failures (configuration, rights, an
+   * unwritable warehouse, fencing) end it at once.
    *
    * @throws Exception the failure that ended the pipeline
    */
@@ -104,7 +105,7 @@ final class PipelineProcess {
     int failuresWithoutProgress = 0;
     CommitPointNeeded commitAt = null;
     while (true) {
-      long readBefore = status.changesRead();
+      long checkpointBefore = status.lastCheckpointId();
       try {
         runOnce(out, progressInterval, interval, commitAt);
         return;
@@ -120,7 +121,9 @@ final class PipelineProcess {
           continue;
         }
         status.recordFailure();
-        boolean progressed = status.changesRead() > readBefore;
+        // Progress is a new checkpoint: changes read again after each restart up to the same
+        // failure are none (counting them let such a failure restart the pipeline forever).
+        boolean progressed = status.lastCheckpointId() > checkpointBefore;
         failuresWithoutProgress = progressed ? 1 : failuresWithoutProgress + 1;
         if (stopping.get() || isPermanent(e) || failuresWithoutProgress >= MAX_ATTEMPTS_WITHOUT_PROGRESS) {
           throw e;

@@ -205,6 +205,19 @@ class CdcSyncCommandTest {
     }
   }
 
+  @Test
+  void validateNamesAHostThatDoesNotResolveAndARefusedConnection() throws Exception {
+    Path file = pipeline(validSource().replace("hostname: 127.0.0.1", "hostname: no-such-host.invalid") + validSink());
+    assertThat(CdcSyncCommand.execute("validate", file.toString())).as(err()).isEqualTo(1);
+    assertThat(out())
+        .contains("FAILED  source: Cannot connect to PostgreSQL at no-such-host.invalid:1/shop as user 'cdc': host not found: no-such-host.invalid")
+        .doesNotContain(SECRET);
+    out.reset();
+    Path refused = pipeline(validSource() + validSink());
+    assertThat(CdcSyncCommand.execute("validate", refused.toString())).as(err()).isEqualTo(1);
+    assertThat(out()).contains("FAILED  source: Cannot connect to PostgreSQL at 127.0.0.1:1/shop as user 'cdc': connection refused: ");
+  }
+
   private String out() {
     return out.toString(StandardCharsets.UTF_8);
   }

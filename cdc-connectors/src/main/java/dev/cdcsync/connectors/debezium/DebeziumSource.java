@@ -5,6 +5,7 @@ import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceAcknowledger;
 import dev.cdcsync.api.SourcePosition;
+import dev.cdcsync.connectors.SourceFailures;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -144,10 +145,14 @@ public final class DebeziumSource implements Source {
       }
     }
     Throwable failure = handlerFailure.get() != null ? handlerFailure.get() : engineFailure.get();
-    if (handlerFailure.get() != null || (failure != null && !closed)) {
+    if (handlerFailure.get() != null) {
       throw failure instanceof Exception exception
           ? exception
           : new IllegalStateException("Cannot read changes from " + description, failure);
+    }
+    if (failure != null && !closed) {
+      // Debezium's own message ("An exception occurred in the change event producer") hides the cause.
+      throw SourceFailures.named("Cannot read changes from " + description, failure);
     }
   }
 
