@@ -1,6 +1,7 @@
 package dev.cdcsync.cli;
 
 import dev.cdcsync.api.ConfigurationException;
+import dev.cdcsync.api.FencedException;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.runtime.CommitPointNeeded;
 import dev.cdcsync.api.PipelineContext;
@@ -153,6 +154,7 @@ final class PipelineProcess {
         Sink sink = pipeline.sinkFactory().create(pipeline.sinkOptions(), context);
         Source source = pipeline.sourceFactory().create(pipeline.sourceOptions(), context)) {
       StateStorage state = context.stateStorage();
+      CheckpointStore checkpoints = new CheckpointStore(state);
       PipelineRunner created =
           new PipelineRunner(
               pipeline.name(),
@@ -161,7 +163,7 @@ final class PipelineProcess {
               pipeline.router(),
               new Transformer(pipeline.transforms(), System::getenv, Clock.systemUTC()),
               interval,
-              new CheckpointStore(state),
+              checkpoints,
               new InstanceLease(state, pipeline.name(), Clock.systemUTC(), LEASE_STALE_AFTER),
               new SchemaEvolver(
                   pipeline.pipelineOptions().get(PipelineOptions.SCHEMA_CHANGE_BEHAVIOR),
@@ -181,6 +183,9 @@ final class PipelineProcess {
       printer.start();
       try {
         created.run();
+      } catch (Exception e) {
+        discardUncommittedStart(source, checkpoints, e);
+        throw e;
       } finally {
         printer.stop();
       }
@@ -189,6 +194,26 @@ final class PipelineProcess {
       }
       printer.printIfChanged();
     }
+  }
+
+  /**
+   * After a failed start from the beginning, lets the source remove what it created for its place
+   * (a replication slot) while no checkpoint refers to it; not when another instance fenced this
+   * one off: the slot may be that instance's now.
+   */
+  private void discardUncommittedStart(Source source, CheckpointStore checkpoints, Exception failure) {
+    if (stopping.get() || ExitCodes.unwrap(failure) instanceof FencedException) {
+      return;
+    }
+    try {
+      if (checkpoints.latest().isPresent()) {
+        return;
+      }
+    } catch (Exception e) {
+      LOG.warn("Pipeline '{}': cannot tell whether it has a checkpoint ({}); leaving the source as it is", pipeline.name(), e.getMessage());
+      return;
+    }
+    source.discardUncommittedStart();
   }
 
   private static boolean isPermanent(Exception failure) {

@@ -67,6 +67,8 @@ public final class DebeziumSource implements Source {
   private final NewTables newTables;
   private static final com.fasterxml.jackson.databind.ObjectMapper SIGNAL_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private volatile boolean closed;
+  /** Whether the last {@link #run} started from the beginning, past its checks. */
+  private boolean freshStartBegan;
   private boolean inTransaction;
   private boolean streaming;
   /** The table whose copy (see {@link NewTables}) the last records belonged to, or null. */
@@ -77,7 +79,8 @@ public final class DebeziumSource implements Source {
    * @param preflight checks run before the engine starts; throws with what to fix
    * @param beforeFreshStart runs before reading from the beginning, to drop what an earlier,
    *     never committed start left in the database (e.g. a replication slot whose position the
-   *     new snapshot would not match)
+   *     new snapshot would not match); runs again after such a start failed before the pipeline's
+   *     first checkpoint ({@link #discardUncommittedStart()})
    * @param snapshotEstimates the database's estimate of each captured table's rows, for progress
    *     reports when a snapshot starts
    * @param stateDirectory a local directory for the engine's working files (the start offsets),
@@ -108,9 +111,11 @@ public final class DebeziumSource implements Source {
 
   @Override
   public void run(ChangeHandler handler, Optional<SourcePosition> startAfter) throws Exception {
+    freshStartBegan = false;
     preflight.run();
     if (startAfter.isEmpty()) {
       beforeFreshStart.run();
+      freshStartBegan = true;
     }
     prepareStart(startAfter);
     if (newTables != null) {
@@ -473,6 +478,19 @@ public final class DebeziumSource implements Source {
     Map<String, String> entries = new LinkedHashMap<>(offsets);
     entries.put(NewTables.POSITION_KEY, newTables.state());
     return new SourcePosition(entries, String.join(" ", offsets.values()));
+  }
+
+  @Override
+  public void discardUncommittedStart() {
+    if (!freshStartBegan) {
+      return;
+    }
+    freshStartBegan = false;
+    try {
+      beforeFreshStart.run();
+    } catch (RuntimeException e) {
+      LOG.error("Cannot remove what the failed first start left in {}: {}", description, e.getMessage());
+    }
   }
 
   @Override
