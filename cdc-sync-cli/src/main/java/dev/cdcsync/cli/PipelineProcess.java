@@ -137,6 +137,7 @@ final class PipelineProcess {
             pause.toSeconds(),
             failuresWithoutProgress + 1,
             MAX_ATTEMPTS_WITHOUT_PROGRESS);
+        LOG.debug("Pipeline '{}' failed", pipeline.name(), e);
         if (stopRequested.await(pause.toMillis(), TimeUnit.MILLISECONDS)) {
           return;
         }

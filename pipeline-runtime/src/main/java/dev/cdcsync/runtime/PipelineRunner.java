@@ -533,7 +533,12 @@ public final class PipelineRunner implements ChangeHandler {
           finish();
         }
       } catch (Exception e) {
-        LOG.error("Cannot commit checkpoint {}: {}", lastCheckpointId + 1, e.getMessage(), e);
+        if (e instanceof InterruptedException) {
+          // The run is ending (after a failure reported on its own): no news.
+          LOG.debug("Checkpoint {} interrupted", lastCheckpointId + 1, e);
+        } else {
+          LOG.error("Cannot commit checkpoint {}: {}", lastCheckpointId + 1, e.getMessage(), e);
+        }
         timerFailure.compareAndSet(null, e);
         finish();
         source.close();
