@@ -9,6 +9,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -96,7 +97,28 @@ public final class SourceFailures {
         : new IllegalStateException(message, failure);
   }
 
+  /**
+   * Whether a JDBC driver threw while Debezium's snapshot read a row's values (e.g. MariaDB's
+   * driver on YEAR 0000): the exception is a bare IllegalArgumentException or the like, its stack
+   * the only sign of where it came from.
+   */
+  private static boolean thrownReadingSnapshotValue(Throwable failure) {
+    boolean inDriver = false;
+    for (StackTraceElement frame : failure.getStackTrace()) {
+      String type = frame.getClassName();
+      if (type.startsWith("org.mariadb.jdbc.") || type.startsWith("com.mysql.cj.") || type.startsWith("org.postgresql.")) {
+        inDriver = true;
+      } else if (inDriver && type.equals("io.debezium.jdbc.JdbcConnection") && frame.getMethodName().equals("rowToArray")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static Optional<Cause> causeOf(Throwable failure) {
+    if (failure instanceof RuntimeException && thrownReadingSnapshotValue(failure)) {
+      return Optional.of(Cause.VALUE_UNREADABLE);
+    }
     if (failure instanceof UnknownHostException) {
       return Optional.of(Cause.HOST_NOT_FOUND);
     }
@@ -142,9 +164,19 @@ public final class SourceFailures {
 
   private static String detail(Throwable failure) {
     String message = failure.getMessage();
-    if (message == null || message.isBlank()) {
-      return failure.getClass().getSimpleName();
+    String text = message == null || message.isBlank()
+        ? failure.getClass().getSimpleName()
+        : message.strip().replaceAll("\\s*\\R\\s*", " ");
+    if (thrownReadingSnapshotValue(failure)) {
+      StackTraceElement top = failure.getStackTrace()[0];
+      StackTraceElement driver = Arrays.stream(failure.getStackTrace())
+          .filter(frame -> !frame.getClassName().startsWith("java."))
+          .findFirst()
+          .orElse(top);
+      return "the JDBC driver cannot read a value of the snapshot (" + text + " at " + driver.getClassName() + "."
+          + driver.getMethodName() + "); leave the table out with 'tables.exclude' or its column with"
+          + " debezium.column.exclude.list";
     }
-    return message.strip().replaceAll("\\s*\\R\\s*", " ");
+    return text;
   }
 }

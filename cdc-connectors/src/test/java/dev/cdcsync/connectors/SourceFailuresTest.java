@@ -60,6 +60,26 @@ class SourceFailuresTest {
   }
 
   @Test
+  void namesAValueTheDriverCannotReadInTheSnapshotAsPermanent() {
+    // As MariaDB's driver fails on YEAR 0000, under Debezium's snapshot: no message, only the stack.
+    IllegalArgumentException driver = new IllegalArgumentException();
+    driver.setStackTrace(new StackTraceElement[] {
+      new StackTraceElement("java.sql.Date", "valueOf", "Date.java", 141),
+      new StackTraceElement("org.mariadb.jdbc.client.column.YearColumn", "getDefaultText", "YearColumn.java", 83),
+      new StackTraceElement("org.mariadb.jdbc.client.result.Result", "getObject", "Result.java", 802),
+      new StackTraceElement("io.debezium.jdbc.JdbcConnection", "rowToArray", "JdbcConnection.java", 1776),
+    });
+    Exception failure = new ConnectException(PRODUCER_FAILURE, new RuntimeException(new java.util.concurrent.ExecutionException(driver)));
+
+    assertThat(SourceFailures.named("Cannot read changes from MariaDB at db:3306", failure))
+        .isInstanceOf(PermanentPipelineException.class)
+        .hasMessage(
+            "Cannot read changes from MariaDB at db:3306: value cannot be read: the JDBC driver cannot read a value of"
+                + " the snapshot (IllegalArgumentException at org.mariadb.jdbc.client.column.YearColumn.getDefaultText);"
+                + " leave the table out with 'tables.exclude' or its column with debezium.column.exclude.list");
+  }
+
+  @Test
   void leavesAnUnknownFailureAsItIs() {
     IllegalStateException unknown = new IllegalStateException("something else");
     assertThat(SourceFailures.diagnose(unknown)).isEmpty();
