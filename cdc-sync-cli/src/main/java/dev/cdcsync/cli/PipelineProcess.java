@@ -15,6 +15,7 @@ import dev.cdcsync.runtime.PipelineLoader.LoadedPipeline;
 import dev.cdcsync.runtime.PipelineOptions;
 import dev.cdcsync.runtime.PipelineRunner;
 import dev.cdcsync.runtime.PipelineStatus;
+import dev.cdcsync.runtime.PipelineStatus.TableStatus;
 import dev.cdcsync.runtime.SchemaChangeFilter;
 import dev.cdcsync.runtime.SchemaEvolver;
 import dev.cdcsync.runtime.transform.Transformer;
@@ -86,7 +87,7 @@ final class PipelineProcess {
    * Runs until stopped or failed. Returns normally after a requested stop. A failure that may pass
    * (the database restarting, a dropped connection) restarts the pipeline from its last checkpoint
    * after a growing pause; only {@link #MAX_ATTEMPTS_WITHOUT_PROGRESS} such failures in a row
-   * without a new checkpoint between them end it. Permanent failures (configuration, rights, an
+   * without changes committed between them end it. Permanent failures (configuration, rights, an
    * unwritable warehouse, fencing) end it at once.
    *
    * @throws Exception the failure that ended the pipeline
@@ -106,7 +107,7 @@ final class PipelineProcess {
     int failuresWithoutProgress = 0;
     CommitPointNeeded commitAt = null;
     while (true) {
-      long checkpointBefore = status.lastCheckpointId();
+      long committedBefore = changesCommitted();
       try {
         runOnce(out, progressInterval, interval, commitAt);
         return;
@@ -122,9 +123,10 @@ final class PipelineProcess {
           continue;
         }
         status.recordFailure();
-        // Progress is a new checkpoint: changes read again after each restart up to the same
-        // failure are none (counting them let such a failure restart the pipeline forever).
-        boolean progressed = status.lastCheckpointId() > checkpointBefore;
+        // Progress is changes committed: changes read again after each restart up to the same
+        // failure are none (counting them let such a failure restart the pipeline forever), nor
+        // is a checkpoint that only moves the source position.
+        boolean progressed = changesCommitted() > committedBefore;
         failuresWithoutProgress = progressed ? 1 : failuresWithoutProgress + 1;
         if (stopping.get() || isPermanent(e) || failuresWithoutProgress >= MAX_ATTEMPTS_WITHOUT_PROGRESS) {
           throw e;
@@ -215,6 +217,10 @@ final class PipelineProcess {
       return;
     }
     source.discardUncommittedStart();
+  }
+
+  private long changesCommitted() {
+    return status.tables().stream().mapToLong(TableStatus::changesCommitted).sum();
   }
 
   private static boolean isPermanent(Exception failure) {
