@@ -49,8 +49,16 @@ final class PipelineProcess {
   private volatile PipelineRunner runner;
   private final PipelineStatus status = new PipelineStatus();
 
-  private PipelineProcess(LoadedPipeline pipeline) {
+  private final Duration retryPause;
+
+  private PipelineProcess(LoadedPipeline pipeline, Duration retryPause) {
     this.pipeline = pipeline;
+    this.retryPause = retryPause;
+  }
+
+  /** A loaded pipeline whose restarts wait {@code retryPause}, doubled after each failure. */
+  static PipelineProcess of(LoadedPipeline pipeline, Duration retryPause) {
+    return new PipelineProcess(pipeline, retryPause);
   }
 
   /** Parses and validates a pipeline file; throws {@code ConfigurationException} if invalid. */
@@ -60,7 +68,7 @@ final class PipelineProcess {
   }
 
   static PipelineProcess load(PipelineDefinition definition, String defaultName) {
-    return new PipelineProcess(PipelineLoader.withInstalledFactories().load(definition, defaultName));
+    return new PipelineProcess(PipelineLoader.withInstalledFactories().load(definition, defaultName), RETRY_PAUSE);
   }
 
   static String defaultName(Path file) {
@@ -131,7 +139,7 @@ final class PipelineProcess {
         if (stopping.get() || isPermanent(e) || failuresWithoutProgress >= MAX_ATTEMPTS_WITHOUT_PROGRESS) {
           throw e;
         }
-        Duration pause = RETRY_PAUSE.multipliedBy(1L << Math.min(failuresWithoutProgress - 1, 5));
+        Duration pause = retryPause.multipliedBy(1L << Math.min(failuresWithoutProgress - 1, 5));
         LOG.warn(
             "Pipeline '{}' failed ({}); restarting from its last checkpoint in {} s (attempt {} of {})",
             pipeline.name(),
