@@ -2,12 +2,15 @@ package dev.cdcsync.connectors;
 
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.connectors.SourceFailures.Cause;
+import dev.cdcsync.connectors.SourceFailures.Diagnosis;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /** Opens JDBC connections for checks, turning driver errors into messages that say what to fix. */
@@ -70,16 +73,20 @@ public final class JdbcConnections {
     try {
       return DriverManager.getConnection(url, properties);
     } catch (SQLException e) {
-      String state = e.getSQLState() == null ? "" : e.getSQLState();
-      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      if (state.equals("28P01") || state.equals("28000") || e.getErrorCode() == 1045) {
-        throw new PermanentPipelineException(
-            "Cannot connect to " + description + " as user '" + user
-                + "': authentication failed; check 'username' and 'password'",
-            e);
+      String action = "Cannot connect to " + description + " as user '" + user + "'";
+      Optional<Diagnosis> diagnosis = SourceFailures.diagnose(e);
+      if (diagnosis.isPresent() && diagnosis.get().cause() == Cause.AUTHENTICATION_FAILED) {
+        throw new PermanentPipelineException(action + ": authentication failed; check 'username' and 'password'", e);
       }
-      throw new IllegalStateException(
-          "Cannot connect to " + description + " as user '" + user + "': " + reason, e);
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      if (diagnosis.isEmpty()) {
+        throw new IllegalStateException(action + ": " + reason, e);
+      }
+      String said = diagnosis.get().cause().text() + ": " + diagnosis.get().detail();
+      String message = action + ": " + said + (reason.contains(diagnosis.get().detail()) ? "" : " (" + reason + ")");
+      throw diagnosis.get().cause().isPermanent()
+          ? new PermanentPipelineException(message, e)
+          : new IllegalStateException(message, e);
     }
   }
 }

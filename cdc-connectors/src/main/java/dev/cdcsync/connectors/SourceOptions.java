@@ -126,7 +126,13 @@ public final class SourceOptions {
   public static final String JDBC_PREFIX = "jdbc.properties.";
 
   public static ConfigOption<Integer> port(int defaultPort) {
-    return ConfigOption.optional("port", Integer.class, defaultPort, "Port of the database server.");
+    return ConfigOption.optional(
+        "port", Integer.class, defaultPort, "Port of the database server.", SourceOptions::port, "a port number in 1..65535");
+  }
+
+  private static Integer port(String text) {
+    int port = Integer.parseInt(text);
+    return port >= 1 && port <= 65535 ? port : null;
   }
 
   private SourceOptions() {}

@@ -1,9 +1,13 @@
 package dev.cdcsync.cli;
 
+import io.debezium.connector.postgresql.Module;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.iceberg.IcebergBuild;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -50,6 +54,7 @@ public final class CdcSyncCommand implements Runnable {
 
   public static void main(String[] args) {
     chooseLogFormat(args);
+    quietBinlogClient();
     System.exit(execute(args));
   }
 
@@ -70,6 +75,17 @@ public final class CdcSyncCommand implements Runnable {
       }
     }
   }
+
+  /**
+   * The binlog client logs through java.util.logging, straight to stderr in its own format: its
+   * INFO lines (GTID sets, connection ids) are positions, not news for an operator.
+   */
+  static void quietBinlogClient() {
+    BINLOG_CLIENT_LOGGER.setLevel(Level.WARNING);
+  }
+
+  /** Held so the level set on it stays (java.util.logging keeps loggers weakly). */
+  private static final Logger BINLOG_CLIENT_LOGGER = Logger.getLogger("com.github.shyiko.mysql.binlog");
 
   /** Runs the command line and returns the exit code. */
   public static int execute(String... args) {
@@ -95,13 +111,18 @@ public final class CdcSyncCommand implements Runnable {
     return args;
   }
 
-  /** Reads the version from the jar's manifest. */
+  /**
+   * Reads cdc-sync's version from the jar's manifest, and those of the libraries that decide its
+   * behaviour from their own build files (the runnable jar keeps no manifest of theirs).
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
       String version = CdcSyncCommand.class.getPackage().getImplementationVersion();
       return new String[] {
         "cdc-sync " + (version == null ? "development build" : version),
+        "Debezium " + Module.version(),
+        "Apache Iceberg " + IcebergBuild.version(),
         "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
       };
     }

@@ -2,6 +2,7 @@ package dev.cdcsync.cli;
 
 import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.connectors.SourceFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,10 @@ final class CommandFailures {
       System.err.println("Error: " + cause.getMessage());
     } else if (cause instanceof PermanentPipelineException) {
       System.err.println("Error: " + cause.getMessage());
+      LOG.debug("Failure", cause);
+    } else if (SourceFailures.diagnose(cause).isPresent()) {
+      // The message names the cause (connection refused, host not found, ...): the stack adds nothing for an operator.
+      System.err.println("Error: " + describe(cause));
       LOG.debug("Failure", cause);
     } else {
       LOG.error("Pipeline failed", cause);

@@ -2,14 +2,15 @@ package dev.cdcsync.cli;
 
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.iceberg.IcebergTableReader;
-import dev.cdcsync.runtime.PipelineRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,8 +27,8 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts an embedded PostgreSQL with sample tables and a stream of inserts, updates and deletes,",
-      "and replicates it into a local Iceberg warehouse until Ctrl-C. No Docker, no install."
+      "Replicates an embedded PostgreSQL with changing sample tables into a local Iceberg warehouse.",
+      "The database gets a stream of inserts, updates and deletes until Ctrl-C. No Docker, no install."
     })
 final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
@@ -97,7 +98,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       workload.join();
       if (pipelineFailure.get() == null) {
         System.out.println("\nStopping: the workload has stopped; letting the pipeline catch up...");
-        awaitQuiet(process.runner());
+        awaitCaughtUp(database.rowCounts(), warehouseDirectory);
         process.stop();
       }
       pipeline.join();
@@ -125,33 +126,41 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     }
   }
 
-  /** Waits until the pipeline has read nothing new for a couple of seconds (at most 30 s). */
-  private static void awaitQuiet(PipelineRunner runner) throws InterruptedException {
-    if (runner == null) {
-      return;
+  /**
+   * Waits (at most 60 s) until the committed Iceberg tables hold as many rows as the source's:
+   * "nothing new read for a while" was no sign of it on a busy machine, where the hand-over from
+   * snapshot to stream can pause longer, and the demo then reported tables DIFFERENT.
+   */
+  private static void awaitCaughtUp(Map<String, Long> sourceCounts, Path warehouse) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline && !icebergCounts(sourceCounts.keySet(), warehouse).equals(sourceCounts)) {
+      Thread.sleep(1_000);
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    long last = -1;
-    while (System.nanoTime() < deadline) {
-      long read = runner.status().changesRead();
-      if (read == last) {
-        return;
+  }
+
+  /** The committed rows of each table; a table not created yet is left out. */
+  private static Map<String, Long> icebergCounts(Set<String> tables, Path warehouse) {
+    Map<String, Long> counts = new HashMap<>();
+    for (String table : tables) {
+      try {
+        counts.put(table, icebergRows(warehouse, table));
+      } catch (RuntimeException e) {
+        // not created yet, or read while a commit replaced its metadata: asked again
       }
-      last = read;
-      Thread.sleep(2_000);
     }
+    return counts;
+  }
+
+  private static long icebergRows(Path warehouse, String table) {
+    return IcebergTableReader.read(IcebergTableReader.hadoopWarehouse(warehouse.toUri().toString()), TableId.of("public", table), 0)
+        .totalRows();
   }
 
   private static int compare(Map<String, Long> sourceCounts, Path warehouse) {
     System.out.println("\nSource rows vs. Iceberg rows (read back with Iceberg's reader):");
     boolean allEqual = true;
     for (Map.Entry<String, Long> entry : sourceCounts.entrySet()) {
-      long iceberg =
-          IcebergTableReader.read(
-                  IcebergTableReader.hadoopWarehouse(warehouse.toUri().toString()),
-                  TableId.of("public", entry.getKey()),
-                  0)
-              .totalRows();
+      long iceberg = icebergRows(warehouse, entry.getKey());
       boolean equal = iceberg == entry.getValue();
       allEqual &= equal;
       System.out.printf("  public.%-10s source %,8d   iceberg %,8d   %s%n",

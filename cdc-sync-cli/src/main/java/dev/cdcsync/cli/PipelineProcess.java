@@ -1,6 +1,7 @@
 package dev.cdcsync.cli;
 
 import dev.cdcsync.api.ConfigurationException;
+import dev.cdcsync.api.FencedException;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.runtime.CommitPointNeeded;
 import dev.cdcsync.api.PipelineContext;
@@ -14,6 +15,7 @@ import dev.cdcsync.runtime.PipelineLoader.LoadedPipeline;
 import dev.cdcsync.runtime.PipelineOptions;
 import dev.cdcsync.runtime.PipelineRunner;
 import dev.cdcsync.runtime.PipelineStatus;
+import dev.cdcsync.runtime.PipelineStatus.TableStatus;
 import dev.cdcsync.runtime.SchemaChangeFilter;
 import dev.cdcsync.runtime.SchemaEvolver;
 import dev.cdcsync.runtime.transform.Transformer;
@@ -47,8 +49,16 @@ final class PipelineProcess {
   private volatile PipelineRunner runner;
   private final PipelineStatus status = new PipelineStatus();
 
-  private PipelineProcess(LoadedPipeline pipeline) {
+  private final Duration retryPause;
+
+  private PipelineProcess(LoadedPipeline pipeline, Duration retryPause) {
     this.pipeline = pipeline;
+    this.retryPause = retryPause;
+  }
+
+  /** A loaded pipeline whose restarts wait {@code retryPause}, doubled after each failure. */
+  static PipelineProcess of(LoadedPipeline pipeline, Duration retryPause) {
+    return new PipelineProcess(pipeline, retryPause);
   }
 
   /** Parses and validates a pipeline file; throws {@code ConfigurationException} if invalid. */
@@ -58,7 +68,7 @@ final class PipelineProcess {
   }
 
   static PipelineProcess load(PipelineDefinition definition, String defaultName) {
-    return new PipelineProcess(PipelineLoader.withInstalledFactories().load(definition, defaultName));
+    return new PipelineProcess(PipelineLoader.withInstalledFactories().load(definition, defaultName), RETRY_PAUSE);
   }
 
   static String defaultName(Path file) {
@@ -84,8 +94,9 @@ final class PipelineProcess {
   /**
    * Runs until stopped or failed. Returns normally after a requested stop. A failure that may pass
    * (the database restarting, a dropped connection) restarts the pipeline from its last checkpoint
-   * after a growing pause; only {@link #MAX_ATTEMPTS_WITHOUT_PROGRESS} such failures in a row end
-   * it. Permanent failures (configuration, rights, fencing) end it at once.
+   * after a growing pause; only {@link #MAX_ATTEMPTS_WITHOUT_PROGRESS} such failures in a row
+   * without changes committed between them end it. Permanent failures (configuration, rights, an
+   * unwritable warehouse, fencing) end it at once.
    *
    * @throws Exception the failure that ended the pipeline
    */
@@ -102,7 +113,7 @@ final class PipelineProcess {
     int failuresWithoutProgress = 0;
     CommitPointNeeded commitAt = null;
     while (true) {
-      long readBefore = status.changesRead();
+      long committedBefore = changesCommitted();
       try {
         runOnce(out, progressInterval, interval, commitAt);
         return;
@@ -118,12 +129,15 @@ final class PipelineProcess {
           continue;
         }
         status.recordFailure();
-        boolean progressed = status.changesRead() > readBefore;
+        // Progress is changes committed: changes read again after each restart up to the same
+        // failure are none (counting them let such a failure restart the pipeline forever), nor
+        // is a checkpoint that only moves the source position.
+        boolean progressed = changesCommitted() > committedBefore;
         failuresWithoutProgress = progressed ? 1 : failuresWithoutProgress + 1;
         if (stopping.get() || isPermanent(e) || failuresWithoutProgress >= MAX_ATTEMPTS_WITHOUT_PROGRESS) {
           throw e;
         }
-        Duration pause = RETRY_PAUSE.multipliedBy(1L << Math.min(failuresWithoutProgress - 1, 5));
+        Duration pause = retryPause.multipliedBy(1L << Math.min(failuresWithoutProgress - 1, 5));
         LOG.warn(
             "Pipeline '{}' failed ({}); restarting from its last checkpoint in {} s (attempt {} of {})",
             pipeline.name(),
@@ -131,6 +145,7 @@ final class PipelineProcess {
             pause.toSeconds(),
             failuresWithoutProgress + 1,
             MAX_ATTEMPTS_WITHOUT_PROGRESS);
+        LOG.debug("Pipeline '{}' failed", pipeline.name(), e);
         if (stopRequested.await(pause.toMillis(), TimeUnit.MILLISECONDS)) {
           return;
         }
@@ -148,6 +163,7 @@ final class PipelineProcess {
         Sink sink = pipeline.sinkFactory().create(pipeline.sinkOptions(), context);
         Source source = pipeline.sourceFactory().create(pipeline.sourceOptions(), context)) {
       StateStorage state = context.stateStorage();
+      CheckpointStore checkpoints = new CheckpointStore(state);
       PipelineRunner created =
           new PipelineRunner(
               pipeline.name(),
@@ -159,7 +175,7 @@ final class PipelineProcess {
                   System::getenv,
                   Clock.system(pipeline.pipelineOptions().get(PipelineOptions.LOCAL_TIME_ZONE))),
               interval,
-              new CheckpointStore(state),
+              checkpoints,
               new InstanceLease(state, pipeline.name(), Clock.systemUTC(), LEASE_STALE_AFTER),
               new SchemaEvolver(
                   pipeline.pipelineOptions().get(PipelineOptions.SCHEMA_CHANGE_BEHAVIOR),
@@ -179,6 +195,9 @@ final class PipelineProcess {
       printer.start();
       try {
         created.run();
+      } catch (Exception e) {
+        discardUncommittedStart(source, checkpoints, e);
+        throw e;
       } finally {
         printer.stop();
       }
@@ -187,6 +206,30 @@ final class PipelineProcess {
       }
       printer.printIfChanged();
     }
+  }
+
+  /**
+   * After a failed start from the beginning, lets the source remove what it created for its place
+   * (a replication slot) while no checkpoint refers to it; not when another instance fenced this
+   * one off: the slot may be that instance's now.
+   */
+  private void discardUncommittedStart(Source source, CheckpointStore checkpoints, Exception failure) {
+    if (stopping.get() || ExitCodes.unwrap(failure) instanceof FencedException) {
+      return;
+    }
+    try {
+      if (checkpoints.latest().isPresent()) {
+        return;
+      }
+    } catch (Exception e) {
+      LOG.warn("Pipeline '{}': cannot tell whether it has a checkpoint ({}); leaving the source as it is", pipeline.name(), e.getMessage());
+      return;
+    }
+    source.discardUncommittedStart();
+  }
+
+  private long changesCommitted() {
+    return status.tables().stream().mapToLong(TableStatus::changesCommitted).sum();
   }
 
   private static boolean isPermanent(Exception failure) {

@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import dev.cdcsync.api.ConfigurationException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,11 +33,21 @@ final class ShowCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "TABLE", description = "The table, e.g. public.orders.")
   String table;
 
-  @Option(names = "--limit", defaultValue = "20", description = "Rows to print. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--limit", defaultValue = "20", description = "Rows to print (0 or more). Default: ${DEFAULT-VALUE}.")
   int limit;
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
+    if (limit < 0) {
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--limit': expected 0 or more but got " + limit);
+    }
+    if (!Files.exists(where)) {
+      return CommandFailures.report(
+          new ConfigurationException(
+              "Cannot show table " + table + ": there is no pipeline file or warehouse directory at " + where.toAbsolutePath()));
+    }
     try {
       Configuration sinkOptions =
           Files.isDirectory(where)

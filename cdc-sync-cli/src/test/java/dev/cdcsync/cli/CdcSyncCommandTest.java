@@ -43,9 +43,15 @@ class CdcSyncCommandTest {
   @Test
   void printsVersionAndHelpWithTheExitCodes() {
     assertThat(CdcSyncCommand.execute("--version")).isZero();
-    assertThat(out()).startsWith("cdc-sync ");
+    assertThat(out()).startsWith("cdc-sync ").containsPattern("\nDebezium 3\\.\\d+\\.\\d+\\.\\w+\n").containsPattern("\nApache Iceberg 1\\.\\d+\\.\\d+\n");
+    out.reset();
     assertThat(CdcSyncCommand.execute("--help")).isZero();
     assertThat(out()).contains("run", "validate", "show", "demo", "Exit codes:", "2  invalid pipeline file");
+    // Each command's summary (wrapped over lines) is whole: it ends with a full stop.
+    String commands = out().substring(out().indexOf("Commands:\n"), out().indexOf("Exit codes:")).replaceAll("\n {14}", " ");
+    assertThat(commands.lines().filter(line -> line.matches("  (run|validate|status|show|demo|help) .*")))
+        .hasSize(6)
+        .allSatisfy(line -> assertThat(line.strip()).endsWith("."));
   }
 
   @Test
@@ -68,7 +74,45 @@ class CdcSyncCommandTest {
   void rejectsAValueOfTheWrongTypeNamingTheLine() throws Exception {
     Path file = pipeline(validSource().replace("port: 1", "port: five") + validSink());
     assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
-    assertThat(err()).contains("line 4: source option 'port': expected an integer but got 'five'");
+    assertThat(err()).contains("line 4: source option 'port': expected a port number in 1..65535 but got 'five'");
+  }
+
+  @Test
+  void validateOfflineRejectsAPortOutOfRangeAsRunDoes() throws Exception {
+    Path file = pipeline(validSource().replace("port: 1", "port: 70000") + validSink());
+    assertThat(CdcSyncCommand.execute("validate", "--offline", file.toString())).isEqualTo(2);
+    assertThat(err()).contains("line 4: source option 'port': expected a port number in 1..65535 but got '70000'");
+    assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
+  }
+
+  @Test
+  void validateOfflineRejectsAnInvalidTablePatternAsRunDoes() throws Exception {
+    Path file = pipeline(validSource().replace("tables: shop.public.\\.*", "tables: shop.s.([") + validSink());
+    assertThat(CdcSyncCommand.execute("validate", "--offline", file.toString())).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo("Error: Cannot load pipeline " + file + ":\n  Cannot parse source option 'tables': invalid regular"
+            + " expression '([': Unclosed character class\n");
+    err.reset();
+    assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
+    assertThat(err()).contains("Cannot parse source option 'tables': invalid regular expression '(['");
+  }
+
+  @Test
+  void validateOfflineRejectsPatternsOfTwoPostgresDatabases() throws Exception {
+    Path file = pipeline(validSource().replace("tables: shop.public.\\.*", "tables: shop.public.a, crm.public.b") + validSink());
+    assertThat(CdcSyncCommand.execute("validate", "--offline", file.toString())).isEqualTo(2);
+    assertThat(err()).contains("every pattern must name the same database with a plain name").contains("found 'crm' beside 'shop'");
+  }
+
+  @Test
+  void showSaysWhatIsWrongWithItsArguments() {
+    assertThat(CdcSyncCommand.execute("show", "--limit", "-1", directory.toString(), "public.orders")).isEqualTo(2);
+    assertThat(err()).contains("Invalid value for option '--limit': expected 0 or more but got -1");
+    err.reset();
+    Path missing = directory.resolve("no-warehouse");
+    assertThat(CdcSyncCommand.execute("show", missing.toString(), "public.orders")).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo("Error: Cannot show table public.orders: there is no pipeline file or warehouse directory at " + missing + "\n");
   }
 
   @Test
@@ -159,6 +203,19 @@ class CdcSyncCommandTest {
     try (var files = java.nio.file.Files.walk(directory.resolve("warehouse"))) {
       assertThat(files.filter(path -> path.getFileName().toString().contains("probe")).toList()).isEmpty();
     }
+  }
+
+  @Test
+  void validateNamesAHostThatDoesNotResolveAndARefusedConnection() throws Exception {
+    Path file = pipeline(validSource().replace("hostname: 127.0.0.1", "hostname: no-such-host.invalid") + validSink());
+    assertThat(CdcSyncCommand.execute("validate", file.toString())).as(err()).isEqualTo(1);
+    assertThat(out())
+        .contains("FAILED  source: Cannot connect to PostgreSQL at no-such-host.invalid:1/shop as user 'cdc': host not found: no-such-host.invalid")
+        .doesNotContain(SECRET);
+    out.reset();
+    Path refused = pipeline(validSource() + validSink());
+    assertThat(CdcSyncCommand.execute("validate", refused.toString())).as(err()).isEqualTo(1);
+    assertThat(out()).contains("FAILED  source: Cannot connect to PostgreSQL at 127.0.0.1:1/shop as user 'cdc': connection refused: ");
   }
 
   private String out() {

@@ -23,6 +23,12 @@ class DemoIT {
           .containsPattern("public\\.customers +source +1,000 +iceberg +1,000 +equal")
           .containsPattern("public\\.orders +source +([\\d,]+) +iceberg +\\1 +equal")
           .contains("./cdc-sync show " + work.resolve("demo-warehouse") + " public.orders");
+      // INFO lines are for people: checkpoints, changes, tables, time; source offsets stay at DEBUG.
+      assertThat(demo.output() + demo.errors())
+          .containsPattern("Checkpoint \\d+ committed \\d+ changes to \\d+ table\\(s\\) in \\d+ ms\n")
+          .doesNotContain("lsn_proc")
+          .doesNotContain("\"lsn\"")
+          .doesNotContain("source position");
     }
     Map<Object, Map<String, Object>> products = IcebergRows.rows(work.resolve("demo-warehouse"), "public", "products", "id");
     assertThat(products).hasSize(200);

@@ -20,6 +20,18 @@ public interface Source extends AutoCloseable {
    */
   void run(ChangeHandler handler, java.util.Optional<SourcePosition> startAfter) throws Exception;
 
+  /**
+   * Called after {@link #run} failed on a start from the beginning, when the pipeline holds no
+   * checkpoint: removes what that start created in the database to keep its place (e.g. a
+   * PostgreSQL replication slot, which holds back the server's log while nothing reads it), since
+   * no checkpoint refers to it and the next start from the beginning makes its own. Does nothing
+   * when {@link #run} did not get as far as creating anything, or resumed from a position.
+   *
+   * <p>Called from the thread that called {@link #run}, after it returned, before {@link #close}.
+   * Must not throw: when it cannot remove something, it logs what is left and how to remove it.
+   */
+  default void discardUncommittedStart() {}
+
   /** Stops {@link #run} and releases connections; idempotent. */
   @Override
   void close();

@@ -23,6 +23,13 @@ public interface SourceFactory extends Factory {
   List<PreflightCheck> check(Configuration options, PipelineContext context);
 
   /**
+   * Checks what the option declarations cannot say (the syntax of table patterns, options that
+   * exclude or need each other) without connecting anywhere, so {@code validate --offline} refuses
+   * what {@link #create} would; throws {@link ConfigurationException}.
+   */
+  default void validateOptions(Configuration options) {}
+
+  /**
    * The parts of this source's table ids, outermost first, e.g. {@code database.schema.table};
    * table patterns in {@code route} and {@code transform} rules have as many parts.
    */

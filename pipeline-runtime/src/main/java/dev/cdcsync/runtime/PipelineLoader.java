@@ -96,6 +96,7 @@ public final class PipelineLoader {
             sinkFactory.passThroughPrefixes(),
             warnings);
     try {
+      sourceFactory.validateOptions(sourceOptions);
       sinkFactory.validateOptions(sinkOptions);
     } catch (ConfigurationException e) {
       throw new ConfigurationException("Cannot load pipeline " + location + ":\n  " + e.getMessage(), e);

@@ -259,7 +259,8 @@ public final class PipelineRunner implements ChangeHandler {
     }
     lastCheckpointId = record.id();
     status.recordCheckpoint(record.id(), List.of(), clock.instant());
-    LOG.info("Resuming pipeline '{}' after checkpoint {} ({})", pipelineName, record.id(), record.position());
+    LOG.info("Resuming pipeline '{}' after checkpoint {} (committed at {})", pipelineName, record.id(), record.createdAt());
+    LOG.debug("Checkpoint {} ends at source position {}", record.id(), record.position());
     return Optional.of(record.position());
   }
 
@@ -532,7 +533,12 @@ public final class PipelineRunner implements ChangeHandler {
           finish();
         }
       } catch (Exception e) {
-        LOG.error("Cannot commit checkpoint {}: {}", lastCheckpointId + 1, e.getMessage(), e);
+        if (e instanceof InterruptedException) {
+          // The run is ending (after a failure reported on its own): no news.
+          LOG.debug("Checkpoint {} interrupted", lastCheckpointId + 1, e);
+        } else {
+          LOG.error("Cannot commit checkpoint {}: {}", lastCheckpointId + 1, e.getMessage(), e);
+        }
         timerFailure.compareAndSet(null, e);
         finish();
         source.close();
@@ -620,12 +626,12 @@ public final class PipelineRunner implements ChangeHandler {
     status.recordCheckpoint(id, commits, now);
     status.recordCommitted(System.nanoTime() - started, preparedAtMillis);
     LOG.info(
-        "Checkpoint {} committed {} changes to {} table(s) in {} ms (source position {})",
+        "Checkpoint {} committed {} changes to {} table(s) in {} ms",
         id,
         changes,
         commits.size(),
-        (System.nanoTime() - started) / 1_000_000,
-        position);
+        (System.nanoTime() - started) / 1_000_000);
+    LOG.debug("Checkpoint {} ends at source position {}", id, position);
     checkpointStore.prune();
   }
 

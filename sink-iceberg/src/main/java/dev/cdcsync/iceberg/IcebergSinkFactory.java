@@ -143,6 +143,7 @@ public final class IcebergSinkFactory implements SinkFactory {
 
   @Override
   public Sink create(Configuration options, PipelineContext context) {
+    IcebergChecks.requireWritable(options, context.stateStorage());
     Map<String, String> tableProperties = new LinkedHashMap<>(DEFAULT_TABLE_PROPERTIES);
     tableProperties.putAll(options.withPrefix(TABLE_PREFIX));
     TableMaintenance.Settings maintenance =

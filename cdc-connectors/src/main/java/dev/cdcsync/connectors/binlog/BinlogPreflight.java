@@ -24,6 +24,8 @@ final class BinlogPreflight implements Runnable {
   private final String description;
   private final Configuration options;
   private final List<Pattern> tablePatterns;
+  /** A grant of roles rather than of privileges, e.g. {@code GRANT `reader` TO `cdc`@`%`}. */
+  private static final Pattern ROLE_GRANT = Pattern.compile("(?i)GRANT\\s+(?!.*\\sON\\s).*\\sTO\\s.*");
 
   /** @param tableIncludeList Debezium's table.include.list: regexes on database.table */
   BinlogPreflight(String url, String description, Configuration options, String tableIncludeList) {
@@ -38,18 +40,22 @@ final class BinlogPreflight implements Runnable {
   /** Checks the binlog settings, the user's rights and the selected tables, changing nothing. */
   List<PreflightCheck> checks() {
     try (Connection connection = JdbcConnections.open(url, options, description)) {
-      return checks(connection, true);
+      return checks(connection);
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot check " + description + ": " + e.getMessage(), e);
     }
   }
 
-  /** Stops a start whose binlog settings do not allow change capture. */
+  /**
+   * Stops a start that {@code validate} would fail: binlog settings, the user's rights, unreadable
+   * tables. Without it a user lacking {@code REPLICATION SLAVE} read the snapshot, then failed at
+   * the binlog again and again.
+   */
   @Override
   public void run() {
     try (Connection connection = JdbcConnections.open(url, options, description)) {
       List<String> problems =
-          checks(connection, false).stream().filter(check -> !check.passed()).map(PreflightCheck::detail).toList();
+          checks(connection).stream().filter(check -> !check.passed()).map(PreflightCheck::detail).toList();
       if (!problems.isEmpty()) {
         throw new PermanentPipelineException(
             "Cannot capture changes from " + description + ":\n  " + String.join("\n  ", problems));
@@ -59,11 +65,7 @@ final class BinlogPreflight implements Runnable {
     }
   }
 
-  /**
-   * @param rightsAndTables whether to check grants and tables too (a start leaves those to
-   *     Debezium, whose errors say the same)
-   */
-  private List<PreflightCheck> checks(Connection connection, boolean rightsAndTables) throws SQLException {
+  private List<PreflightCheck> checks(Connection connection) throws SQLException {
     String user = options.get(SourceOptions.USERNAME);
     List<PreflightCheck> checks = new ArrayList<>();
     checks.add(PreflightCheck.passed("connection", "connected to " + description + " as '" + user + "'"));
@@ -80,22 +82,23 @@ final class BinlogPreflight implements Runnable {
     checks.add(expect(variables, "log_bin", "ON", "start the server with --log-bin"));
     checks.add(expect(variables, "binlog_format", "ROW", "SET GLOBAL binlog_format = 'ROW' (and in the server's configuration)"));
     checks.add(expect(variables, "binlog_row_image", "FULL", "SET GLOBAL binlog_row_image = 'FULL' (and in the server's configuration)"));
-    if (!rightsAndTables) {
-      return checks;
-    }
     String gtidMode = variables.get("gtid_mode");
     checks.add(PreflightCheck.passed("gtid_mode", gtidMode == null
         ? "the server keeps MariaDB GTIDs (positions are binlog file and offset, with GTIDs where present)"
         : "gtid_mode is " + gtidMode + ("ON".equalsIgnoreCase(gtidMode) ? "" : " (positions are binlog file and"
             + " offset; with gtid_mode = ON a pipeline can also follow a failover to a replica)")));
-    String grants = grants(connection).toUpperCase(Locale.ROOT);
-    boolean all = grants.contains("ALL PRIVILEGES ON *.*");
-    checks.add(all || grants.contains("REPLICATION SLAVE") || grants.contains("REPLICATION REPLICA")
-        ? PreflightCheck.passed("replication", "user '" + user + "' may read the binlog")
+    List<String> grants = grants(connection);
+    String granted = String.join("\n", grants).toUpperCase(Locale.ROOT);
+    boolean all = granted.contains("ALL PRIVILEGES ON *.*");
+    // Rights a role carries may not be listed; those are left to the server to refuse.
+    boolean viaRoles = grants.stream().anyMatch(grant -> ROLE_GRANT.matcher(grant).matches());
+    String roles = viaRoles ? " (granted through a role: not checked here)" : "";
+    checks.add(all || granted.contains("REPLICATION SLAVE") || granted.contains("REPLICATION REPLICA") || viaRoles
+        ? PreflightCheck.passed("replication", "user '" + user + "' may read the binlog" + roles)
         : PreflightCheck.failed("replication", "user '" + user + "' may not read the binlog: run GRANT REPLICATION"
             + " SLAVE ON *.* TO '" + user + "';"));
-    checks.add(all || grants.contains("REPLICATION CLIENT") || grants.contains("BINLOG MONITOR") || grants.contains("SUPER")
-        ? PreflightCheck.passed("binlog position", "user '" + user + "' may read the binlog position")
+    checks.add(all || granted.contains("REPLICATION CLIENT") || granted.contains("BINLOG MONITOR") || granted.contains("SUPER") || viaRoles
+        ? PreflightCheck.passed("binlog position", "user '" + user + "' may read the binlog position" + roles)
         : PreflightCheck.failed("binlog position", "user '" + user + "' may not read the binlog position: run GRANT"
             + " REPLICATION CLIENT ON *.* TO '" + user + "'; (MariaDB 10.5+: GRANT BINLOG MONITOR)"));
     List<String> tables = matchingTables(connection);
@@ -179,15 +182,15 @@ final class BinlogPreflight implements Runnable {
     return "`" + identifier.replace("`", "``") + "`";
   }
 
-  private static String grants(Connection connection) throws SQLException {
-    StringBuilder grants = new StringBuilder();
+  private static List<String> grants(Connection connection) throws SQLException {
+    List<String> grants = new ArrayList<>();
     try (Statement statement = connection.createStatement();
         ResultSet result = statement.executeQuery("SHOW GRANTS FOR CURRENT_USER()")) {
       while (result.next()) {
-        grants.append(result.getString(1)).append('\n');
+        grants.add(result.getString(1));
       }
     }
-    return grants.toString();
+    return grants;
   }
 
   /** Whether option {@code tables} selects the table. */

@@ -112,9 +112,18 @@ public abstract class BinlogSourceFactory implements SourceFactory {
   }
 
   @Override
+  public void validateOptions(Configuration options) {
+    tableIncludeList(options, includePatterns(options));
+    options.optional(SERVER_ID).ifPresent(BinlogSourceFactory::parseServerId);
+  }
+
+  private List<TablePattern> includePatterns(Configuration options) {
+    return TablePatterns.parse("source option '" + TABLES.key() + "'", options.get(TABLES), 2, tableIdFormat());
+  }
+
+  @Override
   public List<PreflightCheck> check(Configuration options, PipelineContext context) {
-    List<TablePattern> include =
-        TablePatterns.parse("source option '" + TABLES.key() + "'", options.get(TABLES), 2, tableIdFormat());
+    List<TablePattern> include = includePatterns(options);
     return preflight(options, tableIncludeList(options, include)).checks();
   }
 
@@ -135,8 +144,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
 
   @Override
   public Source create(Configuration options, PipelineContext context) {
-    List<TablePattern> include =
-        TablePatterns.parse("source option '" + TABLES.key() + "'", options.get(TABLES), 2, tableIdFormat());
+    List<TablePattern> include = includePatterns(options);
     Properties properties = EngineProperties.common(connectorClass(), options, context);
     properties.setProperty("database.port", Integer.toString(options.get(PORT)));
     properties.setProperty("database.server.id", Long.toString(serverId(options, context)));
@@ -230,10 +238,13 @@ public abstract class BinlogSourceFactory implements SourceFactory {
   }
 
   static long serverId(Configuration options, PipelineContext context) {
-    String text = options.optional(SERVER_ID).orElse(null);
-    if (text == null) {
-      return 5400 + Math.floorMod(context.pipelineName().hashCode(), 1000);
-    }
+    return options
+        .optional(SERVER_ID)
+        .map(BinlogSourceFactory::parseServerId)
+        .orElseGet(() -> 5400L + Math.floorMod(context.pipelineName().hashCode(), 1000));
+  }
+
+  private static long parseServerId(String text) {
     String first = text.contains("-") ? text.substring(0, text.indexOf('-')) : text;
     try {
       long id = Long.parseLong(first.trim());

@@ -5,6 +5,7 @@ import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceAcknowledger;
 import dev.cdcsync.api.SourcePosition;
+import dev.cdcsync.connectors.SourceFailures;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -66,6 +67,8 @@ public final class DebeziumSource implements Source {
   private final NewTables newTables;
   private static final com.fasterxml.jackson.databind.ObjectMapper SIGNAL_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private volatile boolean closed;
+  /** Whether the last {@link #run} started from the beginning, past its checks. */
+  private boolean freshStartBegan;
   private boolean inTransaction;
   private boolean streaming;
   /** The table whose copy (see {@link NewTables}) the last records belonged to, or null. */
@@ -76,7 +79,8 @@ public final class DebeziumSource implements Source {
    * @param preflight checks run before the engine starts; throws with what to fix
    * @param beforeFreshStart runs before reading from the beginning, to drop what an earlier,
    *     never committed start left in the database (e.g. a replication slot whose position the
-   *     new snapshot would not match)
+   *     new snapshot would not match); runs again after such a start failed before the pipeline's
+   *     first checkpoint ({@link #discardUncommittedStart()})
    * @param snapshotEstimates the database's estimate of each captured table's rows, for progress
    *     reports when a snapshot starts
    * @param stateDirectory a local directory for the engine's working files (the start offsets),
@@ -107,9 +111,11 @@ public final class DebeziumSource implements Source {
 
   @Override
   public void run(ChangeHandler handler, Optional<SourcePosition> startAfter) throws Exception {
+    freshStartBegan = false;
     preflight.run();
     if (startAfter.isEmpty()) {
       beforeFreshStart.run();
+      freshStartBegan = true;
     }
     prepareStart(startAfter);
     if (newTables != null) {
@@ -133,10 +139,8 @@ public final class DebeziumSource implements Source {
       created.close();
       return;
     }
-    LOG.info(
-        "Reading changes from {}{}",
-        description,
-        startAfter.map(position -> " after " + position.description()).orElse(", from the start"));
+    LOG.info("Reading changes from {}{}", description, startAfter.isPresent() ? " after the last checkpoint" : ", from the start");
+    startAfter.ifPresent(position -> LOG.debug("Reading {} after source position {}", description, position.description()));
     try {
       created.run();
     } catch (RuntimeException e) {
@@ -146,10 +150,14 @@ public final class DebeziumSource implements Source {
       }
     }
     Throwable failure = handlerFailure.get() != null ? handlerFailure.get() : engineFailure.get();
-    if (handlerFailure.get() != null || (failure != null && !closed)) {
+    if (handlerFailure.get() != null) {
       throw failure instanceof Exception exception
           ? exception
           : new IllegalStateException("Cannot read changes from " + description, failure);
+    }
+    if (failure != null && !closed) {
+      // Debezium's own message ("An exception occurred in the change event producer") hides the cause.
+      throw SourceFailures.named("Cannot read changes from " + description, failure);
     }
   }
 
@@ -483,6 +491,19 @@ public final class DebeziumSource implements Source {
     Map<String, String> entries = new LinkedHashMap<>(offsets);
     entries.put(NewTables.POSITION_KEY, newTables.state());
     return new SourcePosition(entries, String.join(" ", offsets.values()));
+  }
+
+  @Override
+  public void discardUncommittedStart() {
+    if (!freshStartBegan) {
+      return;
+    }
+    freshStartBegan = false;
+    try {
+      beforeFreshStart.run();
+    } catch (RuntimeException e) {
+      LOG.error("Cannot remove what the failed first start left in {}: {}", description, e.getMessage());
+    }
   }
 
   @Override

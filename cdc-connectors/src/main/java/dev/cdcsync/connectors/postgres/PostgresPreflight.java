@@ -317,26 +317,51 @@ final class PostgresPreflight implements Runnable {
   }
 
   /**
-   * Drops the slot an earlier start created but never committed from: a new snapshot must begin
-   * exactly where its slot does, which only a new slot guarantees.
+   * Drops the slot a start from the beginning created but never committed from: before the next
+   * such start (a new snapshot must begin exactly where its slot does, which only a new slot
+   * guarantees), and after such a start failed (nothing would read the slot, which holds back the
+   * server's WAL). A slot still in use is left alone, and said so.
    */
   void dropStaleSlot() {
-    try (Connection connection =
-            JdbcConnections.open(url, options, description);
-        PreparedStatement statement =
-            connection.prepareStatement(
-                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
-                    + " WHERE slot_name = ? AND database = current_database() AND NOT active")) {
-      statement.setString(1, slot);
-      try (ResultSet result = statement.executeQuery()) {
-        if (result.next()) {
-          LOG.info("Dropped replication slot {} left by a start that never committed", slot);
+    try (Connection connection = JdbcConnections.open(url, options, description)) {
+      // The failed start's walsender may take a moment to let go of the slot.
+      execute(connection, "DO $$ BEGIN FOR i IN 1..50 LOOP EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_replication_slots"
+          + " WHERE slot_name = " + literal(slot) + " AND database = current_database() AND active);"
+          + " PERFORM pg_sleep(0.1); END LOOP; END $$");
+      String holder = null;
+      boolean exists;
+      try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT active_pid FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
+        statement.setString(1, slot);
+        try (ResultSet result = statement.executeQuery()) {
+          exists = result.next();
+          if (exists) {
+            holder = result.getString(1);
+          }
         }
       }
+      if (!exists) {
+        return;
+      }
+      if (holder != null) {
+        LOG.warn("Replication slot {} in {} is in use by server process {}, not by this pipeline; left as it is", slot, description, holder);
+        return;
+      }
+      try (PreparedStatement statement = connection.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+        statement.setString(1, slot);
+        statement.execute();
+      }
+      LOG.warn("Dropped replication slot {} in {}: no checkpoint of this pipeline reads from it", slot, description);
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot drop stale replication slot " + slot + " in " + description + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot drop replication slot " + slot + " in " + description + ", left by a start that never committed ("
+              + e.getMessage().strip() + "); it holds back the server's WAL: drop it with SELECT pg_drop_replication_slot("
+              + literal(slot) + ");",
+          e);
     }
   }
+
 
   /** Whether option {@code tables} selects the table. */
   boolean selected(String schema, String table) {

@@ -125,7 +125,14 @@ public final class PostgresSourceFactory implements SourceFactory {
         new PostgresNewTables(url, server, options, database, setup.publication(), preflight));
   }
 
-  private Setup setup(Configuration options, PipelineContext context) {
+  @Override
+  public void validateOptions(Configuration options) {
+    includePatterns(options);
+    excludePatterns(options);
+  }
+
+  /** Option {@code tables}, each pattern naming the one database with a plain name. */
+  private List<TablePattern> includePatterns(Configuration options) {
     List<TablePattern> include =
         TablePatterns.parse("source option '" + TABLES.key() + "'", options.get(TABLES), 3, tableIdFormat());
     String database = include.get(0).part(0);
@@ -137,6 +144,19 @@ public final class PostgresSourceFactory implements SourceFactory {
                 + pattern.part(0) + "' beside '" + database + "'");
       }
     }
+    return include;
+  }
+
+  private List<TablePattern> excludePatterns(Configuration options) {
+    return options
+        .optional(SourceOptions.TABLES_EXCLUDE)
+        .map(text -> TablePatterns.parse("source option '" + SourceOptions.TABLES_EXCLUDE.key() + "'", text, 3, tableIdFormat()))
+        .orElse(List.of());
+  }
+
+  private Setup setup(Configuration options, PipelineContext context) {
+    List<TablePattern> include = includePatterns(options);
+    String database = include.get(0).part(0);
     String slot = options.optional(SLOT_NAME).orElse(defaultSlotName(context.pipelineName()));
 
     Properties properties =
@@ -170,11 +190,7 @@ public final class PostgresSourceFactory implements SourceFactory {
     // Tables that join the capture get their rows copied through blocking snapshots (PostgresNewTables).
     properties.setProperty("signal.enabled.channels", "in-process");
     properties.setProperty("signal.poll.interval.ms", "1000");
-    List<TablePattern> exclude =
-        options
-            .optional(SourceOptions.TABLES_EXCLUDE)
-            .map(text -> TablePatterns.parse("source option '" + SourceOptions.TABLES_EXCLUDE.key() + "'", text, 3, tableIdFormat()))
-            .orElse(List.of());
+    List<TablePattern> exclude = excludePatterns(options);
     properties.setProperty(
         "table.include.list",
         TablePatterns.debeziumIncludeList(debeziumPatterns(include), debeziumPatterns(exclude)));
