@@ -8,8 +8,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -36,33 +38,17 @@ final class PostgresColumnNumbers implements ColumnNumbers {
     this.description = description;
   }
 
+  /** A column as pg_attribute describes it. */
+  private record Attribute(String name, int number, boolean generated) {}
+
   @Override
   public synchronized Map<String, Integer> current(TableId table) {
     Map<String, Integer> numbers = new HashMap<>();
-    if (closed) {
-      return numbers;
-    }
     try {
-      if (connection == null || connection.isClosed()) {
-        connection = JdbcConnections.open(url, options, description);
-      }
-      try (PreparedStatement statement =
-          connection.prepareStatement(
-              "SELECT a.attname, a.attnum FROM pg_attribute a"
-                  + " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-                  + " WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
-        statement.setString(1, table.schemaName());
-        statement.setString(2, table.tableName());
-        try (ResultSet result = statement.executeQuery()) {
-          while (result.next()) {
-            numbers.put(result.getString(1), result.getInt(2));
-          }
-        }
-      }
+      attributes(table).forEach(column -> numbers.put(column.name(), column.number()));
     } catch (SQLException e) {
       // Without the numbers a rename is seen as a dropped plus an added column, as pgoutput says.
       LOG.warn("Cannot read the column numbers of {} in {}: {}", table, description, e.getMessage());
-      closeConnection();
     }
     return numbers;
   }
@@ -70,8 +56,21 @@ final class PostgresColumnNumbers implements ColumnNumbers {
   @Override
   public synchronized Set<String> generated(TableId table) {
     Set<String> generated = new HashSet<>();
+    try {
+      attributes(table).stream().filter(Attribute::generated).forEach(column -> generated.add(column.name()));
+    } catch (SQLException e) {
+      // Retriable: without knowing them, a generated column would come and go between snapshot and stream.
+      throw new IllegalStateException(
+          "Cannot read the generated columns of " + table + " in " + description + ": " + e.getMessage(), e);
+    }
+    return generated;
+  }
+
+  /** The table's current columns; none once closed. */
+  private List<Attribute> attributes(TableId table) throws SQLException {
+    List<Attribute> attributes = new ArrayList<>();
     if (closed) {
-      return generated;
+      return attributes;
     }
     try {
       if (connection == null || connection.isClosed()) {
@@ -79,24 +78,22 @@ final class PostgresColumnNumbers implements ColumnNumbers {
       }
       try (PreparedStatement statement =
           connection.prepareStatement(
-              "SELECT a.attname FROM pg_attribute a"
+              "SELECT a.attname, a.attnum, a.attgenerated <> '' FROM pg_attribute a"
                   + " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-                  + " WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated <> ''")) {
+                  + " WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
         statement.setString(1, table.schemaName());
         statement.setString(2, table.tableName());
         try (ResultSet result = statement.executeQuery()) {
           while (result.next()) {
-            generated.add(result.getString(1));
+            attributes.add(new Attribute(result.getString(1), result.getInt(2), result.getBoolean(3)));
           }
         }
       }
     } catch (SQLException e) {
-      // Retriable: without knowing them, a generated column would come and go between snapshot and stream.
       closeConnection();
-      throw new IllegalStateException(
-          "Cannot read the generated columns of " + table + " in " + description + ": " + e.getMessage(), e);
+      throw e;
     }
-    return generated;
+    return attributes;
   }
 
   @Override
