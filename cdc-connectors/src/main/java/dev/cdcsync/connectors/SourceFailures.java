@@ -8,9 +8,12 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Optional;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Names why reading a database failed, from the causes the drivers and Debezium bury in their
@@ -27,6 +30,7 @@ public final class SourceFailures {
     HOST_NOT_FOUND("host not found"),
     CONNECTION_REFUSED("connection refused"),
     CONNECTION_LOST("connection lost"),
+    TLS_NOT_TRUSTED("the TLS handshake failed (a certificate was not accepted)"),
     VALUE_UNREADABLE("value cannot be read");
 
     private final String text;
@@ -42,7 +46,7 @@ public final class SourceFailures {
     /** Whether retrying cannot help. */
     public boolean isPermanent() {
       return switch (this) {
-        case AUTHENTICATION_FAILED, ACCESS_DENIED, VALUE_UNREADABLE -> true;
+        case AUTHENTICATION_FAILED, ACCESS_DENIED, TLS_NOT_TRUSTED, VALUE_UNREADABLE -> true;
         case HOST_NOT_FOUND, CONNECTION_REFUSED, CONNECTION_LOST -> false;
       };
     }
@@ -118,6 +122,11 @@ public final class SourceFailures {
   private static Optional<Cause> causeOf(Throwable failure) {
     if (failure instanceof RuntimeException && thrownReadingSnapshotValue(failure)) {
       return Optional.of(Cause.VALUE_UNREADABLE);
+    }
+    if (failure instanceof SSLHandshakeException
+        || failure instanceof CertificateException
+        || failure instanceof CertPathValidatorException) {
+      return Optional.of(Cause.TLS_NOT_TRUSTED);
     }
     if (failure instanceof UnknownHostException) {
       return Optional.of(Cause.HOST_NOT_FOUND);

@@ -50,6 +50,20 @@ class SourceFailuresTest {
   }
 
   @Test
+  void namesACertificateThatIsNotTrustedAsPermanent() {
+    Exception failure =
+        new RuntimeException(
+            new SQLException(
+                "SSL error: PKIX path building failed", "08006",
+                new javax.net.ssl.SSLHandshakeException("PKIX path building failed: unable to find valid certification path")));
+    assertThat(SourceFailures.named("Cannot connect to PostgreSQL at db:5432/shop", failure))
+        .isInstanceOf(PermanentPipelineException.class)
+        .hasMessage(
+            "Cannot connect to PostgreSQL at db:5432/shop: the TLS handshake failed (a certificate was not accepted):"
+                + " PKIX path building failed: unable to find valid certification path");
+  }
+
+  @Test
   void namesPostgresRefusalsAndUnreadableValuesAsPermanent() {
     assertThat(SourceFailures.named("Cannot read", new SQLException("ERROR: permission denied for table orders", "42501")))
         .isInstanceOf(PermanentPipelineException.class)
