@@ -203,7 +203,7 @@ public final class SourceRecordConverter {
    */
   private Object[] afterImage(TableConversion conversion, Struct afterStruct) {
     Object[] after = row(conversion, afterStruct, true);
-    int[] missing = placeholderColumns(conversion, afterStruct);
+    int[] missing = leftOutColumns(after);
     if (missing.length > 0) {
       if (unchangedValues == null) {
         throw leftOut(conversion, missing[0]);
@@ -221,22 +221,21 @@ public final class SourceRecordConverter {
     return after;
   }
 
-  /** The columns of {@code struct} holding Debezium's placeholder instead of a value. */
-  private static int[] placeholderColumns(TableConversion conversion, Struct struct) {
+  /** The columns {@link #row} marked {@link #LEFT_OUT}, which the caller then fills in. */
+  private static int[] leftOutColumns(Object[] row) {
     int[] found = null;
     int count = 0;
-    Predicate<Object>[] placeholders = conversion.placeholders();
-    for (int i = 0; i < placeholders.length; i++) {
-      if (placeholders[i] != null) {
-        Object raw = struct.get(conversion.fields()[i]);
-        if (raw != null && placeholders[i].test(raw)) {
-          found = found == null ? new int[placeholders.length] : found;
-          found[count++] = i;
-        }
+    for (int i = 0; i < row.length; i++) {
+      if (row[i] == LEFT_OUT) {
+        found = found == null ? new int[row.length] : found;
+        found[count++] = i;
       }
     }
     return found == null ? NONE : Arrays.copyOf(found, count);
   }
+
+  /** Marks, in a row being built, a value the change left out; never handed over. */
+  private static final Object LEFT_OUT = new Object();
 
   private static final int[] NONE = new int[0];
 
@@ -383,6 +382,7 @@ public final class SourceRecordConverter {
         if (!valuesMayBeLeftOut) {
           throw leftOut(conversion, i);
         }
+        row[i] = LEFT_OUT;
         continue;
       }
       if (raw != null) {
