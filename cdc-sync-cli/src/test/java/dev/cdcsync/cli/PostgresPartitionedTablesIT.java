@@ -54,13 +54,23 @@ class PostgresPartitionedTablesIT {
           "CREATE TABLE measurements_asia PARTITION OF measurements FOR VALUES IN ('asia')",
           "INSERT INTO measurements VALUES (5, 'asia', 50)");
       awaitEqualToSource(cdcSync, server, database, warehouse);
-      // A table created with rows and attached later: its rows arrive once, under the parent.
-      server.execute(
+      // The new partition's rows streamed; the watcher then either captures it as it is or copies
+      // its rows once more (harmless in an upsert table): wait for that before counting below.
+      await("measurements_asia is captured")
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> assertThat(cdcSync.output())
+                  .containsAnyOf(
+                      "Capturing new partition \"public\".\"measurements_asia\"",
+                      "Copied the rows of new table \"public\".\"measurements_asia\""));
+      long before = IcebergRows.table(warehouse, "public", "measurements").currentSnapshot().snapshotId();
+      // A table created with rows and attached later (in one transaction, so that it is never
+      // seen as a table of its own): its rows arrive once, under the parent.
+      server.executeInTransaction(
           database,
           "CREATE TABLE measurements_sa (LIKE measurements INCLUDING ALL)",
-          "INSERT INTO measurements_sa VALUES (6, 'sa', 60)");
-      long before = IcebergRows.table(warehouse, "public", "measurements").currentSnapshot().snapshotId();
-      server.execute(database, "ALTER TABLE measurements ATTACH PARTITION measurements_sa FOR VALUES IN ('sa')");
+          "INSERT INTO measurements_sa VALUES (6, 'sa', 60)",
+          "ALTER TABLE measurements ATTACH PARTITION measurements_sa FOR VALUES IN ('sa')");
       awaitEqualToSource(cdcSync, server, database, warehouse);
       // Only the attached partition's row was copied, not the whole partitioned table again.
       long copied = 0;
@@ -69,7 +79,10 @@ class PostgresPartitionedTablesIT {
           copied += Long.parseLong(snapshot.summary().getOrDefault("added-records", "0"));
         }
       }
-      assertThat(copied).as("rows written since the attach").isEqualTo(1);
+      // Row 6 once through the copy, and perhaps once more through the stream (PostgreSQL may
+      // decode an insert into a table attached in the same transaction under the root); a copy of
+      // the whole partitioned table would write all five rows.
+      assertThat(copied).as("rows written since the attach").isBetween(1L, 2L);
       server.execute(database, "INSERT INTO measurements VALUES (7, 'sa', 70)");
       awaitEqualToSource(cdcSync, server, database, warehouse);
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
