@@ -103,7 +103,7 @@ class PostgresNewTablesIT {
       server.execute(
           database,
           "CREATE TABLE b (id INT PRIMARY KEY, v TEXT)",
-          "INSERT INTO b SELECT i, 'v' || i FROM generate_series(1, 300000) i");
+          "INSERT INTO b SELECT i, 'v' || i FROM generate_series(1, 100000) i");
       awaitOutput(cdcSync, "Copying the rows of new table(s) [public.b]");
       server.execute(database, "UPDATE b SET v = 'changed while copying' WHERE id % 1000 = 0", "DELETE FROM b WHERE id % 1000 = 1");
       cdcSync.kill();
@@ -112,6 +112,12 @@ class PostgresNewTablesIT {
     server.execute(database, "UPDATE b SET v = 'changed while stopped' WHERE id % 1000 = 2", "INSERT INTO a VALUES (2, 'two')");
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      // Comparing the whole table only after the copy: each comparison reads it twice, and on a
+      // loaded machine reading it every half second slowed the copy past the wait.
+      await("the copy of b ends")
+          .atMost(Duration.ofSeconds(180))
+          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(() -> cdcSync.output().contains("Copied the rows of new table \"public\".\"b\""));
       awaitEqual(cdcSync, server, database, warehouse, "b");
       awaitEqual(cdcSync, server, database, warehouse, "a");
       assertThat(cdcSync.output()).contains("Copying the rows of new table(s) [public.b]");
