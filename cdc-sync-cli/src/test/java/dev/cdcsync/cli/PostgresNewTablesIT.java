@@ -100,7 +100,8 @@ class PostgresNewTablesIT {
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
       awaitEqual(cdcSync, server, database, warehouse, "a");
-      server.execute(
+      // One transaction: the watcher cannot find the table empty before its rows are in.
+      server.executeInTransaction(
           database,
           "CREATE TABLE b (id INT PRIMARY KEY, v TEXT)",
           "INSERT INTO b SELECT i, 'v' || i FROM generate_series(1, 100000) i");
@@ -121,6 +122,35 @@ class PostgresNewTablesIT {
       awaitEqual(cdcSync, server, database, warehouse, "b");
       awaitEqual(cdcSync, server, database, warehouse, "a");
       assertThat(cdcSync.output()).contains("Copying the rows of new table(s) [public.b]");
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  /**
+   * PostgreSQL publishes only the changes a transaction makes after the table joined the
+   * publication: the rows it inserted before reach Iceberg through the copy, which waits for it.
+   */
+  @Test
+  void aTransactionWritingWhileItsTableJoinsThePublicationArrivesWhole() throws Exception {
+    TestDatabaseServer server = TestDatabases.postgres();
+    String database = "new_table_in_flight_pg";
+    server.createDatabase(database);
+    server.execute(database, "CREATE TABLE a (id INT PRIMARY KEY, v TEXT)", "INSERT INTO a VALUES (1, 'one')");
+    Path warehouse = work.resolve("warehouse");
+    Path file = PipelineFiles.write(work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
+
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      awaitEqual(cdcSync, server, database, warehouse, "a");
+      server.execute(database, "CREATE TABLE b (id INT PRIMARY KEY, v TEXT)");
+      try (Connection connection = server.connect(database);
+          Statement statement = connection.createStatement()) {
+        connection.setAutoCommit(false);
+        statement.execute("INSERT INTO b SELECT i, 'before' FROM generate_series(1, 1000) i");
+        awaitOutput(cdcSync, "Added new table \"public\".\"b\" to publication");
+        statement.execute("INSERT INTO b SELECT i, 'after' FROM generate_series(1001, 2000) i");
+        connection.commit();
+      }
+      awaitEqual(cdcSync, server, database, warehouse, "b");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
   }

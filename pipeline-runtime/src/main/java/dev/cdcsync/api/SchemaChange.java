@@ -17,7 +17,7 @@ public sealed interface SchemaChange {
   }
 
   /**
-   * A new column, nullable.
+   * A new column, nullable; rows written before it read its {@link Column#defaultValue() default}.
    *
    * @param afterColumn the column it follows, or null to be first
    */

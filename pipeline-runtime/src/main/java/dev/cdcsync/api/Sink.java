@@ -56,7 +56,8 @@ public interface Sink extends AutoCloseable {
    * last prepare, except for changes that only add columns or widen types while what was written
    * is snapshot rows (a table merging several source tables, during the snapshot): those rows are
    * committed with the later ones. Values of columns the table lacks are not written; columns the
-   * events lack receive nulls.
+   * events lack receive nulls. An added column with a {@link Column#defaultValue() default} reads
+   * that default in every row committed before it, in the same commit that adds it.
    *
    * @throws IllegalStateException when the table's uncommitted changes cannot be kept across the
    *     change

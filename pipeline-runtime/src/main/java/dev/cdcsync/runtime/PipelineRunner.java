@@ -18,6 +18,7 @@ import dev.cdcsync.runtime.transform.Transformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -431,7 +432,8 @@ public final class PipelineRunner implements ChangeHandler {
         } else {
           commitBeforeChanging(sinkTable, "change the columns of", plan.notes());
         }
-        sink.applySchemaChanges(sinkTable, plan.apply());
+        sink.applySchemaChanges(sinkTable, router.merges(sinkTable) ? withoutDefaults(sinkTable, plan.apply()) : plan.apply());
+        reportUnknownDefaults(sinkTable, plan.apply());
         // Other source tables' rows reach this table differently now.
         sinkViews.keySet().removeIf(other -> other.sink().equals(sinkTable));
       }
@@ -450,6 +452,37 @@ public final class PipelineRunner implements ChangeHandler {
     SinkView view = new SinkView(incoming, coercion, projection);
     sinkViews.put(flow, view);
     return view;
+  }
+
+  /**
+   * The changes without the defaults of added columns: rows of a table that merges several source
+   * tables came from tables that lack the column as well, and which table a row came from is not
+   * known, so the rows already written keep NULL.
+   */
+  private static List<SchemaChange> withoutDefaults(TableId sinkTable, List<SchemaChange> changes) {
+    List<SchemaChange> plain = new ArrayList<>(changes.size());
+    for (SchemaChange change : changes) {
+      if (change instanceof SchemaChange.AddColumn add && add.column().defaultValue() != null) {
+        LOG.warn("Table {} merges several source tables: rows written before column {} was added read NULL"
+            + " in it, not the default {} the source table that added it gave its existing rows", sinkTable,
+            add.columnName(), add.column().defaultValue());
+        plain.add(new SchemaChange.AddColumn(add.column().withoutDefault(), add.afterColumn()));
+      } else {
+        plain.add(change);
+      }
+    }
+    return plain;
+  }
+
+  private static void reportUnknownDefaults(TableId sinkTable, List<SchemaChange> changes) {
+    for (SchemaChange change : changes) {
+      if (change instanceof SchemaChange.AddColumn add && add.column().unknownDefault() != null) {
+        LOG.warn(
+            "Table {}: rows that existed when column {} was added read NULL in it until they change, as no change"
+                + " carries the value they were given; its default: {}",
+            sinkTable, add.columnName(), add.column().unknownDefault());
+      }
+    }
   }
 
   /**

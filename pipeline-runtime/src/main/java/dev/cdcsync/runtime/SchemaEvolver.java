@@ -122,9 +122,11 @@ public final class SchemaEvolver {
         }
       } else if (index < 0) {
         String change = "added column " + name + " " + column.type();
+        // A renamed column added under its new name holds the old column's values, not its default.
+        Column added = oldName == null ? column : column.withoutDefault();
         if (!filter.includes(SchemaChangeKind.ADD_COLUMN)) {
           decision.leaveOut(name, change, SchemaChangeKind.ADD_COLUMN);
-        } else if (!decision.decide(new AddColumn(column, previous), change)) {
+        } else if (!decision.decide(new AddColumn(added, previous), change)) {
           decision.unwritten.add(name);
         }
       } else {

@@ -214,7 +214,7 @@ final class Compaction {
     return best;
   }
 
-  private static String partitionKey(Table table, DataFile file) {
+  static String partitionKey(Table table, DataFile file) {
     PartitionSpec spec = table.specs().get(file.specId());
     return file.specId() + "/" + spec.partitionToPath(file.partition());
   }
@@ -230,7 +230,7 @@ final class Compaction {
     }
   }
 
-  private static void deleteQuietly(Table table, List<DataFile> files) {
+  static void deleteQuietly(Table table, List<DataFile> files) {
     for (DataFile file : files) {
       try {
         table.io().deleteFile(file.location());
@@ -255,7 +255,7 @@ final class Compaction {
    * The rows of each input, in input order, written to new files of one spec and partition;
    * files written before a failure are deleted.
    */
-  private static <T> List<DataFile> rewrite(
+  static <T> List<DataFile> rewrite(
       Table table, DataFile first, List<T> inputs, Function<T, CloseableIterable<Record>> rowsOf) {
     PartitionSpec spec = table.specs().get(first.specId());
     StructLike partition = first.partition();
@@ -291,7 +291,7 @@ final class Compaction {
   }
 
   /** The rows of a task's data file that its deletes leave, in the table's schema. */
-  private static CloseableIterable<Record> liveRowsOf(Table table, FileScanTask task) {
+  static CloseableIterable<Record> liveRowsOf(Table table, FileScanTask task) {
     Schema schema = table.schema();
     DeleteFilter<Record> deletes = new GenericDeleteFilter(table.io(), task, schema, schema);
     // Reads what applying the deletes needs besides the table's columns (the row position).

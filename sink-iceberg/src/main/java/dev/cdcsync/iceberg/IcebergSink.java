@@ -23,9 +23,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
@@ -329,12 +331,18 @@ final class IcebergSink implements Sink {
       throw new IllegalStateException("Cannot change the columns of " + sinkTable + " while it has uncommitted changes");
     }
     Table table = catalog.loadTable(identifier(sinkTable));
-    UpdateSchema update = table.updateSchema();
+    Transaction transaction = table.newTransaction();
+    UpdateSchema update = transaction.updateSchema();
+    Map<String, Object> defaults = new LinkedHashMap<>();
     for (SchemaChange change : changes) {
       if (change instanceof SchemaChange.AddColumn add) {
-        update.addColumn(add.column().name(), IcebergTypes.icebergType(add.column().type()));
+        Type type = IcebergTypes.icebergType(add.column().type());
+        update.addColumn(add.column().name(), type);
         if (add.afterColumn() != null && table.schema().findField(add.afterColumn()) != null) {
           update.moveAfter(add.column().name(), add.afterColumn());
+        }
+        if (add.column().defaultValue() != null) {
+          defaults.put(add.column().name(), IcebergTypes.converter(add.column().type(), type).apply(add.column().defaultValue()));
         }
       } else if (change instanceof SchemaChange.RenameColumn rename) {
         update.renameColumn(rename.oldName(), rename.columnName());
@@ -350,6 +358,23 @@ final class IcebergSink implements Sink {
       }
     }
     update.commit();
+    if (defaults.isEmpty()) {
+      transaction.commitTransaction();
+    } else {
+      if (handOver) {
+        throw new IllegalStateException(
+            "Cannot give the rows of " + sinkTable + " the defaults of " + defaults.keySet() + " while it has uncommitted rows");
+      }
+      maintenance.withoutMaintenanceCommits(sinkTable, () -> {
+        List<DataFile> written = AddedColumnDefaults.fill(sinkTable, table, transaction.table(), defaults);
+        try {
+          transaction.commitTransaction();
+        } catch (CommitFailedException | ValidationException e) {
+          Compaction.deleteQuietly(table, written);
+          throw e;
+        }
+      });
+    }
     // The next write opens a writer on the new schema; rows appended on the old one, whose files
     // Iceberg reads by field id, are committed with its own.
     writers.remove(sinkTable);

@@ -118,6 +118,16 @@ final class TableMaintenance implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs a change that reads the table's files and commits their rewrite: no maintenance commit of
+   * the table lands meanwhile (one in progress ends first), so the files it read stay current.
+   */
+  void withoutMaintenanceCommits(TableId sinkTable, Runnable change) {
+    synchronized (commitLock(sinkTable)) {
+      change.run();
+    }
+  }
+
   /** Waits until the runs scheduled so far have ended; for tests. */
   void awaitIdle() throws InterruptedException {
     try {

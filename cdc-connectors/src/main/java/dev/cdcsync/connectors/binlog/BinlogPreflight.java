@@ -37,6 +37,11 @@ final class BinlogPreflight implements Runnable {
             .toList();
   }
 
+  /** The JDBC URL it connects to (no database). */
+  String url() {
+    return url;
+  }
+
   /** Checks the binlog settings, the user's rights and the selected tables, changing nothing. */
   List<PreflightCheck> checks() {
     try (Connection connection = JdbcConnections.open(url, options, description)) {

@@ -195,7 +195,8 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         description,
         properties,
         new SourceRecordConverter(
-            source -> TableId.of(source.getString("db"), source.getString("table"))),
+            source -> TableId.of(source.getString("db"), source.getString("table")),
+            new BinlogColumnDefaults(preflight.url(), options, description)),
         beforeStart,
         () -> StateStorageSchemaHistory.clear(context.stateStorage()),
         preflight::estimatedRows,

@@ -64,8 +64,22 @@ public final class SourceRecordConverter {
     void close();
   }
 
+  /**
+   * Which column defaults Debezium reports are not the values that rows which existed when the
+   * column was added hold: a default the source computes (a function, {@code CURRENT_TIMESTAMP}, a
+   * sequence), or one changed since. No change carries those rows' values.
+   */
+  public interface ColumnDefaults extends AutoCloseable {
+    /** The table's columns with such a default: column name to what the default is, for messages. */
+    Map<String, String> untrusted(TableId table);
+
+    @Override
+    void close();
+  }
+
   private final TableIdentifier tableIdentifier;
   private final ColumnNumbers columnNumbers;
+  private final ColumnDefaults columnDefaults;
   private final UnchangedValues unchangedValues;
   private final UnavailableValuePlaceholder placeholder;
   private final Set<TableId> rowsGoneReported = new HashSet<>();
@@ -77,13 +91,14 @@ public final class SourceRecordConverter {
   private final Map<TableId, Schema> lastSchemas = new java.util.HashMap<>();
 
   /** A converter for a source whose changes always carry every value (MySQL, MariaDB). */
-  public SourceRecordConverter(TableIdentifier tableIdentifier) {
-    this(tableIdentifier, null, null, null);
+  public SourceRecordConverter(TableIdentifier tableIdentifier, ColumnDefaults columnDefaults) {
+    this(tableIdentifier, null, columnDefaults, null, null);
   }
 
   /**
    * @param columnNumbers when the source reports no renames (PostgreSQL), tells them from a drop
    *     plus an add by the columns' numbers; null when the source reports them itself
+   * @param columnDefaults tells which reported defaults existing rows do not hold; null to trust all
    * @param unavailableValuePlaceholder what Debezium puts where a change left a value out
    *     (its {@code unavailable.value.placeholder}); null when changes never leave values out
    * @param unchangedValues reads the values such a change left out; null with no placeholder
@@ -91,10 +106,12 @@ public final class SourceRecordConverter {
   public SourceRecordConverter(
       TableIdentifier tableIdentifier,
       ColumnNumbers columnNumbers,
+      ColumnDefaults columnDefaults,
       String unavailableValuePlaceholder,
       UnchangedValues unchangedValues) {
     this.tableIdentifier = tableIdentifier;
     this.columnNumbers = columnNumbers;
+    this.columnDefaults = columnDefaults;
     this.placeholder =
         unavailableValuePlaceholder == null ? null : new UnavailableValuePlaceholder(unavailableValuePlaceholder);
     this.unchangedValues = unchangedValues;
@@ -104,6 +121,9 @@ public final class SourceRecordConverter {
   public void close() {
     if (columnNumbers != null) {
       columnNumbers.close();
+    }
+    if (columnDefaults != null) {
+      columnDefaults.close();
     }
     if (unchangedValues != null) {
       unchangedValues.close();
@@ -315,10 +335,17 @@ public final class SourceRecordConverter {
     Function<Object, Object>[] converters = new Function[fields.size()];
     Field[] fieldArray = new Field[fields.size()];
     Predicate<Object>[] placeholders = new Predicate[fields.size()];
+    // One catalog query per new schema of a table.
+    Map<String, String> untrustedDefaults = columnDefaults == null ? Map.of() : columnDefaults.untrusted(tableId);
     for (int i = 0; i < fields.size(); i++) {
       Field field = fields.get(i);
       ColumnMapping mapping = ConnectTypes.map(tableId.toString(), field.name(), field.schema());
-      columns.add(Column.of(field.name(), mapping.type()));
+      Object defaultValue = field.schema().defaultValue();
+      String untrusted = untrustedDefaults.get(field.name());
+      columns.add(
+          new Column(
+              field.name(), mapping.type(),
+              defaultValue == null || untrusted != null ? null : mapping.converter().apply(defaultValue), untrusted));
       converters[i] = mapping.converter();
       fieldArray[i] = field;
       placeholders[i] = placeholder == null ? null : placeholder.matcher(field.schema()).orElse(null);

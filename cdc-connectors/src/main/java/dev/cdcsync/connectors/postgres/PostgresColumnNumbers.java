@@ -3,17 +3,20 @@ package dev.cdcsync.connectors.postgres;
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.JdbcConnections;
+import dev.cdcsync.connectors.debezium.SourceRecordConverter.ColumnDefaults;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter.ColumnNumbers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * own opened on first use. pgoutput reports a table's new columns but not renames; a renamed
  * column keeps its attnum, a dropped and re-added one gets a new one, which tells them apart.
  */
-final class PostgresColumnNumbers implements ColumnNumbers {
+final class PostgresColumnNumbers implements ColumnNumbers, ColumnDefaults {
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresColumnNumbers.class);
 
@@ -38,8 +41,63 @@ final class PostgresColumnNumbers implements ColumnNumbers {
     this.description = description;
   }
 
-  /** A column as pg_attribute describes it. */
-  private record Attribute(String name, int number, boolean generated) {}
+  /**
+   * A default as {@code pg_get_expr} prints a constant: a number, a quoted literal with casts, a
+   * boolean or NULL. Anything else (now(), CURRENT_TIMESTAMP, nextval(...), an operator) is computed.
+   */
+  private static final Pattern CONSTANT =
+      Pattern.compile("\\(*(-?[0-9.]+([eE][-+]?[0-9]+)?|'([^']|'')*'|true|false|NULL)\\)*(::[\\w .\"\\[\\]()]+)*");
+
+  /**
+   * A column as pg_attribute describes it: {@code defaultExpression} null without a default;
+   * {@code missingValue} the value rows that existed when it was added hold, as array text (null
+   * once the table was rewritten); {@code type} as format_type prints it.
+   */
+  private record Attribute(
+      String name, int number, boolean generated, String defaultExpression, String missingValue, String type) {}
+
+  /**
+   * PostgreSQL gives the rows of a table a column is added to the default's value at that moment,
+   * kept as the column's missing value (PostgreSQL 11 on): the default Debezium reports, today's,
+   * is that value only if it is a constant equal to it.
+   */
+  @Override
+  public synchronized Map<String, String> untrusted(TableId table) {
+    Map<String, String> untrusted = new HashMap<>();
+    try {
+      for (Attribute column : attributes(table)) {
+        String expression = column.defaultExpression();
+        if (expression == null || column.generated() || expression.startsWith("NULL")) {
+          continue;
+        }
+        if (!isConstant(expression)) {
+          untrusted.put(column.name(), expression + ", which PostgreSQL computes");
+        } else if (column.missingValue() == null) {
+          untrusted.put(column.name(), expression + ", and the table was rewritten since it was added");
+        } else if (!column.missingValue().equals(asArrayText(expression, column.type()))) {
+          untrusted.put(column.name(), "changed since it was added (to " + expression + ")");
+        }
+      }
+    } catch (SQLException e) {
+      // Retriable: without knowing them, today's default could be taken for the rows' value.
+      throw new IllegalStateException(
+          "Cannot read the column defaults of " + table + " in " + description + ": " + e.getMessage(), e);
+    }
+    return untrusted;
+  }
+
+  /** A constant default as the text of a one-element array of the column's type. */
+  private String asArrayText(String constant, String type) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT ARRAY[(" + constant + ")::" + type + "]::text")) {
+      result.next();
+      return result.getString(1);
+    }
+  }
+
+  static boolean isConstant(String defaultExpression) {
+    return CONSTANT.matcher(defaultExpression).matches();
+  }
 
   @Override
   public synchronized Map<String, Integer> current(TableId table) {
@@ -78,14 +136,20 @@ final class PostgresColumnNumbers implements ColumnNumbers {
       }
       try (PreparedStatement statement =
           connection.prepareStatement(
-              "SELECT a.attname, a.attnum, a.attgenerated <> '' FROM pg_attribute a"
+              "SELECT a.attname, a.attnum, a.attgenerated <> '', pg_get_expr(d.adbin, d.adrelid),"
+                  + " CASE WHEN a.atthasmissing THEN a.attmissingval::text END, format_type(a.atttypid, a.atttypmod)"
+                  + " FROM pg_attribute a"
                   + " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+                  + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
                   + " WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
         statement.setString(1, table.schemaName());
         statement.setString(2, table.tableName());
         try (ResultSet result = statement.executeQuery()) {
           while (result.next()) {
-            attributes.add(new Attribute(result.getString(1), result.getInt(2), result.getBoolean(3)));
+            attributes.add(
+                new Attribute(
+                    result.getString(1), result.getInt(2), result.getBoolean(3), result.getString(4), result.getString(5),
+                    result.getString(6)));
           }
         }
       }

@@ -189,6 +189,7 @@ final class PostgresNewTables implements NewTables {
             continue;
           }
           LOG.info("Added new table {} to publication {}", table.quotedName(), publication);
+          awaitEarlierTransactions(connection, table);
         }
         // Rows written from now on stream; only rows already there need a copy.
         if (found.publishedFromCreation() || isEmpty(connection, table)) {
@@ -217,6 +218,43 @@ final class PostgresNewTables implements NewTables {
       } catch (RuntimeException e) {
         toCopy.forEach(copy -> copying.remove(copy.table()));
         throw e;
+      }
+    }
+  }
+
+  /**
+   * Waits until the transactions that were running when the table joined the publication have
+   * ended. PostgreSQL publishes only the changes such a transaction made after that moment: one
+   * still inserting into the table would look empty to the check that follows, and its first rows
+   * would reach neither the stream nor a copy. Once it has ended, the table's rows are visible.
+   */
+  private void awaitEarlierTransactions(Connection connection, Captured table) throws SQLException {
+    long started = System.nanoTime();
+    boolean reported = false;
+    try (Statement statement = connection.createStatement()) {
+      long before;
+      try (ResultSet result = statement.executeQuery("SELECT txid_snapshot_xmax(txid_current_snapshot())")) {
+        result.next();
+        before = result.getLong(1);
+      }
+      while (true) {
+        try (ResultSet result = statement.executeQuery("SELECT txid_snapshot_xmin(txid_current_snapshot())")) {
+          result.next();
+          if (result.getLong(1) >= before) {
+            return;
+          }
+        }
+        if (!reported && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(30)) {
+          LOG.warn("New table {}: waiting for the transactions that were running when it joined the publication to end"
+              + " (see pg_stat_activity) before its rows are copied", table.quotedName());
+          reported = true;
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("Interrupted while waiting to copy new table " + table.quotedName(), e);
+        }
       }
     }
   }

@@ -110,12 +110,14 @@ public final class PostgresSourceFactory implements SourceFactory {
     String url = "jdbc:postgresql://" + setup.address() + "/" + database;
     String server = "PostgreSQL at " + setup.address() + "/" + database;
     PostgresPreflight preflight = setup.preflight();
+    PostgresColumnNumbers columns = new PostgresColumnNumbers(url, options, server);
     return new DebeziumSource(
         "PostgreSQL " + setup.address() + "/" + database + " (slot " + setup.slot() + ")",
         properties,
         new SourceRecordConverter(
             source -> TableId.of(source.getString("db"), source.getString("schema"), source.getString("table")),
-            new PostgresColumnNumbers(url, options, server),
+            columns,
+            columns,
             properties.getProperty(UNAVAILABLE_VALUE_PLACEHOLDER),
             new PostgresUnchangedValues(url, options, server)),
         preflight,

@@ -40,7 +40,7 @@ class SourceRecordConverterTest {
     SourceRecord record = new SourceRecord(Map.of(), Map.of(), "topic", null, null, null, envelope, value);
 
     DataChangeEvent event =
-        new SourceRecordConverter(s -> TableId.of(s.getString("db"), s.getString("table"))).convert(record);
+        new SourceRecordConverter(s -> TableId.of(s.getString("db"), s.getString("table")), null).convert(record);
 
     assertThat(event.after()).containsExactly(1, null);
   }

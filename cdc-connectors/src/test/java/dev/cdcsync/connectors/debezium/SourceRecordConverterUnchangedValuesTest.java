@@ -67,7 +67,7 @@ class SourceRecordConverterUnchangedValuesTest {
 
   private final ReadBack readBack = new ReadBack();
   private final SourceRecordConverter converter =
-      new SourceRecordConverter(source -> TABLE, null, PLACEHOLDER, readBack);
+      new SourceRecordConverter(source -> TABLE, null, null, PLACEHOLDER, readBack);
 
   @Test
   void readsBackTheValuesAnUpdateLeftOut() {
@@ -120,7 +120,7 @@ class SourceRecordConverterUnchangedValuesTest {
             "Cannot replicate a change of db.public.docs: it leaves the value of column body out and the source"
                 + " cannot read it back");
 
-    SourceRecordConverter binlog = new SourceRecordConverter(source -> TABLE);
+    SourceRecordConverter binlog = new SourceRecordConverter(source -> TABLE, null);
     // Without a placeholder configured, the text is an ordinary value.
     assertThat(binlog.convert(update(row(12, PLACEHOLDER, null))).after()[1]).isEqualTo(PLACEHOLDER);
   }

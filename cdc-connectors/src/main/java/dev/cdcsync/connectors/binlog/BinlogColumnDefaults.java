@@ -1,0 +1,100 @@
+package dev.cdcsync.connectors.binlog;
+
+import dev.cdcsync.api.Configuration;
+import dev.cdcsync.api.TableId;
+import dev.cdcsync.connectors.JdbcConnections;
+import dev.cdcsync.connectors.debezium.SourceRecordConverter.ColumnDefaults;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells computed column defaults from constant ones by information_schema.COLUMNS, on a
+ * connection of its own. MariaDB prints a constant default as a number, a quoted literal or NULL,
+ * and any other default is an expression ({@code current_timestamp()}, {@code uuid()}); MySQL
+ * marks expression defaults {@code DEFAULT_GENERATED} (8.0) and prints {@code CURRENT_TIMESTAMP}
+ * as it is (5.7). A constant default is what Debezium reports: it follows the DDL in the binlog, so
+ * a default changed later does not change the one reported for the column's addition.
+ */
+final class BinlogColumnDefaults implements ColumnDefaults {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BinlogColumnDefaults.class);
+  private static final Pattern MARIADB_CONSTANT = Pattern.compile("-?[0-9.]+([eE][-+]?[0-9]+)?|'([^']|'')*'|b'[01]*'|NULL");
+  private static final Pattern MYSQL_COMPUTED =
+      Pattern.compile("(?i)(CURRENT_TIMESTAMP|NOW|LOCALTIME|LOCALTIMESTAMP)\\b.*");
+
+  private final String url;
+  private final Configuration options;
+  private final String description;
+  private Connection connection;
+  private boolean closed;
+
+  BinlogColumnDefaults(String url, Configuration options, String description) {
+    this.url = url;
+    this.options = options;
+    this.description = description;
+  }
+
+  @Override
+  public synchronized Map<String, String> untrusted(TableId table) {
+    Map<String, String> untrusted = new HashMap<>();
+    if (closed) {
+      return untrusted;
+    }
+    try {
+      if (connection == null || connection.isClosed()) {
+        connection = JdbcConnections.open(url, options, description);
+      }
+      boolean mariaDb = connection.getMetaData().getDatabaseProductVersion().toLowerCase().contains("mariadb");
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              "SELECT COLUMN_NAME, COLUMN_DEFAULT, EXTRA FROM information_schema.COLUMNS"
+                  + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_DEFAULT IS NOT NULL")) {
+        statement.setString(1, table.schemaName());
+        statement.setString(2, table.tableName());
+        try (ResultSet result = statement.executeQuery()) {
+          while (result.next()) {
+            String expression = result.getString(2);
+            String extra = result.getString(3) == null ? "" : result.getString(3);
+            boolean isComputed =
+                mariaDb
+                    ? !MARIADB_CONSTANT.matcher(expression).matches()
+                    : extra.contains("DEFAULT_GENERATED") || MYSQL_COMPUTED.matcher(expression).matches();
+            if (isComputed) {
+              untrusted.put(result.getString(1), expression + ", which the source computes");
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      closeConnection();
+      // Retriable: without knowing them, a computed default could be taken for the rows' value.
+      throw new IllegalStateException(
+          "Cannot read the column defaults of " + table + " in " + description + ": " + e.getMessage(), e);
+    }
+    return untrusted;
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    closeConnection();
+  }
+
+  private void closeConnection() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        LOG.debug("Cannot close the connection reading column defaults: {}", e.getMessage());
+      }
+      connection = null;
+    }
+  }
+}
