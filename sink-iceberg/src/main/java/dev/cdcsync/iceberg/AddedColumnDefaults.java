@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.RewriteFiles;
 import org.apache.iceberg.Snapshot;
@@ -69,6 +70,12 @@ final class AddedColumnDefaults {
     if (byPartition.isEmpty()) {
       return List.of();
     }
+    if (byPartition.values().stream().flatMap(List::stream).anyMatch(task -> task.file().format() != FileFormat.PARQUET)) {
+      // Written by another writer; cdc-sync reads and rewrites Parquet only.
+      LOG.warn("Table {}: rows written before column(s) {} read NULL in them, not the source's default: the table has"
+          + " data files in a format other than Parquet", sinkTable, defaults.keySet());
+      return List.of();
+    }
     LOG.info(
         "Table {}: giving the rows written before column(s) {} the source's default: rewriting {} data file(s),"
             + " {} row(s), {} bytes; the stream waits meanwhile",
@@ -101,7 +108,12 @@ final class AddedColumnDefaults {
     added.forEach(rewrite::addFile);
     deleteFiles.values().forEach(rewrite::deleteFile);
     IcebergSink.carrySummary(rewrite, current);
-    rewrite.commit();
+    try {
+      rewrite.commit();
+    } catch (RuntimeException e) {
+      Compaction.deleteQuietly(table, added);
+      throw e;
+    }
     LOG.info(
         "Table {}: rewrote {} data file(s) into {} with the default of column(s) {} in {} ms",
         sinkTable, replaced.size(), added.size(), defaults.keySet(), (System.nanoTime() - started) / 1_000_000);

@@ -330,19 +330,37 @@ final class IcebergSink implements Sink {
     if (handOver && !(SchemaChange.additive(changes) && writer.appendsOnly())) {
       throw new IllegalStateException("Cannot change the columns of " + sinkTable + " while it has uncommitted changes");
     }
+    // Under the table's commit lock: a maintenance commit between loading the table and committing
+    // would fail the transaction, and with it a rewrite of the whole table.
+    maintenance.withoutMaintenanceCommits(sinkTable, () -> changeColumns(sinkTable, changes, handOver));
+    // The next write opens a writer on the new schema; rows appended on the old one, whose files
+    // Iceberg reads by field id, are committed with its own.
+    writers.remove(sinkTable);
+    openFiles.remove(sinkTable);
+    if (handOver) {
+      IcebergTableWriter next = new IcebergTableWriter(sinkTable, catalog.loadTable(identifier(sinkTable)), writer.partitionId());
+      writer.handOver(next);
+      writers.put(sinkTable, next);
+    }
+    LOG.info("Changed the columns of Iceberg table {}: {}", sinkTable, changes);
+  }
+
+  /** Applies the changes, and fills the defaults of added columns in, in one transaction. */
+  private void changeColumns(TableId sinkTable, List<SchemaChange> changes, boolean handOver) {
     Table table = catalog.loadTable(identifier(sinkTable));
     Transaction transaction = table.newTransaction();
     UpdateSchema update = transaction.updateSchema();
     Map<String, Object> defaults = new LinkedHashMap<>();
     for (SchemaChange change : changes) {
       if (change instanceof SchemaChange.AddColumn add) {
-        Type type = IcebergTypes.icebergType(add.column().type());
-        update.addColumn(add.column().name(), type);
+        Column column = add.column();
+        Type type = IcebergTypes.icebergType(column.type());
+        update.addColumn(column.name(), type);
         if (add.afterColumn() != null && table.schema().findField(add.afterColumn()) != null) {
-          update.moveAfter(add.column().name(), add.afterColumn());
+          update.moveAfter(column.name(), add.afterColumn());
         }
-        if (add.column().defaultValue() != null) {
-          defaults.put(add.column().name(), IcebergTypes.converter(add.column().type(), type).apply(add.column().defaultValue()));
+        if (column.defaultValue() != null) {
+          defaults.put(column.name(), IcebergTypes.converter(column.type(), type).apply(column.defaultValue()));
         }
       } else if (change instanceof SchemaChange.RenameColumn rename) {
         update.renameColumn(rename.oldName(), rename.columnName());
@@ -358,33 +376,17 @@ final class IcebergSink implements Sink {
       }
     }
     update.commit();
-    if (defaults.isEmpty()) {
+    if (!defaults.isEmpty() && handOver) {
+      throw new IllegalStateException(
+          "Cannot give the rows of " + sinkTable + " the defaults of " + defaults.keySet() + " while it has uncommitted rows");
+    }
+    List<DataFile> written = defaults.isEmpty() ? List.of() : AddedColumnDefaults.fill(sinkTable, table, transaction.table(), defaults);
+    try {
       transaction.commitTransaction();
-    } else {
-      if (handOver) {
-        throw new IllegalStateException(
-            "Cannot give the rows of " + sinkTable + " the defaults of " + defaults.keySet() + " while it has uncommitted rows");
-      }
-      maintenance.withoutMaintenanceCommits(sinkTable, () -> {
-        List<DataFile> written = AddedColumnDefaults.fill(sinkTable, table, transaction.table(), defaults);
-        try {
-          transaction.commitTransaction();
-        } catch (CommitFailedException | ValidationException e) {
-          Compaction.deleteQuietly(table, written);
-          throw e;
-        }
-      });
+    } catch (CommitFailedException | ValidationException e) {
+      Compaction.deleteQuietly(table, written);
+      throw e;
     }
-    // The next write opens a writer on the new schema; rows appended on the old one, whose files
-    // Iceberg reads by field id, are committed with its own.
-    writers.remove(sinkTable);
-    openFiles.remove(sinkTable);
-    if (handOver) {
-      IcebergTableWriter next = new IcebergTableWriter(sinkTable, catalog.loadTable(identifier(sinkTable)), writer.partitionId());
-      writer.handOver(next);
-      writers.put(sinkTable, next);
-    }
-    LOG.info("Changed the columns of Iceberg table {}: {}", sinkTable, changes);
   }
 
   @Override

@@ -19,13 +19,15 @@ import org.slf4j.LoggerFactory;
  * connection of its own. MariaDB prints a constant default as a number, a quoted literal or NULL,
  * and any other default is an expression ({@code current_timestamp()}, {@code uuid()}); MySQL
  * marks expression defaults {@code DEFAULT_GENERATED} (8.0) and prints {@code CURRENT_TIMESTAMP}
- * as it is (5.7). A constant default is what Debezium reports: it follows the DDL in the binlog, so
- * a default changed later does not change the one reported for the column's addition.
+ * as it is (5.7). A constant default is what Debezium reports from the DDL in the binlog as of the
+ * table's next row: a default changed again before any row of the table was written is reported
+ * in place of the one the column was added with (a limit the README states).
  */
 final class BinlogColumnDefaults implements ColumnDefaults {
 
   private static final Logger LOG = LoggerFactory.getLogger(BinlogColumnDefaults.class);
-  private static final Pattern MARIADB_CONSTANT = Pattern.compile("-?[0-9.]+([eE][-+]?[0-9]+)?|'([^']|'')*'|b'[01]*'|NULL");
+  private static final Pattern MARIADB_CONSTANT =
+      Pattern.compile("-?[0-9.]+([eE][-+]?[0-9]+)?|'([^']|'')*'|b'[01]*'|NULL");
   private static final Pattern MYSQL_COMPUTED =
       Pattern.compile("(?i)(CURRENT_TIMESTAMP|NOW|LOCALTIME|LOCALTIMESTAMP)\\b.*");
 
@@ -54,7 +56,7 @@ final class BinlogColumnDefaults implements ColumnDefaults {
       boolean mariaDb = connection.getMetaData().getDatabaseProductVersion().toLowerCase().contains("mariadb");
       try (PreparedStatement statement =
           connection.prepareStatement(
-              "SELECT COLUMN_NAME, COLUMN_DEFAULT, EXTRA FROM information_schema.COLUMNS"
+              "SELECT COLUMN_NAME, COLUMN_DEFAULT, EXTRA, DATA_TYPE FROM information_schema.COLUMNS"
                   + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_DEFAULT IS NOT NULL")) {
         statement.setString(1, table.schemaName());
         statement.setString(2, table.tableName());
@@ -68,6 +70,9 @@ final class BinlogColumnDefaults implements ColumnDefaults {
                     : extra.contains("DEFAULT_GENERATED") || MYSQL_COMPUTED.matcher(expression).matches();
             if (isComputed) {
               untrusted.put(result.getString(1), expression + ", which the source computes");
+            } else if (result.getString(4).equalsIgnoreCase("timestamp") || expression.matches("'?0000-00-00.*")) {
+              // Debezium reads a TIMESTAMP default in the JVM's time zone, and a zero date as 1970-01-01.
+              untrusted.put(result.getString(1), expression + ", which Debezium does not report as the rows hold it");
             }
           }
         }

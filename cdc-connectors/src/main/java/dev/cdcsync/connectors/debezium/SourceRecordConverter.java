@@ -342,10 +342,15 @@ public final class SourceRecordConverter {
       ColumnMapping mapping = ConnectTypes.map(tableId.toString(), field.name(), field.schema());
       Object defaultValue = field.schema().defaultValue();
       String untrusted = untrustedDefaults.get(field.name());
-      columns.add(
-          new Column(
-              field.name(), mapping.type(),
-              defaultValue == null || untrusted != null ? null : mapping.converter().apply(defaultValue), untrusted));
+      Object converted = null;
+      if (defaultValue != null && untrusted == null) {
+        try {
+          converted = mapping.converter().apply(defaultValue);
+        } catch (RuntimeException e) {
+          untrusted = defaultValue + ", which cannot be converted (" + e.getMessage() + ")";
+        }
+      }
+      columns.add(new Column(field.name(), mapping.type(), converted, untrusted));
       converters[i] = mapping.converter();
       fieldArray[i] = field;
       placeholders[i] = placeholder == null ? null : placeholder.matcher(field.schema()).orElse(null);

@@ -9,12 +9,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -42,11 +42,12 @@ final class PostgresColumnNumbers implements ColumnNumbers, ColumnDefaults {
   }
 
   /**
-   * A default as {@code pg_get_expr} prints a constant: a number, a quoted literal with casts, a
-   * boolean or NULL. Anything else (now(), CURRENT_TIMESTAMP, nextval(...), an operator) is computed.
+   * A default as {@code pg_get_expr} prints a constant: a number, a quoted literal or a boolean,
+   * with casts to plain type names. Anything else (now(), CURRENT_TIMESTAMP, nextval(...), an
+   * operator) is computed.
    */
   private static final Pattern CONSTANT =
-      Pattern.compile("\\(*(-?[0-9.]+([eE][-+]?[0-9]+)?|'([^']|'')*'|true|false|NULL)\\)*(::[\\w .\"\\[\\]()]+)*");
+      Pattern.compile("\\(*(-?[0-9.]+(?:[eE][-+]?[0-9]+)?|'((?:[^']|'')*)'|true|false)\\)*(?:::[a-z][a-z0-9_ ]*(?:\\([0-9, ]+\\))?(?:\\[\\])?)*");
 
   /**
    * A column as pg_attribute describes it: {@code defaultExpression} null without a default;
@@ -59,7 +60,9 @@ final class PostgresColumnNumbers implements ColumnNumbers, ColumnDefaults {
   /**
    * PostgreSQL gives the rows of a table a column is added to the default's value at that moment,
    * kept as the column's missing value (PostgreSQL 11 on): the default Debezium reports, today's,
-   * is that value only if it is a constant equal to it.
+   * is that value only if it is a constant whose text equals it. Compared as text, never run:
+   * a numeric default printed otherwise than stored (7 and 7.00), a quoted quote (which Debezium
+   * reads short) or a blank-padded character type is reported as not known, never filled wrong.
    */
   @Override
   public synchronized Map<String, String> untrusted(TableId table) {
@@ -70,12 +73,19 @@ final class PostgresColumnNumbers implements ColumnNumbers, ColumnDefaults {
         if (expression == null || column.generated() || expression.startsWith("NULL")) {
           continue;
         }
+        Optional<String> literal = literal(expression);
         if (!isConstant(expression)) {
           untrusted.put(column.name(), expression + ", which PostgreSQL computes");
         } else if (column.missingValue() == null) {
-          untrusted.put(column.name(), expression + ", and the table was rewritten since it was added");
-        } else if (!column.missingValue().equals(asArrayText(expression, column.type()))) {
-          untrusted.put(column.name(), "changed since it was added (to " + expression + ")");
+          untrusted.put(
+              column.name(),
+              expression + ", and PostgreSQL keeps no value for the rows that existed then (a partitioned table, or one"
+                  + " rewritten since)");
+        } else if (literal.isEmpty()
+            || column.type().startsWith("character(")
+            || !literal.get().equals(arrayElement(column.missingValue()))) {
+          untrusted.put(column.name(), expression + ", not known to equal the value given to the rows that existed then"
+              + " (" + column.missingValue() + ")");
         }
       }
     } catch (SQLException e) {
@@ -86,13 +96,26 @@ final class PostgresColumnNumbers implements ColumnNumbers, ColumnDefaults {
     return untrusted;
   }
 
-  /** A constant default as the text of a one-element array of the column's type. */
-  private String asArrayText(String constant, String type) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery("SELECT ARRAY[(" + constant + ")::" + type + "]::text")) {
-      result.next();
-      return result.getString(1);
+  /** A constant's value as PostgreSQL prints it; empty for a quoted literal holding a quote. */
+  static Optional<String> literal(String constant) {
+    java.util.regex.Matcher matcher = CONSTANT.matcher(constant);
+    if (!matcher.matches()) {
+      return Optional.empty();
     }
+    String value = matcher.group(2) != null ? matcher.group(2) : matcher.group(1);
+    if (value.contains("'")) {
+      return Optional.empty();
+    }
+    return Optional.of(value.equals("true") ? "t" : value.equals("false") ? "f" : value);
+  }
+
+  /** The element of a one-element array's text ({7}, {"a b"}), unquoted. */
+  static String arrayElement(String arrayText) {
+    String element = arrayText.substring(1, arrayText.length() - 1);
+    if (element.startsWith("\"") && element.endsWith("\"")) {
+      element = element.substring(1, element.length() - 1).replaceAll("\\\\(.)", "$1");
+    }
+    return element;
   }
 
   static boolean isConstant(String defaultExpression) {

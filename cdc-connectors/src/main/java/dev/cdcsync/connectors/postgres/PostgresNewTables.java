@@ -189,6 +189,8 @@ final class PostgresNewTables implements NewTables {
             continue;
           }
           LOG.info("Added new table {} to publication {}", table.quotedName(), publication);
+        }
+        if (!found.publishedFromCreation()) {
           awaitEarlierTransactions(connection, table);
         }
         // Rows written from now on stream; only rows already there need a copy.
