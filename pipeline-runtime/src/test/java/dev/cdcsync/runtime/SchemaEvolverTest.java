@@ -217,7 +217,7 @@ class SchemaEvolverTest {
         new Schema(
             List.of(
                 Column.of("id", DataTypeRoot.BIGINT),
-                Column.of("quantity", DataTypeRoot.INT),
+                new Column("quantity", DataType.of(DataTypeRoot.INT), 5, null),
                 Column.of("price", DataType.decimal(10, 2)),
                 Column.of("note", DataTypeRoot.STRING)),
             List.of("id"),
@@ -225,8 +225,26 @@ class SchemaEvolverTest {
 
     assertThat(new SchemaEvolver(SchemaChangeBehavior.EVOLVE).plan(TABLE, SINK, renamed).apply())
         .containsExactly(new dev.cdcsync.api.SchemaChange.RenameColumn("qty", "quantity"));
-    assertThat(new SchemaEvolver(SchemaChangeBehavior.LENIENT).plan(TABLE, SINK, renamed).apply())
-        .containsExactly(new AddColumn(Column.of("quantity", DataTypeRoot.INT), "id"));
+    List<dev.cdcsync.api.SchemaChange> lenient = new SchemaEvolver(SchemaChangeBehavior.LENIENT).plan(TABLE, SINK, renamed).apply();
+    assertThat(lenient).containsExactly(new AddColumn(Column.of("quantity", DataTypeRoot.INT), "id"));
+    // Earlier rows hold the old column's values under the new name in the source, not its default.
+    assertThat(((AddColumn) lenient.get(0)).column().defaultValue()).isNull();
+  }
+
+  @Test
+  void anAddedColumnCarriesItsDefault() {
+    Schema added =
+        Schema.of(
+            List.of(
+                Column.of("id", DataTypeRoot.BIGINT),
+                Column.of("qty", DataTypeRoot.INT),
+                Column.of("price", DataType.decimal(10, 2)),
+                Column.of("note", DataTypeRoot.STRING),
+                new Column("flag", DataType.of(DataTypeRoot.BOOLEAN), true, null)),
+            List.of("id"));
+    List<dev.cdcsync.api.SchemaChange> plan = new SchemaEvolver(SchemaChangeBehavior.LENIENT).plan(TABLE, SINK, added).apply();
+    assertThat(plan).hasSize(1);
+    assertThat(((AddColumn) plan.get(0)).column().defaultValue()).isEqualTo(true);
   }
 
   @Test

@@ -108,7 +108,13 @@ public final class TransformProgram {
           } else {
             aliases.put(name, typed);
           }
-          add(columns, evaluators, Column.of(name, typed.type()), typed.evaluator(), item);
+          // A column passed on as it is keeps its default (what earlier rows hold in it).
+          Column passed = source == null ? null : input.column(source);
+          Column column =
+              passed != null && passed.type().equals(typed.type())
+                  ? new Column(name, typed.type(), passed.defaultValue(), passed.unknownDefault())
+                  : Column.of(name, typed.type());
+          add(columns, evaluators, column, typed.evaluator(), item);
           if (source != null) {
             copied.put(columns.size() - 1, source);
           }

@@ -10,6 +10,7 @@ import dev.cdcsync.api.Column;
 import dev.cdcsync.api.DataType;
 import dev.cdcsync.api.DataTypeRoot;
 import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.api.Schema;
 import dev.cdcsync.api.TableId;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -39,6 +40,22 @@ class TransformProgramTest {
     assertThat(plain.outputColumns().get(1).name()).isEqualTo("id");
     assertThat(plain.copiedColumns()).containsEntry(1, "id").doesNotContainKey(0);
     assertThat(plain.project(row(), CONTEXT)[0]).isEqualTo("PAID");
+  }
+
+  @Test
+  void columnsPassedOnAsTheyAreKeepTheirDefaults() {
+    Schema input = Schema.of(
+        List.of(
+            Column.of("id", DataTypeRoot.INT),
+            new Column("qty", DataType.of(DataTypeRoot.INT), 7, null),
+            new Column("made", DataType.of(DataTypeRoot.STRING), null, "now(), which PostgreSQL computes")),
+        List.of("id"));
+    TransformProgram program =
+        TransformProgram.compile("rule", "id, qty, qty AS amount, qty + 1 AS more, made", null, input, name -> null,
+            TransformFixture.CLOCK);
+    assertThat(program.outputColumns()).extracting(Column::defaultValue).containsExactly(null, 7, 7, null, null);
+    assertThat(program.outputColumns()).extracting(Column::unknownDefault)
+        .containsExactly(null, null, null, null, "now(), which PostgreSQL computes");
   }
 
   @Test
