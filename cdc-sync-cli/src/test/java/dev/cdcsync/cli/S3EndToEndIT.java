@@ -283,7 +283,7 @@ class S3EndToEndIT {
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(500))
         .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-        .untilAsserted(() -> assertThat(rows.get()).isEqualTo(new TreeMap<>(expected)));
+        .untilAsserted(() -> assertThat(rows.get()).as(cdcSync::describe).isEqualTo(new TreeMap<>(expected)));
   }
 
   private static Map<String, Object> item(long id, String name, int qty) {

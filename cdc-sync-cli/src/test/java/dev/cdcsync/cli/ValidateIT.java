@@ -108,6 +108,40 @@ class ValidateIT {
     }
   }
 
+  /**
+   * Debezium reads the DDL of every table on the server: an INET6 column in a table no pipeline
+   * selects stops them all. validate names it, and run refuses to start, both with the fix.
+   */
+  @Test
+  void mariadbNamesColumnsDebeziumCannotReadAndRunRefusesThemAtOnce() throws Exception {
+    TestDatabaseServer server = TestDatabases.mariadb();
+    String database = "validate_inet";
+    String other = "validate_inet_other";
+    server.createDatabase(database);
+    server.createDatabase(other);
+    server.execute(database, "CREATE TABLE plain (id INT PRIMARY KEY)");
+    Path file = pipeline(server, server.username(), server.password(), "tables: " + database + ".\\.*", "server-id: 5483");
+    try {
+      server.execute(other, "CREATE TABLE hosts (id INT PRIMARY KEY, addr INET6)");
+      String failure =
+          "column `addr` of table `" + other + "`.`hosts` is INET6, whose DDL Debezium cannot parse; it reads the DDL of"
+              + " every table on the server, not only the selected ones, so store the address as text: ALTER TABLE `"
+              + other + "`.`hosts` MODIFY `addr` VARCHAR(39);";
+
+      try (CdcSyncProcess validate = CdcSyncProcess.start(work, Map.of(), "validate", file.toString())) {
+        assertThat(validate.waitFor(60)).as(validate.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
+        assertThat(validate.output()).contains("FAILED  column `" + other + "`.`hosts`.`addr`: " + failure);
+      }
+      try (CdcSyncProcess run = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+        assertThat(run.waitFor(60)).as(run.describe()).isNotEqualTo(ExitCodes.OK);
+        assertThat(run.output() + run.errors()).contains(failure).doesNotContain("restarting");
+      }
+    } finally {
+      // The server is shared: other tests' pipelines would meet the column too.
+      server.execute(other, "DROP TABLE IF EXISTS hosts");
+    }
+  }
+
   private Path pipeline(TestDatabaseServer server, String user, String password, String... sourceLines) throws Exception {
     Path file = work.resolve("validate-" + server.sourceType() + ".yaml");
     return PipelineFiles.write(

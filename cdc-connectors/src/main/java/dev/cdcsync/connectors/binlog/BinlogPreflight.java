@@ -109,6 +109,7 @@ final class BinlogPreflight implements Runnable {
     List<String> tables = matchingTables(connection);
     checks.add(PreflightCheck.passed("tables", tables.size() + " table(s) match option 'tables'"
         + (tables.isEmpty() ? "; the pipeline waits for changes" : ": " + String.join(", ", tables))));
+    checks.addAll(unsupportedColumns(connection));
     for (String table : tables) {
       try (Statement statement = connection.createStatement()) {
         statement.executeQuery("SELECT 1 FROM " + table + " LIMIT 0").close();
@@ -217,6 +218,36 @@ final class BinlogPreflight implements Runnable {
       }
     }
     return tables;
+  }
+
+  /**
+   * Columns whose type Debezium cannot read: MariaDB's INET4 and INET6, whose DDL its parser
+   * rejects ("DDL statement couldn't be parsed"). Debezium reads the DDL of every table on the
+   * server, selected or not, so one such column anywhere stopped the pipeline, and only after its
+   * restarts.
+   */
+  private List<PreflightCheck> unsupportedColumns(Connection connection) throws SQLException {
+    List<PreflightCheck> checks = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns"
+                    + " WHERE data_type IN ('inet4', 'inet6')"
+                    + " AND table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')"
+                    + " ORDER BY table_schema, table_name, ordinal_position")) {
+      while (result.next()) {
+        String table = "`" + result.getString(1).replace("`", "``") + "`.`" + result.getString(2).replace("`", "``") + "`";
+        String column = "`" + result.getString(3).replace("`", "``") + "`";
+        String type = result.getString(4).toUpperCase(Locale.ROOT);
+        checks.add(PreflightCheck.failed(
+            "column " + table + "." + column,
+            "column " + column + " of table " + table + " is " + type + ", whose DDL Debezium cannot parse; it reads"
+                + " the DDL of every table on the server" + (selected(result.getString(1), result.getString(2)) ? "" : ","
+                + " not only the selected ones") + ", so store the address as text: ALTER TABLE " + table + " MODIFY "
+                + column + " VARCHAR(" + (type.equals("INET4") ? 15 : 39) + ");"));
+      }
+    }
+    return checks;
   }
 
   private static PreflightCheck expect(Map<String, String> variables, String name, String wanted, String fix) {
