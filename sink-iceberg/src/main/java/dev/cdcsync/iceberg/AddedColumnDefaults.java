@@ -86,16 +86,18 @@ final class AddedColumnDefaults {
     List<DataFile> replaced = new ArrayList<>();
     List<DataFile> added = new ArrayList<>();
     try {
+      Progress progress = new Progress(sinkTable, byPartition.values().stream().mapToInt(List::size).sum(), bytes);
       for (List<FileScanTask> group : byPartition.values()) {
         added.addAll(
             Compaction.rewrite(
                 table,
                 group.get(0).file(),
                 group,
-                task ->
-                    CloseableIterable.transform(
-                        Compaction.liveRowsOf(table, task),
-                        row -> withDefaults(row, positions, values))));
+                task -> {
+                  progress.starting(task.file().fileSizeInBytes());
+                  return CloseableIterable.transform(
+                      Compaction.liveRowsOf(table, task), row -> withDefaults(row, positions, values));
+                }));
         group.forEach(task -> replaced.add(task.file()));
       }
     } catch (RuntimeException e) {
@@ -118,6 +120,32 @@ final class AddedColumnDefaults {
         "Table {}: rewrote {} data file(s) into {} with the default of column(s) {} in {} ms",
         sinkTable, replaced.size(), added.size(), defaults.keySet(), (System.nanoTime() - started) / 1_000_000);
     return added;
+  }
+
+  /** Logs how far the rewrite is, every {@link #EVERY_NANOS} at most. */
+  private static final class Progress {
+    private static final long EVERY_NANOS = 10_000_000_000L;
+    private final TableId sinkTable;
+    private final int files;
+    private final long bytes;
+    private int filesStarted;
+    private long bytesDone;
+    private long lastLogged = System.nanoTime();
+
+    Progress(TableId sinkTable, int files, long bytes) {
+      this.sinkTable = sinkTable;
+      this.files = files;
+      this.bytes = bytes;
+    }
+
+    void starting(long fileBytes) {
+      if (System.nanoTime() - lastLogged >= EVERY_NANOS) {
+        LOG.info("Table {}: rewrote {} of {} data file(s), {} of {} bytes", sinkTable, filesStarted, files, bytesDone, bytes);
+        lastLogged = System.nanoTime();
+      }
+      filesStarted++;
+      bytesDone += fileBytes;
+    }
   }
 
   private static Record withDefaults(Record row, int[] positions, Object[] values) {
