@@ -213,7 +213,7 @@ final class BinlogPreflight implements Runnable {
                     + " AND table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')")) {
       while (result.next()) {
         if (selected(result.getString(1), result.getString(2))) {
-          tables.add("`" + result.getString(1).replace("`", "``") + "`.`" + result.getString(2).replace("`", "``") + "`");
+          tables.add(quoted(result.getString(1)) + "." + quoted(result.getString(2)));
         }
       }
     }
@@ -236,8 +236,8 @@ final class BinlogPreflight implements Runnable {
                     + " AND table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')"
                     + " ORDER BY table_schema, table_name, ordinal_position")) {
       while (result.next()) {
-        String table = "`" + result.getString(1).replace("`", "``") + "`.`" + result.getString(2).replace("`", "``") + "`";
-        String column = "`" + result.getString(3).replace("`", "``") + "`";
+        String table = quoted(result.getString(1)) + "." + quoted(result.getString(2));
+        String column = quoted(result.getString(3));
         String type = result.getString(4).toUpperCase(Locale.ROOT);
         checks.add(PreflightCheck.failed(
             "column " + table + "." + column,
