@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns a parsed pipeline file into validated, typed configurations and the factories they
@@ -28,6 +30,9 @@ import java.util.Map;
  * connection.
  */
 public final class PipelineLoader {
+
+  /** A warning about one option: {@code source option 'key' ...}. */
+  private static final Pattern OPTION_WARNING = Pattern.compile("(?:source|sink) option '([^']+)'");
 
   /** A pipeline whose configuration is valid, ready to be started. */
   public record LoadedPipeline(
@@ -104,8 +109,8 @@ public final class PipelineLoader {
     Configuration pipelineOptions =
         OptionsValidator.validate(
             location, definition.pipeline(), "pipeline", PipelineOptions.ALL, List.of(), warnings);
-    warnings.addAll(sourceFactory.warnings(sourceOptions));
-    warnings.addAll(sinkFactory.warnings(sinkOptions));
+    warnings.addAll(withLines(definition.source(), sourceFactory.warnings(sourceOptions)));
+    warnings.addAll(withLines(definition.sink(), sinkFactory.warnings(sinkOptions)));
 
     String name = pipelineOptions.optional(PipelineOptions.NAME).orElse(defaultName);
     String stateRoot =
@@ -193,5 +198,17 @@ public final class PipelineLoader {
 
   static String safeDirectoryName(String name) {
     return name.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  /** A component's own warnings, each that begins with an option given in the file with its line. */
+  private static List<String> withLines(ComponentDefinition section, List<String> warnings) {
+    return warnings.stream()
+        .map(warning -> {
+          Matcher option = OPTION_WARNING.matcher(warning);
+          return option.lookingAt() && section.options().containsKey(option.group(1))
+              ? "line " + section.options().get(option.group(1)).line() + ": " + warning
+              : warning;
+        })
+        .toList();
   }
 }
