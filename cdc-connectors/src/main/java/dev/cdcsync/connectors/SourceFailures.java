@@ -1,5 +1,6 @@
 package dev.cdcsync.connectors;
 
+import com.github.shyiko.mysql.binlog.network.IdentityVerificationException;
 import com.github.shyiko.mysql.binlog.network.ServerException;
 import dev.cdcsync.api.PermanentPipelineException;
 import java.io.EOFException;
@@ -14,6 +15,7 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Optional;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Names why reading a database failed, from the causes the drivers and Debezium bury in their
@@ -124,6 +126,8 @@ public final class SourceFailures {
       return Optional.of(Cause.VALUE_UNREADABLE);
     }
     if (failure instanceof SSLHandshakeException
+        || failure instanceof SSLPeerUnverifiedException
+        || failure instanceof IdentityVerificationException
         || failure instanceof CertificateException
         || failure instanceof CertPathValidatorException) {
       return Optional.of(Cause.TLS_NOT_TRUSTED);
@@ -185,6 +189,12 @@ public final class SourceFailures {
       return "the JDBC driver cannot read a value of the snapshot (" + text + " at " + driver.getClassName() + "."
           + driver.getMethodName() + "); leave the table out with 'tables.exclude' or its column with"
           + " debezium.column.exclude.list";
+    }
+    if (failure instanceof IdentityVerificationException) {
+      // The binlog client checks the certificate's DNS names and common name only, against the
+      // name the connection's address has: for an IP address, the name it resolves back to.
+      return text + "; the binlog connection checks the server certificate's DNS names against the"
+          + " host name, and a 'hostname' given as an IP address against the name it resolves back to";
     }
     return text;
   }

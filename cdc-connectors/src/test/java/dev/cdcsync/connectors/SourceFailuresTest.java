@@ -2,6 +2,7 @@ package dev.cdcsync.connectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.shyiko.mysql.binlog.network.IdentityVerificationException;
 import com.github.shyiko.mysql.binlog.network.ServerException;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.connectors.SourceFailures.Cause;
@@ -61,6 +62,21 @@ class SourceFailuresTest {
         .hasMessage(
             "Cannot connect to PostgreSQL at db:5432/shop: the TLS handshake failed (a certificate was not accepted):"
                 + " PKIX path building failed: unable to find valid certification path");
+  }
+
+  @Test
+  void namesACertificateThatDoesNotNameTheBinlogHostAsPermanent() {
+    Exception failure =
+        new RuntimeException(
+            new ConnectException(
+                PRODUCER_FAILURE,
+                new IllegalStateException(
+                    "Unable to connect", new IdentityVerificationException("\"localhost\" identity was not confirmed"))));
+    assertThat(SourceFailures.named("Cannot read changes from MariaDB at 127.0.0.1:3306", failure))
+        .isInstanceOf(PermanentPipelineException.class)
+        .hasMessageStartingWith(
+            "Cannot read changes from MariaDB at 127.0.0.1:3306: the TLS handshake failed (a certificate was not"
+                + " accepted): \"localhost\" identity was not confirmed; the binlog connection checks");
   }
 
   @Test

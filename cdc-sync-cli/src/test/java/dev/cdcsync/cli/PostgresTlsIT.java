@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,23 +33,14 @@ class PostgresTlsIT {
   @TempDir Path work;
 
   private static final TestDatabaseServer SERVER = TestDatabases.postgres();
+  private static TestCertificates made;
 
   @BeforeAll
   static void requireTlsForTheTestUsers() throws Exception {
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=cdc-sync test CA",
-        "-keyout", "ca.key", "-out", "ca.crt");
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr");
-    Files.writeString(certificates.resolve("server.ext"), "subjectAltName=IP:127.0.0.1\n");
-    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
-        "-extfile", "server.ext", "-out", "server.crt");
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=tls_cert_user", "-keyout", "client.pem", "-out", "client.csr");
-    openssl("x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
-        "-out", "client.crt");
+    made = TestCertificates.create(certificates, "tls_cert_user");
     // pgjdbc reads a client key in PKCS#8 DER form.
-    openssl("pkcs8", "-topk8", "-inform", "PEM", "-outform", "DER", "-nocrypt", "-in", "client.pem", "-out", "client.pk8");
-    for (String key : List.of("server.key", "client.pk8")) {
-      Files.setPosixFilePermissions(certificates.resolve(key), PosixFilePermissions.fromString("rw-------"));
-    }
+    made.openssl("pkcs8", "-topk8", "-inform", "PEM", "-outform", "DER", "-nocrypt", "-in", "client.pem", "-out", "client.pk8");
+    Files.setPosixFilePermissions(certificates.resolve("client.pk8"), PosixFilePermissions.fromString("rw-------"));
     try (Connection connection = SERVER.connect("postgres");
         Statement statement = connection.createStatement()) {
       Path hba = Path.of(single(statement, "SHOW hba_file"));
@@ -134,9 +124,7 @@ class PostgresTlsIT {
     String database = "tls_wrong_ca";
     SERVER.createDatabase(database);
     // A CA that did not sign the server's certificate.
-    Path otherCa = certificates.resolve("other-ca.crt");
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=another CA",
-        "-keyout", "other-ca.key", "-out", otherCa.getFileName().toString());
+    Path otherCa = made.authority("other-ca", "another CA");
     List<String> source = new ArrayList<>(PipelineFiles.postgresTables(database));
     source.add("jdbc.properties.sslmode: verify-full");
     source.add("jdbc.properties.sslrootcert: " + otherCa);
@@ -158,15 +146,5 @@ class PostgresTlsIT {
       result.next();
       return result.getString(1);
     }
-  }
-
-  private static void openssl(String... arguments) throws Exception {
-    List<String> command = new ArrayList<>(List.of("openssl"));
-    command.addAll(List.of(arguments));
-    Process process =
-        new ProcessBuilder(command).directory(certificates.toFile()).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as("openssl %s: %s", String.join(" ", arguments), output).isZero();
   }
 }

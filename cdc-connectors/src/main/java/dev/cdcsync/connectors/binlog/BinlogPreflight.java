@@ -5,6 +5,9 @@ import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.PreflightCheck;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.JdbcConnections;
+import dev.cdcsync.connectors.SourceFailures;
+import dev.cdcsync.connectors.SourceFailures.Cause;
+import dev.cdcsync.connectors.SourceFailures.Diagnosis;
 import dev.cdcsync.connectors.SourceOptions;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -42,9 +45,31 @@ final class BinlogPreflight implements Runnable {
     return url;
   }
 
+  /**
+   * A connection for the checks. A user created {@code REQUIRE SSL} or {@code REQUIRE X509} is
+   * refused without TLS (or without a client certificate) as if the password were wrong, so the
+   * failure says so when the pipeline sets no client certificate.
+   */
+  private Connection connect() {
+    try {
+      return JdbcConnections.open(url, options, description);
+    } catch (PermanentPipelineException e) {
+      boolean refused =
+          SourceFailures.diagnose(e).map(Diagnosis::cause).orElse(null) == Cause.AUTHENTICATION_FAILED;
+      if (!refused || options.withPrefix(SourceOptions.DEBEZIUM_PREFIX).containsKey(BinlogTls.KEYSTORE)) {
+        throw e;
+      }
+      throw new PermanentPipelineException(
+          e.getMessage() + ", or, if the user must connect over TLS (REQUIRE SSL, REQUIRE X509), set '"
+              + SourceOptions.DEBEZIUM_PREFIX + BinlogTls.MODE + "' and its truststore and keystore (README: TLS"
+              + " and secrets)",
+          e);
+    }
+  }
+
   /** Checks the binlog settings, the user's rights and the selected tables, changing nothing. */
   List<PreflightCheck> checks() {
-    try (Connection connection = JdbcConnections.open(url, options, description)) {
+    try (Connection connection = connect()) {
       return checks(connection);
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot check " + description + ": " + e.getMessage(), e);
@@ -58,7 +83,7 @@ final class BinlogPreflight implements Runnable {
    */
   @Override
   public void run() {
-    try (Connection connection = JdbcConnections.open(url, options, description)) {
+    try (Connection connection = connect()) {
       List<String> problems =
           checks(connection).stream().filter(check -> !check.passed()).map(PreflightCheck::detail).toList();
       if (!problems.isEmpty()) {
@@ -124,7 +149,7 @@ final class BinlogPreflight implements Runnable {
   /** The storage engine's estimate of each selected table's rows (InnoDB's is rough). */
   Map<TableId, Long> estimatedRows() {
     Map<TableId, Long> estimates = new HashMap<>();
-    try (Connection connection = JdbcConnections.open(url, options, description);
+    try (Connection connection = connect();
         Statement statement = connection.createStatement();
         ResultSet result =
             statement.executeQuery(
@@ -155,7 +180,7 @@ final class BinlogPreflight implements Runnable {
   Map<String, String> floatSnapshotSelects() {
     Map<String, String> froms = new java.util.LinkedHashMap<>();
     Map<String, StringBuilder> selects = new java.util.LinkedHashMap<>();
-    try (Connection connection = JdbcConnections.open(url, options, description);
+    try (Connection connection = connect();
         Statement statement = connection.createStatement();
         ResultSet result =
             statement.executeQuery(

@@ -72,6 +72,13 @@ public abstract class BinlogSourceFactory implements SourceFactory {
   /** The JDBC URL prefix for checks, e.g. {@code jdbc:mariadb://}. */
   protected abstract String jdbcUrlPrefix();
 
+  /** The Debezium connector's {@code database.ssl.mode} values, its default first. */
+  protected abstract List<String> tlsModes();
+
+  private BinlogTls tls() {
+    return new BinlogTls(tlsModes());
+  }
+
   @Override
   public List<ConfigOption<?>> options() {
     List<ConfigOption<?>> options = new ArrayList<>(List.of(
@@ -98,7 +105,9 @@ public abstract class BinlogSourceFactory implements SourceFactory {
 
   @Override
   public List<String> warnings(Configuration options) {
-    return SourceOptions.warnings(options);
+    List<String> warnings = new ArrayList<>(SourceOptions.warnings(options));
+    warnings.addAll(BinlogTls.warnings(options));
+    return warnings;
   }
 
   @Override
@@ -115,6 +124,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
   public void validateOptions(Configuration options) {
     tableIncludeList(options, includePatterns(options));
     options.optional(SERVER_ID).ifPresent(BinlogSourceFactory::parseServerId);
+    tls().validate(options);
   }
 
   private List<TablePattern> includePatterns(Configuration options) {
@@ -129,7 +139,8 @@ public abstract class BinlogSourceFactory implements SourceFactory {
 
   private BinlogPreflight preflight(Configuration options, String tableIncludeList) {
     String address = options.get(SourceOptions.HOSTNAME) + ":" + options.get(PORT);
-    return new BinlogPreflight(jdbcUrlPrefix() + address + "/", productName() + " at " + address, options, tableIncludeList);
+    return new BinlogPreflight(
+        jdbcUrlPrefix() + address + "/", productName() + " at " + address, tls().forOwnConnections(options), tableIncludeList);
   }
 
   /** Debezium's table.include.list for options {@code tables} and {@code tables.exclude}. */
@@ -178,6 +189,10 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         .optional(SERVER_TIME_ZONE)
         .ifPresent(zone -> properties.setProperty("database.connectionTimeZone", zone));
     EngineProperties.applyUserOverrides(properties, options);
+    // TLS is Debezium's database.ssl.* alone (see BinlogTls).
+    properties.stringPropertyNames().stream()
+        .filter(key -> key.startsWith("driver.") && BinlogTls.isTlsSetting(key.substring("driver.".length())))
+        .forEach(properties::remove);
 
     String address = options.get(SourceOptions.HOSTNAME) + ":" + options.get(PORT);
     String description = productName() + " at " + address;
@@ -196,7 +211,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         properties,
         new SourceRecordConverter(
             source -> TableId.of(source.getString("db"), source.getString("table")),
-            new BinlogColumnDefaults(preflight.url(), options, description)),
+            new BinlogColumnDefaults(preflight.url(), tls().forOwnConnections(options), description)),
         beforeStart,
         () -> StateStorageSchemaHistory.clear(context.stateStorage()),
         preflight::estimatedRows,

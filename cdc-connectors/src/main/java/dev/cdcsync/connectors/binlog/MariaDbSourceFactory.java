@@ -1,5 +1,7 @@
 package dev.cdcsync.connectors.binlog;
 
+import java.util.List;
+
 /** {@code type: mariadb}: MariaDB 10.6+ through the binlog. */
 public final class MariaDbSourceFactory extends BinlogSourceFactory {
 
@@ -21,5 +23,10 @@ public final class MariaDbSourceFactory extends BinlogSourceFactory {
   @Override
   protected String jdbcUrlPrefix() {
     return "jdbc:mariadb://";
+  }
+
+  @Override
+  protected List<String> tlsModes() {
+    return List.of("disable", "trust", "verify-ca", "verify-full");
   }
 }

@@ -1,5 +1,7 @@
 package dev.cdcsync.connectors.binlog;
 
+import java.util.List;
+
 /** {@code type: mysql}: MySQL 8.0+ through the binlog. */
 public final class MySqlSourceFactory extends BinlogSourceFactory {
 
@@ -21,5 +23,10 @@ public final class MySqlSourceFactory extends BinlogSourceFactory {
   @Override
   protected String jdbcUrlPrefix() {
     return "jdbc:mysql://";
+  }
+
+  @Override
+  protected List<String> tlsModes() {
+    return List.of("preferred", "disabled", "required", "verify_ca", "verify_identity");
   }
 }
