@@ -3,7 +3,9 @@ package dev.cdcsync.iceberg;
 import dev.cdcsync.api.Checkpoint;
 import dev.cdcsync.api.Column;
 import dev.cdcsync.api.DataChangeEvent;
+import dev.cdcsync.api.DataType;
 import dev.cdcsync.api.FencedException;
+import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.SchemaChange;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.TableCommit;
@@ -317,10 +319,23 @@ final class IcebergSink implements Sink {
     List<Column> columns = new ArrayList<>();
     for (Types.NestedField field : schema.columns()) {
       if (!AppendColumns.isChangeColumn(field.name())) {
-        columns.add(Column.of(field.name(), IcebergTypes.dataType(field.type())));
+        columns.add(Column.of(field.name(), columnType(sinkTable, field)));
       }
     }
     return Optional.of(dev.cdcsync.api.Schema.of(columns, List.copyOf(schema.identifierFieldNames())));
+  }
+
+  /** The event-model type of a column of an existing table; one cdc-sync does not write stops it. */
+  private static DataType columnType(TableId sinkTable, Types.NestedField field) {
+    try {
+      return IcebergTypes.dataType(field.type());
+    } catch (IllegalArgumentException e) {
+      throw new PermanentPipelineException(
+          "Cannot write Iceberg table " + sinkTable + ": its column '" + field.name() + "' has type " + field.type()
+              + ", which cdc-sync does not write (a table created or changed outside cdc-sync); drop the column or"
+              + " change its type",
+          e);
+    }
   }
 
   @Override
@@ -366,7 +381,7 @@ final class IcebergSink implements Sink {
         update.renameColumn(rename.oldName(), rename.columnName());
       } else if (change instanceof SchemaChange.DropColumn drop) {
         if (table.schema().identifierFieldNames().contains(drop.columnName())) {
-          throw new dev.cdcsync.api.PermanentPipelineException(
+          throw new PermanentPipelineException(
               "Cannot drop column " + drop.columnName() + " of Iceberg table " + sinkTable
                   + ": it is part of the table's key");
         }

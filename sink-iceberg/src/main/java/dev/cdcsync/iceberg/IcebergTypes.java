@@ -60,6 +60,7 @@ final class IcebergTypes {
       case LONG -> DataType.of(DataTypeRoot.BIGINT);
       case FLOAT -> DataType.of(DataTypeRoot.FLOAT);
       case DOUBLE -> DataType.of(DataTypeRoot.DOUBLE);
+      case STRING -> DataType.of(DataTypeRoot.STRING);
       case DECIMAL -> DataType.decimal(((Types.DecimalType) type).precision(), ((Types.DecimalType) type).scale());
       case DATE -> DataType.of(DataTypeRoot.DATE);
       case TIME -> DataType.of(DataTypeRoot.TIME);
@@ -68,7 +69,7 @@ final class IcebergTypes {
       case UUID -> DataType.of(DataTypeRoot.UUID);
       case BINARY, FIXED -> DataType.of(DataTypeRoot.BINARY);
       case LIST -> DataType.array(dataType(((Types.ListType) type).elementType()));
-      default -> DataType.of(DataTypeRoot.STRING);
+      default -> throw new IllegalArgumentException("cdc-sync does not write Iceberg type " + type);
     };
   }
 

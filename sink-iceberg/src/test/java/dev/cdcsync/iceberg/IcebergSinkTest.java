@@ -130,6 +130,24 @@ class IcebergSinkTest {
   }
 
   @Test
+  void refusesATableWithAColumnTypeItDoesNotWriteNamingTheColumn() {
+    org.apache.iceberg.Schema handMade =
+        new org.apache.iceberg.Schema(
+            org.apache.iceberg.types.Types.NestedField.required(1, "id", org.apache.iceberg.types.Types.LongType.get()),
+            org.apache.iceberg.types.Types.NestedField.optional(
+                2, "address", org.apache.iceberg.types.Types.StructType.of(
+                    org.apache.iceberg.types.Types.NestedField.optional(
+                        3, "city", org.apache.iceberg.types.Types.StringType.get()))));
+    catalog().createTable(IcebergSink.identifier(SINK), handMade);
+
+    assertThatThrownBy(() -> sink.tableSchema(SINK))
+        .isInstanceOf(PermanentPipelineException.class)
+        .hasMessageStartingWith(
+            "Cannot write Iceberg table public.items: its column 'address' has type struct<3: city: optional string>,"
+                + " which cdc-sync does not write");
+  }
+
+  @Test
   void appliesSeveralChangesToOneKeyWithinOneCheckpointInOrder() throws Exception {
     sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
     sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(2, "b"), 1), sequence++);

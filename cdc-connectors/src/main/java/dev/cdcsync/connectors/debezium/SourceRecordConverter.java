@@ -172,7 +172,9 @@ public final class SourceRecordConverter {
       case "d" -> DataChangeEvent.delete(
           conversion.tableId(), conversion.schema(), row(conversion, value.getStruct("before")), timestamp);
       case "t" -> DataChangeEvent.truncate(conversion.tableId(), conversion.schema(), timestamp);
-      default -> null;
+      default -> throw new PermanentPipelineException(
+          "Cannot read a change of table " + conversion.tableId() + ": Debezium reports operation '" + op
+              + "', which cdc-sync does not know");
     };
   }
 
