@@ -2,9 +2,12 @@ package dev.cdcsync.runtime;
 
 import dev.cdcsync.api.TableCommit;
 import dev.cdcsync.api.TableId;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -148,14 +151,14 @@ public final class PipelineStatus {
   }
 
   private static Map<TableId, Long> counts(Map<TableId, LongAdder> adders) {
-    Map<TableId, Long> counts = new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
+    Map<TableId, Long> counts = new TreeMap<>(Comparator.comparing(TableId::toString));
     adders.forEach((table, adder) -> counts.put(table, adder.sum()));
     return counts;
   }
 
   /** The database's estimate of each sink table's snapshot rows, where it has one. */
   public Map<TableId, Long> snapshotEstimates() {
-    Map<TableId, Long> estimates = new TreeMap<>(java.util.Comparator.comparing(TableId::toString));
+    Map<TableId, Long> estimates = new TreeMap<>(Comparator.comparing(TableId::toString));
     estimates.putAll(snapshotEstimates);
     return estimates;
   }
@@ -207,20 +210,20 @@ public final class PipelineStatus {
    * in (it does every few seconds even when the database is idle) and no change has waited for
    * its commit much longer than the checkpoint interval.
    */
-  public java.util.Optional<String> notReadyBecause(long nowMillis, java.time.Duration checkpointInterval) {
+  public Optional<String> notReadyBecause(long nowMillis, Duration checkpointInterval) {
     long grace = 60_000;
     long lastCall = lastSourceCallMillis;
     if (lastCall == 0) {
-      return java.util.Optional.of("the source has not connected yet");
+      return Optional.of("the source has not connected yet");
     }
     if (nowMillis - lastCall > Math.max(grace, 3 * checkpointInterval.toMillis())) {
-      return java.util.Optional.of("the source has not called in for " + (nowMillis - lastCall) / 1000 + " s");
+      return Optional.of("the source has not called in for " + (nowMillis - lastCall) / 1000 + " s");
     }
     long pendingSince = pendingSinceMillis;
     if (pendingSince != 0 && nowMillis - pendingSince > 2 * checkpointInterval.toMillis() + grace) {
-      return java.util.Optional.of("changes have waited " + (nowMillis - pendingSince) / 1000 + " s for their commit");
+      return Optional.of("changes have waited " + (nowMillis - pendingSince) / 1000 + " s for their commit");
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /** Whether the source is reading its snapshot. */

@@ -12,22 +12,26 @@ import dev.cdcsync.api.TableCommit;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.api.TableLayout;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.UpdateSchema;
@@ -39,6 +43,7 @@ import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
@@ -74,7 +79,7 @@ final class IcebergSink implements Sink {
   private final TableMaintenance maintenance;
   private final Map<TableId, IcebergTableWriter> writers = new LinkedHashMap<>();
   /** How tables not created yet are to be laid out, as transform rules ask. */
-  private final Map<TableId, TableLayout> layouts = new java.util.HashMap<>();
+  private final Map<TableId, TableLayout> layouts = new HashMap<>();
   private ExecutorService tablePool;
   /** Writers with open files, least recently written first. */
   private final Map<TableId, IcebergTableWriter> openFiles = new LinkedHashMap<>(16, 0.75f, true);
@@ -157,7 +162,7 @@ final class IcebergSink implements Sink {
                       ? new TableCommit(sinkTable, table.changes(), table.maxSourceTimestamp())
                       : null;
                 }));
-    return perTable(tasks).stream().filter(java.util.Objects::nonNull).toList();
+    return perTable(tasks).stream().filter(Objects::nonNull).toList();
   }
 
   /**
@@ -179,7 +184,7 @@ final class IcebergSink implements Sink {
       futures = tablePool().invokeAll(tasks);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("Interrupted while committing tables");
+      throw new InterruptedIOException("Interrupted while committing tables");
     }
     Exception failure = null;
     for (Future<T> future : futures) {
@@ -191,7 +196,7 @@ final class IcebergSink implements Sink {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("Interrupted while committing tables");
+        throw new InterruptedIOException("Interrupted while committing tables");
       }
     }
     if (failure instanceof IOException io) {
@@ -218,7 +223,7 @@ final class IcebergSink implements Sink {
 
   private synchronized ExecutorService tablePool() {
     if (tablePool == null) {
-      java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+      AtomicInteger count = new AtomicInteger();
       tablePool =
           Executors.newFixedThreadPool(
               TABLE_THREADS,
@@ -288,7 +293,7 @@ final class IcebergSink implements Sink {
    * Sets the pipeline's commit summary of {@code from} on a maintenance rewrite, so the table's
    * newest snapshot still tells which checkpoint it holds once the commit's own snapshot expired.
    */
-  static void carrySummary(org.apache.iceberg.SnapshotUpdate<?> update, Snapshot from) {
+  static void carrySummary(SnapshotUpdate<?> update, Snapshot from) {
     for (String key : SUMMARY_KEYS) {
       String value = from.summary().get(key);
       if (value != null) {
@@ -419,7 +424,7 @@ final class IcebergSink implements Sink {
       LOG.info("Table {} is a changelog: the source's truncate is not applied to it", sinkTable);
       return;
     }
-    table.newDelete().deleteFromRowFilter(org.apache.iceberg.expressions.Expressions.alwaysTrue()).commit();
+    table.newDelete().deleteFromRowFilter(Expressions.alwaysTrue()).commit();
     writers.remove(sinkTable);
     openFiles.remove(sinkTable);
   }
@@ -479,7 +484,7 @@ final class IcebergSink implements Sink {
       Table table = catalog.loadTable(identifier);
       boolean appendTable = table.schema().findField(AppendColumns.SEQUENCE) != null;
       if (appendTable != appendTable(schema)) {
-        throw new dev.cdcsync.api.PermanentPipelineException(
+        throw new PermanentPipelineException(
             "Cannot write to Iceberg table " + sinkTable + ": it is " + (appendTable ? "an append" : "an upsert")
                 + " table, but the pipeline writes it in " + (appendTable ? "upsert" : "append")
                 + " mode; set sink option 'write.mode' accordingly or write to another table");

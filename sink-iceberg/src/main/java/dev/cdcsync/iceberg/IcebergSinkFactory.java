@@ -9,12 +9,16 @@ import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.SinkFactory;
 import dev.cdcsync.api.StateStorage;
 import java.net.URI;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.TableProperties;
@@ -129,7 +133,7 @@ public final class IcebergSinkFactory implements SinkFactory {
 
   @Override
   public List<ConfigOption<?>> options() {
-    List<ConfigOption<?>> options = new java.util.ArrayList<>(List.of(
+    List<ConfigOption<?>> options = new ArrayList<>(List.of(
         CATALOG_TYPE, CATALOG_IMPL, WAREHOUSE, CATALOG_NAME, WRITE_MODE, MAINTENANCE_ENABLED,
         MAINTENANCE_INTERVAL, SNAPSHOT_MAX_AGE, SNAPSHOTS_TO_KEEP, PARTITION_KEY));
     options.addAll(FLINK_CDC_WITHOUT_EFFECT);
@@ -155,7 +159,7 @@ public final class IcebergSinkFactory implements SinkFactory {
         catalog(options),
         tableProperties,
         options.get(WRITE_MODE),
-        new TableMaintenance(maintenance, java.time.Clock.systemUTC()),
+        new TableMaintenance(maintenance, Clock.systemUTC()),
         options.get(PARTITION_KEY));
   }
 
@@ -204,8 +208,8 @@ public final class IcebergSinkFactory implements SinkFactory {
     if (className == null) {
       return; // an unknown type: CatalogUtil's message lists the known ones
     }
-    for (String required : java.util.stream.Stream.of(className, impl == null ? CatalogTypes.client(type) : null)
-        .filter(java.util.Objects::nonNull)
+    for (String required : Stream.of(className, impl == null ? CatalogTypes.client(type) : null)
+        .filter(Objects::nonNull)
         .toList()) {
       try {
         Class.forName(required, false, IcebergSinkFactory.class.getClassLoader());

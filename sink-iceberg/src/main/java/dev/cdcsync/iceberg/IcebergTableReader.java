@@ -6,6 +6,7 @@ import dev.cdcsync.api.TableId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -14,6 +15,9 @@ import java.util.stream.Collectors;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.exceptions.NoSuchTableException;
@@ -34,7 +38,7 @@ public final class IcebergTableReader {
 
   /** What a pipeline last committed to one table. */
   public record CommittedTable(
-      TableId table, long checkpointId, long epoch, java.time.Instant committedAt, long sourceTimestampMillis, String sourcePosition) {}
+      TableId table, long checkpointId, long epoch, Instant committedAt, long sourceTimestampMillis, String sourcePosition) {}
 
   private IcebergTableReader() {}
 
@@ -42,11 +46,11 @@ public final class IcebergTableReader {
   public static List<CommittedTable> committedTables(Configuration sinkOptions, String pipeline) {
     Catalog catalog = IcebergSinkFactory.catalog(sinkOptions);
     List<CommittedTable> tables = new ArrayList<>();
-    if (!(catalog instanceof org.apache.iceberg.catalog.SupportsNamespaces namespaces)) {
+    if (!(catalog instanceof SupportsNamespaces namespaces)) {
       return tables;
     }
-    for (org.apache.iceberg.catalog.Namespace namespace : namespaces.listNamespaces()) {
-      for (org.apache.iceberg.catalog.TableIdentifier identifier : catalog.listTables(namespace)) {
+    for (Namespace namespace : namespaces.listNamespaces()) {
+      for (TableIdentifier identifier : catalog.listTables(namespace)) {
         Table table = catalog.loadTable(identifier);
         Snapshot own = IcebergSink.latestCommitOf(table, pipeline);
         if (own != null) {
@@ -59,7 +63,7 @@ public final class IcebergTableReader {
                   id,
                   Long.parseLong(summary.getOrDefault(IcebergSink.SUMMARY_CHECKPOINT_ID, "0")),
                   Long.parseLong(summary.getOrDefault(IcebergSink.SUMMARY_EPOCH, "0")),
-                  java.time.Instant.ofEpochMilli(own.timestampMillis()),
+                  Instant.ofEpochMilli(own.timestampMillis()),
                   Long.parseLong(summary.getOrDefault(IcebergSink.SUMMARY_SOURCE_TIMESTAMP, "0")),
                   summary.getOrDefault(IcebergSink.SUMMARY_SOURCE_POSITION, "")));
         }

@@ -1,5 +1,6 @@
 package dev.cdcsync.iceberg;
 
+import dev.cdcsync.api.Column;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.OperationType;
 import dev.cdcsync.api.PermanentPipelineException;
@@ -11,8 +12,10 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -221,7 +224,7 @@ final class IcebergTableWriter {
       writerAppendsOnly = false;
     }
     for (WriteResult result : released) {
-      for (org.apache.iceberg.DataFile file : result.dataFiles()) {
+      for (DataFile file : result.dataFiles()) {
         table.io().deleteFile(file.location());
       }
     }
@@ -279,7 +282,7 @@ final class IcebergTableWriter {
     int[] positions = new int[eventSchema.size()];
     Function<Object, Object>[] converters = new Function[eventSchema.size()];
     for (int i = 0; i < eventSchema.size(); i++) {
-      dev.cdcsync.api.Column column = eventSchema.columns().get(i);
+      Column column = eventSchema.columns().get(i);
       Types.NestedField field = schema.findField(column.name());
       if (field == null) {
         // The schema change behavior chose not to add this column: its values are not written.
@@ -349,7 +352,7 @@ final class IcebergTableWriter {
     for (int column : mapping.keyColumns()) {
       Object a = before[column];
       Object b = after[column];
-      if (a instanceof byte[] x && b instanceof byte[] y ? !Arrays.equals(x, y) : !java.util.Objects.equals(a, b)) {
+      if (a instanceof byte[] x && b instanceof byte[] y ? !Arrays.equals(x, y) : !Objects.equals(a, b)) {
         return false;
       }
     }

@@ -14,7 +14,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +37,7 @@ final class BinlogPreflight implements Runnable {
     this.url = url;
     this.description = description;
     this.options = options;
-    this.tablePatterns = java.util.Arrays.stream(tableIncludeList.split(","))
+    this.tablePatterns = Arrays.stream(tableIncludeList.split(","))
             .map(regex -> Pattern.compile(regex, Pattern.CASE_INSENSITIVE))
             .toList();
   }
@@ -178,8 +180,8 @@ final class BinlogPreflight implements Runnable {
    * snapshot.select.statement.overrides} names them.
    */
   Map<String, String> floatSnapshotSelects() {
-    Map<String, String> froms = new java.util.LinkedHashMap<>();
-    Map<String, StringBuilder> selects = new java.util.LinkedHashMap<>();
+    Map<String, String> froms = new LinkedHashMap<>();
+    Map<String, StringBuilder> selects = new LinkedHashMap<>();
     try (Connection connection = connect();
         Statement statement = connection.createStatement();
         ResultSet result =
@@ -204,7 +206,7 @@ final class BinlogPreflight implements Runnable {
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot list the FLOAT columns of " + description + ": " + e.getMessage(), e);
     }
-    Map<String, String> statements = new java.util.LinkedHashMap<>();
+    Map<String, String> statements = new LinkedHashMap<>();
     selects.forEach((name, select) -> statements.put(name, select + froms.get(name)));
     return statements;
   }

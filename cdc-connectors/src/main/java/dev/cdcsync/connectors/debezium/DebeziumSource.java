@@ -1,11 +1,17 @@
 package dev.cdcsync.connectors.debezium;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdcsync.api.ChangeHandler;
 import dev.cdcsync.api.DataChangeEvent;
+import dev.cdcsync.api.OperationType;
+import dev.cdcsync.api.Schema;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceAcknowledger;
 import dev.cdcsync.api.SourcePosition;
+import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.SourceFailures;
+import dev.cdcsync.connectors.binlog.ColumnRenames;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -14,13 +20,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.json.JsonConverterConfig;
@@ -45,7 +57,7 @@ public final class DebeziumSource implements Source {
   private final SourceRecordConverter converter;
   private final Runnable preflight;
   private final Runnable beforeFreshStart;
-  private final java.util.function.Supplier<Map<dev.cdcsync.api.TableId, Long>> snapshotEstimates;
+  private final Supplier<Map<TableId, Long>> snapshotEstimates;
   private boolean snapshotAnnounced;
   private final Path stateDirectory;
   private final AtomicReference<DebeziumEngine<RecordChangeEvent<SourceRecord>>> engine =
@@ -59,20 +71,20 @@ public final class DebeziumSource implements Source {
   private Map<String, ?> lastPartition;
   private Map<String, ?> lastOffset;
   private org.apache.kafka.connect.data.Schema markerEnvelope;
-  private org.apache.kafka.connect.data.Field markerSource;
+  private Field markerSource;
   private org.apache.kafka.connect.data.Schema markerSourceSchema;
-  private org.apache.kafka.connect.data.Field markerSnapshot;
-  private final Map<dev.cdcsync.api.TableId, dev.cdcsync.api.Schema> schemas = new java.util.HashMap<>();
-  private final java.util.function.Predicate<String> captured;
+  private Field markerSnapshot;
+  private final Map<TableId, Schema> schemas = new HashMap<>();
+  private final Predicate<String> captured;
   private final NewTables newTables;
-  private static final com.fasterxml.jackson.databind.ObjectMapper SIGNAL_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper SIGNAL_JSON = new ObjectMapper();
   private volatile boolean closed;
   /** Whether the last {@link #run} started from the beginning, past its checks. */
   private boolean freshStartBegan;
   private boolean inTransaction;
   private boolean streaming;
   /** The table whose copy (see {@link NewTables}) the last records belonged to, or null. */
-  private dev.cdcsync.api.TableId copyInProgress;
+  private TableId copyInProgress;
 
   /**
    * @param description names the database for messages, e.g. {@code PostgreSQL 127.0.0.1:5432/shop}
@@ -94,7 +106,7 @@ public final class DebeziumSource implements Source {
       SourceRecordConverter converter,
       Runnable preflight,
       Runnable beforeFreshStart,
-      java.util.function.Supplier<Map<dev.cdcsync.api.TableId, Long>> snapshotEstimates,
+      Supplier<Map<TableId, Long>> snapshotEstimates,
       Path stateDirectory,
       NewTables newTables) {
     this.description = description;
@@ -192,8 +204,8 @@ public final class DebeziumSource implements Source {
       boolean[] boundaries = new boolean[count];
       int lastBoundary = -1;
       List<DataChangeEvent>[] drops = new List[count];
-      List<dev.cdcsync.api.TableId>[] copiesDone = new List[count];
-      dev.cdcsync.api.TableId[] announcedDrops = new dev.cdcsync.api.TableId[count];
+      List<TableId>[] copiesDone = new List[count];
+      TableId[] announcedDrops = new TableId[count];
       for (int i = 0; i < count; i++) {
         SourceRecord record = records.get(i).record();
         noteSchemaChange(record);
@@ -228,19 +240,19 @@ public final class DebeziumSource implements Source {
       // Where a table itself changes: its columns differ from its previous event's (in this batch,
       // or else the last one handed over), or it is truncated or dropped.
       boolean[] tableChange = new boolean[count];
-      Map<dev.cdcsync.api.TableId, dev.cdcsync.api.Schema> seen = new java.util.HashMap<>();
-      dev.cdcsync.api.TableId lastTable = null;
-      dev.cdcsync.api.Schema lastSchema = null;
+      Map<TableId, Schema> seen = new HashMap<>();
+      TableId lastTable = null;
+      Schema lastSchema = null;
       for (int i = 0; i < count; i++) {
         if (drops[i] != null) {
           tableChange[i] = true;
         } else if (events[i] != null) {
-          dev.cdcsync.api.TableId table = events[i].tableId();
-          dev.cdcsync.api.Schema schema = events[i].schema();
-          tableChange[i] = events[i].operation() == dev.cdcsync.api.OperationType.TRUNCATE;
+          TableId table = events[i].tableId();
+          Schema schema = events[i].schema();
+          tableChange[i] = events[i].operation() == OperationType.TRUNCATE;
           // Runs of one table's events share their objects: look up only where they change.
           if (table != lastTable || schema != lastSchema) {
-            dev.cdcsync.api.Schema before = seen.get(table);
+            Schema before = seen.get(table);
             if (before == null) {
               before = schemas.get(table);
             }
@@ -313,9 +325,9 @@ public final class DebeziumSource implements Source {
   /** Tells the handler, before the first snapshot row, how many rows the database expects. */
   private void announceSnapshot(DataChangeEvent[] events, ChangeHandler handler) {
     for (DataChangeEvent event : events) {
-      if (event != null && event.operation() == dev.cdcsync.api.OperationType.READ) {
+      if (event != null && event.operation() == OperationType.READ) {
         snapshotAnnounced = true;
-        Map<dev.cdcsync.api.TableId, Long> estimates;
+        Map<TableId, Long> estimates;
         try {
           estimates = snapshotEstimates.get();
         } catch (RuntimeException e) {
@@ -329,11 +341,11 @@ public final class DebeziumSource implements Source {
   }
 
   /** Matches full table names as Debezium's table.include.list does: any regex, whole name, any case. */
-  private static java.util.function.Predicate<String> includeListMatcher(String includeList) {
-    List<java.util.regex.Pattern> patterns = new ArrayList<>();
+  private static Predicate<String> includeListMatcher(String includeList) {
+    List<Pattern> patterns = new ArrayList<>();
     for (String regex : includeList.split(",")) {
       if (!regex.isBlank()) {
-        patterns.add(java.util.regex.Pattern.compile(regex.trim(), java.util.regex.Pattern.CASE_INSENSITIVE));
+        patterns.add(Pattern.compile(regex.trim(), Pattern.CASE_INSENSITIVE));
       }
     }
     return name -> patterns.stream().anyMatch(pattern -> pattern.matcher(name).matches());
@@ -345,13 +357,13 @@ public final class DebeziumSource implements Source {
         && value.schema().field("ddl") != null
         && value.schema().field("databaseName") != null
         && value.getString("ddl") != null) {
-      dev.cdcsync.connectors.binlog.ColumnRenames.parse(value.getString("databaseName"), value.getString("ddl"))
+      ColumnRenames.parse(value.getString("databaseName"), value.getString("ddl"))
           .ifPresent(renames -> converter.noteRenames(renames.table(), renames.newToOld()));
     }
   }
 
   private boolean isCopy(DataChangeEvent event) {
-    return event.operation() == dev.cdcsync.api.OperationType.READ && newTables.copying(event.tableId());
+    return event.operation() == OperationType.READ && newTables.copying(event.tableId());
   }
 
   /**
@@ -360,9 +372,9 @@ public final class DebeziumSource implements Source {
    * Debezium copies, so any other record (a row of another table, a streamed change or heartbeat)
    * ends the copy before it.
    */
-  private List<dev.cdcsync.api.TableId> trackCopies(SourceRecord record, DataChangeEvent event, boolean copy) {
-    List<dev.cdcsync.api.TableId> done = null;
-    dev.cdcsync.api.TableId table = copy ? event.tableId() : null;
+  private List<TableId> trackCopies(SourceRecord record, DataChangeEvent event, boolean copy) {
+    List<TableId> done = null;
+    TableId table = copy ? event.tableId() : null;
     if (copyInProgress != null && !copyInProgress.equals(table)) {
       done = new ArrayList<>(List.of(copyInProgress));
       copyInProgress = null;
@@ -389,7 +401,7 @@ public final class DebeziumSource implements Source {
     // Debezium matches each entry as a regex against schema.table.
     List<String> patterns =
         copies.stream()
-            .map(copy -> java.util.regex.Pattern.quote(copy.table().schemaName() + "." + copy.table().tableName()))
+            .map(copy -> Pattern.quote(copy.table().schemaName() + "." + copy.table().tableName()))
             .toList();
     // A blocking snapshot takes an "additional condition" as the whole SELECT of the table.
     List<Map<String, String>> conditions = new ArrayList<>();
@@ -405,14 +417,14 @@ public final class DebeziumSource implements Source {
       data =
           SIGNAL_JSON.writeValueAsString(
               Map.of("data-collections", patterns, "type", "blocking", "additional-conditions", conditions));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot write the copy request for " + copies, e);
     }
     DebeziumEngine<RecordChangeEvent<SourceRecord>> running = engine.get();
     if (running == null || closed) {
       return;
     }
-    running.getSignaler().signal(new DebeziumEngine.Signal(java.util.UUID.randomUUID().toString(), "execute-snapshot", data, null));
+    running.getSignaler().signal(new DebeziumEngine.Signal(UUID.randomUUID().toString(), "execute-snapshot", data, null));
   }
 
   /** Whether a commit may cut right after this record; between copy rows only outside a transaction. */

@@ -8,12 +8,14 @@ import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.debezium.ConnectTypes.ColumnMapping;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -84,11 +86,11 @@ public final class SourceRecordConverter {
   private final UnavailableValuePlaceholder placeholder;
   private final Set<TableId> rowsGoneReported = new HashSet<>();
   private final Set<TableId> generatedReported = new HashSet<>();
-  private final Map<TableId, Map<String, Integer>> knownNumbers = new java.util.HashMap<>();
-  private final Map<TableId, Map<String, String>> pendingRenames = new java.util.HashMap<>();
+  private final Map<TableId, Map<String, Integer>> knownNumbers = new HashMap<>();
+  private final Map<TableId, Map<String, String>> pendingRenames = new HashMap<>();
   private final Map<org.apache.kafka.connect.data.Schema, TableConversion> conversions =
       new IdentityHashMap<>();
-  private final Map<TableId, Schema> lastSchemas = new java.util.HashMap<>();
+  private final Map<TableId, Schema> lastSchemas = new HashMap<>();
 
   /** A converter for a source whose changes always carry every value (MySQL, MariaDB). */
   public SourceRecordConverter(TableIdentifier tableIdentifier, ColumnDefaults columnDefaults) {
@@ -136,7 +138,7 @@ public final class SourceRecordConverter {
    */
   public void noteRenames(TableId table, Map<String, String> newToOld) {
     pendingRenames.merge(table, newToOld, (a, b) -> {
-      Map<String, String> merged = new java.util.HashMap<>(a);
+      Map<String, String> merged = new HashMap<>(a);
       merged.putAll(b);
       return merged;
     });
@@ -183,7 +185,7 @@ public final class SourceRecordConverter {
    * tables {@code captured} accepts by their full name ({@code db.table}); empty for any other
    * record.
    */
-  public List<DataChangeEvent> tableDrops(SourceRecord record, java.util.function.Predicate<String> captured) {
+  public List<DataChangeEvent> tableDrops(SourceRecord record, Predicate<String> captured) {
     if (!(record.value() instanceof Struct value)
         || value.schema().field("tableChanges") == null
         || value.getArray("tableChanges") == null) {
@@ -312,7 +314,7 @@ public final class SourceRecordConverter {
     TableConversion conversion = conversions.get(rowSchema);
     if (conversion == null) {
       TableId tableId = tableIdentifier.tableId(source);
-      Map<String, String> renames = new java.util.HashMap<>(pendingRenames.getOrDefault(tableId, Map.of()));
+      Map<String, String> renames = new HashMap<>(pendingRenames.getOrDefault(tableId, Map.of()));
       pendingRenames.remove(tableId);
       if (columnNumbers != null) {
         renames.putAll(renamesByNumber(tableId, rowSchema));
@@ -331,7 +333,7 @@ public final class SourceRecordConverter {
     List<Field> fields = rowSchema.fields().stream().filter(field -> !generated.contains(field.name())).toList();
     if (!generated.isEmpty() && generatedReported.add(tableId)) {
       LOG.info("Table {}: generated column(s) {} are left out (the change stream does not carry their values)",
-          tableId, String.join(", ", new java.util.TreeSet<>(generated)));
+          tableId, String.join(", ", new TreeSet<>(generated)));
     }
     List<Column> columns = new ArrayList<>(fields.size());
     Function<Object, Object>[] converters = new Function[fields.size()];
@@ -371,7 +373,7 @@ public final class SourceRecordConverter {
    */
   private Map<String, String> renamesByNumber(TableId tableId, org.apache.kafka.connect.data.Schema rowSchema) {
     Map<String, Integer> now = columnNumbers.current(tableId);
-    Map<String, Integer> known = new java.util.HashMap<>();
+    Map<String, Integer> known = new HashMap<>();
     for (Field field : rowSchema.fields()) {
       Integer number = now.get(field.name());
       if (number != null) {
@@ -379,7 +381,7 @@ public final class SourceRecordConverter {
       }
     }
     Map<String, Integer> before = knownNumbers.put(tableId, known);
-    Map<String, String> renames = new java.util.HashMap<>();
+    Map<String, String> renames = new HashMap<>();
     if (before == null) {
       return renames;
     }

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.JdbcConnections;
+import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.connectors.debezium.NewTables;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,7 +18,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -175,8 +181,8 @@ final class PostgresNewTables implements NewTables {
         }
         if (!found.readable()) {
           reportOnce(table, "Table " + table.quotedName() + " matches option 'tables' but user '"
-              + options.get(dev.cdcsync.connectors.SourceOptions.USERNAME) + "' cannot read it, so it is left out; run GRANT SELECT ON "
-              + table.quotedName() + " TO " + PostgresPreflight.quote(options.get(dev.cdcsync.connectors.SourceOptions.USERNAME)) + ";");
+              + options.get(SourceOptions.USERNAME) + "' cannot read it, so it is left out; run GRANT SELECT ON "
+              + table.quotedName() + " TO " + PostgresPreflight.quote(options.get(SourceOptions.USERNAME)) + ";");
           continue;
         }
         if (!found.published()) {
@@ -263,7 +269,7 @@ final class PostgresNewTables implements NewTables {
 
   /** Announces captured tables that are gone from the catalog; forgets those no longer selected. */
   private void noticeDrops(Connection connection) throws SQLException {
-    Map<Long, Captured> now = new java.util.HashMap<>();
+    Map<Long, Captured> now = new HashMap<>();
     Long[] oids = known.stream().map(Captured::oid).toArray(Long[]::new);
     try (PreparedStatement statement =
         connection.prepareStatement(
@@ -318,13 +324,13 @@ final class PostgresNewTables implements NewTables {
       return Optional.empty();
     }
     Object content = message.get("content");
-    byte[] bytes = content instanceof java.nio.ByteBuffer buffer
-        ? java.util.Arrays.copyOfRange(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.arrayOffset() + buffer.limit())
-        : content instanceof byte[] array ? array : String.valueOf(content).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bytes = content instanceof ByteBuffer buffer
+        ? Arrays.copyOfRange(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.arrayOffset() + buffer.limit())
+        : content instanceof byte[] array ? array : String.valueOf(content).getBytes(StandardCharsets.UTF_8);
     Captured table;
     try {
       table = JSON.readValue(bytes, Captured.class);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       LOG.warn("Cannot read a drop announcement in the change stream of {}: {}", description, e.getMessage());
       return Optional.empty();
     }
