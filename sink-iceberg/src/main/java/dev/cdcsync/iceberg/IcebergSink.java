@@ -238,7 +238,16 @@ final class IcebergSink implements Sink {
 
   /** Commits one table unless it already holds this checkpoint; returns whether it committed. */
   private boolean commitTable(TableId sinkTable, PreparedTable prepared, Checkpoint checkpoint) throws IOException {
-    Table table = catalog.loadTable(identifier(sinkTable));
+    Table table;
+    try {
+      table = catalog.loadTable(identifier(sinkTable));
+    } catch (NoSuchTableException e) {
+      // Dropped since its files were written: by the pipeline after committing them (a source
+      // DROP TABLE, then a crash before the next checkpoint), or by hand. Its rows are meant gone.
+      LOG.warn("Table {} of checkpoint {} is no longer in the catalog (dropped since); its part of the"
+          + " checkpoint is left out", sinkTable, checkpoint.id());
+      return false;
+    }
     for (int attempt = 1; ; attempt++) {
       Snapshot current = table.currentSnapshot();
       Snapshot latestOwn = latestCommitOf(table, checkpoint.pipelineName());

@@ -352,6 +352,20 @@ class IcebergSinkTest {
   }
 
   @Test
+  void recoversACheckpointOfATableDroppedSinceWithoutFailing() throws Exception {
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    Map<TableId, byte[]> prepared = sink.prepareCommit();
+    sink.commit(new Checkpoint(1, "test", 1, ""), prepared);
+    // The source dropped the table, and the pipeline with it, before the next checkpoint; then a crash.
+    sink.dropTable(SINK);
+    sink.close();
+
+    sink = new IcebergSinkFactory().create(options, context(warehouse));
+    assertThat(sink.commit(new Checkpoint(1, "test", 2, ""), prepared)).isEmpty();
+    assertThat(catalog().tableExists(IcebergSink.identifier(SINK))).isFalse();
+  }
+
+  @Test
   void refusesToCommitOverANewerInstance() throws Exception {
     sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
     sink.commit(new Checkpoint(3, "test", 2, ""), sink.prepareCommit());
