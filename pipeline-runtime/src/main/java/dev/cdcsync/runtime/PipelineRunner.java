@@ -607,8 +607,7 @@ public final class PipelineRunner implements ChangeHandler {
       long preparedAt = clock.millis();
       lastCheckpointId = id;
       changesSinceCheckpoint = 0;
-      eventsSinceCheckpoint = 0;
-      eventsAtBoundary = 0;
+      countEventsFromTheNewBoundary();
       if (readsSinceCheckpoint) {
         status.recordSnapshotDone();
       }
@@ -630,6 +629,7 @@ public final class PipelineRunner implements ChangeHandler {
       SourcePosition position = boundary.position();
       lease.checkNotFenced();
       lastCheckpointId = id;
+      countEventsFromTheNewBoundary();
       commitInFlight =
           onCommitter(
               () -> {
@@ -637,6 +637,16 @@ public final class PipelineRunner implements ChangeHandler {
                 boundary.acknowledge();
               });
     }
+  }
+
+  /**
+   * Counts events from the boundary a checkpoint was just taken at, as a run restarted from it
+   * would count them ({@link CommitPointNeeded} names a point by that count): events handed over
+   * after that boundary, written or not, stay counted.
+   */
+  private void countEventsFromTheNewBoundary() {
+    eventsSinceCheckpoint -= eventsAtBoundary;
+    eventsAtBoundary = 0;
   }
 
   /** Checkpoint {@code id} without changes: only the source position. */

@@ -11,6 +11,7 @@ import dev.cdcsync.api.TableId;
 import dev.cdcsync.runtime.PipelineRunner.PipelineFailure;
 import dev.cdcsync.runtime.PipelineStatus.TableStatus;
 import dev.cdcsync.runtime.RecordingSink.Commit;
+import dev.cdcsync.runtime.transform.Transformer;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,6 +144,36 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
             "prepare public.items: 3 changes",
             "record 1 at pos-3",
             "commit 1 at pos-3",
+            "acknowledge pos-3");
+  }
+
+  @Test
+  void countsEventsFromTheNewestCheckpointAlsoWhenItRecordsOnlyThePosition() throws Exception {
+    // A truncate of an empty table is handed over but writes nothing: checkpoint 1 records only
+    // pos-1. The transaction after it starts right at checkpoint 1, so a run restarted there
+    // (CommitPointNeeded) could do no better: its part before the truncate is committed alone.
+    ScriptedSource source =
+        new ScriptedSource(journal)
+            .allowingSplits()
+            .batch("pos-1", DataChangeEvent.truncate(ORDERS, SCHEMA, START.toEpochMilli()))
+            .batchInsideTransaction("pos-2", insert(1))
+            .batch("pos-3", DataChangeEvent.truncate(ITEMS, SCHEMA, START.toEpochMilli()));
+    RecordingSink sink = new RecordingSink(journal);
+    PipelineRunner runner =
+        new PipelineRunner(
+            PIPELINE, source, sink, new TableRouter(), Transformer.NONE, Duration.ZERO, store, lease(clock),
+            new SchemaEvolver(SchemaChangeBehavior.EVOLVE), clock, new PipelineStatus());
+
+    runner.run();
+
+    assertThat(journal.entries())
+        .containsSubsequence(
+            "truncate public.orders",
+            "acknowledge pos-1",
+            "prepare public.items: 1 change",
+            "commit 2 at pos-2",
+            "acknowledge pos-2",
+            "truncate public.items",
             "acknowledge pos-3");
   }
 

@@ -44,6 +44,7 @@ final class ScriptedSource implements Source {
   private final AtomicReference<Optional<SourcePosition>> startAfter = new AtomicReference<>();
   private volatile String lastPosition = "start";
   private volatile boolean lastAtBoundary = true;
+  private volatile boolean splitsAllowed;
 
   ScriptedSource(Journal journal) {
     this.journal = journal;
@@ -52,6 +53,15 @@ final class ScriptedSource implements Source {
   /** The position a batch reports: {@code description}, which is also its only offset. */
   static SourcePosition position(String description) {
     return new SourcePosition(Map.of("offset", description), description);
+  }
+
+  /**
+   * Lets the runner acknowledge a batch that ended inside a transaction, where it splits the
+   * transaction (a column change, truncate or drop of a table the transaction wrote before).
+   */
+  ScriptedSource allowingSplits() {
+    splitsAllowed = true;
+    return this;
   }
 
   /** Hands over one batch that ends at a transaction boundary, at {@code position}. */
@@ -167,7 +177,7 @@ final class ScriptedSource implements Source {
 
     @Override
     public void acknowledge() {
-      if (!atBoundary) {
+      if (!atBoundary && !splitsAllowed) {
         throw new IllegalStateException(
             "Cannot acknowledge " + position + ": the batch ended inside a transaction");
       }
