@@ -4,6 +4,7 @@ import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.connectors.SourceFailures.Cause;
 import dev.cdcsync.connectors.SourceFailures.Diagnosis;
+import dev.cdcsync.util.Retry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -33,18 +34,12 @@ public final class JdbcConnections {
         .ifPresent(timeout -> driverProperties.putIfAbsent(
             "connectTimeout",
             Long.toString(url.startsWith("jdbc:postgresql:") ? postgresSeconds(timeout) : timeout.toMillis())));
-    int retries = options.get(SourceOptions.CONNECT_MAX_RETRIES);
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return open(
-            url, options.get(SourceOptions.USERNAME), options.get(SourceOptions.PASSWORD), driverProperties, description);
-      } catch (IllegalStateException e) {
-        if (attempt >= retries) {
-          throw e;
-        }
-        pause();
-      }
-    }
+    // Refused credentials and other permanent failures are PermanentPipelineException: not retried.
+    return Retry.attempts(options.get(SourceOptions.CONNECT_MAX_RETRIES) + 1)
+        .pausing(RETRY_PAUSE, RETRY_PAUSE)
+        .onlyIf(failure -> failure instanceof IllegalStateException)
+        .run(() -> open(
+            url, options.get(SourceOptions.USERNAME), options.get(SourceOptions.PASSWORD), driverProperties, description));
   }
 
   /** PostgreSQL's driver takes its connect timeout in whole seconds. */
@@ -52,14 +47,6 @@ public final class JdbcConnections {
     return Math.max(1, (timeout.toMillis() + 999) / 1000);
   }
 
-  private static void pause() {
-    try {
-      Thread.sleep(RETRY_PAUSE.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting to connect again", e);
-    }
-  }
 
   /**
    * @param description names the server for messages, e.g. {@code PostgreSQL at 127.0.0.1:5432}

@@ -1,6 +1,7 @@
 package dev.cdcsync.iceberg;
 
 import dev.cdcsync.api.StateStorage;
+import dev.cdcsync.util.Retry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -71,15 +72,7 @@ final class FileIOStateStorage implements StateStorage {
    */
   @Override
   public List<String> list() throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return listOnce();
-      } catch (RuntimeException e) {
-        if (attempt >= LIST_ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
+    return Retry.attempts(LIST_ATTEMPTS).run(this::listOnce);
   }
 
   private List<String> listOnce() {

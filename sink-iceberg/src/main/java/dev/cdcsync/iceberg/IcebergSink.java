@@ -11,6 +11,7 @@ import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.TableCommit;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.api.TableLayout;
+import dev.cdcsync.util.Retry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -248,49 +249,51 @@ final class IcebergSink implements Sink {
           + " checkpoint is left out", sinkTable, checkpoint.id());
       return false;
     }
-    for (int attempt = 1; ; attempt++) {
-      Snapshot current = table.currentSnapshot();
-      Snapshot latestOwn = latestCommitOf(table, checkpoint.pipelineName());
-      if (latestOwn != null) {
-        long epoch = Long.parseLong(latestOwn.summary().getOrDefault(SUMMARY_EPOCH, "0"));
-        long id = Long.parseLong(latestOwn.summary().get(SUMMARY_CHECKPOINT_ID));
-        if (epoch > checkpoint.epoch()) {
-          throw new FencedException(
-              "Cannot commit checkpoint " + checkpoint.id() + " to " + sinkTable + ": instance epoch "
-                  + epoch + " of pipeline '" + checkpoint.pipelineName() + "' has committed to it;"
-                  + " this instance (epoch " + checkpoint.epoch() + ") stops");
-        }
-        if (id >= checkpoint.id()) {
-          LOG.info("Table {} already holds checkpoint {}; not committing it again", sinkTable, id);
-          return false;
-        }
+    // A concurrent commit fails this one (see the validation below); the table is then read again.
+    return Retry.attempts(COMMIT_ATTEMPTS)
+        .onlyOn(ValidationException.class, CommitFailedException.class)
+        .beforeRetry((failure, attempt) -> {
+          LOG.warn("Commit of checkpoint {} to {} met a concurrent commit; checking again", checkpoint.id(), sinkTable);
+          table.refresh();
+        })
+        .run(() -> commitTableOnce(table, sinkTable, prepared, checkpoint));
+  }
+
+  private boolean commitTableOnce(Table table, TableId sinkTable, PreparedTable prepared, Checkpoint checkpoint)
+      throws IOException {
+    Snapshot current = table.currentSnapshot();
+    Snapshot latestOwn = latestCommitOf(table, checkpoint.pipelineName());
+    if (latestOwn != null) {
+      long epoch = Long.parseLong(latestOwn.summary().getOrDefault(SUMMARY_EPOCH, "0"));
+      long id = Long.parseLong(latestOwn.summary().get(SUMMARY_CHECKPOINT_ID));
+      if (epoch > checkpoint.epoch()) {
+        throw new FencedException(
+            "Cannot commit checkpoint " + checkpoint.id() + " to " + sinkTable + ": instance epoch "
+                + epoch + " of pipeline '" + checkpoint.pipelineName() + "' has committed to it;"
+                + " this instance (epoch " + checkpoint.epoch() + ") stops");
       }
-      RowDelta delta = table.newRowDelta();
-      prepared.addTo(delta, table);
-      delta.set(SUMMARY_PIPELINE, checkpoint.pipelineName());
-      delta.set(SUMMARY_CHECKPOINT_ID, Long.toString(checkpoint.id()));
-      delta.set(SUMMARY_EPOCH, Long.toString(checkpoint.epoch()));
-      delta.set(SUMMARY_SOURCE_POSITION, checkpoint.sourcePosition());
-      delta.set(SUMMARY_SOURCE_TIMESTAMP, Long.toString(prepared.maxSourceTimestamp()));
-      if (current != null) {
-        // Anyone else's commit between the check above and this one fails this commit, which
-        // is then checked again: two instances never both commit a checkpoint.
-        delta.validateFromSnapshot(current.snapshotId());
-        delta.validateNoConflictingDataFiles();
-        delta.validateNoConflictingDeleteFiles();
-      }
-      try {
-        maintenance.commitPipelineUpdate(sinkTable, delta);
-        maintenance.afterCommit(sinkTable, table);
-        return true;
-      } catch (ValidationException | CommitFailedException e) {
-        if (attempt >= COMMIT_ATTEMPTS) {
-          throw e;
-        }
-        LOG.warn("Commit of checkpoint {} to {} met a concurrent commit; checking again", checkpoint.id(), sinkTable);
-        table.refresh();
+      if (id >= checkpoint.id()) {
+        LOG.info("Table {} already holds checkpoint {}; not committing it again", sinkTable, id);
+        return false;
       }
     }
+    RowDelta delta = table.newRowDelta();
+    prepared.addTo(delta, table);
+    delta.set(SUMMARY_PIPELINE, checkpoint.pipelineName());
+    delta.set(SUMMARY_CHECKPOINT_ID, Long.toString(checkpoint.id()));
+    delta.set(SUMMARY_EPOCH, Long.toString(checkpoint.epoch()));
+    delta.set(SUMMARY_SOURCE_POSITION, checkpoint.sourcePosition());
+    delta.set(SUMMARY_SOURCE_TIMESTAMP, Long.toString(prepared.maxSourceTimestamp()));
+    if (current != null) {
+      // Anyone else's commit between the check above and this one fails this commit, which
+      // is then checked again: two instances never both commit a checkpoint.
+      delta.validateFromSnapshot(current.snapshotId());
+      delta.validateNoConflictingDataFiles();
+      delta.validateNoConflictingDeleteFiles();
+    }
+    maintenance.commitPipelineUpdate(sinkTable, delta);
+    maintenance.afterCommit(sinkTable, table);
+    return true;
   }
 
   /** The maintenance of this sink's tables; tests wait for it. */
