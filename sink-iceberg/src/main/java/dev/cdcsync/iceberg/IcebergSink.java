@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFiles;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotUpdate;
@@ -436,7 +437,16 @@ final class IcebergSink implements Sink {
       LOG.info("Table {} is a changelog: the source's truncate is not applied to it", sinkTable);
       return;
     }
-    table.newDelete().deleteFromRowFilter(Expressions.alwaysTrue()).commit();
+    // Under the commit lock, carrying the summary, as maintenance commits: the table's newest
+    // snapshot keeps telling which checkpoint it holds, also once earlier snapshots expired.
+    maintenance.withoutMaintenanceCommits(sinkTable, () -> {
+      table.refresh();
+      DeleteFiles delete = table.newDelete().deleteFromRowFilter(Expressions.alwaysTrue());
+      if (table.currentSnapshot() != null) {
+        carrySummary(delete, table.currentSnapshot());
+      }
+      delete.commit();
+    });
     writers.remove(sinkTable);
     openFiles.remove(sinkTable);
   }

@@ -366,6 +366,24 @@ class IcebergSinkTest {
   }
 
   @Test
+  void truncatesATableKeepingTheCheckpointItHoldsInItsNewestSnapshot() throws Exception {
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    Map<TableId, byte[]> prepared = sink.prepareCommit();
+    sink.commit(new Checkpoint(1, "test", 1, "pos-1"), prepared);
+
+    sink.truncate(SINK);
+
+    Table table = catalog().loadTable(IcebergSink.identifier(SINK));
+    assertThat(read(table)).isEmpty();
+    assertThat(table.currentSnapshot().summary())
+        .containsEntry("cdc-sync.pipeline", "test")
+        .containsEntry("cdc-sync.checkpoint-id", "1");
+    // Replaying checkpoint 1 after a crash does not bring the truncated row back.
+    assertThat(sink.commit(new Checkpoint(1, "test", 1, "pos-1"), prepared)).isEmpty();
+    assertThat(read(catalog().loadTable(IcebergSink.identifier(SINK)))).isEmpty();
+  }
+
+  @Test
   void refusesToCommitOverANewerInstance() throws Exception {
     sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
     sink.commit(new Checkpoint(3, "test", 2, ""), sink.prepareCommit());
