@@ -35,7 +35,7 @@ public final class JdbcConnections {
             "connectTimeout",
             Long.toString(url.startsWith("jdbc:postgresql:") ? postgresSeconds(timeout) : timeout.toMillis())));
     // Refused credentials and other permanent failures are PermanentPipelineException: not retried.
-    return Retry.attempts(options.get(SourceOptions.CONNECT_MAX_RETRIES) + 1)
+    return Retry.attempts(Math.max(0, options.get(SourceOptions.CONNECT_MAX_RETRIES)) + 1)
         .pausing(RETRY_PAUSE, RETRY_PAUSE)
         .onlyIf(failure -> failure instanceof IllegalStateException)
         .run(() -> open(
@@ -46,7 +46,6 @@ public final class JdbcConnections {
   public static long postgresSeconds(Duration timeout) {
     return Math.max(1, (timeout.toMillis() + 999) / 1000);
   }
-
 
   /**
    * @param description names the server for messages, e.g. {@code PostgreSQL at 127.0.0.1:5432}

@@ -48,6 +48,16 @@ public interface Sink extends AutoCloseable {
    */
   List<TableCommit> commit(Checkpoint checkpoint, Map<TableId, byte[]> prepared) throws Exception;
 
+  /**
+   * As {@link #commit}, for the newest checkpoint record when a run starts (it may have been
+   * committed in part or not at all before a crash). A table gone from the sink since (the
+   * pipeline dropped it after this checkpoint, as the source did, or someone dropped it) is left
+   * out: its changes were meant to go with it. {@link #commit} itself fails on a missing table.
+   */
+  default List<TableCommit> recover(Checkpoint checkpoint, Map<TableId, byte[]> prepared) throws Exception {
+    return commit(checkpoint, prepared);
+  }
+
   /** The sink table's columns and key as they are now, or empty if it does not exist yet. */
   java.util.Optional<Schema> tableSchema(TableId sinkTable) throws Exception;
 

@@ -1,5 +1,6 @@
 package dev.cdcsync.util;
 
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -87,8 +88,13 @@ public final class Retry {
     return pause.compareTo(longestPause) > 0 ? longestPause : pause;
   }
 
+  private static boolean isInterruption(Exception failure) {
+    return failure instanceof InterruptedException || failure instanceof InterruptedIOException;
+  }
+
   /**
-   * Runs {@code action} until it returns or the attempts are used up.
+   * Runs {@code action} until it returns or the attempts are used up; an interruption is never
+   * retried.
    *
    * @throws E the last failure, the first one not to be retried, or the one before a pause that
    *     was interrupted (the thread's interrupt flag is then set again)
@@ -98,7 +104,7 @@ public final class Retry {
       try {
         return action.run();
       } catch (Exception failure) {
-        if (attempt >= attempts || !retriable.test(failure)) {
+        if (attempt >= attempts || !retriable.test(failure) || isInterruption(failure)) {
           throw failure;
         }
         Duration pause = pauseBefore(attempt + 1);

@@ -252,7 +252,7 @@ public final class PipelineRunner implements ChangeHandler {
     }
     CheckpointRecord record = latest.get();
     List<TableCommit> commits =
-        sink.commit(
+        sink.recover(
             new Checkpoint(record.id(), pipelineName, epoch, record.position().description()),
             record.tables());
     if (!commits.isEmpty()) {
@@ -503,6 +503,7 @@ public final class PipelineRunner implements ChangeHandler {
             + " transaction's first part is committed on its own (readers may see it alone until the"
             + " next commit)", sinkTable, what);
         lastBoundary = previousBatch;
+        eventsAtBoundary = eventsSinceCheckpoint;
         acknowledged = false;
         changesSinceBoundary = 0;
         checkpoint();

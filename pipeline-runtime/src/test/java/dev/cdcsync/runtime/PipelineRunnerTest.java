@@ -15,6 +15,7 @@ import dev.cdcsync.runtime.transform.Transformer;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -175,6 +176,33 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
             "acknowledge pos-2",
             "truncate public.items",
             "acknowledge pos-3");
+  }
+
+  @Test
+  void countsEventsFromWhereItSplitATransaction() {
+    // Checkpoint 1 at pos-1; a transaction from there truncates items after writing it: its first
+    // part is checkpoint 2, at pos-2. The next transaction truncates items after writing it too,
+    // and did not start at checkpoint 2: the run must restart from checkpoint 2 and commit after
+    // the 2 events that follow it (the truncate at pos-3 and the insert ending at pos-4).
+    ScriptedSource source =
+        new ScriptedSource(journal)
+            .allowingSplits()
+            .then(() -> clock.advance(Duration.ofMinutes(2)))
+            .batch("pos-1", insert(1))
+            .batchInsideTransaction("pos-2", insert(2))
+            .batch("pos-3", DataChangeEvent.truncate(ITEMS, SCHEMA, START.toEpochMilli()))
+            .batch("pos-4", insert(3))
+            .batchInsideTransaction("pos-5", insert(4))
+            .batch("pos-6", DataChangeEvent.truncate(ITEMS, SCHEMA, START.toEpochMilli()));
+    PipelineRunner runner =
+        new PipelineRunner(
+            PIPELINE, source, new RecordingSink(journal), new TableRouter(), Transformer.NONE, Duration.ofMinutes(1),
+            store, lease(clock), new SchemaEvolver(SchemaChangeBehavior.EVOLVE), clock, new PipelineStatus());
+
+    assertThatThrownBy(runner::run)
+        .isInstanceOfSatisfying(
+            CommitPointNeeded.class,
+            point -> assertThat(List.of(point.checkpointId(), point.events())).containsExactly(2L, 2L));
   }
 
   @Test

@@ -154,13 +154,23 @@ final class IcebergSink implements Sink {
 
   @Override
   public List<TableCommit> commit(Checkpoint checkpoint, Map<TableId, byte[]> prepared) throws IOException {
+    return commit(checkpoint, prepared, false);
+  }
+
+  @Override
+  public List<TableCommit> recover(Checkpoint checkpoint, Map<TableId, byte[]> prepared) throws IOException {
+    return commit(checkpoint, prepared, true);
+  }
+
+  private List<TableCommit> commit(Checkpoint checkpoint, Map<TableId, byte[]> prepared, boolean recovering)
+      throws IOException {
     List<Callable<TableCommit>> tasks = new ArrayList<>();
     prepared.forEach(
         (sinkTable, bytes) ->
             tasks.add(
                 () -> {
                   PreparedTable table = PreparedTable.fromBytes(bytes);
-                  return commitTable(sinkTable, table, checkpoint)
+                  return commitTable(sinkTable, table, checkpoint, recovering)
                       ? new TableCommit(sinkTable, table.changes(), table.maxSourceTimestamp())
                       : null;
                 }));
@@ -239,11 +249,15 @@ final class IcebergSink implements Sink {
   }
 
   /** Commits one table unless it already holds this checkpoint; returns whether it committed. */
-  private boolean commitTable(TableId sinkTable, PreparedTable prepared, Checkpoint checkpoint) throws IOException {
+  private boolean commitTable(TableId sinkTable, PreparedTable prepared, Checkpoint checkpoint, boolean recovering)
+      throws IOException {
     Table table;
     try {
       table = catalog.loadTable(identifier(sinkTable));
     } catch (NoSuchTableException e) {
+      if (!recovering) {
+        throw e;
+      }
       // Dropped since its files were written: by the pipeline after committing them (a source
       // DROP TABLE, then a crash before the next checkpoint), or by hand. Its rows are meant gone.
       LOG.warn("Table {} of checkpoint {} is no longer in the catalog (dropped since); its part of the"

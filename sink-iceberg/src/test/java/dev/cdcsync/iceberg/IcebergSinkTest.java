@@ -37,7 +37,9 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,11 +135,9 @@ class IcebergSinkTest {
   void refusesATableWithAColumnTypeItDoesNotWriteNamingTheColumn() {
     org.apache.iceberg.Schema handMade =
         new org.apache.iceberg.Schema(
-            org.apache.iceberg.types.Types.NestedField.required(1, "id", org.apache.iceberg.types.Types.LongType.get()),
-            org.apache.iceberg.types.Types.NestedField.optional(
-                2, "address", org.apache.iceberg.types.Types.StructType.of(
-                    org.apache.iceberg.types.Types.NestedField.optional(
-                        3, "city", org.apache.iceberg.types.Types.StringType.get()))));
+            Types.NestedField.required(1, "id", Types.LongType.get()),
+            Types.NestedField.optional(
+                2, "address", Types.StructType.of(Types.NestedField.optional(3, "city", Types.StringType.get()))));
     catalog().createTable(IcebergSink.identifier(SINK), handMade);
 
     assertThatThrownBy(() -> sink.tableSchema(SINK))
@@ -361,8 +361,11 @@ class IcebergSinkTest {
     sink.close();
 
     sink = new IcebergSinkFactory().create(options, context(warehouse));
-    assertThat(sink.commit(new Checkpoint(1, "test", 2, ""), prepared)).isEmpty();
+    assertThat(sink.recover(new Checkpoint(1, "test", 2, ""), prepared)).isEmpty();
     assertThat(catalog().tableExists(IcebergSink.identifier(SINK))).isFalse();
+    // Outside recovery a missing table is a failure, not a quiet loss of its changes.
+    assertThatThrownBy(() -> sink.commit(new Checkpoint(1, "test", 2, ""), prepared))
+        .isInstanceOf(NoSuchTableException.class);
   }
 
   @Test
@@ -378,8 +381,11 @@ class IcebergSinkTest {
     assertThat(table.currentSnapshot().summary())
         .containsEntry("cdc-sync.pipeline", "test")
         .containsEntry("cdc-sync.checkpoint-id", "1");
-    // Replaying checkpoint 1 after a crash does not bring the truncated row back.
-    assertThat(sink.commit(new Checkpoint(1, "test", 1, "pos-1"), prepared)).isEmpty();
+    // Replaying checkpoint 1 after a crash does not bring the truncated row back, also once the
+    // snapshot that committed it expired.
+    table.expireSnapshots().expireOlderThan(System.currentTimeMillis() + 1).retainLast(1).commit();
+    assertThat(catalog().loadTable(IcebergSink.identifier(SINK)).snapshots()).hasSize(1);
+    assertThat(sink.recover(new Checkpoint(1, "test", 1, "pos-1"), prepared)).isEmpty();
     assertThat(read(catalog().loadTable(IcebergSink.identifier(SINK)))).isEmpty();
   }
 

@@ -35,7 +35,8 @@ final class BinlogTls {
 
   /**
    * @param modes the {@code database.ssl.mode} values of the product's Debezium connector, its
-   *     default first (they differ: MySQL {@code verify_identity}, MariaDB {@code verify-full})
+   *     default first (MySQL {@code preferred}, MariaDB {@code disable}); the names differ, e.g.
+   *     MySQL {@code verify_identity} and MariaDB {@code verify-full}
    */
   BinlogTls(List<String> modes) {
     this.modes = List.copyOf(modes);
@@ -111,28 +112,38 @@ final class BinlogTls {
     }
   }
 
-  /** Warnings for TLS settings among the JDBC settings, which are left out (see {@link #isTlsSetting}). */
+  /**
+   * Warnings for TLS settings among the JDBC settings, {@code jdbc.properties.*} or {@code
+   * debezium.driver.*}, which are left out (see {@link #isTlsSetting}).
+   */
   static List<String> warnings(Configuration options) {
     List<String> warnings = new ArrayList<>();
-    for (String key : options.withPrefix(SourceOptions.JDBC_PREFIX).keySet()) {
-      if (isTlsSetting(key)) {
-        warnings.add(
-            "source option '" + SourceOptions.JDBC_PREFIX + key + "' has no effect: TLS to MySQL and MariaDB is"
-                + " set with '" + SourceOptions.DEBEZIUM_PREFIX + MODE + "' and the other '"
-                + SourceOptions.DEBEZIUM_PREFIX + "database.ssl.*' options, the only ones the binlog connection"
-                + " takes, and cdc-sync applies them to every connection it opens (README: TLS and secrets)");
+    for (String prefix : List.of(SourceOptions.JDBC_PREFIX, SourceOptions.DEBEZIUM_PREFIX + "driver.")) {
+      for (String key : options.withPrefix(prefix).keySet()) {
+        if (isTlsSetting(key)) {
+          warnings.add(
+              "source option '" + prefix + key + "' has no effect: TLS to MySQL and MariaDB is set with '"
+                  + SourceOptions.DEBEZIUM_PREFIX + MODE + "' and the other '" + SourceOptions.DEBEZIUM_PREFIX
+                  + "database.ssl.*' options, the only ones the binlog connection takes, and cdc-sync applies"
+                  + " them to every connection it opens (README: TLS and secrets)");
+        }
       }
     }
     return warnings;
   }
 
   /**
-   * Whether a JDBC setting is about TLS ({@code useSSL}, {@code sslMode}, {@code trustStore}, ...):
-   * such settings are left out of every connection, so that all of them, the binlog connection
-   * among them, are made with the same TLS settings.
+   * Whether a JDBC setting is about TLS ({@code useSSL}, {@code sslMode}, {@code trustStore},
+   * {@code tlsVersions}, {@code verifyServerCertificate}, ...): such settings are left out of every
+   * connection, so that all of them, the binlog connection among them, are made with the same TLS
+   * settings.
    */
   static boolean isTlsSetting(String jdbcKey) {
     String lower = jdbcKey.toLowerCase(Locale.ROOT);
-    return lower.contains("ssl") || lower.contains("keystore") || lower.contains("truststore");
+    return lower.contains("ssl")
+        || lower.contains("tls")
+        || lower.contains("keystore")
+        || lower.contains("truststore")
+        || lower.endsWith("servercertificate");
   }
 }

@@ -87,6 +87,12 @@ class BinlogTlsTest {
 
   @Test
   void warnsOfTlsSettingsAmongTheJdbcSettings() {
+    assertThat(BinlogTls.warnings(options(
+            "jdbc.properties.enabledTLSProtocols", "TLSv1.3",
+            "debezium.driver.verifyServerCertificate", "false",
+            "jdbc.properties.useCompression", "true")))
+        .hasSize(2)
+        .allSatisfy(warning -> assertThat(warning).contains("has no effect: TLS to MySQL and MariaDB"));
     assertThat(BinlogTls.warnings(options("jdbc.properties.useSSL", "false", "jdbc.properties.useCompression", "true")))
         .singleElement()
         .asString()
