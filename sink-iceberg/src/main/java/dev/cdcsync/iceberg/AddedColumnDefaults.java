@@ -109,7 +109,7 @@ final class AddedColumnDefaults {
     replaced.forEach(rewrite::deleteFile);
     added.forEach(rewrite::addFile);
     deleteFiles.values().forEach(rewrite::deleteFile);
-    IcebergSink.carrySummary(rewrite, current);
+    IcebergCommitter.carrySummary(rewrite, current);
     try {
       rewrite.commit();
     } catch (RuntimeException e) {

@@ -52,7 +52,7 @@ public final class IcebergTableReader {
     for (Namespace namespace : namespaces.listNamespaces()) {
       for (TableIdentifier identifier : catalog.listTables(namespace)) {
         Table table = catalog.loadTable(identifier);
-        Snapshot own = IcebergSink.latestCommitOf(table, pipeline);
+        Snapshot own = IcebergCommitter.latestCommitOf(table, pipeline);
         if (own != null) {
           Map<String, String> summary = own.summary();
           List<String> parts = new ArrayList<>(List.of(namespace.levels()));
@@ -61,11 +61,11 @@ public final class IcebergTableReader {
           tables.add(
               new CommittedTable(
                   id,
-                  Long.parseLong(summary.getOrDefault(IcebergSink.SUMMARY_CHECKPOINT_ID, "0")),
-                  Long.parseLong(summary.getOrDefault(IcebergSink.SUMMARY_EPOCH, "0")),
+                  Long.parseLong(summary.getOrDefault(IcebergCommitter.SUMMARY_CHECKPOINT_ID, "0")),
+                  Long.parseLong(summary.getOrDefault(IcebergCommitter.SUMMARY_EPOCH, "0")),
                   Instant.ofEpochMilli(own.timestampMillis()),
-                  Long.parseLong(summary.getOrDefault(IcebergSink.SUMMARY_SOURCE_TIMESTAMP, "0")),
-                  summary.getOrDefault(IcebergSink.SUMMARY_SOURCE_POSITION, "")));
+                  Long.parseLong(summary.getOrDefault(IcebergCommitter.SUMMARY_SOURCE_TIMESTAMP, "0")),
+                  summary.getOrDefault(IcebergCommitter.SUMMARY_SOURCE_POSITION, "")));
         }
       }
     }
@@ -84,7 +84,7 @@ public final class IcebergTableReader {
     Catalog catalog = IcebergSinkFactory.catalog(sinkOptions);
     Table loaded;
     try {
-      loaded = catalog.loadTable(IcebergSink.identifier(table));
+      loaded = catalog.loadTable(IcebergTables.identifier(table));
     } catch (NoSuchTableException e) {
       throw new PermanentPipelineException("Cannot show table " + table + ": it does not exist in the catalog");
     }

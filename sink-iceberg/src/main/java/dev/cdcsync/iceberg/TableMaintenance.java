@@ -204,7 +204,7 @@ final class TableMaintenance implements AutoCloseable {
       table.refresh();
       Snapshot current = table.currentSnapshot();
       if (current != null) {
-        IcebergSink.carrySummary(update, current);
+        IcebergCommitter.carrySummary(update, current);
       }
       update.commit();
     }

@@ -174,7 +174,7 @@ class IcebergPartitioningTest {
   }
 
   private Table table() {
-    return IcebergSinkFactory.catalog(options).loadTable(IcebergSink.identifier(SINK));
+    return IcebergSinkFactory.catalog(options).loadTable(IcebergTables.identifier(SINK));
   }
 
   private static List<DataFile> dataFiles(Table table) throws Exception {

@@ -103,7 +103,7 @@ class IcebergSinkTest {
     List<TableCommit> commits = commit(7, "lsn=42");
 
     assertThat(commits).containsExactly(new TableCommit(SINK, 2, 2000));
-    Table table = catalog().loadTable(IcebergSink.identifier(SINK));
+    Table table = catalog().loadTable(IcebergTables.identifier(SINK));
     assertThat(table.schema().identifierFieldNames()).containsExactly("id");
     Snapshot snapshot = table.currentSnapshot();
     assertThat(snapshot.summary())
@@ -138,7 +138,7 @@ class IcebergSinkTest {
             Types.NestedField.required(1, "id", Types.LongType.get()),
             Types.NestedField.optional(
                 2, "address", Types.StructType.of(Types.NestedField.optional(3, "city", Types.StringType.get()))));
-    catalog().createTable(IcebergSink.identifier(SINK), handMade);
+    catalog().createTable(IcebergTables.identifier(SINK), handMade);
 
     assertThatThrownBy(() -> sink.tableSchema(SINK))
         .isInstanceOf(PermanentPipelineException.class)
@@ -166,7 +166,7 @@ class IcebergSinkTest {
     List<TableCommit> commits = commit(2, "");
 
     assertThat(commits).containsExactly(new TableCommit(SINK, 9, 10));
-    assertThat(names(read(catalog().loadTable(IcebergSink.identifier(SINK)))))
+    assertThat(names(read(catalog().loadTable(IcebergTables.identifier(SINK)))))
         .isEqualTo(new TreeMap<>(Map.of(1L, "a3", 2L, "b again", 5L, "d moved")));
   }
 
@@ -185,11 +185,11 @@ class IcebergSinkTest {
 
     assertThat(commits).hasSize(tables).allSatisfy(commit -> assertThat(commit.changes()).isEqualTo(2));
     for (int t = 0; t < tables; t++) {
-      Table table = catalog().loadTable(IcebergSink.identifier(TableId.of("public", "t" + t)));
+      Table table = catalog().loadTable(IcebergTables.identifier(TableId.of("public", "t" + t)));
       assertThat(names(read(table))).as("t" + t).isEqualTo(new TreeMap<>(Map.of(0L, "row 0", 1L, "row 1")));
     }
     // Early-closed files were committed with the rest: the first tables have two data files.
-    Table first = catalog().loadTable(IcebergSink.identifier(TableId.of("public", "t0")));
+    Table first = catalog().loadTable(IcebergTables.identifier(TableId.of("public", "t0")));
     assertThat(first.currentSnapshot().summary()).containsEntry("added-data-files", "2");
   }
 
@@ -207,7 +207,7 @@ class IcebergSinkTest {
     sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b"), 1), sequence++);
     commit(3, "");
 
-    Map<Long, Record> rows = read(catalog().loadTable(IcebergSink.identifier(SINK)));
+    Map<Long, Record> rows = read(catalog().loadTable(IcebergTables.identifier(SINK)));
     assertThat(names(rows)).isEqualTo(new TreeMap<>(Map.of(1L, "a", 2L, "b")));
   }
 
@@ -233,7 +233,7 @@ class IcebergSinkTest {
     sink.write(upsertTable, DataChangeEvent.update(SOURCE, arrays, first, changed, 3), sequence++);
     sink.commit(new Checkpoint(1, "test", 1, ""), sink.prepareCommit());
 
-    Table table = catalog().loadTable(IcebergSink.identifier(upsertTable));
+    Table table = catalog().loadTable(IcebergTables.identifier(upsertTable));
     assertThat(table.schema().findField("ints").type().toString()).isEqualTo("list<int>");
     assertThat(table.schema().findField("amounts").type().toString()).isEqualTo("list<decimal(6, 2)>");
     Map<Long, Record> rows = read(table);
@@ -255,7 +255,7 @@ class IcebergSinkTest {
     Schema withTags = Schema.of(widened, List.of("id"));
     sink.write(upsertTable, DataChangeEvent.insert(SOURCE, withTags, new Object[] {3L, null, null, null, null, Arrays.asList("a", null)}, 4), sequence++);
     sink.commit(new Checkpoint(2, "test", 1, ""), sink.prepareCommit());
-    table = catalog().loadTable(IcebergSink.identifier(upsertTable));
+    table = catalog().loadTable(IcebergTables.identifier(upsertTable));
     assertThat(read(table).get(3L).getField("tags")).isEqualTo(Arrays.asList("a", null));
     assertThat(sink.tableSchema(upsertTable).orElseThrow().column("tags").type())
         .isEqualTo(DataType.array(DataType.of(DataTypeRoot.STRING)));
@@ -270,7 +270,7 @@ class IcebergSinkTest {
     sink.write(appendTable, DataChangeEvent.delete(SOURCE, arrays, second, 6), 21);
     sink.commit(new Checkpoint(3, "test", 1, ""), sink.prepareCommit());
     Map<Object, Object> intsBySequence = new TreeMap<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(catalog().loadTable(IcebergSink.identifier(appendTable))).build()) {
+    try (CloseableIterable<Record> records = IcebergGenerics.read(catalog().loadTable(IcebergTables.identifier(appendTable))).build()) {
       records.forEach(record -> intsBySequence.put(record.getField("_cdc_seq"), record.getField("ints")));
     }
     assertThat(intsBySequence).isEqualTo(Map.of(20L, Arrays.asList(1, null, -3), 21L, List.of()));
@@ -296,7 +296,7 @@ class IcebergSinkTest {
     sink.write(logTable, DataChangeEvent.delete(SOURCE, keyless, new Object[] {1L, "b"}, 12), 102);
     sink.commit(new Checkpoint(1, "test", 1, ""), sink.prepareCommit());
 
-    Table table = catalog().loadTable(IcebergSink.identifier(logTable));
+    Table table = catalog().loadTable(IcebergTables.identifier(logTable));
     assertThat(table.schema().identifierFieldNames()).isEmpty();
     List<String> rows = new ArrayList<>();
     try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
@@ -318,7 +318,7 @@ class IcebergSinkTest {
     sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 6), 8);
     sink.commit(new Checkpoint(1, "test", 1, ""), sink.prepareCommit());
 
-    Table table = catalog().loadTable(IcebergSink.identifier(SINK));
+    Table table = catalog().loadTable(IcebergTables.identifier(SINK));
     assertThat(table.schema().identifierFieldNames()).isEmpty();
     List<Object> sequences = new ArrayList<>();
     try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
@@ -346,7 +346,7 @@ class IcebergSinkTest {
     assertThat(sink.commit(new Checkpoint(5, "test", 2, ""), prepared)).containsExactly(new TableCommit(SINK, 1, 1));
     assertThat(sink.commit(new Checkpoint(5, "test", 2, ""), prepared)).isEmpty();
 
-    Table table = catalog().loadTable(IcebergSink.identifier(SINK));
+    Table table = catalog().loadTable(IcebergTables.identifier(SINK));
     assertThat(names(read(table))).isEqualTo(Map.of(1L, "a"));
     assertThat(table.snapshots()).hasSize(1);
   }
@@ -362,7 +362,7 @@ class IcebergSinkTest {
 
     sink = new IcebergSinkFactory().create(options, context(warehouse));
     assertThat(sink.recover(new Checkpoint(1, "test", 2, ""), prepared)).isEmpty();
-    assertThat(catalog().tableExists(IcebergSink.identifier(SINK))).isFalse();
+    assertThat(catalog().tableExists(IcebergTables.identifier(SINK))).isFalse();
     // Outside recovery a missing table is a failure, not a quiet loss of its changes.
     assertThatThrownBy(() -> sink.commit(new Checkpoint(1, "test", 2, ""), prepared))
         .isInstanceOf(NoSuchTableException.class);
@@ -376,7 +376,7 @@ class IcebergSinkTest {
 
     sink.truncate(SINK);
 
-    Table table = catalog().loadTable(IcebergSink.identifier(SINK));
+    Table table = catalog().loadTable(IcebergTables.identifier(SINK));
     assertThat(read(table)).isEmpty();
     assertThat(table.currentSnapshot().summary())
         .containsEntry("cdc-sync.pipeline", "test")
@@ -384,9 +384,9 @@ class IcebergSinkTest {
     // Replaying checkpoint 1 after a crash does not bring the truncated row back, also once the
     // snapshot that committed it expired.
     table.expireSnapshots().expireOlderThan(System.currentTimeMillis() + 1).retainLast(1).commit();
-    assertThat(catalog().loadTable(IcebergSink.identifier(SINK)).snapshots()).hasSize(1);
+    assertThat(catalog().loadTable(IcebergTables.identifier(SINK)).snapshots()).hasSize(1);
     assertThat(sink.recover(new Checkpoint(1, "test", 1, "pos-1"), prepared)).isEmpty();
-    assertThat(read(catalog().loadTable(IcebergSink.identifier(SINK)))).isEmpty();
+    assertThat(read(catalog().loadTable(IcebergTables.identifier(SINK)))).isEmpty();
   }
 
   @Test
@@ -401,7 +401,7 @@ class IcebergSinkTest {
         .hasMessage(
             "Cannot commit checkpoint 4 to public.items: instance epoch 2 of pipeline 'test' has"
                 + " committed to it; this instance (epoch 1) stops");
-    assertThat(names(read(catalog().loadTable(IcebergSink.identifier(SINK))))).isEqualTo(Map.of(1L, "a"));
+    assertThat(names(read(catalog().loadTable(IcebergTables.identifier(SINK))))).isEqualTo(Map.of(1L, "a"));
   }
 
   private PipelineContext context(Path stateDirectory) {

@@ -66,12 +66,12 @@ class TableMaintenanceTest {
       assertThat(sink.commit(new Checkpoint(12, "test", 1, "pos-12"), lastPrepared)).isEmpty();
     }
 
-    Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergSink.identifier(SINK));
+    Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergTables.identifier(SINK));
     List<Snapshot> snapshots = new ArrayList<>();
     table.snapshots().forEach(snapshots::add);
     assertThat(snapshots).hasSizeLessThanOrEqualTo(4);
     assertThat(table.currentSnapshot().dataManifests(table.io()).size()).isLessThan(TableMaintenance.MIN_MANIFESTS_TO_REWRITE);
-    assertThat(IcebergSink.latestCommitOf(table, "test").summary()).containsEntry(IcebergSink.SUMMARY_CHECKPOINT_ID, "12");
+    assertThat(IcebergCommitter.latestCommitOf(table, "test").summary()).containsEntry(IcebergCommitter.SUMMARY_CHECKPOINT_ID, "12");
     assertThat(ids(table)).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
 
     // A new process replaying the checkpoint skips it too.
@@ -91,7 +91,7 @@ class TableMaintenanceTest {
         commitAndMaintain(sink, new Checkpoint(id, "test", 1, ""), sink.prepareCommit());
       }
     }
-    Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergSink.identifier(SINK));
+    Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergTables.identifier(SINK));
     List<org.apache.iceberg.DataFile> files = new ArrayList<>();
     try (var tasks = table.newScan().planFiles()) {
       tasks.forEach(task -> files.add(task.file()));
@@ -108,8 +108,8 @@ class TableMaintenanceTest {
       expected.add(id * 10 + 1);
     }
     assertThat(sequences).containsExactlyInAnyOrderElementsOf(expected);
-    assertThat(IcebergSink.latestCommitOf(table, "test").summary())
-        .containsEntry(IcebergSink.SUMMARY_CHECKPOINT_ID, Long.toString(commits));
+    assertThat(IcebergCommitter.latestCommitOf(table, "test").summary())
+        .containsEntry(IcebergCommitter.SUMMARY_CHECKPOINT_ID, Long.toString(commits));
   }
 
   @Test
@@ -128,7 +128,7 @@ class TableMaintenanceTest {
         commitAndMaintain(sink, new Checkpoint(round, "test", 1, ""), sink.prepareCommit());
       }
     }
-    Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergSink.identifier(SINK));
+    Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergTables.identifier(SINK));
     int deleteFiles = 0;
     try (var tasks = table.newScan().planFiles()) {
       for (var task : tasks) {
@@ -142,8 +142,8 @@ class TableMaintenanceTest {
     }
     String last = "v" + checkpoints;
     assertThat(rows).isEqualTo(Map.of(1L, last, 2L, last, 3L, last, 4L, last));
-    assertThat(IcebergSink.latestCommitOf(table, "test").summary())
-        .containsEntry(IcebergSink.SUMMARY_CHECKPOINT_ID, Integer.toString(checkpoints));
+    assertThat(IcebergCommitter.latestCommitOf(table, "test").summary())
+        .containsEntry(IcebergCommitter.SUMMARY_CHECKPOINT_ID, Integer.toString(checkpoints));
     List<String> operations = new ArrayList<>();
     table.snapshots().forEach(snapshot -> operations.add(snapshot.operation()));
     assertThat(operations).contains("replace");
@@ -178,7 +178,7 @@ class TableMaintenanceTest {
       }
     }
     Catalog catalog = IcebergSinkFactory.catalog(options);
-    Table table = catalog.loadTable(IcebergSink.identifier(SINK));
+    Table table = catalog.loadTable(IcebergTables.identifier(SINK));
     assertThat(rows(table)).isEqualTo(expected);
     long largestFile = dataFiles(table).values().stream().mapToLong(DataFile::fileSizeInBytes).max().orElseThrow();
     long groupBytes = 3 * largestFile;
@@ -194,7 +194,7 @@ class TableMaintenanceTest {
         int deleteFilesBefore = liveDeleteFiles(table).size();
         long startingSequenceNumber = table.currentSnapshot().sequenceNumber();
 
-        maintenance.afterCommit(SINK, catalog.loadTable(IcebergSink.identifier(SINK)));
+        maintenance.afterCommit(SINK, catalog.loadTable(IcebergTables.identifier(SINK)));
         maintenance.awaitIdle();
         runs++;
 
@@ -209,8 +209,8 @@ class TableMaintenanceTest {
         }
         assertThat(added).extracting(DataFile::dataSequenceNumber).containsOnly(startingSequenceNumber);
         assertThat(liveDeleteFiles(table)).as("delete files after run %s", runs).hasSizeLessThan(deleteFilesBefore);
-        assertThat(IcebergSink.latestCommitOf(table, "test").summary())
-            .containsEntry(IcebergSink.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds));
+        assertThat(IcebergCommitter.latestCommitOf(table, "test").summary())
+            .containsEntry(IcebergCommitter.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds));
       }
     }
     assertThat(runs).as("runs").isGreaterThan(1);
@@ -250,7 +250,7 @@ class TableMaintenanceTest {
         }
         commitAndMaintain(sink, new Checkpoint(round, "test", 1, ""), sink.prepareCommit());
       }
-      Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergSink.identifier(SINK));
+      Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergTables.identifier(SINK));
       assertThat(table.snapshots()).extracting(Snapshot::operation).doesNotContain("replace");
 
       // The due run starts after the next checkpoint and stops before committing its rewrite ...
@@ -278,11 +278,11 @@ class TableMaintenanceTest {
       table.refresh();
       assertThat(rows(table)).isEqualTo(expected);
       Snapshot pipelineCommit = table.currentSnapshot();
-      while (!"test".equals(pipelineCommit.summary().get(IcebergSink.SUMMARY_PIPELINE))
+      while (!"test".equals(pipelineCommit.summary().get(IcebergCommitter.SUMMARY_PIPELINE))
           || "replace".equals(pipelineCommit.operation())) {
         pipelineCommit = table.snapshot(pipelineCommit.parentId());
       }
-      assertThat(pipelineCommit.summary()).containsEntry(IcebergSink.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds + 2));
+      assertThat(pipelineCommit.summary()).containsEntry(IcebergCommitter.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds + 2));
       long pipelineCommitId = pipelineCommit.snapshotId();
       List<Snapshot> children = new ArrayList<>();
       table.snapshots().forEach(snapshot -> {
@@ -293,7 +293,7 @@ class TableMaintenanceTest {
       assertThat(children).as("snapshots after checkpoint %s", rounds + 2).hasSize(1);
       Snapshot rewrite = children.get(0);
       assertThat(rewrite.operation()).isEqualTo("replace");
-      assertThat(rewrite.summary()).containsEntry(IcebergSink.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds + 2));
+      assertThat(rewrite.summary()).containsEntry(IcebergCommitter.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds + 2));
       // The rewritten file keeps the sequence number of the snapshot the rewrite read, so the
       // pipeline's newer equality deletes still apply to it; the delete files it applied are gone.
       List<String> added = new ArrayList<>();
@@ -315,8 +315,8 @@ class TableMaintenanceTest {
       assertThat(liveDeleteFiles(table)).containsAll(newerDeletes);
 
       // A replay of the last checkpoint (recovery after a crash) is still recognised as done.
-      assertThat(IcebergSink.latestCommitOf(table, "test").summary())
-          .containsEntry(IcebergSink.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds + 2));
+      assertThat(IcebergCommitter.latestCommitOf(table, "test").summary())
+          .containsEntry(IcebergCommitter.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds + 2));
       assertThat(sink.commit(new Checkpoint(rounds + 2, "test", 1, ""), lastPrepared)).isEmpty();
     }
     try (Sink sink = sink(options)) {
@@ -333,7 +333,7 @@ class TableMaintenanceTest {
         sink.commit(new Checkpoint(id, "test", 1, ""), sink.prepareCommit());
       }
     }
-    Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergSink.identifier(SINK));
+    Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergTables.identifier(SINK));
     List<Snapshot> snapshots = new ArrayList<>();
     table.snapshots().forEach(snapshots::add);
     assertThat(snapshots).hasSize(10);
