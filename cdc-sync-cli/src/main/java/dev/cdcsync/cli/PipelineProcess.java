@@ -21,6 +21,7 @@ import dev.cdcsync.runtime.SchemaEvolver;
 import dev.cdcsync.runtime.transform.Transformer;
 import dev.cdcsync.runtime.definition.PipelineDefinition;
 import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
+import dev.cdcsync.util.Retry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,11 +50,12 @@ final class PipelineProcess {
   private volatile PipelineRunner runner;
   private final PipelineStatus status = new PipelineStatus();
 
-  private final Duration retryPause;
+  /** The pause before each restart: {@code retryPause}, doubled after each failure, 32 times at most. */
+  private final Retry restarts;
 
   private PipelineProcess(LoadedPipeline pipeline, Duration retryPause) {
     this.pipeline = pipeline;
-    this.retryPause = retryPause;
+    this.restarts = Retry.attempts(MAX_ATTEMPTS_WITHOUT_PROGRESS).pausing(retryPause, retryPause.multipliedBy(32));
   }
 
   /** A loaded pipeline whose restarts wait {@code retryPause}, doubled after each failure. */
@@ -137,7 +139,7 @@ final class PipelineProcess {
         if (stopping.get() || isPermanent(e) || failuresWithoutProgress >= MAX_ATTEMPTS_WITHOUT_PROGRESS) {
           throw e;
         }
-        Duration pause = retryPause.multipliedBy(1L << Math.min(failuresWithoutProgress - 1, 5));
+        Duration pause = restarts.pauseBefore(failuresWithoutProgress + 1);
         LOG.warn(
             "Pipeline '{}' failed ({}); restarting from its last checkpoint in {} s (attempt {} of {})",
             pipeline.name(),

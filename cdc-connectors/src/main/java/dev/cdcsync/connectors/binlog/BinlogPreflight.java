@@ -47,6 +47,11 @@ final class BinlogPreflight implements Runnable {
     return url;
   }
 
+  /** The source options it connects with: TLS as Debezium connects (see {@link BinlogTls}). */
+  Configuration options() {
+    return options;
+  }
+
   /**
    * A connection for the checks. A user created {@code REQUIRE SSL} or {@code REQUIRE X509} is
    * refused without TLS (or without a client certificate) as if the password were wrong, so the

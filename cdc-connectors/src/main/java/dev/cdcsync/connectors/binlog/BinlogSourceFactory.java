@@ -211,7 +211,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         properties,
         new SourceRecordConverter(
             source -> TableId.of(source.getString("db"), source.getString("table")),
-            new BinlogColumnDefaults(preflight.url(), tls().forOwnConnections(options), description)),
+            new BinlogColumnDefaults(preflight.url(), preflight.options(), description)),
         beforeStart,
         () -> StateStorageSchemaHistory.clear(context.stateStorage()),
         preflight::estimatedRows,
