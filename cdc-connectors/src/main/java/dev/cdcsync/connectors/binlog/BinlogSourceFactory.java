@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * What MySQL and MariaDB sources share: binlog capture through Debezium, Flink CDC's options,
@@ -216,7 +217,8 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         () -> StateStorageSchemaHistory.clear(context.stateStorage()),
         preflight::estimatedRows,
         context.workDirectory(),
-        null);
+        null,
+        UnaryOperator.identity());
   }
 
   /**

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
@@ -77,6 +78,7 @@ public final class DebeziumSource implements Source {
   private final Map<TableId, Schema> schemas = new HashMap<>();
   private final Predicate<String> captured;
   private final NewTables newTables;
+  private final UnaryOperator<String> resumable;
   private static final ObjectMapper SIGNAL_JSON = new ObjectMapper();
   private volatile boolean closed;
   /** Whether the last {@link #run} started from the beginning, past its checks. */
@@ -99,6 +101,8 @@ public final class DebeziumSource implements Source {
    *     rewritten on every start
    * @param newTables tables joining the capture whose rows must be copied; null where every table
    *     is in the change stream from its creation (the binlog carries its DDL and rows)
+   * @param resumable each stored offset (Debezium's JSON) as Debezium is to resume from it: the
+   *     identity, unless the connector needs a bug worked around
    */
   public DebeziumSource(
       String description,
@@ -108,7 +112,8 @@ public final class DebeziumSource implements Source {
       Runnable beforeFreshStart,
       Supplier<Map<TableId, Long>> snapshotEstimates,
       Path stateDirectory,
-      NewTables newTables) {
+      NewTables newTables,
+      UnaryOperator<String> resumable) {
     this.description = description;
     this.engineProperties = engineProperties;
     this.converter = converter;
@@ -117,6 +122,7 @@ public final class DebeziumSource implements Source {
     this.snapshotEstimates = snapshotEstimates;
     this.stateDirectory = stateDirectory;
     this.newTables = newTables;
+    this.resumable = resumable;
     this.captured = includeListMatcher(engineProperties.getProperty("table.include.list", ".*"));
     offsetConverter.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false"), false);
   }
@@ -178,7 +184,9 @@ public final class DebeziumSource implements Source {
     Path startFile = stateDirectory.resolve("start-offsets.json");
     Map<String, String> engineOffsets = new LinkedHashMap<>(startAfter.map(SourcePosition::offsets).orElse(Map.of()));
     engineOffsets.remove(NewTables.POSITION_KEY);
-    CheckpointOffsetBackingStore.writeStartFile(startFile, engineOffsets);
+    Map<String, String> resumeOffsets = new LinkedHashMap<>();
+    engineOffsets.forEach((key, offset) -> resumeOffsets.put(key, resumable.apply(offset)));
+    CheckpointOffsetBackingStore.writeStartFile(startFile, resumeOffsets);
     engineProperties.setProperty("offset.storage", CheckpointOffsetBackingStore.class.getName());
     engineProperties.setProperty(CheckpointOffsetBackingStore.START_FILE, startFile.toString());
     offsets.clear();

@@ -124,7 +124,8 @@ public final class PostgresSourceFactory implements SourceFactory {
         preflight::dropStaleSlot,
         () -> preflight.estimatedRows(database),
         context.workDirectory(),
-        new PostgresNewTables(url, server, options, database, setup.publication(), preflight));
+        new PostgresNewTables(url, server, options, database, setup.publication(), preflight),
+        PostgresResumeOffsets::resumable);
   }
 
   @Override
