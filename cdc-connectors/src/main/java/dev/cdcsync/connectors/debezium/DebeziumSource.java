@@ -17,10 +17,10 @@ import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +35,6 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.json.JsonConverter;
-import org.apache.kafka.connect.json.JsonConverterConfig;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,11 +64,7 @@ public final class DebeziumSource implements Source {
   private final AtomicReference<Throwable> handlerFailure = new AtomicReference<>();
   private final AtomicReference<Throwable> engineFailure = new AtomicReference<>();
   private final AtomicBoolean closing = new AtomicBoolean();
-  private final JsonConverter offsetConverter = new JsonConverter();
-  private final Map<String, String> offsets = new LinkedHashMap<>();
-  private final Map<Map<String, ?>, Map<String, ?>> pendingOffsets = new LinkedHashMap<>();
-  private Map<String, ?> lastPartition;
-  private Map<String, ?> lastOffset;
+  private final OffsetTracker offsets;
   private org.apache.kafka.connect.data.Schema markerEnvelope;
   private Field markerSource;
   private org.apache.kafka.connect.data.Schema markerSourceSchema;
@@ -124,7 +118,7 @@ public final class DebeziumSource implements Source {
     this.newTables = newTables;
     this.resumable = resumable;
     this.captured = includeListMatcher(engineProperties.getProperty("table.include.list", ".*"));
-    offsetConverter.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false"), false);
+    this.offsets = new OffsetTracker(engineProperties.getProperty("name"));
   }
 
   @Override
@@ -189,11 +183,7 @@ public final class DebeziumSource implements Source {
     CheckpointOffsetBackingStore.writeStartFile(startFile, resumeOffsets);
     engineProperties.setProperty("offset.storage", CheckpointOffsetBackingStore.class.getName());
     engineProperties.setProperty(CheckpointOffsetBackingStore.START_FILE, startFile.toString());
-    offsets.clear();
-    pendingOffsets.clear();
-    lastPartition = null;
-    lastOffset = null;
-    offsets.putAll(engineOffsets);
+    offsets.restart(engineOffsets);
     inTransaction = false;
     streaming = false;
     copyInProgress = null;
@@ -208,12 +198,16 @@ public final class DebeziumSource implements Source {
       throws InterruptedException {
     try {
       int count = records.size();
+      if (count == 0) {
+        return;
+      }
       DataChangeEvent[] events = new DataChangeEvent[count];
-      boolean[] boundaries = new boolean[count];
-      int lastBoundary = -1;
       List<DataChangeEvent>[] drops = new List[count];
       List<TableId>[] copiesDone = new List[count];
       TableId[] announcedDrops = new TableId[count];
+      boolean[] boundaries = new boolean[count];
+      boolean[] snapshotEnds = new boolean[count];
+      boolean[] dropsTable = new boolean[count];
       for (int i = 0; i < count; i++) {
         SourceRecord record = records.get(i).record();
         noteSchemaChange(record);
@@ -228,6 +222,7 @@ public final class DebeziumSource implements Source {
           events[i] = DataChangeEvent.insert(read.tableId(), read.schema(), read.after(), read.sourceTimestampMillis());
         }
         boundaries[i] = isBoundaryAfter(record, copy);
+        snapshotEnds[i] = boundaries[i] && "last".equals(snapshotMarker(record));
         if (events[i] == null) {
           List<DataChangeEvent> dropped = converter.tableDrops(record, captured);
           if (newTables != null) {
@@ -237,91 +232,39 @@ public final class DebeziumSource implements Source {
             }
           }
           drops[i] = dropped.isEmpty() ? null : dropped;
-        }
-        if (boundaries[i]) {
-          lastBoundary = i;
+          dropsTable[i] = drops[i] != null;
         }
       }
       if (!snapshotAnnounced) {
         announceSnapshot(events, handler);
       }
-      // Where a table itself changes: its columns differ from its previous event's (in this batch,
-      // or else the last one handed over), or it is truncated or dropped.
-      boolean[] tableChange = new boolean[count];
-      Map<TableId, Schema> seen = new HashMap<>();
-      TableId lastTable = null;
-      Schema lastSchema = null;
+      boolean[] tableChanges = BatchCuts.tableChanges(events, dropsTable, schemas);
+      List<BatchCuts.Record> cutFacts = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        if (drops[i] != null) {
-          tableChange[i] = true;
-        } else if (events[i] != null) {
-          TableId table = events[i].tableId();
-          Schema schema = events[i].schema();
-          tableChange[i] = events[i].operation() == OperationType.TRUNCATE;
-          // Runs of one table's events share their objects: look up only where they change.
-          if (table != lastTable || schema != lastSchema) {
-            Schema before = seen.get(table);
-            if (before == null) {
-              before = schemas.get(table);
-            }
-            tableChange[i] |= before != null && before != schema && !before.equals(schema);
-            seen.put(table, schema);
-            lastTable = table;
-            lastSchema = schema;
-          }
-        }
+        cutFacts.add(new BatchCuts.Record(events[i] != null || dropsTable[i], boundaries[i], tableChanges[i], snapshotEnds[i]));
       }
-      schemas.putAll(seen);
-      int[] nextEvent = new int[count];
-      for (int i = count - 1, next = -1; i >= 0; i--) {
-        nextEvent[i] = next;
-        if (events[i] != null || drops[i] != null) {
-          next = i;
-        }
-      }
-      // Whether the transaction after record i changes a table itself (as far as this batch
-      // shows): the pipeline commits at such a boundary, as it cannot split the transaction around
-      // the change when other changes come first.
-      boolean[] tableChangeFollows = new boolean[count];
-      for (int i = count - 2; i >= 0; i--) {
-        int next = i + 1;
-        tableChangeFollows[i] = tableChange[next] || (!boundaries[next] && tableChangeFollows[next]);
-      }
-      // Hand over up to the last place where a commit may cut, then the rest; cut also where the
-      // snapshot ends and right before a change to a table itself (its columns change, it is
-      // truncated or dropped), so the pipeline can commit there.
-      List<DataChangeEvent> batch = new ArrayList<>(count);
-      boolean everyBoundary = handler.wantsEveryBoundary();
+      Iterator<BatchCuts.Cut> cuts = BatchCuts.of(cutFacts, handler.wantsEveryBoundary()).iterator();
+      BatchCuts.Cut cut = cuts.next();
+      List<DataChangeEvent> part = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        SourceRecord record = records.get(i).record();
         if (events[i] != null) {
-          batch.add(events[i]);
+          part.add(events[i]);
         } else if (drops[i] != null) {
-          batch.addAll(drops[i]);
+          part.addAll(drops[i]);
         }
-        remember(record);
+        offsets.remember(records.get(i).record());
         if (copiesDone[i] != null) {
           copiesDone[i].forEach(newTables::copied);
         }
         if (announcedDrops[i] != null) {
           newTables.dropped(announcedDrops[i]);
         }
-        boolean cut =
-            boundaries[i]
-                && !batch.isEmpty()
-                && (i == lastBoundary
-                    || everyBoundary
-                    || "last".equals(snapshotMarker(record))
-                    || (nextEvent[i] >= 0 && tableChange[nextEvent[i]])
-                    || tableChangeFollows[i]);
-        // Inside a transaction too, right before a change to a table itself: the pipeline may
-        // have to commit the transaction's first part there.
-        boolean cutInside = !boundaries[i] && !batch.isEmpty() && nextEvent[i] >= 0 && tableChange[nextEvent[i]];
-        if (cut || cutInside || i == count - 1) {
+        if (i == cut.after()) {
           handler.handle(
-              List.copyOf(batch),
-              new Acknowledger(committer, records.get(i), position(), boundaries[i], boundaries[i] && tableChangeFollows[i]));
-          batch.clear();
+              List.copyOf(part),
+              new Acknowledger(committer, records.get(i), position(), cut.boundary(), cut.tableChangeFollows()));
+          part.clear();
+          cut = cuts.hasNext() ? cuts.next() : null;
         }
       }
     } catch (RuntimeException | Error e) {
@@ -475,42 +418,15 @@ public final class DebeziumSource implements Source {
     return marker == null ? null : marker.toString();
   }
 
-  /** Notes the record's offset; it is serialized only when a position is handed over. */
-  private void remember(SourceRecord record) {
-    Map<String, ?> partition = record.sourcePartition();
-    Map<String, ?> offset = record.sourceOffset();
-    if (partition == null || offset == null) {
-      return;
-    }
-    if (lastPartition != null && partition != lastPartition && !partition.equals(lastPartition)) {
-      pendingOffsets.put(lastPartition, lastOffset);
-    }
-    lastPartition = partition;
-    lastOffset = offset;
-  }
-
   private SourcePosition position() {
-    if (lastPartition != null) {
-      pendingOffsets.put(lastPartition, lastOffset);
-      lastPartition = null;
-      lastOffset = null;
-    }
-    if (!pendingOffsets.isEmpty()) {
-      String namespace = engineProperties.getProperty("name");
-      pendingOffsets.forEach(
-          (partition, offset) -> {
-            byte[] key = offsetConverter.fromConnectData(namespace, null, List.of(namespace, partition));
-            byte[] value = offsetConverter.fromConnectData(namespace, null, offset);
-            offsets.put(new String(key, StandardCharsets.UTF_8), new String(value, StandardCharsets.UTF_8));
-          });
-      pendingOffsets.clear();
-    }
+    Map<String, String> engineOffsets = offsets.offsets();
+    String description = String.join(" ", engineOffsets.values());
     if (newTables == null) {
-      return new SourcePosition(offsets, String.join(" ", offsets.values()));
+      return new SourcePosition(engineOffsets, description);
     }
-    Map<String, String> entries = new LinkedHashMap<>(offsets);
+    Map<String, String> entries = new LinkedHashMap<>(engineOffsets);
     entries.put(NewTables.POSITION_KEY, newTables.state());
-    return new SourcePosition(entries, String.join(" ", offsets.values()));
+    return new SourcePosition(entries, description);
   }
 
   @Override
