@@ -51,11 +51,15 @@ final class BatchCuts {
         next = i;
       }
     }
-    // Whether the transaction after record i changes a table itself.
+    // Whether the transaction after record i changes a table itself; and whether record i's own
+    // transaction changes one next (no boundary before its next record with events).
     boolean[] tableChangeFollows = new boolean[count];
+    boolean[] tableChangeNextInTransaction = new boolean[count];
     for (int i = count - 2; i >= 0; i--) {
       Record next = records.get(i + 1);
       tableChangeFollows[i] = next.tableChange() || (!next.boundary() && tableChangeFollows[i + 1]);
+      tableChangeNextInTransaction[i] =
+          next.carriesEvents() ? next.tableChange() : !next.boundary() && tableChangeNextInTransaction[i + 1];
     }
     List<Cut> cuts = new ArrayList<>();
     boolean pending = false;
@@ -67,7 +71,7 @@ final class BatchCuts {
           record.boundary()
               && pending
               && (i == lastBoundary || everyBoundary || record.snapshotEnd() || tableChangeNext || tableChangeFollows[i]);
-      boolean cutInside = !record.boundary() && pending && tableChangeNext;
+      boolean cutInside = !record.boundary() && pending && tableChangeNextInTransaction[i];
       if (cut || cutInside || i == count - 1) {
         cuts.add(new Cut(i, record.boundary(), record.boundary() && tableChangeFollows[i]));
         pending = false;

@@ -45,6 +45,15 @@ class BatchCutsTest {
   }
 
   @Test
+  void aCutComesRightBeforeATransactionThatChangesATableItself() {
+    // Transaction one, then one whose first change brings new columns, then another.
+    List<Record> records = List.of(CHANGE, END, NEW_COLUMNS, CHANGE, END, CHANGE, END);
+
+    assertThat(BatchCuts.of(records, false))
+        .containsExactly(new Cut(1, true, true), new Cut(6, true, false));
+  }
+
+  @Test
   void insideATransactionACutComesRightBeforeATableChangeThatFollowsOtherChanges() {
     List<Record> records = List.of(CHANGE, CHANGE, NEW_COLUMNS, END);
 
