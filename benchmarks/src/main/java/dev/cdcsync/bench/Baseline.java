@@ -1,8 +1,8 @@
 package dev.cdcsync.bench;
 
 import dev.cdcsync.api.Source;
-import dev.cdcsync.runtime.PipelineLoader;
-import dev.cdcsync.runtime.PipelineLoader.LoadedPipeline;
+import dev.cdcsync.runtime.definition.PipelineLoader;
+import dev.cdcsync.runtime.definition.PipelineLoader.LoadedPipeline;
 import dev.cdcsync.runtime.definition.PipelineDefinition;
 import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
 import java.util.Optional;

@@ -8,7 +8,7 @@ import dev.cdcsync.api.SourceFactory;
 import dev.cdcsync.connectors.binlog.MariaDbSourceFactory;
 import dev.cdcsync.connectors.binlog.MySqlSourceFactory;
 import dev.cdcsync.connectors.postgres.PostgresSourceFactory;
-import dev.cdcsync.runtime.SourceSectionOptions;
+import dev.cdcsync.runtime.definition.SourceSectionOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.cdcsync.cli;
 
-import dev.cdcsync.runtime.PipelineOptions;
+import dev.cdcsync.runtime.definition.PipelineOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

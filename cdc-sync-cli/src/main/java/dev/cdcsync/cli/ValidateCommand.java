@@ -4,7 +4,7 @@ import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.Factory;
 import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.api.PreflightCheck;
-import dev.cdcsync.runtime.PipelineLoader.LoadedPipeline;
+import dev.cdcsync.runtime.definition.PipelineLoader.LoadedPipeline;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

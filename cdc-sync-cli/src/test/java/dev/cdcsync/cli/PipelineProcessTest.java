@@ -18,7 +18,7 @@ import dev.cdcsync.api.SourceFactory;
 import dev.cdcsync.api.SourcePosition;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.iceberg.IcebergSinkFactory;
-import dev.cdcsync.runtime.PipelineLoader;
+import dev.cdcsync.runtime.definition.PipelineLoader;
 import dev.cdcsync.runtime.definition.PipelineDefinition;
 import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
 import java.io.ByteArrayOutputStream;

@@ -2,8 +2,8 @@ package dev.cdcsync.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cdcsync.runtime.PipelineLoader;
-import dev.cdcsync.runtime.PipelineLoader.LoadedPipeline;
+import dev.cdcsync.runtime.definition.PipelineLoader;
+import dev.cdcsync.runtime.definition.PipelineLoader.LoadedPipeline;
 import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
 import java.nio.file.Path;
 import java.util.List;

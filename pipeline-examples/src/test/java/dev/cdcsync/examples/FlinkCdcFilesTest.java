@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.cli.CdcSyncProcess;
-import dev.cdcsync.runtime.PipelineLoader;
-import dev.cdcsync.runtime.PipelineLoader.LoadedPipeline;
+import dev.cdcsync.runtime.definition.PipelineLoader;
+import dev.cdcsync.runtime.definition.PipelineLoader.LoadedPipeline;
 import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
 import java.io.IOException;
 import java.nio.file.Files;

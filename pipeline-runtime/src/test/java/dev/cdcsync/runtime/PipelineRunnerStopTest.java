@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cdcsync.api.Checkpoint;
+import dev.cdcsync.runtime.checkpoint.CheckpointRecord;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;

@@ -1,6 +1,7 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.definition;
 
 import dev.cdcsync.api.ConfigOption;
+import dev.cdcsync.runtime.schema.SchemaChangeKind;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;

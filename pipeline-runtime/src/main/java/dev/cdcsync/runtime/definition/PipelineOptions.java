@@ -1,6 +1,7 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.definition;
 
 import dev.cdcsync.api.ConfigOption;
+import dev.cdcsync.runtime.schema.SchemaChangeBehavior;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;

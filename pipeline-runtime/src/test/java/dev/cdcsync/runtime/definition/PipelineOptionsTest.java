@@ -1,8 +1,9 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cdcsync.api.ConfigOption;
+import dev.cdcsync.runtime.schema.SchemaChangeBehavior;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;

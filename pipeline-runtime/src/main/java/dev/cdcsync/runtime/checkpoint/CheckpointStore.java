@@ -1,4 +1,4 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -108,11 +108,11 @@ public final class CheckpointStore {
     }
   }
 
-  static String name(long id) {
+  public static String name(long id) {
     return String.format("%s%020d%s", PREFIX, id, SUFFIX);
   }
 
-  static byte[] encode(CheckpointRecord record) throws IOException {
+  public static byte[] encode(CheckpointRecord record) throws IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("version", 1);
     root.put("id", record.id());
@@ -135,7 +135,7 @@ public final class CheckpointStore {
     return (json + CHECKSUM_MARK + checksum(json) + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
-  static CheckpointRecord decode(String text) throws IOException {
+  public static CheckpointRecord decode(String text) throws IOException {
     int mark = text.lastIndexOf(CHECKSUM_MARK);
     if (mark < 0) {
       throw new IOException("no checksum (torn write?)");

@@ -1,4 +1,4 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,7 @@ import dev.cdcsync.api.FencedException;
 import dev.cdcsync.api.InMemoryStateStorage;
 import dev.cdcsync.api.SourcePosition;
 import dev.cdcsync.api.TableId;
+import dev.cdcsync.runtime.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

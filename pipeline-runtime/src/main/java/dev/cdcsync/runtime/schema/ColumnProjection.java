@@ -1,4 +1,4 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.schema;
 
 import dev.cdcsync.api.Column;
 import dev.cdcsync.api.DataChangeEvent;
@@ -13,7 +13,7 @@ import java.util.Set;
  * Rewrites a source table's changes for its sink table when the schema change behavior sends some
  * columns' values elsewhere or not at all (see {@link SchemaEvolver.Plan}).
  */
-final class ColumnProjection {
+public final class ColumnProjection {
 
   private final Schema target;
   private final int[] sourceIndexes;
@@ -24,7 +24,7 @@ final class ColumnProjection {
   }
 
   /** The projection for rows of {@code source}, or null when rows pass as they are. */
-  static ColumnProjection of(Schema source, Map<String, String> redirects, Set<String> unwritten) {
+  public static ColumnProjection of(Schema source, Map<String, String> redirects, Set<String> unwritten) {
     if (redirects.isEmpty() && unwritten.isEmpty()) {
       return null;
     }
@@ -47,7 +47,7 @@ final class ColumnProjection {
     return new ColumnProjection(target, indexes.stream().mapToInt(Integer::intValue).toArray());
   }
 
-  DataChangeEvent apply(DataChangeEvent event) {
+  public DataChangeEvent apply(DataChangeEvent event) {
     return new DataChangeEvent(
         event.tableId(),
         target,

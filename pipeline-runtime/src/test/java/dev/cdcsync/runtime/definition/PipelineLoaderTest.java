@@ -1,4 +1,4 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +12,7 @@ import dev.cdcsync.api.SinkFactory;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceFactory;
 import dev.cdcsync.api.StateStorage;
-import dev.cdcsync.runtime.PipelineLoader.LoadedPipeline;
+import dev.cdcsync.runtime.definition.PipelineLoader.LoadedPipeline;
 import dev.cdcsync.runtime.definition.PipelineDefinition;
 import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.schema;
 
 /** What happens when a source table's columns change (Flink CDC's {@code schema.change.behavior}). */
 public enum SchemaChangeBehavior {

@@ -1,4 +1,4 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
+import dev.cdcsync.runtime.definition.PipelineOptions;
 import dev.cdcsync.runtime.definition.RuleDefinition;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.definition;
 
 import dev.cdcsync.api.ConfigOption;
 import java.util.List;

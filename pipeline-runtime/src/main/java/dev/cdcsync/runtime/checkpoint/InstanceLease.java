@@ -1,4 +1,4 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.checkpoint;
 
 import dev.cdcsync.api.FencedException;
 import dev.cdcsync.api.PermanentPipelineException;

@@ -1,4 +1,4 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.checkpoint;
 
 import static dev.cdcsync.runtime.OtherProcesses.DEAD_PROCESS_ON_THIS_HOST;
 import static dev.cdcsync.runtime.OtherProcesses.FREE_PID;
@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cdcsync.api.FencedException;
 import dev.cdcsync.api.InMemoryStateStorage;
 import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.runtime.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

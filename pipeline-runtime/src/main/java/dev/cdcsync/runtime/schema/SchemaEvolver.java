@@ -1,4 +1,4 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.schema;
 
 import dev.cdcsync.api.Column;
 import dev.cdcsync.api.DataType;

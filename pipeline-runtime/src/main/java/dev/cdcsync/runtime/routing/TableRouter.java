@@ -1,10 +1,11 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.routing;
 
 import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.api.TablePatterns.TablePattern;
-import dev.cdcsync.runtime.PipelineOptions.RouteMode;
+import dev.cdcsync.runtime.definition.PipelineOptions.RouteMode;
 import dev.cdcsync.runtime.definition.RuleDefinition;
+import dev.cdcsync.runtime.schema.SchemaMerger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,6 +1,8 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.schema;
 
 import dev.cdcsync.api.Configuration;
+import dev.cdcsync.runtime.definition.SinkOptions;
+import dev.cdcsync.runtime.definition.SourceSectionOptions;
 import java.util.EnumSet;
 import java.util.Set;
 

@@ -1,4 +1,4 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.schema;
 
 import dev.cdcsync.api.Column;
 import dev.cdcsync.api.DataChangeEvent;
@@ -22,12 +22,12 @@ import java.util.function.Function;
  * Columns are never dropped from a merged table: a column one source table lacks is null in its
  * rows.
  */
-final class SchemaMerger {
+public final class SchemaMerger {
 
   private SchemaMerger() {}
 
   /** The sink's columns, with the source's added after them and types widened to hold both. */
-  static Schema merge(Schema sink, Schema source) {
+  public static Schema merge(Schema sink, Schema source) {
     List<Column> columns = new ArrayList<>();
     for (Column column : sink.columns()) {
       int index = source.indexOf(column.name());
@@ -91,9 +91,9 @@ final class SchemaMerger {
   }
 
   /** Rewrites a source table's rows to a merged table's types. */
-  record Coercion(Schema schema, Function<Object, Object>[] converters) {
+  public record Coercion(Schema schema, Function<Object, Object>[] converters) {
 
-    DataChangeEvent apply(DataChangeEvent event) {
+    public DataChangeEvent apply(DataChangeEvent event) {
       return new DataChangeEvent(
           event.tableId(),
           schema,
@@ -118,7 +118,7 @@ final class SchemaMerger {
   }
 
   /** The coercion of a source table's rows to the merged types, or null when none is needed. */
-  static Coercion coercion(Schema source, Schema merged) {
+  public static Coercion coercion(Schema source, Schema merged) {
     List<Column> columns = new ArrayList<>();
     @SuppressWarnings("unchecked")
     Function<Object, Object>[] converters = new Function[source.size()];

@@ -1,4 +1,4 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.definition;
 
 import dev.cdcsync.api.ConfigOption;
 import dev.cdcsync.api.Configuration;
@@ -12,15 +12,16 @@ import dev.cdcsync.runtime.definition.ComponentDefinition;
 import dev.cdcsync.runtime.definition.OptionsValidator;
 import dev.cdcsync.runtime.definition.PipelineDefinition;
 import dev.cdcsync.runtime.definition.RuleDefinition;
+import dev.cdcsync.runtime.routing.TableRouter;
 import dev.cdcsync.runtime.transform.TransformRule;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

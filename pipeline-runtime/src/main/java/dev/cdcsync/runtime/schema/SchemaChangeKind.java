@@ -1,4 +1,4 @@
-package dev.cdcsync.runtime;
+package dev.cdcsync.runtime.schema;
 
 import java.util.Arrays;
 import java.util.EnumSet;
