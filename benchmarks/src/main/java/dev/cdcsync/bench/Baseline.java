@@ -1,10 +1,10 @@
 package dev.cdcsync.bench;
 
 import dev.cdcsync.api.Source;
-import dev.cdcsync.runtime.definition.PipelineLoader;
-import dev.cdcsync.runtime.definition.PipelineLoader.LoadedPipeline;
 import dev.cdcsync.runtime.definition.PipelineDefinition;
 import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
+import dev.cdcsync.runtime.definition.PipelineLoader;
+import dev.cdcsync.runtime.definition.PipelineLoader.LoadedPipeline;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -31,10 +31,12 @@ final class Baseline implements AutoCloseable {
   /** Builds the file's source and starts reading from the beginning (snapshot, then stream). */
   static Baseline start(PipelineFile file) {
     PipelineDefinition definition =
-        new PipelineDefinitionParser(name -> file.environment().getOrDefault(name, System.getenv(name)))
+        new PipelineDefinitionParser(
+                name -> file.environment().getOrDefault(name, System.getenv(name)))
             .parse(file.path());
     LoadedPipeline pipeline = PipelineLoader.withInstalledFactories().load(definition, file.name());
-    return new Baseline(pipeline.sourceFactory().create(pipeline.sourceOptions(), pipeline.context()));
+    return new Baseline(
+        pipeline.sourceFactory().create(pipeline.sourceOptions(), pipeline.context()));
   }
 
   BaselineConsumer consumer() {

@@ -23,7 +23,8 @@ final class BaselineConsumer implements ChangeHandler {
   private long batchesAfterSnapshot;
 
   @Override
-  public void handle(List<DataChangeEvent> events, SourceAcknowledger acknowledger) throws InterruptedException {
+  public void handle(List<DataChangeEvent> events, SourceAcknowledger acknowledger)
+      throws InterruptedException {
     long now = System.nanoTime();
     long read = 0;
     long changed = 0;
@@ -90,7 +91,10 @@ final class BaselineConsumer implements ChangeHandler {
       throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (snapshotRows < rows) {
-      waitUntil(deadline, requireRunning, "Cannot receive " + rows + " snapshot rows: got " + snapshotRows);
+      waitUntil(
+          deadline,
+          requireRunning,
+          "Cannot receive " + rows + " snapshot rows: got " + snapshotRows);
     }
     return lastSnapshotRowNanos;
   }

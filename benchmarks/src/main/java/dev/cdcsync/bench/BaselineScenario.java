@@ -34,7 +34,8 @@ final class BaselineScenario {
 
   private BaselineScenario() {}
 
-  static Measurement measure(BenchDatabase database, BenchmarkSizes sizes, Path workDirectory, int replicaId) {
+  static Measurement measure(
+      BenchDatabase database, BenchmarkSizes sizes, Path workDirectory, int replicaId) {
     String type = database.type();
     Path directory = workDirectory.resolve(type + "-baseline");
     String step = SNAPSHOT_LABEL;
@@ -42,34 +43,62 @@ final class BaselineScenario {
     try {
       PipelineFile pipeline =
           PipelineFile.write(
-              directory, "bench-" + type + "-baseline", database,
+              directory,
+              "bench-" + type + "-baseline",
+              database,
               database.sourceLines(database.rowsTablePattern(), READER_NAME, replicaId),
-              directory.resolve("warehouse"), WriteMode.UPSERT);
+              directory.resolve("warehouse"),
+              WriteMode.UPSERT);
       try (Baseline baseline = Baseline.start(pipeline)) {
         long rows = sizes.rows();
         long lastRow =
-            baseline.consumer().awaitSnapshotRows(rows, Durations.timeoutFor(rows), baseline::requireRunning);
-        snapshot = new Throughput(rows, Durations.secondsBetween(baseline.startNanos(), lastRow), OptionalDouble.empty());
+            baseline
+                .consumer()
+                .awaitSnapshotRows(rows, Durations.timeoutFor(rows), baseline::requireRunning);
+        snapshot =
+            new Throughput(
+                rows,
+                Durations.secondsBetween(baseline.startNanos(), lastRow),
+                OptionalDouble.empty());
         Progress.say(
             String.format(
-                "  baseline: %,d snapshot rows in %.1f s (first after %.1f s)", rows, snapshot.seconds(),
-                Durations.secondsBetween(baseline.startNanos(), baseline.consumer().firstSnapshotRowNanos())));
+                "  baseline: %,d snapshot rows in %.1f s (first after %.1f s)",
+                rows,
+                snapshot.seconds(),
+                Durations.secondsBetween(
+                    baseline.startNanos(), baseline.consumer().firstSnapshotRowNanos())));
         baseline.consumer().awaitStreaming(STREAMING_START_TIMEOUT, baseline::requireRunning);
 
         step = STREAMING_LABEL;
-        UpdateLoad load = new UpdateLoad(database, BenchDatabase.ROWS_DATABASE, BenchDatabase.ROWS_TABLE, rows);
+        UpdateLoad load =
+            new UpdateLoad(database, BenchDatabase.ROWS_DATABASE, BenchDatabase.ROWS_TABLE, rows);
         long start = System.nanoTime();
         long changes =
-            load.runBackToBack(Math.max(1, sizes.updates() / sizes.rowsPerTransaction()), sizes.rowsPerTransaction());
+            load.runBackToBack(
+                Math.max(1, sizes.updates() / sizes.rowsPerTransaction()),
+                sizes.rowsPerTransaction());
         long lastChange =
-            baseline.consumer().awaitChanges(changes, Durations.timeoutFor(changes), baseline::requireRunning);
-        Throughput streaming = new Throughput(changes, Durations.secondsBetween(start, lastChange), OptionalDouble.empty());
-        Progress.say(String.format("  baseline: %,d changes in %.1f s", changes, streaming.seconds()));
+            baseline
+                .consumer()
+                .awaitChanges(changes, Durations.timeoutFor(changes), baseline::requireRunning);
+        Throughput streaming =
+            new Throughput(
+                changes, Durations.secondsBetween(start, lastChange), OptionalDouble.empty());
+        Progress.say(
+            String.format("  baseline: %,d changes in %.1f s", changes, streaming.seconds()));
         return new Measurement(
             new Rates(OptionalDouble.of(snapshot.rate()), OptionalDouble.of(streaming.rate())),
             List.of(
-                result(type, SNAPSHOT_LABEL, snapshot, count("snapshot rows", baseline.consumer().snapshotRows(), rows)),
-                result(type, STREAMING_LABEL, streaming, count("changes", baseline.consumer().changes(), changes))));
+                result(
+                    type,
+                    SNAPSHOT_LABEL,
+                    snapshot,
+                    count("snapshot rows", baseline.consumer().snapshotRows(), rows)),
+                result(
+                    type,
+                    STREAMING_LABEL,
+                    streaming,
+                    count("changes", baseline.consumer().changes(), changes))));
       }
     } catch (Exception e) {
       ScenarioResult failure = ScenarioResult.failed(type, MODE_LABEL, step, Failures.describe(e));
@@ -88,16 +117,24 @@ final class BaselineScenario {
     }
   }
 
-  private static ScenarioResult result(String database, String label, Throughput throughput, CheckResult check) {
+  private static ScenarioResult result(
+      String database, String label, Throughput throughput, CheckResult check) {
     return new ScenarioResult(
-        database, MODE_LABEL, label, Optional.of(throughput), OptionalDouble.empty(), Optional.empty(),
-        Optional.empty(), check);
+        database,
+        MODE_LABEL,
+        label,
+        Optional.of(throughput),
+        OptionalDouble.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        check);
   }
 
   /** The consumer must have counted each event once: no more than the source produced. */
   private static CheckResult count(String what, long counted, long expected) {
     return counted == expected
         ? CheckResult.ok()
-        : CheckResult.failed("baseline consumer counted " + counted + " " + what + ", expected " + expected);
+        : CheckResult.failed(
+            "baseline consumer counted " + counted + " " + what + ", expected " + expected);
   }
 }

@@ -19,8 +19,10 @@ abstract class BenchDatabase {
 
   /** The database holding the snapshot table. */
   static final String ROWS_DATABASE = "bench";
+
   /** The 11-column table of the snapshot, streaming and freshness scenarios. */
   static final String ROWS_TABLE = "bench_rows";
+
   /** The database of the whole-database scenario. */
   static final String TABLES_DATABASE = "bench_tables";
 
@@ -135,6 +137,8 @@ abstract class BenchDatabase {
   /** The update every load runs: it changes the counter the checks add up. */
   static PreparedStatement prepareUpdate(Connection connection, String table) throws SQLException {
     return connection.prepareStatement(
-        "UPDATE " + table + " SET counter = counter + 1, score = score + 0.5 WHERE id > ? AND id <= ?");
+        "UPDATE "
+            + table
+            + " SET counter = counter + 1, score = score + 0.5 WHERE id > ? AND id <= ?");
   }
 }

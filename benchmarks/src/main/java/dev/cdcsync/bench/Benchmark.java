@@ -61,53 +61,84 @@ public final class Benchmark implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--db", defaultValue = "all", paramLabel = "postgres|mariadb|all",
+  @Option(
+      names = "--db",
+      defaultValue = "all",
+      paramLabel = "postgres|mariadb|all",
       description = "Database servers to measure. Default: ${DEFAULT-VALUE}.")
   DatabaseSelection database;
 
-  @Option(names = "--mode", defaultValue = "all", paramLabel = "upsert|append|all",
+  @Option(
+      names = "--mode",
+      defaultValue = "all",
+      paramLabel = "upsert|append|all",
       description = "Sink write modes to measure. Default: ${DEFAULT-VALUE}.")
   ModeSelection mode;
 
-  @Option(names = "--scenarios", split = ",", defaultValue = "snapshot,streaming,freshness,cpu,tables",
-      paramLabel = "LIST", description = "Any of snapshot,streaming,freshness,cpu,tables. Default: all.")
+  @Option(
+      names = "--scenarios",
+      split = ",",
+      defaultValue = "snapshot,streaming,freshness,cpu,tables",
+      paramLabel = "LIST",
+      description = "Any of snapshot,streaming,freshness,cpu,tables. Default: all.")
   List<Scenario> scenarios;
 
-  @Option(names = "--quick",
-      description = "Small sizes for a smoke run: 50k rows, 20k updates, 15 s steady load, 20 tables x 200 rows.")
+  @Option(
+      names = "--quick",
+      description =
+          "Small sizes for a smoke run: 50k rows, 20k updates, 15 s steady load, 20 tables x 200 rows.")
   boolean quick;
 
-  @Option(names = "--rows", paramLabel = "N", description = "Rows of the snapshot table (default 1,000,000; --quick 50,000).")
+  @Option(
+      names = "--rows",
+      paramLabel = "N",
+      description = "Rows of the snapshot table (default 1,000,000; --quick 50,000).")
   Integer rows;
 
-  @Option(names = "--transform",
-      description = "Adds a transform rule to cdc-sync's pipeline on the snapshot table: projection"
-          + " '" + PipelineFile.TRANSFORM_PROJECTION + "', filter '" + PipelineFile.TRANSFORM_FILTER + "'"
-          + " (every row passes). The baseline and the tables scenario run without it.")
+  @Option(
+      names = "--transform",
+      description =
+          "Adds a transform rule to cdc-sync's pipeline on the snapshot table: projection"
+              + " '"
+              + PipelineFile.TRANSFORM_PROJECTION
+              + "', filter '"
+              + PipelineFile.TRANSFORM_FILTER
+              + "'"
+              + " (every row passes). The baseline and the tables scenario run without it.")
   boolean transform;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as Markdown to FILE.")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Also write the results as Markdown to FILE.")
   Path out;
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
   boolean help;
 
-  @Option(names = "--cdc-sync-jar", paramLabel = "JAR",
+  @Option(
+      names = "--cdc-sync-jar",
+      paramLabel = "JAR",
       defaultValue = "${sys:cdcsync.home:-.}/cdc-sync-cli/target/cdc-sync.jar",
       description = "The cdc-sync jar to measure. Default: ${DEFAULT-VALUE}.")
   Path jar;
 
   /** The binlog client logs through java.util.logging, past logback; held so its level sticks. */
-  private static final Logger BINLOG_CLIENT_LOG = Logger.getLogger("com.github.shyiko.mysql.binlog");
+  private static final Logger BINLOG_CLIENT_LOG =
+      Logger.getLogger("com.github.shyiko.mysql.binlog");
 
   public static void main(String[] args) {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "benchmark-logback.xml");
     }
     BINLOG_CLIENT_LOG.setLevel(Level.WARNING);
-    int exitCode = new CommandLine(new Benchmark()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    int exitCode =
+        new CommandLine(new Benchmark()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
     System.exit(exitCode);
   }
 
@@ -118,7 +149,8 @@ public final class Benchmark implements Callable<Integer> {
       try {
         sizes = sizes.withRows(rows);
       } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), "Invalid value for option '--rows': " + e.getMessage());
+        throw new ParameterException(
+            spec.commandLine(), "Invalid value for option '--rows': " + e.getMessage());
       }
     }
     Set<Scenario> selected = EnumSet.copyOf(scenarios);
@@ -128,7 +160,12 @@ public final class Benchmark implements Callable<Integer> {
       facts.add("note", "cannot reset VmHWM here: peak RSS counts from cdc-sync's start");
     }
     if (transform) {
-      facts.add("transform", "projection " + PipelineFile.TRANSFORM_PROJECTION + ", filter " + PipelineFile.TRANSFORM_FILTER);
+      facts.add(
+          "transform",
+          "projection "
+              + PipelineFile.TRANSFORM_PROJECTION
+              + ", filter "
+              + PipelineFile.TRANSFORM_FILTER);
     }
     List<ScenarioResult> results = new ArrayList<>();
     try (Workspace workspace = Workspace.create()) {
@@ -145,13 +182,23 @@ public final class Benchmark implements Callable<Integer> {
     System.out.print(legend());
     if (out != null) {
       Files.writeString(
-          out, "# cdc-sync benchmark\n\n" + facts.asMarkdown() + "\n" + table.asMarkdown() + "\n" + legend());
+          out,
+          "# cdc-sync benchmark\n\n"
+              + facts.asMarkdown()
+              + "\n"
+              + table.asMarkdown()
+              + "\n"
+              + legend());
     }
     return table.allPassed() ? 0 : 1;
   }
 
   private List<ScenarioResult> measure(
-      BenchDatabase.Kind kind, BenchmarkSizes sizes, Set<Scenario> selected, Path workDirectory, MachineFacts facts) {
+      BenchDatabase.Kind kind,
+      BenchmarkSizes sizes,
+      Set<Scenario> selected,
+      Path workDirectory,
+      MachineFacts facts) {
     BenchDatabase server;
     try {
       Progress.say(kind.label() + ": starting the server");
@@ -161,15 +208,19 @@ public final class Benchmark implements Callable<Integer> {
       return List.of(ScenarioResult.failed(kind.label(), "-", "start", Failures.describe(e)));
     }
     try {
-      List<String> ruleLines = transform ? PipelineFile.transformLines(server.rowsTablePattern()) : List.of();
-      return new DatabaseBenchmark(server, sizes, selected, mode.modes(), jar, workDirectory, ruleLines).run();
+      List<String> ruleLines =
+          transform ? PipelineFile.transformLines(server.rowsTablePattern()) : List.of();
+      return new DatabaseBenchmark(
+              server, sizes, selected, mode.modes(), jar, workDirectory, ruleLines)
+          .run();
     } catch (Exception e) {
       return List.of(ScenarioResult.failed(kind.label(), "-", "setup", Failures.describe(e)));
     } finally {
       try {
         server.dropDatabases();
       } catch (Exception e) {
-        Progress.say("cannot drop the benchmark's databases in " + kind.label() + ": " + e.getMessage());
+        Progress.say(
+            "cannot drop the benchmark's databases in " + kind.label() + ": " + e.getMessage());
       }
     }
   }

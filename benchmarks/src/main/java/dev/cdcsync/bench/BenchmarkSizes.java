@@ -41,7 +41,8 @@ record BenchmarkSizes(
 
   /** The sizes the benchmark is meant to be run with. */
   static BenchmarkSizes full() {
-    return new BenchmarkSizes(1_000_000, 200_000, 1_000, Duration.ofSeconds(60), 50, 100, 500, 2_000, 10);
+    return new BenchmarkSizes(
+        1_000_000, 200_000, 1_000, Duration.ofSeconds(60), 50, 100, 500, 2_000, 10);
   }
 
   /** Small sizes for a smoke run that takes minutes, not an hour. */
@@ -51,8 +52,15 @@ record BenchmarkSizes(
 
   BenchmarkSizes withRows(int newRows) {
     return new BenchmarkSizes(
-        newRows, updates, rowsPerTransaction, freshnessDuration, freshnessTransactionsPerSecond,
-        rowsPerFreshnessTransaction, tables, rowsPerTable, changedRowsPerTable);
+        newRows,
+        updates,
+        rowsPerTransaction,
+        freshnessDuration,
+        freshnessTransactionsPerSecond,
+        rowsPerFreshnessTransaction,
+        tables,
+        rowsPerTable,
+        changedRowsPerTable);
   }
 
   /** The steady load's target rate in changed rows per second. */
@@ -63,7 +71,12 @@ record BenchmarkSizes(
   private static void requireAtLeast(String name, long value, long minimum) {
     if (value < minimum) {
       throw new IllegalArgumentException(
-          "Cannot size the benchmark: " + name + " must be at least " + minimum + " but is " + value);
+          "Cannot size the benchmark: "
+              + name
+              + " must be at least "
+              + minimum
+              + " but is "
+              + value);
     }
   }
 }

@@ -27,7 +27,8 @@ final class CdcSyncRun implements AutoCloseable {
 
   static final String MAX_HEAP = "-Xmx1g";
   private static final long STOP_TIMEOUT_SECONDS = 120;
-  private static final Pattern LOG_TIME = Pattern.compile("^(\\d{2}):(\\d{2}):(\\d{2})\\.(\\d{3}) ");
+  private static final Pattern LOG_TIME =
+      Pattern.compile("^(\\d{2}):(\\d{2}):(\\d{2})\\.(\\d{3}) ");
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
   static {
@@ -43,7 +44,13 @@ final class CdcSyncRun implements AutoCloseable {
   private final long startEpochMillis;
 
   private CdcSyncRun(
-      Process process, String pipelineName, Path output, Path errors, Path gcLog, long startNanos, long startEpochMillis) {
+      Process process,
+      String pipelineName,
+      Path output,
+      Path errors,
+      Path gcLog,
+      long startNanos,
+      long startEpochMillis) {
     this.process = process;
     this.pipelineName = pipelineName;
     this.output = output;
@@ -55,7 +62,8 @@ final class CdcSyncRun implements AutoCloseable {
 
   static CdcSyncRun start(Path jar, PipelineFile pipeline, Path workDirectory) throws IOException {
     if (!Files.isRegularFile(jar)) {
-      throw new IOException("Cannot start cdc-sync: no jar at " + jar + " (build it with ./cdc-sync-bench)");
+      throw new IOException(
+          "Cannot start cdc-sync: no jar at " + jar + " (build it with ./cdc-sync-bench)");
     }
     Files.createDirectories(workDirectory);
     Path output = workDirectory.resolve(pipeline.name() + ".out");
@@ -86,7 +94,8 @@ final class CdcSyncRun implements AutoCloseable {
     long startNanos = System.nanoTime();
     Process process = builder.start();
     RUNNING.add(process);
-    return new CdcSyncRun(process, pipeline.name(), output, errors, gcLog, startNanos, startEpochMillis);
+    return new CdcSyncRun(
+        process, pipeline.name(), output, errors, gcLog, startNanos, startEpochMillis);
   }
 
   long pid() {
@@ -109,8 +118,10 @@ final class CdcSyncRun implements AutoCloseable {
       if (line.contains(marker) && time.find()) {
         LocalTime logged =
             LocalTime.of(
-                Integer.parseInt(time.group(1)), Integer.parseInt(time.group(2)),
-                Integer.parseInt(time.group(3)), Integer.parseInt(time.group(4)) * 1_000_000);
+                Integer.parseInt(time.group(1)),
+                Integer.parseInt(time.group(2)),
+                Integer.parseInt(time.group(3)),
+                Integer.parseInt(time.group(4)) * 1_000_000);
         ZoneId zone = ZoneId.systemDefault();
         ZonedDateTime started = Instant.ofEpochMilli(startEpochMillis).atZone(zone);
         long loggedMillis =
@@ -118,7 +129,8 @@ final class CdcSyncRun implements AutoCloseable {
         if (loggedMillis < startEpochMillis - TimeUnit.HOURS.toMillis(12)) {
           loggedMillis += TimeUnit.DAYS.toMillis(1); // logged after midnight
         }
-        return OptionalLong.of(startNanos + TimeUnit.MILLISECONDS.toNanos(loggedMillis - startEpochMillis));
+        return OptionalLong.of(
+            startNanos + TimeUnit.MILLISECONDS.toNanos(loggedMillis - startEpochMillis));
       }
     }
     return OptionalLong.empty();
@@ -128,7 +140,12 @@ final class CdcSyncRun implements AutoCloseable {
   void requireAlive() {
     if (!process.isAlive()) {
       throw new IllegalStateException(
-          "cdc-sync (pipeline " + pipelineName + ") exited with code " + process.exitValue() + "\n" + logTail());
+          "cdc-sync (pipeline "
+              + pipelineName
+              + ") exited with code "
+              + process.exitValue()
+              + "\n"
+              + logTail());
     }
   }
 
@@ -160,7 +177,9 @@ final class CdcSyncRun implements AutoCloseable {
     String text = read(output) + read(errors);
     String[] lines = text.split("\n");
     int from = Math.max(0, lines.length - 25);
-    return "--- last lines of cdc-sync's output (" + errors + ")\n"
+    return "--- last lines of cdc-sync's output ("
+        + errors
+        + ")\n"
         + String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
   }
 

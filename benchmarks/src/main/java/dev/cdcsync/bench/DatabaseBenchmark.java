@@ -27,8 +27,13 @@ final class DatabaseBenchmark {
    *     runs, or none; the baseline and the many-tables scenario never get them
    */
   DatabaseBenchmark(
-      BenchDatabase database, BenchmarkSizes sizes, Set<Scenario> scenarios, List<WriteMode> modes, Path jar,
-      Path workDirectory, List<String> ruleLines) {
+      BenchDatabase database,
+      BenchmarkSizes sizes,
+      Set<Scenario> scenarios,
+      List<WriteMode> modes,
+      Path jar,
+      Path workDirectory,
+      List<String> ruleLines) {
     this.database = database;
     this.sizes = sizes;
     this.scenarios = Set.copyOf(scenarios);
@@ -41,11 +46,15 @@ final class DatabaseBenchmark {
   List<ScenarioResult> run() throws Exception {
     List<ScenarioResult> results = new ArrayList<>();
     if (needsRowsTable()) {
-      Progress.say(String.format("%s: loading %,d rows into %s", database.type(), sizes.rows(), BenchDatabase.ROWS_TABLE));
+      Progress.say(
+          String.format(
+              "%s: loading %,d rows into %s",
+              database.type(), sizes.rows(), BenchDatabase.ROWS_TABLE));
       database.createRowsTable(sizes.rows());
       BaselineScenario.Rates rates = BaselineScenario.Rates.none();
       if (scenarios.contains(Scenario.SNAPSHOT) || scenarios.contains(Scenario.STREAMING)) {
-        Progress.say(database.type() + ": baseline (Debezium engine, do-nothing consumer, in process)");
+        Progress.say(
+            database.type() + ": baseline (Debezium engine, do-nothing consumer, in process)");
         BaselineScenario.Measurement baseline =
             BaselineScenario.measure(database, sizes, workDirectory, BASELINE_REPLICA_ID);
         rates = baseline.rates();
@@ -58,7 +67,13 @@ final class DatabaseBenchmark {
     if (scenarios.contains(Scenario.TABLES)) {
       for (int i = 0; i < modes.size(); i++) {
         results.addAll(
-            new WholeDatabaseScenario(database, sizes, modes.get(i), jar, workDirectory, WHOLE_DATABASE_REPLICA_ID + i)
+            new WholeDatabaseScenario(
+                    database,
+                    sizes,
+                    modes.get(i),
+                    jar,
+                    workDirectory,
+                    WHOLE_DATABASE_REPLICA_ID + i)
                 .measure());
       }
     }
@@ -76,26 +91,40 @@ final class DatabaseBenchmark {
    * Snapshot, then streaming and freshness on the same cdc-sync process. The snapshot runs
    * whenever a later scenario does, since they start from it; only selected scenarios are reported.
    */
-  private List<ScenarioResult> measureRowsTable(WriteMode mode, BaselineScenario.Rates rates, int replicaId) {
+  private List<ScenarioResult> measureRowsTable(
+      WriteMode mode, BaselineScenario.Rates rates, int replicaId) {
     String modeLabel = mode.name().toLowerCase(Locale.ROOT);
-    Progress.say(database.type() + " " + modeLabel + ": starting cdc-sync (" + CdcSyncRun.MAX_HEAP + ")");
+    Progress.say(
+        database.type() + " " + modeLabel + ": starting cdc-sync (" + CdcSyncRun.MAX_HEAP + ")");
     List<ScenarioResult> results = new ArrayList<>();
     String step = Scenario.SNAPSHOT.label();
-    try (RowsTableRun target = RowsTableRun.start(database, mode, sizes.rows(), jar, workDirectory, replicaId, ruleLines)) {
+    try (RowsTableRun target =
+        RowsTableRun.start(
+            database, mode, sizes.rows(), jar, workDirectory, replicaId, ruleLines)) {
       ResourceWindow sinceStart = target.run().beginResourceWindow();
-      keep(results, Scenario.SNAPSHOT, SnapshotScenario.measure(target, sinceStart, rates.snapshot()));
+      keep(
+          results,
+          Scenario.SNAPSHOT,
+          SnapshotScenario.measure(target, sinceStart, rates.snapshot()));
       if (scenarios.contains(Scenario.STREAMING) || scenarios.contains(Scenario.CPU)) {
         step = Scenario.STREAMING.label();
-        Progress.say(String.format("%s %s: streaming %,d updates", database.type(), modeLabel, sizes.updates()));
-        StreamingScenario.Measurement streaming = StreamingScenario.measure(target, sizes, rates.streaming());
+        Progress.say(
+            String.format(
+                "%s %s: streaming %,d updates", database.type(), modeLabel, sizes.updates()));
+        StreamingScenario.Measurement streaming =
+            StreamingScenario.measure(target, sizes, rates.streaming());
         keep(results, Scenario.STREAMING, streaming.streaming());
         keep(results, Scenario.CPU, streaming.cpu());
       }
       if (scenarios.contains(Scenario.FRESHNESS)) {
         step = Scenario.FRESHNESS.label();
-        Progress.say(String.format(
-            "%s %s: freshness, %,d changes/s for %d s", database.type(), modeLabel, sizes.freshnessChangesPerSecond(),
-            sizes.freshnessDuration().toSeconds()));
+        Progress.say(
+            String.format(
+                "%s %s: freshness, %,d changes/s for %d s",
+                database.type(),
+                modeLabel,
+                sizes.freshnessChangesPerSecond(),
+                sizes.freshnessDuration().toSeconds()));
         keep(results, Scenario.FRESHNESS, FreshnessScenario.measure(target, sizes));
       }
       step = "stop";
@@ -103,8 +132,13 @@ final class DatabaseBenchmark {
       if (exitCode != 0) {
         results.add(
             ScenarioResult.failed(
-                database.type(), modeLabel, step,
-                "cdc-sync exited with code " + exitCode + " after SIGTERM\n" + target.run().logTail()));
+                database.type(),
+                modeLabel,
+                step,
+                "cdc-sync exited with code "
+                    + exitCode
+                    + " after SIGTERM\n"
+                    + target.run().logTail()));
       }
     } catch (Exception e) {
       results.add(ScenarioResult.failed(database.type(), modeLabel, step, Failures.describe(e)));

@@ -28,22 +28,39 @@ final class FreshnessScenario {
     ResourceWindow window = run.beginResourceWindow();
     long start = System.nanoTime();
     List<CommittedTransaction> transactions =
-        target.load().runSteadily(
-            sizes.freshnessTransactionsPerSecond(), sizes.rowsPerFreshnessTransaction(),
-            sizes.freshnessDuration().toSeconds());
+        target
+            .load()
+            .runSteadily(
+                sizes.freshnessTransactionsPerSecond(),
+                sizes.rowsPerFreshnessTransaction(),
+                sizes.freshnessDuration().toSeconds());
     long end = System.nanoTime();
     long changes = target.load().changes() - changesBefore;
-    target.visibility().awaitTotalRecords(recordsBefore + changes, Durations.timeoutFor(changes), run::requireAlive);
+    target
+        .visibility()
+        .awaitTotalRecords(
+            recordsBefore + changes, Durations.timeoutFor(changes), run::requireAlive);
     ResourceUsage usage = window.end(changes);
-    Latency latency = latency(transactions, target.visibility().appearances(), recordsBefore, changesBefore);
+    Latency latency =
+        latency(transactions, target.visibility().appearances(), recordsBefore, changesBefore);
     Progress.say(
         String.format(
-            "  %,d changes in %,d transactions over %.1f s; p50 %.0f ms, p99 %.0f ms; checking", changes,
-            transactions.size(), Durations.secondsBetween(start, end), latency.p50Millis(), latency.p99Millis()));
+            "  %,d changes in %,d transactions over %.1f s; p50 %.0f ms, p99 %.0f ms; checking",
+            changes,
+            transactions.size(),
+            Durations.secondsBetween(start, end),
+            latency.p50Millis(),
+            latency.p99Millis()));
     return new ScenarioResult(
-        target.database().type(), target.modeLabel(), Scenario.FRESHNESS.label(),
-        Optional.of(new Throughput(changes, Durations.secondsBetween(start, end), OptionalDouble.empty())),
-        OptionalDouble.empty(), Optional.of(latency), Optional.of(usage), target.check());
+        target.database().type(),
+        target.modeLabel(),
+        Scenario.FRESHNESS.label(),
+        Optional.of(
+            new Throughput(changes, Durations.secondsBetween(start, end), OptionalDouble.empty())),
+        OptionalDouble.empty(),
+        Optional.of(latency),
+        Optional.of(usage),
+        target.check());
   }
 
   /**
@@ -53,7 +70,10 @@ final class FreshnessScenario {
    * @param changesBefore the load's change count before the first of {@code transactions}
    */
   static Latency latency(
-      List<CommittedTransaction> transactions, List<Appearance> appearances, long recordsBefore, long changesBefore) {
+      List<CommittedTransaction> transactions,
+      List<Appearance> appearances,
+      long recordsBefore,
+      long changesBefore) {
     double[] delays = new double[transactions.size()];
     int next = 0;
     for (int i = 0; i < transactions.size(); i++) {
@@ -68,7 +88,11 @@ final class FreshnessScenario {
       }
       // The recorded commit time is when the database's answer reached the load generator, a bit
       // after the real commit; on a busy machine the poller can see the commit before that.
-      delays[i] = Math.max(0, Durations.millisBetween(transaction.committedAtNanos(), appearances.get(next).seenAtNanos()));
+      delays[i] =
+          Math.max(
+              0,
+              Durations.millisBetween(
+                  transaction.committedAtNanos(), appearances.get(next).seenAtNanos()));
     }
     Percentiles percentiles = Percentiles.of(delays);
     return new Latency(percentiles.at(50), percentiles.at(99), percentiles.count());

@@ -10,6 +10,7 @@ final class HeapUsage {
   /** {@code 123M->45M(256M)}: heap used before and after a collection, and the heap's size. */
   private static final Pattern COLLECTION =
       Pattern.compile("(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+
   /** {@code total 262144K, used 21504K}: one heap (G1) or generation (Serial, Parallel). */
   private static final Pattern HEAP_SPACE = Pattern.compile("total (\\d+)K, used (\\d+)K");
 

@@ -44,7 +44,8 @@ record IcebergContents(long rows, long keys, long counterSum) {
         rows++;
         long id = (Long) record.getField("id");
         if (id < 1 || id > maxId) {
-          throw new IllegalStateException("Cannot check table " + table.name() + ": unexpected id " + id);
+          throw new IllegalStateException(
+              "Cannot check table " + table.name() + ": unexpected id " + id);
         }
         int index = (int) id;
         long sequence = mode == WriteMode.APPEND ? (Long) record.getField(SEQUENCE_COLUMN) : 0;
@@ -77,8 +78,19 @@ record IcebergContents(long rows, long keys, long counterSum) {
     long expectedRows = mode == WriteMode.APPEND ? changelogRows : source.rows();
     if (rows != expectedRows || keys != source.rows() || counterSum != source.counterSum()) {
       return CheckResult.failed(
-          table + ": Iceberg has " + rows + " rows, " + keys + " keys, counter sum " + counterSum
-              + "; expected " + expectedRows + " rows, " + source.rows() + " keys, counter sum " + source.counterSum());
+          table
+              + ": Iceberg has "
+              + rows
+              + " rows, "
+              + keys
+              + " keys, counter sum "
+              + counterSum
+              + "; expected "
+              + expectedRows
+              + " rows, "
+              + source.rows()
+              + " keys, counter sum "
+              + source.counterSum());
     }
     return CheckResult.ok();
   }

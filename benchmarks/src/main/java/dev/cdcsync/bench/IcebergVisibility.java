@@ -68,9 +68,17 @@ final class IcebergVisibility implements AutoCloseable {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new TimeoutException(
-              "Cannot see " + totalRecords + " records in Iceberg table " + identifier + " within " + timeout.toSeconds()
-                  + " s: the latest snapshot has " + latestTotalRecords()
-                  + (lastFailure == null ? "" : "; last refresh failed: " + lastFailure.getMessage()));
+              "Cannot see "
+                  + totalRecords
+                  + " records in Iceberg table "
+                  + identifier
+                  + " within "
+                  + timeout.toSeconds()
+                  + " s: the latest snapshot has "
+                  + latestTotalRecords()
+                  + (lastFailure == null
+                      ? ""
+                      : "; last refresh failed: " + lastFailure.getMessage()));
         }
         appearances.wait(Math.max(1, Math.min(left / 1_000_000, 1_000)));
       }
@@ -129,7 +137,8 @@ final class IcebergVisibility implements AutoCloseable {
       return;
     }
     synchronized (appearances) {
-      if (appearances.isEmpty() || appearances.get(appearances.size() - 1).snapshotId() != current.snapshotId()) {
+      if (appearances.isEmpty()
+          || appearances.get(appearances.size() - 1).snapshotId() != current.snapshotId()) {
         appearances.add(new Appearance(current.snapshotId(), seenAt, totalRecords(current)));
         appearances.notifyAll();
       }
@@ -162,8 +171,14 @@ final class IcebergVisibility implements AutoCloseable {
       requireAlive.run();
       if (System.nanoTime() > deadline) {
         throw new TimeoutException(
-            "Cannot see all " + totalRecords.size() + " tables complete in Iceberg within " + timeout.toSeconds()
-                + " s: " + pending.size() + " are not, e.g. " + pending.keySet().iterator().next()
+            "Cannot see all "
+                + totalRecords.size()
+                + " tables complete in Iceberg within "
+                + timeout.toSeconds()
+                + " s: "
+                + pending.size()
+                + " are not, e.g. "
+                + pending.keySet().iterator().next()
                 + (failure == null ? "" : "; last refresh failed: " + failure.getMessage()));
       }
       for (var iterator = pending.entrySet().iterator(); iterator.hasNext(); ) {

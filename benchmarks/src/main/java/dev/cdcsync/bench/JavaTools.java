@@ -25,18 +25,28 @@ final class JavaTools {
    *
    * @throws IOException if it cannot start, fails or takes longer than {@code timeoutSeconds}
    */
-  static String run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
+  static String run(List<String> command, long timeoutSeconds)
+      throws IOException, InterruptedException {
     Path output = Files.createTempFile("cdc-sync-bench-command", ".out");
     Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
     try {
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        throw new IOException("Cannot run " + command.get(0) + ": no answer within " + timeoutSeconds + " s");
+        throw new IOException(
+            "Cannot run " + command.get(0) + ": no answer within " + timeoutSeconds + " s");
       }
       String text = Files.readString(output, StandardCharsets.UTF_8);
       if (process.exitValue() != 0) {
         throw new IOException(
-            "Cannot run " + String.join(" ", command) + ": exit code " + process.exitValue() + ": " + text.strip());
+            "Cannot run "
+                + String.join(" ", command)
+                + ": exit code "
+                + process.exitValue()
+                + ": "
+                + text.strip());
       }
       return text;
     } finally {

@@ -23,7 +23,9 @@ final class MariaDbBenchDatabase extends BenchDatabase {
     server.createDatabase(ROWS_DATABASE);
     server.execute(
         ROWS_DATABASE,
-        "CREATE TABLE " + ROWS_TABLE + " (id BIGINT PRIMARY KEY, counter INT NOT NULL, quantity BIGINT,"
+        "CREATE TABLE "
+            + ROWS_TABLE
+            + " (id BIGINT PRIMARY KEY, counter INT NOT NULL, quantity BIGINT,"
             + " price DECIMAL(12,2), score DOUBLE, label VARCHAR(64), active BOOLEAN, created_on DATE,"
             + " updated_at DATETIME(6), happened_at TIMESTAMP(6) NULL, attributes JSON) ENGINE=InnoDB");
     try (Connection connection = connect(ROWS_DATABASE);
@@ -31,12 +33,17 @@ final class MariaDbBenchDatabase extends BenchDatabase {
       for (long first = 1; first <= rows; first += LOAD_CHUNK) {
         long last = Math.min(rows, first + LOAD_CHUNK - 1);
         statement.execute(
-            "INSERT INTO " + ROWS_TABLE + " SELECT seq, 0, seq * 7, (seq % 100000) / 100, seq * 0.5,"
+            "INSERT INTO "
+                + ROWS_TABLE
+                + " SELECT seq, 0, seq * 7, (seq % 100000) / 100, seq * 0.5,"
                 + " CONCAT('label-', seq), seq % 2 = 0, DATE '2024-01-01' + INTERVAL (seq % 365) DAY,"
                 + " TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq SECOND,"
                 + " TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq SECOND,"
                 + " JSON_OBJECT('i', seq, 'tag', CONCAT('tag-', seq % 10))"
-                + " FROM seq_" + first + "_to_" + last);
+                + " FROM seq_"
+                + first
+                + "_to_"
+                + last);
       }
       statement.execute("ANALYZE TABLE " + ROWS_TABLE);
     }
@@ -50,10 +57,14 @@ final class MariaDbBenchDatabase extends BenchDatabase {
       for (int index = 1; index <= tables; index++) {
         String table = tableName(index);
         statement.execute(
-            "CREATE TABLE " + table
+            "CREATE TABLE "
+                + table
                 + " (id BIGINT PRIMARY KEY, counter INT NOT NULL, score DOUBLE, label VARCHAR(64)) ENGINE=InnoDB");
         statement.execute(
-            "INSERT INTO " + table + " SELECT seq, 0, seq * 0.5, CONCAT('label-', seq) FROM seq_1_to_" + rowsPerTable);
+            "INSERT INTO "
+                + table
+                + " SELECT seq, 0, seq * 0.5, CONCAT('label-', seq) FROM seq_1_to_"
+                + rowsPerTable);
       }
     }
   }

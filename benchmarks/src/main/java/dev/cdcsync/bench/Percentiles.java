@@ -27,7 +27,8 @@ final class Percentiles {
    */
   double at(double percent) {
     if (!(percent > 0 && percent <= 100)) {
-      throw new IllegalArgumentException("Cannot compute percentile: expected (0, 100] but got " + percent);
+      throw new IllegalArgumentException(
+          "Cannot compute percentile: expected (0, 100] but got " + percent);
     }
     int rank = (int) Math.ceil(percent / 100.0 * sorted.length);
     return sorted[Math.max(rank, 1) - 1];

@@ -18,7 +18,8 @@ record PipelineFile(Path path, String name, Map<String, String> environment) {
 
   static final String PASSWORD_VARIABLE = "CDC_SYNC_BENCH_PASSWORD";
   static final String CHECKPOINT_INTERVAL = "1s";
-  static final String TRANSFORM_PROJECTION = "\\*, UPPER(label) AS label_upper, price * quantity AS total";
+  static final String TRANSFORM_PROJECTION =
+      "\\*, UPPER(label) AS label_upper, price * quantity AS total";
   static final String TRANSFORM_FILTER = "id > 0";
 
   PipelineFile {

@@ -25,15 +25,21 @@ final class PostgresBenchDatabase extends BenchDatabase {
     server.createDatabase(ROWS_DATABASE);
     server.execute(
         ROWS_DATABASE,
-        "CREATE TABLE " + ROWS_TABLE + " (id bigint PRIMARY KEY, counter int NOT NULL, quantity bigint,"
+        "CREATE TABLE "
+            + ROWS_TABLE
+            + " (id bigint PRIMARY KEY, counter int NOT NULL, quantity bigint,"
             + " price numeric(12,2), score double precision, label varchar(64), active boolean,"
             + " created_on date, updated_at timestamp, happened_at timestamptz, attributes jsonb)",
-        "INSERT INTO " + ROWS_TABLE + " SELECT i, 0, i * 7, (i % 100000) / 100.0, i * 0.5,"
+        "INSERT INTO "
+            + ROWS_TABLE
+            + " SELECT i, 0, i * 7, (i % 100000) / 100.0, i * 0.5,"
             + " 'label-' || i, i % 2 = 0, date '2024-01-01' + (i % 365),"
             + " timestamp '2024-01-01 00:00:00' + i * interval '1 second',"
             + " timestamptz '2024-01-01 00:00:00+00' + i * interval '1 second',"
             + " jsonb_build_object('i', i, 'tag', 'tag-' || (i % 10))"
-            + " FROM generate_series(1, " + rows + ") AS i",
+            + " FROM generate_series(1, "
+            + rows
+            + ") AS i",
         // Sets hint bits and statistics now, so that no snapshot pays for them.
         "VACUUM ANALYZE " + ROWS_TABLE);
   }
@@ -46,10 +52,14 @@ final class PostgresBenchDatabase extends BenchDatabase {
       for (int index = 1; index <= tables; index++) {
         String table = tableName(index);
         statement.execute(
-            "CREATE TABLE " + table
+            "CREATE TABLE "
+                + table
                 + " (id bigint PRIMARY KEY, counter int NOT NULL, score double precision, label varchar(64))");
         statement.execute(
-            "INSERT INTO " + table + " SELECT i, 0, i * 0.5, 'label-' || i FROM generate_series(1, " + rowsPerTable
+            "INSERT INTO "
+                + table
+                + " SELECT i, 0, i * 0.5, 'label-' || i FROM generate_series(1, "
+                + rowsPerTable
                 + ") AS i");
       }
       statement.execute("VACUUM ANALYZE");
@@ -94,7 +104,8 @@ final class PostgresBenchDatabase extends BenchDatabase {
   private static void awaitSlotInactive(Connection connection, String slot) throws SQLException {
     long deadline = System.currentTimeMillis() + SLOT_RELEASE_WAIT_MILLIS;
     try (PreparedStatement active =
-        connection.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+        connection.prepareStatement(
+            "SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
       active.setString(1, slot);
       while (true) {
         try (ResultSet result = active.executeQuery()) {
@@ -103,7 +114,8 @@ final class PostgresBenchDatabase extends BenchDatabase {
           }
         }
         if (System.currentTimeMillis() > deadline) {
-          throw new SQLException("Cannot drop replication slot " + slot + ": still in use after 30 s");
+          throw new SQLException(
+              "Cannot drop replication slot " + slot + ": still in use after 30 s");
         }
         sleepBriefly();
       }
@@ -117,8 +129,11 @@ final class PostgresBenchDatabase extends BenchDatabase {
       List<String> slots = new ArrayList<>();
       try (ResultSet result =
           statement.executeQuery(
-              "SELECT slot_name FROM pg_replication_slots WHERE database IN ('" + ROWS_DATABASE + "', '"
-                  + TABLES_DATABASE + "')")) {
+              "SELECT slot_name FROM pg_replication_slots WHERE database IN ('"
+                  + ROWS_DATABASE
+                  + "', '"
+                  + TABLES_DATABASE
+                  + "')")) {
         while (result.next()) {
           slots.add(result.getString(1));
         }

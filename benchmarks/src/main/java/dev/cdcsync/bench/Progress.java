@@ -9,6 +9,7 @@ final class Progress {
   private Progress() {}
 
   static void say(String message) {
-    System.err.println("[bench " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "] " + message);
+    System.err.println(
+        "[bench " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "] " + message);
   }
 }

@@ -9,4 +9,5 @@ import java.util.OptionalDouble;
  * @param peakRssMegabytes the highest resident set size ({@code VmHWM})
  * @param peakHeapMegabytes the most Java heap in use, when it could be read
  */
-record ResourceUsage(double cpuMicrosPerEvent, double peakRssMegabytes, OptionalDouble peakHeapMegabytes) {}
+record ResourceUsage(
+    double cpuMicrosPerEvent, double peakRssMegabytes, OptionalDouble peakHeapMegabytes) {}

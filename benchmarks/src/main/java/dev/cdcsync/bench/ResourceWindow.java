@@ -75,7 +75,8 @@ final class ResourceWindow {
     try {
       Files.writeString(Path.of("/proc", Long.toString(pid), "clear_refs"), "5");
     } catch (IOException e) {
-      // VmHWM then counts from the process's start; the output says so (canResetPeakResidentSetSize).
+      // VmHWM then counts from the process's start; the output says so
+      // (canResetPeakResidentSetSize).
     }
   }
 
@@ -83,7 +84,9 @@ final class ResourceWindow {
     return process
         .info()
         .totalCpuDuration()
-        .orElseThrow(() -> new IllegalStateException("Cannot read the CPU time of process " + process.pid()));
+        .orElseThrow(
+            () ->
+                new IllegalStateException("Cannot read the CPU time of process " + process.pid()));
   }
 
   private static long statusKilobytes(long pid, String field) throws IOException {
@@ -92,15 +95,22 @@ final class ResourceWindow {
         return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").strip());
       }
     }
-    throw new IOException("Cannot read " + field + " of process " + pid + ": not in /proc/" + pid + "/status");
+    throw new IOException(
+        "Cannot read " + field + " of process " + pid + ": not in /proc/" + pid + "/status");
   }
 
   private OptionalLong heapInUse() throws InterruptedException {
     try {
-      String info = JavaTools.run(List.of(JavaTools.jcmd().toString(), Long.toString(process.pid()), "GC.heap_info"), 60);
+      String info =
+          JavaTools.run(
+              List.of(JavaTools.jcmd().toString(), Long.toString(process.pid()), "GC.heap_info"),
+              60);
       return HeapUsage.usedInHeapInfo(info);
     } catch (IOException e) {
-      System.err.println("[bench] cannot ask cdc-sync for its heap (" + e.getMessage() + "); using its GC log only");
+      System.err.println(
+          "[bench] cannot ask cdc-sync for its heap ("
+              + e.getMessage()
+              + "); using its GC log only");
       return OptionalLong.empty();
     }
   }

@@ -34,8 +34,14 @@ final class RowsTableRun implements AutoCloseable {
   private final UpdateLoad load;
 
   private RowsTableRun(
-      BenchDatabase database, WriteMode mode, int rows, String readerName, Path directory, CdcSyncRun run,
-      Catalog catalog, TableIdentifier table) {
+      BenchDatabase database,
+      WriteMode mode,
+      int rows,
+      String readerName,
+      Path directory,
+      CdcSyncRun run,
+      Catalog catalog,
+      TableIdentifier table) {
     this.database = database;
     this.mode = mode;
     this.rows = rows;
@@ -45,7 +51,8 @@ final class RowsTableRun implements AutoCloseable {
     this.catalog = catalog;
     this.table = table;
     this.visibility = IcebergVisibility.watch(catalog, table, POLL_PERIOD);
-    this.load = new UpdateLoad(database, BenchDatabase.ROWS_DATABASE, BenchDatabase.ROWS_TABLE, rows);
+    this.load =
+        new UpdateLoad(database, BenchDatabase.ROWS_DATABASE, BenchDatabase.ROWS_TABLE, rows);
   }
 
   /**
@@ -54,7 +61,12 @@ final class RowsTableRun implements AutoCloseable {
    * @param ruleLines top-level pipeline lines after the sink (transform rules), or none
    */
   static RowsTableRun start(
-      BenchDatabase database, WriteMode mode, int rows, Path jar, Path workDirectory, int replicaId,
+      BenchDatabase database,
+      WriteMode mode,
+      int rows,
+      Path jar,
+      Path workDirectory,
+      int replicaId,
       List<String> ruleLines)
       throws IOException {
     String modeName = mode.name().toLowerCase(Locale.ROOT);
@@ -63,12 +75,25 @@ final class RowsTableRun implements AutoCloseable {
     Path warehouse = directory.resolve("warehouse");
     PipelineFile pipeline =
         PipelineFile.write(
-            directory, "bench-" + database.type() + "-" + modeName, database,
-            database.sourceLines(database.rowsTablePattern(), readerName, replicaId), warehouse, mode, ruleLines);
-    Catalog catalog = IcebergSinkFactory.catalog(IcebergTableReader.hadoopWarehouse(warehouse.toUri().toString()));
+            directory,
+            "bench-" + database.type() + "-" + modeName,
+            database,
+            database.sourceLines(database.rowsTablePattern(), readerName, replicaId),
+            warehouse,
+            mode,
+            ruleLines);
+    Catalog catalog =
+        IcebergSinkFactory.catalog(
+            IcebergTableReader.hadoopWarehouse(warehouse.toUri().toString()));
     CdcSyncRun run = CdcSyncRun.start(jar, pipeline, directory);
     return new RowsTableRun(
-        database, mode, rows, readerName, directory, run, catalog,
+        database,
+        mode,
+        rows,
+        readerName,
+        directory,
+        run,
+        catalog,
         database.sinkTable(BenchDatabase.ROWS_DATABASE, BenchDatabase.ROWS_TABLE));
   }
 

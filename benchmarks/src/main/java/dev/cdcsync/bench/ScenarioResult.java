@@ -67,7 +67,13 @@ record ScenarioResult(
   /** A scenario that could not be measured. */
   static ScenarioResult failed(String database, String mode, String scenario, String reason) {
     return new ScenarioResult(
-        database, mode, scenario, Optional.empty(), OptionalDouble.empty(), Optional.empty(), Optional.empty(),
+        database,
+        mode,
+        scenario,
+        Optional.empty(),
+        OptionalDouble.empty(),
+        Optional.empty(),
+        Optional.empty(),
         CheckResult.failed(reason));
   }
 

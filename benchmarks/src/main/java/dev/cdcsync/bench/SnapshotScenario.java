@@ -18,7 +18,8 @@ final class SnapshotScenario {
    * @param sinceStart a resource window opened right after the process started
    * @param baselineRate the do-nothing consumer's snapshot rate on the same table
    */
-  static ScenarioResult measure(RowsTableRun target, ResourceWindow sinceStart, OptionalDouble baselineRate)
+  static ScenarioResult measure(
+      RowsTableRun target, ResourceWindow sinceStart, OptionalDouble baselineRate)
       throws Exception {
     CdcSyncRun run = target.run();
     long rows = target.rows();
@@ -31,11 +32,20 @@ final class SnapshotScenario {
             rows,
             Durations.secondsBetween(run.startNanos(), visible.seenAtNanos()),
             pipelineStart.isPresent()
-                ? OptionalDouble.of(Durations.secondsBetween(pipelineStart.getAsLong(), visible.seenAtNanos()))
+                ? OptionalDouble.of(
+                    Durations.secondsBetween(pipelineStart.getAsLong(), visible.seenAtNanos()))
                 : OptionalDouble.empty());
-    Progress.say(String.format("  snapshot of %,d rows visible after %.1f s; checking", rows, throughput.seconds()));
+    Progress.say(
+        String.format(
+            "  snapshot of %,d rows visible after %.1f s; checking", rows, throughput.seconds()));
     return new ScenarioResult(
-        target.database().type(), target.modeLabel(), Scenario.SNAPSHOT.label(), Optional.of(throughput),
-        baselineRate, Optional.empty(), Optional.of(usage), target.check());
+        target.database().type(),
+        target.modeLabel(),
+        Scenario.SNAPSHOT.label(),
+        Optional.of(throughput),
+        baselineRate,
+        Optional.empty(),
+        Optional.of(usage),
+        target.check());
   }
 }

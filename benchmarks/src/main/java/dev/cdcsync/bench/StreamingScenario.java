@@ -27,22 +27,39 @@ final class StreamingScenario {
     long changes = target.load().runBackToBack(transactions, sizes.rowsPerTransaction());
     double writeSeconds = Durations.secondsBetween(start, System.nanoTime());
     Appearance visible =
-        target.visibility().awaitTotalRecords(before + changes, Durations.timeoutFor(changes), run::requireAlive);
+        target
+            .visibility()
+            .awaitTotalRecords(before + changes, Durations.timeoutFor(changes), run::requireAlive);
     ResourceUsage usage = window.end(changes);
     Throughput throughput =
-        new Throughput(changes, Durations.secondsBetween(start, visible.seenAtNanos()), OptionalDouble.empty());
+        new Throughput(
+            changes,
+            Durations.secondsBetween(start, visible.seenAtNanos()),
+            OptionalDouble.empty());
     Progress.say(
         String.format(
-            "  %,d updates written in %.1f s, visible after %.1f s; checking", changes, writeSeconds,
-            throughput.seconds()));
+            "  %,d updates written in %.1f s, visible after %.1f s; checking",
+            changes, writeSeconds, throughput.seconds()));
     CheckResult check = target.check();
     String database = target.database().type();
     return new Measurement(
         new ScenarioResult(
-            database, target.modeLabel(), Scenario.STREAMING.label(), Optional.of(throughput), baselineRate,
-            Optional.empty(), Optional.of(usage), check),
+            database,
+            target.modeLabel(),
+            Scenario.STREAMING.label(),
+            Optional.of(throughput),
+            baselineRate,
+            Optional.empty(),
+            Optional.of(usage),
+            check),
         new ScenarioResult(
-            database, target.modeLabel(), Scenario.CPU.label(), Optional.of(throughput), OptionalDouble.empty(),
-            Optional.empty(), Optional.of(usage), check));
+            database,
+            target.modeLabel(),
+            Scenario.CPU.label(),
+            Optional.of(throughput),
+            OptionalDouble.empty(),
+            Optional.empty(),
+            Optional.of(usage),
+            check));
   }
 }

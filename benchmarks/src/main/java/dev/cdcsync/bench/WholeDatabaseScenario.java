@@ -39,7 +39,13 @@ final class WholeDatabaseScenario {
   private final Path directory;
   private final int replicaId;
 
-  WholeDatabaseScenario(BenchDatabase database, BenchmarkSizes sizes, WriteMode mode, Path jar, Path workDirectory, int replicaId) {
+  WholeDatabaseScenario(
+      BenchDatabase database,
+      BenchmarkSizes sizes,
+      WriteMode mode,
+      Path jar,
+      Path workDirectory,
+      int replicaId) {
     this.database = database;
     this.sizes = sizes;
     this.mode = mode;
@@ -55,15 +61,23 @@ final class WholeDatabaseScenario {
     String step = SNAPSHOT_LABEL;
     String readerName = "bench_tables_" + modeLabel;
     try {
-      Progress.say(String.format(
-          "%s %s: creating %,d tables of %,d rows", database.type(), modeLabel, sizes.tables(), sizes.rowsPerTable()));
+      Progress.say(
+          String.format(
+              "%s %s: creating %,d tables of %,d rows",
+              database.type(), modeLabel, sizes.tables(), sizes.rowsPerTable()));
       database.createTables(sizes.tables(), sizes.rowsPerTable());
       Path warehouse = directory.resolve("warehouse");
       PipelineFile pipeline =
           PipelineFile.write(
-              directory, "bench-" + database.type() + "-tables-" + modeLabel, database,
-              database.sourceLines(database.allTablesPattern(), readerName, replicaId), warehouse, mode);
-      Catalog catalog = IcebergSinkFactory.catalog(IcebergTableReader.hadoopWarehouse(warehouse.toUri().toString()));
+              directory,
+              "bench-" + database.type() + "-tables-" + modeLabel,
+              database,
+              database.sourceLines(database.allTablesPattern(), readerName, replicaId),
+              warehouse,
+              mode);
+      Catalog catalog =
+          IcebergSinkFactory.catalog(
+              IcebergTableReader.hadoopWarehouse(warehouse.toUri().toString()));
       try (CdcSyncRun run = CdcSyncRun.start(jar, pipeline, directory)) {
         results.add(measureSnapshot(run, catalog));
         step = CHANGES_LABEL;
@@ -71,7 +85,10 @@ final class WholeDatabaseScenario {
         step = "stop";
         int exitCode = run.stop();
         if (exitCode != 0) {
-          results.add(failed(step, "cdc-sync exited with code " + exitCode + " after SIGTERM\n" + run.logTail()));
+          results.add(
+              failed(
+                  step,
+                  "cdc-sync exited with code " + exitCode + " after SIGTERM\n" + run.logTail()));
         }
       }
     } catch (Exception e) {
@@ -95,7 +112,11 @@ final class WholeDatabaseScenario {
     long rows = (long) sizes.tables() * sizes.rowsPerTable();
     long visible =
         IcebergVisibility.awaitAllTables(
-            catalog, expectedRecords(sizes.rowsPerTable()), Durations.timeoutFor(rows), POLL_PERIOD, run::requireAlive);
+            catalog,
+            expectedRecords(sizes.rowsPerTable()),
+            Durations.timeoutFor(rows),
+            POLL_PERIOD,
+            run::requireAlive);
     ResourceUsage usage = window.end(rows);
     OptionalLong pipelineStart = run.pipelineStartNanos();
     Throughput throughput =
@@ -105,7 +126,10 @@ final class WholeDatabaseScenario {
             pipelineStart.isPresent()
                 ? OptionalDouble.of(Durations.secondsBetween(pipelineStart.getAsLong(), visible))
                 : OptionalDouble.empty());
-    Progress.say(String.format("  all %,d tables visible after %.1f s; checking", sizes.tables(), throughput.seconds()));
+    Progress.say(
+        String.format(
+            "  all %,d tables visible after %.1f s; checking",
+            sizes.tables(), throughput.seconds()));
     return result(SNAPSHOT_LABEL, throughput, usage, check(catalog, 0));
   }
 
@@ -115,25 +139,35 @@ final class WholeDatabaseScenario {
     long changes = 0;
     try (Connection connection = database.connect(BenchDatabase.TABLES_DATABASE)) {
       for (int index = 1; index <= sizes.tables(); index++) {
-        try (PreparedStatement update = BenchDatabase.prepareUpdate(connection, BenchDatabase.tableName(index))) {
+        try (PreparedStatement update =
+            BenchDatabase.prepareUpdate(connection, BenchDatabase.tableName(index))) {
           changes += BenchDatabase.updateRange(update, 0, sizes.changedRowsPerTable());
         }
       }
     }
     long visible =
         IcebergVisibility.awaitAllTables(
-            catalog, expectedRecords(sizes.rowsPerTable() + sizes.changedRowsPerTable()), Durations.timeoutFor(changes),
-            POLL_PERIOD, run::requireAlive);
+            catalog,
+            expectedRecords(sizes.rowsPerTable() + sizes.changedRowsPerTable()),
+            Durations.timeoutFor(changes),
+            POLL_PERIOD,
+            run::requireAlive);
     ResourceUsage usage = window.end(changes);
-    Throughput throughput = new Throughput(changes, Durations.secondsBetween(start, visible), OptionalDouble.empty());
-    Progress.say(String.format("  %,d changes in all tables visible after %.1f s; checking", changes, throughput.seconds()));
+    Throughput throughput =
+        new Throughput(changes, Durations.secondsBetween(start, visible), OptionalDouble.empty());
+    Progress.say(
+        String.format(
+            "  %,d changes in all tables visible after %.1f s; checking",
+            changes, throughput.seconds()));
     return result(CHANGES_LABEL, throughput, usage, check(catalog, sizes.changedRowsPerTable()));
   }
 
   private Map<TableIdentifier, Long> expectedRecords(long records) {
     Map<TableIdentifier, Long> expected = new LinkedHashMap<>();
     for (int index = 1; index <= sizes.tables(); index++) {
-      expected.put(database.sinkTable(BenchDatabase.TABLES_DATABASE, BenchDatabase.tableName(index)), records);
+      expected.put(
+          database.sinkTable(BenchDatabase.TABLES_DATABASE, BenchDatabase.tableName(index)),
+          records);
     }
     return expected;
   }
@@ -144,19 +178,29 @@ final class WholeDatabaseScenario {
     for (int index = 1; index <= sizes.tables() && result.passed(); index++) {
       String table = BenchDatabase.tableName(index);
       TableIdentifier identifier = database.sinkTable(BenchDatabase.TABLES_DATABASE, table);
-      IcebergContents contents = IcebergContents.read(catalog.loadTable(identifier), sizes.rowsPerTable(), mode);
+      IcebergContents contents =
+          IcebergContents.read(catalog.loadTable(identifier), sizes.rowsPerTable(), mode);
       result =
           contents.compare(
-              identifier.toString(), database.summarize(BenchDatabase.TABLES_DATABASE, table), mode,
+              identifier.toString(),
+              database.summarize(BenchDatabase.TABLES_DATABASE, table),
+              mode,
               sizes.rowsPerTable() + changesPerTable);
     }
     return result;
   }
 
-  private ScenarioResult result(String label, Throughput throughput, ResourceUsage usage, CheckResult check) {
+  private ScenarioResult result(
+      String label, Throughput throughput, ResourceUsage usage, CheckResult check) {
     return new ScenarioResult(
-        database.type(), modeLabel, label, Optional.of(throughput), OptionalDouble.empty(), Optional.empty(),
-        Optional.of(usage), check);
+        database.type(),
+        modeLabel,
+        label,
+        Optional.of(throughput),
+        OptionalDouble.empty(),
+        Optional.empty(),
+        Optional.of(usage),
+        check);
   }
 
   private ScenarioResult failed(String label, String reason) {

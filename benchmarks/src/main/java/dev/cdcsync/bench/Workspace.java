@@ -19,7 +19,8 @@ final class Workspace implements AutoCloseable {
   static Workspace create() throws IOException {
     Workspace workspace = new Workspace(Files.createTempDirectory("cdc-sync-bench-"));
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(workspace::deleteQuietly, "delete-" + workspace.directory.getFileName()));
+        .addShutdownHook(
+            new Thread(workspace::deleteQuietly, "delete-" + workspace.directory.getFileName()));
     return workspace;
   }
 
@@ -36,7 +37,8 @@ final class Workspace implements AutoCloseable {
     try {
       deleteRecursively(directory);
     } catch (IOException e) {
-      System.err.println("Cannot delete the benchmark's temporary directory " + directory + ": " + e.getMessage());
+      System.err.println(
+          "Cannot delete the benchmark's temporary directory " + directory + ": " + e.getMessage());
     }
   }
 
@@ -48,13 +50,15 @@ final class Workspace implements AutoCloseable {
         root,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+              throws IOException {
             Files.deleteIfExists(file);
             return FileVisitResult.CONTINUE;
           }
 
           @Override
-          public FileVisitResult postVisitDirectory(Path directory, IOException failure) throws IOException {
+          public FileVisitResult postVisitDirectory(Path directory, IOException failure)
+              throws IOException {
             Files.deleteIfExists(directory);
             return FileVisitResult.CONTINUE;
           }

@@ -37,7 +37,10 @@ class FreshnessLatencyTest {
   void aCommitSeenBeforeItsRecordedCommitTimeCountsAsNoDelay() {
     Latency latency =
         FreshnessScenario.latency(
-            List.of(new CommittedTransaction(2_000 * MS, 100)), List.of(new Appearance(1, 1_990 * MS, 100)), 0, 0);
+            List.of(new CommittedTransaction(2_000 * MS, 100)),
+            List.of(new Appearance(1, 1_990 * MS, 100)),
+            0,
+            0);
 
     assertThat(latency).isEqualTo(new Latency(0, 0, 1));
   }
@@ -47,7 +50,10 @@ class FreshnessLatencyTest {
     assertThatThrownBy(
             () ->
                 FreshnessScenario.latency(
-                    List.of(new CommittedTransaction(MS, 100)), List.of(new Appearance(1, 2 * MS, 50)), 0, 0))
+                    List.of(new CommittedTransaction(MS, 100)),
+                    List.of(new Appearance(1, 2 * MS, 50)),
+                    0,
+                    0))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("Cannot find the snapshot holding transaction 1 of the steady load");
   }

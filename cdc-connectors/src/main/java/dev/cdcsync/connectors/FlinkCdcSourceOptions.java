@@ -19,27 +19,57 @@ public final class FlinkCdcSourceOptions {
   /** Options of both sources. */
   public static final List<ConfigOption<?>> COMMON =
       List.of(
-          ConfigOption.withoutEffect("scan.incremental.snapshot.chunk.size", Integer.class, 8096, NO_SNAPSHOT_ENGINE),
-          ConfigOption.withoutEffect("scan.snapshot.fetch.size", Integer.class, 1024, NO_SNAPSHOT_ENGINE),
-          ConfigOption.withoutEffect("scan.incremental.snapshot.chunk.key-column", String.class, null, NO_SNAPSHOT_ENGINE),
-          ConfigOption.withoutEffect("chunk-meta.group.size", Integer.class, 1000, NO_SNAPSHOT_ENGINE),
-          ConfigOption.withoutEffect("chunk-key.even-distribution.factor.upper-bound", Double.class, 1000.0d, NO_SNAPSHOT_ENGINE),
-          ConfigOption.withoutEffect("chunk-key.even-distribution.factor.lower-bound", Double.class, 0.05d, NO_SNAPSHOT_ENGINE),
-          ConfigOption.withoutEffect("scan.incremental.close-idle-reader.enabled", Boolean.class, false, NO_SNAPSHOT_ENGINE),
-          ConfigOption.withoutEffect("scan.incremental.snapshot.unbounded-chunk-first.enabled", Boolean.class, false, NO_SNAPSHOT_ENGINE),
-          ConfigOption.withoutEffect("scan.incremental.snapshot.backfill.skip", Boolean.class, null, NO_SNAPSHOT_ENGINE),
           ConfigOption.withoutEffect(
-              "connection.pool.size", Integer.class, 20, "cdc-sync opens single JDBC connections, without a pool"));
+              "scan.incremental.snapshot.chunk.size", Integer.class, 8096, NO_SNAPSHOT_ENGINE),
+          ConfigOption.withoutEffect(
+              "scan.snapshot.fetch.size", Integer.class, 1024, NO_SNAPSHOT_ENGINE),
+          ConfigOption.withoutEffect(
+              "scan.incremental.snapshot.chunk.key-column", String.class, null, NO_SNAPSHOT_ENGINE),
+          ConfigOption.withoutEffect(
+              "chunk-meta.group.size", Integer.class, 1000, NO_SNAPSHOT_ENGINE),
+          ConfigOption.withoutEffect(
+              "chunk-key.even-distribution.factor.upper-bound",
+              Double.class,
+              1000.0d,
+              NO_SNAPSHOT_ENGINE),
+          ConfigOption.withoutEffect(
+              "chunk-key.even-distribution.factor.lower-bound",
+              Double.class,
+              0.05d,
+              NO_SNAPSHOT_ENGINE),
+          ConfigOption.withoutEffect(
+              "scan.incremental.close-idle-reader.enabled",
+              Boolean.class,
+              false,
+              NO_SNAPSHOT_ENGINE),
+          ConfigOption.withoutEffect(
+              "scan.incremental.snapshot.unbounded-chunk-first.enabled",
+              Boolean.class,
+              false,
+              NO_SNAPSHOT_ENGINE),
+          ConfigOption.withoutEffect(
+              "scan.incremental.snapshot.backfill.skip", Boolean.class, null, NO_SNAPSHOT_ENGINE),
+          ConfigOption.withoutEffect(
+              "connection.pool.size",
+              Integer.class,
+              20,
+              "cdc-sync opens single JDBC connections, without a pool"));
 
   /** Options of Flink CDC's {@code mysql} source only (cdc-sync's mysql and mariadb sources take them). */
   public static final List<ConfigOption<?>> MYSQL =
       List.of(
-          ConfigOption.withoutEffect("scan.startup.specific-offset.file", String.class, null, NO_SPECIFIC_START),
-          ConfigOption.withoutEffect("scan.startup.specific-offset.pos", Long.class, null, NO_SPECIFIC_START),
-          ConfigOption.withoutEffect("scan.startup.specific-offset.gtid-set", String.class, null, NO_SPECIFIC_START),
-          ConfigOption.withoutEffect("scan.startup.specific-offset.skip-events", Long.class, null, NO_SPECIFIC_START),
-          ConfigOption.withoutEffect("scan.startup.specific-offset.skip-rows", Long.class, null, NO_SPECIFIC_START),
-          ConfigOption.withoutEffect("scan.startup.timestamp-millis", Long.class, null, NO_SPECIFIC_START),
+          ConfigOption.withoutEffect(
+              "scan.startup.specific-offset.file", String.class, null, NO_SPECIFIC_START),
+          ConfigOption.withoutEffect(
+              "scan.startup.specific-offset.pos", Long.class, null, NO_SPECIFIC_START),
+          ConfigOption.withoutEffect(
+              "scan.startup.specific-offset.gtid-set", String.class, null, NO_SPECIFIC_START),
+          ConfigOption.withoutEffect(
+              "scan.startup.specific-offset.skip-events", Long.class, null, NO_SPECIFIC_START),
+          ConfigOption.withoutEffect(
+              "scan.startup.specific-offset.skip-rows", Long.class, null, NO_SPECIFIC_START),
+          ConfigOption.withoutEffect(
+              "scan.startup.timestamp-millis", Long.class, null, NO_SPECIFIC_START),
           ConfigOption.withoutEffect(
               "scan.newly-added-table.enabled",
               Boolean.class,
@@ -57,9 +87,15 @@ public final class FlinkCdcSourceOptions {
               "the shadow tables of gh-ost and pt-online-schema-change are not followed; their"
                   + " final rename reaches the pipeline as the binlog holds it"),
           ConfigOption.withoutEffect(
-              "include-comments.enabled", Boolean.class, false, "table and column comments are not copied to Iceberg"),
+              "include-comments.enabled",
+              Boolean.class,
+              false,
+              "table and column comments are not copied to Iceberg"),
           ConfigOption.withoutEffect(
-              "use.legacy.json.format", Boolean.class, true, "JSON columns are written as Debezium renders them"));
+              "use.legacy.json.format",
+              Boolean.class,
+              true,
+              "JSON columns are written as Debezium renders them"));
 
   /** Options of Flink CDC's {@code postgres} source only. */
   public static final List<ConfigOption<?>> POSTGRES =

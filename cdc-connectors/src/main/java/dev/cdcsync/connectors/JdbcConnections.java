@@ -28,18 +28,30 @@ public final class JdbcConnections {
    * are refused.
    */
   public static Connection open(String url, Configuration options, String description) {
-    Map<String, String> driverProperties = new LinkedHashMap<>(options.withPrefix(SourceOptions.JDBC_PREFIX));
+    Map<String, String> driverProperties =
+        new LinkedHashMap<>(options.withPrefix(SourceOptions.JDBC_PREFIX));
     options
         .optional(SourceOptions.CONNECT_TIMEOUT)
-        .ifPresent(timeout -> driverProperties.putIfAbsent(
-            "connectTimeout",
-            Long.toString(url.startsWith("jdbc:postgresql:") ? postgresSeconds(timeout) : timeout.toMillis())));
+        .ifPresent(
+            timeout ->
+                driverProperties.putIfAbsent(
+                    "connectTimeout",
+                    Long.toString(
+                        url.startsWith("jdbc:postgresql:")
+                            ? postgresSeconds(timeout)
+                            : timeout.toMillis())));
     // Refused credentials and other permanent failures are PermanentPipelineException: not retried.
     return Retry.attempts(Math.max(0, options.get(SourceOptions.CONNECT_MAX_RETRIES)) + 1)
         .pausing(RETRY_PAUSE, RETRY_PAUSE)
         .onlyIf(failure -> failure instanceof IllegalStateException)
-        .run(() -> open(
-            url, options.get(SourceOptions.USERNAME), options.get(SourceOptions.PASSWORD), driverProperties, description));
+        .run(
+            () ->
+                open(
+                    url,
+                    options.get(SourceOptions.USERNAME),
+                    options.get(SourceOptions.PASSWORD),
+                    driverProperties,
+                    description));
   }
 
   /** PostgreSQL's driver takes its connect timeout in whole seconds. */
@@ -51,7 +63,11 @@ public final class JdbcConnections {
    * @param description names the server for messages, e.g. {@code PostgreSQL at 127.0.0.1:5432}
    */
   public static Connection open(
-      String url, String user, String password, Map<String, String> driverProperties, String description) {
+      String url,
+      String user,
+      String password,
+      Map<String, String> driverProperties,
+      String description) {
     Properties properties = new Properties();
     properties.putAll(driverProperties);
     properties.setProperty("user", user);
@@ -62,14 +78,19 @@ public final class JdbcConnections {
       String action = "Cannot connect to " + description + " as user '" + user + "'";
       Optional<Diagnosis> diagnosis = SourceFailures.diagnose(e);
       if (diagnosis.isPresent() && diagnosis.get().cause() == Cause.AUTHENTICATION_FAILED) {
-        throw new PermanentPipelineException(action + ": authentication failed; check 'username' and 'password'", e);
+        throw new PermanentPipelineException(
+            action + ": authentication failed; check 'username' and 'password'", e);
       }
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       if (diagnosis.isEmpty()) {
         throw new IllegalStateException(action + ": " + reason, e);
       }
       String said = diagnosis.get().cause().text() + ": " + diagnosis.get().detail();
-      String message = action + ": " + said + (reason.contains(diagnosis.get().detail()) ? "" : " (" + reason + ")");
+      String message =
+          action
+              + ": "
+              + said
+              + (reason.contains(diagnosis.get().detail()) ? "" : " (" + reason + ")");
       throw diagnosis.get().cause().isPermanent()
           ? new PermanentPipelineException(message, e)
           : new IllegalStateException(message, e);

@@ -74,7 +74,9 @@ public final class SourceFailures {
   public static Optional<Diagnosis> diagnose(Throwable failure) {
     Optional<Diagnosis> found = Optional.empty();
     int depth = 0;
-    for (Throwable current = failure; current != null && depth < 50; current = current.getCause(), depth++) {
+    for (Throwable current = failure;
+        current != null && depth < 50;
+        current = current.getCause(), depth++) {
       Optional<Cause> cause = causeOf(current);
       if (cause.isPresent()) {
         found = Optional.of(new Diagnosis(cause.get(), detail(current)));
@@ -94,7 +96,9 @@ public final class SourceFailures {
     }
     Optional<Diagnosis> diagnosis = diagnose(failure);
     if (diagnosis.isEmpty()) {
-      return failure instanceof Exception exception ? exception : new IllegalStateException(action, failure);
+      return failure instanceof Exception exception
+          ? exception
+          : new IllegalStateException(action, failure);
     }
     Cause cause = diagnosis.get().cause();
     String message = action + ": " + cause.text() + ": " + diagnosis.get().detail();
@@ -112,9 +116,13 @@ public final class SourceFailures {
     boolean inDriver = false;
     for (StackTraceElement frame : failure.getStackTrace()) {
       String type = frame.getClassName();
-      if (type.startsWith("org.mariadb.jdbc.") || type.startsWith("com.mysql.cj.") || type.startsWith("org.postgresql.")) {
+      if (type.startsWith("org.mariadb.jdbc.")
+          || type.startsWith("com.mysql.cj.")
+          || type.startsWith("org.postgresql.")) {
         inDriver = true;
-      } else if (inDriver && type.equals("io.debezium.jdbc.JdbcConnection") && frame.getMethodName().equals("rowToArray")) {
+      } else if (inDriver
+          && type.equals("io.debezium.jdbc.JdbcConnection")
+          && frame.getMethodName().equals("rowToArray")) {
         return true;
       }
     }
@@ -138,7 +146,9 @@ public final class SourceFailures {
     if (failure instanceof ConnectException || failure instanceof NoRouteToHostException) {
       return Optional.of(Cause.CONNECTION_REFUSED);
     }
-    if (failure instanceof SocketException || failure instanceof SocketTimeoutException || failure instanceof EOFException) {
+    if (failure instanceof SocketException
+        || failure instanceof SocketTimeoutException
+        || failure instanceof EOFException) {
       return Optional.of(Cause.CONNECTION_LOST);
     }
     if (failure instanceof ServerException server) {
@@ -169,7 +179,10 @@ public final class SourceFailures {
   private static Optional<Cause> ofMySqlError(int code) {
     return switch (code) {
       case ER_ACCESS_DENIED -> Optional.of(Cause.AUTHENTICATION_FAILED);
-      case ER_DBACCESS_DENIED, ER_TABLEACCESS_DENIED, ER_COLUMNACCESS_DENIED, ER_SPECIFIC_ACCESS_DENIED ->
+      case ER_DBACCESS_DENIED,
+          ER_TABLEACCESS_DENIED,
+          ER_COLUMNACCESS_DENIED,
+          ER_SPECIFIC_ACCESS_DENIED ->
           Optional.of(Cause.ACCESS_DENIED);
       default -> Optional.empty();
     };
@@ -177,23 +190,31 @@ public final class SourceFailures {
 
   private static String detail(Throwable failure) {
     String message = failure.getMessage();
-    String text = message == null || message.isBlank()
-        ? failure.getClass().getSimpleName()
-        : message.strip().replaceAll("\\s*\\R\\s*", " ");
+    String text =
+        message == null || message.isBlank()
+            ? failure.getClass().getSimpleName()
+            : message.strip().replaceAll("\\s*\\R\\s*", " ");
     if (thrownReadingSnapshotValue(failure)) {
       StackTraceElement top = failure.getStackTrace()[0];
-      StackTraceElement driver = Arrays.stream(failure.getStackTrace())
-          .filter(frame -> !frame.getClassName().startsWith("java."))
-          .findFirst()
-          .orElse(top);
-      return "the JDBC driver cannot read a value of the snapshot (" + text + " at " + driver.getClassName() + "."
-          + driver.getMethodName() + "); leave the table out with 'tables.exclude' or its column with"
+      StackTraceElement driver =
+          Arrays.stream(failure.getStackTrace())
+              .filter(frame -> !frame.getClassName().startsWith("java."))
+              .findFirst()
+              .orElse(top);
+      return "the JDBC driver cannot read a value of the snapshot ("
+          + text
+          + " at "
+          + driver.getClassName()
+          + "."
+          + driver.getMethodName()
+          + "); leave the table out with 'tables.exclude' or its column with"
           + " debezium.column.exclude.list";
     }
     if (failure instanceof IdentityVerificationException) {
       // The binlog client checks the certificate's DNS names and common name only, against the
       // name the connection's address has: for an IP address, the name it resolves back to.
-      return text + "; the binlog connection checks the server certificate's DNS names against the"
+      return text
+          + "; the binlog connection checks the server certificate's DNS names against the"
           + " host name, and a 'hostname' given as an IP address against the name it resolves back to";
     }
     return text;

@@ -19,7 +19,8 @@ public final class SourceOptions {
   }
 
   public static final ConfigOption<String> HOSTNAME =
-      ConfigOption.required("hostname", String.class, "Host name or IP address of the database server.");
+      ConfigOption.required(
+          "hostname", String.class, "Host name or IP address of the database server.");
 
   public static final ConfigOption<String> USERNAME =
       ConfigOption.required("username", String.class, "User to connect as.");
@@ -91,13 +92,16 @@ public final class SourceOptions {
         "metadata.list",
         String.class,
         null,
-        "Metadata columns transforms may read (" + String.join(", ", allowed) + "); they are"
+        "Metadata columns transforms may read ("
+            + String.join(", ", allowed)
+            + "); they are"
             + " available whether listed or not.",
-        text -> Arrays.stream(text.split(","))
-                .map(name -> name.trim().toLowerCase(Locale.ROOT))
-                .allMatch(allowed::contains)
-            ? text
-            : null,
+        text ->
+            Arrays.stream(text.split(","))
+                    .map(name -> name.trim().toLowerCase(Locale.ROOT))
+                    .allMatch(allowed::contains)
+                ? text
+                : null,
         "a comma-separated list of " + String.join(", ", allowed));
   }
 
@@ -112,9 +116,13 @@ public final class SourceOptions {
     Duration given = options.get(HEARTBEAT_INTERVAL);
     if (given.compareTo(MAX_HEARTBEAT_INTERVAL) > 0) {
       return List.of(
-          "source option 'heartbeat.interval' (" + given.toSeconds() + "s) is longer than"
+          "source option 'heartbeat.interval' ("
+              + given.toSeconds()
+              + "s) is longer than"
               + " cdc-sync allows: its commits and instance lease need the source to call in at"
-              + " least every " + MAX_HEARTBEAT_INTERVAL.toSeconds() + "s, so that is used");
+              + " least every "
+              + MAX_HEARTBEAT_INTERVAL.toSeconds()
+              + "s, so that is used");
     }
     return List.of();
   }
@@ -127,7 +135,12 @@ public final class SourceOptions {
 
   public static ConfigOption<Integer> port(int defaultPort) {
     return ConfigOption.optional(
-        "port", Integer.class, defaultPort, "Port of the database server.", SourceOptions::port, "a port number in 1..65535");
+        "port",
+        Integer.class,
+        defaultPort,
+        "Port of the database server.",
+        SourceOptions::port,
+        "a port number in 1..65535");
   }
 
   private static Integer port(String text) {

@@ -30,11 +30,27 @@ import org.junit.jupiter.api.Test;
 /** Our transform functions agree with PostgreSQL's wherever the two define the same thing. */
 class ExpressionsPostgresIT {
 
-  private static final RowContext CONTEXT = new RowContext(TableId.of("db", "public", "t"), "+I", 0);
-  private static final List<Object> TEXTS = Arrays.asList(
-      "hello", "  padded  ", "aaa-banana-aaa", "Ünïcödé", "emoji \uD83D\uDE00 x", "", null, "MiXeD Case");
-  private static final List<Object> DECIMALS = Arrays.asList(
-      dec("-2.500"), dec("2.500"), dec("0.000"), dec("123.456"), dec("-0.449"), dec("99.950"), null);
+  private static final RowContext CONTEXT =
+      new RowContext(TableId.of("db", "public", "t"), "+I", 0);
+  private static final List<Object> TEXTS =
+      Arrays.asList(
+          "hello",
+          "  padded  ",
+          "aaa-banana-aaa",
+          "Ünïcödé",
+          "emoji \uD83D\uDE00 x",
+          "",
+          null,
+          "MiXeD Case");
+  private static final List<Object> DECIMALS =
+      Arrays.asList(
+          dec("-2.500"),
+          dec("2.500"),
+          dec("0.000"),
+          dec("123.456"),
+          dec("-0.449"),
+          dec("99.950"),
+          null);
   private static final List<Object> INTS = Arrays.asList(-7, 7, 0, 3, 2147483, null);
 
   private static Connection connection;
@@ -46,7 +62,9 @@ class ExpressionsPostgresIT {
     server.createDatabase("expressions_it");
     connection = server.connect("expressions_it");
     try (Statement statement = connection.createStatement();
-        ResultSet ctype = statement.executeQuery("SELECT datctype FROM pg_database WHERE datname = current_database()")) {
+        ResultSet ctype =
+            statement.executeQuery(
+                "SELECT datctype FROM pg_database WHERE datname = current_database()")) {
       ctype.next();
       // In the C locale PostgreSQL's UPPER/LOWER change ASCII letters only.
       unicodeCase = !ctype.getString(1).equals("C") && !ctype.getString(1).equals("POSIX");
@@ -70,24 +88,38 @@ class ExpressionsPostgresIT {
     agree("UPPER(x)", "upper(x)", DataTypeRoot.STRING, "text", caseInputs);
     agree("LOWER(x)", "lower(x)", DataTypeRoot.STRING, "text", caseInputs);
     agree("TRIM(x)", "trim(x)", DataTypeRoot.STRING, "text", TEXTS);
-    agree("TRIM(LEADING 'a' FROM x)", "trim(leading 'a' from x)", DataTypeRoot.STRING, "text", TEXTS);
+    agree(
+        "TRIM(LEADING 'a' FROM x)", "trim(leading 'a' from x)", DataTypeRoot.STRING, "text", TEXTS);
     agree("TRIM(BOTH 'a-' FROM x)", "trim(both 'a-' from x)", DataTypeRoot.STRING, "text", TEXTS);
     agree("CHAR_LENGTH(x)", "char_length(x)", DataTypeRoot.STRING, "text", TEXTS);
     agree("SUBSTR(x, 2, 3)", "substr(x, 2, 3)", DataTypeRoot.STRING, "text", TEXTS);
     agree("SUBSTRING(x FROM 3)", "substring(x from 3)", DataTypeRoot.STRING, "text", TEXTS);
-    agree("SUBSTRING(x FROM 2 FOR 4)", "substring(x from 2 for 4)", DataTypeRoot.STRING, "text", TEXTS);
-    agree("REGEXP_REPLACE(x, '[aeiou]+', '#')", "regexp_replace(x, '[aeiou]+', '#', 'g')",
-        DataTypeRoot.STRING, "text", TEXTS);
+    agree(
+        "SUBSTRING(x FROM 2 FOR 4)",
+        "substring(x from 2 for 4)",
+        DataTypeRoot.STRING,
+        "text",
+        TEXTS);
+    agree(
+        "REGEXP_REPLACE(x, '[aeiou]+', '#')",
+        "regexp_replace(x, '[aeiou]+', '#', 'g')",
+        DataTypeRoot.STRING,
+        "text",
+        TEXTS);
     agree("COALESCE(x, 'none')", "coalesce(x, 'none')", DataTypeRoot.STRING, "text", TEXTS);
     agree("CONCAT(x, '-', x)", "x || '-' || x", DataTypeRoot.STRING, "text", TEXTS);
     agree("x || '!'", "x || '!'", DataTypeRoot.STRING, "text", TEXTS);
     agree("x LIKE '%a_a%'", "x LIKE '%a_a%'", DataTypeRoot.STRING, "text", TEXTS);
     agree("x NOT LIKE 'h%'", "x NOT LIKE 'h%'", DataTypeRoot.STRING, "text", TEXTS);
     agree("x IN ('hello', '')", "x IN ('hello', '')", DataTypeRoot.STRING, "text", TEXTS);
-    agree("x NOT IN ('hello', NULL)", "x NOT IN ('hello', NULL)", DataTypeRoot.STRING, "text", TEXTS);
-    agree("CASE WHEN x LIKE 'h%' THEN 'h' WHEN x IS NULL THEN 'null' ELSE 'other' END",
+    agree(
+        "x NOT IN ('hello', NULL)", "x NOT IN ('hello', NULL)", DataTypeRoot.STRING, "text", TEXTS);
+    agree(
         "CASE WHEN x LIKE 'h%' THEN 'h' WHEN x IS NULL THEN 'null' ELSE 'other' END",
-        DataTypeRoot.STRING, "text", TEXTS);
+        "CASE WHEN x LIKE 'h%' THEN 'h' WHEN x IS NULL THEN 'null' ELSE 'other' END",
+        DataTypeRoot.STRING,
+        "text",
+        TEXTS);
   }
 
   @Test
@@ -109,15 +141,28 @@ class ExpressionsPostgresIT {
     agree("MOD(x, 3)", "mod(x, 3)", integer, "int", INTS);
     agree("-x * 2", "-x * 2", integer, "int", INTS);
     agree("ABS(x)", "abs(x)", integer, "int", INTS);
-    agree("CASE x WHEN 7 THEN 'seven' WHEN 0 THEN 'zero' END",
-        "CASE x WHEN 7 THEN 'seven' WHEN 0 THEN 'zero' END", integer, "int", INTS);
+    agree(
+        "CASE x WHEN 7 THEN 'seven' WHEN 0 THEN 'zero' END",
+        "CASE x WHEN 7 THEN 'seven' WHEN 0 THEN 'zero' END",
+        integer,
+        "int",
+        INTS);
   }
 
   @Test
   void sha256() throws SQLException {
-    agree("SHA256(x)", "encode(sha256(convert_to(x, 'UTF8')), 'hex')", DataTypeRoot.STRING, "text", TEXTS);
-    agree("SHA256(x, 'pepper')", "encode(sha256(convert_to(x || 'pepper', 'UTF8')), 'hex')",
-        DataTypeRoot.STRING, "text", TEXTS);
+    agree(
+        "SHA256(x)",
+        "encode(sha256(convert_to(x, 'UTF8')), 'hex')",
+        DataTypeRoot.STRING,
+        "text",
+        TEXTS);
+    agree(
+        "SHA256(x, 'pepper')",
+        "encode(sha256(convert_to(x || 'pepper', 'UTF8')), 'hex')",
+        DataTypeRoot.STRING,
+        "text",
+        TEXTS);
   }
 
   @Test
@@ -129,10 +174,14 @@ class ExpressionsPostgresIT {
     } catch (SQLException e) {
       pgcrypto = false;
     }
-    assumeTrue(pgcrypto, "pgcrypto is not installed in this PostgreSQL, so hmac() cannot be compared");
-    agree("HMAC_SHA256(x, 'HMAC_KEY')",
+    assumeTrue(
+        pgcrypto, "pgcrypto is not installed in this PostgreSQL, so hmac() cannot be compared");
+    agree(
+        "HMAC_SHA256(x, 'HMAC_KEY')",
         "encode(hmac(convert_to(x, 'UTF8'), convert_to('s3cret', 'UTF8'), 'sha256'), 'hex')",
-        DataTypeRoot.STRING, "text", TEXTS);
+        DataTypeRoot.STRING,
+        "text",
+        TEXTS);
   }
 
   private static List<Object> ascii(List<Object> values) {
@@ -145,17 +194,26 @@ class ExpressionsPostgresIT {
     return ascii;
   }
 
-  private static void agree(String ours, String postgres, DataTypeRoot type, String pgType, List<Object> inputs)
+  private static void agree(
+      String ours, String postgres, DataTypeRoot type, String pgType, List<Object> inputs)
       throws SQLException {
     agree(ours, postgres, DataType.of(type), pgType, inputs);
   }
 
-  private static void agree(String ours, String postgres, DataType type, String pgType, List<Object> inputs)
+  private static void agree(
+      String ours, String postgres, DataType type, String pgType, List<Object> inputs)
       throws SQLException {
-    TransformProgram program = TransformProgram.compile("IT", ours + " AS r", null,
-        Schema.of(List.of(Column.of("x", type)), List.of()), Map.of("HMAC_KEY", "s3cret")::get, Clock.systemUTC());
-    try (PreparedStatement statement = connection.prepareStatement(
-        "SELECT " + postgres + " FROM (SELECT CAST(? AS " + pgType + ") AS x) AS input")) {
+    TransformProgram program =
+        TransformProgram.compile(
+            "IT",
+            ours + " AS r",
+            null,
+            Schema.of(List.of(Column.of("x", type)), List.of()),
+            Map.of("HMAC_KEY", "s3cret")::get,
+            Clock.systemUTC());
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT " + postgres + " FROM (SELECT CAST(? AS " + pgType + ") AS x) AS input")) {
       for (Object input : inputs) {
         statement.setObject(1, input);
         Object expected;
@@ -165,7 +223,9 @@ class ExpressionsPostgresIT {
         }
         Object actual = program.project(new Object[] {input}, CONTEXT)[0];
         assertThat(normalize(actual))
-            .as("%s vs PostgreSQL %s for input %s", ours, postgres, input == null ? "NULL" : "'" + input + "'")
+            .as(
+                "%s vs PostgreSQL %s for input %s",
+                ours, postgres, input == null ? "NULL" : "'" + input + "'")
             .isEqualTo(normalize(expected));
       }
     }

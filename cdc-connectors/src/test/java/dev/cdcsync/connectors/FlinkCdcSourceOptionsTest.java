@@ -21,43 +21,100 @@ class FlinkCdcSourceOptionsTest {
   /** Flink CDC 3.6's mysql pipeline source (MySqlDataSourceOptions and its documentation). */
   private static final List<String> FLINK_CDC_MYSQL =
       List.of(
-          "hostname", "port", "username", "password", "tables", "tables.exclude", "server-id",
-          "server-time-zone", "scan.incremental.snapshot.chunk.size", "scan.snapshot.fetch.size",
-          "connect.timeout", "connection.pool.size", "connect.max-retries", "scan.startup.mode",
-          "scan.startup.specific-offset.file", "scan.startup.specific-offset.pos",
-          "scan.startup.specific-offset.gtid-set", "scan.startup.specific-offset.skip-events",
-          "scan.startup.specific-offset.skip-rows", "scan.startup.timestamp-millis", "heartbeat.interval",
-          "chunk-meta.group.size", "chunk-key.even-distribution.factor.upper-bound",
-          "chunk-key.even-distribution.factor.lower-bound", "scan.incremental.snapshot.chunk.key-column",
-          "scan.incremental.close-idle-reader.enabled", "scan.newly-added-table.enabled",
-          "schema-change.enabled", "scan.binlog.newly-added-table.enabled", "metadata.list",
-          "scan.parse.online.schema.changes.enabled", "include-comments.enabled",
-          "treat-tinyint1-as-boolean.enabled", "use.legacy.json.format",
+          "hostname",
+          "port",
+          "username",
+          "password",
+          "tables",
+          "tables.exclude",
+          "server-id",
+          "server-time-zone",
+          "scan.incremental.snapshot.chunk.size",
+          "scan.snapshot.fetch.size",
+          "connect.timeout",
+          "connection.pool.size",
+          "connect.max-retries",
+          "scan.startup.mode",
+          "scan.startup.specific-offset.file",
+          "scan.startup.specific-offset.pos",
+          "scan.startup.specific-offset.gtid-set",
+          "scan.startup.specific-offset.skip-events",
+          "scan.startup.specific-offset.skip-rows",
+          "scan.startup.timestamp-millis",
+          "heartbeat.interval",
+          "chunk-meta.group.size",
+          "chunk-key.even-distribution.factor.upper-bound",
+          "chunk-key.even-distribution.factor.lower-bound",
+          "scan.incremental.snapshot.chunk.key-column",
+          "scan.incremental.close-idle-reader.enabled",
+          "scan.newly-added-table.enabled",
+          "schema-change.enabled",
+          "scan.binlog.newly-added-table.enabled",
+          "metadata.list",
+          "scan.parse.online.schema.changes.enabled",
+          "include-comments.enabled",
+          "treat-tinyint1-as-boolean.enabled",
+          "use.legacy.json.format",
           "scan.incremental.snapshot.unbounded-chunk-first.enabled",
-          "scan.incremental.snapshot.backfill.skip", "name", "jdbc.properties.useSSL",
+          "scan.incremental.snapshot.backfill.skip",
+          "name",
+          "jdbc.properties.useSSL",
           "debezium.snapshot.mode");
 
   /** Flink CDC 3.6's postgres pipeline source (PostgresDataSourceOptions and its documentation). */
   private static final List<String> FLINK_CDC_POSTGRES =
       List.of(
-          "hostname", "port", "username", "password", "tables", "tables.exclude",
-          "decoding.plugin.name", "slot.name", "server-time-zone",
-          "scan.incremental.snapshot.chunk.key-column", "scan.incremental.snapshot.chunk.size",
-          "scan.snapshot.fetch.size", "connect.timeout", "connection.pool.size", "connect.max-retries",
-          "scan.startup.mode", "heartbeat.interval", "chunk-key.even-distribution.factor.upper-bound",
-          "chunk-key.even-distribution.factor.lower-bound", "scan.incremental.snapshot.backfill.skip",
-          "chunk-meta.group.size", "scan.incremental.close-idle-reader.enabled",
-          "scan.lsn-commit.checkpoints-num-delay", "metadata.list",
-          "scan.incremental.snapshot.unbounded-chunk-first.enabled", "table-id.include-database",
-          "schema-change.enabled", "name", "jdbc.properties.sslmode", "debezium.snapshot.mode");
+          "hostname",
+          "port",
+          "username",
+          "password",
+          "tables",
+          "tables.exclude",
+          "decoding.plugin.name",
+          "slot.name",
+          "server-time-zone",
+          "scan.incremental.snapshot.chunk.key-column",
+          "scan.incremental.snapshot.chunk.size",
+          "scan.snapshot.fetch.size",
+          "connect.timeout",
+          "connection.pool.size",
+          "connect.max-retries",
+          "scan.startup.mode",
+          "heartbeat.interval",
+          "chunk-key.even-distribution.factor.upper-bound",
+          "chunk-key.even-distribution.factor.lower-bound",
+          "scan.incremental.snapshot.backfill.skip",
+          "chunk-meta.group.size",
+          "scan.incremental.close-idle-reader.enabled",
+          "scan.lsn-commit.checkpoints-num-delay",
+          "metadata.list",
+          "scan.incremental.snapshot.unbounded-chunk-first.enabled",
+          "table-id.include-database",
+          "schema-change.enabled",
+          "name",
+          "jdbc.properties.sslmode",
+          "debezium.snapshot.mode");
 
   /** Those of them that cdc-sync honours: none of these may be declared without effect. */
   private static final List<String> HONOURED =
       List.of(
-          "hostname", "port", "username", "password", "tables", "tables.exclude", "server-id",
-          "scan.startup.mode", "slot.name", "decoding.plugin.name", "connect.timeout",
-          "connect.max-retries", "heartbeat.interval", "metadata.list", "schema-change.enabled",
-          "treat-tinyint1-as-boolean.enabled", "name");
+          "hostname",
+          "port",
+          "username",
+          "password",
+          "tables",
+          "tables.exclude",
+          "server-id",
+          "scan.startup.mode",
+          "slot.name",
+          "decoding.plugin.name",
+          "connect.timeout",
+          "connect.max-retries",
+          "heartbeat.interval",
+          "metadata.list",
+          "schema-change.enabled",
+          "treat-tinyint1-as-boolean.enabled",
+          "name");
 
   @Test
   void mysqlAndMariadbTakeEveryOptionOfFlinkCdcsMysqlSource() {
@@ -102,9 +159,12 @@ class FlinkCdcSourceOptionsTest {
 
   @Test
   void takesTheStartupModesItSupportsAndNamesTheOthers() {
-    assertThat(SourceOptions.STARTUP_MODE.parse("latest-offset")).isEqualTo(SourceOptions.StartupMode.LATEST_OFFSET);
-    assertThat(SourceOptions.STARTUP_MODE.parse("INITIAL")).isEqualTo(SourceOptions.StartupMode.INITIAL);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SourceOptions.STARTUP_MODE.parse("snapshot"))
+    assertThat(SourceOptions.STARTUP_MODE.parse("latest-offset"))
+        .isEqualTo(SourceOptions.StartupMode.LATEST_OFFSET);
+    assertThat(SourceOptions.STARTUP_MODE.parse("INITIAL"))
+        .isEqualTo(SourceOptions.StartupMode.INITIAL);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> SourceOptions.STARTUP_MODE.parse("snapshot"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "expected initial or latest-offset (Flink CDC's snapshot, earliest-offset, specific-offset,"
@@ -120,7 +180,9 @@ class FlinkCdcSourceOptionsTest {
         .containsExactly(
             "source option 'heartbeat.interval' (30s) is longer than cdc-sync allows: its commits and"
                 + " instance lease need the source to call in at least every 10s, so that is used");
-    assertThat(new MySqlSourceFactory().warnings(Configuration.of(Map.of("heartbeat.interval", "5s")))).isEmpty();
+    assertThat(
+            new MySqlSourceFactory().warnings(Configuration.of(Map.of("heartbeat.interval", "5s"))))
+        .isEmpty();
   }
 
   private static List<String> undeclared(SourceFactory factory, List<String> keys) {
@@ -143,6 +205,9 @@ class FlinkCdcSourceOptionsTest {
   }
 
   private static ConfigOption<?> option(SourceFactory factory, String key) {
-    return declared(factory).stream().filter(option -> option.key().equals(key)).findFirst().orElseThrow();
+    return declared(factory).stream()
+        .filter(option -> option.key().equals(key))
+        .findFirst()
+        .orElseThrow();
   }
 }

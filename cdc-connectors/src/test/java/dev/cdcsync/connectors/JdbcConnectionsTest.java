@@ -19,15 +19,26 @@ class JdbcConnectionsTest {
     }
     Configuration options =
         Configuration.of(
-            Map.of("hostname", "127.0.0.1", "username", "cdc", "connect.max-retries", "2", "connect.timeout", "2s"));
+            Map.of(
+                "hostname",
+                "127.0.0.1",
+                "username",
+                "cdc",
+                "connect.max-retries",
+                "2",
+                "connect.timeout",
+                "2s"));
 
     long started = System.nanoTime();
     assertThatThrownBy(
-            () -> JdbcConnections.open("jdbc:postgresql://127.0.0.1:" + port + "/shop", options, "PostgreSQL at test"))
+            () ->
+                JdbcConnections.open(
+                    "jdbc:postgresql://127.0.0.1:" + port + "/shop", options, "PostgreSQL at test"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("Cannot connect to PostgreSQL at test as user 'cdc': ");
     // Two pauses of 1 s between three attempts, each refused at once.
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(20));
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isBetween(Duration.ofSeconds(2), Duration.ofSeconds(20));
   }
 
   @Test

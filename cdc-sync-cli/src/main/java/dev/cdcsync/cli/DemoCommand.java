@@ -47,7 +47,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   @Option(
       names = "--changes-per-second",
       defaultValue = "50",
-      description = "Source transactions per second (each a few changes). Default: ${DEFAULT-VALUE}.")
+      description =
+          "Source transactions per second (each a few changes). Default: ${DEFAULT-VALUE}.")
   int transactionsPerSecond;
 
   @Override
@@ -61,15 +62,21 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     try (DemoDatabase database = DemoDatabase.start(work.resolve("postgres"))) {
       Path pipelineFile = work.resolve("pipeline.yaml");
       Files.writeString(pipelineFile, pipelineYaml(database.port(), warehouseDirectory));
-      System.out.println("PostgreSQL is up on 127.0.0.1:" + database.port() + " with database '"
-          + DemoDatabase.DATABASE + "': customers 1,000 rows, products 200, orders 10,000.");
+      System.out.println(
+          "PostgreSQL is up on 127.0.0.1:"
+              + database.port()
+              + " with database '"
+              + DemoDatabase.DATABASE
+              + "': customers 1,000 rows, products 200, orders 10,000.");
       System.out.println("The pipeline (" + pipelineFile + "):\n");
       System.out.println(Files.readString(pipelineFile).indent(4));
 
       PipelineProcess process = PipelineProcess.load(pipelineFile);
       AtomicBoolean workloadRunning = new AtomicBoolean(true);
       AtomicReference<Exception> workloadFailure = new AtomicReference<>();
-      Thread workload = new Thread(() -> runWorkload(database, workloadRunning, workloadFailure), "demo-workload");
+      Thread workload =
+          new Thread(
+              () -> runWorkload(database, workloadRunning, workloadFailure), "demo-workload");
       CountDownLatch stopRequested = new CountDownLatch(1);
       Signals.onTerminate(stopRequested::countDown);
 
@@ -97,7 +104,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       workloadRunning.set(false);
       workload.join();
       if (pipelineFailure.get() == null) {
-        System.out.println("\nStopping: the workload has stopped; letting the pipeline catch up...");
+        System.out.println(
+            "\nStopping: the workload has stopped; letting the pipeline catch up...");
         awaitCaughtUp(database.rowCounts(), warehouseDirectory);
         process.stop();
       }
@@ -112,7 +120,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     }
   }
 
-  private void runWorkload(DemoDatabase database, AtomicBoolean running, AtomicReference<Exception> failure) {
+  private void runWorkload(
+      DemoDatabase database, AtomicBoolean running, AtomicReference<Exception> failure) {
     long pauseNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, transactionsPerSecond);
     try (Connection connection = database.connect()) {
       while (running.get()) {
@@ -131,9 +140,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
    * "nothing new read for a while" was no sign of it on a busy machine, where the hand-over from
    * snapshot to stream can pause longer, and the demo then reported tables DIFFERENT.
    */
-  private static void awaitCaughtUp(Map<String, Long> sourceCounts, Path warehouse) throws InterruptedException {
+  private static void awaitCaughtUp(Map<String, Long> sourceCounts, Path warehouse)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline && !icebergCounts(sourceCounts.keySet(), warehouse).equals(sourceCounts)) {
+    while (System.nanoTime() < deadline
+        && !icebergCounts(sourceCounts.keySet(), warehouse).equals(sourceCounts)) {
       Thread.sleep(1_000);
     }
   }
@@ -152,7 +163,10 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   private static long icebergRows(Path warehouse, String table) {
-    return IcebergTableReader.read(IcebergTableReader.hadoopWarehouse(warehouse.toUri().toString()), TableId.of("public", table), 0)
+    return IcebergTableReader.read(
+            IcebergTableReader.hadoopWarehouse(warehouse.toUri().toString()),
+            TableId.of("public", table),
+            0)
         .totalRows();
   }
 
@@ -163,7 +177,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       long iceberg = icebergRows(warehouse, entry.getKey());
       boolean equal = iceberg == entry.getValue();
       allEqual &= equal;
-      System.out.printf("  public.%-10s source %,8d   iceberg %,8d   %s%n",
+      System.out.printf(
+          "  public.%-10s source %,8d   iceberg %,8d   %s%n",
           entry.getKey(), entry.getValue(), iceberg, equal ? "equal" : "DIFFERENT");
     }
     System.out.println("\nLook at the tables:  ./cdc-sync show " + warehouse + " public.orders");

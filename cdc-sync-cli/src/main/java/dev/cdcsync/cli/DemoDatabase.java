@@ -55,12 +55,15 @@ final class DemoDatabase implements AutoCloseable {
 
   private void createSchema() throws SQLException {
     try (Connection admin =
-            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port() + "/postgres", "postgres", "");
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + port() + "/postgres", "postgres", "");
         Statement statement = admin.createStatement()) {
-      statement.execute("CREATE ROLE " + USER + " WITH LOGIN REPLICATION PASSWORD '" + PASSWORD + "'");
+      statement.execute(
+          "CREATE ROLE " + USER + " WITH LOGIN REPLICATION PASSWORD '" + PASSWORD + "'");
       statement.execute("CREATE DATABASE " + DATABASE + " OWNER " + USER);
     }
-    try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
       statement.execute(
           "CREATE TABLE customers (id bigint PRIMARY KEY, name text NOT NULL, email varchar(200),"
               + " country char(2), vip boolean, created_at timestamptz)");
@@ -94,15 +97,22 @@ final class DemoDatabase implements AutoCloseable {
       for (int i = 0; i < 5; i++) {
         statement.addBatch(
             "INSERT INTO orders (customer_id, product_id, quantity, status, ordered_on, ordered_at)"
-                + " VALUES (" + random.nextInt(1, 1001) + ", " + random.nextInt(1, 201) + ", "
-                + random.nextInt(1, 6) + ", 'new', current_date, localtimestamp)");
+                + " VALUES ("
+                + random.nextInt(1, 1001)
+                + ", "
+                + random.nextInt(1, 201)
+                + ", "
+                + random.nextInt(1, 6)
+                + ", 'new', current_date, localtimestamp)");
       }
       statement.addBatch(
           "UPDATE orders SET status = 'shipped' WHERE id IN"
               + " (SELECT id FROM orders WHERE status = 'new' ORDER BY id LIMIT 3)");
       statement.addBatch(
           "DELETE FROM orders WHERE id = (SELECT id FROM orders WHERE status = 'new' ORDER BY id DESC LIMIT 1)"
-              + " AND " + random.nextInt(4) + " = 0");
+              + " AND "
+              + random.nextInt(4)
+              + " = 0");
       statement.addBatch(
           "UPDATE customers SET vip = NOT vip WHERE id = " + random.nextInt(1, 1001));
       statement.addBatch(
@@ -118,7 +128,8 @@ final class DemoDatabase implements AutoCloseable {
   /** Row count of each demo table. */
   Map<String, Long> rowCounts() throws SQLException {
     Map<String, Long> counts = new LinkedHashMap<>();
-    try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
       for (String table : TABLES) {
         try (ResultSet result = statement.executeQuery("SELECT count(*) FROM " + table)) {
           result.next();

@@ -9,8 +9,10 @@ public final class ExitCodes {
 
   /** Clean stop (SIGTERM / SIGINT after the final commit) or success. */
   public static final int OK = 0;
+
   /** A runtime failure: the database, the warehouse or a value could not be handled. */
   public static final int RUNTIME_FAILURE = 1;
+
   /** The pipeline file or the command line is invalid; nothing was touched. */
   public static final int INVALID_CONFIGURATION = 2;
 
@@ -24,7 +26,9 @@ public final class ExitCodes {
   /** Peels off wrappers that add nothing to the message. */
   static Throwable unwrap(Throwable failure) {
     // A permanent failure inside a library's wrapper (a Debezium converter's) is the one to report.
-    for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+    for (Throwable cause = failure;
+        cause != null && cause.getCause() != cause;
+        cause = cause.getCause()) {
       if (cause instanceof PermanentPipelineException) {
         return cause;
       }

@@ -33,7 +33,11 @@ final class HttpEndpoint implements AutoCloseable {
   private final Clock clock;
 
   private HttpEndpoint(
-      HttpServer server, PipelineStatus status, PipelineMetrics metrics, Duration checkpointInterval, Clock clock) {
+      HttpServer server,
+      PipelineStatus status,
+      PipelineMetrics metrics,
+      Duration checkpointInterval,
+      Clock clock) {
     this.server = server;
     this.status = status;
     this.metrics = metrics;
@@ -47,10 +51,22 @@ final class HttpEndpoint implements AutoCloseable {
               return thread;
             });
     server.setExecutor(executor);
-    server.createContext("/health/live", exchange -> respond(exchange, 200, "application/json", "{\"status\":\"UP\"}\n"));
+    server.createContext(
+        "/health/live",
+        exchange -> respond(exchange, 200, "application/json", "{\"status\":\"UP\"}\n"));
     server.createContext("/health/ready", this::ready);
-    server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
-    server.createContext("/", exchange -> respond(exchange, 404, "text/plain", "Not found; try /health/live, /health/ready or /metrics\n"));
+    server.createContext(
+        "/metrics",
+        exchange ->
+            respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+    server.createContext(
+        "/",
+        exchange ->
+            respond(
+                exchange,
+                404,
+                "text/plain",
+                "Not found; try /health/live, /health/ready or /metrics\n"));
   }
 
   /**
@@ -59,16 +75,25 @@ final class HttpEndpoint implements AutoCloseable {
    * @throws UncheckedIOException when the address cannot be bound
    */
   static HttpEndpoint start(
-      String host, int port, String pipeline, PipelineStatus status, Duration checkpointInterval, Clock clock) {
+      String host,
+      int port,
+      String pipeline,
+      PipelineStatus status,
+      Duration checkpointInterval,
+      Clock clock) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 16);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot serve HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot serve HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
     }
-    HttpEndpoint endpoint = new HttpEndpoint(server, status, new PipelineMetrics(pipeline, status), checkpointInterval, clock);
+    HttpEndpoint endpoint =
+        new HttpEndpoint(
+            server, status, new PipelineMetrics(pipeline, status), checkpointInterval, clock);
     server.start();
-    LOG.info("Serving /health/live, /health/ready and /metrics on http://{}:{}", host, endpoint.port());
+    LOG.info(
+        "Serving /health/live, /health/ready and /metrics on http://{}:{}", host, endpoint.port());
     return endpoint;
   }
 
@@ -79,12 +104,17 @@ final class HttpEndpoint implements AutoCloseable {
   private void ready(HttpExchange exchange) throws IOException {
     String reason = status.notReadyBecause(clock.millis(), checkpointInterval).orElse(null);
     String body =
-        "{\"status\":\"" + (reason == null ? "UP" : "DOWN") + "\",\"checkpoint\":" + status.lastCheckpointId()
-            + (reason == null ? "" : ",\"reason\":\"" + reason + "\"") + "}\n";
+        "{\"status\":\""
+            + (reason == null ? "UP" : "DOWN")
+            + "\",\"checkpoint\":"
+            + status.lastCheckpointId()
+            + (reason == null ? "" : ",\"reason\":\"" + reason + "\"")
+            + "}\n";
     respond(exchange, reason == null ? 200 : 503, "application/json", body);
   }
 
-  private static void respond(HttpExchange exchange, int code, String contentType, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int code, String contentType, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(code, bytes.length);

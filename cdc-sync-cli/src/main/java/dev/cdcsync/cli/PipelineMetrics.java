@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 final class PipelineMetrics implements AutoCloseable {
 
   private final PipelineStatus status;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final Set<TableId> writtenTables = new HashSet<>();
   private final Set<String> committedTables = new HashSet<>();
@@ -37,17 +38,26 @@ final class PipelineMetrics implements AutoCloseable {
     FunctionCounter.builder("cdc_sync.changes.read", status, PipelineStatus::changesRead)
         .description("Changes read from the source")
         .register(registry);
-    FunctionTimer.builder("cdc_sync.checkpoint.commit", status, PipelineStatus::checkpointsCommitted,
-            PipelineStatus::commitNanos, TimeUnit.NANOSECONDS)
-        .description("Checkpoints committed (record, table commits, acknowledgement) and the time they took")
+    FunctionTimer.builder(
+            "cdc_sync.checkpoint.commit",
+            status,
+            PipelineStatus::checkpointsCommitted,
+            PipelineStatus::commitNanos,
+            TimeUnit.NANOSECONDS)
+        .description(
+            "Checkpoints committed (record, table commits, acknowledgement) and the time they took")
         .register(registry);
     FunctionCounter.builder("cdc_sync.failures", status, PipelineStatus::failures)
-        .description("Failures of the pipeline (each is followed by a restart from the last checkpoint, or the end)")
+        .description(
+            "Failures of the pipeline (each is followed by a restart from the last checkpoint, or the end)")
         .register(registry);
     Gauge.builder("cdc_sync.checkpoint.id", status, PipelineStatus::lastCheckpointId)
         .description("The newest committed checkpoint")
         .register(registry);
-    TimeGauge.builder("cdc_sync.source.lag", status, TimeUnit.MILLISECONDS,
+    TimeGauge.builder(
+            "cdc_sync.source.lag",
+            status,
+            TimeUnit.MILLISECONDS,
             s -> s.sourceLagMillis() < 0 ? Double.NaN : s.sourceLagMillis())
         .description("How far the last streamed change was behind its commit in the source")
         .register(registry);
@@ -66,7 +76,8 @@ final class PipelineMetrics implements AutoCloseable {
     for (TableId table : status.changesWritten().keySet()) {
       if (writtenTables.add(table)) {
         String name = table.toString();
-        FunctionCounter.builder("cdc_sync.table.changes.written", status, s -> s.changesWritten(table))
+        FunctionCounter.builder(
+                "cdc_sync.table.changes.written", status, s -> s.changesWritten(table))
             .description("Changes handed to the sink table (committed at the next checkpoint)")
             .tag("table", name)
             .register(registry);
@@ -78,8 +89,12 @@ final class PipelineMetrics implements AutoCloseable {
     }
     for (TableId table : status.snapshotEstimates().keySet()) {
       if (estimatedTables.add(table)) {
-        Gauge.builder("cdc_sync.table.snapshot.rows.estimated", status, s -> s.snapshotEstimates().getOrDefault(table, 0L))
-            .description("The database's estimate of the sink table's snapshot rows (0 when it has none)")
+        Gauge.builder(
+                "cdc_sync.table.snapshot.rows.estimated",
+                status,
+                s -> s.snapshotEstimates().getOrDefault(table, 0L))
+            .description(
+                "The database's estimate of the sink table's snapshot rows (0 when it has none)")
             .tag("table", table.toString())
             .register(registry);
       }
@@ -87,15 +102,26 @@ final class PipelineMetrics implements AutoCloseable {
     for (TableStatus table : status.tables()) {
       String name = table.sinkTable().toString();
       if (committedTables.add(name)) {
-        FunctionCounter.builder("cdc_sync.table.changes.committed", status, s -> committed(s, name).changesCommitted())
+        FunctionCounter.builder(
+                "cdc_sync.table.changes.committed",
+                status,
+                s -> committed(s, name).changesCommitted())
             .description("Changes committed to the sink table")
             .tag("table", name)
             .register(registry);
-        TimeGauge.builder("cdc_sync.table.commit.lag", status, TimeUnit.MILLISECONDS, s -> committed(s, name).lagMillis())
-            .description("At the table's last commit: how long ago its newest change was committed in the source")
+        TimeGauge.builder(
+                "cdc_sync.table.commit.lag",
+                status,
+                TimeUnit.MILLISECONDS,
+                s -> committed(s, name).lagMillis())
+            .description(
+                "At the table's last commit: how long ago its newest change was committed in the source")
             .tag("table", name)
             .register(registry);
-        Gauge.builder("cdc_sync.table.last.commit.timestamp", status, s -> committed(s, name).lastCommit().toEpochMilli() / 1000.0)
+        Gauge.builder(
+                "cdc_sync.table.last.commit.timestamp",
+                status,
+                s -> committed(s, name).lastCommit().toEpochMilli() / 1000.0)
             .description("When the table was last committed (epoch seconds)")
             .tag("table", name)
             .baseUnit("seconds")
@@ -106,7 +132,10 @@ final class PipelineMetrics implements AutoCloseable {
   }
 
   private static TableStatus committed(PipelineStatus status, String table) {
-    return status.tables().stream().filter(t -> t.sinkTable().toString().equals(table)).findFirst().orElseThrow();
+    return status.tables().stream()
+        .filter(t -> t.sinkTable().toString().equals(table))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Override

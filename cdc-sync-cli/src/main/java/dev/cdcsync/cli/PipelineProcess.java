@@ -3,24 +3,24 @@ package dev.cdcsync.cli;
 import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.FencedException;
 import dev.cdcsync.api.PermanentPipelineException;
-import dev.cdcsync.runtime.CommitPointNeeded;
 import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.StateStorage;
-import dev.cdcsync.runtime.checkpoint.CheckpointStore;
-import dev.cdcsync.runtime.checkpoint.InstanceLease;
-import dev.cdcsync.runtime.definition.PipelineLoader;
-import dev.cdcsync.runtime.definition.PipelineLoader.LoadedPipeline;
-import dev.cdcsync.runtime.definition.PipelineOptions;
+import dev.cdcsync.runtime.CommitPointNeeded;
 import dev.cdcsync.runtime.PipelineRunner;
 import dev.cdcsync.runtime.PipelineStatus;
 import dev.cdcsync.runtime.PipelineStatus.TableStatus;
+import dev.cdcsync.runtime.checkpoint.CheckpointStore;
+import dev.cdcsync.runtime.checkpoint.InstanceLease;
+import dev.cdcsync.runtime.definition.PipelineDefinition;
+import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
+import dev.cdcsync.runtime.definition.PipelineLoader;
+import dev.cdcsync.runtime.definition.PipelineLoader.LoadedPipeline;
+import dev.cdcsync.runtime.definition.PipelineOptions;
 import dev.cdcsync.runtime.schema.SchemaChangeFilter;
 import dev.cdcsync.runtime.schema.SchemaEvolver;
 import dev.cdcsync.runtime.transform.Transformer;
-import dev.cdcsync.runtime.definition.PipelineDefinition;
-import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
 import dev.cdcsync.util.Retry;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
 final class PipelineProcess {
 
   private static final Logger LOG = LoggerFactory.getLogger(PipelineProcess.class);
+
   /** How long an instance may show no sign of life before another one may take over. */
   private static final Duration LEASE_STALE_AFTER = Duration.ofSeconds(60);
+
   private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
   static final int MAX_ATTEMPTS_WITHOUT_PROGRESS = 8;
 
@@ -55,7 +57,9 @@ final class PipelineProcess {
 
   private PipelineProcess(LoadedPipeline pipeline, Duration retryPause) {
     this.pipeline = pipeline;
-    this.restarts = Retry.attempts(MAX_ATTEMPTS_WITHOUT_PROGRESS).pausing(retryPause, retryPause.multipliedBy(32));
+    this.restarts =
+        Retry.attempts(MAX_ATTEMPTS_WITHOUT_PROGRESS)
+            .pausing(retryPause, retryPause.multipliedBy(32));
   }
 
   /** A loaded pipeline whose restarts wait {@code retryPause}, doubled after each failure. */
@@ -70,7 +74,8 @@ final class PipelineProcess {
   }
 
   static PipelineProcess load(PipelineDefinition definition, String defaultName) {
-    return new PipelineProcess(PipelineLoader.withInstalledFactories().load(definition, defaultName), RETRY_PAUSE);
+    return new PipelineProcess(
+        PipelineLoader.withInstalledFactories().load(definition, defaultName), RETRY_PAUSE);
   }
 
   static String defaultName(Path file) {
@@ -123,8 +128,10 @@ final class PipelineProcess {
         if (ExitCodes.unwrap(e) instanceof CommitPointNeeded point && !stopping.get()) {
           if (commitAt != null && commitAt.checkpointId() == point.checkpointId()) {
             throw new PermanentPipelineException(
-                point.getMessage().replaceFirst("; restarting .*", "") + ", and the run that committed"
-                    + " at its start met the same change: the transaction cannot be split around it", point);
+                point.getMessage().replaceFirst("; restarting .*", "")
+                    + ", and the run that committed"
+                    + " at its start met the same change: the transaction cannot be split around it",
+                point);
           }
           LOG.info("Pipeline '{}': {}", pipeline.name(), point.getMessage());
           commitAt = point;
@@ -136,7 +143,9 @@ final class PipelineProcess {
         // is a checkpoint that only moves the source position.
         boolean progressed = changesCommitted() > committedBefore;
         failuresWithoutProgress = progressed ? 1 : failuresWithoutProgress + 1;
-        if (stopping.get() || isPermanent(e) || failuresWithoutProgress >= MAX_ATTEMPTS_WITHOUT_PROGRESS) {
+        if (stopping.get()
+            || isPermanent(e)
+            || failuresWithoutProgress >= MAX_ATTEMPTS_WITHOUT_PROGRESS) {
           throw e;
         }
         Duration pause = restarts.pauseBefore(failuresWithoutProgress + 1);
@@ -155,7 +164,8 @@ final class PipelineProcess {
     }
   }
 
-  private void runOnce(PrintStream out, Duration progressInterval, Duration interval, CommitPointNeeded commitAt)
+  private void runOnce(
+      PrintStream out, Duration progressInterval, Duration interval, CommitPointNeeded commitAt)
       throws Exception {
     synchronized (this) {
       runner = null;
@@ -215,7 +225,8 @@ final class PipelineProcess {
    * (a replication slot) while no checkpoint refers to it; not when another instance fenced this
    * one off: the slot may be that instance's now.
    */
-  private void discardUncommittedStart(Source source, CheckpointStore checkpoints, Exception failure) {
+  private void discardUncommittedStart(
+      Source source, CheckpointStore checkpoints, Exception failure) {
     if (stopping.get() || ExitCodes.unwrap(failure) instanceof FencedException) {
       return;
     }
@@ -224,7 +235,10 @@ final class PipelineProcess {
         return;
       }
     } catch (Exception e) {
-      LOG.warn("Pipeline '{}': cannot tell whether it has a checkpoint ({}); leaving the source as it is", pipeline.name(), e.getMessage());
+      LOG.warn(
+          "Pipeline '{}': cannot tell whether it has a checkpoint ({}); leaving the source as it is",
+          pipeline.name(),
+          e.getMessage());
       return;
     }
     source.discardUncommittedStart();

@@ -1,5 +1,6 @@
 package dev.cdcsync.cli;
 
+import dev.cdcsync.api.TableId;
 import dev.cdcsync.runtime.PipelineStatus;
 import dev.cdcsync.runtime.PipelineStatus.TableStatus;
 import java.io.PrintStream;
@@ -7,7 +8,6 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import dev.cdcsync.api.TableId;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +57,8 @@ final class ProgressPrinter {
   }
 
   synchronized void printIfChanged() {
-    if (status.lastCheckpointId() != lastPrintedCheckpoint || status.changesRead() != lastPrintedRead) {
+    if (status.lastCheckpointId() != lastPrintedCheckpoint
+        || status.changesRead() != lastPrintedRead) {
       printNow();
     }
   }
@@ -71,13 +72,16 @@ final class ProgressPrinter {
     }
     List<TableStatus> tables = status.tables();
     if (tables.isEmpty()) {
-      out.printf("[%s] %,d changes read, nothing committed yet%n", LocalTime.now().format(TIME), status.changesRead());
+      out.printf(
+          "[%s] %,d changes read, nothing committed yet%n",
+          LocalTime.now().format(TIME), status.changesRead());
       return;
     }
     out.printf(
         "[%s] checkpoint %d, %,d changes read%n",
         LocalTime.now().format(TIME), status.lastCheckpointId(), status.changesRead());
-    int width = tables.stream().mapToInt(table -> table.sinkTable().toString().length()).max().orElse(10);
+    int width =
+        tables.stream().mapToInt(table -> table.sinkTable().toString().length()).max().orElse(10);
     for (TableStatus table : tables) {
       out.printf(
           "  %-" + width + "s  %,12d changes  last commit %s  lag %s%n",
@@ -98,7 +102,8 @@ final class ProgressPrinter {
     tables.addAll(rows.keySet());
     long elapsed = Math.max(1, System.currentTimeMillis() - status.snapshotStartedMillis());
     long done = rows.values().stream().mapToLong(Long::longValue).sum();
-    out.printf("[%s] snapshot: %,d rows in %ds (%,d rows/s)%n",
+    out.printf(
+        "[%s] snapshot: %,d rows in %ds (%,d rows/s)%n",
         LocalTime.now().format(TIME), done, elapsed / 1000, done * 1000 / elapsed);
     int width = tables.stream().mapToInt(table -> table.toString().length()).max().orElse(10);
     for (TableId table : tables) {
@@ -118,6 +123,8 @@ final class ProgressPrinter {
   }
 
   private static String lag(long millis) {
-    return millis < 60_000 ? String.format("%.1fs", millis / 1000.0) : String.format("%dm%02ds", millis / 60_000, millis / 1000 % 60);
+    return millis < 60_000
+        ? String.format("%.1fs", millis / 1000.0)
+        : String.format("%dm%02ds", millis / 60_000, millis / 1000 % 60);
   }
 }

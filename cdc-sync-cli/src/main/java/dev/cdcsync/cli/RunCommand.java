@@ -15,12 +15,16 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Runs a pipeline until SIGTERM / SIGINT, then commits what it buffered and exits 0.")
+    description =
+        "Runs a pipeline until SIGTERM / SIGINT, then commits what it buffered and exits 0.")
 final class RunCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-  @Parameters(index = "0", paramLabel = "PIPELINE_FILE", description = "The pipeline definition (YAML).")
+  @Parameters(
+      index = "0",
+      paramLabel = "PIPELINE_FILE",
+      description = "The pipeline definition (YAML).")
   Path file;
 
   @Option(
@@ -34,8 +38,9 @@ final class RunCommand implements Callable<Integer> {
       names = "--http-port",
       paramLabel = "PORT",
       defaultValue = "${env:CDC_SYNC_HTTP_PORT:--1}",
-      description = "Serve /health/live, /health/ready and /metrics (Prometheus) on PORT (0: any free"
-          + " port). Default: off, or $CDC_SYNC_HTTP_PORT.")
+      description =
+          "Serve /health/live, /health/ready and /metrics (Prometheus) on PORT (0: any free"
+              + " port). Default: off, or $CDC_SYNC_HTTP_PORT.")
   int httpPort;
 
   @Option(
@@ -59,8 +64,12 @@ final class RunCommand implements Callable<Integer> {
       if (httpPort >= 0) {
         endpoint =
             HttpEndpoint.start(
-                httpHost, httpPort, process.pipeline().name(), process.status(),
-                process.pipeline().pipelineOptions().get(PipelineOptions.CHECKPOINT_INTERVAL), Clock.systemUTC());
+                httpHost,
+                httpPort,
+                process.pipeline().name(),
+                process.status(),
+                process.pipeline().pipelineOptions().get(PipelineOptions.CHECKPOINT_INTERVAL),
+                Clock.systemUTC());
       }
       process.run(System.out, Duration.ofSeconds(progressSeconds));
       LOG.info("Pipeline '{}' stopped cleanly", process.pipeline().name());

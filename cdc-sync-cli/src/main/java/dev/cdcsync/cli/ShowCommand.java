@@ -1,6 +1,7 @@
 package dev.cdcsync.cli;
 
 import dev.cdcsync.api.Configuration;
+import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.iceberg.IcebergTableReader;
 import dev.cdcsync.iceberg.IcebergTableReader.TableContents;
@@ -9,13 +10,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import dev.cdcsync.api.ConfigurationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code cdc-sync show WHERE TABLE}: prints a sink table's rows. */
 @Command(
@@ -27,13 +27,17 @@ final class ShowCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "PIPELINE_FILE|WAREHOUSE_DIR",
-      description = "A pipeline file (its sink's catalog is used) or a local warehouse directory (hadoop catalog).")
+      description =
+          "A pipeline file (its sink's catalog is used) or a local warehouse directory (hadoop catalog).")
   Path where;
 
   @Parameters(index = "1", paramLabel = "TABLE", description = "The table, e.g. public.orders.")
   String table;
 
-  @Option(names = "--limit", defaultValue = "20", description = "Rows to print (0 or more). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--limit",
+      defaultValue = "20",
+      description = "Rows to print (0 or more). Default: ${DEFAULT-VALUE}.")
   int limit;
 
   @Spec CommandSpec spec;
@@ -41,12 +45,17 @@ final class ShowCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (limit < 0) {
-      throw new ParameterException(spec.commandLine(), "Invalid value for option '--limit': expected 0 or more but got " + limit);
+      throw new ParameterException(
+          spec.commandLine(),
+          "Invalid value for option '--limit': expected 0 or more but got " + limit);
     }
     if (!Files.exists(where)) {
       return CommandFailures.report(
           new ConfigurationException(
-              "Cannot show table " + table + ": there is no pipeline file or warehouse directory at " + where.toAbsolutePath()));
+              "Cannot show table "
+                  + table
+                  + ": there is no pipeline file or warehouse directory at "
+                  + where.toAbsolutePath()));
     }
     try {
       Configuration sinkOptions =

@@ -22,7 +22,9 @@ final class Signals {
           new Signal(name),
           signal -> {
             if (received.incrementAndGet() == 1) {
-              LOG.info("Received SIG{}: committing buffered changes, then stopping (send it again to stop at once)", name);
+              LOG.info(
+                  "Received SIG{}: committing buffered changes, then stopping (send it again to stop at once)",
+                  name);
               Thread stopper = new Thread(onStop, "cdc-sync-stop");
               stopper.start();
             } else {

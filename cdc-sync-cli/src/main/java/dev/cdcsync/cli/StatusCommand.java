@@ -25,7 +25,10 @@ import picocli.CommandLine.Parameters;
             + " store and the tables; works whether the pipeline runs or not.")
 final class StatusCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "PIPELINE_FILE", description = "The pipeline definition (YAML).")
+  @Parameters(
+      index = "0",
+      paramLabel = "PIPELINE_FILE",
+      description = "The pipeline definition (YAML).")
   Path file;
 
   @Override
@@ -46,12 +49,21 @@ final class StatusCommand implements Callable<Integer> {
         CheckpointRecord record = latest.get();
         System.out.printf(
             "  last checkpoint %d at %s (%s ago) by instance epoch %d%n  source position %s%n",
-            record.id(), record.createdAt(), age(Duration.between(record.createdAt(), now)), record.epoch(), record.position());
+            record.id(),
+            record.createdAt(),
+            age(Duration.between(record.createdAt(), now)),
+            record.epoch(),
+            record.position());
       }
-      List<CommittedTable> tables = IcebergTableReader.committedTables(pipeline.sinkOptions(), pipeline.name());
-      int width = tables.stream().mapToInt(table -> table.table().toString().length()).max().orElse(5);
+      List<CommittedTable> tables =
+          IcebergTableReader.committedTables(pipeline.sinkOptions(), pipeline.name());
+      int width =
+          tables.stream().mapToInt(table -> table.table().toString().length()).max().orElse(5);
       for (CommittedTable table : tables) {
-        long lag = table.sourceTimestampMillis() == 0 ? -1 : table.committedAt().toEpochMilli() - table.sourceTimestampMillis();
+        long lag =
+            table.sourceTimestampMillis() == 0
+                ? -1
+                : table.committedAt().toEpochMilli() - table.sourceTimestampMillis();
         System.out.printf(
             "  %-" + width + "s  checkpoint %d  committed %s ago  %s behind the source then%n",
             table.table(),
@@ -70,6 +82,8 @@ final class StatusCommand implements Callable<Integer> {
     if (seconds < 60) {
       return String.format("%.1fs", duration.toMillis() / 1000.0);
     }
-    return seconds < 3600 ? (seconds / 60) + "m" + (seconds % 60) + "s" : (seconds / 3600) + "h" + (seconds / 60 % 60) + "m";
+    return seconds < 3600
+        ? (seconds / 60) + "m" + (seconds % 60) + "s"
+        : (seconds / 3600) + "h" + (seconds / 60 % 60) + "m";
   }
 }

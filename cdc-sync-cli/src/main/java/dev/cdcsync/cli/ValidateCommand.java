@@ -30,7 +30,10 @@ import picocli.CommandLine.Parameters;
     })
 final class ValidateCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "PIPELINE_FILE", description = "The pipeline definition (YAML).")
+  @Parameters(
+      index = "0",
+      paramLabel = "PIPELINE_FILE",
+      description = "The pipeline definition (YAML).")
   Path file;
 
   @Option(names = "--offline", description = "Check the file only; contact no database or catalog.")
@@ -59,19 +62,34 @@ final class ValidateCommand implements Callable<Integer> {
     try {
       PipelineContext context = pipeline.context();
       try (var state = context.stateStorage()) {
-        checks.addAll(run("source", () -> pipeline.sourceFactory().check(pipeline.sourceOptions(), context)));
-        checks.addAll(run("sink", () -> pipeline.sinkFactory().check(pipeline.sinkOptions(), context)));
+        checks.addAll(
+            run("source", () -> pipeline.sourceFactory().check(pipeline.sourceOptions(), context)));
+        checks.addAll(
+            run("sink", () -> pipeline.sinkFactory().check(pipeline.sinkOptions(), context)));
       }
     } catch (Exception e) {
-      checks.add(PreflightCheck.failed("state store", "cannot open " + pipeline.stateLocation() + ": " + ExitCodes.unwrap(e).getMessage()));
+      checks.add(
+          PreflightCheck.failed(
+              "state store",
+              "cannot open " + pipeline.stateLocation() + ": " + ExitCodes.unwrap(e).getMessage()));
     }
     System.out.println("checks:");
     for (PreflightCheck check : checks) {
-      System.out.println("  " + (check.passed() ? "ok    " : "FAILED") + "  " + check.subject() + ": " + check.detail());
+      System.out.println(
+          "  "
+              + (check.passed() ? "ok    " : "FAILED")
+              + "  "
+              + check.subject()
+              + ": "
+              + check.detail());
     }
     long failed = checks.stream().filter(check -> !check.passed()).count();
     if (failed > 0) {
-      System.out.println(failed + " of " + checks.size() + " checks failed: a run would not start; fix them first.");
+      System.out.println(
+          failed
+              + " of "
+              + checks.size()
+              + " checks failed: a run would not start; fix them first.");
       return ExitCodes.RUNTIME_FAILURE;
     }
     System.out.println("All " + checks.size() + " checks passed: the pipeline can start.");
@@ -79,7 +97,8 @@ final class ValidateCommand implements Callable<Integer> {
   }
 
   /** A side's checks, or one failed check saying why they could not run. */
-  private static List<PreflightCheck> run(String side, java.util.function.Supplier<List<PreflightCheck>> checks) {
+  private static List<PreflightCheck> run(
+      String side, java.util.function.Supplier<List<PreflightCheck>> checks) {
     try {
       return checks.get();
     } catch (RuntimeException e) {
@@ -90,7 +109,8 @@ final class ValidateCommand implements Callable<Integer> {
   private static void print(String section, Factory factory, Configuration options) {
     System.out.println(section + ": " + factory.type());
     for (Map.Entry<String, String> entry : options.asMap().entrySet()) {
-      System.out.println("  " + entry.getKey() + ": " + masked(factory, entry.getKey(), entry.getValue()));
+      System.out.println(
+          "  " + entry.getKey() + ": " + masked(factory, entry.getKey(), entry.getValue()));
     }
   }
 

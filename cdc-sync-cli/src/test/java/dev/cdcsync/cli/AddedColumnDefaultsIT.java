@@ -37,10 +37,22 @@ class AddedColumnDefaultsIT {
     Path warehouse = work.resolve("warehouse");
     Path pipeline =
         PipelineFiles.write(
-            work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms",
+            work,
+            server,
+            database,
+            PipelineFiles.postgresTables(database),
+            warehouse,
+            "300ms",
             List.of("schema.change.behavior: evolve"));
     addColumnsAroundKills(
-        server, database, pipeline, warehouse, "public", "TEXT", "ALTER COLUMN f SET DEFAULT 9", "TIMESTAMPTZ DEFAULT now()");
+        server,
+        database,
+        pipeline,
+        warehouse,
+        "public",
+        "TEXT",
+        "ALTER COLUMN f SET DEFAULT 9",
+        "TIMESTAMPTZ DEFAULT now()");
   }
 
   @Test
@@ -51,9 +63,16 @@ class AddedColumnDefaultsIT {
     Path warehouse = work.resolve("warehouse");
     // lenient, the default behavior, adds columns too.
     Path pipeline =
-        PipelineFiles.write(work, server, database, PipelineFiles.binlogTables(database, 5721), warehouse, "300ms");
+        PipelineFiles.write(
+            work, server, database, PipelineFiles.binlogTables(database, 5721), warehouse, "300ms");
     addColumnsAroundKills(
-        server, database, pipeline, warehouse, database, "VARCHAR(20)", "ALTER COLUMN f SET DEFAULT 9",
+        server,
+        database,
+        pipeline,
+        warehouse,
+        database,
+        "VARCHAR(20)",
+        "ALTER COLUMN f SET DEFAULT 9",
         "TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP");
   }
 
@@ -62,19 +81,30 @@ class AddedColumnDefaultsIT {
     TestDatabaseServer server = TestDatabases.postgres();
     String database = "added_defaults_append";
     server.createDatabase(database);
-    server.execute(database, "CREATE TABLE t (id INT PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'one')");
+    server.execute(
+        database, "CREATE TABLE t (id INT PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'one')");
     Path warehouse = work.resolve("warehouse");
     List<String> sink = new ArrayList<>(PipelineFiles.hadoopSink(warehouse));
     sink.add("write.mode: append");
     Path pipeline =
         PipelineFiles.writeWithSink(
-            work.resolve(database + ".yaml"), server, server.username(), server.password(), database,
-            PipelineFiles.postgresTables(database), sink, "300ms", List.of());
+            work.resolve(database + ".yaml"),
+            server,
+            server.username(),
+            server.password(),
+            database,
+            PipelineFiles.postgresTables(database),
+            sink,
+            "300ms",
+            List.of());
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), pipeline.toString())) {
       awaitChanges(cdcSync, warehouse, 1);
       server.execute(database, "UPDATE t SET v = 'uno' WHERE id = 1");
       awaitChanges(cdcSync, warehouse, 2);
-      server.execute(database, "ALTER TABLE t ADD COLUMN f INT NOT NULL DEFAULT 7", "INSERT INTO t (id, v) VALUES (2, 'two')");
+      server.execute(
+          database,
+          "ALTER TABLE t ADD COLUMN f INT NOT NULL DEFAULT 7",
+          "INSERT INTO t (id, v) VALUES (2, 'two')");
       awaitChanges(cdcSync, warehouse, 3);
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
@@ -91,15 +121,23 @@ class AddedColumnDefaultsIT {
    * read NULL in it, with a warning, never a made-up value.
    */
   private void addColumnsAroundKills(
-      TestDatabaseServer server, String database, Path pipeline, Path warehouse, String namespace, String text,
-      String changeDefault, String computedDefault) throws Exception {
+      TestDatabaseServer server,
+      String database,
+      Path pipeline,
+      Path warehouse,
+      String namespace,
+      String text,
+      String changeDefault,
+      String computedDefault)
+      throws Exception {
     server.execute(
         database,
         "CREATE TABLE t (id INT PRIMARY KEY, v " + text + ")",
         "INSERT INTO t VALUES (1, 'one'), (2, 'two'), (3, 'three')");
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), pipeline.toString())) {
       awaitEqual(cdcSync, server, database, warehouse, namespace);
-      server.execute(database, "UPDATE t SET v = 'deux' WHERE id = 2", "DELETE FROM t WHERE id = 3");
+      server.execute(
+          database, "UPDATE t SET v = 'deux' WHERE id = 2", "DELETE FROM t WHERE id = 3");
       awaitEqual(cdcSync, server, database, warehouse, namespace);
       cdcSync.kill();
     }
@@ -112,15 +150,22 @@ class AddedColumnDefaultsIT {
         "INSERT INTO t VALUES (5, 'five', 8, 'y', 1)");
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), pipeline.toString())) {
       awaitEqual(cdcSync, server, database, warehouse, namespace);
-      assertThat(sourceRows(server, database).get(1)).containsEntry("f", "7").containsEntry("g", "x");
+      assertThat(sourceRows(server, database).get(1))
+          .containsEntry("f", "7")
+          .containsEntry("g", "x");
       // A changed default is for later inserts only.
-      server.execute(database, "ALTER TABLE t " + changeDefault, "INSERT INTO t (id, v) VALUES (6, 'six')");
+      server.execute(
+          database, "ALTER TABLE t " + changeDefault, "INSERT INTO t (id, v) VALUES (6, 'six')");
       awaitEqual(cdcSync, server, database, warehouse, namespace);
       assertThat(sourceRows(server, database).get(6)).containsEntry("f", "9");
-      server.execute(database, "ALTER TABLE t ADD COLUMN d DATE DEFAULT '2020-02-02'", "INSERT INTO t (id, v) VALUES (7, 'seven')");
+      server.execute(
+          database,
+          "ALTER TABLE t ADD COLUMN d DATE DEFAULT '2020-02-02'",
+          "INSERT INTO t (id, v) VALUES (7, 'seven')");
       await("the column d is added")
           .atMost(Duration.ofSeconds(90))
-          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
           .until(() -> cdcSync.output().contains("the default of column(s) [d]"));
       cdcSync.kill();
     }
@@ -128,31 +173,43 @@ class AddedColumnDefaultsIT {
       awaitEqual(cdcSync, server, database, warehouse, namespace);
       assertThat(sourceRows(server, database).get(1)).containsEntry("d", "2020-02-02");
 
-      server.execute(database, "ALTER TABLE t ADD COLUMN ts " + computedDefault, "INSERT INTO t (id, v) VALUES (8, 'eight')");
+      server.execute(
+          database,
+          "ALTER TABLE t ADD COLUMN ts " + computedDefault,
+          "INSERT INTO t (id, v) VALUES (8, 'eight')");
       await("row 8 arrives")
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(500))
-          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-          .untilAsserted(() -> assertThat(IcebergRows.rows(warehouse, namespace, "t", "id")).containsKey(8));
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .untilAsserted(
+              () -> assertThat(IcebergRows.rows(warehouse, namespace, "t", "id")).containsKey(8));
       Map<Object, Map<String, Object>> rows = IcebergRows.rows(warehouse, namespace, "t", "id");
       assertThat(rows.get(8).get("ts")).isNotNull();
       assertThat(rows.get(1).get("ts")).isNull();
-      assertThat(cdcSync.output()).contains("rows that existed when column ts was added read NULL in it");
+      assertThat(cdcSync.output())
+          .contains("rows that existed when column ts was added read NULL in it");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
   }
 
   private static void awaitEqual(
-      CdcSyncProcess cdcSync, TestDatabaseServer server, String database, Path warehouse, String namespace) {
+      CdcSyncProcess cdcSync,
+      TestDatabaseServer server,
+      String database,
+      Path warehouse,
+      String namespace) {
     await("t equals the source")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
         .untilAsserted(
             () -> {
               assertThat(IcebergRows.exists(warehouse, namespace, "t")).isTrue();
               Map<Object, Map<String, String>> iceberg = new TreeMap<>();
-              IcebergRows.rows(warehouse, namespace, "t", "id").forEach((id, row) -> iceberg.put(id, text(row)));
+              IcebergRows.rows(warehouse, namespace, "t", "id")
+                  .forEach((id, row) -> iceberg.put(id, text(row)));
               assertThat(iceberg).as(cdcSync::describe).isEqualTo(sourceRows(server, database));
             });
   }
@@ -161,7 +218,8 @@ class AddedColumnDefaultsIT {
     await("t holds " + count + " changes")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
         .untilAsserted(
             () -> {
               assertThat(IcebergRows.exists(warehouse, "public", "t")).isTrue();
@@ -170,7 +228,8 @@ class AddedColumnDefaultsIT {
   }
 
   /** The source's rows by id, each value as text. */
-  private static Map<Object, Map<String, String>> sourceRows(TestDatabaseServer server, String database) throws Exception {
+  private static Map<Object, Map<String, String>> sourceRows(
+      TestDatabaseServer server, String database) throws Exception {
     Map<Object, Map<String, String>> rows = new TreeMap<>();
     try (Connection connection = server.connect(database);
         Statement statement = connection.createStatement();

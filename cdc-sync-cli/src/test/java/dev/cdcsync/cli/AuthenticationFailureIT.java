@@ -23,18 +23,32 @@ class AuthenticationFailureIT {
   void stopsAtOnceOnAWrongPassword() throws Exception {
     TestDatabaseServer server = TestDatabases.mariadb();
     server.createDatabase("auth_failure");
-    Path file = PipelineFiles.write(
-        work, server, "auth_failure", PipelineFiles.binlogTables("auth_failure", 5431), work.resolve("warehouse"), "1s");
-    Files.writeString(file, Files.readString(file).replace("password: " + server.password(), "password: Wr0ng-Pa55"));
+    Path file =
+        PipelineFiles.write(
+            work,
+            server,
+            "auth_failure",
+            PipelineFiles.binlogTables("auth_failure", 5431),
+            work.resolve("warehouse"),
+            "1s");
+    Files.writeString(
+        file,
+        Files.readString(file).replace("password: " + server.password(), "password: Wr0ng-Pa55"));
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
       assertThat(cdcSync.waitFor(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
       assertThat(cdcSync.errors())
           .contains(
-              "Error: Cannot connect to MariaDB at " + server.host() + ":" + server.port() + " as user '"
-                  + server.username() + "': authentication failed; check 'username' and 'password'")
+              "Error: Cannot connect to MariaDB at "
+                  + server.host()
+                  + ":"
+                  + server.port()
+                  + " as user '"
+                  + server.username()
+                  + "': authentication failed; check 'username' and 'password'")
           .doesNotContain("Wr0ng-Pa55");
-      assertThat(cdcSync.output() + cdcSync.errors()).doesNotContain("restarting from its last checkpoint");
+      assertThat(cdcSync.output() + cdcSync.errors())
+          .doesNotContain("restarting from its last checkpoint");
     }
   }
 
@@ -43,22 +57,35 @@ class AuthenticationFailureIT {
     TestDatabaseServer server = TestDatabases.mariadb();
     String database = "no_replication";
     server.createDatabase(database);
-    server.execute(database, "CREATE TABLE items (id INT PRIMARY KEY)", "INSERT INTO items VALUES (1)");
+    server.execute(
+        database, "CREATE TABLE items (id INT PRIMARY KEY)", "INSERT INTO items VALUES (1)");
     for (String host : List.of("%", "localhost")) {
       server.execute(
           database,
           "CREATE USER IF NOT EXISTS 'no_repl'@'" + host + "' IDENTIFIED BY 'no-repl-pw'",
           "GRANT SELECT, RELOAD, BINLOG MONITOR ON *.* TO 'no_repl'@'" + host + "'");
     }
-    Path file = PipelineFiles.write(
-        work.resolve("no-repl.yaml"), server, "no_repl", "no-repl-pw", "no-repl",
-        PipelineFiles.binlogTables(database, 5432), work.resolve("warehouse"), "1s", List.of());
+    Path file =
+        PipelineFiles.write(
+            work.resolve("no-repl.yaml"),
+            server,
+            "no_repl",
+            "no-repl-pw",
+            "no-repl",
+            PipelineFiles.binlogTables(database, 5432),
+            work.resolve("warehouse"),
+            "1s",
+            List.of());
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
       assertThat(cdcSync.waitFor(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
       assertThat(cdcSync.errors())
           .contains(
-              "Error: Cannot capture changes from MariaDB at " + server.host() + ":" + server.port() + ":\n"
+              "Error: Cannot capture changes from MariaDB at "
+                  + server.host()
+                  + ":"
+                  + server.port()
+                  + ":\n"
                   + "  user 'no_repl' may not read the binlog: run GRANT REPLICATION SLAVE ON *.* TO 'no_repl';")
           .doesNotContain("no-repl-pw");
       assertThat(cdcSync.output() + cdcSync.errors())
@@ -90,19 +117,31 @@ class AuthenticationFailureIT {
           "GRANT snapshot_reader TO 'role_user'@'" + host + "'",
           "SET DEFAULT ROLE snapshot_reader FOR 'role_user'@'" + host + "'");
     }
-    Path file = PipelineFiles.write(
-        work.resolve("role-user.yaml"), server, "role_user", "role-user-pw", "role-user",
-        PipelineFiles.binlogTables(database, 5433), work.resolve("warehouse"), "1s", List.of());
+    Path file =
+        PipelineFiles.write(
+            work.resolve("role-user.yaml"),
+            server,
+            "role_user",
+            "role-user-pw",
+            "role-user",
+            PipelineFiles.binlogTables(database, 5433),
+            work.resolve("warehouse"),
+            "1s",
+            List.of());
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
       assertThat(cdcSync.waitFor(90)).as(cdcSync.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
       assertThat(cdcSync.errors())
           .containsPattern(
-              "Error: Cannot read changes from MariaDB at " + server.host() + ":" + server.port()
+              "Error: Cannot read changes from MariaDB at "
+                  + server.host()
+                  + ":"
+                  + server.port()
                   + ": access denied: .*REPLICATION SLAVE.*\n")
           .doesNotContain("role-user-pw")
           .doesNotContain("INFO: Requesting streaming from GTID set");
-      assertThat(cdcSync.output() + cdcSync.errors()).doesNotContain("restarting from its last checkpoint");
+      assertThat(cdcSync.output() + cdcSync.errors())
+          .doesNotContain("restarting from its last checkpoint");
     }
   }
 }

@@ -25,7 +25,8 @@ abstract class BinlogEndToEndTestBase extends EndToEndTestBase {
 
   @Override
   protected List<String> sourceOptions(String database) {
-    return List.of("tables: " + database + ".\\.*", "server-id: " + serverId(), "server-time-zone: UTC");
+    return List.of(
+        "tables: " + database + ".\\.*", "server-id: " + serverId(), "server-time-zone: UTC");
   }
 
   @Override

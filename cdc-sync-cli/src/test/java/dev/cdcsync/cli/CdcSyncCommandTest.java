@@ -43,21 +43,36 @@ class CdcSyncCommandTest {
   @Test
   void printsVersionAndHelpWithTheExitCodes() {
     assertThat(CdcSyncCommand.execute("--version")).isZero();
-    assertThat(out()).startsWith("cdc-sync ").containsPattern("\nDebezium 3\\.\\d+\\.\\d+\\.\\w+\n").containsPattern("\nApache Iceberg 1\\.\\d+\\.\\d+\n");
+    assertThat(out())
+        .startsWith("cdc-sync ")
+        .containsPattern("\nDebezium 3\\.\\d+\\.\\d+\\.\\w+\n")
+        .containsPattern("\nApache Iceberg 1\\.\\d+\\.\\d+\n");
     out.reset();
     assertThat(CdcSyncCommand.execute("--help")).isZero();
-    assertThat(out()).contains("run", "validate", "show", "demo", "Exit codes:", "2  invalid pipeline file");
+    assertThat(out())
+        .contains("run", "validate", "show", "demo", "Exit codes:", "2  invalid pipeline file");
     // Each command's summary (wrapped over lines) is whole: it ends with a full stop.
-    String commands = out().substring(out().indexOf("Commands:\n"), out().indexOf("Exit codes:")).replaceAll("\n {14}", " ");
-    assertThat(commands.lines().filter(line -> line.matches("  (run|validate|status|show|demo|help) .*")))
+    String commands =
+        out()
+            .substring(out().indexOf("Commands:\n"), out().indexOf("Exit codes:"))
+            .replaceAll("\n {14}", " ");
+    assertThat(
+            commands
+                .lines()
+                .filter(line -> line.matches("  (run|validate|status|show|demo|help) .*")))
         .hasSize(6)
         .allSatisfy(line -> assertThat(line.strip()).endsWith("."));
   }
 
   @Test
   void rejectsAMissingFile() {
-    assertThat(CdcSyncCommand.execute("run", directory.resolve("nope.yaml").toString())).isEqualTo(2);
-    assertThat(err()).isEqualTo("Error: Cannot read pipeline file: no such file: " + directory.resolve("nope.yaml") + "\n");
+    assertThat(CdcSyncCommand.execute("run", directory.resolve("nope.yaml").toString()))
+        .isEqualTo(2);
+    assertThat(err())
+        .isEqualTo(
+            "Error: Cannot read pipeline file: no such file: "
+                + directory.resolve("nope.yaml")
+                + "\n");
   }
 
   @Test
@@ -65,7 +80,8 @@ class CdcSyncCommandTest {
     Path file = pipeline(validSource().replace("  hostname:", "  hostnme:") + validSink());
     assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
     assertThat(err())
-        .contains("line 3: unknown source option 'hostnme' (did you mean 'hostname'?); allowed for postgres: hostname, port,")
+        .contains(
+            "line 3: unknown source option 'hostnme' (did you mean 'hostname'?); allowed for postgres: hostname, port,")
         .contains("debezium.*, jdbc.properties.*")
         .contains("line 2: source of type postgres needs option 'hostname'");
   }
@@ -74,53 +90,78 @@ class CdcSyncCommandTest {
   void rejectsAValueOfTheWrongTypeNamingTheLine() throws Exception {
     Path file = pipeline(validSource().replace("port: 1", "port: five") + validSink());
     assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
-    assertThat(err()).contains("line 4: source option 'port': expected a port number in 1..65535 but got 'five'");
+    assertThat(err())
+        .contains(
+            "line 4: source option 'port': expected a port number in 1..65535 but got 'five'");
   }
 
   @Test
   void validateOfflineRejectsAPortOutOfRangeAsRunDoes() throws Exception {
     Path file = pipeline(validSource().replace("port: 1", "port: 70000") + validSink());
     assertThat(CdcSyncCommand.execute("validate", "--offline", file.toString())).isEqualTo(2);
-    assertThat(err()).contains("line 4: source option 'port': expected a port number in 1..65535 but got '70000'");
+    assertThat(err())
+        .contains(
+            "line 4: source option 'port': expected a port number in 1..65535 but got '70000'");
     assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
   }
 
   @Test
   void validateOfflineRejectsAnInvalidTablePatternAsRunDoes() throws Exception {
-    Path file = pipeline(validSource().replace("tables: shop.public.\\.*", "tables: shop.s.([") + validSink());
+    Path file =
+        pipeline(
+            validSource().replace("tables: shop.public.\\.*", "tables: shop.s.([") + validSink());
     assertThat(CdcSyncCommand.execute("validate", "--offline", file.toString())).isEqualTo(2);
     assertThat(err())
-        .isEqualTo("Error: Cannot load pipeline " + file + ":\n  Cannot parse source option 'tables': invalid regular"
-            + " expression '([': Unclosed character class\n");
+        .isEqualTo(
+            "Error: Cannot load pipeline "
+                + file
+                + ":\n  Cannot parse source option 'tables': invalid regular"
+                + " expression '([': Unclosed character class\n");
     err.reset();
     assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
-    assertThat(err()).contains("Cannot parse source option 'tables': invalid regular expression '(['");
+    assertThat(err())
+        .contains("Cannot parse source option 'tables': invalid regular expression '(['");
   }
 
   @Test
   void validateOfflineRejectsPatternsOfTwoPostgresDatabases() throws Exception {
-    Path file = pipeline(validSource().replace("tables: shop.public.\\.*", "tables: shop.public.a, crm.public.b") + validSink());
+    Path file =
+        pipeline(
+            validSource().replace("tables: shop.public.\\.*", "tables: shop.public.a, crm.public.b")
+                + validSink());
     assertThat(CdcSyncCommand.execute("validate", "--offline", file.toString())).isEqualTo(2);
-    assertThat(err()).contains("every pattern must name the same database with a plain name").contains("found 'crm' beside 'shop'");
+    assertThat(err())
+        .contains("every pattern must name the same database with a plain name")
+        .contains("found 'crm' beside 'shop'");
   }
 
   @Test
   void showSaysWhatIsWrongWithItsArguments() {
-    assertThat(CdcSyncCommand.execute("show", "--limit", "-1", directory.toString(), "public.orders")).isEqualTo(2);
+    assertThat(
+            CdcSyncCommand.execute("show", "--limit", "-1", directory.toString(), "public.orders"))
+        .isEqualTo(2);
     assertThat(err()).contains("Invalid value for option '--limit': expected 0 or more but got -1");
     err.reset();
     Path missing = directory.resolve("no-warehouse");
     assertThat(CdcSyncCommand.execute("show", missing.toString(), "public.orders")).isEqualTo(2);
     assertThat(err())
-        .isEqualTo("Error: Cannot show table public.orders: there is no pipeline file or warehouse directory at " + missing + "\n");
+        .isEqualTo(
+            "Error: Cannot show table public.orders: there is no pipeline file or warehouse directory at "
+                + missing
+                + "\n");
   }
 
   @Test
   void rejectsAWrongDurationAndAnUnknownPipelineOption() throws Exception {
-    Path file = pipeline(validSource() + validSink() + "pipeline:\n  checkpoint.interval: often\n  paralelism: 2\n");
+    Path file =
+        pipeline(
+            validSource()
+                + validSink()
+                + "pipeline:\n  checkpoint.interval: often\n  paralelism: 2\n");
     assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
     assertThat(err())
-        .contains("line 13: pipeline option 'checkpoint.interval': expected a duration such as 30s, 500ms, 5min, 1h but got 'often'")
+        .contains(
+            "line 13: pipeline option 'checkpoint.interval': expected a duration such as 30s, 500ms, 5min, 1h but got 'often'")
         .contains("line 14: unknown pipeline option 'paralelism' (did you mean 'parallelism'?)");
   }
 
@@ -128,45 +169,58 @@ class CdcSyncCommandTest {
   void rejectsBrokenYamlNamingTheLine() throws Exception {
     Path file = pipeline("source:\n  type: postgres\n  password: [" + SECRET + "\nsink:\n");
     assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
-    assertThat(err()).startsWith("Error: Cannot parse " + file + ": line 4:").doesNotContain(SECRET);
+    assertThat(err())
+        .startsWith("Error: Cannot parse " + file + ": line 4:")
+        .doesNotContain(SECRET);
   }
 
   @Test
   void rejectsAnUnknownSourceTypeListingTheAvailableOnes() throws Exception {
     Path file = pipeline(validSource().replace("type: postgres", "type: oracle") + validSink());
     assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
-    assertThat(err()).contains("line 2: unknown source type 'oracle'; available: mariadb, mysql, postgres");
+    assertThat(err())
+        .contains("line 2: unknown source type 'oracle'; available: mariadb, mysql, postgres");
   }
 
   @Test
   void rejectsAMissingSectionAndAnUnsetEnvironmentVariable() throws Exception {
-    Path file = pipeline(validSource().replace("password: " + SECRET, "password: ${CDC_SYNC_TEST_UNSET_VARIABLE}"));
+    Path file =
+        pipeline(
+            validSource()
+                .replace("password: " + SECRET, "password: ${CDC_SYNC_TEST_UNSET_VARIABLE}"));
     assertThat(CdcSyncCommand.execute(file.toString())).isEqualTo(2);
     assertThat(err())
-        .contains("line 6: source option 'password' refers to environment variable CDC_SYNC_TEST_UNSET_VARIABLE, which is not set")
+        .contains(
+            "line 6: source option 'password' refers to environment variable CDC_SYNC_TEST_UNSET_VARIABLE, which is not set")
         .contains("missing section 'sink'");
   }
 
   @Test
   void rejectsARouteRuleWhosePatternDoesNotFitTheSource() throws Exception {
-    Path file = pipeline(validSource() + validSink() + "route:\n  - source-table: a\n    sink-table: c.d\n");
+    Path file =
+        pipeline(
+            validSource() + validSink() + "route:\n  - source-table: a\n    sink-table: c.d\n");
     assertThat(CdcSyncCommand.execute("run", file.toString())).isEqualTo(2);
     assertThat(err())
-        .contains("Cannot parse route rule 1 (line 13) source-table: expected database.schema.table or schema.table");
+        .contains(
+            "Cannot parse route rule 1 (line 13) source-table: expected database.schema.table or schema.table");
   }
 
   @Test
   void rejectsAnUnknownFunctionInATransformNamingTheRuleAndPosition() throws Exception {
     Path file =
-        pipeline(validSource() + validSink()
-            + "transform:\n  - source-table: shop.public.orders\n    projection: id, UPPR(name) AS n\n");
+        pipeline(
+            validSource()
+                + validSink()
+                + "transform:\n  - source-table: shop.public.orders\n    projection: id, UPPR(name) AS n\n");
     assertThat(CdcSyncCommand.execute("validate", file.toString())).isEqualTo(2);
     assertThat(err()).contains("transform rule 1 (line 13)").contains("UPPR").contains("UPPER");
   }
 
   @Test
   void validateRejectsASinkWithNeitherCatalogTypeNorCatalogImpl() throws Exception {
-    Path file = pipeline(validSource() + validSink().replace("  catalog.properties.type: hadoop\n", ""));
+    Path file =
+        pipeline(validSource() + validSink().replace("  catalog.properties.type: hadoop\n", ""));
     assertThat(CdcSyncCommand.execute("validate", file.toString())).isEqualTo(2);
     assertThat(err())
         .contains(
@@ -184,7 +238,10 @@ class CdcSyncCommandTest {
         .contains("  password: ******")
         .contains("  debezium.database.password: ******")
         .contains("  hostname: 127.0.0.1")
-        .contains("state: file://" + directory.resolve("warehouse").resolve(".cdc-sync").resolve("pipeline") + "\n")
+        .contains(
+            "state: file://"
+                + directory.resolve("warehouse").resolve(".cdc-sync").resolve("pipeline")
+                + "\n")
         .doesNotContain(SECRET)
         .doesNotContain("checks:");
   }
@@ -201,21 +258,28 @@ class CdcSyncCommandTest {
         .contains("1 of 4 checks failed")
         .doesNotContain(SECRET);
     try (var files = java.nio.file.Files.walk(directory.resolve("warehouse"))) {
-      assertThat(files.filter(path -> path.getFileName().toString().contains("probe")).toList()).isEmpty();
+      assertThat(files.filter(path -> path.getFileName().toString().contains("probe")).toList())
+          .isEmpty();
     }
   }
 
   @Test
   void validateNamesAHostThatDoesNotResolveAndARefusedConnection() throws Exception {
-    Path file = pipeline(validSource().replace("hostname: 127.0.0.1", "hostname: no-such-host.invalid") + validSink());
+    Path file =
+        pipeline(
+            validSource().replace("hostname: 127.0.0.1", "hostname: no-such-host.invalid")
+                + validSink());
     assertThat(CdcSyncCommand.execute("validate", file.toString())).as(err()).isEqualTo(1);
     assertThat(out())
-        .contains("FAILED  source: Cannot connect to PostgreSQL at no-such-host.invalid:1/shop as user 'cdc': host not found: no-such-host.invalid")
+        .contains(
+            "FAILED  source: Cannot connect to PostgreSQL at no-such-host.invalid:1/shop as user 'cdc': host not found: no-such-host.invalid")
         .doesNotContain(SECRET);
     out.reset();
     Path refused = pipeline(validSource() + validSink());
     assertThat(CdcSyncCommand.execute("validate", refused.toString())).as(err()).isEqualTo(1);
-    assertThat(out()).contains("FAILED  source: Cannot connect to PostgreSQL at 127.0.0.1:1/shop as user 'cdc': connection refused: ");
+    assertThat(out())
+        .contains(
+            "FAILED  source: Cannot connect to PostgreSQL at 127.0.0.1:1/shop as user 'cdc': connection refused: ");
   }
 
   private String out() {
@@ -238,7 +302,9 @@ class CdcSyncCommandTest {
         + "  hostname: 127.0.0.1\n"
         + "  port: 1\n"
         + "  username: cdc\n"
-        + "  password: " + SECRET + "\n"
+        + "  password: "
+        + SECRET
+        + "\n"
         + "  tables: shop.public.\\.*\n";
   }
 
@@ -246,6 +312,8 @@ class CdcSyncCommandTest {
     return "sink:\n"
         + "  type: iceberg\n"
         + "  catalog.properties.type: hadoop\n"
-        + "  catalog.properties.warehouse: " + directory.resolve("warehouse").toUri() + "\n";
+        + "  catalog.properties.warehouse: "
+        + directory.resolve("warehouse").toUri()
+        + "\n";
   }
 }

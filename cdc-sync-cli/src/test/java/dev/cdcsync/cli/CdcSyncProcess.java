@@ -27,18 +27,21 @@ public final class CdcSyncProcess implements AutoCloseable {
   }
 
   /** Starts {@code cdc-sync ARGS...}; its output goes to files in {@code workDirectory}. */
-  public static CdcSyncProcess start(Path workDirectory, Map<String, String> environment, String... args)
-      throws IOException {
+  public static CdcSyncProcess start(
+      Path workDirectory, Map<String, String> environment, String... args) throws IOException {
     return start(
-        workDirectory, environment,
-        List.of("-cp", System.getProperty("java.class.path"), CdcSyncCommand.class.getName()), args);
+        workDirectory,
+        environment,
+        List.of("-cp", System.getProperty("java.class.path"), CdcSyncCommand.class.getName()),
+        args);
   }
 
   /**
    * Starts {@code java -jar target/cdc-sync.jar ARGS...}: the shaded jar as shipped, with only what
    * it bundles on its class path. Built in the package phase, so only integration tests may use it.
    */
-  public static CdcSyncProcess startShadedJar(Path workDirectory, String... args) throws IOException {
+  public static CdcSyncProcess startShadedJar(Path workDirectory, String... args)
+      throws IOException {
     Path jar = Path.of("target", "cdc-sync.jar").toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("Cannot run the shaded jar: it is not built: " + jar);
@@ -47,7 +50,8 @@ public final class CdcSyncProcess implements AutoCloseable {
   }
 
   private static CdcSyncProcess start(
-      Path workDirectory, Map<String, String> environment, List<String> launch, String... args) throws IOException {
+      Path workDirectory, Map<String, String> environment, List<String> launch, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
@@ -60,21 +64,30 @@ public final class CdcSyncProcess implements AutoCloseable {
    * Starts the container's entrypoint script on the shaded jar, as {@code docker run IMAGE ARGS...}
    * would (with the image's java on the PATH).
    */
-  public static CdcSyncProcess startEntrypoint(Path workDirectory, Map<String, String> environment, String... args)
-      throws IOException {
+  public static CdcSyncProcess startEntrypoint(
+      Path workDirectory, Map<String, String> environment, String... args) throws IOException {
     Path jar = Path.of("target", "cdc-sync.jar").toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("Cannot run the entrypoint: the shaded jar is not built: " + jar);
+      throw new IllegalStateException(
+          "Cannot run the entrypoint: the shaded jar is not built: " + jar);
     }
     Map<String, String> env = new java.util.HashMap<>(environment);
     env.put("CDC_SYNC_JAR", jar.toString());
     env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
-    List<String> command = new ArrayList<>(List.of("sh", Path.of("..", "docker", "cdc-sync-entrypoint.sh").toAbsolutePath().normalize().toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "sh",
+                Path.of("..", "docker", "cdc-sync-entrypoint.sh")
+                    .toAbsolutePath()
+                    .normalize()
+                    .toString()));
     command.addAll(List.of(args));
     return startCommand(workDirectory, env, command);
   }
 
-  private static CdcSyncProcess startCommand(Path workDirectory, Map<String, String> environment, List<String> command)
+  private static CdcSyncProcess startCommand(
+      Path workDirectory, Map<String, String> environment, List<String> command)
       throws IOException {
     Files.createDirectories(workDirectory);
     String stamp = Long.toString(System.nanoTime());
@@ -116,7 +129,12 @@ public final class CdcSyncProcess implements AutoCloseable {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError(
-          "cdc-sync did not exit within " + seconds + " s\n--- stdout\n" + output() + "\n--- stderr\n" + errors());
+          "cdc-sync did not exit within "
+              + seconds
+              + " s\n--- stdout\n"
+              + output()
+              + "\n--- stderr\n"
+              + errors());
     }
     return process.exitValue();
   }

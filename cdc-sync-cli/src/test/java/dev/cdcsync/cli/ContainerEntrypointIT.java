@@ -27,23 +27,33 @@ class ContainerEntrypointIT {
     TestDatabaseServer server = TestDatabases.postgres();
     String database = "entrypoint_pg";
     server.createDatabase(database);
-    server.execute(database, "CREATE TABLE t (id INT PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'a')");
+    server.execute(
+        database, "CREATE TABLE t (id INT PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'a')");
     Path warehouse = work.resolve("warehouse");
-    Path file = PipelineFiles.write(work, server, database, PipelineFiles.postgresTables(database), warehouse, "1h");
-    Map<String, String> environment = Map.of("CDC_SYNC_PIPELINE", file.toString(), "CDC_SYNC_LOG_FORMAT", "json");
+    Path file =
+        PipelineFiles.write(
+            work, server, database, PipelineFiles.postgresTables(database), warehouse, "1h");
+    Map<String, String> environment =
+        Map.of("CDC_SYNC_PIPELINE", file.toString(), "CDC_SYNC_LOG_FORMAT", "json");
 
     try (CdcSyncProcess validate = CdcSyncProcess.startEntrypoint(work, environment, "validate")) {
       assertThat(validate.waitFor(60)).as(validate.describe()).isEqualTo(ExitCodes.OK);
-      assertThat(validate.output()).contains("Pipeline '" + database + "' in " + file + " is valid.").contains("checks passed");
+      assertThat(validate.output())
+          .contains("Pipeline '" + database + "' in " + file + " is valid.")
+          .contains("checks passed");
     }
 
     // With a checkpoint interval of an hour, only the snapshot's end and the stop commit.
     try (CdcSyncProcess cdcSync =
-        CdcSyncProcess.startEntrypoint(work, environment, "run", file.toString(), "--progress-interval", "1")) {
+        CdcSyncProcess.startEntrypoint(
+            work, environment, "run", file.toString(), "--progress-interval", "1")) {
       await("the snapshot is committed")
           .atMost(Duration.ofSeconds(60))
-          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-          .untilAsserted(() -> assertThat(IcebergRows.rows(warehouse, "public", "t", "id")).containsOnlyKeys(1));
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .untilAsserted(
+              () ->
+                  assertThat(IcebergRows.rows(warehouse, "public", "t", "id")).containsOnlyKeys(1));
       server.execute(database, "INSERT INTO t VALUES (2, 'b')");
       await("the insert is read")
           .atMost(Duration.ofSeconds(60))

@@ -64,12 +64,15 @@ abstract class CrashRecoveryTestBase {
 
     Path warehouse = work.resolve("warehouse");
     String namespace = sinkNamespace(database);
-    Path pipelineFile = PipelineFiles.write(work, server, database, sourceOptions(database), warehouse, "300ms");
+    Path pipelineFile =
+        PipelineFiles.write(work, server, database, sourceOptions(database), warehouse, "300ms");
     Random random = new Random(42);
     Thread writer = new Thread(workload, "workload");
     try {
       for (int kill = 1; kill <= KILLS; kill++) {
-        try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", pipelineFile.toString(), "--progress-interval", "0")) {
+        try (CdcSyncProcess cdcSync =
+            CdcSyncProcess.start(
+                work, Map.of(), "run", pipelineFile.toString(), "--progress-interval", "0")) {
           if (kill == 2) {
             // The first kill came early, most likely during the snapshot. Changes start once a
             // snapshot is committed: before that, a snapshot sees only the state they leave,
@@ -77,13 +80,20 @@ abstract class CrashRecoveryTestBase {
             await("the snapshot is committed")
                 .atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(200))
-                .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-                .until(() -> IcebergRows.exists(warehouse, namespace, "accounts")
-                    && IcebergRows.table(warehouse, namespace, "accounts").currentSnapshot() != null);
+                .failFast(
+                    "cdc-sync exited",
+                    () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+                .until(
+                    () ->
+                        IcebergRows.exists(warehouse, namespace, "accounts")
+                            && IcebergRows.table(warehouse, namespace, "accounts").currentSnapshot()
+                                != null);
             writer.start();
           }
           Thread.sleep(kill == 1 ? 1_000 + random.nextInt(1_500) : 1_000 + random.nextInt(3_000));
-          assertThat(cdcSync.isAlive()).as("cdc-sync before kill %d%n%s", kill, cdcSync.describe()).isTrue();
+          assertThat(cdcSync.isAlive())
+              .as("cdc-sync before kill %d%n%s", kill, cdcSync.describe())
+              .isTrue();
           cdcSync.kill();
         }
       }
@@ -95,21 +105,32 @@ abstract class CrashRecoveryTestBase {
     }
     assertThat(workload.failure.get()).isNull();
 
-    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", pipelineFile.toString(), "--progress-interval", "0")) {
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipelineFile.toString(), "--progress-interval", "0")) {
       Map<Object, Map<String, Object>> expected = workload.accounts();
       await("accounts equal the source after " + KILLS + " kills")
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofSeconds(1))
-          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
           .untilAsserted(
               () ->
                   assertThat(IcebergRows.rows(warehouse, namespace, "accounts", "id"))
-                      .as(() -> differences(expected, IcebergRows.rows(warehouse, namespace, "accounts", "id")) + cdcSync.describe())
+                      .as(
+                          () ->
+                              differences(
+                                      expected,
+                                      IcebergRows.rows(warehouse, namespace, "accounts", "id"))
+                                  + cdcSync.describe())
                       .isEqualTo(expected));
       await("one ledger row per change")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofSeconds(1))
-          .untilAsserted(() -> assertThat(ledgerRows(warehouse, namespace)).hasSize((int) workload.ledgerChanges.get()));
+          .untilAsserted(
+              () ->
+                  assertThat(ledgerRows(warehouse, namespace))
+                      .hasSize((int) workload.ledgerChanges.get()));
       List<Long> sequences = new ArrayList<>();
       Map<String, Integer> operations = new TreeMap<>();
       for (Record row : ledgerRows(warehouse, namespace)) {
@@ -122,14 +143,21 @@ abstract class CrashRecoveryTestBase {
     }
   }
 
-  private static String differences(Map<Object, Map<String, Object>> expected, Map<Object, Map<String, Object>> actual) {
+  private static String differences(
+      Map<Object, Map<String, Object>> expected, Map<Object, Map<String, Object>> actual) {
     StringBuilder text = new StringBuilder("differences (key: source / iceberg):\n");
     java.util.Set<Object> keys = new java.util.TreeSet<>(expected.keySet());
     keys.addAll(actual.keySet());
     int shown = 0;
     for (Object key : keys) {
       if (!java.util.Objects.equals(expected.get(key), actual.get(key)) && shown++ < 20) {
-        text.append("  ").append(key).append(": ").append(expected.get(key)).append(" / ").append(actual.get(key)).append('\n');
+        text.append("  ")
+            .append(key)
+            .append(": ")
+            .append(expected.get(key))
+            .append(" / ")
+            .append(actual.get(key))
+            .append('\n');
       }
     }
     return text.toString();
@@ -167,7 +195,8 @@ abstract class CrashRecoveryTestBase {
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
           for (int i = 0; i < rows; i++) {
-            statement.addBatch("INSERT INTO accounts VALUES (" + nextId + ", 'owner " + nextId + "', 100)");
+            statement.addBatch(
+                "INSERT INTO accounts VALUES (" + nextId + ", 'owner " + nextId + "', 100)");
             statement.addBatch("INSERT INTO ledger VALUES (" + nextId + ", 100, 'opening')");
             nextId++;
           }
@@ -209,15 +238,20 @@ abstract class CrashRecoveryTestBase {
         case 0 -> {
           for (int i = 0; i < 3; i++) {
             long id = nextId++;
-            statement.executeUpdate("INSERT INTO accounts VALUES (" + id + ", 'owner " + id + "', 0)");
-            ledger += statement.executeUpdate("INSERT INTO ledger VALUES (" + id + ", 0, 'opening')");
+            statement.executeUpdate(
+                "INSERT INTO accounts VALUES (" + id + ", 'owner " + id + "', 0)");
+            ledger +=
+                statement.executeUpdate("INSERT INTO ledger VALUES (" + id + ", 0, 'opening')");
           }
         }
         case 1 -> {
           long id = 1 + random.nextInt((int) nextId - 1);
           long amount = random.nextInt(1_000) - 500;
-          statement.executeUpdate("UPDATE accounts SET balance = balance + " + amount + " WHERE id = " + id);
-          ledger += statement.executeUpdate("INSERT INTO ledger VALUES (" + id + ", " + amount + ", 'transfer')");
+          statement.executeUpdate(
+              "UPDATE accounts SET balance = balance + " + amount + " WHERE id = " + id);
+          ledger +=
+              statement.executeUpdate(
+                  "INSERT INTO ledger VALUES (" + id + ", " + amount + ", 'transfer')");
         }
         case 2 -> {
           long id = 1 + random.nextInt((int) nextId - 1);
@@ -226,14 +260,27 @@ abstract class CrashRecoveryTestBase {
         }
         case 3 -> {
           long low = 1 + random.nextInt((int) nextId - 1);
-          statement.executeUpdate("UPDATE accounts SET owner = 'renamed' WHERE id BETWEEN " + low + " AND " + (low + 20));
+          statement.executeUpdate(
+              "UPDATE accounts SET owner = 'renamed' WHERE id BETWEEN "
+                  + low
+                  + " AND "
+                  + (low + 20));
           // A new note each time: MySQL logs (and counts) only rows an update really changes.
-          ledger += statement.executeUpdate(
-              "UPDATE ledger SET note = 'audited " + nextId + "-" + random.nextInt() + "' WHERE account BETWEEN " + low + " AND " + (low + 5));
+          ledger +=
+              statement.executeUpdate(
+                  "UPDATE ledger SET note = 'audited "
+                      + nextId
+                      + "-"
+                      + random.nextInt()
+                      + "' WHERE account BETWEEN "
+                      + low
+                      + " AND "
+                      + (low + 5));
         }
         default -> {
           long id = nextId++;
-          statement.executeUpdate("INSERT INTO accounts VALUES (" + id + ", 'owner " + id + "', 5)");
+          statement.executeUpdate(
+              "INSERT INTO accounts VALUES (" + id + ", 'owner " + id + "', 5)");
           statement.executeUpdate("UPDATE accounts SET balance = 6 WHERE id = " + id);
           statement.executeUpdate("DELETE FROM accounts WHERE id = " + id);
         }

@@ -31,7 +31,10 @@ class DatabaseRestartIT {
     EmbeddedPostgres server = start(data, 0);
     int port = server.getPort();
     try {
-      execute(port, "CREATE TABLE items (id BIGINT PRIMARY KEY, name VARCHAR(20))", "INSERT INTO items VALUES (1, 'one')");
+      execute(
+          port,
+          "CREATE TABLE items (id BIGINT PRIMARY KEY, name VARCHAR(20))",
+          "INSERT INTO items VALUES (1, 'one')");
       Path warehouse = work.resolve("warehouse");
       Path file = work.resolve("restart.yaml");
       Files.writeString(
@@ -70,7 +73,10 @@ class DatabaseRestartIT {
           execute(port, "INSERT INTO items VALUES (" + i + ", 'after')");
           expected.put((long) i, row(i, "after"));
         }
-        execute(port, "UPDATE items SET name = 'changed' WHERE id <= 10", "DELETE FROM items WHERE id > 95");
+        execute(
+            port,
+            "UPDATE items SET name = 'changed' WHERE id <= 10",
+            "DELETE FROM items WHERE id > 95");
         for (long i = 1; i <= 10; i++) {
           expected.put(i, row(i, "changed"));
         }
@@ -78,7 +84,8 @@ class DatabaseRestartIT {
           expected.remove(i);
         }
         awaitRows(cdcSync, warehouse, expected);
-        assertThat(cdcSync.output() + cdcSync.errors()).contains("restarting from its last checkpoint");
+        assertThat(cdcSync.output() + cdcSync.errors())
+            .contains("restarting from its last checkpoint");
         assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
       }
     } finally {
@@ -100,7 +107,8 @@ class DatabaseRestartIT {
 
   private static void execute(int port, String... statements) throws Exception {
     try (Connection connection =
-            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "postgres");
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "postgres");
         Statement statement = connection.createStatement()) {
       for (String sql : statements) {
         statement.execute(sql);
@@ -115,11 +123,16 @@ class DatabaseRestartIT {
     return row;
   }
 
-  private static void awaitRows(CdcSyncProcess cdcSync, Path warehouse, Map<Object, Map<String, Object>> expected) {
+  private static void awaitRows(
+      CdcSyncProcess cdcSync, Path warehouse, Map<Object, Map<String, Object>> expected) {
     await("items equal the source")
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-        .untilAsserted(() -> assertThat(IcebergRows.rows(warehouse, "public", "items", "id")).isEqualTo(expected));
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .untilAsserted(
+            () ->
+                assertThat(IcebergRows.rows(warehouse, "public", "items", "id"))
+                    .isEqualTo(expected));
   }
 }

@@ -19,18 +19,22 @@ class DemoIT {
       assertThat(demo.output())
           .contains("PostgreSQL is up on 127.0.0.1:")
           .containsPattern("checkpoint \\d+, [\\d,]+ changes read")
-          .containsPattern("public\\.orders +[\\d,]+ changes +last commit \\d\\d:\\d\\d:\\d\\d +lag \\d+\\.\\ds")
+          .containsPattern(
+              "public\\.orders +[\\d,]+ changes +last commit \\d\\d:\\d\\d:\\d\\d +lag \\d+\\.\\ds")
           .containsPattern("public\\.customers +source +1,000 +iceberg +1,000 +equal")
           .containsPattern("public\\.orders +source +([\\d,]+) +iceberg +\\1 +equal")
           .contains("./cdc-sync show " + work.resolve("demo-warehouse") + " public.orders");
-      // INFO lines are for people: checkpoints, changes, tables, time; source offsets stay at DEBUG.
+      // INFO lines are for people: checkpoints, changes, tables, time; source offsets stay at
+      // DEBUG.
       assertThat(demo.output() + demo.errors())
-          .containsPattern("Checkpoint \\d+ committed \\d+ changes to \\d+ table\\(s\\) in \\d+ ms\n")
+          .containsPattern(
+              "Checkpoint \\d+ committed \\d+ changes to \\d+ table\\(s\\) in \\d+ ms\n")
           .doesNotContain("lsn_proc")
           .doesNotContain("\"lsn\"")
           .doesNotContain("source position");
     }
-    Map<Object, Map<String, Object>> products = IcebergRows.rows(work.resolve("demo-warehouse"), "public", "products", "id");
+    Map<Object, Map<String, Object>> products =
+        IcebergRows.rows(work.resolve("demo-warehouse"), "public", "products", "id");
     assertThat(products).hasSize(200);
   }
 }

@@ -66,7 +66,9 @@ abstract class EndToEndTestBase {
     statements.add("CREATE TABLE items (id BIGINT PRIMARY KEY, name VARCHAR(100), qty INT)");
     statements.add(
         "CREATE TABLE all_types (id INT PRIMARY KEY, "
-            + typeCases().stream().map(c -> c.column() + " " + c.sqlType()).collect(Collectors.joining(", "))
+            + typeCases().stream()
+                .map(c -> c.column() + " " + c.sqlType())
+                .collect(Collectors.joining(", "))
             + ")");
     statements.addAll(afterCreate("items"));
     statements.addAll(afterCreate("all_types"));
@@ -84,7 +86,12 @@ abstract class EndToEndTestBase {
     expectedItems.put(3L, item(3, "three", 3));
 
     try (CdcSyncProcess cdcSync =
-        CdcSyncProcess.start(work, Map.of("E2E_PASSWORD", pipelinePassword()), pipelineFile.toString(), "--progress-interval", "1")) {
+        CdcSyncProcess.start(
+            work,
+            Map.of("E2E_PASSWORD", pipelinePassword()),
+            pipelineFile.toString(),
+            "--progress-interval",
+            "1")) {
       awaitRows(cdcSync, warehouse, namespace, "items", expectedItems);
       awaitAllTypes(cdcSync, warehouse, namespace, Set.of(1, 2));
 
@@ -96,7 +103,11 @@ abstract class EndToEndTestBase {
           "UPDATE items SET id = 30 WHERE id = 3",
           "DELETE FROM items WHERE id = 1",
           insertAllTypes(3),
-          "UPDATE all_types SET " + typeCases().get(0).column() + " = " + typeCases().get(0).literal() + " WHERE id = 2");
+          "UPDATE all_types SET "
+              + typeCases().get(0).column()
+              + " = "
+              + typeCases().get(0).literal()
+              + " WHERE id = 2");
       server.executeInTransaction(
           database,
           "INSERT INTO items VALUES (5, 'five', 5), (6, 'six', 6), (7, 'seven', 7)",
@@ -124,7 +135,11 @@ abstract class EndToEndTestBase {
     assertOneCommitPerTablePerCheckpoint(IcebergRows.table(warehouse, namespace, "items"));
     Table allTypes = IcebergRows.table(warehouse, namespace, "all_types");
     assertThat(allTypes.schema().identifierFieldNames()).containsExactly("id");
-    assertThat(((org.apache.iceberg.HasTableOperations) allTypes).operations().current().formatVersion())
+    assertThat(
+            ((org.apache.iceberg.HasTableOperations) allTypes)
+                .operations()
+                .current()
+                .formatVersion())
         .isEqualTo(2);
 
     // After a restart the type mapping is the same: no column changes type (temporal and decimal
@@ -132,12 +147,20 @@ abstract class EndToEndTestBase {
     org.apache.iceberg.Schema schemaBefore = allTypes.schema();
     server.execute(database, insertAllTypes(4));
     try (CdcSyncProcess again =
-        CdcSyncProcess.start(work, Map.of("E2E_PASSWORD", pipelinePassword()), pipelineFile.toString(), "--progress-interval", "1")) {
+        CdcSyncProcess.start(
+            work,
+            Map.of("E2E_PASSWORD", pipelinePassword()),
+            pipelineFile.toString(),
+            "--progress-interval",
+            "1")) {
       awaitAllTypes(again, warehouse, namespace, Set.of(1, 2, 3, 4));
       assertThat(again.terminate(60)).as(again.describe()).isEqualTo(ExitCodes.OK);
     }
-    org.apache.iceberg.Schema schemaAfter = IcebergRows.table(warehouse, namespace, "all_types").schema();
-    assertThat(schemaAfter.sameSchema(schemaBefore)).as("%s%nbecame%n%s", schemaBefore, schemaAfter).isTrue();
+    org.apache.iceberg.Schema schemaAfter =
+        IcebergRows.table(warehouse, namespace, "all_types").schema();
+    assertThat(schemaAfter.sameSchema(schemaBefore))
+        .as("%s%nbecame%n%s", schemaBefore, schemaAfter)
+        .isTrue();
   }
 
   /**
@@ -160,12 +183,15 @@ abstract class EndToEndTestBase {
     String namespace = sinkNamespace(database);
 
     try (CdcSyncProcess cdcSync =
-        CdcSyncProcess.start(work, Map.of("E2E_PASSWORD", pipelinePassword()), pipelineFile.toString())) {
+        CdcSyncProcess.start(
+            work, Map.of("E2E_PASSWORD", pipelinePassword()), pipelineFile.toString())) {
       awaitRows(cdcSync, warehouse, namespace, "items", Map.of(1L, item(1, "one", 1)));
       List<String> create = new ArrayList<>();
       create.add(
           "CREATE TABLE all_types (id INT PRIMARY KEY, "
-              + typeCases().stream().map(c -> c.column() + " " + c.sqlType()).collect(Collectors.joining(", "))
+              + typeCases().stream()
+                  .map(c -> c.column() + " " + c.sqlType())
+                  .collect(Collectors.joining(", "))
               + ")");
       create.addAll(afterCreate("all_types"));
       create.add(insertAllTypes(1));
@@ -175,7 +201,11 @@ abstract class EndToEndTestBase {
       server.execute(
           database,
           insertAllTypes(3),
-          "UPDATE all_types SET " + typeCases().get(0).column() + " = " + typeCases().get(0).literal() + " WHERE id = 2");
+          "UPDATE all_types SET "
+              + typeCases().get(0).column()
+              + " = "
+              + typeCases().get(0).literal()
+              + " WHERE id = 2");
       awaitAllTypes(cdcSync, warehouse, namespace, Set.of(1, 2, 3));
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
@@ -199,9 +229,18 @@ abstract class EndToEndTestBase {
     String namespace = sinkNamespace(database);
 
     try (CdcSyncProcess cdcSync =
-        CdcSyncProcess.start(work, Map.of("E2E_PASSWORD", pipelinePassword()), "run", pipelineFile.toString(), "--progress-interval", "1")) {
+        CdcSyncProcess.start(
+            work,
+            Map.of("E2E_PASSWORD", pipelinePassword()),
+            "run",
+            pipelineFile.toString(),
+            "--progress-interval",
+            "1")) {
       awaitRows(cdcSync, warehouse, namespace, "items", Map.of(1L, item(1, "one", 1)));
-      server.execute(database, "INSERT INTO items VALUES (2, 'two', 2)", "UPDATE items SET qty = 11 WHERE id = 1");
+      server.execute(
+          database,
+          "INSERT INTO items VALUES (2, 'two', 2)",
+          "UPDATE items SET qty = 11 WHERE id = 1");
       await("the change is read")
           .atMost(Duration.ofSeconds(60))
           .until(() -> cdcSync.output().contains(", 3 changes read") || !cdcSync.isAlive());
@@ -210,12 +249,16 @@ abstract class EndToEndTestBase {
     }
     assertThat(IcebergRows.rows(warehouse, namespace, "items", "id"))
         .isEqualTo(new TreeMap<>(Map.of(1L, item(1, "one", 11), 2L, item(2, "two", 2))));
-    try (CdcSyncProcess status = CdcSyncProcess.start(work, Map.of("E2E_PASSWORD", pipelinePassword()), "status", pipelineFile.toString())) {
+    try (CdcSyncProcess status =
+        CdcSyncProcess.start(
+            work, Map.of("E2E_PASSWORD", pipelinePassword()), "status", pipelineFile.toString())) {
       assertThat(status.waitFor(60)).as(status.describe()).isEqualTo(ExitCodes.OK);
       assertThat(status.output())
           .contains("Pipeline '" + database + "' (state in ")
           .containsPattern("last checkpoint 2 at \\S+ \\([\\d.]+s ago\\) by instance epoch 1")
-          .containsPattern(namespace + "\\.items +checkpoint 2 +committed [\\d.]+s ago +[\\d.]+s behind the source then");
+          .containsPattern(
+              namespace
+                  + "\\.items +checkpoint 2 +committed [\\d.]+s ago +[\\d.]+s behind the source then");
     }
 
     // Restart: no snapshot again, no change applied twice, and new changes still arrive.
@@ -223,28 +266,45 @@ abstract class EndToEndTestBase {
     long snapshotsBefore = countSnapshots(IcebergRows.table(warehouse, namespace, "items"));
     Path fastPipeline = writePipeline(database, warehouse, "1s");
     try (CdcSyncProcess cdcSync =
-        CdcSyncProcess.start(work, Map.of("E2E_PASSWORD", pipelinePassword()), fastPipeline.toString(), "--progress-interval", "1")) {
+        CdcSyncProcess.start(
+            work,
+            Map.of("E2E_PASSWORD", pipelinePassword()),
+            fastPipeline.toString(),
+            "--progress-interval",
+            "1")) {
       Map<Object, Map<String, Object>> expected =
-          new TreeMap<>(Map.of(1L, item(1, "one", 11), 2L, item(2, "two", 2), 3L, item(3, "three", 3)));
+          new TreeMap<>(
+              Map.of(1L, item(1, "one", 11), 2L, item(2, "two", 2), 3L, item(3, "three", 3)));
       awaitRows(cdcSync, warehouse, namespace, "items", expected);
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
       assertThat(cdcSync.output()).contains(", 1 changes read");
     }
-    assertThat(countSnapshots(IcebergRows.table(warehouse, namespace, "items"))).isEqualTo(snapshotsBefore + 1);
+    assertThat(countSnapshots(IcebergRows.table(warehouse, namespace, "items")))
+        .isEqualTo(snapshotsBefore + 1);
   }
 
   private String insertAllTypes(int id) {
     return "INSERT INTO all_types (id, "
         + typeCases().stream().map(TypeCase::column).collect(Collectors.joining(", "))
-        + ") VALUES (" + id + ", "
+        + ") VALUES ("
+        + id
+        + ", "
         + typeCases().stream().map(TypeCase::literal).collect(Collectors.joining(", "))
         + ")";
   }
 
-  private Path writePipeline(String database, Path warehouse, String checkpointInterval) throws Exception {
+  private Path writePipeline(String database, Path warehouse, String checkpointInterval)
+      throws Exception {
     return PipelineFiles.write(
-        work.resolve(database + "-" + checkpointInterval + ".yaml"), server(), pipelineUser(), "${E2E_PASSWORD}",
-        database, sourceOptions(database), warehouse, checkpointInterval, List.of());
+        work.resolve(database + "-" + checkpointInterval + ".yaml"),
+        server(),
+        pipelineUser(),
+        "${E2E_PASSWORD}",
+        database,
+        sourceOptions(database),
+        warehouse,
+        checkpointInterval,
+        List.of());
   }
 
   private static Map<String, Object> item(long id, String name, int qty) {
@@ -256,25 +316,36 @@ abstract class EndToEndTestBase {
   }
 
   private static void awaitRows(
-      CdcSyncProcess cdcSync, Path warehouse, String namespace, String table, Map<Object, Map<String, Object>> expected) {
+      CdcSyncProcess cdcSync,
+      Path warehouse,
+      String namespace,
+      String table,
+      Map<Object, Map<String, Object>> expected) {
     await(namespace + "." + table + " equals the source")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-        .untilAsserted(() -> assertThat(IcebergRows.rows(warehouse, namespace, table, "id")).isEqualTo(expected));
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .untilAsserted(
+            () ->
+                assertThat(IcebergRows.rows(warehouse, namespace, table, "id"))
+                    .isEqualTo(expected));
   }
 
-  private void awaitAllTypes(CdcSyncProcess cdcSync, Path warehouse, String namespace, Set<Integer> ids) {
+  private void awaitAllTypes(
+      CdcSyncProcess cdcSync, Path warehouse, String namespace, Set<Integer> ids) {
     await(namespace + ".all_types equals the source")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
         .untilAsserted(() -> assertAllTypes(warehouse, namespace, ids));
   }
 
   /** Rows 1 and 3 hold every type's sample value, row 2 NULLs but for the first column. */
   private void assertAllTypes(Path warehouse, String namespace, Set<Integer> ids) {
-    Map<Object, Map<String, Object>> rows = IcebergRows.rows(warehouse, namespace, "all_types", "id");
+    Map<Object, Map<String, Object>> rows =
+        IcebergRows.rows(warehouse, namespace, "all_types", "id");
     assertThat(rows.keySet()).isEqualTo(new HashSet<>(ids));
     for (int id : ids) {
       Map<String, Object> expected = new LinkedHashMap<>();
@@ -291,7 +362,9 @@ abstract class EndToEndTestBase {
   private static void assertOneCommitPerTablePerCheckpoint(Table table) {
     List<Long> checkpointIds = new ArrayList<>();
     for (Snapshot snapshot : table.snapshots()) {
-      assertThat(snapshot.summary()).containsKey("cdc-sync.checkpoint-id").containsKey("cdc-sync.pipeline");
+      assertThat(snapshot.summary())
+          .containsKey("cdc-sync.checkpoint-id")
+          .containsKey("cdc-sync.pipeline");
       checkpointIds.add(Long.parseLong(snapshot.summary().get("cdc-sync.checkpoint-id")));
     }
     assertThat(checkpointIds).isSorted().doesNotHaveDuplicates();

@@ -21,14 +21,18 @@ class FencingIT {
   void aSecondInstanceRefusesToStartWhileTheFirstRunsAndTakesOverOnceItDied() throws Exception {
     TestDatabaseServer server = TestDatabases.postgres();
     server.createDatabase("fencing");
-    server.execute("fencing", "CREATE TABLE items (id BIGINT PRIMARY KEY)", "INSERT INTO items VALUES (1)");
+    server.execute(
+        "fencing", "CREATE TABLE items (id BIGINT PRIMARY KEY)", "INSERT INTO items VALUES (1)");
     Path warehouse = work.resolve("warehouse");
-    Path file = PipelineFiles.write(work, server, "fencing", PipelineFiles.postgresTables("fencing"), warehouse, "200ms");
+    Path file =
+        PipelineFiles.write(
+            work, server, "fencing", PipelineFiles.postgresTables("fencing"), warehouse, "200ms");
 
     try (CdcSyncProcess first = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
       await("the first instance commits")
           .atMost(Duration.ofSeconds(90))
-          .failFast("cdc-sync exited", () -> assertThat(first.isAlive()).as(first::describe).isTrue())
+          .failFast(
+              "cdc-sync exited", () -> assertThat(first.isAlive()).as(first::describe).isTrue())
           .until(() -> IcebergRows.rows(warehouse, "public", "items", "id").containsKey(1L));
 
       try (CdcSyncProcess second = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
@@ -48,7 +52,9 @@ class FencingIT {
     try (CdcSyncProcess successor = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
       await("a successor takes over from the dead instance")
           .atMost(Duration.ofSeconds(90))
-          .failFast("cdc-sync exited", () -> assertThat(successor.isAlive()).as(successor::describe).isTrue())
+          .failFast(
+              "cdc-sync exited",
+              () -> assertThat(successor.isAlive()).as(successor::describe).isTrue())
           .until(() -> IcebergRows.rows(warehouse, "public", "items", "id").containsKey(3L));
       assertThat(successor.terminate(60)).as(successor.describe()).isEqualTo(ExitCodes.OK);
     }

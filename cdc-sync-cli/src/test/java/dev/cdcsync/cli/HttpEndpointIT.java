@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The health and metrics endpoint of a running pipeline, scraped as Prometheus and a probe would. */
 class HttpEndpointIT {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @TempDir Path work;
 
@@ -28,31 +29,45 @@ class HttpEndpointIT {
     TestDatabaseServer server = TestDatabases.postgres();
     String database = "http_pg";
     server.createDatabase(database);
-    server.execute(database, "CREATE TABLE t (id INT PRIMARY KEY, v TEXT)", "INSERT INTO t VALUES (1, 'a'), (2, 'b')", "ANALYZE t");
+    server.execute(
+        database,
+        "CREATE TABLE t (id INT PRIMARY KEY, v TEXT)",
+        "INSERT INTO t VALUES (1, 'a'), (2, 'b')",
+        "ANALYZE t");
     Path warehouse = work.resolve("warehouse");
-    Path file = PipelineFiles.write(work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
+    Path file =
+        PipelineFiles.write(
+            work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
     int port = freePort();
 
-    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), file.toString(), "--http-port", Integer.toString(port))) {
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), file.toString(), "--http-port", Integer.toString(port))) {
       await("ready")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(300))
           .ignoreExceptionsInstanceOf(java.net.ConnectException.class)
-          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
           .untilAsserted(() -> assertThat(get(port, "/health/ready").statusCode()).isEqualTo(200));
       assertThat(get(port, "/health/live").body()).isEqualTo("{\"status\":\"UP\"}\n");
 
-      server.execute(database, "INSERT INTO t VALUES (3, 'c')", "UPDATE t SET v = 'z' WHERE id = 1");
+      server.execute(
+          database, "INSERT INTO t VALUES (3, 'c')", "UPDATE t SET v = 'z' WHERE id = 1");
       await("the streamed changes are counted")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(300))
           .untilAsserted(
-              () -> assertThat(get(port, "/metrics").body())
-                  .contains("cdc_sync_table_changes_committed_total{pipeline=\"http_pg\",table=\"public.t\"} 4.0")
-                  .contains("cdc_sync_table_snapshot_rows_total{pipeline=\"http_pg\",table=\"public.t\"} 2.0")
-                  .contains("cdc_sync_table_snapshot_rows_estimated{pipeline=\"http_pg\",table=\"public.t\"} 2.0")
-                  .contains("cdc_sync_changes_read_total{pipeline=\"http_pg\"} 4.0")
-                  .contains("cdc_sync_snapshot_running{pipeline=\"http_pg\"} 0.0"));
+              () ->
+                  assertThat(get(port, "/metrics").body())
+                      .contains(
+                          "cdc_sync_table_changes_committed_total{pipeline=\"http_pg\",table=\"public.t\"} 4.0")
+                      .contains(
+                          "cdc_sync_table_snapshot_rows_total{pipeline=\"http_pg\",table=\"public.t\"} 2.0")
+                      .contains(
+                          "cdc_sync_table_snapshot_rows_estimated{pipeline=\"http_pg\",table=\"public.t\"} 2.0")
+                      .contains("cdc_sync_changes_read_total{pipeline=\"http_pg\"} 4.0")
+                      .contains("cdc_sync_snapshot_running{pipeline=\"http_pg\"} 0.0"));
       String metrics = get(port, "/metrics").body();
       assertThat(metrics)
           .contains("cdc_sync_checkpoint_commit_seconds_count{pipeline=\"http_pg\"}")
@@ -68,7 +83,9 @@ class HttpEndpointIT {
 
   private HttpResponse<String> get(int port, String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

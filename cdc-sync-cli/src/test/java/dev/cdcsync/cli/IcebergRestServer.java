@@ -37,7 +37,8 @@ public final class IcebergRestServer implements AutoCloseable {
     connector.setPort(0);
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
-    context.addServlet(new ServletHolder(new RESTCatalogServlet(new RESTCatalogAdapter(backend))), "/*");
+    context.addServlet(
+        new ServletHolder(new RESTCatalogServlet(new RESTCatalogAdapter(backend))), "/*");
     server.setHandler(context);
     server.start();
     return new IcebergRestServer(server, backend);
@@ -47,19 +48,24 @@ public final class IcebergRestServer implements AutoCloseable {
    * Starts serving a fresh JDBC catalog kept in {@code database} (created anew) of {@code server},
    * with table files under {@code warehouse}: Iceberg's REST fixture's default backend, on PostgreSQL.
    */
-  public static IcebergRestServer startWithJdbcBackend(TestDatabaseServer server, String database, Path warehouse)
-      throws Exception {
+  public static IcebergRestServer startWithJdbcBackend(
+      TestDatabaseServer server, String database, Path warehouse) throws Exception {
     server.createDatabase(database);
     JdbcCatalog backend = new JdbcCatalog();
     backend.setConf(new org.apache.hadoop.conf.Configuration());
     backend.initialize(
         "rest_backend",
         Map.of(
-            CatalogProperties.URI, "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + database,
-            "jdbc.user", server.username(),
-            "jdbc.password", server.password(),
-            "jdbc.schema-version", "V1",
-            CatalogProperties.WAREHOUSE_LOCATION, warehouse.toUri().toString()));
+            CatalogProperties.URI,
+            "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + database,
+            "jdbc.user",
+            server.username(),
+            "jdbc.password",
+            server.password(),
+            "jdbc.schema-version",
+            "V1",
+            CatalogProperties.WAREHOUSE_LOCATION,
+            warehouse.toUri().toString()));
     return start(backend);
   }
 

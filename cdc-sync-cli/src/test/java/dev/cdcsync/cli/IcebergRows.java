@@ -26,8 +26,10 @@ public final class IcebergRows {
     return IcebergSinkFactory.catalog(
         Configuration.of(
             Map.of(
-                "catalog.properties.type", "hadoop",
-                "catalog.properties.warehouse", warehouse.toUri().toString())));
+                "catalog.properties.type",
+                "hadoop",
+                "catalog.properties.warehouse",
+                warehouse.toUri().toString())));
   }
 
   public static boolean exists(Path warehouse, String namespace, String table) {
@@ -62,19 +64,22 @@ public final class IcebergRows {
     for (Map<String, Object> row : list(catalog, namespace, table)) {
       Object key = row.get(keyColumn);
       if (rows.put(key, row) != null) {
-        throw new AssertionError("Key " + key + " appears twice in Iceberg table " + namespace + "." + table);
+        throw new AssertionError(
+            "Key " + key + " appears twice in Iceberg table " + namespace + "." + table);
       }
     }
     return rows;
   }
 
   /** Every row as column name to value, in the reader's order; empty when there is no such table. */
-  public static java.util.List<Map<String, Object>> list(Path warehouse, String namespace, String table) {
+  public static java.util.List<Map<String, Object>> list(
+      Path warehouse, String namespace, String table) {
     return list(hadoopCatalog(warehouse), namespace, table);
   }
 
   /** The same, from a table in {@code catalog}. */
-  public static java.util.List<Map<String, Object>> list(Catalog catalog, String namespace, String table) {
+  public static java.util.List<Map<String, Object>> list(
+      Catalog catalog, String namespace, String table) {
     if (!exists(catalog, namespace, table)) {
       return java.util.List.of();
     }

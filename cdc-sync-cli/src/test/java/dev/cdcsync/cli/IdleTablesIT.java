@@ -41,24 +41,41 @@ class IdleTablesIT {
         "CREATE TABLE busy (id INT, filler TEXT)",
         "INSERT INTO quiet VALUES (1)");
     Path warehouse = work.resolve("warehouse");
-    // As a user with only the rights the README asks for: the heartbeat's WAL message needs no more.
+    // As a user with only the rights the README asks for: the heartbeat's WAL message needs no
+    // more.
     Path pipeline =
         PipelineFiles.write(
-            work.resolve("idle_pg.yaml"), server, "cdc_idle", "idle-pw", "idle_pg",
-            List.of("tables: " + database + ".public.quiet", "slot.name: slot_idle_pg"), warehouse, "1s", List.of());
+            work.resolve("idle_pg.yaml"),
+            server,
+            "cdc_idle",
+            "idle-pw",
+            "idle_pg",
+            List.of("tables: " + database + ".public.quiet", "slot.name: slot_idle_pg"),
+            warehouse,
+            "1s",
+            List.of());
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), pipeline.toString())) {
       awaitQuietRow(cdcSync, warehouse, "public", 1);
       for (int i = 0; i < 20; i++) {
-        server.execute(database, "INSERT INTO busy SELECT g, repeat('x', 500) FROM generate_series(1, 5000) AS g");
+        server.execute(
+            database,
+            "INSERT INTO busy SELECT g, repeat('x', 500) FROM generate_series(1, 5000) AS g");
       }
       long written = slotLag(server, database);
-      assertThat(written).as("WAL written to the busy table beyond the slot").isGreaterThan(20_000_000L);
+      assertThat(written)
+          .as("WAL written to the busy table beyond the slot")
+          .isGreaterThan(20_000_000L);
       await("the slot follows the WAL")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(500))
-          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-          .untilAsserted(() -> assertThat(slotLag(server, database)).as(cdcSync.describe()).isLessThan(1_000_000L));
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .untilAsserted(
+              () ->
+                  assertThat(slotLag(server, database))
+                      .as(cdcSync.describe())
+                      .isLessThan(1_000_000L));
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
     // Resuming from a position the heartbeats moved on: nothing after it is skipped.
@@ -82,7 +99,12 @@ class IdleTablesIT {
     Path warehouse = work.resolve("warehouse");
     Path pipeline =
         PipelineFiles.write(
-            work, server, "idle_maria", List.of("tables: " + database + ".quiet", "server-id: 5601"), warehouse, "1s");
+            work,
+            server,
+            "idle_maria",
+            List.of("tables: " + database + ".quiet", "server-id: 5601"),
+            warehouse,
+            "1s");
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), pipeline.toString())) {
       awaitQuietRow(cdcSync, warehouse, database, 1);
@@ -94,15 +116,19 @@ class IdleTablesIT {
       await("the checkpointed position reaches the server's")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofSeconds(1))
-          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
           .untilAsserted(
               () -> {
                 String status = status(pipeline);
-                Matcher file = Pattern.compile("\\\\?\"file\\\\?\":\\\\?\"([^\"\\\\]+)").matcher(status);
+                Matcher file =
+                    Pattern.compile("\\\\?\"file\\\\?\":\\\\?\"([^\"\\\\]+)").matcher(status);
                 Matcher pos = Pattern.compile("\\\\?\"pos\\\\?\":(\\d+)").matcher(status);
                 assertThat(file.find() && pos.find()).as(status).isTrue();
                 assertThat(file.group(1)).as(status).isEqualTo(serverPosition[0]);
-                assertThat(Long.parseLong(pos.group(1))).as(status).isGreaterThanOrEqualTo(Long.parseLong(serverPosition[1]) - 1_000);
+                assertThat(Long.parseLong(pos.group(1)))
+                    .as(status)
+                    .isGreaterThanOrEqualTo(Long.parseLong(serverPosition[1]) - 1_000);
               });
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
@@ -117,12 +143,15 @@ class IdleTablesIT {
     await("quiet's rows are committed")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-        .untilAsserted(() -> assertThat(IcebergRows.rows(warehouse, namespace, "quiet", "id")).hasSize(rows));
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .untilAsserted(
+            () -> assertThat(IcebergRows.rows(warehouse, namespace, "quiet", "id")).hasSize(rows));
   }
 
   private String status(Path pipeline) throws Exception {
-    try (CdcSyncProcess status = CdcSyncProcess.start(work, Map.of(), "status", pipeline.toString())) {
+    try (CdcSyncProcess status =
+        CdcSyncProcess.start(work, Map.of(), "status", pipeline.toString())) {
       assertThat(status.waitFor(60)).as(status.describe()).isEqualTo(ExitCodes.OK);
       return status.output();
     }
@@ -140,7 +169,8 @@ class IdleTablesIT {
     }
   }
 
-  private static String[] binlogPosition(TestDatabaseServer server, String database) throws Exception {
+  private static String[] binlogPosition(TestDatabaseServer server, String database)
+      throws Exception {
     try (Connection connection = server.connect(database);
         Statement statement = connection.createStatement();
         ResultSet result = statement.executeQuery("SHOW MASTER STATUS")) {

@@ -41,10 +41,15 @@ class JdbcCatalogIT {
         "CREATE TABLE items (id INT PRIMARY KEY, name TEXT, qty INT)",
         "INSERT INTO items VALUES (1, 'one', 1), (2, 'two', 2), (3, 'three', 3)");
     Path warehouse = work.resolve("warehouse");
-    String catalogUri = "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + CATALOG_DATABASE;
+    String catalogUri =
+        "jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + CATALOG_DATABASE;
     Path file =
         PipelineFiles.writeWithSink(
-            work.resolve("jdbc.yaml"), server, server.username(), server.password(), SOURCE,
+            work.resolve("jdbc.yaml"),
+            server,
+            server.username(),
+            server.password(),
+            SOURCE,
             PipelineFiles.postgresTables(SOURCE),
             List.of(
                 "catalog.properties.type: jdbc",
@@ -57,20 +62,27 @@ class JdbcCatalogIT {
     Catalog catalog = jdbcCatalog(catalogUri, server, warehouse);
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
-      awaitItems(cdcSync, catalog, Map.of(1, item(1, "one", 1), 2, item(2, "two", 2), 3, item(3, "three", 3)));
+      awaitItems(
+          cdcSync,
+          catalog,
+          Map.of(1, item(1, "one", 1), 2, item(2, "two", 2), 3, item(3, "three", 3)));
       server.execute(
           SOURCE,
           "INSERT INTO items VALUES (4, 'four', 4)",
           "UPDATE items SET qty = 20 WHERE id = 2",
           "DELETE FROM items WHERE id = 3");
-      awaitItems(cdcSync, catalog, Map.of(1, item(1, "one", 1), 2, item(2, "two", 20), 4, item(4, "four", 4)));
+      awaitItems(
+          cdcSync,
+          catalog,
+          Map.of(1, item(1, "one", 1), 2, item(2, "two", 20), 4, item(4, "four", 4)));
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
     // The tables live in the catalog database, not in a hadoop warehouse's version files.
     assertThat(catalogTables(server)).containsExactly("cdc_sync|public|items");
     assertThat(warehouse.resolve("public/items/metadata/version-hint.text")).doesNotExist();
     // The shipped jar opens the JDBC catalog with the PostgreSQL driver it bundles.
-    try (CdcSyncProcess show = CdcSyncProcess.startShadedJar(work, "show", file.toString(), "public.items")) {
+    try (CdcSyncProcess show =
+        CdcSyncProcess.startShadedJar(work, "show", file.toString(), "public.items")) {
       assertThat(show.waitFor(60)).as(show.describe()).isEqualTo(ExitCodes.OK);
       assertThat(show.output()).contains("four").contains("two").doesNotContain("three");
     }
@@ -81,8 +93,17 @@ class JdbcCatalogIT {
     try (CdcSyncProcess cdcSync =
         CdcSyncProcess.start(work, Map.of(), "run", file.toString(), "--progress-interval", "1")) {
       awaitItems(
-          cdcSync, catalog,
-          Map.of(1, item(1, "one", 1), 2, item(2, "two", 20), 4, item(4, "four", 4), 5, item(5, "five", 5)));
+          cdcSync,
+          catalog,
+          Map.of(
+              1,
+              item(1, "one", 1),
+              2,
+              item(2, "two", 20),
+              4,
+              item(4, "four", 4),
+              5,
+              item(5, "five", 5)));
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
       assertThat(cdcSync.output()).contains(", 1 changes read");
     }
@@ -96,10 +117,14 @@ class JdbcCatalogIT {
     catalog.initialize(
         "cdc_sync",
         Map.of(
-            CatalogProperties.URI, uri,
-            "jdbc.user", server.username(),
-            "jdbc.password", server.password(),
-            CatalogProperties.WAREHOUSE_LOCATION, warehouse.toUri().toString()));
+            CatalogProperties.URI,
+            uri,
+            "jdbc.user",
+            server.username(),
+            "jdbc.password",
+            server.password(),
+            CatalogProperties.WAREHOUSE_LOCATION,
+            warehouse.toUri().toString()));
     return catalog;
   }
 
@@ -129,12 +154,16 @@ class JdbcCatalogIT {
     return Map.of("id", id, "name", name, "qty", qty);
   }
 
-  static void awaitItems(CdcSyncProcess cdcSync, Catalog catalog, Map<Integer, Map<String, Object>> expected) {
+  static void awaitItems(
+      CdcSyncProcess cdcSync, Catalog catalog, Map<Integer, Map<String, Object>> expected) {
     await("items equals the source")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
         .untilAsserted(
-            () -> assertThat(IcebergRows.rows(catalog, "public", "items", "id")).isEqualTo(new TreeMap<>(expected)));
+            () ->
+                assertThat(IcebergRows.rows(catalog, "public", "items", "id"))
+                    .isEqualTo(new TreeMap<>(expected)));
   }
 }

@@ -44,11 +44,15 @@ class MariaDbEndToEndIT extends BinlogEndToEndTestBase {
    * go to {@code <column>__bigint}, from the snapshot and the stream alike.
    */
   @Test
-  void aTimeColumnThatEarlierVersionsMadeTimeKeepsItAndNewValuesGoToABigintColumn() throws Exception {
+  void aTimeColumnThatEarlierVersionsMadeTimeKeepsItAndNewValuesGoToABigintColumn()
+      throws Exception {
     TestDatabaseServer server = server();
     String database = database() + "_time";
     server.createDatabase(database);
-    server.execute(database, "CREATE TABLE t (id INT PRIMARY KEY, d TIME)", "INSERT INTO t VALUES (1, '-01:00:00')");
+    server.execute(
+        database,
+        "CREATE TABLE t (id INT PRIMARY KEY, d TIME)",
+        "INSERT INTO t VALUES (1, '-01:00:00')");
     Path warehouse = work.resolve("warehouse");
     Catalog catalog = IcebergRows.hadoopCatalog(warehouse);
     ((SupportsNamespaces) catalog).createNamespace(Namespace.of(database));
@@ -59,18 +63,33 @@ class MariaDbEndToEndIT extends BinlogEndToEndTestBase {
                 Types.NestedField.optional(2, "d", Types.TimeType.get())),
             Set.of(1));
     catalog.createTable(
-        TableIdentifier.of(database, "t"), earlier, PartitionSpec.unpartitioned(), Map.of("format-version", "2"));
+        TableIdentifier.of(database, "t"),
+        earlier,
+        PartitionSpec.unpartitioned(),
+        Map.of("format-version", "2"));
     Path file =
-        PipelineFiles.write(work, server, database, PipelineFiles.binlogTables(database, serverId()), warehouse, "300ms");
+        PipelineFiles.write(
+            work,
+            server,
+            database,
+            PipelineFiles.binlogTables(database, serverId()),
+            warehouse,
+            "300ms");
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
       awaitRows(cdcSync, warehouse, database, Map.of(1, row(1, -3_600_000_000L)));
       server.execute(database, "INSERT INTO t VALUES (2, '838:59:59')");
-      awaitRows(cdcSync, warehouse, database, Map.of(1, row(1, -3_600_000_000L), 2, row(2, 3_020_399_000_000L)));
+      awaitRows(
+          cdcSync,
+          warehouse,
+          database,
+          Map.of(1, row(1, -3_600_000_000L), 2, row(2, 3_020_399_000_000L)));
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
-      assertThat(cdcSync.output() + cdcSync.errors()).contains("its values go to new column d__bigint");
+      assertThat(cdcSync.output() + cdcSync.errors())
+          .contains("its values go to new column d__bigint");
     }
-    assertThat(IcebergRows.table(warehouse, database, "t").schema().findType("d")).isEqualTo(Types.TimeType.get());
+    assertThat(IcebergRows.table(warehouse, database, "t").schema().findType("d"))
+        .isEqualTo(Types.TimeType.get());
   }
 
   private static Map<String, Object> row(int id, long microseconds) {
@@ -82,12 +101,18 @@ class MariaDbEndToEndIT extends BinlogEndToEndTestBase {
   }
 
   private static void awaitRows(
-      CdcSyncProcess cdcSync, Path warehouse, String database, Map<Object, Map<String, Object>> expected) {
+      CdcSyncProcess cdcSync,
+      Path warehouse,
+      String database,
+      Map<Object, Map<String, Object>> expected) {
     await(database + ".t equals the source")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
         .untilAsserted(
-            () -> assertThat(IcebergRows.rows(warehouse, database, "t", "id")).isEqualTo(new TreeMap<>(expected)));
+            () ->
+                assertThat(IcebergRows.rows(warehouse, database, "t", "id"))
+                    .isEqualTo(new TreeMap<>(expected)));
   }
 }

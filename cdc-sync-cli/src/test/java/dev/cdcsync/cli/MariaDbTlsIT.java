@@ -36,13 +36,17 @@ class MariaDbTlsIT {
   @BeforeAll
   static void startAServerThatRequiresTls() throws Exception {
     made = TestCertificates.create(certificates, "x509_user");
-    server = TestDatabases.mariadbWithTls(made.file("server.crt"), made.file("server.key"), made.file("ca.crt"));
+    server =
+        TestDatabases.mariadbWithTls(
+            made.file("server.crt"), made.file("server.key"), made.file("ca.crt"));
     for (String user : List.of("tls_user", "x509_user")) {
       String requirement = user.equals("tls_user") ? "SSL" : "X509";
       server.execute(
           "mysql",
           "CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + PASSWORD + "' REQUIRE " + requirement,
-          "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO '" + user + "'@'%'");
+          "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO '"
+              + user
+              + "'@'%'");
     }
   }
 
@@ -69,9 +73,18 @@ class MariaDbTlsIT {
       Path warehouse = work.resolve(database);
       Path pipeline =
           PipelineFiles.write(
-              work.resolve(database + ".yaml"), server, user, PASSWORD, database, source, warehouse, "1s", List.of());
+              work.resolve(database + ".yaml"),
+              server,
+              user,
+              PASSWORD,
+              database,
+              source,
+              warehouse,
+              "1s",
+              List.of());
 
-      try (CdcSyncProcess validate = CdcSyncProcess.start(work, Map.of(), "validate", pipeline.toString())) {
+      try (CdcSyncProcess validate =
+          CdcSyncProcess.start(work, Map.of(), "validate", pipeline.toString())) {
         assertThat(validate.waitFor(60)).as(validate.describe()).isEqualTo(ExitCodes.OK);
         assertThat(validate.output() + validate.errors()).doesNotContain(PASSWORD, STORE_PASSWORD);
       }
@@ -79,9 +92,15 @@ class MariaDbTlsIT {
         await(database + " snapshot")
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(500))
-            .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-            .untilAsserted(() -> assertThat(IcebergRows.rows(warehouse, database, "items", "id")).containsOnlyKeys(1));
-        // Through the binlog client; the added column's default is read on cdc-sync's own connection.
+            .failFast(
+                "cdc-sync exited",
+                () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+            .untilAsserted(
+                () ->
+                    assertThat(IcebergRows.rows(warehouse, database, "items", "id"))
+                        .containsOnlyKeys(1));
+        // Through the binlog client; the added column's default is read on cdc-sync's own
+        // connection.
         server.execute(
             database,
             "INSERT INTO items (id, name) VALUES (2, 'two')",
@@ -90,10 +109,13 @@ class MariaDbTlsIT {
         await(database + " streams")
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(500))
-            .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+            .failFast(
+                "cdc-sync exited",
+                () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
             .untilAsserted(
                 () -> {
-                  Map<Object, Map<String, Object>> rows = IcebergRows.rows(warehouse, database, "items", "id");
+                  Map<Object, Map<String, Object>> rows =
+                      IcebergRows.rows(warehouse, database, "items", "id");
                   assertThat(rows).as(cdcSync::describe).containsOnlyKeys(1, 2, 3);
                   assertThat(rows.get(1)).containsEntry("flag", 7);
                   assertThat(rows.get(3)).containsEntry("name", "three").containsEntry("flag", 7);
@@ -115,7 +137,14 @@ class MariaDbTlsIT {
     source.add("debezium.database.ssl.truststore.password: " + STORE_PASSWORD);
     Path pipeline =
         PipelineFiles.write(
-            work.resolve(database + ".yaml"), server, "tls_user", PASSWORD, database, source, work.resolve("w"), "1s",
+            work.resolve(database + ".yaml"),
+            server,
+            "tls_user",
+            PASSWORD,
+            database,
+            source,
+            work.resolve("w"),
+            "1s",
             List.of());
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), pipeline.toString())) {
       // Permanent: one line that says why, no restarts.
@@ -123,7 +152,8 @@ class MariaDbTlsIT {
       assertThat(cdcSync.errors())
           .as(cdcSync.describe())
           .contains("the TLS handshake failed (a certificate was not accepted)");
-      assertThat(cdcSync.output() + cdcSync.errors()).doesNotContain("restarting from its last checkpoint");
+      assertThat(cdcSync.output() + cdcSync.errors())
+          .doesNotContain("restarting from its last checkpoint");
     }
   }
 
@@ -133,9 +163,17 @@ class MariaDbTlsIT {
     server.createDatabase(database);
     Path pipeline =
         PipelineFiles.write(
-            work.resolve(database + ".yaml"), server, "tls_user", PASSWORD, database,
-            PipelineFiles.binlogTables(database, 5912), work.resolve("w"), "1s", List.of());
-    try (CdcSyncProcess validate = CdcSyncProcess.start(work, Map.of(), "validate", pipeline.toString())) {
+            work.resolve(database + ".yaml"),
+            server,
+            "tls_user",
+            PASSWORD,
+            database,
+            PipelineFiles.binlogTables(database, 5912),
+            work.resolve("w"),
+            "1s",
+            List.of());
+    try (CdcSyncProcess validate =
+        CdcSyncProcess.start(work, Map.of(), "validate", pipeline.toString())) {
       assertThat(validate.waitFor(60)).as(validate.describe()).isNotEqualTo(ExitCodes.OK);
       assertThat(validate.output() + validate.errors())
           .as(validate.describe())

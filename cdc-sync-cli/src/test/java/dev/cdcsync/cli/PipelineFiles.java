@@ -17,7 +17,12 @@ final class PipelineFiles {
    * @param extraSourceLines source options beyond the connection, e.g. tables and slot name
    */
   static Path write(
-      Path directory, TestDatabaseServer server, String name, List<String> extraSourceLines, Path warehouse, String interval)
+      Path directory,
+      TestDatabaseServer server,
+      String name,
+      List<String> extraSourceLines,
+      Path warehouse,
+      String interval)
       throws Exception {
     return write(directory, server, name, extraSourceLines, warehouse, interval, List.of());
   }
@@ -33,8 +38,15 @@ final class PipelineFiles {
       List<String> extraPipelineLines)
       throws Exception {
     return write(
-        directory.resolve(name + ".yaml"), server, server.username(), server.password(), name,
-        extraSourceLines, warehouse, interval, extraPipelineLines);
+        directory.resolve(name + ".yaml"),
+        server,
+        server.username(),
+        server.password(),
+        name,
+        extraSourceLines,
+        warehouse,
+        interval,
+        extraPipelineLines);
   }
 
   /**
@@ -53,7 +65,15 @@ final class PipelineFiles {
       List<String> extraPipelineLines)
       throws Exception {
     return writeWithSink(
-        file, server, username, password, name, extraSourceLines, hadoopSink(warehouse), interval, extraPipelineLines);
+        file,
+        server,
+        username,
+        password,
+        name,
+        extraSourceLines,
+        hadoopSink(warehouse),
+        interval,
+        extraPipelineLines);
   }
 
   /** A pipeline into {@code file} whose sink (after {@code type: iceberg}) is {@code sinkLines}. */
@@ -89,7 +109,8 @@ final class PipelineFiles {
 
   /** The sink options of a hadoop catalog in {@code warehouse}. */
   static List<String> hadoopSink(Path warehouse) {
-    return List.of("catalog.properties.type: hadoop", "catalog.properties.warehouse: " + warehouse.toUri());
+    return List.of(
+        "catalog.properties.type: hadoop", "catalog.properties.warehouse: " + warehouse.toUri());
   }
 
   static List<String> postgresTables(String database) {

@@ -18,9 +18,9 @@ import dev.cdcsync.api.SourceFactory;
 import dev.cdcsync.api.SourcePosition;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.iceberg.IcebergSinkFactory;
-import dev.cdcsync.runtime.definition.PipelineLoader;
 import dev.cdcsync.runtime.definition.PipelineDefinition;
 import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
+import dev.cdcsync.runtime.definition.PipelineLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -56,11 +56,16 @@ class PipelineProcessTest {
     AtomicInteger attempts = new AtomicInteger();
     PipelineProcess process = process(new FailingAfterReadingSourceFactory(attempts));
 
-    assertThatThrownBy(() -> process.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Duration.ZERO))
+    assertThatThrownBy(
+            () ->
+                process.run(
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    Duration.ZERO))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("Cannot read changes: connection reset");
     assertThat(attempts).hasValue(PipelineProcess.MAX_ATTEMPTS_WITHOUT_PROGRESS);
-    assertThat(process.status().changesRead()).isEqualTo(3L * PipelineProcess.MAX_ATTEMPTS_WITHOUT_PROGRESS);
+    assertThat(process.status().changesRead())
+        .isEqualTo(3L * PipelineProcess.MAX_ATTEMPTS_WITHOUT_PROGRESS);
   }
 
   private PipelineProcess process(SourceFactory sourceFactory) throws Exception {
@@ -79,7 +84,8 @@ class PipelineProcessTest {
             "  checkpoint.interval: 1h",
             ""));
     PipelineDefinition definition = new PipelineDefinitionParser(name -> null).parse(file);
-    PipelineLoader loader = new PipelineLoader(List.of(sourceFactory), List.of(new IcebergSinkFactory()));
+    PipelineLoader loader =
+        new PipelineLoader(List.of(sourceFactory), List.of(new IcebergSinkFactory()));
     return PipelineProcess.of(loader.load(definition, "retry"), Duration.ofMillis(1));
   }
 
@@ -110,24 +116,29 @@ class PipelineProcessTest {
     public Source create(Configuration options, PipelineContext context) {
       return new Source() {
         @Override
-        public void run(ChangeHandler handler, Optional<SourcePosition> startAfter) throws Exception {
+        public void run(ChangeHandler handler, Optional<SourcePosition> startAfter)
+            throws Exception {
           attempts.incrementAndGet();
           List<DataChangeEvent> rows =
-              List.of(1L, 2L, 3L).stream().map(id -> DataChangeEvent.read(ITEMS, SCHEMA, new Object[] {id}, 0)).toList();
-          handler.handle(rows, new SourceAcknowledger() {
-            @Override
-            public void acknowledge() {}
+              List.of(1L, 2L, 3L).stream()
+                  .map(id -> DataChangeEvent.read(ITEMS, SCHEMA, new Object[] {id}, 0))
+                  .toList();
+          handler.handle(
+              rows,
+              new SourceAcknowledger() {
+                @Override
+                public void acknowledge() {}
 
-            @Override
-            public SourcePosition position() {
-              return new SourcePosition(Map.of("row", "3"), "row 3");
-            }
+                @Override
+                public SourcePosition position() {
+                  return new SourcePosition(Map.of("row", "3"), "row 3");
+                }
 
-            @Override
-            public boolean isTransactionBoundary() {
-              return false;
-            }
-          });
+                @Override
+                public boolean isTransactionBoundary() {
+                  return false;
+                }
+              });
           throw new IllegalStateException("Cannot read changes: connection reset");
         }
 

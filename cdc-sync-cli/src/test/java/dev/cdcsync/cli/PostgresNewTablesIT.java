@@ -34,9 +34,14 @@ class PostgresNewTablesIT {
     TestDatabaseServer server = TestDatabases.postgres();
     String database = "new_tables_pg";
     server.createDatabase(database);
-    server.execute(database, "CREATE TABLE a (id INT PRIMARY KEY, v TEXT)", "INSERT INTO a VALUES (1, 'one'), (2, 'two')");
+    server.execute(
+        database,
+        "CREATE TABLE a (id INT PRIMARY KEY, v TEXT)",
+        "INSERT INTO a VALUES (1, 'one'), (2, 'two')");
     Path warehouse = work.resolve("warehouse");
-    Path file = PipelineFiles.write(work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
+    Path file =
+        PipelineFiles.write(
+            work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
       awaitEqual(cdcSync, server, database, warehouse, "a");
@@ -48,7 +53,8 @@ class PostgresNewTablesIT {
           "CREATE TABLE c (id INT PRIMARY KEY, v TEXT)",
           "CREATE TABLE keyless (v TEXT)");
       AtomicBoolean writing = new AtomicBoolean(true);
-      CompletableFuture<Integer> writer = CompletableFuture.supplyAsync(() -> write(server, database, writing));
+      CompletableFuture<Integer> writer =
+          CompletableFuture.supplyAsync(() -> write(server, database, writing));
       awaitOutput(cdcSync, "Copied the rows of new table \"public\".\"b\"");
       writing.set(false);
       assertThat(writer.get()).as("changes written while b was copied").isPositive();
@@ -62,7 +68,8 @@ class PostgresNewTablesIT {
           .contains("Capturing new table \"public\".\"c\"")
           .doesNotContain("Copying the rows of new table(s) [public.c]");
       assertThat(cdcSync.errors() + cdcSync.output())
-          .contains("Table \"public\".\"keyless\" matches option 'tables' but has no replica identity")
+          .contains(
+              "Table \"public\".\"keyless\" matches option 'tables' but has no replica identity")
           .contains("ALTER TABLE \"public\".\"keyless\" REPLICA IDENTITY FULL;");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
@@ -82,9 +89,15 @@ class PostgresNewTablesIT {
       awaitEqual(cdcSync, server, database, warehouse, "c");
       await("the new b is copied")
           .atMost(Duration.ofSeconds(60))
-          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-          .untilAsserted(() -> assertThat(IcebergRows.rows(warehouse, "public", "b", "id").get(1)).containsEntry("v", "b again"));
-      assertThat(cdcSync.output()).doesNotContain("new table(s) [public.a").doesNotContain("new table(s) [public.c");
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .untilAsserted(
+              () ->
+                  assertThat(IcebergRows.rows(warehouse, "public", "b", "id").get(1))
+                      .containsEntry("v", "b again"));
+      assertThat(cdcSync.output())
+          .doesNotContain("new table(s) [public.a")
+          .doesNotContain("new table(s) [public.c");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
   }
@@ -94,9 +107,12 @@ class PostgresNewTablesIT {
     TestDatabaseServer server = TestDatabases.postgres();
     String database = "new_table_crash_pg";
     server.createDatabase(database);
-    server.execute(database, "CREATE TABLE a (id INT PRIMARY KEY, v TEXT)", "INSERT INTO a VALUES (1, 'one')");
+    server.execute(
+        database, "CREATE TABLE a (id INT PRIMARY KEY, v TEXT)", "INSERT INTO a VALUES (1, 'one')");
     Path warehouse = work.resolve("warehouse");
-    Path file = PipelineFiles.write(work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
+    Path file =
+        PipelineFiles.write(
+            work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
       awaitEqual(cdcSync, server, database, warehouse, "a");
@@ -106,18 +122,25 @@ class PostgresNewTablesIT {
           "CREATE TABLE b (id INT PRIMARY KEY, v TEXT)",
           "INSERT INTO b SELECT i, 'v' || i FROM generate_series(1, 100000) i");
       awaitOutput(cdcSync, "Copying the rows of new table(s) [public.b]");
-      server.execute(database, "UPDATE b SET v = 'changed while copying' WHERE id % 1000 = 0", "DELETE FROM b WHERE id % 1000 = 1");
+      server.execute(
+          database,
+          "UPDATE b SET v = 'changed while copying' WHERE id % 1000 = 0",
+          "DELETE FROM b WHERE id % 1000 = 1");
       cdcSync.kill();
       assertThat(cdcSync.output()).doesNotContain("Copied the rows of new table \"public\".\"b\"");
     }
-    server.execute(database, "UPDATE b SET v = 'changed while stopped' WHERE id % 1000 = 2", "INSERT INTO a VALUES (2, 'two')");
+    server.execute(
+        database,
+        "UPDATE b SET v = 'changed while stopped' WHERE id % 1000 = 2",
+        "INSERT INTO a VALUES (2, 'two')");
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
       // Comparing the whole table only after the copy: each comparison reads it twice, and on a
       // loaded machine reading it every half second slowed the copy past the wait.
       await("the copy of b ends")
           .atMost(Duration.ofSeconds(180))
-          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
           .until(() -> cdcSync.output().contains("Copied the rows of new table \"public\".\"b\""));
       awaitEqual(cdcSync, server, database, warehouse, "b");
       awaitEqual(cdcSync, server, database, warehouse, "a");
@@ -135,9 +158,12 @@ class PostgresNewTablesIT {
     TestDatabaseServer server = TestDatabases.postgres();
     String database = "new_table_in_flight_pg";
     server.createDatabase(database);
-    server.execute(database, "CREATE TABLE a (id INT PRIMARY KEY, v TEXT)", "INSERT INTO a VALUES (1, 'one')");
+    server.execute(
+        database, "CREATE TABLE a (id INT PRIMARY KEY, v TEXT)", "INSERT INTO a VALUES (1, 'one')");
     Path warehouse = work.resolve("warehouse");
-    Path file = PipelineFiles.write(work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
+    Path file =
+        PipelineFiles.write(
+            work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
       awaitEqual(cdcSync, server, database, warehouse, "a");
@@ -161,9 +187,14 @@ class PostgresNewTablesIT {
     // lenient (the default): the drop is not applied, and the table's last change arrives first.
     String lenient = "dropped_lenient_pg";
     server.createDatabase(lenient);
-    server.execute(lenient, "CREATE TABLE gone (id INT PRIMARY KEY, v TEXT)", "INSERT INTO gone VALUES (1, 'one')");
+    server.execute(
+        lenient,
+        "CREATE TABLE gone (id INT PRIMARY KEY, v TEXT)",
+        "INSERT INTO gone VALUES (1, 'one')");
     Path warehouse = work.resolve("warehouse");
-    Path file = PipelineFiles.write(work, server, lenient, PipelineFiles.postgresTables(lenient), warehouse, "300ms");
+    Path file =
+        PipelineFiles.write(
+            work, server, lenient, PipelineFiles.postgresTables(lenient), warehouse, "300ms");
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
       awaitEqual(cdcSync, server, lenient, warehouse, "gone");
       server.execute(lenient, "INSERT INTO gone VALUES (2, 'last change')", "DROP TABLE gone");
@@ -174,7 +205,10 @@ class PostgresNewTablesIT {
       // Not applied, so nothing commits before it: the last change lands with the next checkpoint.
       await("gone's last change is committed")
           .atMost(Duration.ofSeconds(30))
-          .untilAsserted(() -> assertThat(IcebergRows.rows(warehouse, "public", "gone", "id")).containsOnlyKeys(1, 2));
+          .untilAsserted(
+              () ->
+                  assertThat(IcebergRows.rows(warehouse, "public", "gone", "id"))
+                      .containsOnlyKeys(1, 2));
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
 
@@ -182,22 +216,35 @@ class PostgresNewTablesIT {
     // again under the name starts afresh with its rows.
     String evolve = "dropped_evolve_pg";
     server.createDatabase(evolve);
-    server.execute(evolve, "CREATE TABLE gone (id INT PRIMARY KEY, v TEXT)", "INSERT INTO gone VALUES (1, 'one')");
+    server.execute(
+        evolve,
+        "CREATE TABLE gone (id INT PRIMARY KEY, v TEXT)",
+        "INSERT INTO gone VALUES (1, 'one')");
     Path evolveWarehouse = work.resolve("evolve-warehouse");
     Path evolveFile =
         PipelineFiles.write(
-            work, server, evolve, PipelineFiles.postgresTables(evolve), evolveWarehouse, "300ms",
+            work,
+            server,
+            evolve,
+            PipelineFiles.postgresTables(evolve),
+            evolveWarehouse,
+            "300ms",
             java.util.List.of("schema.change.behavior: evolve"));
-    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", evolveFile.toString())) {
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(work, Map.of(), "run", evolveFile.toString())) {
       awaitEqual(cdcSync, server, evolve, evolveWarehouse, "gone");
       server.execute(evolve, "DROP TABLE gone");
       awaitDropped(cdcSync, evolveWarehouse);
-      server.execute(evolve, "CREATE TABLE gone (id INT PRIMARY KEY, v TEXT)", "INSERT INTO gone VALUES (10, 'again')");
+      server.execute(
+          evolve,
+          "CREATE TABLE gone (id INT PRIMARY KEY, v TEXT)",
+          "INSERT INTO gone VALUES (10, 'again')");
       awaitEqual(cdcSync, server, evolve, evolveWarehouse, "gone");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
     server.execute(evolve, "DROP TABLE gone");
-    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", evolveFile.toString())) {
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(work, Map.of(), "run", evolveFile.toString())) {
       awaitDropped(cdcSync, evolveWarehouse);
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
@@ -206,18 +253,23 @@ class PostgresNewTablesIT {
   private static void awaitOutput(CdcSyncProcess cdcSync, String... lines) {
     await("cdc-sync says " + String.join(" / ", lines))
         .atMost(Duration.ofSeconds(60))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
         .untilAsserted(() -> assertThat(cdcSync.output()).as(cdcSync::describe).contains(lines));
   }
 
   private static void awaitDropped(CdcSyncProcess cdcSync, Path warehouse) {
     await("gone is dropped")
         .atMost(Duration.ofSeconds(60))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-        .untilAsserted(() -> {
-          assertThat(cdcSync.output()).as(cdcSync::describe).contains("Table public.gone: dropped, as in the source");
-          assertThat(IcebergRows.exists(warehouse, "public", "gone")).isFalse();
-        });
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .untilAsserted(
+            () -> {
+              assertThat(cdcSync.output())
+                  .as(cdcSync::describe)
+                  .contains("Table public.gone: dropped, as in the source");
+              assertThat(IcebergRows.exists(warehouse, "public", "gone")).isFalse();
+            });
   }
 
   @Test
@@ -231,7 +283,9 @@ class PostgresNewTablesIT {
         "INSERT INTO a VALUES (1, 'one')",
         "CREATE PUBLICATION slot_" + database + " FOR ALL TABLES");
     Path warehouse = work.resolve("warehouse");
-    Path file = PipelineFiles.write(work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
+    Path file =
+        PipelineFiles.write(
+            work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
       awaitEqual(cdcSync, server, database, warehouse, "a");
@@ -253,7 +307,8 @@ class PostgresNewTablesIT {
     int changes = 0;
     int nextId = 20001;
     try (Connection connection = server.connect(database);
-        PreparedStatement update = connection.prepareStatement("UPDATE b SET v = v || '+' WHERE id = ?");
+        PreparedStatement update =
+            connection.prepareStatement("UPDATE b SET v = v || '+' WHERE id = ?");
         PreparedStatement insert = connection.prepareStatement("INSERT INTO b VALUES (?, 'new')");
         PreparedStatement delete = connection.prepareStatement("DELETE FROM b WHERE id = ?");
         Statement statement = connection.createStatement()) {
@@ -285,11 +340,17 @@ class PostgresNewTablesIT {
     return changes;
   }
 
-  private static void awaitEqual(CdcSyncProcess cdcSync, TestDatabaseServer server, String database, Path warehouse, String table) {
+  private static void awaitEqual(
+      CdcSyncProcess cdcSync,
+      TestDatabaseServer server,
+      String database,
+      Path warehouse,
+      String table) {
     await(table + " equals the source")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
         .untilAsserted(
             () -> {
               assertThat(IcebergRows.exists(warehouse, "public", table)).isTrue();
@@ -299,8 +360,8 @@ class PostgresNewTablesIT {
             });
   }
 
-  private static Map<Object, Map<String, Object>> sourceRows(TestDatabaseServer server, String database, String table)
-      throws Exception {
+  private static Map<Object, Map<String, Object>> sourceRows(
+      TestDatabaseServer server, String database, String table) throws Exception {
     Map<Object, Map<String, Object>> rows = new TreeMap<>();
     try (Connection connection = server.connect(database);
         Statement statement = connection.createStatement();

@@ -40,7 +40,8 @@ class PostgresPartitionedTablesIT {
         "INSERT INTO plain VALUES (1)");
     Path warehouse = work.resolve("warehouse");
     Path pipeline =
-        PipelineFiles.write(work, server, "partitioned", PipelineFiles.postgresTables(database), warehouse, "1s");
+        PipelineFiles.write(
+            work, server, "partitioned", PipelineFiles.postgresTables(database), warehouse, "1s");
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), pipeline.toString())) {
       awaitEqualToSource(cdcSync, server, database, warehouse);
@@ -59,11 +60,13 @@ class PostgresPartitionedTablesIT {
       await("measurements_asia is captured")
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
-              () -> assertThat(cdcSync.output())
-                  .containsAnyOf(
-                      "Capturing new partition \"public\".\"measurements_asia\"",
-                      "Copied the rows of new table \"public\".\"measurements_asia\""));
-      long before = IcebergRows.table(warehouse, "public", "measurements").currentSnapshot().snapshotId();
+              () ->
+                  assertThat(cdcSync.output())
+                      .containsAnyOf(
+                          "Capturing new partition \"public\".\"measurements_asia\"",
+                          "Copied the rows of new table \"public\".\"measurements_asia\""));
+      long before =
+          IcebergRows.table(warehouse, "public", "measurements").currentSnapshot().snapshotId();
       // A table created with rows and attached later (in one transaction, so that it is never
       // seen as a table of its own): its rows arrive once, under the parent.
       server.executeInTransaction(
@@ -75,7 +78,8 @@ class PostgresPartitionedTablesIT {
       // Only the attached partition's row was copied, not the whole partitioned table again.
       long copied = 0;
       for (Snapshot snapshot : IcebergRows.table(warehouse, "public", "measurements").snapshots()) {
-        if (snapshot.parentId() != null && snapshot.sequenceNumber() > sequenceNumber(warehouse, before)) {
+        if (snapshot.parentId() != null
+            && snapshot.sequenceNumber() > sequenceNumber(warehouse, before)) {
           copied += Long.parseLong(snapshot.summary().getOrDefault("added-records", "0"));
         }
       }
@@ -87,14 +91,17 @@ class PostgresPartitionedTablesIT {
       awaitEqualToSource(cdcSync, server, database, warehouse);
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
-    for (String partition : List.of("measurements_eu", "measurements_us", "measurements_asia", "measurements_sa")) {
+    for (String partition :
+        List.of("measurements_eu", "measurements_us", "measurements_asia", "measurements_sa")) {
       assertThat(IcebergRows.exists(warehouse, "public", partition)).as(partition).isFalse();
     }
     assertThat(IcebergRows.rows(warehouse, "public", "plain", "id")).containsOnlyKeys(1);
   }
 
   private static long sequenceNumber(Path warehouse, long snapshotId) {
-    return IcebergRows.table(warehouse, "public", "measurements").snapshot(snapshotId).sequenceNumber();
+    return IcebergRows.table(warehouse, "public", "measurements")
+        .snapshot(snapshotId)
+        .sequenceNumber();
   }
 
   private static void awaitEqualToSource(
@@ -102,12 +109,14 @@ class PostgresPartitionedTablesIT {
     await("public.measurements equals the source")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
         .untilAsserted(
             () -> {
               // Listed, not keyed: a row read twice would show as two.
               Map<Object, Object> iceberg = new TreeMap<>();
-              for (Map<String, Object> row : IcebergRows.list(warehouse, "public", "measurements")) {
+              for (Map<String, Object> row :
+                  IcebergRows.list(warehouse, "public", "measurements")) {
                 assertThat(iceberg.put(row.get("id"), row.get("region") + ":" + row.get("reading")))
                     .as("row %s appears once", row.get("id"))
                     .isNull();
@@ -116,7 +125,8 @@ class PostgresPartitionedTablesIT {
             });
   }
 
-  private static Map<Object, Object> sourceRows(TestDatabaseServer server, String database) throws Exception {
+  private static Map<Object, Object> sourceRows(TestDatabaseServer server, String database)
+      throws Exception {
     Map<Object, Object> rows = new TreeMap<>();
     try (Connection connection = server.connect(database);
         Statement statement = connection.createStatement();

@@ -46,10 +46,18 @@ class PostgresPermissionsIT {
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
       assertThat(cdcSync.waitFor(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
       assertThat(cdcSync.errors())
-          .contains("Error: Cannot capture changes from PostgreSQL at " + server.host() + ":" + server.port() + "/e2e_rights:")
-          .contains("user 'plain_user' may not use replication: run ALTER ROLE \"plain_user\" WITH REPLICATION;")
-          .contains("user 'plain_user' cannot read table \"public\".\"orders\": run GRANT SELECT ON \"public\".\"orders\" TO \"plain_user\";")
-          .contains("user 'plain_user' cannot create publication rights_slot: run GRANT CREATE ON DATABASE \"e2e_rights\" TO \"plain_user\";")
+          .contains(
+              "Error: Cannot capture changes from PostgreSQL at "
+                  + server.host()
+                  + ":"
+                  + server.port()
+                  + "/e2e_rights:")
+          .contains(
+              "user 'plain_user' may not use replication: run ALTER ROLE \"plain_user\" WITH REPLICATION;")
+          .contains(
+              "user 'plain_user' cannot read table \"public\".\"orders\": run GRANT SELECT ON \"public\".\"orders\" TO \"plain_user\";")
+          .contains(
+              "user 'plain_user' cannot create publication rights_slot: run GRANT CREATE ON DATABASE \"e2e_rights\" TO \"plain_user\";")
           .doesNotContain("plain-pw");
     }
   }

@@ -39,8 +39,20 @@ class PostgresTlsIT {
   static void requireTlsForTheTestUsers() throws Exception {
     made = TestCertificates.create(certificates, "tls_cert_user");
     // pgjdbc reads a client key in PKCS#8 DER form.
-    made.openssl("pkcs8", "-topk8", "-inform", "PEM", "-outform", "DER", "-nocrypt", "-in", "client.pem", "-out", "client.pk8");
-    Files.setPosixFilePermissions(certificates.resolve("client.pk8"), PosixFilePermissions.fromString("rw-------"));
+    made.openssl(
+        "pkcs8",
+        "-topk8",
+        "-inform",
+        "PEM",
+        "-outform",
+        "DER",
+        "-nocrypt",
+        "-in",
+        "client.pem",
+        "-out",
+        "client.pk8");
+    Files.setPosixFilePermissions(
+        certificates.resolve("client.pk8"), PosixFilePermissions.fromString("rw-------"));
     try (Connection connection = SERVER.connect("postgres");
         Statement statement = connection.createStatement()) {
       Path hba = Path.of(single(statement, "SHOW hba_file"));
@@ -56,15 +68,21 @@ class PostgresTlsIT {
       if (!current.contains("tls_cert_user")) {
         Files.writeString(hba, String.join("\n", lines) + "\n" + current);
       }
-      statement.execute("ALTER SYSTEM SET ssl_cert_file = '" + certificates.resolve("server.crt") + "'");
-      statement.execute("ALTER SYSTEM SET ssl_key_file = '" + certificates.resolve("server.key") + "'");
+      statement.execute(
+          "ALTER SYSTEM SET ssl_cert_file = '" + certificates.resolve("server.crt") + "'");
+      statement.execute(
+          "ALTER SYSTEM SET ssl_key_file = '" + certificates.resolve("server.key") + "'");
       statement.execute("ALTER SYSTEM SET ssl_ca_file = '" + certificates.resolve("ca.crt") + "'");
       statement.execute("ALTER SYSTEM SET ssl = on");
       statement.execute("SELECT pg_reload_conf()");
       for (String user : List.of("tls_user", "tls_cert_user")) {
         statement.execute(
-            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + user + "') THEN"
-                + " CREATE ROLE " + user + " WITH LOGIN REPLICATION PASSWORD 'tls-pw'; END IF; END $$");
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+                + user
+                + "') THEN"
+                + " CREATE ROLE "
+                + user
+                + " WITH LOGIN REPLICATION PASSWORD 'tls-pw'; END IF; END $$");
       }
     }
   }
@@ -101,9 +119,18 @@ class PostgresTlsIT {
       Path warehouse = work.resolve(database);
       Path pipeline =
           PipelineFiles.write(
-              work.resolve(database + ".yaml"), SERVER, user, "tls-pw", database, source, warehouse, "1s", List.of());
+              work.resolve(database + ".yaml"),
+              SERVER,
+              user,
+              "tls-pw",
+              database,
+              source,
+              warehouse,
+              "1s",
+              List.of());
 
-      try (CdcSyncProcess validate = CdcSyncProcess.start(work, Map.of(), "validate", pipeline.toString())) {
+      try (CdcSyncProcess validate =
+          CdcSyncProcess.start(work, Map.of(), "validate", pipeline.toString())) {
         assertThat(validate.waitFor(60)).as(validate.describe()).isEqualTo(ExitCodes.OK);
       }
       try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), pipeline.toString())) {
@@ -111,8 +138,13 @@ class PostgresTlsIT {
         await(database + " arrives")
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(500))
-            .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-            .untilAsserted(() -> assertThat(IcebergRows.rows(warehouse, "public", "items", "id")).containsOnlyKeys(1, 2));
+            .failFast(
+                "cdc-sync exited",
+                () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+            .untilAsserted(
+                () ->
+                    assertThat(IcebergRows.rows(warehouse, "public", "items", "id"))
+                        .containsOnlyKeys(1, 2));
         assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
         assertThat(cdcSync.output() + cdcSync.errors()).doesNotContain("tls-pw");
       }
@@ -130,14 +162,23 @@ class PostgresTlsIT {
     source.add("jdbc.properties.sslrootcert: " + otherCa);
     Path pipeline =
         PipelineFiles.write(
-            work.resolve(database + ".yaml"), SERVER, "tls_user", "tls-pw", database, source, work.resolve("w"), "1s", List.of());
+            work.resolve(database + ".yaml"),
+            SERVER,
+            "tls_user",
+            "tls-pw",
+            database,
+            source,
+            work.resolve("w"),
+            "1s",
+            List.of());
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), pipeline.toString())) {
       // Permanent: one line that says why, no restarts.
       assertThat(cdcSync.waitFor(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
       assertThat(cdcSync.errors())
           .as(cdcSync.describe())
           .contains("the TLS handshake failed (a certificate was not accepted)");
-      assertThat(cdcSync.output() + cdcSync.errors()).doesNotContain("restarting from its last checkpoint");
+      assertThat(cdcSync.output() + cdcSync.errors())
+          .doesNotContain("restarting from its last checkpoint");
     }
   }
 

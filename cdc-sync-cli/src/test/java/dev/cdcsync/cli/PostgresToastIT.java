@@ -44,7 +44,8 @@ class PostgresToastIT {
     server.execute(database, insertBig("docs", 1), insertBig("docs", 2), insertBig("docs", 3));
     Path warehouse = work.resolve("warehouse");
     Path pipeline =
-        PipelineFiles.write(work, server, "toast_upsert", PipelineFiles.postgresTables(database), warehouse, "1s");
+        PipelineFiles.write(
+            work, server, "toast_upsert", PipelineFiles.postgresTables(database), warehouse, "1s");
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), pipeline.toString())) {
       awaitEqualToSource(cdcSync, database, warehouse, "docs");
@@ -75,22 +76,35 @@ class PostgresToastIT {
           .as("the update of row 3, deleted before it could be read back, is reported")
           .contains("its row is gone from the source");
     }
-    assertThat(IcebergRows.rows(warehouse, "public", "docs", "id").keySet()).containsExactly(2, 4, 5, 6);
+    assertThat(IcebergRows.rows(warehouse, "public", "docs", "id").keySet())
+        .containsExactly(2, 4, 5, 6);
   }
 
   @Test
   void appendTablesHoldEveryUpdateWithItsUnchangedValues() throws Exception {
     String database = "toast_append";
     server.createDatabase(database);
-    server.execute(database, createTable("docs"), createTable("full_docs"), "ALTER TABLE full_docs REPLICA IDENTITY FULL");
+    server.execute(
+        database,
+        createTable("docs"),
+        createTable("full_docs"),
+        "ALTER TABLE full_docs REPLICA IDENTITY FULL");
     Path warehouse = work.resolve("warehouse");
     List<String> sink = new ArrayList<>(PipelineFiles.hadoopSink(warehouse));
     sink.add("write.mode: append");
     Path pipeline =
         PipelineFiles.writeWithSink(
-            work.resolve("toast_append.yaml"), server, server.username(), server.password(), "toast_append",
-            PipelineFiles.postgresTables(database), sink, "1s", List.of());
-    try (CdcSyncProcess validate = CdcSyncProcess.start(work, Map.of(), "validate", pipeline.toString())) {
+            work.resolve("toast_append.yaml"),
+            server,
+            server.username(),
+            server.password(),
+            "toast_append",
+            PipelineFiles.postgresTables(database),
+            sink,
+            "1s",
+            List.of());
+    try (CdcSyncProcess validate =
+        CdcSyncProcess.start(work, Map.of(), "validate", pipeline.toString())) {
       assertThat(validate.waitFor(60)).as(validate.describe()).isEqualTo(ExitCodes.OK);
       assertThat(validate.output())
           .contains(
@@ -114,49 +128,74 @@ class PostgresToastIT {
       }
       for (String table : List.of("docs", "full_docs")) {
         Map<Object, Map<String, Object>> expected = sourceRows(database, table);
-        // One row per change: a snapshot row or insert and two updates per key, each with the values.
+        // One row per change: a snapshot row or insert and two updates per key, each with the
+        // values.
         awaitChanges(cdcSync, warehouse, table, 6);
         for (Map<String, Object> change : IcebergRows.list(warehouse, "public", table)) {
           Map<String, Object> row = expected.get(change.get("id"));
-          assertThat(bigValues(change)).as("%s %s", table, change.get("_cdc_op")).isEqualTo(bigValues(row));
+          assertThat(bigValues(change))
+              .as("%s %s", table, change.get("_cdc_op"))
+              .isEqualTo(bigValues(row));
         }
       }
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
   }
 
-  private static void awaitChanges(CdcSyncProcess cdcSync, Path warehouse, String table, int count) {
+  private static void awaitChanges(
+      CdcSyncProcess cdcSync, Path warehouse, String table, int count) {
     await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-        .untilAsserted(() -> assertThat(IcebergRows.list(warehouse, "public", table)).as(cdcSync.describe()).hasSize(count));
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .untilAsserted(
+            () ->
+                assertThat(IcebergRows.list(warehouse, "public", table))
+                    .as(cdcSync.describe())
+                    .hasSize(count));
   }
 
   private static String createTable(String table) {
-    return "CREATE TABLE " + table + " (id INT PRIMARY KEY, small INT, body TEXT, doc JSONB, blob BYTEA)";
+    return "CREATE TABLE "
+        + table
+        + " (id INT PRIMARY KEY, small INT, body TEXT, doc JSONB, blob BYTEA)";
   }
 
   /** A row whose body (~100 kB of text), doc and blob are too large to stay in the row. */
   private static String insertBig(String table, int id) {
-    return "INSERT INTO " + table + " SELECT " + id + ", " + id + ", b, jsonb_build_object('id', " + id
+    return "INSERT INTO "
+        + table
+        + " SELECT "
+        + id
+        + ", "
+        + id
+        + ", b, jsonb_build_object('id', "
+        + id
         + ", 'body', b), decode(b, 'hex') FROM (SELECT string_agg(md5(random()::text), '') AS b"
         + " FROM generate_series(1, 3200)) AS big";
   }
 
-  private void awaitEqualToSource(CdcSyncProcess cdcSync, String database, Path warehouse, String table) {
+  private void awaitEqualToSource(
+      CdcSyncProcess cdcSync, String database, Path warehouse, String table) {
     await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
         .untilAsserted(
             () -> {
               Map<Object, Map<String, Object>> source = sourceRows(database, table);
-              Map<Object, Map<String, Object>> iceberg = IcebergRows.rows(warehouse, "public", table, "id");
+              Map<Object, Map<String, Object>> iceberg =
+                  IcebergRows.rows(warehouse, "public", table, "id");
               assertThat(iceberg.keySet()).as(cdcSync.describe()).isEqualTo(source.keySet());
               for (Object id : source.keySet()) {
-                assertThat(iceberg.get(id).get("small")).as("small of row %s", id).isEqualTo(source.get(id).get("small"));
-                assertThat(bigValues(iceberg.get(id))).as("row %s", id).isEqualTo(bigValues(source.get(id)));
+                assertThat(iceberg.get(id).get("small"))
+                    .as("small of row %s", id)
+                    .isEqualTo(source.get(id).get("small"));
+                assertThat(bigValues(iceberg.get(id)))
+                    .as("row %s", id)
+                    .isEqualTo(bigValues(source.get(id)));
               }
             });
   }
@@ -173,11 +212,19 @@ class PostgresToastIT {
   }
 
   private static String describe(String value) {
-    return value == null ? "null" : value.length() + " chars: " + value.substring(0, Math.min(40, value.length()))
-        + " … " + value.substring(Math.max(0, value.length() - 40)) + " #" + value.hashCode();
+    return value == null
+        ? "null"
+        : value.length()
+            + " chars: "
+            + value.substring(0, Math.min(40, value.length()))
+            + " … "
+            + value.substring(Math.max(0, value.length() - 40))
+            + " #"
+            + value.hashCode();
   }
 
-  private Map<Object, Map<String, Object>> sourceRows(String database, String table) throws Exception {
+  private Map<Object, Map<String, Object>> sourceRows(String database, String table)
+      throws Exception {
     Map<Object, Map<String, Object>> rows = new TreeMap<>();
     try (Connection connection = server.connect(database);
         Statement statement = connection.createStatement();

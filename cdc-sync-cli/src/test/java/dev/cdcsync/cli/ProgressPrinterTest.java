@@ -19,18 +19,23 @@ class ProgressPrinterTest {
   @Test
   void showsEachTablesSnapshotRowsAgainstTheEstimateWithAnEta() {
     PipelineStatus status = new PipelineStatus();
-    status.recordSnapshotStarting(Map.of(ORDERS, 1_000L, ITEMS, 0L), System.currentTimeMillis() - 10_000);
+    status.recordSnapshotStarting(
+        Map.of(ORDERS, 1_000L, ITEMS, 0L), System.currentTimeMillis() - 10_000);
     for (int i = 0; i < 250; i++) {
       status.recordWritten(ORDERS, true);
     }
     status.recordWritten(ITEMS, true);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-    new ProgressPrinter(status, new PrintStream(bytes, true, StandardCharsets.UTF_8), Duration.ofSeconds(1)).printNow();
+    new ProgressPrinter(
+            status, new PrintStream(bytes, true, StandardCharsets.UTF_8), Duration.ofSeconds(1))
+        .printNow();
 
     String printed = bytes.toString(StandardCharsets.UTF_8);
     assertThat(printed).containsPattern("snapshot: 251 rows in 1[01]s \\(2[0-9] rows/s\\)");
-    assertThat(printed).containsPattern("public.orders +250 rows of ~1,000 \\(25 %, ETA [0-9.]+s|public.orders +250 rows of ~1,000 \\(25 %, ETA [0-9]+m[0-9]{2}s");
+    assertThat(printed)
+        .containsPattern(
+            "public.orders +250 rows of ~1,000 \\(25 %, ETA [0-9.]+s|public.orders +250 rows of ~1,000 \\(25 %, ETA [0-9]+m[0-9]{2}s");
     assertThat(printed).containsPattern("public.items +1 rows\\n");
   }
 }

@@ -35,11 +35,16 @@ class RestCatalogIT {
         "INSERT INTO items VALUES (1, 'one', 1), (2, 'two', 2), (3, 'three', 3)");
     Path warehouse = work.resolve("warehouse");
 
-    try (IcebergRestServer rest = IcebergRestServer.startWithJdbcBackend(server, BACKEND_DATABASE, warehouse);
+    try (IcebergRestServer rest =
+            IcebergRestServer.startWithJdbcBackend(server, BACKEND_DATABASE, warehouse);
         RESTCatalog catalog = rest.client()) {
       Path file =
           PipelineFiles.writeWithSink(
-              work.resolve("rest.yaml"), server, server.username(), server.password(), SOURCE,
+              work.resolve("rest.yaml"),
+              server,
+              server.username(),
+              server.password(),
+              SOURCE,
               PipelineFiles.postgresTables(SOURCE),
               List.of("catalog.properties.type: rest", "catalog.properties.uri: " + rest.uri()),
               "300ms",
@@ -47,14 +52,18 @@ class RestCatalogIT {
 
       try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
         JdbcCatalogIT.awaitItems(
-            cdcSync, catalog, Map.of(1, item(1, "one", 1), 2, item(2, "two", 2), 3, item(3, "three", 3)));
+            cdcSync,
+            catalog,
+            Map.of(1, item(1, "one", 1), 2, item(2, "two", 2), 3, item(3, "three", 3)));
         server.execute(
             SOURCE,
             "INSERT INTO items VALUES (4, 'four', 4)",
             "UPDATE items SET qty = 20 WHERE id = 2",
             "DELETE FROM items WHERE id = 3");
         JdbcCatalogIT.awaitItems(
-            cdcSync, catalog, Map.of(1, item(1, "one", 1), 2, item(2, "two", 20), 4, item(4, "four", 4)));
+            cdcSync,
+            catalog,
+            Map.of(1, item(1, "one", 1), 2, item(2, "two", 20), 4, item(4, "four", 4)));
         assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
       }
       // The REST server placed the table in the backend's warehouse; commits carry the checkpoint.
@@ -65,10 +74,20 @@ class RestCatalogIT {
       // Restart: the checkpoint read back through the REST catalog; no second snapshot.
       server.execute(SOURCE, "INSERT INTO items VALUES (5, 'five', 5)");
       try (CdcSyncProcess cdcSync =
-          CdcSyncProcess.start(work, Map.of(), "run", file.toString(), "--progress-interval", "1")) {
+          CdcSyncProcess.start(
+              work, Map.of(), "run", file.toString(), "--progress-interval", "1")) {
         JdbcCatalogIT.awaitItems(
-            cdcSync, catalog,
-            Map.of(1, item(1, "one", 1), 2, item(2, "two", 20), 4, item(4, "four", 4), 5, item(5, "five", 5)));
+            cdcSync,
+            catalog,
+            Map.of(
+                1,
+                item(1, "one", 1),
+                2,
+                item(2, "two", 20),
+                4,
+                item(4, "four", 4),
+                5,
+                item(5, "five", 5)));
         assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
         assertThat(cdcSync.output()).contains(", 1 changes read");
       }

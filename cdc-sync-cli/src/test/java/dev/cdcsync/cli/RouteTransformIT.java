@@ -47,7 +47,13 @@ class RouteTransformIT {
     Path warehouse = work.resolve("warehouse");
     Path file =
         withRules(
-            PipelineFiles.write(work, server, database, PipelineFiles.binlogTables(database, 5471), warehouse, "300ms"),
+            PipelineFiles.write(
+                work,
+                server,
+                database,
+                PipelineFiles.binlogTables(database, 5471),
+                warehouse,
+                "300ms"),
             """
             route:
               - source-table: %1$s.order_\\.*
@@ -57,37 +63,57 @@ class RouteTransformIT {
                 projection: \\*, __table_name__ AS shard
                 primary-keys: shard, id
                 partition-keys: shard
-            """.formatted(database));
+            """
+                .formatted(database));
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
-      awaitRows(cdcSync, warehouse, "lake", "orders", rows -> assertThat(rows).containsOnlyKeys("order_1/1", "order_1/2", "order_2/1", "order_2/3"));
+      awaitRows(
+          cdcSync,
+          warehouse,
+          "lake",
+          "orders",
+          rows ->
+              assertThat(rows)
+                  .containsOnlyKeys("order_1/1", "order_1/2", "order_2/1", "order_2/3"));
       server.execute(
           database,
           "UPDATE order_1 SET amount = 11.00 WHERE id = 1",
           "DELETE FROM order_2 WHERE id = 3",
           "INSERT INTO order_2 VALUES (2, 2.00, 'two')");
       awaitRows(
-          cdcSync, warehouse, "lake", "orders",
+          cdcSync,
+          warehouse,
+          "lake",
+          "orders",
           rows -> {
             assertThat(rows).containsOnlyKeys("order_1/1", "order_1/2", "order_2/1", "order_2/2");
             assertThat(rows.get("order_1/1"))
-                .containsEntry("id", 1L).containsEntry("amount", new BigDecimal("11.00"))
-                .containsEntry("region", "eu").containsEntry("note", null);
+                .containsEntry("id", 1L)
+                .containsEntry("amount", new BigDecimal("11.00"))
+                .containsEntry("region", "eu")
+                .containsEntry("note", null);
             assertThat(rows.get("order_2/1"))
-                .containsEntry("amount", new BigDecimal("1234567890.25")).containsEntry("region", null)
+                .containsEntry("amount", new BigDecimal("1234567890.25"))
+                .containsEntry("region", null)
                 .containsEntry("note", "big");
           });
-      // A column added to one shard while streaming joins the merged table; the other shard's rows hold null.
+      // A column added to one shard while streaming joins the merged table; the other shard's rows
+      // hold null.
       server.execute(
           database,
           "ALTER TABLE order_1 ADD COLUMN coupon VARCHAR(10)",
           "INSERT INTO order_1 VALUES (4, 4.00, 'eu', 'WINTER')",
           "INSERT INTO order_2 VALUES (4, 4.00, 'four')");
       awaitRows(
-          cdcSync, warehouse, "lake", "orders",
+          cdcSync,
+          warehouse,
+          "lake",
+          "orders",
           rows -> {
             assertThat(rows.get("order_1/4")).containsEntry("coupon", "WINTER");
-            assertThat(rows.get("order_2/4")).containsEntry("coupon", null).containsEntry("note", "four");
+            assertThat(rows.get("order_2/4"))
+                .containsEntry("coupon", null)
+                .containsEntry("note", "four");
           });
       // The table that no rule routes keeps its own name.
       assertThat(IcebergRows.rows(warehouse, database, "customers", "id")).containsOnlyKeys(1);
@@ -117,7 +143,8 @@ class RouteTransformIT {
     Path warehouse = work.resolve("warehouse");
     Path file =
         withRules(
-            PipelineFiles.write(work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms"),
+            PipelineFiles.write(
+                work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms"),
             """
             route:
               - source-table: %1$s.public.\\.*
@@ -129,19 +156,29 @@ class RouteTransformIT {
                 filter: total > 0 AND status <> 'test'
                 table-options: write.parquet.compression-codec=uncompressed
                 description: no personal data in clear
-            """.formatted(database));
+            """
+                .formatted(database));
 
-    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of("PII_KEY", HMAC_KEY), "run", file.toString())) {
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(work, Map.of("PII_KEY", HMAC_KEY), "run", file.toString())) {
       String emailHash = sha256("dee@example.com");
       String emailToken = hmac("dee@example.com");
-      awaitRows(cdcSync, warehouse, "ods", "customers_clean", rows -> assertThat(rows).containsOnlyKeys("1"));
+      awaitRows(
+          cdcSync,
+          warehouse,
+          "ods",
+          "customers_clean",
+          rows -> assertThat(rows).containsOnlyKeys("1"));
       server.execute(
           database,
           "INSERT INTO customers VALUES (4, 'dee', 'dee@example.com', '6011000000000004', 'active', 1.25, 2)",
           "UPDATE customers SET qty = 0 WHERE id = 1",
           "UPDATE customers SET price = 5.00 WHERE id = 3");
       awaitRows(
-          cdcSync, warehouse, "ods", "customers_clean",
+          cdcSync,
+          warehouse,
+          "ods",
+          "customers_clean",
           rows -> {
             assertThat(rows).containsOnlyKeys("3", "4");
             assertThat(rows.get("4"))
@@ -152,26 +189,44 @@ class RouteTransformIT {
                 .containsEntry("total", new BigDecimal("2.50"))
                 .containsEntry("op", "+I")
                 .containsEntry("src", "customers");
-            assertThat(rows.get("3")).containsEntry("total", new BigDecimal("15.00")).containsEntry("op", "+U");
+            assertThat(rows.get("3"))
+                .containsEntry("total", new BigDecimal("15.00"))
+                .containsEntry("op", "+U");
           });
       // A projection without * passes no schema change of a column it leaves out.
       server.execute(
           database,
           "ALTER TABLE customers ADD COLUMN phone TEXT",
           "INSERT INTO customers VALUES (5, 'eve', 'eve@example.com', '4000000000000002', 'active', 1.00, 1, '+1 555 0100')");
-      awaitRows(cdcSync, warehouse, "ods", "customers_clean", rows -> assertThat(rows).containsOnlyKeys("3", "4", "5"));
+      awaitRows(
+          cdcSync,
+          warehouse,
+          "ods",
+          "customers_clean",
+          rows -> assertThat(rows).containsOnlyKeys("3", "4", "5"));
       Table table = IcebergRows.table(warehouse, "ods", "customers_clean");
-      assertThat(table.schema().columns()).extracting(Types.NestedField::name)
-          .containsExactly("id", "name_upper", "email_hash", "email_token", "card_masked", "total", "op", "src");
+      assertThat(table.schema().columns())
+          .extracting(Types.NestedField::name)
+          .containsExactly(
+              "id", "name_upper", "email_hash", "email_token", "card_masked", "total", "op", "src");
       assertThat(table.schema().identifierFieldNames()).containsExactly("id");
-      assertThat(table.properties()).containsEntry("write.parquet.compression-codec", "uncompressed");
+      assertThat(table.properties())
+          .containsEntry("write.parquet.compression-codec", "uncompressed");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
     // Uncompressed Parquet: a clear value anywhere in the warehouse's files would show up as bytes.
-    for (String clear : List.of("ann@example.com", "dee@example.com", "4111111111111111", "6011000000000004", "+1 555 0100")) {
+    for (String clear :
+        List.of(
+            "ann@example.com",
+            "dee@example.com",
+            "4111111111111111",
+            "6011000000000004",
+            "+1 555 0100")) {
       assertThat(filesContaining(warehouse, clear)).as("files holding '%s'", clear).isEmpty();
     }
-    assertThat(filesContaining(warehouse, "DEE")).as("the check finds values that are there").isNotEmpty();
+    assertThat(filesContaining(warehouse, "DEE"))
+        .as("the check finds values that are there")
+        .isNotEmpty();
   }
 
   private static Path withRules(Path pipeline, String rules) throws Exception {
@@ -181,16 +236,22 @@ class RouteTransformIT {
 
   /** Rows keyed by {@code shard/id} when the table has a shard column, else by id. */
   private static void awaitRows(
-      CdcSyncProcess cdcSync, Path warehouse, String namespace, String table, Consumer<Map<String, Map<String, Object>>> check) {
+      CdcSyncProcess cdcSync,
+      Path warehouse,
+      String namespace,
+      String table,
+      Consumer<Map<String, Map<String, Object>>> check) {
     await(namespace + "." + table + " is as expected")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
         .untilAsserted(
             () -> {
               Map<String, Map<String, Object>> rows = new TreeMap<>();
               for (Map<String, Object> row : IcebergRows.list(warehouse, namespace, table)) {
-                String key = (row.containsKey("shard") ? row.get("shard") + "/" : "") + row.get("id");
+                String key =
+                    (row.containsKey("shard") ? row.get("shard") + "/" : "") + row.get("id");
                 assertThat(rows.put(key, row)).as("rows of key %s", key).isNull();
               }
               check.accept(rows);
@@ -223,7 +284,9 @@ class RouteTransformIT {
   }
 
   private static String sha256(String value) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of()
+        .formatHex(
+            MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static String hmac(String value) throws Exception {

@@ -63,36 +63,52 @@ class S3EndToEndIT {
 
     Path slow = writePipeline(server, store, catalogFile, warehouse, "1h");
     try (CdcSyncProcess cdcSync =
-        CdcSyncProcess.start(work, environment, "run", slow.toString(), "--progress-interval", "1")) {
+        CdcSyncProcess.start(
+            work, environment, "run", slow.toString(), "--progress-interval", "1")) {
       awaitRows(cdcSync, catalog, Map.of(1L, item(1, "one", 1), 2L, item(2, "two", 2)));
 
       // A second instance finds the first one's lease in the bucket and refuses to start.
-      try (CdcSyncProcess second = CdcSyncProcess.start(work, environment, "run", slow.toString())) {
+      try (CdcSyncProcess second =
+          CdcSyncProcess.start(work, environment, "run", slow.toString())) {
         assertThat(second.waitFor(60)).as(second.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
         assertThat(second.errors())
-            .contains("Error: Cannot start pipeline '" + DATABASE + "': another instance (epoch 1, ")
+            .contains(
+                "Error: Cannot start pipeline '" + DATABASE + "': another instance (epoch 1, ")
             .contains("(state in " + warehouse + "/.cdc-sync/" + DATABASE + "/)");
         assertNoSecretIn(store, second);
       }
 
-      server.execute(DATABASE, "INSERT INTO items VALUES (3, 'three', 3)", "UPDATE items SET qty = 11 WHERE id = 1",
+      server.execute(
+          DATABASE,
+          "INSERT INTO items VALUES (3, 'three', 3)",
+          "UPDATE items SET qty = 11 WHERE id = 1",
           "DELETE FROM items WHERE id = 2");
       await("the changes are read")
           .atMost(Duration.ofSeconds(60))
           .until(() -> cdcSync.output().contains(", 5 changes read") || !cdcSync.isAlive());
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
-      assertThat(cdcSync.output() + cdcSync.errors()).contains("state in " + warehouse + "/.cdc-sync/" + DATABASE);
+      assertThat(cdcSync.output() + cdcSync.errors())
+          .contains("state in " + warehouse + "/.cdc-sync/" + DATABASE);
       assertNoSecretIn(store, cdcSync);
     }
-    assertThat(rows(catalog)).isEqualTo(new TreeMap<>(Map.of(1L, item(1, "one", 11), 3L, item(3, "three", 3))));
+    assertThat(rows(catalog))
+        .isEqualTo(new TreeMap<>(Map.of(1L, item(1, "one", 11), 3L, item(3, "three", 3))));
     assertThat(stateFiles(store))
         .anyMatch(name -> name.startsWith("epoch-"))
         .anyMatch(name -> name.startsWith("checkpoint-"));
 
-    try (CdcSyncProcess status = CdcSyncProcess.start(work, environment, "status", slow.toString())) {
+    try (CdcSyncProcess status =
+        CdcSyncProcess.start(work, environment, "status", slow.toString())) {
       assertThat(status.waitFor(60)).as(status.describe()).isEqualTo(ExitCodes.OK);
       assertThat(status.output())
-          .contains("Pipeline '" + DATABASE + "' (state in " + warehouse + "/.cdc-sync/" + DATABASE + "/)")
+          .contains(
+              "Pipeline '"
+                  + DATABASE
+                  + "' (state in "
+                  + warehouse
+                  + "/.cdc-sync/"
+                  + DATABASE
+                  + "/)")
           .containsPattern("last checkpoint \\d+ at \\S+ \\([\\d.]+s ago\\) by instance epoch 1");
       assertNoSecretIn(store, status);
     }
@@ -101,9 +117,12 @@ class S3EndToEndIT {
     server.execute(DATABASE, "INSERT INTO items VALUES (4, 'four', 4)");
     Path fast = writePipeline(server, store, catalogFile, warehouse, "1s");
     try (CdcSyncProcess cdcSync =
-        CdcSyncProcess.start(work, environment, "run", fast.toString(), "--progress-interval", "1")) {
+        CdcSyncProcess.start(
+            work, environment, "run", fast.toString(), "--progress-interval", "1")) {
       awaitRows(
-          cdcSync, catalog, Map.of(1L, item(1, "one", 11), 3L, item(3, "three", 3), 4L, item(4, "four", 4)));
+          cdcSync,
+          catalog,
+          Map.of(1L, item(1, "one", 11), 3L, item(3, "three", 3), 4L, item(4, "four", 4)));
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
       assertThat(cdcSync.output()).contains(", 1 changes read");
       assertNoSecretIn(store, cdcSync);
@@ -114,8 +133,12 @@ class S3EndToEndIT {
     // database file and the processes' output are in the working directory.
     try (Stream<Path> files = Files.walk(work)) {
       assertThat(files.filter(Files::isRegularFile).map(file -> file.getFileName().toString()))
-          .allMatch(name -> name.endsWith(".yaml") || name.endsWith(".out") || name.endsWith(".err")
-              || name.startsWith("catalog.db"));
+          .allMatch(
+              name ->
+                  name.endsWith(".yaml")
+                      || name.endsWith(".out")
+                      || name.endsWith(".err")
+                      || name.startsWith("catalog.db"));
     }
     assertThat(work.resolve(".cdc-sync")).doesNotExist();
   }
@@ -139,14 +162,24 @@ class S3EndToEndIT {
     List<String> columns = List.of("id", "a", "b");
     Path file =
         writePipeline(
-            server, List.of("tables: " + database + ".\\.*", "server-id: 5731", "server-time-zone: UTC"),
-            database, store, catalogFile, warehouse, "1s");
+            server,
+            List.of("tables: " + database + ".\\.*", "server-id: 5731", "server-time-zone: UTC"),
+            database,
+            store,
+            catalogFile,
+            warehouse,
+            "1s");
 
     try (CdcSyncProcess cdcSync =
-        CdcSyncProcess.start(work, store.environment(), "run", file.toString(), "--progress-interval", "1")) {
+        CdcSyncProcess.start(
+            work, store.environment(), "run", file.toString(), "--progress-interval", "1")) {
       awaitRows(cdcSync, () -> rows(catalog, id, columns), Map.of(1, row(1, "one", null)));
-      server.execute(database, "ALTER TABLE t ADD COLUMN b INT", "INSERT INTO t VALUES (2, 'two', 2)");
-      awaitRows(cdcSync, () -> rows(catalog, id, columns), Map.of(1, row(1, "one", null), 2, row(2, "two", 2)));
+      server.execute(
+          database, "ALTER TABLE t ADD COLUMN b INT", "INSERT INTO t VALUES (2, 'two', 2)");
+      awaitRows(
+          cdcSync,
+          () -> rows(catalog, id, columns),
+          Map.of(1, row(1, "one", null), 2, row(2, "two", 2)));
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
       assertNoSecretIn(store, cdcSync);
     }
@@ -155,9 +188,11 @@ class S3EndToEndIT {
 
     server.execute(database, "INSERT INTO t VALUES (3, 'three', 3)");
     try (CdcSyncProcess cdcSync =
-        CdcSyncProcess.start(work, store.environment(), "run", file.toString(), "--progress-interval", "1")) {
+        CdcSyncProcess.start(
+            work, store.environment(), "run", file.toString(), "--progress-interval", "1")) {
       awaitRows(
-          cdcSync, () -> rows(catalog, id, columns),
+          cdcSync,
+          () -> rows(catalog, id, columns),
           Map.of(1, row(1, "one", null), 2, row(2, "two", 2), 3, row(3, "three", 3)));
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
       assertThat(cdcSync.output()).contains(", 1 changes read");
@@ -175,11 +210,20 @@ class S3EndToEndIT {
   }
 
   private Path writePipeline(
-      TestDatabaseServer server, TestObjectStore store, Path catalogFile, String warehouse, String interval)
+      TestDatabaseServer server,
+      TestObjectStore store,
+      Path catalogFile,
+      String warehouse,
+      String interval)
       throws IOException {
     return writePipeline(
-        server, List.of("tables: " + DATABASE + ".public.\\.*", "slot.name: slot_" + DATABASE), DATABASE,
-        store, catalogFile, warehouse, interval);
+        server,
+        List.of("tables: " + DATABASE + ".public.\\.*", "slot.name: slot_" + DATABASE),
+        DATABASE,
+        store,
+        catalogFile,
+        warehouse,
+        interval);
   }
 
   private Path writePipeline(
@@ -225,7 +269,8 @@ class S3EndToEndIT {
     options.put("catalog.properties.uri", "jdbc:sqlite:" + catalogFile);
     options.put("catalog.properties.warehouse", warehouse);
     options.put("catalog.properties.io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
-    store.fileIoPropertiesWithCredentials()
+    store
+        .fileIoPropertiesWithCredentials()
         .forEach((key, value) -> options.put(IcebergSinkFactory.CATALOG_PREFIX + key, value));
     return IcebergSinkFactory.catalog(Configuration.of(options));
   }
@@ -235,7 +280,8 @@ class S3EndToEndIT {
   }
 
   /** Every row as the given columns' values, keyed by the first. */
-  private static Map<Object, Map<String, Object>> rows(Catalog catalog, TableIdentifier id, List<String> columns) {
+  private static Map<Object, Map<String, Object>> rows(
+      Catalog catalog, TableIdentifier id, List<String> columns) {
     Map<Object, Map<String, Object>> rows = new TreeMap<>();
     if (!catalog.tableExists(id)) {
       return rows;
@@ -245,7 +291,11 @@ class S3EndToEndIT {
       for (Record record : records) {
         Object key = record.getField(columns.get(0));
         Map<String, Object> row = new LinkedHashMap<>();
-        columns.forEach(column -> row.put(column, table.schema().findField(column) == null ? null : record.getField(column)));
+        columns.forEach(
+            column ->
+                row.put(
+                    column,
+                    table.schema().findField(column) == null ? null : record.getField(column)));
         assertThat(rows.put(key, row)).as("rows with id " + key).isNull();
       }
     } catch (IOException e) {
@@ -260,7 +310,10 @@ class S3EndToEndIT {
 
   private static List<String> stateFiles(TestObjectStore store, String prefix) {
     try (S3Client client = store.client()) {
-      return client.listObjectsV2(request -> request.bucket(BUCKET).prefix(prefix)).contents().stream()
+      return client
+          .listObjectsV2(request -> request.bucket(BUCKET).prefix(prefix))
+          .contents()
+          .stream()
           .map(S3Object::key)
           .map(key -> key.substring(prefix.length()))
           .toList();
@@ -271,7 +324,8 @@ class S3EndToEndIT {
     assertThat(process.output() + process.errors()).doesNotContain(store.secretAccessKey());
   }
 
-  private static void awaitRows(CdcSyncProcess cdcSync, Catalog catalog, Map<Object, Map<String, Object>> expected) {
+  private static void awaitRows(
+      CdcSyncProcess cdcSync, Catalog catalog, Map<Object, Map<String, Object>> expected) {
     awaitRows(cdcSync, () -> rows(catalog), expected);
   }
 
@@ -282,8 +336,10 @@ class S3EndToEndIT {
     await("the sink table equals the source")
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(500))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-        .untilAsserted(() -> assertThat(rows.get()).as(cdcSync::describe).isEqualTo(new TreeMap<>(expected)));
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .untilAsserted(
+            () -> assertThat(rows.get()).as(cdcSync::describe).isEqualTo(new TreeMap<>(expected)));
   }
 
   private static Map<String, Object> item(long id, String name, int qty) {

@@ -35,16 +35,31 @@ class SchemaEvolutionCrashIT {
   @Test
   void mariadbTableEqualsTheSourceAfterKillsAroundSchemaChanges() throws Exception {
     TestDatabaseServer server = TestDatabases.mariadb();
-    run(server, "evolve_crash_maria", PipelineFiles.binlogTables("evolve_crash_maria", 5451), "evolve_crash_maria", "ALTER TABLE items MODIFY v BIGINT");
+    run(
+        server,
+        "evolve_crash_maria",
+        PipelineFiles.binlogTables("evolve_crash_maria", 5451),
+        "evolve_crash_maria",
+        "ALTER TABLE items MODIFY v BIGINT");
   }
 
   @Test
   void postgresTableEqualsTheSourceAfterKillsAroundSchemaChanges() throws Exception {
     TestDatabaseServer server = TestDatabases.postgres();
-    run(server, "evolve_crash_pg", PipelineFiles.postgresTables("evolve_crash_pg"), "public", "ALTER TABLE items ALTER COLUMN v TYPE BIGINT");
+    run(
+        server,
+        "evolve_crash_pg",
+        PipelineFiles.postgresTables("evolve_crash_pg"),
+        "public",
+        "ALTER TABLE items ALTER COLUMN v TYPE BIGINT");
   }
 
-  private void run(TestDatabaseServer server, String database, List<String> sourceLines, String namespace, String widen)
+  private void run(
+      TestDatabaseServer server,
+      String database,
+      List<String> sourceLines,
+      String namespace,
+      String widen)
       throws Exception {
     server.createDatabase(database);
     server.execute(database, "CREATE TABLE items (id INT PRIMARY KEY, v INT)");
@@ -62,7 +77,8 @@ class SchemaEvolutionCrashIT {
         new Thread(
             () -> {
               Random random = new Random(3);
-              try (Connection connection = server.connect(database); Statement statement = connection.createStatement()) {
+              try (Connection connection = server.connect(database);
+                  Statement statement = connection.createStatement()) {
                 for (int tx = 0; running.get(); tx++) {
                   if (tx == 40) {
                     statement.execute("ALTER TABLE items ADD COLUMN w INT");
@@ -71,8 +87,11 @@ class SchemaEvolutionCrashIT {
                   } else {
                     int id = random.nextInt(2_500);
                     String w = tx > 40 ? ", w = " + tx : "";
-                    if (statement.executeUpdate("UPDATE items SET v = v + 1" + w + " WHERE id = " + id) == 0) {
-                      statement.execute("INSERT INTO items (id, v) VALUES (" + id + ", " + tx + ")");
+                    if (statement.executeUpdate(
+                            "UPDATE items SET v = v + 1" + w + " WHERE id = " + id)
+                        == 0) {
+                      statement.execute(
+                          "INSERT INTO items (id, v) VALUES (" + id + ", " + tx + ")");
                     }
                   }
                   Thread.sleep(20);
@@ -83,10 +102,12 @@ class SchemaEvolutionCrashIT {
             },
             "schema-workload");
     Random random = new Random(11);
-    try (CdcSyncProcess first = CdcSyncProcess.start(work, Map.of(), "run", file.toString(), "--progress-interval", "0")) {
+    try (CdcSyncProcess first =
+        CdcSyncProcess.start(work, Map.of(), "run", file.toString(), "--progress-interval", "0")) {
       await("the snapshot is committed")
           .atMost(Duration.ofSeconds(90))
-          .failFast("cdc-sync exited", () -> assertThat(first.isAlive()).as(first::describe).isTrue())
+          .failFast(
+              "cdc-sync exited", () -> assertThat(first.isAlive()).as(first::describe).isTrue())
           .until(() -> IcebergRows.rows(warehouse, namespace, "items", "id").size() >= 2_000);
       workload.start();
       Thread.sleep(500 + random.nextInt(1_000));
@@ -94,9 +115,13 @@ class SchemaEvolutionCrashIT {
     }
     try {
       for (int kill = 2; kill <= 6; kill++) {
-        try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString(), "--progress-interval", "0")) {
+        try (CdcSyncProcess cdcSync =
+            CdcSyncProcess.start(
+                work, Map.of(), "run", file.toString(), "--progress-interval", "0")) {
           Thread.sleep(1_500 + random.nextInt(2_000));
-          assertThat(cdcSync.isAlive()).as("cdc-sync before kill %d%n%s", kill, cdcSync.describe()).isTrue();
+          assertThat(cdcSync.isAlive())
+              .as("cdc-sync before kill %d%n%s", kill, cdcSync.describe())
+              .isTrue();
           cdcSync.kill();
         }
       }
@@ -108,17 +133,24 @@ class SchemaEvolutionCrashIT {
 
     Map<Object, Map<String, Object>> expected = sourceRows(server, database);
     assertThat(expected.get(0)).containsOnlyKeys("id", "v", "w");
-    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString(), "--progress-interval", "0")) {
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(work, Map.of(), "run", file.toString(), "--progress-interval", "0")) {
       await("items equal the source")
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofSeconds(1))
-          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-          .untilAsserted(() -> assertThat(IcebergRows.rows(warehouse, namespace, "items", "id")).as(cdcSync::describe).isEqualTo(expected));
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .untilAsserted(
+              () ->
+                  assertThat(IcebergRows.rows(warehouse, namespace, "items", "id"))
+                      .as(cdcSync::describe)
+                      .isEqualTo(expected));
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
   }
 
-  private static Map<Object, Map<String, Object>> sourceRows(TestDatabaseServer server, String database) throws Exception {
+  private static Map<Object, Map<String, Object>> sourceRows(
+      TestDatabaseServer server, String database) throws Exception {
     Map<Object, Map<String, Object>> rows = new TreeMap<>();
     try (Connection connection = server.connect(database);
         Statement statement = connection.createStatement();

@@ -37,19 +37,26 @@ class TransactionAtomicityIT {
   @Test
   void mariadbTransactionIsNeverSplitAcrossCommits() throws Exception {
     TestDatabaseServer server = TestDatabases.mariadb();
-    assertAtomic(server, "atomic_maria", PipelineFiles.binlogTables("atomic_maria", 5421), "atomic_maria");
+    assertAtomic(
+        server, "atomic_maria", PipelineFiles.binlogTables("atomic_maria", 5421), "atomic_maria");
   }
 
-  private void assertAtomic(TestDatabaseServer server, String database, List<String> sourceLines, String namespace)
+  private void assertAtomic(
+      TestDatabaseServer server, String database, List<String> sourceLines, String namespace)
       throws Exception {
     server.createDatabase(database);
-    server.execute(database, "CREATE TABLE items (id BIGINT PRIMARY KEY, batch VARCHAR(10))", "INSERT INTO items VALUES (0, 'seed')");
+    server.execute(
+        database,
+        "CREATE TABLE items (id BIGINT PRIMARY KEY, batch VARCHAR(10))",
+        "INSERT INTO items VALUES (0, 'seed')");
     Path warehouse = work.resolve("warehouse");
     Path file = PipelineFiles.write(work, server, database, sourceLines, warehouse, "100ms");
-    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString(), "--progress-interval", "0")) {
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(work, Map.of(), "run", file.toString(), "--progress-interval", "0")) {
       await("the snapshot is committed")
           .atMost(Duration.ofSeconds(90))
-          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
           .until(() -> IcebergRows.rows(warehouse, namespace, "items", "id").containsKey(0L));
       List<String> statements = new ArrayList<>();
       for (int i = 1; i <= ROWS; i++) {
@@ -61,7 +68,8 @@ class TransactionAtomicityIT {
       server.execute(database, "INSERT INTO items VALUES (-2, 'after')");
       await("all rows arrive")
           .atMost(Duration.ofSeconds(90))
-          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
           .until(() -> IcebergRows.rows(warehouse, namespace, "items", "id").size() == ROWS + 3);
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
@@ -70,7 +78,8 @@ class TransactionAtomicityIT {
     List<Integer> bigRowsPerSnapshot = new ArrayList<>();
     for (Snapshot snapshot : table.snapshots()) {
       int big = 0;
-      try (CloseableIterable<Record> records = IcebergGenerics.read(table).useSnapshot(snapshot.snapshotId()).build()) {
+      try (CloseableIterable<Record> records =
+          IcebergGenerics.read(table).useSnapshot(snapshot.snapshotId()).build()) {
         for (Record record : records) {
           if ("big".equals(record.getField("batch"))) {
             big++;
@@ -79,6 +88,9 @@ class TransactionAtomicityIT {
       }
       bigRowsPerSnapshot.add(big);
     }
-    assertThat(bigRowsPerSnapshot).as("rows of the big transaction in each snapshot").containsOnly(0, ROWS).contains(ROWS);
+    assertThat(bigRowsPerSnapshot)
+        .as("rows of the big transaction in each snapshot")
+        .containsOnly(0, ROWS)
+        .contains(ROWS);
   }
 }

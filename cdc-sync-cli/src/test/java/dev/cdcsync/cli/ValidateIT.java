@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cdcsync.testing.TestDatabaseServer;
 import dev.cdcsync.testing.TestDatabases;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -31,23 +30,40 @@ class ValidateIT {
         "CREATE TABLE orders (id int PRIMARY KEY)",
         "CREATE TABLE events (at timestamptz, what text)",
         "GRANT SELECT ON orders, events TO check_user");
-    Path file = pipeline(server, "check_user", "check-pw", "tables: " + database + ".public.\\.*", "slot.name: validate_slot");
+    Path file =
+        pipeline(
+            server,
+            "check_user",
+            "check-pw",
+            "tables: " + database + ".public.\\.*",
+            "slot.name: validate_slot");
 
-    try (CdcSyncProcess validate = CdcSyncProcess.start(work, Map.of(), "validate", file.toString())) {
+    try (CdcSyncProcess validate =
+        CdcSyncProcess.start(work, Map.of(), "validate", file.toString())) {
       assertThat(validate.waitFor(60)).as(validate.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
       assertThat(validate.output())
-          .contains("ok      connection: connected to PostgreSQL at " + server.host() + ":" + server.port() + "/" + database)
+          .contains(
+              "ok      connection: connected to PostgreSQL at "
+                  + server.host()
+                  + ":"
+                  + server.port()
+                  + "/"
+                  + database)
           .contains("ok      wal_level: wal_level is logical")
-          .contains("FAILED  replication: user 'check_user' may not use replication: run ALTER ROLE \"check_user\" WITH REPLICATION;")
+          .contains(
+              "FAILED  replication: user 'check_user' may not use replication: run ALTER ROLE \"check_user\" WITH REPLICATION;")
           .contains("ok      replication slot: slot validate_slot will be created")
           .contains("ok      tables: 2 table(s) match option 'tables'")
-          .contains("FAILED  replica identity \"public\".\"events\": table \"public\".\"events\" has no replica identity")
+          .contains(
+              "FAILED  replica identity \"public\".\"events\": table \"public\".\"events\" has no replica identity")
           .contains("run ALTER TABLE \"public\".\"events\" REPLICA IDENTITY FULL;")
-          .contains("FAILED  publication: user 'check_user' cannot create publication validate_slot")
+          .contains(
+              "FAILED  publication: user 'check_user' cannot create publication validate_slot")
           .contains("ok      catalog: the hadoop catalog answers")
           .contains("ok      warehouse: can write to")
           .contains("ok      state store: can write to")
-          .contains("FAILED  owner \"public\".\"orders\": user 'check_user' does not own table \"public\".\"orders\"")
+          .contains(
+              "FAILED  owner \"public\".\"orders\": user 'check_user' does not own table \"public\".\"orders\"")
           .contains("5 of 12 checks failed")
           .doesNotContain("check-pw");
     }
@@ -59,13 +75,26 @@ class ValidateIT {
         "GRANT CREATE ON DATABASE " + database + " TO check_user",
         "ALTER TABLE orders OWNER TO check_user",
         "ALTER TABLE events OWNER TO check_user");
-    try (CdcSyncProcess validate = CdcSyncProcess.start(work, Map.of(), "validate", file.toString())) {
+    try (CdcSyncProcess validate =
+        CdcSyncProcess.start(work, Map.of(), "validate", file.toString())) {
       assertThat(validate.waitFor(60)).as(validate.describe()).isEqualTo(ExitCodes.OK);
-      assertThat(validate.output()).contains("ok      publication: publication validate_slot will be created").contains("checks passed");
+      assertThat(validate.output())
+          .contains("ok      publication: publication validate_slot will be created")
+          .contains("checks passed");
     }
     // validate created neither the publication nor the slot.
-    assertThat(count(server, database, "SELECT count(*) FROM pg_publication WHERE pubname = 'validate_slot'")).isZero();
-    assertThat(count(server, database, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'validate_slot'")).isZero();
+    assertThat(
+            count(
+                server,
+                database,
+                "SELECT count(*) FROM pg_publication WHERE pubname = 'validate_slot'"))
+        .isZero();
+    assertThat(
+            count(
+                server,
+                database,
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'validate_slot'"))
+        .isZero();
   }
 
   @Test
@@ -73,7 +102,10 @@ class ValidateIT {
     TestDatabaseServer server = TestDatabases.mariadb();
     String database = "validate_maria";
     server.createDatabase(database);
-    server.execute(database, "CREATE TABLE orders (id INT PRIMARY KEY)", "CREATE TABLE secrets (id INT PRIMARY KEY)");
+    server.execute(
+        database,
+        "CREATE TABLE orders (id INT PRIMARY KEY)",
+        "CREATE TABLE secrets (id INT PRIMARY KEY)");
     for (String host : List.of("%", "localhost")) {
       server.execute(
           database,
@@ -82,16 +114,25 @@ class ValidateIT {
           // Visible (MariaDB lists only tables the user has some right on) but not readable.
           "GRANT INSERT ON " + database + ".secrets TO 'check_user'@'" + host + "'");
     }
-    Path file = pipeline(server, "check_user", "check-pw", "tables: " + database + ".\\.*", "server-id: 5481");
+    Path file =
+        pipeline(
+            server, "check_user", "check-pw", "tables: " + database + ".\\.*", "server-id: 5481");
 
-    try (CdcSyncProcess validate = CdcSyncProcess.start(work, Map.of(), "validate", file.toString())) {
+    try (CdcSyncProcess validate =
+        CdcSyncProcess.start(work, Map.of(), "validate", file.toString())) {
       assertThat(validate.waitFor(60)).as(validate.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
       assertThat(validate.output())
           .contains("ok      log_bin: log_bin is ON")
           .contains("ok      binlog_format: binlog_format is ROW")
-          .contains("FAILED  replication: user 'check_user' may not read the binlog: run GRANT REPLICATION SLAVE ON *.* TO 'check_user';")
+          .contains(
+              "FAILED  replication: user 'check_user' may not read the binlog: run GRANT REPLICATION SLAVE ON *.* TO 'check_user';")
           .contains("FAILED  binlog position: user 'check_user' may not read the binlog position")
-          .contains("FAILED  select `" + database + "`.`secrets`: user 'check_user' cannot read table `" + database + "`.`secrets`")
+          .contains(
+              "FAILED  select `"
+                  + database
+                  + "`.`secrets`: user 'check_user' cannot read table `"
+                  + database
+                  + "`.`secrets`")
           .doesNotContain("FAILED  select `" + database + "`.`orders`")
           .doesNotContain("check-pw");
     }
@@ -102,7 +143,8 @@ class ValidateIT {
           "GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'check_user'@'" + host + "'",
           "GRANT SELECT ON " + database + ".* TO 'check_user'@'" + host + "'");
     }
-    try (CdcSyncProcess validate = CdcSyncProcess.start(work, Map.of(), "validate", file.toString())) {
+    try (CdcSyncProcess validate =
+        CdcSyncProcess.start(work, Map.of(), "validate", file.toString())) {
       assertThat(validate.waitFor(60)).as(validate.describe()).isEqualTo(ExitCodes.OK);
       assertThat(validate.output()).contains("checks passed");
     }
@@ -120,17 +162,30 @@ class ValidateIT {
     server.createDatabase(database);
     server.createDatabase(other);
     server.execute(database, "CREATE TABLE plain (id INT PRIMARY KEY)");
-    Path file = pipeline(server, server.username(), server.password(), "tables: " + database + ".\\.*", "server-id: 5483");
+    Path file =
+        pipeline(
+            server,
+            server.username(),
+            server.password(),
+            "tables: " + database + ".\\.*",
+            "server-id: 5483");
     try {
       server.execute(other, "CREATE TABLE hosts (id INT PRIMARY KEY, addr INET6)");
       String failure =
-          "column `addr` of table `" + other + "`.`hosts` is INET6, whose DDL Debezium cannot parse; it reads the DDL of"
+          "column `addr` of table `"
+              + other
+              + "`.`hosts` is INET6, whose DDL Debezium cannot parse; it reads the DDL of"
               + " every table on the server, not only the selected ones, so store the address as text: ALTER TABLE `"
-              + other + "`.`hosts` MODIFY `addr` VARCHAR(39);";
+              + other
+              + "`.`hosts` MODIFY `addr` VARCHAR(39);";
 
-      try (CdcSyncProcess validate = CdcSyncProcess.start(work, Map.of(), "validate", file.toString())) {
-        assertThat(validate.waitFor(60)).as(validate.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
-        assertThat(validate.output()).contains("FAILED  column `" + other + "`.`hosts`.`addr`: " + failure);
+      try (CdcSyncProcess validate =
+          CdcSyncProcess.start(work, Map.of(), "validate", file.toString())) {
+        assertThat(validate.waitFor(60))
+            .as(validate.describe())
+            .isEqualTo(ExitCodes.RUNTIME_FAILURE);
+        assertThat(validate.output())
+            .contains("FAILED  column `" + other + "`.`hosts`.`addr`: " + failure);
       }
       try (CdcSyncProcess run = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
         assertThat(run.waitFor(60)).as(run.describe()).isNotEqualTo(ExitCodes.OK);
@@ -142,13 +197,24 @@ class ValidateIT {
     }
   }
 
-  private Path pipeline(TestDatabaseServer server, String user, String password, String... sourceLines) throws Exception {
+  private Path pipeline(
+      TestDatabaseServer server, String user, String password, String... sourceLines)
+      throws Exception {
     Path file = work.resolve("validate-" + server.sourceType() + ".yaml");
     return PipelineFiles.write(
-        file, server, user, password, "validate-" + server.sourceType(), List.of(sourceLines), work.resolve("warehouse"), "1s", List.of());
+        file,
+        server,
+        user,
+        password,
+        "validate-" + server.sourceType(),
+        List.of(sourceLines),
+        work.resolve("warehouse"),
+        "1s",
+        List.of());
   }
 
-  private static long count(TestDatabaseServer server, String database, String sql) throws Exception {
+  private static long count(TestDatabaseServer server, String database, String sql)
+      throws Exception {
     try (Connection connection = server.connect(database);
         Statement statement = connection.createStatement();
         ResultSet result = statement.executeQuery(sql)) {

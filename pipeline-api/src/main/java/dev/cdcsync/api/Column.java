@@ -17,7 +17,8 @@ public record Column(String name, DataType type, Object defaultValue, String unk
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
     if (defaultValue != null && unknownDefault != null) {
-      throw new IllegalArgumentException("Column " + name + " cannot have a known and an unknown default");
+      throw new IllegalArgumentException(
+          "Column " + name + " cannot have a known and an unknown default");
     }
   }
 

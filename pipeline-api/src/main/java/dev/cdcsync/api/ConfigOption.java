@@ -76,22 +76,47 @@ public final class ConfigOption<T> {
       Function<String, T> parser,
       String typeDescription) {
     return new ConfigOption<>(
-        key, type, defaultValue, false, false, description,
-        Objects.requireNonNull(parser, "parser"), Objects.requireNonNull(typeDescription, "typeDescription"), null);
+        key,
+        type,
+        defaultValue,
+        false,
+        false,
+        description,
+        Objects.requireNonNull(parser, "parser"),
+        Objects.requireNonNull(typeDescription, "typeDescription"),
+        null);
   }
 
   /**
    * An option another tool defines (Flink CDC) that is accepted, and its value checked, but that
    * has no effect here: giving it warns once with {@code reason}, which is also its description.
    */
-  public static <T> ConfigOption<T> withoutEffect(String key, Class<T> type, T defaultValue, String reason) {
-    return new ConfigOption<>(key, type, defaultValue, false, false, reason, null, null, Objects.requireNonNull(reason, "reason"));
+  public static <T> ConfigOption<T> withoutEffect(
+      String key, Class<T> type, T defaultValue, String reason) {
+    return new ConfigOption<>(
+        key,
+        type,
+        defaultValue,
+        false,
+        false,
+        reason,
+        null,
+        null,
+        Objects.requireNonNull(reason, "reason"));
   }
 
   /** The same option, with its value masked whenever options are printed. */
   public ConfigOption<T> asSecret() {
     return new ConfigOption<>(
-        key, type, defaultValue, required, true, description, parser, parsedTypeDescription, noEffectReason);
+        key,
+        type,
+        defaultValue,
+        required,
+        true,
+        description,
+        parser,
+        parsedTypeDescription,
+        noEffectReason);
   }
 
   /** Why giving this option changes nothing, for options accepted only for compatibility. */

@@ -17,15 +17,22 @@ public record DataType(DataTypeRoot root, int precision, int scale, DataType ele
     if (root == DataTypeRoot.DECIMAL) {
       if (precision < 1 || precision > MAX_DECIMAL_PRECISION || scale < 0 || scale > precision) {
         throw new IllegalArgumentException(
-            "Cannot create DECIMAL(" + precision + ", " + scale + "): precision must be 1.."
-                + MAX_DECIMAL_PRECISION + " and scale 0..precision");
+            "Cannot create DECIMAL("
+                + precision
+                + ", "
+                + scale
+                + "): precision must be 1.."
+                + MAX_DECIMAL_PRECISION
+                + " and scale 0..precision");
       }
     } else if (precision != 0 || scale != 0) {
       throw new IllegalArgumentException("Cannot give a precision to " + root);
     }
     if ((root == DataTypeRoot.ARRAY) != (elementType != null)) {
       throw new IllegalArgumentException(
-          root == DataTypeRoot.ARRAY ? "Cannot create an ARRAY without an element type" : "Cannot give an element type to " + root);
+          root == DataTypeRoot.ARRAY
+              ? "Cannot create an ARRAY without an element type"
+              : "Cannot give an element type to " + root);
     }
   }
 
@@ -43,7 +50,8 @@ public record DataType(DataTypeRoot root, int precision, int scale, DataType ele
 
   /** An array of {@code elementType} values (elements may be null). */
   public static DataType array(DataType elementType) {
-    return new DataType(DataTypeRoot.ARRAY, 0, 0, Objects.requireNonNull(elementType, "elementType"));
+    return new DataType(
+        DataTypeRoot.ARRAY, 0, 0, Objects.requireNonNull(elementType, "elementType"));
   }
 
   @Override

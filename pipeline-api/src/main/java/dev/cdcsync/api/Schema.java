@@ -11,7 +11,8 @@ import java.util.Map;
  * @param renamedFrom for columns the source reported as renamed since the previous schema of the
  *     table: new name to old name (empty when the source cannot tell renames from drop and add)
  */
-public record Schema(List<Column> columns, List<String> primaryKeys, Map<String, String> renamedFrom) {
+public record Schema(
+    List<Column> columns, List<String> primaryKeys, Map<String, String> renamedFrom) {
 
   public Schema {
     columns = List.copyOf(columns);
@@ -20,7 +21,8 @@ public record Schema(List<Column> columns, List<String> primaryKeys, Map<String,
     Map<String, Column> byName = new HashMap<>();
     for (Column column : columns) {
       if (byName.put(column.name(), column) != null) {
-        throw new IllegalArgumentException("Cannot create schema: duplicate column: " + column.name());
+        throw new IllegalArgumentException(
+            "Cannot create schema: duplicate column: " + column.name());
       }
     }
     for (String key : primaryKeys) {

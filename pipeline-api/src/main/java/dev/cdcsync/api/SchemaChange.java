@@ -13,7 +13,8 @@ public sealed interface SchemaChange {
    * under the new columns.
    */
   static boolean additive(java.util.List<SchemaChange> changes) {
-    return changes.stream().allMatch(change -> change instanceof AddColumn || change instanceof WidenColumnType);
+    return changes.stream()
+        .allMatch(change -> change instanceof AddColumn || change instanceof WidenColumnType);
   }
 
   /**

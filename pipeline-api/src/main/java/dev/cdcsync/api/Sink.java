@@ -54,7 +54,8 @@ public interface Sink extends AutoCloseable {
    * pipeline dropped it after this checkpoint, as the source did, or someone dropped it) is left
    * out: its changes were meant to go with it. {@link #commit} itself fails on a missing table.
    */
-  default List<TableCommit> recover(Checkpoint checkpoint, Map<TableId, byte[]> prepared) throws Exception {
+  default List<TableCommit> recover(Checkpoint checkpoint, Map<TableId, byte[]> prepared)
+      throws Exception {
     return commit(checkpoint, prepared);
   }
 

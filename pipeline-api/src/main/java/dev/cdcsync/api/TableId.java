@@ -32,8 +32,9 @@ public record TableId(String namespace, String schemaName, String tableName) {
       case 1 -> new TableId(null, null, parts[0]);
       case 2 -> new TableId(null, parts[0], parts[1]);
       case 3 -> new TableId(parts[0], parts[1], parts[2]);
-      default -> throw new IllegalArgumentException(
-          "Cannot parse table identifier: expected [namespace.][schema.]table: " + identifier);
+      default ->
+          throw new IllegalArgumentException(
+              "Cannot parse table identifier: expected [namespace.][schema.]table: " + identifier);
     };
   }
 

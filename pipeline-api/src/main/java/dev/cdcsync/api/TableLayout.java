@@ -2,8 +2,8 @@ package dev.cdcsync.api;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
  * @param properties table properties on top of the sink's own
  * @param origin names the rule that asked for it, for messages
  */
-public record TableLayout(List<PartitionKey> partitionKeys, Map<String, String> properties, String origin) {
+public record TableLayout(
+    List<PartitionKey> partitionKeys, Map<String, String> properties, String origin) {
 
-  public static final TableLayout DEFAULT = new TableLayout(List.of(), Map.of(), "the sink's defaults");
+  public static final TableLayout DEFAULT =
+      new TableLayout(List.of(), Map.of(), "the sink's defaults");
 
   public TableLayout {
     partitionKeys = List.copyOf(partitionKeys);
@@ -55,17 +57,19 @@ public record TableLayout(List<PartitionKey> partitionKeys, Map<String, String> 
       }
       String column = matcher.group(3);
       int width = matcher.group(2) == null ? 0 : Integer.parseInt(matcher.group(2));
-      PartitionTransform transform = switch (matcher.group(1).toLowerCase(Locale.ROOT)) {
-        case "identity" -> PartitionTransform.IDENTITY;
-        case "year", "years" -> PartitionTransform.YEAR;
-        case "month", "months" -> PartitionTransform.MONTH;
-        case "day", "days" -> PartitionTransform.DAY;
-        case "hour", "hours" -> PartitionTransform.HOUR;
-        case "bucket" -> PartitionTransform.BUCKET;
-        case "truncate" -> PartitionTransform.TRUNCATE;
-        default -> null;
-      };
-      boolean needsWidth = transform == PartitionTransform.BUCKET || transform == PartitionTransform.TRUNCATE;
+      PartitionTransform transform =
+          switch (matcher.group(1).toLowerCase(Locale.ROOT)) {
+            case "identity" -> PartitionTransform.IDENTITY;
+            case "year", "years" -> PartitionTransform.YEAR;
+            case "month", "months" -> PartitionTransform.MONTH;
+            case "day", "days" -> PartitionTransform.DAY;
+            case "hour", "hours" -> PartitionTransform.HOUR;
+            case "bucket" -> PartitionTransform.BUCKET;
+            case "truncate" -> PartitionTransform.TRUNCATE;
+            default -> null;
+          };
+      boolean needsWidth =
+          transform == PartitionTransform.BUCKET || transform == PartitionTransform.TRUNCATE;
       if (transform == null || needsWidth != (width > 0)) {
         return Optional.empty();
       }
@@ -75,8 +79,10 @@ public record TableLayout(List<PartitionKey> partitionKeys, Map<String, String> 
     public PartitionKey {
       Objects.requireNonNull(transform, "transform");
       Objects.requireNonNull(column, "column");
-      if ((transform == PartitionTransform.BUCKET || transform == PartitionTransform.TRUNCATE) != (width > 0)) {
-        throw new IllegalArgumentException("Cannot create partition key: width " + width + " for " + transform);
+      if ((transform == PartitionTransform.BUCKET || transform == PartitionTransform.TRUNCATE)
+          != (width > 0)) {
+        throw new IllegalArgumentException(
+            "Cannot create partition key: width " + width + " for " + transform);
       }
     }
   }

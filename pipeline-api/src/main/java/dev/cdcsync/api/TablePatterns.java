@@ -40,7 +40,9 @@ public final class TablePatterns {
       }
       int offset = names.size() - parts.size();
       for (int i = 0; i < parts.size(); i++) {
-        if (!Pattern.compile(parts.get(i), Pattern.CASE_INSENSITIVE).matcher(names.get(offset + i)).matches()) {
+        if (!Pattern.compile(parts.get(i), Pattern.CASE_INSENSITIVE)
+            .matcher(names.get(offset + i))
+            .matches()) {
           return false;
         }
       }
@@ -83,7 +85,8 @@ public final class TablePatterns {
    *     schema.table})
    * @throws ConfigurationException naming {@code subject} and the pattern
    */
-  public static List<TablePattern> parse(String subject, String text, List<Integer> allowedParts, String format) {
+  public static List<TablePattern> parse(
+      String subject, String text, List<Integer> allowedParts, String format) {
     List<TablePattern> patterns = new ArrayList<>();
     for (String item : split(subject, text, ',')) {
       String pattern = item.replace("\\,", ",");
@@ -93,8 +96,12 @@ public final class TablePatterns {
       }
       if (!allowedParts.contains(split.size())) {
         throw new ConfigurationException(
-            "Cannot parse " + subject + ": expected " + format
-                + " (write \\. for a regex dot) but got: " + pattern);
+            "Cannot parse "
+                + subject
+                + ": expected "
+                + format
+                + " (write \\. for a regex dot) but got: "
+                + pattern);
       }
       List<String> regexes = new ArrayList<>();
       for (String part : split) {
@@ -111,17 +118,24 @@ public final class TablePatterns {
   /** A part's alternatives (separated by commas, written {@code \,}) as one regex. */
   private static String partRegex(String subject, String part) {
     List<String> alternatives = new ArrayList<>();
-    split(subject, part, ',').forEach(alternative -> alternatives.add(alternative.replace("\\,", ",")));
+    split(subject, part, ',')
+        .forEach(alternative -> alternatives.add(alternative.replace("\\,", ",")));
     for (String alternative : alternatives) {
       try {
         Pattern.compile(alternative);
       } catch (PatternSyntaxException e) {
-        String hint = alternative.contains("{") && !alternative.contains("}")
-            ? " (a comma separates patterns, as in Flink CDC: a {n,m} quantifier cannot be written)"
-            : "";
+        String hint =
+            alternative.contains("{") && !alternative.contains("}")
+                ? " (a comma separates patterns, as in Flink CDC: a {n,m} quantifier cannot be written)"
+                : "";
         throw new ConfigurationException(
-            "Cannot parse " + subject + ": invalid regular expression '" + alternative
-                + "': " + e.getDescription() + hint);
+            "Cannot parse "
+                + subject
+                + ": invalid regular expression '"
+                + alternative
+                + "': "
+                + e.getDescription()
+                + hint);
       }
     }
     if (alternatives.size() == 1) {

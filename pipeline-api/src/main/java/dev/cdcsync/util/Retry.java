@@ -38,9 +38,14 @@ public final class Retry {
   private final BeforeRetry beforeRetry;
 
   private Retry(
-      int attempts, Duration firstPause, Duration longestPause, Predicate<Exception> retriable, BeforeRetry beforeRetry) {
+      int attempts,
+      Duration firstPause,
+      Duration longestPause,
+      Predicate<Exception> retriable,
+      BeforeRetry beforeRetry) {
     if (attempts < 1) {
-      throw new IllegalArgumentException("Cannot retry: attempts must be at least 1 but is " + attempts);
+      throw new IllegalArgumentException(
+          "Cannot retry: attempts must be at least 1 but is " + attempts);
     }
     this.attempts = attempts;
     this.firstPause = Objects.requireNonNull(firstPause, "firstPause");
@@ -62,14 +67,15 @@ public final class Retry {
   /** The same, retrying only failures of these types; any other ends the run at once. */
   @SafeVarargs
   public final Retry onlyOn(Class<? extends Exception>... types) {
-    return onlyIf(failure -> {
-      for (Class<? extends Exception> type : types) {
-        if (type.isInstance(failure)) {
-          return true;
-        }
-      }
-      return false;
-    });
+    return onlyIf(
+        failure -> {
+          for (Class<? extends Exception> type : types) {
+            if (type.isInstance(failure)) {
+              return true;
+            }
+          }
+          return false;
+        });
   }
 
   /** The same, retrying only failures {@code retriable} accepts. */

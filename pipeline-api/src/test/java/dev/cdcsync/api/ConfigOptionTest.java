@@ -64,7 +64,11 @@ class ConfigOptionTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "latest-offset", "latest_offset", "LATEST_OFFSET", "Latest-Offset", " latest-OFFSET "
+        "latest-offset",
+        "latest_offset",
+        "LATEST_OFFSET",
+        "Latest-Offset",
+        " latest-OFFSET "
       })
   void matchesEnumsInAnyCaseWithDashesOrUnderscores(String text) {
     assertThat(MODE.parse(text)).isEqualTo(StartupMode.LATEST_OFFSET);
@@ -174,8 +178,16 @@ class ConfigOptionTest {
   }
 
   private static String describe(ConfigOption<?> option) {
-    return option.key() + " " + option.type().getSimpleName() + " default=" + option.defaultValue()
-        + " required=" + option.isRequired() + " secret=" + option.isSecret() + ": "
+    return option.key()
+        + " "
+        + option.type().getSimpleName()
+        + " default="
+        + option.defaultValue()
+        + " required="
+        + option.isRequired()
+        + " secret="
+        + option.isSecret()
+        + ": "
         + option.description();
   }
 }

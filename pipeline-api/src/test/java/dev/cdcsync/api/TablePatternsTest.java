@@ -3,7 +3,6 @@ package dev.cdcsync.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.api.TablePatterns.TablePattern;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +13,12 @@ class TablePatternsTest {
 
   @Test
   void splitsOnUnescapedDotsAndTurnsEscapedDotsIntoRegexDots() {
-    assertThat(TablePatterns.parse("source option 'tables'", "shop.public.\\.*, shop.sales.order_[0-9]+", 3, "db.schema.table"))
+    assertThat(
+            TablePatterns.parse(
+                "source option 'tables'",
+                "shop.public.\\.*, shop.sales.order_[0-9]+",
+                3,
+                "db.schema.table"))
         .containsExactly(
             new TablePattern(List.of("shop", "public", ".*")),
             new TablePattern(List.of("shop", "sales", "order_[0-9]+")));
@@ -22,7 +26,10 @@ class TablePatternsTest {
 
   @Test
   void splitsOnEveryUnescapedCommaAsFlinkCdcDoes() {
-    assertThatThrownBy(() -> TablePatterns.parse("source option 'tables'", "app.t_[0-9]{1,3},app.other", 2, "db.table"))
+    assertThatThrownBy(
+            () ->
+                TablePatterns.parse(
+                    "source option 'tables'", "app.t_[0-9]{1,3},app.other", 2, "db.table"))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             "Cannot parse source option 'tables': invalid regular expression 't_[0-9]{1': Unclosed counted"
@@ -31,9 +38,11 @@ class TablePatternsTest {
 
   @Test
   void readsAnEscapedCommaAsAlternativesOfOnePart() {
-    List<TablePattern> patterns = TablePatterns.parse("source option 'tables'", "app.orders\\,customers", 2, "db.table");
+    List<TablePattern> patterns =
+        TablePatterns.parse("source option 'tables'", "app.orders\\,customers", 2, "db.table");
 
-    assertThat(patterns).containsExactly(new TablePattern(List.of("app", "(?:orders)|(?:customers)")));
+    assertThat(patterns)
+        .containsExactly(new TablePattern(List.of("app", "(?:orders)|(?:customers)")));
     assertThat(patterns.get(0).matches(TableId.of("app", "customers"))).isTrue();
     assertThat(patterns.get(0).matches(TableId.of("app", "orders"))).isTrue();
     assertThat(patterns.get(0).matches(TableId.of("app", "orders_2"))).isFalse();
@@ -41,7 +50,8 @@ class TablePatternsTest {
 
   @Test
   void matchesEachPartInFullAndCaseInsensitively() {
-    TablePattern pattern = TablePatterns.parse("route rule 1 source-table", "Shop.order_\\.*", 2, "db.table").get(0);
+    TablePattern pattern =
+        TablePatterns.parse("route rule 1 source-table", "Shop.order_\\.*", 2, "db.table").get(0);
 
     assertThat(pattern.matches(TableId.of("shop", "ORDER_1"))).isTrue();
     assertThat(pattern.matches(TableId.of("SHOP", "order_"))).isTrue();
@@ -51,14 +61,19 @@ class TablePatternsTest {
 
   @Test
   void trimsPartsAndSkipsEmptyItemsAndParts() {
-    assertThat(TablePatterns.parse("source option 'tables'", " shop . orders ,, shop..items,", 2, "db.table"))
-        .containsExactly(new TablePattern(List.of("shop", "orders")), new TablePattern(List.of("shop", "items")));
+    assertThat(
+            TablePatterns.parse(
+                "source option 'tables'", " shop . orders ,, shop..items,", 2, "db.table"))
+        .containsExactly(
+            new TablePattern(List.of("shop", "orders")),
+            new TablePattern(List.of("shop", "items")));
   }
 
   @Test
   void letsABackslashEscapeABackslashBeforeADot() {
     // \\. is an escaped backslash, then a separating dot: a regex matching a name ending in '\'.
-    TablePattern pattern = TablePatterns.parse("source option 'tables'", "shop.a\\\\.b", 3, "db.schema.table").get(0);
+    TablePattern pattern =
+        TablePatterns.parse("source option 'tables'", "shop.a\\\\.b", 3, "db.schema.table").get(0);
 
     assertThat(pattern).isEqualTo(new TablePattern(List.of("shop", "a\\\\", "b")));
     assertThat(pattern.matches(TableId.of("shop", "a\\", "b"))).isTrue();
@@ -66,7 +81,8 @@ class TablePatternsTest {
 
   @Test
   void rejectsAnUnfinishedEscape() {
-    assertThatThrownBy(() -> TablePatterns.parse("source option 'tables'", "shop.orders\\", 2, "db.table"))
+    assertThatThrownBy(
+            () -> TablePatterns.parse("source option 'tables'", "shop.orders\\", 2, "db.table"))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage("Cannot parse source option 'tables': it ends with an unfinished escape '\\'");
   }
@@ -74,7 +90,12 @@ class TablePatternsTest {
   @Test
   void matchesAShorterPatternAgainstTheLastPartsOfTheId() {
     TablePattern schemaAndTable =
-        TablePatterns.parse("route rule 1 source-table", "public.orders", List.of(3, 2), "db.schema.table or schema.table").get(0);
+        TablePatterns.parse(
+                "route rule 1 source-table",
+                "public.orders",
+                List.of(3, 2),
+                "db.schema.table or schema.table")
+            .get(0);
 
     assertThat(schemaAndTable.matches(TableId.of("shop", "public", "orders"))).isTrue();
     assertThat(schemaAndTable.matches(TableId.of("shop", "sales", "orders"))).isFalse();
@@ -82,17 +103,23 @@ class TablePatternsTest {
 
   @Test
   void writesDebeziumRegexesWithoutCommas() {
-    TablePattern pattern = TablePatterns.parse("source option 'tables'", "shop.orders\\,items", 2, "db.table").get(0);
+    TablePattern pattern =
+        TablePatterns.parse("source option 'tables'", "shop.orders\\,items", 2, "db.table").get(0);
 
     String regex = pattern.fullNameRegex(0);
     assertThat(regex).doesNotContain(",");
-    assertThat(Pattern.compile(regex, Pattern.CASE_INSENSITIVE).matcher("SHOP.items").matches()).isTrue();
-    assertThat(Pattern.compile(regex, Pattern.CASE_INSENSITIVE).matcher("shopXitems").matches()).isFalse();
+    assertThat(Pattern.compile(regex, Pattern.CASE_INSENSITIVE).matcher("SHOP.items").matches())
+        .isTrue();
+    assertThat(Pattern.compile(regex, Pattern.CASE_INSENSITIVE).matcher("shopXitems").matches())
+        .isFalse();
   }
 
   @Test
   void rejectsAPatternWithTheWrongNumberOfParts() {
-    assertThatThrownBy(() -> TablePatterns.parse("source option 'tables'", "shop.orders", 3, "database.schema.table"))
+    assertThatThrownBy(
+            () ->
+                TablePatterns.parse(
+                    "source option 'tables'", "shop.orders", 3, "database.schema.table"))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             "Cannot parse source option 'tables': expected database.schema.table (write \\. for a regex dot) but got: shop.orders");
@@ -100,14 +127,18 @@ class TablePatternsTest {
 
   @Test
   void rejectsAnInvalidRegex() {
-    assertThatThrownBy(() -> TablePatterns.parse("source option 'tables'", "shop.orders(", 2, "database.table"))
+    assertThatThrownBy(
+            () ->
+                TablePatterns.parse("source option 'tables'", "shop.orders(", 2, "database.table"))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessage("Cannot parse source option 'tables': invalid regular expression 'orders(': Unclosed group");
+        .hasMessage(
+            "Cannot parse source option 'tables': invalid regular expression 'orders(': Unclosed group");
   }
 
   @Test
   void rejectsAnEmptyList() {
-    assertThatThrownBy(() -> TablePatterns.parse("source option 'tables.exclude'", " , ", 2, "database.table"))
+    assertThatThrownBy(
+            () -> TablePatterns.parse("source option 'tables.exclude'", " , ", 2, "database.table"))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage("Cannot parse source option 'tables.exclude': it is empty");
   }
@@ -115,17 +146,26 @@ class TablePatternsTest {
   @Test
   void foldsExclusionsIntoTheIncludeList() {
     String includeList =
-        TablePatterns.debeziumIncludeList(List.of("shop\\..*", "crm\\.contacts"), List.of("shop\\.audit_.*"));
+        TablePatterns.debeziumIncludeList(
+            List.of("shop\\..*", "crm\\.contacts"), List.of("shop\\.audit_.*"));
     List<Pattern> patterns = Arrays.stream(includeList.split(",")).map(Pattern::compile).toList();
 
-    assertThat(List.of("shop.orders", "shop.audit", "crm.contacts", "shop.audit_log", "crm.other", "shop.audit_x.y"))
+    assertThat(
+            List.of(
+                "shop.orders",
+                "shop.audit",
+                "crm.contacts",
+                "shop.audit_log",
+                "crm.other",
+                "shop.audit_x.y"))
         .filteredOn(name -> patterns.stream().anyMatch(p -> p.matcher(name).matches()))
         .containsExactly("shop.orders", "shop.audit", "crm.contacts");
   }
 
   @Test
   void leavesTheIncludeListAloneWithoutExclusions() {
-    assertThat(TablePatterns.debeziumIncludeList(List.of("a\\.b", "c\\.d"), List.of())).isEqualTo("a\\.b,c\\.d");
+    assertThat(TablePatterns.debeziumIncludeList(List.of("a\\.b", "c\\.d"), List.of()))
+        .isEqualTo("a\\.b,c\\.d");
   }
 
   @Test

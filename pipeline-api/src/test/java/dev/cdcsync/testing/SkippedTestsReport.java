@@ -19,8 +19,12 @@ public final class SkippedTestsReport implements TestExecutionListener {
 
   @Override
   public synchronized void executionSkipped(TestIdentifier test, String reason) {
-    notRun.add(test.getLegacyReportingName() + " " + test.getUniqueId().replaceAll(".*\\[class:([^\\]]+)\\].*", "($1)")
-        + ": " + reason);
+    notRun.add(
+        test.getLegacyReportingName()
+            + " "
+            + test.getUniqueId().replaceAll(".*\\[class:([^\\]]+)\\].*", "($1)")
+            + ": "
+            + reason);
   }
 
   @Override
@@ -36,7 +40,8 @@ public final class SkippedTestsReport implements TestExecutionListener {
     if (notRun.isEmpty()) {
       return;
     }
-    StringBuilder report = new StringBuilder("\n*** " + notRun.size() + " test(s) did NOT run here:\n");
+    StringBuilder report =
+        new StringBuilder("\n*** " + notRun.size() + " test(s) did NOT run here:\n");
     notRun.forEach(line -> report.append("***   ").append(line).append('\n'));
     System.out.println(report);
   }

@@ -25,7 +25,10 @@ class ExamplesIT {
   void postgresExampleReplicatesTheShopSchema() throws Exception {
     TestDatabaseServer server = TestDatabases.postgres();
     server.createDatabase("shop");
-    server.execute("shop", "CREATE TABLE orders (id int PRIMARY KEY, note text)", "INSERT INTO orders VALUES (1, 'first')");
+    server.execute(
+        "shop",
+        "CREATE TABLE orders (id int PRIMARY KEY, note text)",
+        "INSERT INTO orders VALUES (1, 'first')");
     Map<String, String> environment =
         Map.of(
             "PG_HOST", server.host(),
@@ -63,9 +66,13 @@ class ExamplesIT {
   void postgresRestCatalogExampleReplicatesIntoARestCatalog() throws Exception {
     TestDatabaseServer server = TestDatabases.postgres();
     server.createDatabase("shop_rest");
-    server.execute("shop_rest", "CREATE TABLE orders (id int PRIMARY KEY, note text)", "INSERT INTO orders VALUES (1, 'first')");
+    server.execute(
+        "shop_rest",
+        "CREATE TABLE orders (id int PRIMARY KEY, note text)",
+        "INSERT INTO orders VALUES (1, 'first')");
     try (IcebergRestServer rest =
-            IcebergRestServer.startWithJdbcBackend(server, "shop_rest_catalog", work.resolve("warehouse"));
+            IcebergRestServer.startWithJdbcBackend(
+                server, "shop_rest_catalog", work.resolve("warehouse"));
         RESTCatalog catalog = rest.client()) {
       Map<String, String> environment =
           Map.of(
@@ -77,30 +84,52 @@ class ExamplesIT {
               "REST_CATALOG_URI", rest.uri(),
               "STATE_LOCATION", work.resolve("state").toString(),
               "CHECKPOINT_INTERVAL", "1s");
-      runUntilReplicated(server, "shop_rest", "postgres-to-iceberg-rest-catalog.yaml", environment, catalog, "public");
+      runUntilReplicated(
+          server,
+          "shop_rest",
+          "postgres-to-iceberg-rest-catalog.yaml",
+          environment,
+          catalog,
+          "public");
     }
   }
 
   private void runUntilReplicated(
-      TestDatabaseServer server, String database, String example, Map<String, String> environment, String namespace)
+      TestDatabaseServer server,
+      String database,
+      String example,
+      Map<String, String> environment,
+      String namespace)
       throws Exception {
-    runUntilReplicated(server, database, example, environment, IcebergRows.hadoopCatalog(work.resolve("warehouse")), namespace);
+    runUntilReplicated(
+        server,
+        database,
+        example,
+        environment,
+        IcebergRows.hadoopCatalog(work.resolve("warehouse")),
+        namespace);
   }
 
   private void runUntilReplicated(
-      TestDatabaseServer server, String database, String example, Map<String, String> environment, Catalog warehouse,
+      TestDatabaseServer server,
+      String database,
+      String example,
+      Map<String, String> environment,
+      Catalog warehouse,
       String namespace)
       throws Exception {
     try (CdcSyncProcess cdcSync =
         CdcSyncProcess.start(work, environment, Examples.directory().resolve(example).toString())) {
       await("the snapshot row arrives")
           .atMost(Duration.ofSeconds(90))
-          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
           .until(() -> IcebergRows.rows(warehouse, namespace, "orders", "id").containsKey(1));
       server.execute(database, "INSERT INTO orders VALUES (2, 'second')");
       await("the streamed row arrives")
           .atMost(Duration.ofSeconds(90))
-          .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
           .until(() -> IcebergRows.rows(warehouse, namespace, "orders", "id").containsKey(2));
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isZero();
     }

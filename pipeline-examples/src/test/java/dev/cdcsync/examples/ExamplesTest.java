@@ -2,9 +2,9 @@ package dev.cdcsync.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
 import dev.cdcsync.runtime.definition.PipelineLoader;
 import dev.cdcsync.runtime.definition.PipelineLoader.LoadedPipeline;
-import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +51,9 @@ class ExamplesTest {
 
   /** The pipelines the container playground (docker/compose.yaml) mounts. */
   static List<Path> containerPipelines() throws Exception {
-    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(Examples.directory().resolveSibling("docker").resolve("pipelines"))) {
+    try (java.util.stream.Stream<Path> files =
+        java.nio.file.Files.list(
+            Examples.directory().resolveSibling("docker").resolve("pipelines"))) {
       return files.sorted().toList();
     }
   }
@@ -62,7 +64,8 @@ class ExamplesTest {
     LoadedPipeline pipeline =
         PipelineLoader.withInstalledFactories()
             .load(new PipelineDefinitionParser(ENVIRONMENT::get).parse(pipelineFile), "container");
-    // The container keeps no state of its own: beside the warehouse on the volume, or in the bucket.
+    // The container keeps no state of its own: beside the warehouse on the volume, or in the
+    // bucket.
     assertThat(pipeline.stateLocation())
         .isIn(
             "file:///var/lib/cdc-sync/warehouse/.cdc-sync/" + pipeline.name(),
@@ -74,9 +77,12 @@ class ExamplesTest {
   void composeFileMountsFilesThatExist() throws Exception {
     Path docker = Examples.directory().resolveSibling("docker");
     Map<String, Object> compose =
-        new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(docker.resolve("compose.yaml")));
-    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
-    assertThat(services).containsKeys("postgres", "mysql", "minio", "rest", "cdc-sync-lake", "trino");
+        new org.yaml.snakeyaml.Yaml()
+            .load(java.nio.file.Files.readString(docker.resolve("compose.yaml")));
+    Map<String, Map<String, Object>> services =
+        (Map<String, Map<String, Object>>) compose.get("services");
+    assertThat(services)
+        .containsKeys("postgres", "mysql", "minio", "rest", "cdc-sync-lake", "trino");
     List<String> mounted = new java.util.ArrayList<>();
     for (Map<String, Object> service : services.values()) {
       for (Object volume : (List<Object>) service.getOrDefault("volumes", List.of())) {
@@ -87,7 +93,8 @@ class ExamplesTest {
         }
       }
     }
-    assertThat(mounted).contains("./pipelines/postgres.yaml", "./pipelines/mysql.yaml", "./pipelines/lake.yaml");
+    assertThat(mounted)
+        .contains("./pipelines/postgres.yaml", "./pipelines/mysql.yaml", "./pipelines/lake.yaml");
     // The lakehouse pipeline mounts its pipeline file and nothing else: its state is in the bucket.
     assertThat((List<Object>) services.get("cdc-sync-lake").get("volumes"))
         .containsExactly("./pipelines/lake.yaml:/etc/cdc-sync/pipeline.yaml:ro");
@@ -95,7 +102,8 @@ class ExamplesTest {
 
   @org.junit.jupiter.api.Test
   void coversEverySourceType() throws Exception {
-    assertThat(Examples.all()).extracting(path -> path.getFileName().toString().split("-")[0])
+    assertThat(Examples.all())
+        .extracting(path -> path.getFileName().toString().split("-")[0])
         .containsOnly("mariadb", "mysql", "postgres");
   }
 }

@@ -63,18 +63,24 @@ class FlinkCdcFilesIT {
           .contains("pipeline option 'parallelism' has no effect");
     }
 
-    // The transform's source-table FLINK_SHOP.ORDERS matched flink_shop.orders: parts match case-insensitively.
+    // The transform's source-table FLINK_SHOP.ORDERS matched flink_shop.orders: parts match
+    // case-insensitively.
     assertThat(IcebergRows.rows(warehouse, "flink_shop", "orders", "id").get(2))
         .containsEntry("note", "second")
         .containsEntry("note_upper", "SECOND");
-    assertThat(IcebergRows.rows(warehouse, "flink_shop", "order_items", "id").keySet()).containsExactly(1, 2);
+    assertThat(IcebergRows.rows(warehouse, "flink_shop", "order_items", "id").keySet())
+        .containsExactly(1, 2);
     // treat-tinyint1-as-boolean.enabled: false keeps TINYINT(1) an integer, with its value.
     Table flags = IcebergRows.table(warehouse, "flink_shop", "flags");
     assertThat(flags.schema().findField("active").type()).isEqualTo(Types.IntegerType.get());
-    assertThat(IcebergRows.rows(warehouse, "flink_shop", "flags", "id").get(1)).containsEntry("active", 7);
+    assertThat(IcebergRows.rows(warehouse, "flink_shop", "flags", "id").get(1))
+        .containsEntry("active", 7);
     // The sink's partition.key.
-    List<PartitionField> partitioning = IcebergRows.table(warehouse, "flink_shop", "orders").spec().fields();
-    assertThat(partitioning).extracting(field -> field.transform().toString()).containsExactly("bucket[4]");
+    List<PartitionField> partitioning =
+        IcebergRows.table(warehouse, "flink_shop", "orders").spec().fields();
+    assertThat(partitioning)
+        .extracting(field -> field.transform().toString())
+        .containsExactly("bucket[4]");
     assertThat(IcebergRows.exists(warehouse, "flink_shop", "other")).isFalse();
   }
 
@@ -106,7 +112,8 @@ class FlinkCdcFilesIT {
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isZero();
     }
 
-    // The transform's schema.table pattern matched, and Flink CDC's table_name metadata column was read.
+    // The transform's schema.table pattern matched, and Flink CDC's table_name metadata column was
+    // read.
     assertThat(IcebergRows.rows(warehouse, "lake", "orders", "id").get(2))
         .containsEntry("note", "second")
         .containsEntry("source_table", "orders");
@@ -118,10 +125,12 @@ class FlinkCdcFilesIT {
     return CdcSyncProcess.start(work, environment, Examples.directory().resolve(file).toString());
   }
 
-  private static void awaitRow(CdcSyncProcess cdcSync, Catalog warehouse, String namespace, String table, int id) {
+  private static void awaitRow(
+      CdcSyncProcess cdcSync, Catalog warehouse, String namespace, String table, int id) {
     await(namespace + "." + table + " row " + id + " arrives")
         .atMost(Duration.ofSeconds(90))
-        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
         .until(() -> IcebergRows.rows(warehouse, namespace, table, "id").containsKey(id));
   }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cdcsync.api.ConfigurationException;
 import dev.cdcsync.cli.CdcSyncProcess;
+import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
 import dev.cdcsync.runtime.definition.PipelineLoader;
 import dev.cdcsync.runtime.definition.PipelineLoader.LoadedPipeline;
-import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,8 +57,13 @@ class FlinkCdcFilesTest {
     assertThat(pipeline.warnings())
         .as(file.getFileName().toString())
         .hasSize(expected.size())
-        .allSatisfy(warning -> assertThat(warning).matches("line \\d+: (source|sink|pipeline) option '[^']+' has no effect: .+"));
-    assertThat(pipeline.warnings().stream().map(warning -> warning.replaceFirst("^line \\d+: \\w+ option '([^']+)'.*", "$1")))
+        .allSatisfy(
+            warning ->
+                assertThat(warning)
+                    .matches("line \\d+: (source|sink|pipeline) option '[^']+' has no effect: .+"));
+    assertThat(
+            pipeline.warnings().stream()
+                .map(warning -> warning.replaceFirst("^line \\d+: \\w+ option '([^']+)'.*", "$1")))
         .containsExactlyInAnyOrderElementsOf(expected);
   }
 
@@ -81,11 +86,14 @@ class FlinkCdcFilesTest {
     Files.writeString(
         file,
         Files.readString(Examples.directory().resolve("flink-cdc/mysql-to-iceberg.yaml"))
-            .replace("  server-id: 5401-5404\n", "  server-id: 5401-5404\n  scan.snapshot.fetch-size: 10\n"));
+            .replace(
+                "  server-id: 5401-5404\n",
+                "  server-id: 5401-5404\n  scan.snapshot.fetch-size: 10\n"));
 
     assertThatThrownBy(() -> load(file))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("line 13: unknown source option 'scan.snapshot.fetch-size' (did you mean 'scan.snapshot.fetch.size'?)");
+        .hasMessageContaining(
+            "line 13: unknown source option 'scan.snapshot.fetch-size' (did you mean 'scan.snapshot.fetch.size'?)");
   }
 
   @Test
@@ -101,7 +109,8 @@ class FlinkCdcFilesTest {
       assertThat(validate.output())
           .contains("Pipeline 'MySQL to Iceberg Pipeline'")
           .contains("warnings:")
-          .contains("source option 'scan.snapshot.fetch.size' has no effect: the snapshot is read by Debezium")
+          .contains(
+              "source option 'scan.snapshot.fetch.size' has no effect: the snapshot is read by Debezium")
           .contains("pipeline option 'parallelism' has no effect");
     }
   }

@@ -19,9 +19,15 @@ public final class CommitPointNeeded extends RuntimeException {
   private final long events;
 
   CommitPointNeeded(long checkpointId, long events, TableId table, String what) {
-    super("Cannot " + what + " table " + table + " in the middle of a source transaction whose"
-        + " earlier changes are not committed; restarting from checkpoint " + checkpointId
-        + " to commit at the transaction's start");
+    super(
+        "Cannot "
+            + what
+            + " table "
+            + table
+            + " in the middle of a source transaction whose"
+            + " earlier changes are not committed; restarting from checkpoint "
+            + checkpointId
+            + " to commit at the transaction's start");
     this.checkpointId = checkpointId;
     this.events = events;
   }

@@ -73,6 +73,7 @@ public final class PipelineRunner implements ChangeHandler {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
   private static final Duration HEARTBEAT = Duration.ofSeconds(10);
+
   /**
    * A checkpoint also happens at a boundary once this many tables have changes waiting: each
    * waiting table holds open files, so this bounds memory when changes touch hundreds of tables.
@@ -88,6 +89,7 @@ public final class PipelineRunner implements ChangeHandler {
   private final CheckpointStore checkpointStore;
   private final InstanceLease lease;
   private final SchemaEvolver schemaEvolver;
+
   /** A source table's changes going to one of its sink tables. */
   private record Flow(TableId source, TableId sink) {}
 
@@ -96,7 +98,8 @@ public final class PipelineRunner implements ChangeHandler {
    * coercion to a merged table's types and the projection the schema change behavior asks for
    * (each null when not needed).
    */
-  private record SinkView(Schema source, SchemaMerger.Coercion coercion, ColumnProjection projection) {
+  private record SinkView(
+      Schema source, SchemaMerger.Coercion coercion, ColumnProjection projection) {
     DataChangeEvent adapt(DataChangeEvent event) {
       DataChangeEvent coerced = coercion == null ? event : coercion.apply(event);
       return projection == null ? coerced : projection.apply(coerced);
@@ -114,10 +117,13 @@ public final class PipelineRunner implements ChangeHandler {
   private volatile boolean stopRequested;
   private boolean finished;
   private long epoch;
+
   /** The newest checkpoint prepared (its commit may still be in flight). */
   private long lastCheckpointId;
+
   /** Runs steps 2 to 4 of each checkpoint, and the acknowledgements, one at a time, in order. */
   private final Executor commitExecutor;
+
   private Executor committer;
   private volatile CompletableFuture<Void> commitInFlight;
   private long lastCheckpointMillis;
@@ -125,17 +131,24 @@ public final class PipelineRunner implements ChangeHandler {
   private long changesSinceCheckpoint;
   private boolean readsSinceCheckpoint;
   private SourceAcknowledger lastBoundary;
+
   /** The acknowledger of the batch before the one being handled, boundary or not. */
   private SourceAcknowledger previousBatch;
+
   /** Whether the batch being handled has had an event before the current one. */
   private boolean eventsBeforeInBatch;
+
   /** Changes written since the last transaction boundary; a commit may cut only at zero. */
   private long changesSinceBoundary;
+
   /** Source events handed over since the newest checkpoint's position, and at the last boundary. */
   private long eventsSinceCheckpoint;
+
   private long eventsAtBoundary;
+
   /** Where a run restarted by {@link CommitPointNeeded} commits, or null. */
   private CommitPointNeeded commitAt;
+
   private boolean acknowledged = true;
 
   public PipelineRunner(
@@ -150,7 +163,19 @@ public final class PipelineRunner implements ChangeHandler {
       SchemaEvolver schemaEvolver,
       Clock clock,
       PipelineStatus status) {
-    this(pipelineName, source, sink, router, transformer, checkpointInterval, checkpointStore, lease, schemaEvolver, clock, status, null);
+    this(
+        pipelineName,
+        source,
+        sink,
+        router,
+        transformer,
+        checkpointInterval,
+        checkpointStore,
+        lease,
+        schemaEvolver,
+        clock,
+        status,
+        null);
   }
 
   /**
@@ -263,11 +288,18 @@ public final class PipelineRunner implements ChangeHandler {
             new Checkpoint(record.id(), pipelineName, epoch, record.position().description()),
             record.tables());
     if (!commits.isEmpty()) {
-      LOG.info("Recovered checkpoint {}: committed {} table(s) it had not reached", record.id(), commits.size());
+      LOG.info(
+          "Recovered checkpoint {}: committed {} table(s) it had not reached",
+          record.id(),
+          commits.size());
     }
     lastCheckpointId = record.id();
     status.recordCheckpoint(record.id(), List.of(), clock.instant());
-    LOG.info("Resuming pipeline '{}' after checkpoint {} (committed at {})", pipelineName, record.id(), record.createdAt());
+    LOG.info(
+        "Resuming pipeline '{}' after checkpoint {} (committed at {})",
+        pipelineName,
+        record.id(),
+        record.createdAt());
     LOG.debug("Checkpoint {} ends at source position {}", record.id(), record.position());
     return Optional.of(record.position());
   }
@@ -320,7 +352,8 @@ public final class PipelineRunner implements ChangeHandler {
                     + " did not end its snapshot at a transaction boundary");
           }
           TableId sourceTable = event.tableId();
-          if (event.operation() == OperationType.TRUNCATE || event.operation() == OperationType.DROP_TABLE) {
+          if (event.operation() == OperationType.TRUNCATE
+              || event.operation() == OperationType.DROP_TABLE) {
             for (TableId sinkTable : router.route(sourceTable)) {
               changeTable(sinkTable, event.operation());
             }
@@ -357,8 +390,12 @@ public final class PipelineRunner implements ChangeHandler {
           acknowledged = false;
           boolean commitPointReached = false;
           if (commitAt != null) {
-            commitPointReached = commitAt.checkpointId() == lastCheckpointId && commitAt.events() == eventsSinceCheckpoint;
-            if (commitPointReached || commitAt.checkpointId() != lastCheckpointId || eventsSinceCheckpoint > commitAt.events()) {
+            commitPointReached =
+                commitAt.checkpointId() == lastCheckpointId
+                    && commitAt.events() == eventsSinceCheckpoint;
+            if (commitPointReached
+                || commitAt.checkpointId() != lastCheckpointId
+                || eventsSinceCheckpoint > commitAt.events()) {
               commitAt = null;
             }
           }
@@ -368,7 +405,8 @@ public final class PipelineRunner implements ChangeHandler {
               || readsSinceCheckpoint
               || intervalPassed()
               || tablesWritten.size() >= MAX_TABLES_PER_CHECKPOINT
-              || ((acknowledger.tableChangeFollows() || commitPointReached) && !tablesWritten.isEmpty())) {
+              || ((acknowledger.tableChangeFollows() || commitPointReached)
+                  && !tablesWritten.isEmpty())) {
             checkpoint();
           }
           if (stopRequested) {
@@ -404,11 +442,12 @@ public final class PipelineRunner implements ChangeHandler {
   @Override
   public void snapshotStarting(Map<TableId, Long> estimatedRows) {
     Map<TableId, Long> perSinkTable = new HashMap<>();
-    estimatedRows.forEach((table, rows) -> {
-      for (TableId sinkTable : router.route(table)) {
-        perSinkTable.merge(sinkTable, Math.max(0, rows), Long::sum);
-      }
-    });
+    estimatedRows.forEach(
+        (table, rows) -> {
+          for (TableId sinkTable : router.route(table)) {
+            perSinkTable.merge(sinkTable, Math.max(0, rows), Long::sum);
+          }
+        });
     status.recordSnapshotStarting(perSinkTable, clock.millis());
   }
 
@@ -432,14 +471,18 @@ public final class PipelineRunner implements ChangeHandler {
       }
       SchemaEvolver.Plan plan = schemaEvolver.plan(sinkTable, current.get(), target);
       if (!plan.apply().isEmpty()) {
-        if (readsSinceCheckpoint && router.merges(sinkTable) && SchemaChange.additive(plan.apply())) {
+        if (readsSinceCheckpoint
+            && router.merges(sinkTable)
+            && SchemaChange.additive(plan.apply())) {
           // Shards of differing columns during the snapshot: the snapshot is committed whole, so
           // the merged table grows while its snapshot rows wait (the sink keeps them).
           awaitCommit();
         } else {
           commitBeforeChanging(sinkTable, "change the columns of", plan.notes());
         }
-        sink.applySchemaChanges(sinkTable, router.merges(sinkTable) ? withoutDefaults(sinkTable, plan.apply()) : plan.apply());
+        sink.applySchemaChanges(
+            sinkTable,
+            router.merges(sinkTable) ? withoutDefaults(sinkTable, plan.apply()) : plan.apply());
         reportUnknownDefaults(sinkTable, plan.apply());
         // Other source tables' rows reach this table differently now.
         sinkViews.keySet().removeIf(other -> other.sink().equals(sinkTable));
@@ -470,9 +513,12 @@ public final class PipelineRunner implements ChangeHandler {
     List<SchemaChange> plain = new ArrayList<>(changes.size());
     for (SchemaChange change : changes) {
       if (change instanceof SchemaChange.AddColumn add && add.column().defaultValue() != null) {
-        LOG.warn("Table {} merges several source tables: rows written before column {} was added read NULL"
-            + " in it, not the default {} the source table that added it gave its existing rows", sinkTable,
-            add.columnName(), add.column().defaultValue());
+        LOG.warn(
+            "Table {} merges several source tables: rows written before column {} was added read NULL"
+                + " in it, not the default {} the source table that added it gave its existing rows",
+            sinkTable,
+            add.columnName(),
+            add.column().defaultValue());
         plain.add(new SchemaChange.AddColumn(add.column().withoutDefault(), add.afterColumn()));
       } else {
         plain.add(change);
@@ -487,7 +533,9 @@ public final class PipelineRunner implements ChangeHandler {
         LOG.warn(
             "Table {}: rows that existed when column {} was added read NULL in it until they change, as no change"
                 + " carries the value they were given; its default: {}",
-            sinkTable, add.columnName(), add.column().unknownDefault());
+            sinkTable,
+            add.columnName(),
+            add.column().unknownDefault());
       }
     }
   }
@@ -496,19 +544,26 @@ public final class PipelineRunner implements ChangeHandler {
    * Commits the table's uncommitted changes before a change to the table itself, which the source
    * hands over right after a transaction boundary.
    */
-  private void commitBeforeChanging(TableId sinkTable, String what, List<String> notes) throws Exception {
+  private void commitBeforeChanging(TableId sinkTable, String what, List<String> notes)
+      throws Exception {
     if (tablesWritten.contains(sinkTable)) {
       if (changesSinceBoundary > 0 && !readsSinceCheckpoint && eventsAtBoundary > 0) {
         // Other changes of this transaction came first: a run from the newest checkpoint that
         // commits at this transaction's start can apply the change.
         throw new CommitPointNeeded(lastCheckpointId, eventsAtBoundary, sinkTable, what);
       }
-      if (changesSinceBoundary > 0 && !readsSinceCheckpoint && !eventsBeforeInBatch && previousBatch != null) {
+      if (changesSinceBoundary > 0
+          && !readsSinceCheckpoint
+          && !eventsBeforeInBatch
+          && previousBatch != null) {
         // The transaction changed the table's rows before: commit its first part, up to right
         // before this change (the source hands it over there), rather than stop.
-        LOG.warn("Table {}: to {} it inside a source transaction that changed its rows before, the"
-            + " transaction's first part is committed on its own (readers may see it alone until the"
-            + " next commit)", sinkTable, what);
+        LOG.warn(
+            "Table {}: to {} it inside a source transaction that changed its rows before, the"
+                + " transaction's first part is committed on its own (readers may see it alone until the"
+                + " next commit)",
+            sinkTable,
+            what);
         lastBoundary = previousBatch;
         eventsAtBoundary = eventsSinceCheckpoint;
         acknowledged = false;
@@ -519,8 +574,13 @@ public final class PipelineRunner implements ChangeHandler {
       }
       if (changesSinceBoundary > 0 || readsSinceCheckpoint) {
         throw new PermanentPipelineException(
-            "Cannot " + what + " table " + sinkTable + " in the middle of a source transaction that"
-                + " also changed its rows" + (notes.isEmpty() ? "" : "; " + String.join("; ", notes)));
+            "Cannot "
+                + what
+                + " table "
+                + sinkTable
+                + " in the middle of a source transaction that"
+                + " also changed its rows"
+                + (notes.isEmpty() ? "" : "; " + String.join("; ", notes)));
       }
       checkpoint();
     }
@@ -532,13 +592,21 @@ public final class PipelineRunner implements ChangeHandler {
     boolean drop = operation == OperationType.DROP_TABLE;
     String done = drop ? "dropped" : "truncated";
     if (router.merges(sinkTable)) {
-      LOG.info("Table {}: one of the source tables it merges was {}; not applied to the merged table", sinkTable, done);
+      LOG.info(
+          "Table {}: one of the source tables it merges was {}; not applied to the merged table",
+          sinkTable,
+          done);
       return;
     }
-    if (!(drop ? schemaEvolver.appliesDropTable(sinkTable) : schemaEvolver.appliesTruncate(sinkTable))) {
-      LOG.info("Table {}: {} in the source; not applied (pipeline.schema.change.behavior is {}"
+    if (!(drop
+        ? schemaEvolver.appliesDropTable(sinkTable)
+        : schemaEvolver.appliesTruncate(sinkTable))) {
+      LOG.info(
+          "Table {}: {} in the source; not applied (pipeline.schema.change.behavior is {}"
               + " or sink option exclude.schema.changes leaves {} out)",
-          sinkTable, done, schemaEvolver.behavior().name().toLowerCase(java.util.Locale.ROOT),
+          sinkTable,
+          done,
+          schemaEvolver.behavior().name().toLowerCase(java.util.Locale.ROOT),
           drop ? "drop.table" : "truncate.table");
       return;
     }
@@ -668,7 +736,12 @@ public final class PipelineRunner implements ChangeHandler {
 
   /** Steps 2 to 4: the checkpoint record, the table commits; the caller then acknowledges. */
   private void commit(
-      long id, SourcePosition position, Map<TableId, byte[]> prepared, long changes, long started, long preparedAtMillis)
+      long id,
+      SourcePosition position,
+      Map<TableId, byte[]> prepared,
+      long changes,
+      long started,
+      long preparedAtMillis)
       throws Exception {
     Instant now = clock.instant();
     checkpointStore.write(new CheckpointRecord(id, pipelineName, epoch, now, position, prepared));

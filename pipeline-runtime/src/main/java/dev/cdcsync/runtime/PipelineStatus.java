@@ -58,7 +58,8 @@ public final class PipelineStatus {
    * @param newestChangeMillis the source commit time of the batch's last streamed change, or -1
    * @param snapshot whether the batch's last change was a snapshot row
    */
-  void recordSourceCall(long nowMillis, long newestChangeMillis, boolean snapshot, boolean pending) {
+  void recordSourceCall(
+      long nowMillis, long newestChangeMillis, boolean snapshot, boolean pending) {
     lastSourceCallMillis = nowMillis;
     if (newestChangeMillis >= 0) {
       sourceLagMillis = Math.max(0, nowMillis - newestChangeMillis);
@@ -100,7 +101,8 @@ public final class PipelineStatus {
       TableStatus previous = tables.get(commit.sinkTable().toString());
       long total = (previous == null ? 0 : previous.changesCommitted()) + commit.changes();
       long lag = Math.max(0, at.toEpochMilli() - commit.maxSourceTimestampMillis());
-      tables.put(commit.sinkTable().toString(), new TableStatus(commit.sinkTable(), total, at, lag));
+      tables.put(
+          commit.sinkTable().toString(), new TableStatus(commit.sinkTable(), total, at, lag));
     }
   }
 
@@ -217,11 +219,13 @@ public final class PipelineStatus {
       return Optional.of("the source has not connected yet");
     }
     if (nowMillis - lastCall > Math.max(grace, 3 * checkpointInterval.toMillis())) {
-      return Optional.of("the source has not called in for " + (nowMillis - lastCall) / 1000 + " s");
+      return Optional.of(
+          "the source has not called in for " + (nowMillis - lastCall) / 1000 + " s");
     }
     long pendingSince = pendingSinceMillis;
     if (pendingSince != 0 && nowMillis - pendingSince > 2 * checkpointInterval.toMillis() + grace) {
-      return Optional.of("changes have waited " + (nowMillis - pendingSince) / 1000 + " s for their commit");
+      return Optional.of(
+          "changes have waited " + (nowMillis - pendingSince) / 1000 + " s for their commit");
     }
     return Optional.empty();
   }

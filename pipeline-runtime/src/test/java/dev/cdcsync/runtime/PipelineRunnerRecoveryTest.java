@@ -57,7 +57,8 @@ class PipelineRunnerRecoveryTest extends PipelineRunnerTestBase {
         .containsExactly(
             new Commit(
                 new Checkpoint(7, PIPELINE, 2, "lsn=0/16B3748"),
-                Map.of(SINK_ITEMS, "public.items: 2 changes", SINK_ORDERS, "public.orders: 1 change")),
+                Map.of(
+                    SINK_ITEMS, "public.items: 2 changes", SINK_ORDERS, "public.orders: 1 change")),
             new Commit(
                 new Checkpoint(8, PIPELINE, 2, "pos-8"),
                 Map.of(SINK_ITEMS, "public.items: 1 change")));
@@ -88,15 +89,14 @@ class PipelineRunnerRecoveryTest extends PipelineRunnerTestBase {
             "acknowledge pos-7");
     CheckpointRecord latest = store.latest().orElseThrow();
     assertThat(latest.position()).isEqualTo(position("pos-7"));
-    assertThat(preparedText(latest)).containsExactly(Map.entry(SINK_ITEMS, "public.items: 1 change"));
+    assertThat(preparedText(latest))
+        .containsExactly(Map.entry(SINK_ITEMS, "public.items: 1 change"));
   }
 
   @Test
   void continuesCheckpointIdsAndSequencesAcrossRuns() throws Exception {
     ScriptedSource firstSource =
-        new ScriptedSource(journal)
-            .batch("pos-1", insert(1), insert(2))
-            .batch("pos-2", update(2));
+        new ScriptedSource(journal).batch("pos-1", insert(1), insert(2)).batch("pos-2", update(2));
     RecordingSink firstSink = new RecordingSink(journal);
     PipelineRunner first = runner(firstSource, firstSink, Duration.ZERO);
     first.run();

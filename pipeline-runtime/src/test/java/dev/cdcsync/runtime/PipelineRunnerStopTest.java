@@ -176,7 +176,8 @@ class PipelineRunnerStopTest extends PipelineRunnerTestBase {
     runner.stop();
 
     running.get(10, TimeUnit.SECONDS);
-    assertThat(journal.entries()).containsExactly("record 1 at pos-1", "acknowledge pos-1", "close source");
+    assertThat(journal.entries())
+        .containsExactly("record 1 at pos-1", "acknowledge pos-1", "close source");
     assertThat(sink.commits()).isEmpty();
   }
 

@@ -105,9 +105,7 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
   @Test
   void checkpointsAtEveryBoundaryWithAZeroInterval() throws Exception {
     ScriptedSource source =
-        new ScriptedSource(journal)
-            .batch("pos-1", insert(1), insert(2))
-            .batch("pos-2", update(2));
+        new ScriptedSource(journal).batch("pos-1", insert(1), insert(2)).batch("pos-2", update(2));
     RecordingSink sink = new RecordingSink(journal);
 
     runner(source, sink, Duration.ZERO).run();
@@ -166,8 +164,17 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
     RecordingSink sink = new RecordingSink(journal);
     PipelineRunner runner =
         new PipelineRunner(
-            PIPELINE, source, sink, new TableRouter(), Transformer.NONE, Duration.ZERO, store, lease(clock),
-            new SchemaEvolver(SchemaChangeBehavior.EVOLVE), clock, new PipelineStatus());
+            PIPELINE,
+            source,
+            sink,
+            new TableRouter(),
+            Transformer.NONE,
+            Duration.ZERO,
+            store,
+            lease(clock),
+            new SchemaEvolver(SchemaChangeBehavior.EVOLVE),
+            clock,
+            new PipelineStatus());
 
     runner.run();
 
@@ -200,13 +207,23 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
             .batch("pos-6", DataChangeEvent.truncate(ITEMS, SCHEMA, START.toEpochMilli()));
     PipelineRunner runner =
         new PipelineRunner(
-            PIPELINE, source, new RecordingSink(journal), new TableRouter(), Transformer.NONE, Duration.ofMinutes(1),
-            store, lease(clock), new SchemaEvolver(SchemaChangeBehavior.EVOLVE), clock, new PipelineStatus());
+            PIPELINE,
+            source,
+            new RecordingSink(journal),
+            new TableRouter(),
+            Transformer.NONE,
+            Duration.ofMinutes(1),
+            store,
+            lease(clock),
+            new SchemaEvolver(SchemaChangeBehavior.EVOLVE),
+            clock,
+            new PipelineStatus());
 
     assertThatThrownBy(runner::run)
         .isInstanceOfSatisfying(
             CommitPointNeeded.class,
-            point -> assertThat(List.of(point.checkpointId(), point.events())).containsExactly(2L, 2L));
+            point ->
+                assertThat(List.of(point.checkpointId(), point.events())).containsExactly(2L, 2L));
   }
 
   @Test
@@ -306,7 +323,8 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
     runner.stop();
 
     running.get(10, TimeUnit.SECONDS);
-    assertThat(journal.entries()).containsExactly("record 1 at pos-1", "acknowledge pos-1", "close source");
+    assertThat(journal.entries())
+        .containsExactly("record 1 at pos-1", "acknowledge pos-1", "close source");
     assertThat(sink.commits()).isEmpty();
     assertThat(store.latest().map(record -> record.position().description())).contains("pos-1");
   }
@@ -412,7 +430,8 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
   }
 
   @Test
-  @org.junit.jupiter.api.Timeout(10) // a runner that commits on the source's thread never gets past the commit
+  @org.junit.jupiter.api.Timeout(
+      10) // a runner that commits on the source's thread never gets past the commit
   void keepsWritingWhileACheckpointCommitsAndAcknowledgesOnlyAfterItsCommit() throws Exception {
     java.util.concurrent.CountDownLatch releaseCommit = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch commitStarted = new java.util.concurrent.CountDownLatch(1);
@@ -430,7 +449,8 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
                   commitStarted.countDown();
                   releaseCommit.await();
                 });
-    java.util.concurrent.ExecutorService committer = java.util.concurrent.Executors.newSingleThreadExecutor();
+    java.util.concurrent.ExecutorService committer =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
       runner(source, sink, Duration.ZERO, committer).run();
     } finally {
@@ -453,18 +473,25 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
             "record 2 at pos-3",
             "commit 2 at pos-3",
             "acknowledge pos-3")
-        .containsSubsequence("write public.items INSERT [3, item 3]", "prepare public.items: 2 changes");
+        .containsSubsequence(
+            "write public.items INSERT [3, item 3]", "prepare public.items: 2 changes");
     assertThat(sink.checkpoints())
-        .containsExactly(new Checkpoint(1, PIPELINE, 1, "pos-1"), new Checkpoint(2, PIPELINE, 1, "pos-3"));
+        .containsExactly(
+            new Checkpoint(1, PIPELINE, 1, "pos-1"), new Checkpoint(2, PIPELINE, 1, "pos-3"));
   }
 
   @Test
   void commitsEarlyOnceManyTablesHaveChangesWaiting() throws Exception {
-    for (int tables : new int[] {PipelineRunner.MAX_TABLES_PER_CHECKPOINT - 1, PipelineRunner.MAX_TABLES_PER_CHECKPOINT}) {
+    for (int tables :
+        new int[] {
+          PipelineRunner.MAX_TABLES_PER_CHECKPOINT - 1, PipelineRunner.MAX_TABLES_PER_CHECKPOINT
+        }) {
       Journal journal = new Journal();
       DataChangeEvent[] events = new DataChangeEvent[tables];
       for (int t = 0; t < tables; t++) {
-        events[t] = DataChangeEvent.insert(TableId.of("shop", "public", "t" + t), SCHEMA, new Object[] {1L, "x"}, 0);
+        events[t] =
+            DataChangeEvent.insert(
+                TableId.of("shop", "public", "t" + t), SCHEMA, new Object[] {1L, "x"}, 0);
       }
       ScriptedSource source = new ScriptedSource(journal).batch("pos-" + tables, events);
       runner(source, new RecordingSink(journal), Duration.ofHours(1)).run();
@@ -487,7 +514,10 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
 
     // The commit fails once the batch was handed over; the run ends with it before the next batch.
     assertThatThrownBy(runner::run)
-        .satisfies(thrown -> assertThat(thrown instanceof PipelineFailure ? thrown.getCause() : thrown).isSameAs(failure));
+        .satisfies(
+            thrown ->
+                assertThat(thrown instanceof PipelineFailure ? thrown.getCause() : thrown)
+                    .isSameAs(failure));
     // The record stays: the next start commits it. (The checkpoint timer may see the failure
     // first and close the source; either way nothing is acknowledged.)
     assertThat(journal.entries())
@@ -496,7 +526,9 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
             "prepare public.items: 1 change",
             "record 1 at pos-1")
         .hasSizeLessThanOrEqualTo(4)
-        .noneMatch(entry -> entry.startsWith("acknowledge") || entry.startsWith("write public.items INSERT"));
+        .noneMatch(
+            entry ->
+                entry.startsWith("acknowledge") || entry.startsWith("write public.items INSERT"));
     assertThat(store.latest().map(CheckpointRecord::id)).contains(1L);
   }
 

@@ -77,14 +77,28 @@ abstract class PipelineRunnerTestBase {
   }
 
   /** A runner whose commits run on {@code commitExecutor}; {@link #runner} commits at once. */
-  PipelineRunner runner(ScriptedSource source, Sink sink, Duration interval, java.util.concurrent.Executor commitExecutor) {
+  PipelineRunner runner(
+      ScriptedSource source,
+      Sink sink,
+      Duration interval,
+      java.util.concurrent.Executor commitExecutor) {
     if (!journalingRecords) {
       journalingRecords = true;
       storage.onCreate(this::journalCheckpointRecord);
     }
     return new PipelineRunner(
-        PIPELINE, source, sink, new TableRouter(), dev.cdcsync.runtime.transform.Transformer.NONE, interval, store, lease(clock),
-        new SchemaEvolver(SchemaChangeBehavior.LENIENT), clock, new PipelineStatus(), commitExecutor);
+        PIPELINE,
+        source,
+        sink,
+        new TableRouter(),
+        dev.cdcsync.runtime.transform.Transformer.NONE,
+        interval,
+        store,
+        lease(clock),
+        new SchemaEvolver(SchemaChangeBehavior.LENIENT),
+        clock,
+        new PipelineStatus(),
+        commitExecutor);
   }
 
   /** A lease on this pipeline's state, as another instance would take it. */
@@ -124,7 +138,9 @@ abstract class PipelineRunnerTestBase {
   /** A record's prepared descriptions decoded as UTF-8. */
   static Map<TableId, String> preparedText(CheckpointRecord record) {
     Map<TableId, String> text = new LinkedHashMap<>();
-    record.tables().forEach((table, bytes) -> text.put(table, new String(bytes, StandardCharsets.UTF_8)));
+    record
+        .tables()
+        .forEach((table, bytes) -> text.put(table, new String(bytes, StandardCharsets.UTF_8)));
     return text;
   }
 
@@ -135,7 +151,8 @@ abstract class PipelineRunnerTestBase {
   private void journalCheckpointRecord(String name, byte[] content) {
     if (name.startsWith("checkpoint-")) {
       try {
-        CheckpointRecord record = CheckpointStore.decode(new String(content, StandardCharsets.UTF_8));
+        CheckpointRecord record =
+            CheckpointStore.decode(new String(content, StandardCharsets.UTF_8));
         journal.add("record " + record.id() + " at " + record.position());
       } catch (IOException e) {
         throw new UncheckedIOException(e);

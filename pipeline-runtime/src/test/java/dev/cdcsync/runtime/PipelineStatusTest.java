@@ -18,15 +18,18 @@ class PipelineStatusTest {
 
   @Test
   void isReadyOnlyWhileTheSourceCallsInAndCommitsKeepUp() {
-    assertThat(status.notReadyBecause(1_000, INTERVAL)).contains("the source has not connected yet");
+    assertThat(status.notReadyBecause(1_000, INTERVAL))
+        .contains("the source has not connected yet");
 
     status.recordSourceCall(1_000, -1, true, true);
     assertThat(status.notReadyBecause(60_000, INTERVAL)).isEmpty();
-    assertThat(status.notReadyBecause(121_000, INTERVAL)).contains("the source has not called in for 120 s");
+    assertThat(status.notReadyBecause(121_000, INTERVAL))
+        .contains("the source has not called in for 120 s");
 
     status.recordSourceCall(130_000, 129_000, false, true);
     // Changes have waited since the first call: 130 s > 2 x 30 s + 60 s.
-    assertThat(status.notReadyBecause(131_000, INTERVAL)).contains("changes have waited 130 s for their commit");
+    assertThat(status.notReadyBecause(131_000, INTERVAL))
+        .contains("changes have waited 130 s for their commit");
 
     status.recordCommitted(5_000_000, 130_000);
     assertThat(status.notReadyBecause(131_000, INTERVAL)).isEmpty();
@@ -51,7 +54,8 @@ class PipelineStatusTest {
     status.recordWritten(TABLE, true);
     status.recordWritten(TABLE, false);
     status.recordSourceCall(10_000, 9_250, false, true);
-    status.recordCheckpoint(1, List.of(new TableCommit(TABLE, 2, 9_250)), Instant.ofEpochMilli(10_500));
+    status.recordCheckpoint(
+        1, List.of(new TableCommit(TABLE, 2, 9_250)), Instant.ofEpochMilli(10_500));
     status.recordCommitted(2_000_000, 10_000);
     status.recordFailure();
 
@@ -62,6 +66,8 @@ class PipelineStatusTest {
     assertThat(status.checkpointsCommitted()).isEqualTo(1);
     assertThat(status.commitNanos()).isEqualTo(2_000_000);
     assertThat(status.failures()).isEqualTo(1);
-    assertThat(status.tables()).containsExactly(new PipelineStatus.TableStatus(TABLE, 2, Instant.ofEpochMilli(10_500), 1_250));
+    assertThat(status.tables())
+        .containsExactly(
+            new PipelineStatus.TableStatus(TABLE, 2, Instant.ofEpochMilli(10_500), 1_250));
   }
 }

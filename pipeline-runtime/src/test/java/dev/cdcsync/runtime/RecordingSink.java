@@ -123,8 +123,8 @@ final class RecordingSink implements Sink {
     return recordCommit(checkpoint, files);
   }
 
-  private synchronized List<TableCommit> recordCommit(Checkpoint checkpoint, Map<TableId, byte[]> files)
-      throws Exception {
+  private synchronized List<TableCommit> recordCommit(
+      Checkpoint checkpoint, Map<TableId, byte[]> files) throws Exception {
     if (commitFailure != null) {
       throw commitFailure;
     }

@@ -147,7 +147,8 @@ final class ScriptedSource implements Source {
     }
   }
 
-  private final java.util.concurrent.atomic.AtomicLong lastAcknowledgedBatch = new java.util.concurrent.atomic.AtomicLong(-1);
+  private final java.util.concurrent.atomic.AtomicLong lastAcknowledgedBatch =
+      new java.util.concurrent.atomic.AtomicLong(-1);
 
   private void deliver(
       ChangeHandler handler, String position, boolean atBoundary, List<DataChangeEvent> events)

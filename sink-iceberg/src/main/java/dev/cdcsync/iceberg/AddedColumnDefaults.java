@@ -47,7 +47,8 @@ final class AddedColumnDefaults {
    * transaction's table cannot plan scans). Returns the files written, for the caller to delete
    * if the transaction does not commit.
    */
-  static List<DataFile> fill(TableId sinkTable, Table committed, Table table, Map<String, Object> defaults) {
+  static List<DataFile> fill(
+      TableId sinkTable, Table committed, Table table, Map<String, Object> defaults) {
     Snapshot current = committed.currentSnapshot();
     if (current == null) {
       return List.of();
@@ -57,9 +58,12 @@ final class AddedColumnDefaults {
     Map<String, DeleteFile> deleteFiles = new HashMap<>();
     long rows = 0;
     long bytes = 0;
-    try (CloseableIterable<FileScanTask> tasks = committed.newScan().useSnapshot(current.snapshotId()).planFiles()) {
+    try (CloseableIterable<FileScanTask> tasks =
+        committed.newScan().useSnapshot(current.snapshotId()).planFiles()) {
       for (FileScanTask task : tasks) {
-        byPartition.computeIfAbsent(Compaction.partitionKey(table, task.file()), key -> new ArrayList<>()).add(task);
+        byPartition
+            .computeIfAbsent(Compaction.partitionKey(table, task.file()), key -> new ArrayList<>())
+            .add(task);
         task.deletes().forEach(delete -> deleteFiles.putIfAbsent(delete.location(), delete));
         rows += task.file().recordCount();
         bytes += task.file().fileSizeInBytes();
@@ -70,23 +74,36 @@ final class AddedColumnDefaults {
     if (byPartition.isEmpty()) {
       return List.of();
     }
-    if (byPartition.values().stream().flatMap(List::stream).anyMatch(task -> task.file().format() != FileFormat.PARQUET)) {
+    if (byPartition.values().stream()
+        .flatMap(List::stream)
+        .anyMatch(task -> task.file().format() != FileFormat.PARQUET)) {
       // Written by another writer; cdc-sync reads and rewrites Parquet only.
-      LOG.warn("Table {}: rows written before column(s) {} read NULL in them, not the source's default: the table has"
-          + " data files in a format other than Parquet", sinkTable, defaults.keySet());
+      LOG.warn(
+          "Table {}: rows written before column(s) {} read NULL in them, not the source's default: the table has"
+              + " data files in a format other than Parquet",
+          sinkTable,
+          defaults.keySet());
       return List.of();
     }
     LOG.info(
         "Table {}: giving the rows written before column(s) {} the source's default: rewriting {} data file(s),"
             + " {} row(s), {} bytes; the stream waits meanwhile",
-        sinkTable, defaults.keySet(), byPartition.values().stream().mapToInt(List::size).sum(), rows, bytes);
+        sinkTable,
+        defaults.keySet(),
+        byPartition.values().stream().mapToInt(List::size).sum(),
+        rows,
+        bytes);
     List<Types.NestedField> columns = table.schema().columns();
-    int[] positions = defaults.keySet().stream().mapToInt(name -> columns.indexOf(table.schema().findField(name))).toArray();
+    int[] positions =
+        defaults.keySet().stream()
+            .mapToInt(name -> columns.indexOf(table.schema().findField(name)))
+            .toArray();
     Object[] values = defaults.values().toArray();
     List<DataFile> replaced = new ArrayList<>();
     List<DataFile> added = new ArrayList<>();
     try {
-      Progress progress = new Progress(sinkTable, byPartition.values().stream().mapToInt(List::size).sum(), bytes);
+      Progress progress =
+          new Progress(sinkTable, byPartition.values().stream().mapToInt(List::size).sum(), bytes);
       for (List<FileScanTask> group : byPartition.values()) {
         added.addAll(
             Compaction.rewrite(
@@ -96,7 +113,8 @@ final class AddedColumnDefaults {
                 task -> {
                   progress.starting(task.file().fileSizeInBytes());
                   return CloseableIterable.transform(
-                      Compaction.liveRowsOf(table, task), row -> withDefaults(row, positions, values));
+                      Compaction.liveRowsOf(table, task),
+                      row -> withDefaults(row, positions, values));
                 }));
         group.forEach(task -> replaced.add(task.file()));
       }
@@ -105,7 +123,10 @@ final class AddedColumnDefaults {
       throw e;
     }
     RewriteFiles rewrite =
-        table.newRewrite().validateFromSnapshot(current.snapshotId()).dataSequenceNumber(current.sequenceNumber());
+        table
+            .newRewrite()
+            .validateFromSnapshot(current.snapshotId())
+            .dataSequenceNumber(current.sequenceNumber());
     replaced.forEach(rewrite::deleteFile);
     added.forEach(rewrite::addFile);
     deleteFiles.values().forEach(rewrite::deleteFile);
@@ -118,7 +139,11 @@ final class AddedColumnDefaults {
     }
     LOG.info(
         "Table {}: rewrote {} data file(s) into {} with the default of column(s) {} in {} ms",
-        sinkTable, replaced.size(), added.size(), defaults.keySet(), (System.nanoTime() - started) / 1_000_000);
+        sinkTable,
+        replaced.size(),
+        added.size(),
+        defaults.keySet(),
+        (System.nanoTime() - started) / 1_000_000);
     return added;
   }
 
@@ -140,7 +165,13 @@ final class AddedColumnDefaults {
 
     void starting(long fileBytes) {
       if (System.nanoTime() - lastLogged >= EVERY_NANOS) {
-        LOG.info("Table {}: rewrote {} of {} data file(s), {} of {} bytes", sinkTable, filesStarted, files, bytesDone, bytes);
+        LOG.info(
+            "Table {}: rewrote {} of {} data file(s), {} of {} bytes",
+            sinkTable,
+            filesStarted,
+            files,
+            bytesDone,
+            bytes);
         lastLogged = System.nanoTime();
       }
       filesStarted++;

@@ -9,8 +9,10 @@ final class AppendColumns {
 
   /** {@code +I} (insert or snapshot row), {@code +U} (update, after image), {@code -D} (delete, before image). */
   static final String OPERATION = "_cdc_op";
+
   /** When the change was committed in the source, epoch milliseconds. */
   static final String TIMESTAMP = "_cdc_ts_ms";
+
   /** Unique per change, increasing in source order. */
   static final String SEQUENCE = "_cdc_seq";
 
@@ -32,7 +34,8 @@ final class AppendColumns {
       case READ, INSERT -> "+I";
       case UPDATE -> "+U";
       case DELETE -> "-D";
-      case TRUNCATE, DROP_TABLE -> throw new IllegalStateException(operation + " is not a row change");
+      case TRUNCATE, DROP_TABLE ->
+          throw new IllegalStateException(operation + " is not a row change");
     };
   }
 }

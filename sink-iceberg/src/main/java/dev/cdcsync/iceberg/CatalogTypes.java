@@ -32,7 +32,8 @@ final class CatalogTypes {
 
   /** Classes beyond the catalog's own that a type needs and cdc-sync does not bundle. */
   private static final Map<String, String> CLIENTS =
-      Map.of(CatalogUtil.ICEBERG_CATALOG_TYPE_GLUE, "software.amazon.awssdk.services.glue.GlueClient");
+      Map.of(
+          CatalogUtil.ICEBERG_CATALOG_TYPE_GLUE, "software.amazon.awssdk.services.glue.GlueClient");
 
   /** The class CatalogUtil loads for {@code type}, or null for a type it does not know. */
   static String implementation(String type) {
@@ -48,6 +49,8 @@ final class CatalogTypes {
   static String missingJars(String type) {
     String jars = type == null ? null : JARS.get(type);
     return (jars != null ? jars : "add the jar that holds it")
-        + " (version " + IcebergBuild.version() + " of the Iceberg ones)";
+        + " (version "
+        + IcebergBuild.version()
+        + " of the Iceberg ones)";
   }
 }

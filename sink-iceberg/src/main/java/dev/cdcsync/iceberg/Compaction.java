@@ -77,10 +77,13 @@ import org.slf4j.LoggerFactory;
 final class Compaction {
 
   private static final Logger LOG = LoggerFactory.getLogger(Compaction.class);
+
   /** A partition is compacted once it has this many small files. */
   static final int MIN_SMALL_FILES = 16;
+
   /** A table's deletes are applied once it has this many delete files. */
   static final int MIN_DELETE_FILES = 16;
+
   /** How much data one run rewrites at most to apply deletes (unless a single file is larger). */
   static final long MAX_GROUP_BYTES = 256L << 20;
 
@@ -92,7 +95,8 @@ final class Compaction {
    * summary); if it fails with {@link CommitFailedException} or {@link ValidationException}, the
    * files written for it are deleted and the exception is rethrown.
    */
-  static int compact(TableId sinkTable, Table table, long maxGroupBytes, Consumer<SnapshotUpdate<?>> commit) {
+  static int compact(
+      TableId sinkTable, Table table, long maxGroupBytes, Consumer<SnapshotUpdate<?>> commit) {
     Snapshot current = table.currentSnapshot();
     if (current == null) {
       return 0;
@@ -102,7 +106,8 @@ final class Compaction {
     }
     long target = IcebergTableWriter.targetFileSize(table);
     Map<String, List<DataFile>> smallFiles = new LinkedHashMap<>();
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(current.snapshotId()).planFiles()) {
+    try (CloseableIterable<FileScanTask> tasks =
+        table.newScan().useSnapshot(current.snapshotId()).planFiles()) {
       for (FileScanTask task : tasks) {
         DataFile file = task.file();
         if (file.fileSizeInBytes() < target / 2 && file.format() == FileFormat.PARQUET) {
@@ -127,28 +132,38 @@ final class Compaction {
     replaced.forEach(rewrite::deleteFile);
     added.forEach(rewrite::addFile);
     commitOrClean(table, rewrite, added, commit);
-    LOG.info("Table {}: merged {} small data files into {}", sinkTable, replaced.size(), added.size());
+    LOG.info(
+        "Table {}: merged {} small data files into {}", sinkTable, replaced.size(), added.size());
     return replaced.size();
   }
 
   /** Rewrites one group of data files with their deletes applied, if the table has many. */
   private static int applyDeletes(
-      TableId sinkTable, Table table, Snapshot current, long maxGroupBytes, Consumer<SnapshotUpdate<?>> commit) {
+      TableId sinkTable,
+      Table table,
+      Snapshot current,
+      long maxGroupBytes,
+      Consumer<SnapshotUpdate<?>> commit) {
     Map<String, List<FileScanTask>> byPartition = new LinkedHashMap<>();
     Map<String, DeleteFile> deleteFiles = new HashMap<>();
     // Delete file location -> locations of the data files it applies to in this snapshot.
     Map<String, Set<String>> appliesTo = new HashMap<>();
-    try (CloseableIterable<FileScanTask> tasks = table.newScan().useSnapshot(current.snapshotId()).planFiles()) {
+    try (CloseableIterable<FileScanTask> tasks =
+        table.newScan().useSnapshot(current.snapshotId()).planFiles()) {
       for (FileScanTask task : tasks) {
         if (task.deletes().isEmpty()) {
           continue;
         }
         for (DeleteFile delete : task.deletes()) {
           deleteFiles.putIfAbsent(delete.location(), delete);
-          appliesTo.computeIfAbsent(delete.location(), key -> new HashSet<>()).add(task.file().location());
+          appliesTo
+              .computeIfAbsent(delete.location(), key -> new HashSet<>())
+              .add(task.file().location());
         }
         if (task.file().format() == FileFormat.PARQUET) {
-          byPartition.computeIfAbsent(partitionKey(table, task.file()), key -> new ArrayList<>()).add(task);
+          byPartition
+              .computeIfAbsent(partitionKey(table, task.file()), key -> new ArrayList<>())
+              .add(task);
         }
       }
     } catch (IOException e) {
@@ -171,7 +186,8 @@ final class Compaction {
           }
         });
     RewriteFiles rewrite =
-        table.newRewrite()
+        table
+            .newRewrite()
             .validateFromSnapshot(current.snapshotId())
             .dataSequenceNumber(current.sequenceNumber());
     replaced.forEach(rewrite::deleteFile);
@@ -180,8 +196,12 @@ final class Compaction {
     commitOrClean(table, rewrite, added, commit);
     LOG.info(
         "Table {}: applied the deletes of {} data file(s) ({} bytes) into {}; {} of {} delete file(s) no longer needed",
-        sinkTable, replaced.size(), replaced.stream().mapToLong(DataFile::fileSizeInBytes).sum(), added.size(),
-        obsolete.size(), deleteFiles.size());
+        sinkTable,
+        replaced.size(),
+        replaced.stream().mapToLong(DataFile::fileSizeInBytes).sum(),
+        added.size(),
+        obsolete.size(),
+        deleteFiles.size());
     return replaced.size();
   }
 
@@ -189,12 +209,14 @@ final class Compaction {
    * Of each partition, the files with the most deletes first, as many as fit in {@code maxBytes}
    * (at least one); the partition's group with the most deletes to apply wins.
    */
-  private static List<FileScanTask> largestGroup(Iterable<List<FileScanTask>> partitions, long maxBytes) {
+  private static List<FileScanTask> largestGroup(
+      Iterable<List<FileScanTask>> partitions, long maxBytes) {
     List<FileScanTask> best = List.of();
     long bestDeletes = -1;
     for (List<FileScanTask> tasks : partitions) {
       List<FileScanTask> candidates = new ArrayList<>(tasks);
-      candidates.sort(Comparator.comparingInt((FileScanTask task) -> task.deletes().size()).reversed());
+      candidates.sort(
+          Comparator.comparingInt((FileScanTask task) -> task.deletes().size()).reversed());
       List<FileScanTask> group = new ArrayList<>();
       long bytes = 0;
       long deletes = 0;
@@ -241,7 +263,10 @@ final class Compaction {
   }
 
   private static GenericFileWriterFactory writers(Table table) {
-    return new GenericFileWriterFactory.Builder(table).dataSchema(table.schema()).dataFileFormat(FileFormat.PARQUET).build();
+    return new GenericFileWriterFactory.Builder(table)
+        .dataSchema(table.schema())
+        .dataFileFormat(FileFormat.PARQUET)
+        .build();
   }
 
   private static OutputFileFactory outputs(Table table) {
@@ -261,7 +286,8 @@ final class Compaction {
     StructLike partition = first.partition();
     long targetSize = IcebergTableWriter.targetFileSize(table);
     RollingDataWriter<Record> writer =
-        new RollingDataWriter<>(writers(table), outputs(table), table.io(), targetSize, spec, partition);
+        new RollingDataWriter<>(
+            writers(table), outputs(table), table.io(), targetSize, spec, partition);
     try {
       try (writer) {
         for (T input : inputs) {
@@ -277,7 +303,8 @@ final class Compaction {
       }
     } catch (IOException | RuntimeException e) {
       deleteQuietly(table, writer.result().dataFiles());
-      throw new IllegalStateException("Cannot rewrite data files of " + table.name() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot rewrite data files of " + table.name() + ": " + e.getMessage(), e);
     }
     return writer.result().dataFiles();
   }
@@ -286,7 +313,8 @@ final class Compaction {
   private static CloseableIterable<Record> rowsOf(Table table, DataFile file) {
     return Parquet.read(table.io().newInputFile(file.location()))
         .project(table.schema())
-        .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(table.schema(), fileSchema))
+        .createReaderFunc(
+            fileSchema -> GenericParquetReaders.buildReader(table.schema(), fileSchema))
         .build();
   }
 
@@ -296,11 +324,13 @@ final class Compaction {
     DeleteFilter<Record> deletes = new GenericDeleteFilter(table.io(), task, schema, schema);
     // Reads what applying the deletes needs besides the table's columns (the row position).
     Schema readSchema = deletes.requiredSchema();
-    Map<Integer, ?> constants = PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);
+    Map<Integer, ?> constants =
+        PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);
     CloseableIterable<Record> rows =
         Parquet.read(table.io().newInputFile(task.file().location()))
             .project(readSchema)
-            .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(readSchema, fileSchema, constants))
+            .createReaderFunc(
+                fileSchema -> GenericParquetReaders.buildReader(readSchema, fileSchema, constants))
             .build();
     List<Types.NestedField> fields = schema.columns();
     GenericRecord copy = GenericRecord.create(schema);

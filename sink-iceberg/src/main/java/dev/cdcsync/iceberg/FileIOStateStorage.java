@@ -81,7 +81,8 @@ final class FileIOStateStorage implements StateStorage {
       for (FileInfo file : io.listPrefix(location)) {
         String path = file.location();
         String name = path.substring(path.lastIndexOf('/') + 1);
-        if (!name.isEmpty() && path.substring(0, path.lastIndexOf('/') + 1).endsWith(stripScheme(location))) {
+        if (!name.isEmpty()
+            && path.substring(0, path.lastIndexOf('/') + 1).endsWith(stripScheme(location))) {
           names.add(name);
         }
       }

@@ -36,16 +36,25 @@ final class IcebergChecks {
           namespaces.listNamespaces();
           checks.add(PreflightCheck.passed("catalog", "the " + type + " catalog answers"));
         } catch (NoSuchNamespaceException e) {
-          // A hadoop catalog whose warehouse directory does not exist yet: the first run creates it.
-          checks.add(PreflightCheck.passed("catalog", "the " + type + " catalog answers (it has no namespace yet)"));
+          // A hadoop catalog whose warehouse directory does not exist yet: the first run creates
+          // it.
+          checks.add(
+              PreflightCheck.passed(
+                  "catalog", "the " + type + " catalog answers (it has no namespace yet)"));
         }
       } else {
         checks.add(PreflightCheck.passed("catalog", "the " + type + " catalog was created"));
       }
       close(catalog);
     } catch (RuntimeException e) {
-      checks.add(PreflightCheck.failed("catalog", "cannot reach the " + type + " catalog: " + e.getMessage()
-          + "; check the sink's catalog.properties.* options"));
+      checks.add(
+          PreflightCheck.failed(
+              "catalog",
+              "cannot reach the "
+                  + type
+                  + " catalog: "
+                  + e.getMessage()
+                  + "; check the sink's catalog.properties.* options"));
     }
     String warehouse = options.optional(IcebergSinkFactory.WAREHOUSE).orElse(null);
     if (warehouse != null) {
@@ -62,28 +71,58 @@ final class IcebergChecks {
   static void requireWritable(Configuration options, StateStorage state) {
     String warehouse = options.optional(IcebergSinkFactory.WAREHOUSE).orElse(null);
     if (warehouse != null && isLocation(warehouse)) {
-      writeWarehouseProbe(options, warehouse).ifPresent(failure -> {
-        throw storageFailure("Cannot write to warehouse " + warehouse + ": " + reason(failure)
-            + "; check the location and the rights (or credentials) of the user running cdc-sync", warehouse, failure);
-      });
+      writeWarehouseProbe(options, warehouse)
+          .ifPresent(
+              failure -> {
+                throw storageFailure(
+                    "Cannot write to warehouse "
+                        + warehouse
+                        + ": "
+                        + reason(failure)
+                        + "; check the location and the rights (or credentials) of the user running cdc-sync",
+                    warehouse,
+                    failure);
+              });
     }
-    writeStateProbe(state).ifPresent(failure -> {
-      throw storageFailure("Cannot write to the pipeline state store " + state.location() + ": " + reason(failure)
-          + "; set pipeline option state.location to a writable place", state.location(), failure);
-    });
+    writeStateProbe(state)
+        .ifPresent(
+            failure -> {
+              throw storageFailure(
+                  "Cannot write to the pipeline state store "
+                      + state.location()
+                      + ": "
+                      + reason(failure)
+                      + "; set pipeline option state.location to a writable place",
+                  state.location(),
+                  failure);
+            });
   }
 
   private static PreflightCheck probeWarehouse(Configuration options, String warehouse) {
     return writeWarehouseProbe(options, warehouse)
-        .map(failure -> PreflightCheck.failed("warehouse", "cannot write to " + warehouse + ": " + reason(failure)
-            + "; check the location and the rights (or credentials) of the user running cdc-sync"))
+        .map(
+            failure ->
+                PreflightCheck.failed(
+                    "warehouse",
+                    "cannot write to "
+                        + warehouse
+                        + ": "
+                        + reason(failure)
+                        + "; check the location and the rights (or credentials) of the user running cdc-sync"))
         .orElseGet(() -> PreflightCheck.passed("warehouse", "can write to " + warehouse));
   }
 
   private static PreflightCheck probeState(StateStorage state) {
     return writeStateProbe(state)
-        .map(failure -> PreflightCheck.failed("state store", "cannot write to " + state.location() + ": " + reason(failure)
-            + "; set pipeline option state.location to a writable place"))
+        .map(
+            failure ->
+                PreflightCheck.failed(
+                    "state store",
+                    "cannot write to "
+                        + state.location()
+                        + ": "
+                        + reason(failure)
+                        + "; set pipeline option state.location to a writable place"))
         .orElseGet(() -> PreflightCheck.passed("state store", "can write to " + state.location()));
   }
 
@@ -91,8 +130,11 @@ final class IcebergChecks {
   private static Optional<Exception> writeWarehouseProbe(Configuration options, String warehouse) {
     Map<String, String> properties = options.withPrefix(IcebergSinkFactory.CATALOG_PREFIX);
     String probe = warehouse.replaceAll("/+$", "") + "/.cdc-sync-probe-" + UUID.randomUUID();
-    try (FileIO io = CatalogUtil.loadFileIO(
-        properties.getOrDefault("io-impl", ResolvingFileIO.class.getName()), properties, new org.apache.hadoop.conf.Configuration())) {
+    try (FileIO io =
+        CatalogUtil.loadFileIO(
+            properties.getOrDefault("io-impl", ResolvingFileIO.class.getName()),
+            properties,
+            new org.apache.hadoop.conf.Configuration())) {
       try (OutputStream out = io.newOutputFile(probe).create()) {
         out.write(1);
       }
@@ -119,14 +161,21 @@ final class IcebergChecks {
    * read-only file system) or a remote store refusing the credentials; else retriable (a store or
    * network that may come back).
    */
-  private static RuntimeException storageFailure(String message, String location, Exception failure) {
+  private static RuntimeException storageFailure(
+      String message, String location, Exception failure) {
     boolean local = location.startsWith("file:") || location.startsWith("/");
     boolean refused = false;
-    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      refused |= cause instanceof AccessDeniedException
-          || cause instanceof AwsServiceException aws && (aws.statusCode() == 401 || aws.statusCode() == 403);
+    for (Throwable cause = failure;
+        cause != null;
+        cause = cause.getCause() == cause ? null : cause.getCause()) {
+      refused |=
+          cause instanceof AccessDeniedException
+              || cause instanceof AwsServiceException aws
+                  && (aws.statusCode() == 401 || aws.statusCode() == 403);
     }
-    return local || refused ? new PermanentPipelineException(message, failure) : new IllegalStateException(message, failure);
+    return local || refused
+        ? new PermanentPipelineException(message, failure)
+        : new IllegalStateException(message, failure);
   }
 
   /** A location rather than a catalog's name for its warehouse (as REST catalogs take). */
@@ -137,10 +186,15 @@ final class IcebergChecks {
   /** The innermost message: Iceberg and Hadoop wrap the one that says what is wrong in their own. */
   private static String reason(Throwable failure) {
     Throwable innermost = failure;
-    while (innermost.getCause() != null && innermost.getCause() != innermost && innermost.getCause().getMessage() != null) {
+    while (innermost.getCause() != null
+        && innermost.getCause() != innermost
+        && innermost.getCause().getMessage() != null) {
       innermost = innermost.getCause();
     }
-    String reason = innermost.getMessage() == null ? innermost.getClass().getSimpleName() : innermost.getMessage();
+    String reason =
+        innermost.getMessage() == null
+            ? innermost.getClass().getSimpleName()
+            : innermost.getMessage();
     return reason.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 

@@ -28,13 +28,20 @@ final class IcebergCommitter {
 
   /** Snapshot summary keys cdc-sync writes on every commit. */
   static final String SUMMARY_PIPELINE = "cdc-sync.pipeline";
+
   static final String SUMMARY_CHECKPOINT_ID = "cdc-sync.checkpoint-id";
   static final String SUMMARY_EPOCH = "cdc-sync.epoch";
   static final String SUMMARY_SOURCE_POSITION = "cdc-sync.source-position";
   static final String SUMMARY_SOURCE_TIMESTAMP = "cdc-sync.source-ts-ms";
+
   /** Every summary key a commit of the pipeline sets. */
   static final List<String> SUMMARY_KEYS =
-      List.of(SUMMARY_PIPELINE, SUMMARY_CHECKPOINT_ID, SUMMARY_EPOCH, SUMMARY_SOURCE_POSITION, SUMMARY_SOURCE_TIMESTAMP);
+      List.of(
+          SUMMARY_PIPELINE,
+          SUMMARY_CHECKPOINT_ID,
+          SUMMARY_EPOCH,
+          SUMMARY_SOURCE_POSITION,
+          SUMMARY_SOURCE_TIMESTAMP);
 
   private static final Logger LOG = LoggerFactory.getLogger(IcebergCommitter.class);
   private static final int COMMIT_ATTEMPTS = 4;
@@ -48,7 +55,8 @@ final class IcebergCommitter {
   }
 
   /** Commits one table unless it already holds this checkpoint; returns whether it committed. */
-  boolean commit(TableId sinkTable, PreparedTable prepared, Checkpoint checkpoint, boolean recovering)
+  boolean commit(
+      TableId sinkTable, PreparedTable prepared, Checkpoint checkpoint, boolean recovering)
       throws IOException {
     Table table;
     try {
@@ -59,21 +67,29 @@ final class IcebergCommitter {
       }
       // Dropped since its files were written: by the pipeline after committing them (a source
       // DROP TABLE, then a crash before the next checkpoint), or by hand. Its rows are meant gone.
-      LOG.warn("Table {} of checkpoint {} is no longer in the catalog (dropped since); its part of the"
-          + " checkpoint is left out", sinkTable, checkpoint.id());
+      LOG.warn(
+          "Table {} of checkpoint {} is no longer in the catalog (dropped since); its part of the"
+              + " checkpoint is left out",
+          sinkTable,
+          checkpoint.id());
       return false;
     }
     // A concurrent commit fails this one (see the validation below); the table is then read again.
     return Retry.attempts(COMMIT_ATTEMPTS)
         .onlyOn(ValidationException.class, CommitFailedException.class)
-        .beforeRetry((failure, attempt) -> {
-          LOG.warn("Commit of checkpoint {} to {} met a concurrent commit; checking again", checkpoint.id(), sinkTable);
-          table.refresh();
-        })
+        .beforeRetry(
+            (failure, attempt) -> {
+              LOG.warn(
+                  "Commit of checkpoint {} to {} met a concurrent commit; checking again",
+                  checkpoint.id(),
+                  sinkTable);
+              table.refresh();
+            })
         .run(() -> commitTableOnce(table, sinkTable, prepared, checkpoint));
   }
 
-  private boolean commitTableOnce(Table table, TableId sinkTable, PreparedTable prepared, Checkpoint checkpoint)
+  private boolean commitTableOnce(
+      Table table, TableId sinkTable, PreparedTable prepared, Checkpoint checkpoint)
       throws IOException {
     Snapshot current = table.currentSnapshot();
     Snapshot latestOwn = latestCommitOf(table, checkpoint.pipelineName());
@@ -82,9 +98,18 @@ final class IcebergCommitter {
       long id = Long.parseLong(latestOwn.summary().get(SUMMARY_CHECKPOINT_ID));
       if (epoch > checkpoint.epoch()) {
         throw new FencedException(
-            "Cannot commit checkpoint " + checkpoint.id() + " to " + sinkTable + ": instance epoch "
-                + epoch + " of pipeline '" + checkpoint.pipelineName() + "' has committed to it;"
-                + " this instance (epoch " + checkpoint.epoch() + ") stops");
+            "Cannot commit checkpoint "
+                + checkpoint.id()
+                + " to "
+                + sinkTable
+                + ": instance epoch "
+                + epoch
+                + " of pipeline '"
+                + checkpoint.pipelineName()
+                + "' has committed to it;"
+                + " this instance (epoch "
+                + checkpoint.epoch()
+                + ") stops");
       }
       if (id >= checkpoint.id()) {
         LOG.info("Table {} already holds checkpoint {}; not committing it again", sinkTable, id);

@@ -22,19 +22,33 @@ final class IcebergPartitioning {
     if (layout.partitionKeys().isEmpty()) {
       return PartitionSpec.unpartitioned();
     }
-    String cannot = "Cannot create Iceberg table " + sinkTable + " with the partition-keys of " + layout.origin();
+    String cannot =
+        "Cannot create Iceberg table "
+            + sinkTable
+            + " with the partition-keys of "
+            + layout.origin();
     PartitionSpec.Builder builder = PartitionSpec.builderFor(schema);
     for (PartitionKey key : layout.partitionKeys()) {
       String column = key.column();
       Types.NestedField field = schema.findField(column);
       if (field == null || AppendColumns.isChangeColumn(column)) {
         throw new PermanentPipelineException(
-            cannot + ": '" + column + "' is not a column of the table; columns: "
-                + schema.columns().stream().map(Types.NestedField::name).filter(name -> !AppendColumns.isChangeColumn(name)).toList());
+            cannot
+                + ": '"
+                + column
+                + "' is not a column of the table; columns: "
+                + schema.columns().stream()
+                    .map(Types.NestedField::name)
+                    .filter(name -> !AppendColumns.isChangeColumn(name))
+                    .toList());
       }
       if (!append && !schema.identifierFieldIds().contains(field.fieldId())) {
         throw new PermanentPipelineException(
-            cannot + ": partition column '" + column + "' is not a key column " + keyColumns(schema)
+            cannot
+                + ": partition column '"
+                + column
+                + "' is not a key column "
+                + keyColumns(schema)
                 + " of this upsert table; a row's key must decide its partition: add the column to"
                 + " the rule's primary-keys, or write the table with sink option write.mode: append");
       }
@@ -50,8 +64,14 @@ final class IcebergPartitioning {
         }
       } catch (IllegalArgumentException e) {
         throw new PermanentPipelineException(
-            cannot + ": " + key.transform().name().toLowerCase(java.util.Locale.ROOT) + "(" + column + "): "
-                + e.getMessage(), e);
+            cannot
+                + ": "
+                + key.transform().name().toLowerCase(java.util.Locale.ROOT)
+                + "("
+                + column
+                + "): "
+                + e.getMessage(),
+            e);
       }
     }
     return builder.build();

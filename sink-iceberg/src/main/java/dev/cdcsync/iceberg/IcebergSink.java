@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
 final class IcebergSink implements Sink {
 
   private static final Logger LOG = LoggerFactory.getLogger(IcebergSink.class);
+
   /** Tables whose files may stay open between commits; each open Parquet file buffers a few MB. */
   static final int MAX_OPEN_WRITERS = 32;
+
   /** Threads that prepare and commit a checkpoint's tables in parallel. */
   private static final int TABLE_THREADS = 8;
 
@@ -45,10 +47,15 @@ final class IcebergSink implements Sink {
   private final IcebergCommitter committer;
   private final Map<TableId, IcebergTableWriter> writers = new LinkedHashMap<>();
   private ExecutorService tablePool;
+
   /** Writers with open files, least recently written first. */
   private final Map<TableId, IcebergTableWriter> openFiles = new LinkedHashMap<>(16, 0.75f, true);
 
-  IcebergSink(Catalog catalog, Map<String, String> tableProperties, WriteMode writeMode, TableMaintenance maintenance) {
+  IcebergSink(
+      Catalog catalog,
+      Map<String, String> tableProperties,
+      WriteMode writeMode,
+      TableMaintenance maintenance) {
     this(catalog, tableProperties, writeMode, maintenance, new IcebergPartitionKeys(Map.of()));
   }
 
@@ -60,7 +67,8 @@ final class IcebergSink implements Sink {
       IcebergPartitionKeys partitionKeys) {
     this.catalog = catalog;
     this.maintenance = maintenance;
-    this.tables = new IcebergTables(catalog, tableProperties, writeMode, maintenance, partitionKeys);
+    this.tables =
+        new IcebergTables(catalog, tableProperties, writeMode, maintenance, partitionKeys);
     this.committer = new IcebergCommitter(catalog, maintenance);
   }
 
@@ -73,7 +81,9 @@ final class IcebergSink implements Sink {
   public void write(TableId sinkTable, DataChangeEvent event, long sequence) throws IOException {
     IcebergTableWriter writer = writers.get(sinkTable);
     if (writer == null) {
-      writer = new IcebergTableWriter(sinkTable, tables.loadOrCreate(sinkTable, event.schema()), writers.size());
+      writer =
+          new IcebergTableWriter(
+              sinkTable, tables.loadOrCreate(sinkTable, event.schema()), writers.size());
       writers.put(sinkTable, writer);
     }
     writer.write(event, sequence);
@@ -102,8 +112,13 @@ final class IcebergSink implements Sink {
   @Override
   public Map<TableId, byte[]> prepareCommit() throws IOException {
     openFiles.clear();
-    List<IcebergTableWriter> changed = writers.values().stream().filter(IcebergTableWriter::hasChanges).toList();
-    List<byte[]> descriptions = perTable(changed.stream().<Callable<byte[]>>map(writer -> () -> writer.prepare().toBytes()).toList());
+    List<IcebergTableWriter> changed =
+        writers.values().stream().filter(IcebergTableWriter::hasChanges).toList();
+    List<byte[]> descriptions =
+        perTable(
+            changed.stream()
+                .<Callable<byte[]>>map(writer -> () -> writer.prepare().toBytes())
+                .toList());
     Map<TableId, byte[]> prepared = new LinkedHashMap<>();
     for (int i = 0; i < changed.size(); i++) {
       prepared.put(changed.get(i).sinkTable(), descriptions.get(i));
@@ -112,17 +127,19 @@ final class IcebergSink implements Sink {
   }
 
   @Override
-  public List<TableCommit> commit(Checkpoint checkpoint, Map<TableId, byte[]> prepared) throws IOException {
+  public List<TableCommit> commit(Checkpoint checkpoint, Map<TableId, byte[]> prepared)
+      throws IOException {
     return commit(checkpoint, prepared, false);
   }
 
   @Override
-  public List<TableCommit> recover(Checkpoint checkpoint, Map<TableId, byte[]> prepared) throws IOException {
+  public List<TableCommit> recover(Checkpoint checkpoint, Map<TableId, byte[]> prepared)
+      throws IOException {
     return commit(checkpoint, prepared, true);
   }
 
-  private List<TableCommit> commit(Checkpoint checkpoint, Map<TableId, byte[]> prepared, boolean recovering)
-      throws IOException {
+  private List<TableCommit> commit(
+      Checkpoint checkpoint, Map<TableId, byte[]> prepared, boolean recovering) throws IOException {
     List<Callable<TableCommit>> tasks = new ArrayList<>();
     prepared.forEach(
         (sinkTable, bytes) ->
@@ -222,7 +239,8 @@ final class IcebergSink implements Sink {
     IcebergTableWriter writer = writers.get(sinkTable);
     boolean handOver = writer != null && writer.hasChanges();
     if (handOver && !(SchemaChange.additive(changes) && writer.appendsOnly())) {
-      throw new IllegalStateException("Cannot change the columns of " + sinkTable + " while it has uncommitted changes");
+      throw new IllegalStateException(
+          "Cannot change the columns of " + sinkTable + " while it has uncommitted changes");
     }
     tables.changeColumns(sinkTable, changes, handOver);
     // The next write opens a writer on the new schema; rows appended on the old one, whose files
@@ -230,7 +248,8 @@ final class IcebergSink implements Sink {
     writers.remove(sinkTable);
     openFiles.remove(sinkTable);
     if (handOver) {
-      IcebergTableWriter next = new IcebergTableWriter(sinkTable, tables.load(sinkTable), writer.partitionId());
+      IcebergTableWriter next =
+          new IcebergTableWriter(sinkTable, tables.load(sinkTable), writer.partitionId());
       writer.handOver(next);
       writers.put(sinkTable, next);
     }
@@ -241,7 +260,8 @@ final class IcebergSink implements Sink {
   public void truncate(TableId sinkTable) {
     IcebergTableWriter writer = writers.get(sinkTable);
     if (writer != null && writer.hasChanges()) {
-      throw new IllegalStateException("Cannot truncate " + sinkTable + " while it has uncommitted changes");
+      throw new IllegalStateException(
+          "Cannot truncate " + sinkTable + " while it has uncommitted changes");
     }
     if (tables.truncate(sinkTable)) {
       writers.remove(sinkTable);
@@ -253,7 +273,8 @@ final class IcebergSink implements Sink {
   public void dropTable(TableId sinkTable) {
     IcebergTableWriter writer = writers.get(sinkTable);
     if (writer != null && writer.hasChanges()) {
-      throw new IllegalStateException("Cannot drop " + sinkTable + " while it has uncommitted changes");
+      throw new IllegalStateException(
+          "Cannot drop " + sinkTable + " while it has uncommitted changes");
     }
     writers.remove(sinkTable);
     openFiles.remove(sinkTable);

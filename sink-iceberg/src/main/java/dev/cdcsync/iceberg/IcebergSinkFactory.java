@@ -8,8 +8,6 @@ import dev.cdcsync.api.PreflightCheck;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.SinkFactory;
 import dev.cdcsync.api.StateStorage;
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +77,10 @@ public final class IcebergSinkFactory implements SinkFactory {
 
   public static final ConfigOption<Duration> MAINTENANCE_INTERVAL =
       ConfigOption.optional(
-          "maintenance.interval", Duration.class, Duration.ofHours(1), "How often each table is maintained at most.");
+          "maintenance.interval",
+          Duration.class,
+          Duration.ofHours(1),
+          "How often each table is maintained at most.");
 
   public static final ConfigOption<Duration> SNAPSHOT_MAX_AGE =
       ConfigOption.optional(
@@ -91,7 +92,10 @@ public final class IcebergSinkFactory implements SinkFactory {
 
   public static final ConfigOption<Integer> SNAPSHOTS_TO_KEEP =
       ConfigOption.optional(
-          "maintenance.snapshot.min-count", Integer.class, 10, "Snapshots kept whatever their age.");
+          "maintenance.snapshot.min-count",
+          Integer.class,
+          10,
+          "Snapshots kept whatever their age.");
 
   public static final ConfigOption<IcebergPartitionKeys> PARTITION_KEY =
       ConfigOption.optional(
@@ -111,9 +115,12 @@ public final class IcebergSinkFactory implements SinkFactory {
 
   static final List<ConfigOption<?>> FLINK_CDC_WITHOUT_EFFECT =
       List.of(
-          ConfigOption.withoutEffect("sink.compaction.enabled", Boolean.class, false, OWN_MAINTENANCE),
-          ConfigOption.withoutEffect("sink.compaction.commit.interval", Integer.class, 10, OWN_MAINTENANCE),
-          ConfigOption.withoutEffect("sink.compaction.commit.parallelism", Integer.class, -1, OWN_MAINTENANCE),
+          ConfigOption.withoutEffect(
+              "sink.compaction.enabled", Boolean.class, false, OWN_MAINTENANCE),
+          ConfigOption.withoutEffect(
+              "sink.compaction.commit.interval", Integer.class, 10, OWN_MAINTENANCE),
+          ConfigOption.withoutEffect(
+              "sink.compaction.commit.parallelism", Integer.class, -1, OWN_MAINTENANCE),
           ConfigOption.withoutEffect(
               "job.id.prefix",
               String.class,
@@ -133,9 +140,19 @@ public final class IcebergSinkFactory implements SinkFactory {
 
   @Override
   public List<ConfigOption<?>> options() {
-    List<ConfigOption<?>> options = new ArrayList<>(List.of(
-        CATALOG_TYPE, CATALOG_IMPL, WAREHOUSE, CATALOG_NAME, WRITE_MODE, MAINTENANCE_ENABLED,
-        MAINTENANCE_INTERVAL, SNAPSHOT_MAX_AGE, SNAPSHOTS_TO_KEEP, PARTITION_KEY));
+    List<ConfigOption<?>> options =
+        new ArrayList<>(
+            List.of(
+                CATALOG_TYPE,
+                CATALOG_IMPL,
+                WAREHOUSE,
+                CATALOG_NAME,
+                WRITE_MODE,
+                MAINTENANCE_ENABLED,
+                MAINTENANCE_INTERVAL,
+                SNAPSHOT_MAX_AGE,
+                SNAPSHOTS_TO_KEEP,
+                PARTITION_KEY));
     options.addAll(FLINK_CDC_WITHOUT_EFFECT);
     return List.copyOf(options);
   }
@@ -195,7 +212,10 @@ public final class IcebergSinkFactory implements SinkFactory {
     if (type.isPresent() == options.optional(CATALOG_IMPL).isPresent()) {
       throw new ConfigurationException(
           "Cannot create the Iceberg catalog: set exactly one of sink options '"
-              + CATALOG_TYPE.key() + "' and '" + CATALOG_IMPL.key() + "'");
+              + CATALOG_TYPE.key()
+              + "' and '"
+              + CATALOG_IMPL.key()
+              + "'");
     }
     if (type.equals(Optional.of("hadoop")) && options.optional(WAREHOUSE).isEmpty()) {
       throw new ConfigurationException(
@@ -208,19 +228,24 @@ public final class IcebergSinkFactory implements SinkFactory {
     if (className == null) {
       return; // an unknown type: CatalogUtil's message lists the known ones
     }
-    for (String required : Stream.of(className, impl == null ? CatalogTypes.client(type) : null)
-        .filter(Objects::nonNull)
-        .toList()) {
+    for (String required :
+        Stream.of(className, impl == null ? CatalogTypes.client(type) : null)
+            .filter(Objects::nonNull)
+            .toList()) {
       try {
         Class.forName(required, false, IcebergSinkFactory.class.getClassLoader());
       } catch (ClassNotFoundException | LinkageError e) {
         throw new ConfigurationException(
-            "Cannot create the Iceberg catalog " + description + ": class " + required
-                + " is not on the class path: " + CatalogTypes.missingJars(type), e);
+            "Cannot create the Iceberg catalog "
+                + description
+                + ": class "
+                + required
+                + " is not on the class path: "
+                + CatalogTypes.missingJars(type),
+            e);
       }
     }
   }
-
 
   @Override
   public List<PreflightCheck> check(Configuration options, PipelineContext context) {
@@ -249,8 +274,11 @@ public final class IcebergSinkFactory implements SinkFactory {
     }
     if (!(io instanceof SupportsPrefixOperations listable)) {
       throw new ConfigurationException(
-          "Cannot open the pipeline state store at " + location + ": FileIO "
-              + io.getClass().getName() + " cannot list files; set pipeline option"
+          "Cannot open the pipeline state store at "
+              + location
+              + ": FileIO "
+              + io.getClass().getName()
+              + " cannot list files; set pipeline option"
               + " 'state.location' to a location another FileIO supports");
     }
     return new FileIOStateStorage(listable, location);
@@ -265,6 +293,8 @@ public final class IcebergSinkFactory implements SinkFactory {
   }
 
   private static boolean isS3(String location) {
-    return location.startsWith("s3://") || location.startsWith("s3a://") || location.startsWith("s3n://");
+    return location.startsWith("s3://")
+        || location.startsWith("s3a://")
+        || location.startsWith("s3n://");
   }
 }

@@ -38,7 +38,12 @@ public final class IcebergTableReader {
 
   /** What a pipeline last committed to one table. */
   public record CommittedTable(
-      TableId table, long checkpointId, long epoch, Instant committedAt, long sourceTimestampMillis, String sourcePosition) {}
+      TableId table,
+      long checkpointId,
+      long epoch,
+      Instant committedAt,
+      long sourceTimestampMillis,
+      String sourcePosition) {}
 
   private IcebergTableReader() {}
 
@@ -57,14 +62,18 @@ public final class IcebergTableReader {
           Map<String, String> summary = own.summary();
           List<String> parts = new ArrayList<>(List.of(namespace.levels()));
           parts.add(identifier.name());
-          TableId id = parts.size() == 2 ? TableId.of(parts.get(0), parts.get(1)) : TableId.parse(String.join(".", parts));
+          TableId id =
+              parts.size() == 2
+                  ? TableId.of(parts.get(0), parts.get(1))
+                  : TableId.parse(String.join(".", parts));
           tables.add(
               new CommittedTable(
                   id,
                   Long.parseLong(summary.getOrDefault(IcebergCommitter.SUMMARY_CHECKPOINT_ID, "0")),
                   Long.parseLong(summary.getOrDefault(IcebergCommitter.SUMMARY_EPOCH, "0")),
                   Instant.ofEpochMilli(own.timestampMillis()),
-                  Long.parseLong(summary.getOrDefault(IcebergCommitter.SUMMARY_SOURCE_TIMESTAMP, "0")),
+                  Long.parseLong(
+                      summary.getOrDefault(IcebergCommitter.SUMMARY_SOURCE_TIMESTAMP, "0")),
                   summary.getOrDefault(IcebergCommitter.SUMMARY_SOURCE_POSITION, "")));
         }
       }
@@ -76,8 +85,10 @@ public final class IcebergTableReader {
   public static Configuration hadoopWarehouse(String location) {
     return Configuration.of(
         Map.of(
-            IcebergSinkFactory.CATALOG_TYPE.key(), "hadoop",
-            IcebergSinkFactory.WAREHOUSE.key(), location));
+            IcebergSinkFactory.CATALOG_TYPE.key(),
+            "hadoop",
+            IcebergSinkFactory.WAREHOUSE.key(),
+            location));
   }
 
   public static TableContents read(Configuration sinkOptions, TableId table, int limit) {
@@ -86,7 +97,8 @@ public final class IcebergTableReader {
     try {
       loaded = catalog.loadTable(IcebergTables.identifier(table));
     } catch (NoSuchTableException e) {
-      throw new PermanentPipelineException("Cannot show table " + table + ": it does not exist in the catalog");
+      throw new PermanentPipelineException(
+          "Cannot show table " + table + ": it does not exist in the catalog");
     }
     List<String> columns = loaded.schema().columns().stream().map(Types.NestedField::name).toList();
     List<List<String>> rows = new ArrayList<>();
@@ -106,7 +118,8 @@ public final class IcebergTableReader {
       throw new UncheckedIOException("Cannot read table " + table, e);
     }
     Snapshot snapshot = loaded.currentSnapshot();
-    return new TableContents(columns, rows, total, snapshot == null ? Map.of() : snapshot.summary());
+    return new TableContents(
+        columns, rows, total, snapshot == null ? Map.of() : snapshot.summary());
   }
 
   private static String text(Object value) {
@@ -120,7 +133,9 @@ public final class IcebergTableReader {
       return "0x" + HexFormat.of().formatHex(bytes);
     }
     if (value instanceof List<?> elements) {
-      return elements.stream().map(IcebergTableReader::text).collect(Collectors.joining(", ", "[", "]"));
+      return elements.stream()
+          .map(IcebergTableReader::text)
+          .collect(Collectors.joining(", ", "[", "]"));
     }
     return value.toString();
   }

@@ -39,7 +39,8 @@ import org.apache.iceberg.util.PropertyUtil;
 final class IcebergTableWriter {
 
   /** Where each event column goes in the Iceberg row, and how its values are converted. */
-  private record RowMapping(int[] positions, Function<Object, Object>[] converters, int[] keyColumns) {}
+  private record RowMapping(
+      int[] positions, Function<Object, Object>[] converters, int[] keyColumns) {}
 
   private final TableId sinkTable;
   private final Table table;
@@ -59,8 +60,10 @@ final class IcebergTableWriter {
 
   private TaskWriter<Record> writer;
   private boolean writerAppendsOnly;
+
   /** Files of append-only writers closed early to bound memory (see {@link #releaseFiles}). */
   private final List<WriteResult> released = new ArrayList<>();
+
   private long changes;
   private long maxSourceTimestamp;
 
@@ -71,8 +74,11 @@ final class IcebergTableWriter {
     this.appendMode = schema.findField(AppendColumns.SEQUENCE) != null;
     if (!appendMode && schema.identifierFieldIds().isEmpty()) {
       throw new PermanentPipelineException(
-          "Cannot write to Iceberg table " + sinkTable + ": it has neither identifier fields"
-              + " (a primary key, for upserts) nor the column " + AppendColumns.SEQUENCE
+          "Cannot write to Iceberg table "
+              + sinkTable
+              + ": it has neither identifier fields"
+              + " (a primary key, for upserts) nor the column "
+              + AppendColumns.SEQUENCE
               + " of an append table");
     }
     this.keySchema = schema.select(schema.identifierFieldNames());
@@ -81,7 +87,9 @@ final class IcebergTableWriter {
     this.sequencePosition = schema.columns().indexOf(schema.findField(AppendColumns.SEQUENCE));
     List<Types.NestedField> columns = schema.columns();
     this.keyPositions =
-        keySchema.columns().stream().mapToInt(field -> columns.indexOf(schema.findField(field.fieldId()))).toArray();
+        keySchema.columns().stream()
+            .mapToInt(field -> columns.indexOf(schema.findField(field.fieldId())))
+            .toArray();
     this.row = GenericRecord.create(schema);
     this.key = GenericRecord.create(keySchema);
     this.partitionId = partitionId;
@@ -143,7 +151,8 @@ final class IcebergTableWriter {
    */
   void handOver(IcebergTableWriter next) throws IOException {
     if (!appendsOnly()) {
-      throw new IllegalStateException("Cannot hand over the uncommitted changes of " + sinkTable + ": they include deletes");
+      throw new IllegalStateException(
+          "Cannot hand over the uncommitted changes of " + sinkTable + ": they include deletes");
     }
     releaseFiles();
     next.released.addAll(released);
@@ -161,17 +170,23 @@ final class IcebergTableWriter {
     RowMapping mapping = mappings.computeIfAbsent(event.schema(), this::newMapping);
     OperationType operation = event.operation();
     if (appendMode) {
-      Record changeRow = fill(mapping, operation == OperationType.DELETE ? event.before() : event.after());
+      Record changeRow =
+          fill(mapping, operation == OperationType.DELETE ? event.before() : event.after());
       changeRow.set(operationPosition, AppendColumns.operation(operation));
       changeRow.set(timestampPosition, event.sourceTimestampMillis());
       changeRow.set(sequencePosition, sequence);
       appendWriter().write(changeRow);
-    } else if (operation == OperationType.READ && snapshotRowsAreNew && (writer == null || writerAppendsOnly)) {
+    } else if (operation == OperationType.READ
+        && snapshotRowsAreNew
+        && (writer == null || writerAppendsOnly)) {
       appendWriter().write(fill(mapping, event.after()));
     } else {
       if (writerAppendsOnly || !released.isEmpty()) {
         throw new IllegalStateException(
-            "Cannot apply a " + operation + " to " + sinkTable
+            "Cannot apply a "
+                + operation
+                + " to "
+                + sinkTable
                 + " before the snapshot rows written since the last commit are committed");
       }
       snapshotRowsAreNew &= operation == OperationType.READ;
@@ -189,7 +204,9 @@ final class IcebergTableWriter {
           upsert.write(fill(mapping, event.after()));
         }
         case DELETE -> upsert.deleteKey(fillKey(mapping, event.before()));
-        case TRUNCATE, DROP_TABLE -> throw new IllegalStateException(event.operation() + " is applied to the table, not written");
+        case TRUNCATE, DROP_TABLE ->
+            throw new IllegalStateException(
+                event.operation() + " is applied to the table, not written");
       }
     }
     changes++;
@@ -235,7 +252,12 @@ final class IcebergTableWriter {
     if (writer == null) {
       writer =
           PartitionedAppendWriter.forSpec(
-              table.spec(), writerFactory(), fileFactory(), table.io(), targetFileSize(table), schema);
+              table.spec(),
+              writerFactory(),
+              fileFactory(),
+              table.io(),
+              targetFileSize(table),
+              schema);
       writerAppendsOnly = true;
     }
     return writer;
@@ -245,7 +267,13 @@ final class IcebergTableWriter {
     if (writer == null) {
       writer =
           new UpsertTaskWriter(
-              table.spec(), writerFactory(), fileFactory(), table.io(), targetFileSize(table), schema, keySchema);
+              table.spec(),
+              writerFactory(),
+              fileFactory(),
+              table.io(),
+              targetFileSize(table),
+              schema,
+              keySchema);
       writerAppendsOnly = false;
     }
     return (UpsertTaskWriter) writer;
@@ -256,7 +284,8 @@ final class IcebergTableWriter {
         .dataSchema(schema)
         .dataFileFormat(FileFormat.PARQUET)
         .deleteFileFormat(FileFormat.PARQUET)
-        .equalityFieldIds(keySchema.columns().stream().mapToInt(Types.NestedField::fieldId).toArray())
+        .equalityFieldIds(
+            keySchema.columns().stream().mapToInt(Types.NestedField::fieldId).toArray())
         .equalityDeleteRowSchema(keySchema)
         .build();
   }
@@ -292,8 +321,14 @@ final class IcebergTableWriter {
       Function<Object, Object> converter = IcebergTypes.converter(column.type(), field.type());
       if (converter == null) {
         throw new PermanentPipelineException(
-            "Cannot write to Iceberg table " + sinkTable + ": source column '" + column.name()
-                + "' is " + column.type() + " but the table's column is " + field.type());
+            "Cannot write to Iceberg table "
+                + sinkTable
+                + ": source column '"
+                + column.name()
+                + "' is "
+                + column.type()
+                + " but the table's column is "
+                + field.type());
       }
       if (field.type() instanceof Types.DecimalType decimal) {
         Function<Object, Object> base = converter;
@@ -308,7 +343,10 @@ final class IcebergTableWriter {
       keyColumns[k] = eventSchema.indexOf(name);
       if (keyColumns[k] < 0) {
         throw new PermanentPipelineException(
-            "Cannot write to Iceberg table " + sinkTable + ": its key column '" + name
+            "Cannot write to Iceberg table "
+                + sinkTable
+                + ": its key column '"
+                + name
                 + "' is not a source column");
       }
     }
@@ -326,8 +364,13 @@ final class IcebergTableWriter {
           row.set(mapping.positions()[i], mapping.converters()[i].apply(value));
         } catch (RuntimeException e) {
           throw new PermanentPipelineException(
-              "Cannot write a value of column " + sinkTable + "."
-                  + schema.columns().get(mapping.positions()[i]).name() + ": " + e.getMessage(), e);
+              "Cannot write a value of column "
+                  + sinkTable
+                  + "."
+                  + schema.columns().get(mapping.positions()[i]).name()
+                  + ": "
+                  + e.getMessage(),
+              e);
         }
       }
     }
@@ -340,8 +383,11 @@ final class IcebergTableWriter {
       Object value = values[column];
       if (value == null) {
         throw new PermanentPipelineException(
-            "Cannot write to Iceberg table " + sinkTable + ": key column '"
-                + keySchema.columns().get(k).name() + "' is null");
+            "Cannot write to Iceberg table "
+                + sinkTable
+                + ": key column '"
+                + keySchema.columns().get(k).name()
+                + "' is null");
       }
       key.set(k, mapping.converters()[column].apply(value));
     }
@@ -352,7 +398,9 @@ final class IcebergTableWriter {
     for (int column : mapping.keyColumns()) {
       Object a = before[column];
       Object b = after[column];
-      if (a instanceof byte[] x && b instanceof byte[] y ? !Arrays.equals(x, y) : !Objects.equals(a, b)) {
+      if (a instanceof byte[] x && b instanceof byte[] y
+          ? !Arrays.equals(x, y)
+          : !Objects.equals(a, b)) {
         return false;
       }
     }

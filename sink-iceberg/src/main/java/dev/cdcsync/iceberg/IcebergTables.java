@@ -49,6 +49,7 @@ final class IcebergTables {
   private final WriteMode writeMode;
   private final TableMaintenance maintenance;
   private final IcebergPartitionKeys partitionKeys;
+
   /** How tables not created yet are to be laid out, as transform rules ask. */
   private final Map<TableId, TableLayout> layouts = new HashMap<>();
 
@@ -87,7 +88,8 @@ final class IcebergTables {
         columns.add(Column.of(field.name(), columnType(sinkTable, field)));
       }
     }
-    return Optional.of(dev.cdcsync.api.Schema.of(columns, List.copyOf(schema.identifierFieldNames())));
+    return Optional.of(
+        dev.cdcsync.api.Schema.of(columns, List.copyOf(schema.identifierFieldNames())));
   }
 
   /** The event-model type of a column of an existing table; one cdc-sync does not write stops it. */
@@ -96,7 +98,12 @@ final class IcebergTables {
       return IcebergTypes.dataType(field.type());
     } catch (IllegalArgumentException e) {
       throw new PermanentPipelineException(
-          "Cannot write Iceberg table " + sinkTable + ": its column '" + field.name() + "' has type " + field.type()
+          "Cannot write Iceberg table "
+              + sinkTable
+              + ": its column '"
+              + field.name()
+              + "' has type "
+              + field.type()
               + ", which cdc-sync does not write (a table created or changed outside cdc-sync); drop the column or"
               + " change its type",
           e);
@@ -111,7 +118,8 @@ final class IcebergTables {
    * @param handOver whether the table has uncommitted rows (appended only) kept for the new schema
    */
   void changeColumns(TableId sinkTable, List<SchemaChange> changes, boolean handOver) {
-    maintenance.withoutMaintenanceCommits(sinkTable, () -> changeColumnsNow(sinkTable, changes, handOver));
+    maintenance.withoutMaintenanceCommits(
+        sinkTable, () -> changeColumnsNow(sinkTable, changes, handOver));
   }
 
   private void changeColumnsNow(TableId sinkTable, List<SchemaChange> changes, boolean handOver) {
@@ -128,27 +136,40 @@ final class IcebergTables {
           update.moveAfter(column.name(), add.afterColumn());
         }
         if (column.defaultValue() != null) {
-          defaults.put(column.name(), IcebergTypes.converter(column.type(), type).apply(column.defaultValue()));
+          defaults.put(
+              column.name(),
+              IcebergTypes.converter(column.type(), type).apply(column.defaultValue()));
         }
       } else if (change instanceof SchemaChange.RenameColumn rename) {
         update.renameColumn(rename.oldName(), rename.columnName());
       } else if (change instanceof SchemaChange.DropColumn drop) {
         if (table.schema().identifierFieldNames().contains(drop.columnName())) {
           throw new PermanentPipelineException(
-              "Cannot drop column " + drop.columnName() + " of Iceberg table " + sinkTable
+              "Cannot drop column "
+                  + drop.columnName()
+                  + " of Iceberg table "
+                  + sinkTable
                   + ": it is part of the table's key");
         }
         update.deleteColumn(drop.columnName());
       } else if (change instanceof SchemaChange.WidenColumnType widen) {
-        update.updateColumn(widen.columnName(), (Type.PrimitiveType) IcebergTypes.icebergType(widen.to()));
+        update.updateColumn(
+            widen.columnName(), (Type.PrimitiveType) IcebergTypes.icebergType(widen.to()));
       }
     }
     update.commit();
     if (!defaults.isEmpty() && handOver) {
       throw new IllegalStateException(
-          "Cannot give the rows of " + sinkTable + " the defaults of " + defaults.keySet() + " while it has uncommitted rows");
+          "Cannot give the rows of "
+              + sinkTable
+              + " the defaults of "
+              + defaults.keySet()
+              + " while it has uncommitted rows");
     }
-    List<DataFile> written = defaults.isEmpty() ? List.of() : AddedColumnDefaults.fill(sinkTable, table, transaction.table(), defaults);
+    List<DataFile> written =
+        defaults.isEmpty()
+            ? List.of()
+            : AddedColumnDefaults.fill(sinkTable, table, transaction.table(), defaults);
     try {
       transaction.commitTransaction();
     } catch (CommitFailedException | ValidationException e) {
@@ -173,14 +194,16 @@ final class IcebergTables {
       LOG.info("Table {} is a changelog: the source's truncate is not applied to it", sinkTable);
       return false;
     }
-    maintenance.withoutMaintenanceCommits(sinkTable, () -> {
-      table.refresh();
-      DeleteFiles delete = table.newDelete().deleteFromRowFilter(Expressions.alwaysTrue());
-      if (table.currentSnapshot() != null) {
-        IcebergCommitter.carrySummary(delete, table.currentSnapshot());
-      }
-      delete.commit();
-    });
+    maintenance.withoutMaintenanceCommits(
+        sinkTable,
+        () -> {
+          table.refresh();
+          DeleteFiles delete = table.newDelete().deleteFromRowFilter(Expressions.alwaysTrue());
+          if (table.currentSnapshot() != null) {
+            IcebergCommitter.carrySummary(delete, table.currentSnapshot());
+          }
+          delete.commit();
+        });
     return true;
   }
 
@@ -207,8 +230,12 @@ final class IcebergTables {
       boolean appendTable = table.schema().findField(AppendColumns.SEQUENCE) != null;
       if (appendTable != appendTable(schema)) {
         throw new PermanentPipelineException(
-            "Cannot write to Iceberg table " + sinkTable + ": it is " + (appendTable ? "an append" : "an upsert")
-                + " table, but the pipeline writes it in " + (appendTable ? "upsert" : "append")
+            "Cannot write to Iceberg table "
+                + sinkTable
+                + ": it is "
+                + (appendTable ? "an append" : "an upsert")
+                + " table, but the pipeline writes it in "
+                + (appendTable ? "upsert" : "append")
                 + " mode; set sink option 'write.mode' accordingly or write to another table");
       }
       return table;
@@ -226,7 +253,8 @@ final class IcebergTables {
     }
     try {
       boolean append = appendTable(schema);
-      TableLayout layout = partitionKeys.layout(sinkTable, layouts.getOrDefault(sinkTable, TableLayout.DEFAULT));
+      TableLayout layout =
+          partitionKeys.layout(sinkTable, layouts.getOrDefault(sinkTable, TableLayout.DEFAULT));
       org.apache.iceberg.Schema icebergSchema = icebergSchema(schema, append);
       Map<String, String> properties = new LinkedHashMap<>(tableProperties);
       properties.putAll(layout.properties());
@@ -239,7 +267,9 @@ final class IcebergTables {
       LOG.info(
           append ? "Created Iceberg append table {}{}" : "Created Iceberg table {} with key ({})",
           sinkTable,
-          append ? (schema.hasPrimaryKey() ? "" : " (its source table has no primary key)") : String.join(", ", schema.primaryKeys()));
+          append
+              ? (schema.hasPrimaryKey() ? "" : " (its source table has no primary key)")
+              : String.join(", ", schema.primaryKeys()));
       return table;
     } catch (AlreadyExistsException e) {
       return catalog.loadTable(identifier);
@@ -253,7 +283,8 @@ final class IcebergTables {
   static TableIdentifier identifier(TableId sinkTable) {
     List<String> parts = sinkTable.parts();
     return TableIdentifier.of(
-        Namespace.of(parts.subList(0, parts.size() - 1).toArray(String[]::new)), sinkTable.tableName());
+        Namespace.of(parts.subList(0, parts.size() - 1).toArray(String[]::new)),
+        sinkTable.tableName());
   }
 
   static org.apache.iceberg.Schema icebergSchema(dev.cdcsync.api.Schema schema, boolean append) {
@@ -261,7 +292,8 @@ final class IcebergTables {
     Set<Integer> identifiers = new HashSet<>();
     int id = 1;
     // List elements are numbered after the top-level columns (the catalog renumbers them all).
-    AtomicInteger nestedIds = new AtomicInteger(schema.columns().size() + AppendColumns.fields(1).size() + 1);
+    AtomicInteger nestedIds =
+        new AtomicInteger(schema.columns().size() + AppendColumns.fields(1).size() + 1);
     for (Column column : schema.columns()) {
       boolean key = !append && schema.primaryKeys().contains(column.name());
       Type type = IcebergTypes.icebergType(column.type(), nestedIds);

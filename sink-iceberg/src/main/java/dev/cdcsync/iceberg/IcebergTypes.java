@@ -61,11 +61,16 @@ final class IcebergTypes {
       case FLOAT -> DataType.of(DataTypeRoot.FLOAT);
       case DOUBLE -> DataType.of(DataTypeRoot.DOUBLE);
       case STRING -> DataType.of(DataTypeRoot.STRING);
-      case DECIMAL -> DataType.decimal(((Types.DecimalType) type).precision(), ((Types.DecimalType) type).scale());
+      case DECIMAL ->
+          DataType.decimal(
+              ((Types.DecimalType) type).precision(), ((Types.DecimalType) type).scale());
       case DATE -> DataType.of(DataTypeRoot.DATE);
       case TIME -> DataType.of(DataTypeRoot.TIME);
-      case TIMESTAMP -> DataType.of(
-          ((Types.TimestampType) type).shouldAdjustToUTC() ? DataTypeRoot.TIMESTAMP_LTZ : DataTypeRoot.TIMESTAMP);
+      case TIMESTAMP ->
+          DataType.of(
+              ((Types.TimestampType) type).shouldAdjustToUTC()
+                  ? DataTypeRoot.TIMESTAMP_LTZ
+                  : DataTypeRoot.TIMESTAMP);
       case UUID -> DataType.of(DataTypeRoot.UUID);
       case BINARY, FIXED -> DataType.of(DataTypeRoot.BINARY);
       case LIST -> DataType.array(dataType(((Types.ListType) type).elementType()));
@@ -92,7 +97,8 @@ final class IcebergTypes {
     }
     return switch (from.root()) {
       case INT -> to.typeId() == Type.TypeID.LONG ? value -> ((Integer) value).longValue() : null;
-      case FLOAT -> to.typeId() == Type.TypeID.DOUBLE ? value -> ((Float) value).doubleValue() : null;
+      case FLOAT ->
+          to.typeId() == Type.TypeID.DOUBLE ? value -> ((Float) value).doubleValue() : null;
       case DECIMAL -> {
         if (to instanceof Types.DecimalType decimal
             && decimal.scale() == from.scale()

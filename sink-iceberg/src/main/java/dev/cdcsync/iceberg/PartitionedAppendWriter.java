@@ -25,7 +25,8 @@ final class PartitionedAppendWriter extends PartitionedFanoutWriter<Record> {
       long targetFileSize,
       Schema schema) {
     return spec.isUnpartitioned()
-        ? new UnpartitionedWriter<>(spec, FileFormat.PARQUET, writerFactory, fileFactory, io, targetFileSize)
+        ? new UnpartitionedWriter<>(
+            spec, FileFormat.PARQUET, writerFactory, fileFactory, io, targetFileSize)
         : new PartitionedAppendWriter(spec, writerFactory, fileFactory, io, targetFileSize, schema);
   }
 

@@ -23,9 +23,11 @@ import org.apache.iceberg.io.WriteResult;
  * manifests (as Flink's Iceberg sink does), plus what the commit reports. Survives a crash as
  * bytes in a checkpoint record.
  */
-record PreparedTable(long changes, long maxSourceTimestamp, byte[] dataManifest, byte[] deleteManifest) {
+record PreparedTable(
+    long changes, long maxSourceTimestamp, byte[] dataManifest, byte[] deleteManifest) {
 
   private static final int FORMAT = 1;
+
   /** Manifests listing uncommitted files need some snapshot id; the commit assigns the real one. */
   private static final long UNCOMMITTED_SNAPSHOT_ID = 0L;
 
@@ -35,7 +37,8 @@ record PreparedTable(long changes, long maxSourceTimestamp, byte[] dataManifest,
     byte[] data = null;
     if (result.dataFiles().length > 0) {
       ManifestWriter<DataFile> writer =
-          ManifestFiles.write(formatVersion, table.spec(), newManifest(table), UNCOMMITTED_SNAPSHOT_ID);
+          ManifestFiles.write(
+              formatVersion, table.spec(), newManifest(table), UNCOMMITTED_SNAPSHOT_ID);
       try (writer) {
         for (DataFile file : result.dataFiles()) {
           writer.add(file);
@@ -62,7 +65,8 @@ record PreparedTable(long changes, long maxSourceTimestamp, byte[] dataManifest,
   void addTo(RowDelta delta, Table table) throws IOException {
     if (dataManifest != null) {
       ManifestFile manifest = ManifestFiles.decode(dataManifest);
-      try (CloseableIterable<DataFile> files = ManifestFiles.read(manifest, table.io(), table.specs())) {
+      try (CloseableIterable<DataFile> files =
+          ManifestFiles.read(manifest, table.io(), table.specs())) {
         for (DataFile file : files) {
           delta.addRows(file.copy());
         }
@@ -103,7 +107,9 @@ record PreparedTable(long changes, long maxSourceTimestamp, byte[] dataManifest,
 
   private static OutputFile newManifest(Table table) {
     String name = "cdc-sync-" + UUID.randomUUID() + "-m0.avro";
-    return table.io().newOutputFile(((HasTableOperations) table).operations().metadataFileLocation(name));
+    return table
+        .io()
+        .newOutputFile(((HasTableOperations) table).operations().metadataFileLocation(name));
   }
 
   private static void writeBytes(DataOutputStream out, byte[] value) throws IOException {

@@ -43,10 +43,13 @@ final class S3ConditionalWrites {
       }
       if (e.statusCode() == NOT_IMPLEMENTED) {
         throw new IOException(
-            "Cannot create state file " + location + ": the object store does not support"
+            "Cannot create state file "
+                + location
+                + ": the object store does not support"
                 + " conditional writes (If-None-Match), which keep two instances of a pipeline"
                 + " from both taking over; use a store that does (AWS S3, MinIO) or set pipeline"
-                + " option 'state.location' to another location", e);
+                + " option 'state.location' to another location",
+            e);
       }
       throw new IOException("Cannot create state file " + location + ": " + e.getMessage(), e);
     } catch (SdkException e) {

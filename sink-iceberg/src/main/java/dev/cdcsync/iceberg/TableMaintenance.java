@@ -47,8 +47,10 @@ import org.slf4j.LoggerFactory;
 final class TableMaintenance implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TableMaintenance.class);
+
   /** Fewer data manifests than this are left as they are. */
   static final int MIN_MANIFESTS_TO_REWRITE = 8;
+
   /** How long {@link #close} lets a run in progress finish before interrupting it. */
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -59,8 +61,10 @@ final class TableMaintenance implements AutoCloseable {
   private final Clock clock;
   private final long maxGroupBytes;
   private final Map<TableId, Long> lastRun = new ConcurrentHashMap<>();
+
   /** Tables with a run scheduled or in progress. */
   private final Set<TableId> running = ConcurrentHashMap.newKeySet();
+
   private final Map<TableId, Object> commitLocks = new ConcurrentHashMap<>();
   private final ExecutorService executor =
       Executors.newSingleThreadExecutor(
@@ -165,9 +169,17 @@ final class TableMaintenance implements AutoCloseable {
         maintain(sinkTable, table);
       }
     } catch (CommitFailedException | ValidationException e) {
-      LOG.info("Table {}: maintenance met a concurrent commit ({}); trying again in {}", sinkTable, e.getMessage(), settings.interval());
+      LOG.info(
+          "Table {}: maintenance met a concurrent commit ({}); trying again in {}",
+          sinkTable,
+          e.getMessage(),
+          settings.interval());
     } catch (RuntimeException e) {
-      LOG.warn("Table {}: maintenance failed ({}); trying again in {}", sinkTable, e.getMessage(), settings.interval());
+      LOG.warn(
+          "Table {}: maintenance failed ({}); trying again in {}",
+          sinkTable,
+          e.getMessage(),
+          settings.interval());
     } finally {
       running.remove(sinkTable);
     }
@@ -175,7 +187,9 @@ final class TableMaintenance implements AutoCloseable {
 
   private void maintain(TableId sinkTable, Table table) {
     table.refresh();
-    if (Compaction.compact(sinkTable, table, maxGroupBytes, update -> commit(sinkTable, table, update)) > 0) {
+    if (Compaction.compact(
+            sinkTable, table, maxGroupBytes, update -> commit(sinkTable, table, update))
+        > 0) {
       table.refresh();
     }
     if (closed) {
@@ -183,14 +197,19 @@ final class TableMaintenance implements AutoCloseable {
     }
     rewriteManifests(sinkTable, table);
     int before = size(table.snapshots());
-    table.expireSnapshots()
+    table
+        .expireSnapshots()
         .expireOlderThan(clock.millis() - settings.snapshotMaxAge().toMillis())
         .retainLast(settings.snapshotsToKeep())
         .commit();
     table.refresh();
     int expired = before - size(table.snapshots());
     if (expired > 0) {
-      LOG.info("Table {}: expired {} snapshot(s) older than {}", sinkTable, expired, settings.snapshotMaxAge());
+      LOG.info(
+          "Table {}: expired {} snapshot(s) older than {}",
+          sinkTable,
+          expired,
+          settings.snapshotMaxAge());
     }
   }
 
@@ -224,7 +243,8 @@ final class TableMaintenance implements AutoCloseable {
       return;
     }
     RewriteManifests rewrite =
-        table.rewriteManifests()
+        table
+            .rewriteManifests()
             .clusterBy(file -> file.specId())
             .rewriteIf(manifest -> manifest.content() == ManifestContent.DATA);
     commit(sinkTable, table, rewrite);

@@ -19,7 +19,8 @@ class FileIOStateStorageListingTest {
   @Test
   void listsAgainWhenAFileVanishedWhileBeingListed() throws Exception {
     AtomicInteger failuresLeft = new AtomicInteger(FileIOStateStorage.LIST_ATTEMPTS - 1);
-    FileIOStateStorage storage = new FileIOStateStorage(flakyListing(failuresLeft), directory.toUri().toString());
+    FileIOStateStorage storage =
+        new FileIOStateStorage(flakyListing(failuresLeft), directory.toUri().toString());
     storage.create("checkpoint-1", "x".getBytes(StandardCharsets.UTF_8));
 
     assertThat(storage.list()).containsExactly("checkpoint-1");
@@ -30,9 +31,12 @@ class FileIOStateStorageListingTest {
   @Test
   void givesUpAfterTheLastAttempt() throws Exception {
     AtomicInteger failuresLeft = new AtomicInteger(FileIOStateStorage.LIST_ATTEMPTS);
-    FileIOStateStorage storage = new FileIOStateStorage(flakyListing(failuresLeft), directory.toUri().toString());
+    FileIOStateStorage storage =
+        new FileIOStateStorage(flakyListing(failuresLeft), directory.toUri().toString());
 
-    assertThatThrownBy(storage::list).isInstanceOf(RuntimeException.class).hasMessage("file vanished while listed");
+    assertThatThrownBy(storage::list)
+        .isInstanceOf(RuntimeException.class)
+        .hasMessage("file vanished while listed");
   }
 
   /** Hadoop's local listing, failing as it does when a listed file is deleted before its status is read. */

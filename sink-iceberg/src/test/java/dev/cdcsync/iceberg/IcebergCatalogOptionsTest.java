@@ -52,11 +52,13 @@ class IcebergCatalogOptionsTest {
     assertThatThrownBy(
             () ->
                 IcebergSinkFactory.catalog(
-                    Configuration.of(Map.of("catalog.properties.catalog-impl", "com.example.NoSuchCatalog"))))
+                    Configuration.of(
+                        Map.of("catalog.properties.catalog-impl", "com.example.NoSuchCatalog"))))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             "Cannot create the Iceberg catalog 'com.example.NoSuchCatalog': class com.example.NoSuchCatalog"
-                + " is not on the class path: add the jar that holds it (version " + IcebergBuild.version()
+                + " is not on the class path: add the jar that holds it (version "
+                + IcebergBuild.version()
                 + " of the Iceberg ones)");
   }
 
@@ -67,8 +69,10 @@ class IcebergCatalogOptionsTest {
                 IcebergSinkFactory.catalog(
                     Configuration.of(
                         Map.of(
-                            "catalog.properties.type", "hadoop",
-                            "catalog.properties.catalog-impl", NamedHadoopCatalog.class.getName()))))
+                            "catalog.properties.type",
+                            "hadoop",
+                            "catalog.properties.catalog-impl",
+                            NamedHadoopCatalog.class.getName()))))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             "Cannot create the Iceberg catalog: set exactly one of sink options 'catalog.properties.type'"
@@ -79,7 +83,8 @@ class IcebergCatalogOptionsTest {
   void neitherTypeNorCatalogImplIsRefused() {
     assertThatThrownBy(() -> IcebergSinkFactory.catalog(Configuration.of(Map.of())))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageStartingWith("Cannot create the Iceberg catalog: set exactly one of sink options");
+        .hasMessageStartingWith(
+            "Cannot create the Iceberg catalog: set exactly one of sink options");
   }
 
   @Test
@@ -89,7 +94,9 @@ class IcebergCatalogOptionsTest {
         .hasMessage(
             "Cannot create the Iceberg catalog of type 'hive': class org.apache.iceberg.hive.HiveCatalog"
                 + " is not on the class path: add org.apache.iceberg:iceberg-hive-metastore and the Hive"
-                + " metastore client jars (version " + IcebergBuild.version() + " of the Iceberg ones)");
+                + " metastore client jars (version "
+                + IcebergBuild.version()
+                + " of the Iceberg ones)");
   }
 
   @Test
@@ -100,7 +107,9 @@ class IcebergCatalogOptionsTest {
             "Cannot create the Iceberg catalog of type 'glue': class"
                 + " software.amazon.awssdk.services.glue.GlueClient is not on the class path: add"
                 + " software.amazon.awssdk:glue (iceberg-aws and the AWS SDK's s3, sts and kms are bundled)"
-                + " (version " + IcebergBuild.version() + " of the Iceberg ones)");
+                + " (version "
+                + IcebergBuild.version()
+                + " of the Iceberg ones)");
   }
 
   @Test
@@ -114,6 +123,10 @@ class IcebergCatalogOptionsTest {
   private Catalog catalogOfType(String type) {
     return IcebergSinkFactory.catalog(
         Configuration.of(
-            Map.of("catalog.properties.type", type, "catalog.properties.warehouse", warehouse.toUri().toString())));
+            Map.of(
+                "catalog.properties.type",
+                type,
+                "catalog.properties.warehouse",
+                warehouse.toUri().toString())));
   }
 }

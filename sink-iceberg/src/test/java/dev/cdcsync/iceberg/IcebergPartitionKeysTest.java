@@ -15,7 +15,8 @@ class IcebergPartitionKeysTest {
   @Test
   void readsFlinkCdcsSyntax() {
     IcebergPartitionKeys keys =
-        IcebergPartitionKeys.parse("testdb.table1:id1,id2;testdb.table2:truncate[10](name); testdb.table3 : day(created)");
+        IcebergPartitionKeys.parse(
+            "testdb.table1:id1,id2;testdb.table2:truncate[10](name); testdb.table3 : day(created)");
 
     assertThat(keys.byTable())
         .isEqualTo(
@@ -42,14 +43,20 @@ class IcebergPartitionKeysTest {
   void givesWayToATransformRulesPartitionKeys() {
     IcebergPartitionKeys keys = IcebergPartitionKeys.parse("shop.orders:bucket[4](id)");
     TableLayout fromRule =
-        new TableLayout(List.of(new PartitionKey(PartitionTransform.IDENTITY, "region", 0)), Map.of(), "transform rule 1");
+        new TableLayout(
+            List.of(new PartitionKey(PartitionTransform.IDENTITY, "region", 0)),
+            Map.of(),
+            "transform rule 1");
     TableLayout propertiesOnly = new TableLayout(List.of(), Map.of("k", "v"), "transform rule 2");
 
     assertThat(keys.layout(TableId.of("shop", "orders"), fromRule)).isSameAs(fromRule);
     assertThat(keys.layout(TableId.of("shop", "orders"), propertiesOnly))
         .isEqualTo(
             new TableLayout(
-                List.of(new PartitionKey(PartitionTransform.BUCKET, "id", 4)), Map.of("k", "v"), "sink option 'partition.key'"));
-    assertThat(keys.layout(TableId.of("shop", "items"), TableLayout.DEFAULT)).isSameAs(TableLayout.DEFAULT);
+                List.of(new PartitionKey(PartitionTransform.BUCKET, "id", 4)),
+                Map.of("k", "v"),
+                "sink option 'partition.key'"));
+    assertThat(keys.layout(TableId.of("shop", "items"), TableLayout.DEFAULT))
+        .isSameAs(TableLayout.DEFAULT);
   }
 }

@@ -62,13 +62,23 @@ class IcebergPartitioningTest {
   }
 
   private Sink sink(Map<String, String> extra) {
-    Map<String, String> values = new java.util.HashMap<>(Map.of(
-        "catalog.properties.type", "hadoop",
-        "catalog.properties.warehouse", warehouse.toUri().toString()));
+    Map<String, String> values =
+        new java.util.HashMap<>(
+            Map.of(
+                "catalog.properties.type",
+                "hadoop",
+                "catalog.properties.warehouse",
+                warehouse.toUri().toString()));
     values.putAll(extra);
     options = Configuration.of(values);
     Path state = warehouse.resolve(".state");
-    return new IcebergSinkFactory().create(options, new PipelineContext("test", state, new IcebergSinkFactory().openStateStorage(options, state.toUri().toString())));
+    return new IcebergSinkFactory()
+        .create(
+            options,
+            new PipelineContext(
+                "test",
+                state,
+                new IcebergSinkFactory().openStateStorage(options, state.toUri().toString())));
   }
 
   @AfterEach
@@ -78,9 +88,13 @@ class IcebergPartitioningTest {
 
   @Test
   void upsertsIntoAPartitionedTableAcrossCheckpoints() throws Exception {
-    sink.configureTable(SINK, layout(
-        List.of(new PartitionKey(PartitionTransform.IDENTITY, "region", 0), new PartitionKey(PartitionTransform.BUCKET, "id", 4)),
-        Map.of("commit.retry.num-retries", "8")));
+    sink.configureTable(
+        SINK,
+        layout(
+            List.of(
+                new PartitionKey(PartitionTransform.IDENTITY, "region", 0),
+                new PartitionKey(PartitionTransform.BUCKET, "id", 4)),
+            Map.of("commit.retry.num-retries", "8")));
     for (long id = 1; id <= 20; id++) {
       write(DataChangeEvent.read(SOURCE, SCHEMA, row(id % 2 == 0 ? "eu" : "us", id, 1), 1));
     }
@@ -93,10 +107,16 @@ class IcebergPartitioningTest {
     commit(2);
 
     Table table = table();
-    assertThat(table.spec().fields()).extracting(field -> field.transform().toString()).containsExactly("identity", "bucket[4]");
+    assertThat(table.spec().fields())
+        .extracting(field -> field.transform().toString())
+        .containsExactly("identity", "bucket[4]");
     assertThat(table.properties()).containsEntry("commit.retry.num-retries", "8");
     Map<String, Integer> amounts = amounts(table);
-    assertThat(amounts).hasSize(19).containsEntry("eu/2", 21).containsEntry("eu/5", 50).doesNotContainKeys("us/3", "us/5");
+    assertThat(amounts)
+        .hasSize(19)
+        .containsEntry("eu/2", 21)
+        .containsEntry("eu/5", 50)
+        .doesNotContainKeys("us/3", "us/5");
     assertThat(amounts).containsEntry("us/1", 1).containsEntry("eu/20", 1);
     for (DataFile file : dataFiles(table)) {
       assertThat(file.partition().get(0, String.class)).isIn("eu", "us");
@@ -107,31 +127,49 @@ class IcebergPartitioningTest {
   void appendsIntoATablePartitionedByDay() throws Exception {
     sink.close();
     sink = sink(Map.of("write.mode", "append"));
-    sink.configureTable(SINK, layout(List.of(new PartitionKey(PartitionTransform.DAY, "at", 0)), Map.of()));
+    sink.configureTable(
+        SINK, layout(List.of(new PartitionKey(PartitionTransform.DAY, "at", 0)), Map.of()));
     write(DataChangeEvent.insert(SOURCE, SCHEMA, row("eu", 1, 1), 1));
-    write(DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {"eu", 2L, 2, AT.plusSeconds(86_400)}, 1));
+    write(
+        DataChangeEvent.insert(
+            SOURCE, SCHEMA, new Object[] {"eu", 2L, 2, AT.plusSeconds(86_400)}, 1));
     write(DataChangeEvent.delete(SOURCE, SCHEMA, row("eu", 1, 1), 1));
     commit(1);
 
     Table table = table();
-    assertThat(table.spec().fields()).extracting(field -> field.transform().toString()).containsExactly("day");
+    assertThat(table.spec().fields())
+        .extracting(field -> field.transform().toString())
+        .containsExactly("day");
     assertThat(rows(table)).hasSize(3);
-    assertThat(dataFiles(table)).extracting(file -> file.partition().get(0, Integer.class)).containsOnly(20_791, 20_792);
+    assertThat(dataFiles(table))
+        .extracting(file -> file.partition().get(0, Integer.class))
+        .containsOnly(20_791, 20_792);
   }
 
   @Test
   void keepsSnapshotRowsWhenAMergedTableGrowsBeforeTheirCommit() throws Exception {
     Schema narrow =
-        Schema.of(List.of(Column.of("region", DataTypeRoot.STRING), Column.of("id", DataTypeRoot.INT)), List.of("region", "id"));
+        Schema.of(
+            List.of(Column.of("region", DataTypeRoot.STRING), Column.of("id", DataTypeRoot.INT)),
+            List.of("region", "id"));
     write(DataChangeEvent.read(SOURCE, narrow, new Object[] {"eu", 1}, 1));
     sink.applySchemaChanges(
         SINK,
         List.of(
-            new SchemaChange.WidenColumnType("id", DataType.of(DataTypeRoot.INT), DataType.of(DataTypeRoot.BIGINT)),
+            new SchemaChange.WidenColumnType(
+                "id", DataType.of(DataTypeRoot.INT), DataType.of(DataTypeRoot.BIGINT)),
             new SchemaChange.AddColumn(Column.of("amount", DataTypeRoot.INT), "id")));
-    write(DataChangeEvent.read(TableId.of("shop", "orders_2"), Schema.of(
-        List.of(Column.of("region", DataTypeRoot.STRING), Column.of("id", DataTypeRoot.BIGINT), Column.of("amount", DataTypeRoot.INT)),
-        List.of("region", "id")), new Object[] {"us", 7_000_000_000L, 3}, 1));
+    write(
+        DataChangeEvent.read(
+            TableId.of("shop", "orders_2"),
+            Schema.of(
+                List.of(
+                    Column.of("region", DataTypeRoot.STRING),
+                    Column.of("id", DataTypeRoot.BIGINT),
+                    Column.of("amount", DataTypeRoot.INT)),
+                List.of("region", "id")),
+            new Object[] {"us", 7_000_000_000L, 3},
+            1));
     commit(1);
 
     Table table = table();
@@ -141,7 +179,8 @@ class IcebergPartitioningTest {
 
   @Test
   void refusesAPartitionColumnOutsideTheKeyOfAnUpsertTableAndAnUnknownColumn() throws Exception {
-    sink.configureTable(SINK, layout(List.of(new PartitionKey(PartitionTransform.DAY, "at", 0)), Map.of()));
+    sink.configureTable(
+        SINK, layout(List.of(new PartitionKey(PartitionTransform.DAY, "at", 0)), Map.of()));
     assertThatThrownBy(() -> write(DataChangeEvent.insert(SOURCE, SCHEMA, row("eu", 1, 1), 1)))
         .isInstanceOf(PermanentPipelineException.class)
         .hasMessage(
@@ -149,7 +188,8 @@ class IcebergPartitioningTest {
                 + " partition column 'at' is not a key column [region, id] of this upsert table; a row's key"
                 + " must decide its partition: add the column to the rule's primary-keys, or write the"
                 + " table with sink option write.mode: append");
-    sink.configureTable(SINK, layout(List.of(new PartitionKey(PartitionTransform.IDENTITY, "zone", 0)), Map.of()));
+    sink.configureTable(
+        SINK, layout(List.of(new PartitionKey(PartitionTransform.IDENTITY, "zone", 0)), Map.of()));
     assertThatThrownBy(() -> write(DataChangeEvent.insert(SOURCE, SCHEMA, row("eu", 1, 1), 1)))
         .isInstanceOf(PermanentPipelineException.class)
         .hasMessage(
@@ -190,7 +230,9 @@ class IcebergPartitioningTest {
     try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
       for (Record record : records) {
         String key = record.getField("region") + "/" + record.getField("id");
-        assertThat(amounts.put(key, (Integer) record.getField("amount"))).as("rows of %s", key).isNull();
+        assertThat(amounts.put(key, (Integer) record.getField("amount")))
+            .as("rows of %s", key)
+            .isNull();
       }
     }
     return amounts;
@@ -200,7 +242,12 @@ class IcebergPartitioningTest {
     List<String> rows = new ArrayList<>();
     try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
       for (Record record : records) {
-        rows.add(record.getField("region") + "/" + record.getField("id") + "=" + record.getField("amount"));
+        rows.add(
+            record.getField("region")
+                + "/"
+                + record.getField("id")
+                + "="
+                + record.getField("amount"));
       }
     }
     rows.sort(null);

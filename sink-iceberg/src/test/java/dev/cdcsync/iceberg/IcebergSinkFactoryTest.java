@@ -41,6 +41,9 @@ class IcebergSinkFactoryTest {
         .filteredOn(option -> option.noEffectReason().isPresent())
         .extracting(ConfigOption::key)
         .containsExactly(
-            "sink.compaction.enabled", "sink.compaction.commit.interval", "sink.compaction.commit.parallelism", "job.id.prefix");
+            "sink.compaction.enabled",
+            "sink.compaction.commit.interval",
+            "sink.compaction.commit.parallelism",
+            "job.id.prefix");
   }
 }

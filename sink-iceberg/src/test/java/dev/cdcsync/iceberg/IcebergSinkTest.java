@@ -77,8 +77,10 @@ class IcebergSinkTest {
     options =
         Configuration.of(
             Map.of(
-                "catalog.properties.type", "hadoop",
-                "catalog.properties.warehouse", warehouse.toUri().toString()));
+                "catalog.properties.type",
+                "hadoop",
+                "catalog.properties.warehouse",
+                warehouse.toUri().toString()));
     sink = new IcebergSinkFactory().create(options, context(warehouse.resolve(".state")));
   }
 
@@ -90,9 +92,18 @@ class IcebergSinkTest {
   @Test
   void roundTripsEveryTypeAndRecordsTheCheckpointInTheSummary() throws Exception {
     Object[] row = {
-      1L, "Grüße 👋", new BigDecimal("1234567890.12"), true, -7, 1.5f, 2.25,
-      new byte[] {0, 1, (byte) 255}, LocalDate.of(2024, 2, 29), LocalTime.of(23, 59, 59, 123_456_000),
-      LocalDateTime.of(1999, 12, 31, 23, 59, 59, 999_999_000), Instant.parse("2024-03-10T02:30:00.000001Z"),
+      1L,
+      "Grüße 👋",
+      new BigDecimal("1234567890.12"),
+      true,
+      -7,
+      1.5f,
+      2.25,
+      new byte[] {0, 1, (byte) 255},
+      LocalDate.of(2024, 2, 29),
+      LocalTime.of(23, 59, 59, 123_456_000),
+      LocalDateTime.of(1999, 12, 31, 23, 59, 59, 999_999_000),
+      Instant.parse("2024-03-10T02:30:00.000001Z"),
       UUID.fromString("123e4567-e89b-12d3-a456-426614174000")
     };
     Object[] nulls = new Object[SCHEMA.size()];
@@ -121,10 +132,12 @@ class IcebergSinkTest {
     assertThat(first.getField("payload")).isEqualTo(ByteBuffer.wrap(new byte[] {0, 1, (byte) 255}));
     assertThat(first.getField("day")).isEqualTo(LocalDate.of(2024, 2, 29));
     assertThat(first.getField("at_time")).isEqualTo(LocalTime.of(23, 59, 59, 123_456_000));
-    assertThat(first.getField("wall_clock")).isEqualTo(LocalDateTime.of(1999, 12, 31, 23, 59, 59, 999_999_000));
+    assertThat(first.getField("wall_clock"))
+        .isEqualTo(LocalDateTime.of(1999, 12, 31, 23, 59, 59, 999_999_000));
     assertThat(first.getField("instant"))
         .isEqualTo(OffsetDateTime.of(2024, 3, 10, 2, 30, 0, 1000, ZoneOffset.UTC));
-    assertThat(first.getField("uid")).isEqualTo(UUID.fromString("123e4567-e89b-12d3-a456-426614174000"));
+    assertThat(first.getField("uid"))
+        .isEqualTo(UUID.fromString("123e4567-e89b-12d3-a456-426614174000"));
     Record second = rows.get(2L);
     for (Column column : SCHEMA.columns().subList(1, SCHEMA.size())) {
       assertThat(second.getField(column.name())).as(column.name()).isNull();
@@ -137,7 +150,10 @@ class IcebergSinkTest {
         new org.apache.iceberg.Schema(
             Types.NestedField.required(1, "id", Types.LongType.get()),
             Types.NestedField.optional(
-                2, "address", Types.StructType.of(Types.NestedField.optional(3, "city", Types.StringType.get()))));
+                2,
+                "address",
+                Types.StructType.of(
+                    Types.NestedField.optional(3, "city", Types.StringType.get()))));
     catalog().createTable(IcebergTables.identifier(SINK), handMade);
 
     assertThatThrownBy(() -> sink.tableSchema(SINK))
@@ -154,15 +170,20 @@ class IcebergSinkTest {
     commit(1, "");
 
     sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(3, "c"), 2), sequence++);
-    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(3, "c"), row(3, "c2"), 3), sequence++);
+    sink.write(
+        SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(3, "c"), row(3, "c2"), 3), sequence++);
     sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, row(3, "c2"), 4), sequence++);
-    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(1, "a"), row(1, "a2"), 5), sequence++);
+    sink.write(
+        SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(1, "a"), row(1, "a2"), 5), sequence++);
     sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, null, row(1, "a3"), 6), sequence++);
     sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, row(2, "b"), 7), sequence++);
     sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b again"), 8), sequence++);
     // A primary-key change arrives as an update whose before and after keys differ.
     sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(4, "d"), 9), sequence++);
-    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(4, "d"), row(5, "d moved"), 10), sequence++);
+    sink.write(
+        SINK,
+        DataChangeEvent.update(SOURCE, SCHEMA, row(4, "d"), row(5, "d moved"), 10),
+        sequence++);
     List<TableCommit> commits = commit(2, "");
 
     assertThat(commits).containsExactly(new TableCommit(SINK, 9, 10));
@@ -178,15 +199,23 @@ class IcebergSinkTest {
     for (int pass = 0; pass < 2; pass++) {
       for (int t = 0; t < tables; t++) {
         TableId table = TableId.of("public", "t" + t);
-        sink.write(table, DataChangeEvent.read(TableId.of("shop", "public", "t" + t), SCHEMA, row(pass, "row " + pass), 1), sequence++);
+        sink.write(
+            table,
+            DataChangeEvent.read(
+                TableId.of("shop", "public", "t" + t), SCHEMA, row(pass, "row " + pass), 1),
+            sequence++);
       }
     }
     List<TableCommit> commits = commit(1, "");
 
-    assertThat(commits).hasSize(tables).allSatisfy(commit -> assertThat(commit.changes()).isEqualTo(2));
+    assertThat(commits)
+        .hasSize(tables)
+        .allSatisfy(commit -> assertThat(commit.changes()).isEqualTo(2));
     for (int t = 0; t < tables; t++) {
       Table table = catalog().loadTable(IcebergTables.identifier(TableId.of("public", "t" + t)));
-      assertThat(names(read(table))).as("t" + t).isEqualTo(new TreeMap<>(Map.of(0L, "row 0", 1L, "row 1")));
+      assertThat(names(read(table)))
+          .as("t" + t)
+          .isEqualTo(new TreeMap<>(Map.of(0L, "row 0", 1L, "row 1")));
     }
     // Early-closed files were committed with the rest: the first tables have two data files.
     Table first = catalog().loadTable(IcebergTables.identifier(TableId.of("public", "t0")));
@@ -223,8 +252,13 @@ class IcebergSinkTest {
                 Column.of("amounts", DataType.array(DataType.decimal(6, 2)))),
             List.of("id"));
     TableId upsertTable = TableId.of("public", "arrays");
-    Object[] first = {1L, Arrays.asList(1, null, -3), List.of(new byte[] {7}),
-        List.of(Instant.parse("2024-03-10T02:30:00.000001Z")), Arrays.asList(new BigDecimal("1.50"), null)};
+    Object[] first = {
+      1L,
+      Arrays.asList(1, null, -3),
+      List.of(new byte[] {7}),
+      List.of(Instant.parse("2024-03-10T02:30:00.000001Z")),
+      Arrays.asList(new BigDecimal("1.50"), null)
+    };
     Object[] second = {2L, List.of(), null, Arrays.asList((Object) null), List.of()};
     sink.write(upsertTable, DataChangeEvent.insert(SOURCE, arrays, first, 1), sequence++);
     sink.write(upsertTable, DataChangeEvent.insert(SOURCE, arrays, second, 2), sequence++);
@@ -235,13 +269,15 @@ class IcebergSinkTest {
 
     Table table = catalog().loadTable(IcebergTables.identifier(upsertTable));
     assertThat(table.schema().findField("ints").type().toString()).isEqualTo("list<int>");
-    assertThat(table.schema().findField("amounts").type().toString()).isEqualTo("list<decimal(6, 2)>");
+    assertThat(table.schema().findField("amounts").type().toString())
+        .isEqualTo("list<decimal(6, 2)>");
     Map<Long, Record> rows = read(table);
     assertThat(rows.get(1L).getField("ints")).isEqualTo(List.of(4));
     assertThat(rows.get(1L).getField("blobs")).isEqualTo(List.of(ByteBuffer.wrap(new byte[] {7})));
     assertThat(rows.get(1L).getField("instants"))
         .isEqualTo(List.of(OffsetDateTime.of(2024, 3, 10, 2, 30, 0, 1000, ZoneOffset.UTC)));
-    assertThat(rows.get(1L).getField("amounts")).isEqualTo(Arrays.asList(new BigDecimal("1.50"), null));
+    assertThat(rows.get(1L).getField("amounts"))
+        .isEqualTo(Arrays.asList(new BigDecimal("1.50"), null));
     assertThat(rows.get(2L).getField("ints")).isEqualTo(List.of());
     assertThat(rows.get(2L).getField("blobs")).isNull();
     assertThat(rows.get(2L).getField("instants")).isEqualTo(Arrays.asList((Object) null));
@@ -249,11 +285,20 @@ class IcebergSinkTest {
     // A new array column on an existing table.
     sink.applySchemaChanges(
         upsertTable,
-        List.of(new SchemaChange.AddColumn(Column.of("tags", DataType.array(DataType.of(DataTypeRoot.STRING))), null)));
+        List.of(
+            new SchemaChange.AddColumn(
+                Column.of("tags", DataType.array(DataType.of(DataTypeRoot.STRING))), null)));
     List<Column> widened = new ArrayList<>(arrays.columns());
     widened.add(Column.of("tags", DataType.array(DataType.of(DataTypeRoot.STRING))));
     Schema withTags = Schema.of(widened, List.of("id"));
-    sink.write(upsertTable, DataChangeEvent.insert(SOURCE, withTags, new Object[] {3L, null, null, null, null, Arrays.asList("a", null)}, 4), sequence++);
+    sink.write(
+        upsertTable,
+        DataChangeEvent.insert(
+            SOURCE,
+            withTags,
+            new Object[] {3L, null, null, null, null, Arrays.asList("a", null)},
+            4),
+        sequence++);
     sink.commit(new Checkpoint(2, "test", 1, ""), sink.prepareCommit());
     table = catalog().loadTable(IcebergTables.identifier(upsertTable));
     assertThat(read(table).get(3L).getField("tags")).isEqualTo(Arrays.asList("a", null));
@@ -270,8 +315,10 @@ class IcebergSinkTest {
     sink.write(appendTable, DataChangeEvent.delete(SOURCE, arrays, second, 6), 21);
     sink.commit(new Checkpoint(3, "test", 1, ""), sink.prepareCommit());
     Map<Object, Object> intsBySequence = new TreeMap<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(catalog().loadTable(IcebergTables.identifier(appendTable))).build()) {
-      records.forEach(record -> intsBySequence.put(record.getField("_cdc_seq"), record.getField("ints")));
+    try (CloseableIterable<Record> records =
+        IcebergGenerics.read(catalog().loadTable(IcebergTables.identifier(appendTable))).build()) {
+      records.forEach(
+          record -> intsBySequence.put(record.getField("_cdc_seq"), record.getField("ints")));
     }
     assertThat(intsBySequence).isEqualTo(Map.of(20L, Arrays.asList(1, null, -3), 21L, List.of()));
   }
@@ -283,16 +330,20 @@ class IcebergSinkTest {
     assertThatThrownBy(() -> sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row, 1), 0))
         .isInstanceOf(PermanentPipelineException.class)
         .hasMessage(
-            "Cannot write a value of column public.items.price: value 12345678901.00 does not fit decimal(12, 2)", sequence++);
+            "Cannot write a value of column public.items.price: value 12345678901.00 does not fit decimal(12, 2)",
+            sequence++);
   }
 
   @Test
   void writesATableWithoutPrimaryKeyAsAChangelog() throws Exception {
     Schema keyless =
-        Schema.of(List.of(Column.of("id", DataTypeRoot.BIGINT), Column.of("name", DataTypeRoot.STRING)), List.of());
+        Schema.of(
+            List.of(Column.of("id", DataTypeRoot.BIGINT), Column.of("name", DataTypeRoot.STRING)),
+            List.of());
     TableId logTable = TableId.of("public", "log");
     sink.write(logTable, DataChangeEvent.read(SOURCE, keyless, new Object[] {1L, "a"}, 10), 100);
-    sink.write(logTable, DataChangeEvent.update(SOURCE, keyless, null, new Object[] {1L, "b"}, 11), 101);
+    sink.write(
+        logTable, DataChangeEvent.update(SOURCE, keyless, null, new Object[] {1L, "b"}, 11), 101);
     sink.write(logTable, DataChangeEvent.delete(SOURCE, keyless, new Object[] {1L, "b"}, 12), 102);
     sink.commit(new Checkpoint(1, "test", 1, ""), sink.prepareCommit());
 
@@ -301,8 +352,16 @@ class IcebergSinkTest {
     List<String> rows = new ArrayList<>();
     try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
       for (Record record : records) {
-        rows.add(record.getField("_cdc_seq") + " " + record.getField("_cdc_op") + " "
-            + record.getField("_cdc_ts_ms") + " " + record.getField("id") + " " + record.getField("name"));
+        rows.add(
+            record.getField("_cdc_seq")
+                + " "
+                + record.getField("_cdc_op")
+                + " "
+                + record.getField("_cdc_ts_ms")
+                + " "
+                + record.getField("id")
+                + " "
+                + record.getField("name"));
       }
     }
     assertThat(rows).containsExactlyInAnyOrder("100 +I 10 1 a", "101 +U 11 1 b", "102 -D 12 1 b");
@@ -328,7 +387,8 @@ class IcebergSinkTest {
 
     sink.close();
     sink = new IcebergSinkFactory().create(options, context(warehouse));
-    assertThatThrownBy(() -> sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b"), 1), 9))
+    assertThatThrownBy(
+            () -> sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b"), 1), 9))
         .isInstanceOf(dev.cdcsync.api.PermanentPipelineException.class)
         .hasMessage(
             "Cannot write to Iceberg table public.items: it is an append table, but the pipeline"
@@ -343,7 +403,8 @@ class IcebergSinkTest {
 
     // Another process (after a crash) commits from the bytes alone, then again.
     sink = new IcebergSinkFactory().create(options, context(warehouse));
-    assertThat(sink.commit(new Checkpoint(5, "test", 2, ""), prepared)).containsExactly(new TableCommit(SINK, 1, 1));
+    assertThat(sink.commit(new Checkpoint(5, "test", 2, ""), prepared))
+        .containsExactly(new TableCommit(SINK, 1, 1));
     assertThat(sink.commit(new Checkpoint(5, "test", 2, ""), prepared)).isEmpty();
 
     Table table = catalog().loadTable(IcebergTables.identifier(SINK));
@@ -356,7 +417,8 @@ class IcebergSinkTest {
     sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
     Map<TableId, byte[]> prepared = sink.prepareCommit();
     sink.commit(new Checkpoint(1, "test", 1, ""), prepared);
-    // The source dropped the table, and the pipeline with it, before the next checkpoint; then a crash.
+    // The source dropped the table, and the pipeline with it, before the next checkpoint; then a
+    // crash.
     sink.dropTable(SINK);
     sink.close();
 
@@ -401,11 +463,15 @@ class IcebergSinkTest {
         .hasMessage(
             "Cannot commit checkpoint 4 to public.items: instance epoch 2 of pipeline 'test' has"
                 + " committed to it; this instance (epoch 1) stops");
-    assertThat(names(read(catalog().loadTable(IcebergTables.identifier(SINK))))).isEqualTo(Map.of(1L, "a"));
+    assertThat(names(read(catalog().loadTable(IcebergTables.identifier(SINK)))))
+        .isEqualTo(Map.of(1L, "a"));
   }
 
   private PipelineContext context(Path stateDirectory) {
-    return new PipelineContext("test", stateDirectory, new IcebergSinkFactory().openStateStorage(options, stateDirectory.toUri().toString()));
+    return new PipelineContext(
+        "test",
+        stateDirectory,
+        new IcebergSinkFactory().openStateStorage(options, stateDirectory.toUri().toString()));
   }
 
   private List<TableCommit> commit(long id, String position) throws Exception {

@@ -36,7 +36,8 @@ class S3CatalogTest {
     options.put("catalog.properties.type", "jdbc");
     options.put("catalog.properties.uri", "jdbc:sqlite:" + work.resolve("catalog.db"));
     options.put("catalog.properties.warehouse", "s3://" + BUCKET + "/warehouse");
-    store.fileIoPropertiesWithCredentials()
+    store
+        .fileIoPropertiesWithCredentials()
         .forEach((key, value) -> options.put(IcebergSinkFactory.CATALOG_PREFIX + key, value));
 
     Catalog catalog = IcebergSinkFactory.catalog(Configuration.of(options));
@@ -50,7 +51,9 @@ class S3CatalogTest {
     assertThat(table.location()).isEqualTo("s3://" + BUCKET + "/warehouse/shop/items");
     try (S3Client client = store.client()) {
       assertThat(
-              client.listObjectsV2(request -> request.bucket(BUCKET).prefix("warehouse/shop/items/metadata/"))
+              client
+                  .listObjectsV2(
+                      request -> request.bucket(BUCKET).prefix("warehouse/shop/items/metadata/"))
                   .contents())
           .anyMatch(object -> object.key().endsWith(".metadata.json"));
     }
@@ -64,7 +67,9 @@ class S3CatalogTest {
         .isEqualTo(Optional.of("s3://bucket/warehouse/.cdc-sync"));
     assertThat(factory.defaultStateLocation(warehouse("file:///var/lib/warehouse")))
         .isEqualTo(Optional.of("file:///var/lib/warehouse/.cdc-sync"));
-    assertThat(factory.defaultStateLocation(Configuration.of(Map.of("catalog.properties.type", "rest"))))
+    assertThat(
+            factory.defaultStateLocation(
+                Configuration.of(Map.of("catalog.properties.type", "rest"))))
         .isEmpty();
   }
 

@@ -96,14 +96,17 @@ class S3StateStorageTest extends StateStorageContractTest {
 
     assertThatThrownBy(() -> other.create("checkpoint-1.json", bytes("theirs")))
         .isInstanceOf(FileAlreadyExistsException.class)
-        .hasMessage(storage.location() + "checkpoint-1.json: it exists (or another instance is creating it)");
+        .hasMessage(
+            storage.location()
+                + "checkpoint-1.json: it exists (or another instance is creating it)");
     assertThat(other.read("checkpoint-1.json").orElseThrow()).isEqualTo(bytes("mine"));
   }
 
   static StateStorage open(TestObjectStore store, String location) {
     Map<String, String> options = new HashMap<>();
     options.put("catalog.properties.type", "jdbc");
-    store.fileIoPropertiesWithCredentials()
+    store
+        .fileIoPropertiesWithCredentials()
         .forEach((key, value) -> options.put(IcebergSinkFactory.CATALOG_PREFIX + key, value));
     return new IcebergSinkFactory().openStateStorage(Configuration.of(options), location);
   }

@@ -46,19 +46,30 @@ class TableMaintenanceTest {
   private static final TableId SOURCE = TableId.of("shop", "public", "items");
   private static final TableId SINK = TableId.of("public", "items");
   private static final Schema SCHEMA =
-      Schema.of(List.of(Column.of("id", DataTypeRoot.BIGINT), Column.of("name", DataTypeRoot.STRING)), List.of("id"));
+      Schema.of(
+          List.of(Column.of("id", DataTypeRoot.BIGINT), Column.of("name", DataTypeRoot.STRING)),
+          List.of("id"));
 
   @TempDir Path warehouse;
 
   @Test
-  void expiresSnapshotsAndMergesManifestsWithoutLosingRowsOrTheCommittedCheckpoint() throws Exception {
-    Configuration options = options(Map.of(
-        "maintenance.interval", "0s", "maintenance.snapshot.max-age", "0s", "maintenance.snapshot.min-count", "3"));
+  void expiresSnapshotsAndMergesManifestsWithoutLosingRowsOrTheCommittedCheckpoint()
+      throws Exception {
+    Configuration options =
+        options(
+            Map.of(
+                "maintenance.interval",
+                "0s",
+                "maintenance.snapshot.max-age",
+                "0s",
+                "maintenance.snapshot.min-count",
+                "3"));
     Map<TableId, byte[]> lastPrepared;
     try (Sink sink = sink(options)) {
       lastPrepared = null;
       for (long id = 1; id <= 12; id++) {
-        sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {id, "n" + id}, id), id);
+        sink.write(
+            SINK, DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {id, "n" + id}, id), id);
         lastPrepared = sink.prepareCommit();
         commitAndMaintain(sink, new Checkpoint(id, "test", 1, "pos-" + id), lastPrepared);
       }
@@ -70,9 +81,12 @@ class TableMaintenanceTest {
     List<Snapshot> snapshots = new ArrayList<>();
     table.snapshots().forEach(snapshots::add);
     assertThat(snapshots).hasSizeLessThanOrEqualTo(4);
-    assertThat(table.currentSnapshot().dataManifests(table.io()).size()).isLessThan(TableMaintenance.MIN_MANIFESTS_TO_REWRITE);
-    assertThat(IcebergCommitter.latestCommitOf(table, "test").summary()).containsEntry(IcebergCommitter.SUMMARY_CHECKPOINT_ID, "12");
-    assertThat(ids(table)).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+    assertThat(table.currentSnapshot().dataManifests(table.io()).size())
+        .isLessThan(TableMaintenance.MIN_MANIFESTS_TO_REWRITE);
+    assertThat(IcebergCommitter.latestCommitOf(table, "test").summary())
+        .containsEntry(IcebergCommitter.SUMMARY_CHECKPOINT_ID, "12");
+    assertThat(ids(table))
+        .containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
 
     // A new process replaying the checkpoint skips it too.
     try (Sink sink = sink(options)) {
@@ -86,8 +100,12 @@ class TableMaintenanceTest {
     int commits = Compaction.MIN_SMALL_FILES + 4;
     try (Sink sink = sink(options)) {
       for (long id = 1; id <= commits; id++) {
-        sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {id, "n" + id}, id), id * 10);
-        sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, new Object[] {id, "n" + id}, id), id * 10 + 1);
+        sink.write(
+            SINK, DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {id, "n" + id}, id), id * 10);
+        sink.write(
+            SINK,
+            DataChangeEvent.delete(SOURCE, SCHEMA, new Object[] {id, "n" + id}, id),
+            id * 10 + 1);
         commitAndMaintain(sink, new Checkpoint(id, "test", 1, ""), sink.prepareCommit());
       }
     }
@@ -120,10 +138,16 @@ class TableMaintenanceTest {
       long sequence = 0;
       for (long round = 1; round <= checkpoints; round++) {
         for (long id = 1; id <= 5; id++) {
-          sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, null, new Object[] {id, "v" + round}, round), ++sequence);
+          sink.write(
+              SINK,
+              DataChangeEvent.update(SOURCE, SCHEMA, null, new Object[] {id, "v" + round}, round),
+              ++sequence);
         }
         if (round == checkpoints) {
-          sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, new Object[] {5L, null}, round), ++sequence);
+          sink.write(
+              SINK,
+              DataChangeEvent.delete(SOURCE, SCHEMA, new Object[] {5L, null}, round),
+              ++sequence);
         }
         commitAndMaintain(sink, new Checkpoint(round, "test", 1, ""), sink.prepareCommit());
       }
@@ -138,7 +162,10 @@ class TableMaintenanceTest {
     assertThat(deleteFiles).isLessThan(Compaction.MIN_DELETE_FILES);
     Map<Long, String> rows = new java.util.TreeMap<>();
     try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
-      records.forEach(record -> assertThat(rows.put((Long) record.getField("id"), (String) record.getField("name"))).isNull());
+      records.forEach(
+          record ->
+              assertThat(rows.put((Long) record.getField("id"), (String) record.getField("name")))
+                  .isNull());
     }
     String last = "v" + checkpoints;
     assertThat(rows).isEqualTo(Map.of(1L, last, 2L, last, 3L, last, 4L, last));
@@ -158,20 +185,34 @@ class TableMaintenanceTest {
       long sequence = 0;
       for (long round = 1; round <= rounds; round++) {
         for (long key = round * 100; key < round * 100 + 20; key++) {
-          sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {key, "r" + round}, round), ++sequence);
+          sink.write(
+              SINK,
+              DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {key, "r" + round}, round),
+              ++sequence);
           expected.put(key, "r" + round);
         }
         // Within the checkpoint: a position delete of this round's file.
-        sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, null, new Object[] {round * 100 + 5, "again"}, round), ++sequence);
+        sink.write(
+            SINK,
+            DataChangeEvent.update(
+                SOURCE, SCHEMA, null, new Object[] {round * 100 + 5, "again"}, round),
+            ++sequence);
         expected.put(round * 100 + 5, "again");
         if (round >= 3) {
           // Equality deletes of the last two rounds' files.
           for (long key : new long[] {(round - 1) * 100, (round - 1) * 100 + 1}) {
-            sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, null, new Object[] {key, "u" + round}, round), ++sequence);
+            sink.write(
+                SINK,
+                DataChangeEvent.update(
+                    SOURCE, SCHEMA, null, new Object[] {key, "u" + round}, round),
+                ++sequence);
             expected.put(key, "u" + round);
           }
           long gone = (round - 2) * 100 + 10;
-          sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, new Object[] {gone, null}, round), ++sequence);
+          sink.write(
+              SINK,
+              DataChangeEvent.delete(SOURCE, SCHEMA, new Object[] {gone, null}, round),
+              ++sequence);
           expected.remove(gone);
         }
         sink.commit(new Checkpoint(round, "test", 1, ""), sink.prepareCommit());
@@ -180,14 +221,19 @@ class TableMaintenanceTest {
     Catalog catalog = IcebergSinkFactory.catalog(options);
     Table table = catalog.loadTable(IcebergTables.identifier(SINK));
     assertThat(rows(table)).isEqualTo(expected);
-    long largestFile = dataFiles(table).values().stream().mapToLong(DataFile::fileSizeInBytes).max().orElseThrow();
+    long largestFile =
+        dataFiles(table).values().stream().mapToLong(DataFile::fileSizeInBytes).max().orElseThrow();
     long groupBytes = 3 * largestFile;
-    assertThat(dataFiles(table).values().stream().mapToLong(DataFile::fileSizeInBytes).sum()).isGreaterThan(3 * groupBytes);
+    assertThat(dataFiles(table).values().stream().mapToLong(DataFile::fileSizeInBytes).sum())
+        .isGreaterThan(3 * groupBytes);
     assertThat(applyingDeleteFiles(table)).hasSizeGreaterThanOrEqualTo(Compaction.MIN_DELETE_FILES);
 
     int runs = 0;
     try (TableMaintenance maintenance =
-        new TableMaintenance(new TableMaintenance.Settings(Duration.ZERO, Duration.ofDays(1), 100), Clock.systemUTC(), groupBytes)) {
+        new TableMaintenance(
+            new TableMaintenance.Settings(Duration.ZERO, Duration.ofDays(1), 100),
+            Clock.systemUTC(),
+            groupBytes)) {
       while (applyingDeleteFiles(table).size() >= Compaction.MIN_DELETE_FILES) {
         assertThat(runs).as("runs").isLessThan(rounds);
         Map<String, DataFile> before = dataFiles(table);
@@ -201,14 +247,21 @@ class TableMaintenanceTest {
         table.refresh();
         assertThat(rows(table)).as("rows after run %s", runs).isEqualTo(expected);
         Map<String, DataFile> after = dataFiles(table);
-        List<DataFile> replaced = before.values().stream().filter(file -> !after.containsKey(file.location())).toList();
-        List<DataFile> added = after.values().stream().filter(file -> !before.containsKey(file.location())).toList();
+        List<DataFile> replaced =
+            before.values().stream().filter(file -> !after.containsKey(file.location())).toList();
+        List<DataFile> added =
+            after.values().stream().filter(file -> !before.containsKey(file.location())).toList();
         assertThat(replaced).as("files replaced by run %s", runs).isNotEmpty();
         if (replaced.size() > 1) {
-          assertThat(replaced.stream().mapToLong(DataFile::fileSizeInBytes).sum()).isLessThanOrEqualTo(groupBytes);
+          assertThat(replaced.stream().mapToLong(DataFile::fileSizeInBytes).sum())
+              .isLessThanOrEqualTo(groupBytes);
         }
-        assertThat(added).extracting(DataFile::dataSequenceNumber).containsOnly(startingSequenceNumber);
-        assertThat(liveDeleteFiles(table)).as("delete files after run %s", runs).hasSizeLessThan(deleteFilesBefore);
+        assertThat(added)
+            .extracting(DataFile::dataSequenceNumber)
+            .containsOnly(startingSequenceNumber);
+        assertThat(liveDeleteFiles(table))
+            .as("delete files after run %s", runs)
+            .hasSizeLessThan(deleteFilesBefore);
         assertThat(IcebergCommitter.latestCommitOf(table, "test").summary())
             .containsEntry(IcebergCommitter.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds));
       }
@@ -221,7 +274,8 @@ class TableMaintenanceTest {
     Configuration options = options(Map.of());
     TestClock clock = new TestClock();
     TableMaintenance maintenance =
-        new TableMaintenance(new TableMaintenance.Settings(Duration.ofHours(1), Duration.ofDays(1), 100), clock);
+        new TableMaintenance(
+            new TableMaintenance.Settings(Duration.ofHours(1), Duration.ofDays(1), 100), clock);
     CountDownLatch rewriteWritten = new CountDownLatch(1);
     CountDownLatch pipelineCommitted = new CountDownLatch(1);
     AtomicBoolean armed = new AtomicBoolean();
@@ -245,7 +299,10 @@ class TableMaintenanceTest {
       // One run after the first commit (nothing to do yet); the interval keeps the others off.
       for (long round = 1; round <= rounds; round++) {
         for (long id = round == 1 ? 1 : round; id <= (round == 1 ? 20 : round); id++) {
-          sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, null, new Object[] {id, "v" + round}, round), ++sequence);
+          sink.write(
+              SINK,
+              DataChangeEvent.update(SOURCE, SCHEMA, null, new Object[] {id, "v" + round}, round),
+              ++sequence);
           expected.put(id, "v" + round);
         }
         commitAndMaintain(sink, new Checkpoint(round, "test", 1, ""), sink.prepareCommit());
@@ -256,7 +313,10 @@ class TableMaintenanceTest {
       // The due run starts after the next checkpoint and stops before committing its rewrite ...
       clock.advance(Duration.ofHours(1));
       armed.set(true);
-      sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {21L, "new"}, rounds + 1), ++sequence);
+      sink.write(
+          SINK,
+          DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {21L, "new"}, rounds + 1),
+          ++sequence);
       expected.put(21L, "new");
       sink.commit(new Checkpoint(rounds + 1, "test", 1, ""), sink.prepareCommit());
       assertThat(rewriteWritten.await(30, TimeUnit.SECONDS)).as("rewrite written").isTrue();
@@ -265,10 +325,16 @@ class TableMaintenanceTest {
       Set<String> appliedDeletes = applyingDeleteFiles(table);
       // ... while the pipeline commits changes of rows the rewrite rewrites.
       for (long id = 19; id <= 20; id++) {
-        sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, null, new Object[] {id, "late"}, rounds + 2), ++sequence);
+        sink.write(
+            SINK,
+            DataChangeEvent.update(SOURCE, SCHEMA, null, new Object[] {id, "late"}, rounds + 2),
+            ++sequence);
         expected.put(id, "late");
       }
-      sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, new Object[] {1L, null}, rounds + 2), ++sequence);
+      sink.write(
+          SINK,
+          DataChangeEvent.delete(SOURCE, SCHEMA, new Object[] {1L, null}, rounds + 2),
+          ++sequence);
       expected.remove(1L);
       lastPrepared = sink.prepareCommit();
       sink.commit(new Checkpoint(rounds + 2, "test", 1, ""), lastPrepared);
@@ -282,25 +348,32 @@ class TableMaintenanceTest {
           || "replace".equals(pipelineCommit.operation())) {
         pipelineCommit = table.snapshot(pipelineCommit.parentId());
       }
-      assertThat(pipelineCommit.summary()).containsEntry(IcebergCommitter.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds + 2));
+      assertThat(pipelineCommit.summary())
+          .containsEntry(IcebergCommitter.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds + 2));
       long pipelineCommitId = pipelineCommit.snapshotId();
       List<Snapshot> children = new ArrayList<>();
-      table.snapshots().forEach(snapshot -> {
-        if (snapshot.parentId() != null && snapshot.parentId() == pipelineCommitId) {
-          children.add(snapshot);
-        }
-      });
+      table
+          .snapshots()
+          .forEach(
+              snapshot -> {
+                if (snapshot.parentId() != null && snapshot.parentId() == pipelineCommitId) {
+                  children.add(snapshot);
+                }
+              });
       assertThat(children).as("snapshots after checkpoint %s", rounds + 2).hasSize(1);
       Snapshot rewrite = children.get(0);
       assertThat(rewrite.operation()).isEqualTo("replace");
-      assertThat(rewrite.summary()).containsEntry(IcebergCommitter.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds + 2));
+      assertThat(rewrite.summary())
+          .containsEntry(IcebergCommitter.SUMMARY_CHECKPOINT_ID, Integer.toString(rounds + 2));
       // The rewritten file keeps the sequence number of the snapshot the rewrite read, so the
       // pipeline's newer equality deletes still apply to it; the delete files it applied are gone.
       List<String> added = new ArrayList<>();
       rewrite.addedDataFiles(table.io()).forEach(file -> added.add(file.location()));
       assertThat(added).isNotEmpty();
       Set<String> newerDeletes = new HashSet<>();
-      pipelineCommit.addedDeleteFiles(table.io()).forEach(file -> newerDeletes.add(file.location()));
+      pipelineCommit
+          .addedDeleteFiles(table.io())
+          .forEach(file -> newerDeletes.add(file.location()));
       assertThat(newerDeletes).isNotEmpty();
       try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
         for (FileScanTask task : tasks) {
@@ -311,7 +384,9 @@ class TableMaintenanceTest {
         }
       }
       assertThat(applyingDeleteFiles(table)).isEqualTo(newerDeletes);
-      assertThat(appliedDeletes).hasSizeGreaterThanOrEqualTo(Compaction.MIN_DELETE_FILES).doesNotContainAnyElementsOf(liveDeleteFiles(table));
+      assertThat(appliedDeletes)
+          .hasSizeGreaterThanOrEqualTo(Compaction.MIN_DELETE_FILES)
+          .doesNotContainAnyElementsOf(liveDeleteFiles(table));
       assertThat(liveDeleteFiles(table)).containsAll(newerDeletes);
 
       // A replay of the last checkpoint (recovery after a crash) is still recognised as done.
@@ -326,7 +401,8 @@ class TableMaintenanceTest {
 
   @Test
   void leavesTablesAloneWhenMaintenanceIsOff() throws Exception {
-    Configuration options = options(Map.of("maintenance.enabled", "false", "maintenance.snapshot.max-age", "0s"));
+    Configuration options =
+        options(Map.of("maintenance.enabled", "false", "maintenance.snapshot.max-age", "0s"));
     try (Sink sink = sink(options)) {
       for (long id = 1; id <= 10; id++) {
         sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, new Object[] {id, "n"}, id), id);
@@ -340,14 +416,18 @@ class TableMaintenanceTest {
   }
 
   /** Commits through the sink and waits for the maintenance run the commit started, if any. */
-  private static void commitAndMaintain(Sink sink, Checkpoint checkpoint, Map<TableId, byte[]> prepared) throws Exception {
+  private static void commitAndMaintain(
+      Sink sink, Checkpoint checkpoint, Map<TableId, byte[]> prepared) throws Exception {
     sink.commit(checkpoint, prepared);
     ((IcebergSink) sink).maintenance().awaitIdle();
   }
 
   private Sink sink(Configuration options, TableMaintenance maintenance) {
     return new IcebergSink(
-        IcebergSinkFactory.catalog(options), IcebergSinkFactory.DEFAULT_TABLE_PROPERTIES, WriteMode.UPSERT, maintenance);
+        IcebergSinkFactory.catalog(options),
+        IcebergSinkFactory.DEFAULT_TABLE_PROPERTIES,
+        WriteMode.UPSERT,
+        maintenance);
   }
 
   private static Map<Long, String> rows(Table table) throws Exception {
@@ -384,7 +464,8 @@ class TableMaintenanceTest {
   private static Set<String> liveDeleteFiles(Table table) throws Exception {
     Set<String> locations = new HashSet<>();
     for (ManifestFile manifest : table.currentSnapshot().deleteManifests(table.io())) {
-      try (CloseableIterable<DeleteFile> files = ManifestFiles.readDeleteManifest(manifest, table.io(), table.specs())) {
+      try (CloseableIterable<DeleteFile> files =
+          ManifestFiles.readDeleteManifest(manifest, table.io(), table.specs())) {
         files.forEach(file -> locations.add(file.location()));
       }
     }
@@ -425,7 +506,10 @@ class TableMaintenanceTest {
   private Sink sink(Configuration options) {
     Path state = warehouse.resolve(".state");
     IcebergSinkFactory factory = new IcebergSinkFactory();
-    return factory.create(options, new PipelineContext("test", state, factory.openStateStorage(options, state.toUri().toString())));
+    return factory.create(
+        options,
+        new PipelineContext(
+            "test", state, factory.openStateStorage(options, state.toUri().toString())));
   }
 
   private static List<Long> ids(Table table) throws Exception {

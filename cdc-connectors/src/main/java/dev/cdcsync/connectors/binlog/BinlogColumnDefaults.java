@@ -53,7 +53,8 @@ final class BinlogColumnDefaults implements ColumnDefaults {
       if (connection == null || connection.isClosed()) {
         connection = JdbcConnections.open(url, options, description);
       }
-      boolean mariaDb = connection.getMetaData().getDatabaseProductVersion().toLowerCase().contains("mariadb");
+      boolean mariaDb =
+          connection.getMetaData().getDatabaseProductVersion().toLowerCase().contains("mariadb");
       try (PreparedStatement statement =
           connection.prepareStatement(
               "SELECT COLUMN_NAME, COLUMN_DEFAULT, EXTRA, DATA_TYPE FROM information_schema.COLUMNS"
@@ -67,12 +68,17 @@ final class BinlogColumnDefaults implements ColumnDefaults {
             boolean isComputed =
                 mariaDb
                     ? !MARIADB_CONSTANT.matcher(expression).matches()
-                    : extra.contains("DEFAULT_GENERATED") || MYSQL_COMPUTED.matcher(expression).matches();
+                    : extra.contains("DEFAULT_GENERATED")
+                        || MYSQL_COMPUTED.matcher(expression).matches();
             if (isComputed) {
               untrusted.put(result.getString(1), expression + ", which the source computes");
-            } else if (result.getString(4).equalsIgnoreCase("timestamp") || expression.matches("'?0000-00-00.*")) {
-              // Debezium reads a TIMESTAMP default in the JVM's time zone, and a zero date as 1970-01-01.
-              untrusted.put(result.getString(1), expression + ", which Debezium does not report as the rows hold it");
+            } else if (result.getString(4).equalsIgnoreCase("timestamp")
+                || expression.matches("'?0000-00-00.*")) {
+              // Debezium reads a TIMESTAMP default in the JVM's time zone, and a zero date as
+              // 1970-01-01.
+              untrusted.put(
+                  result.getString(1),
+                  expression + ", which Debezium does not report as the rows hold it");
             }
           }
         }
@@ -81,7 +87,13 @@ final class BinlogColumnDefaults implements ColumnDefaults {
       closeConnection();
       // Retriable: without knowing them, a computed default could be taken for the rows' value.
       throw new IllegalStateException(
-          "Cannot read the column defaults of " + table + " in " + description + ": " + e.getMessage(), e);
+          "Cannot read the column defaults of "
+              + table
+              + " in "
+              + description
+              + ": "
+              + e.getMessage(),
+          e);
     }
     return untrusted;
   }

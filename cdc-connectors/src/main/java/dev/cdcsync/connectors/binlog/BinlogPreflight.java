@@ -29,15 +29,18 @@ final class BinlogPreflight implements Runnable {
   private final String description;
   private final Configuration options;
   private final List<Pattern> tablePatterns;
+
   /** A grant of roles rather than of privileges, e.g. {@code GRANT `reader` TO `cdc`@`%`}. */
-  private static final Pattern ROLE_GRANT = Pattern.compile("(?i)GRANT\\s+(?!.*\\sON\\s).*\\sTO\\s.*");
+  private static final Pattern ROLE_GRANT =
+      Pattern.compile("(?i)GRANT\\s+(?!.*\\sON\\s).*\\sTO\\s.*");
 
   /** @param tableIncludeList Debezium's table.include.list: regexes on database.table */
   BinlogPreflight(String url, String description, Configuration options, String tableIncludeList) {
     this.url = url;
     this.description = description;
     this.options = options;
-    this.tablePatterns = Arrays.stream(tableIncludeList.split(","))
+    this.tablePatterns =
+        Arrays.stream(tableIncludeList.split(","))
             .map(regex -> Pattern.compile(regex, Pattern.CASE_INSENSITIVE))
             .toList();
   }
@@ -62,13 +65,18 @@ final class BinlogPreflight implements Runnable {
       return JdbcConnections.open(url, options, description);
     } catch (PermanentPipelineException e) {
       boolean refused =
-          SourceFailures.diagnose(e).map(Diagnosis::cause).orElse(null) == Cause.AUTHENTICATION_FAILED;
-      if (!refused || options.withPrefix(SourceOptions.DEBEZIUM_PREFIX).containsKey(BinlogTls.KEYSTORE)) {
+          SourceFailures.diagnose(e).map(Diagnosis::cause).orElse(null)
+              == Cause.AUTHENTICATION_FAILED;
+      if (!refused
+          || options.withPrefix(SourceOptions.DEBEZIUM_PREFIX).containsKey(BinlogTls.KEYSTORE)) {
         throw e;
       }
       throw new PermanentPipelineException(
-          e.getMessage() + ", or, if the user must connect over TLS (REQUIRE SSL, REQUIRE X509), set '"
-              + SourceOptions.DEBEZIUM_PREFIX + BinlogTls.MODE + "' and its truststore and keystore (README: TLS"
+          e.getMessage()
+              + ", or, if the user must connect over TLS (REQUIRE SSL, REQUIRE X509), set '"
+              + SourceOptions.DEBEZIUM_PREFIX
+              + BinlogTls.MODE
+              + "' and its truststore and keystore (README: TLS"
               + " and secrets)",
           e);
     }
@@ -92,7 +100,10 @@ final class BinlogPreflight implements Runnable {
   public void run() {
     try (Connection connection = connect()) {
       List<String> problems =
-          checks(connection).stream().filter(check -> !check.passed()).map(PreflightCheck::detail).toList();
+          checks(connection).stream()
+              .filter(check -> !check.passed())
+              .map(PreflightCheck::detail)
+              .toList();
       if (!problems.isEmpty()) {
         throw new PermanentPipelineException(
             "Cannot capture changes from " + description + ":\n  " + String.join("\n  ", problems));
@@ -105,7 +116,8 @@ final class BinlogPreflight implements Runnable {
   private List<PreflightCheck> checks(Connection connection) throws SQLException {
     String user = options.get(SourceOptions.USERNAME);
     List<PreflightCheck> checks = new ArrayList<>();
-    checks.add(PreflightCheck.passed("connection", "connected to " + description + " as '" + user + "'"));
+    checks.add(
+        PreflightCheck.passed("connection", "connected to " + description + " as '" + user + "'"));
     Map<String, String> variables = new HashMap<>();
     try (Statement statement = connection.createStatement();
         ResultSet result =
@@ -117,37 +129,93 @@ final class BinlogPreflight implements Runnable {
       }
     }
     checks.add(expect(variables, "log_bin", "ON", "start the server with --log-bin"));
-    checks.add(expect(variables, "binlog_format", "ROW", "SET GLOBAL binlog_format = 'ROW' (and in the server's configuration)"));
-    checks.add(expect(variables, "binlog_row_image", "FULL", "SET GLOBAL binlog_row_image = 'FULL' (and in the server's configuration)"));
+    checks.add(
+        expect(
+            variables,
+            "binlog_format",
+            "ROW",
+            "SET GLOBAL binlog_format = 'ROW' (and in the server's configuration)"));
+    checks.add(
+        expect(
+            variables,
+            "binlog_row_image",
+            "FULL",
+            "SET GLOBAL binlog_row_image = 'FULL' (and in the server's configuration)"));
     String gtidMode = variables.get("gtid_mode");
-    checks.add(PreflightCheck.passed("gtid_mode", gtidMode == null
-        ? "the server keeps MariaDB GTIDs (positions are binlog file and offset, with GTIDs where present)"
-        : "gtid_mode is " + gtidMode + ("ON".equalsIgnoreCase(gtidMode) ? "" : " (positions are binlog file and"
-            + " offset; with gtid_mode = ON a pipeline can also follow a failover to a replica)")));
+    checks.add(
+        PreflightCheck.passed(
+            "gtid_mode",
+            gtidMode == null
+                ? "the server keeps MariaDB GTIDs (positions are binlog file and offset, with GTIDs where present)"
+                : "gtid_mode is "
+                    + gtidMode
+                    + ("ON".equalsIgnoreCase(gtidMode)
+                        ? ""
+                        : " (positions are binlog file and"
+                            + " offset; with gtid_mode = ON a pipeline can also follow a failover to a replica)")));
     List<String> grants = grants(connection);
     String granted = String.join("\n", grants).toUpperCase(Locale.ROOT);
     boolean all = granted.contains("ALL PRIVILEGES ON *.*");
     // Rights a role carries may not be listed; those are left to the server to refuse.
     boolean viaRoles = grants.stream().anyMatch(grant -> ROLE_GRANT.matcher(grant).matches());
     String roles = viaRoles ? " (granted through a role: not checked here)" : "";
-    checks.add(all || granted.contains("REPLICATION SLAVE") || granted.contains("REPLICATION REPLICA") || viaRoles
-        ? PreflightCheck.passed("replication", "user '" + user + "' may read the binlog" + roles)
-        : PreflightCheck.failed("replication", "user '" + user + "' may not read the binlog: run GRANT REPLICATION"
-            + " SLAVE ON *.* TO '" + user + "';"));
-    checks.add(all || granted.contains("REPLICATION CLIENT") || granted.contains("BINLOG MONITOR") || granted.contains("SUPER") || viaRoles
-        ? PreflightCheck.passed("binlog position", "user '" + user + "' may read the binlog position" + roles)
-        : PreflightCheck.failed("binlog position", "user '" + user + "' may not read the binlog position: run GRANT"
-            + " REPLICATION CLIENT ON *.* TO '" + user + "'; (MariaDB 10.5+: GRANT BINLOG MONITOR)"));
+    checks.add(
+        all
+                || granted.contains("REPLICATION SLAVE")
+                || granted.contains("REPLICATION REPLICA")
+                || viaRoles
+            ? PreflightCheck.passed(
+                "replication", "user '" + user + "' may read the binlog" + roles)
+            : PreflightCheck.failed(
+                "replication",
+                "user '"
+                    + user
+                    + "' may not read the binlog: run GRANT REPLICATION"
+                    + " SLAVE ON *.* TO '"
+                    + user
+                    + "';"));
+    checks.add(
+        all
+                || granted.contains("REPLICATION CLIENT")
+                || granted.contains("BINLOG MONITOR")
+                || granted.contains("SUPER")
+                || viaRoles
+            ? PreflightCheck.passed(
+                "binlog position", "user '" + user + "' may read the binlog position" + roles)
+            : PreflightCheck.failed(
+                "binlog position",
+                "user '"
+                    + user
+                    + "' may not read the binlog position: run GRANT"
+                    + " REPLICATION CLIENT ON *.* TO '"
+                    + user
+                    + "'; (MariaDB 10.5+: GRANT BINLOG MONITOR)"));
     List<String> tables = matchingTables(connection);
-    checks.add(PreflightCheck.passed("tables", tables.size() + " table(s) match option 'tables'"
-        + (tables.isEmpty() ? "; the pipeline waits for changes" : ": " + String.join(", ", tables))));
+    checks.add(
+        PreflightCheck.passed(
+            "tables",
+            tables.size()
+                + " table(s) match option 'tables'"
+                + (tables.isEmpty()
+                    ? "; the pipeline waits for changes"
+                    : ": " + String.join(", ", tables))));
     checks.addAll(unsupportedColumns(connection));
     for (String table : tables) {
       try (Statement statement = connection.createStatement()) {
         statement.executeQuery("SELECT 1 FROM " + table + " LIMIT 0").close();
       } catch (SQLException e) {
-        checks.add(PreflightCheck.failed("select " + table, "user '" + user + "' cannot read table " + table
-            + ": run GRANT SELECT ON " + table + " TO '" + user + "';"));
+        checks.add(
+            PreflightCheck.failed(
+                "select " + table,
+                "user '"
+                    + user
+                    + "' cannot read table "
+                    + table
+                    + ": run GRANT SELECT ON "
+                    + table
+                    + " TO '"
+                    + user
+                    + "';"));
       }
     }
     return checks;
@@ -171,7 +239,8 @@ final class BinlogPreflight implements Runnable {
         }
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot estimate the rows of " + description + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot estimate the rows of " + description + ": " + e.getMessage(), e);
     }
     return estimates;
   }
@@ -205,11 +274,15 @@ final class BinlogPreflight implements Runnable {
           froms.put(name, " FROM " + quoted(database) + "." + quoted(table));
           selects
               .computeIfAbsent(name, key -> new StringBuilder("SELECT *"))
-              .append(", CAST(").append(column).append(" AS DOUBLE) AS ").append(column);
+              .append(", CAST(")
+              .append(column)
+              .append(" AS DOUBLE) AS ")
+              .append(column);
         }
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot list the FLOAT columns of " + description + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot list the FLOAT columns of " + description + ": " + e.getMessage(), e);
     }
     Map<String, String> statements = new LinkedHashMap<>();
     selects.forEach((name, select) -> statements.put(name, select + froms.get(name)));
@@ -233,7 +306,8 @@ final class BinlogPreflight implements Runnable {
 
   /** Whether option {@code tables} selects the table. */
   private boolean selected(String database, String table) {
-    return tablePatterns.stream().anyMatch(pattern -> pattern.matcher(database + "." + table).matches());
+    return tablePatterns.stream()
+        .anyMatch(pattern -> pattern.matcher(database + "." + table).matches());
   }
 
   private List<String> matchingTables(Connection connection) throws SQLException {
@@ -271,22 +345,41 @@ final class BinlogPreflight implements Runnable {
         String table = quoted(result.getString(1)) + "." + quoted(result.getString(2));
         String column = quoted(result.getString(3));
         String type = result.getString(4).toUpperCase(Locale.ROOT);
-        checks.add(PreflightCheck.failed(
-            "column " + table + "." + column,
-            "column " + column + " of table " + table + " is " + type + ", whose DDL Debezium cannot parse; it reads"
-                + " the DDL of every table on the server" + (selected(result.getString(1), result.getString(2)) ? "" : ","
-                + " not only the selected ones") + ", so store the address as text: ALTER TABLE " + table + " MODIFY "
-                + column + " VARCHAR(" + (type.equals("INET4") ? 15 : 39) + ");"));
+        checks.add(
+            PreflightCheck.failed(
+                "column " + table + "." + column,
+                "column "
+                    + column
+                    + " of table "
+                    + table
+                    + " is "
+                    + type
+                    + ", whose DDL Debezium cannot parse; it reads"
+                    + " the DDL of every table on the server"
+                    + (selected(result.getString(1), result.getString(2))
+                        ? ""
+                        : "," + " not only the selected ones")
+                    + ", so store the address as text: ALTER TABLE "
+                    + table
+                    + " MODIFY "
+                    + column
+                    + " VARCHAR("
+                    + (type.equals("INET4") ? 15 : 39)
+                    + ");"));
       }
     }
     return checks;
   }
 
-  private static PreflightCheck expect(Map<String, String> variables, String name, String wanted, String fix) {
+  private static PreflightCheck expect(
+      Map<String, String> variables, String name, String wanted, String fix) {
     String actual = variables.get(name);
     if (actual == null || actual.equalsIgnoreCase(wanted)) {
-      return PreflightCheck.passed(name, name + " is " + (actual == null ? "not reported (assumed " + wanted + ")" : actual));
+      return PreflightCheck.passed(
+          name,
+          name + " is " + (actual == null ? "not reported (assumed " + wanted + ")" : actual));
     }
-    return PreflightCheck.failed(name, name + " is '" + actual + "' but must be '" + wanted + "': " + fix);
+    return PreflightCheck.failed(
+        name, name + " is '" + actual + "' but must be '" + wanted + "': " + fix);
   }
 }

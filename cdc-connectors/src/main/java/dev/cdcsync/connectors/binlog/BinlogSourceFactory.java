@@ -8,13 +8,13 @@ import dev.cdcsync.api.PreflightCheck;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceFactory;
 import dev.cdcsync.api.TableId;
-import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.api.TablePatterns;
 import dev.cdcsync.api.TablePatterns.TablePattern;
+import dev.cdcsync.connectors.FlinkCdcSourceOptions;
+import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.connectors.debezium.DebeziumSource;
 import dev.cdcsync.connectors.debezium.EngineProperties;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter;
-import dev.cdcsync.connectors.FlinkCdcSourceOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,23 +82,26 @@ public abstract class BinlogSourceFactory implements SourceFactory {
 
   @Override
   public List<ConfigOption<?>> options() {
-    List<ConfigOption<?>> options = new ArrayList<>(List.of(
-        SourceOptions.HOSTNAME,
-        PORT,
-        SourceOptions.USERNAME,
-        SourceOptions.PASSWORD,
-        TABLES,
-        SourceOptions.TABLES_EXCLUDE,
-        SERVER_ID,
-        SERVER_TIME_ZONE,
-        SourceOptions.STARTUP_MODE));
+    List<ConfigOption<?>> options =
+        new ArrayList<>(
+            List.of(
+                SourceOptions.HOSTNAME,
+                PORT,
+                SourceOptions.USERNAME,
+                SourceOptions.PASSWORD,
+                TABLES,
+                SourceOptions.TABLES_EXCLUDE,
+                SERVER_ID,
+                SERVER_TIME_ZONE,
+                SourceOptions.STARTUP_MODE));
     // Flink CDC's mysql source options, honoured, then those without effect here.
-    options.addAll(List.of(
-        SourceOptions.CONNECT_TIMEOUT,
-        SourceOptions.CONNECT_MAX_RETRIES,
-        SourceOptions.HEARTBEAT_INTERVAL,
-        METADATA_LIST,
-        TREAT_TINYINT1_AS_BOOLEAN));
+    options.addAll(
+        List.of(
+            SourceOptions.CONNECT_TIMEOUT,
+            SourceOptions.CONNECT_MAX_RETRIES,
+            SourceOptions.HEARTBEAT_INTERVAL,
+            METADATA_LIST,
+            TREAT_TINYINT1_AS_BOOLEAN));
     options.addAll(FlinkCdcSourceOptions.COMMON);
     options.addAll(FlinkCdcSourceOptions.MYSQL);
     return List.copyOf(options);
@@ -129,7 +132,8 @@ public abstract class BinlogSourceFactory implements SourceFactory {
   }
 
   private List<TablePattern> includePatterns(Configuration options) {
-    return TablePatterns.parse("source option '" + TABLES.key() + "'", options.get(TABLES), 2, tableIdFormat());
+    return TablePatterns.parse(
+        "source option '" + TABLES.key() + "'", options.get(TABLES), 2, tableIdFormat());
   }
 
   @Override
@@ -141,7 +145,10 @@ public abstract class BinlogSourceFactory implements SourceFactory {
   private BinlogPreflight preflight(Configuration options, String tableIncludeList) {
     String address = options.get(SourceOptions.HOSTNAME) + ":" + options.get(PORT);
     return new BinlogPreflight(
-        jdbcUrlPrefix() + address + "/", productName() + " at " + address, tls().forOwnConnections(options), tableIncludeList);
+        jdbcUrlPrefix() + address + "/",
+        productName() + " at " + address,
+        tls().forOwnConnections(options),
+        tableIncludeList);
   }
 
   /** Debezium's table.include.list for options {@code tables} and {@code tables.exclude}. */
@@ -149,7 +156,13 @@ public abstract class BinlogSourceFactory implements SourceFactory {
     List<TablePattern> exclude =
         options
             .optional(SourceOptions.TABLES_EXCLUDE)
-            .map(text -> TablePatterns.parse("source option '" + SourceOptions.TABLES_EXCLUDE.key() + "'", text, 2, tableIdFormat()))
+            .map(
+                text ->
+                    TablePatterns.parse(
+                        "source option '" + SourceOptions.TABLES_EXCLUDE.key() + "'",
+                        text,
+                        2,
+                        tableIdFormat()))
             .orElse(List.of());
     return TablePatterns.debeziumIncludeList(debeziumPatterns(include), debeziumPatterns(exclude));
   }
@@ -166,7 +179,8 @@ public abstract class BinlogSourceFactory implements SourceFactory {
     properties.setProperty("table.include.list", tableIncludeList(options, include));
     properties.setProperty("schema.history.internal", StateStorageSchemaHistory.class.getName());
     properties.setProperty(
-        StateStorageSchemaHistory.STORAGE_KEY, StateStorageSchemaHistory.register(context.stateStorage()));
+        StateStorageSchemaHistory.STORAGE_KEY,
+        StateStorageSchemaHistory.register(context.stateStorage()));
     // DDL records tell renames apart from a drop and an add.
     properties.setProperty("include.schema.changes", "true");
     properties.setProperty("bigint.unsigned.handling.mode", "precise");
@@ -177,22 +191,27 @@ public abstract class BinlogSourceFactory implements SourceFactory {
     } else {
       properties.setProperty("converters", BinlogValueConverter.NAME);
     }
-    properties.setProperty(BinlogValueConverter.NAME + ".type", BinlogValueConverter.class.getName());
+    properties.setProperty(
+        BinlogValueConverter.NAME + ".type", BinlogValueConverter.class.getName());
     // YEAR as a number: read as a date, the driver fails on YEAR 0000 (MariaDB and MySQL drivers).
     properties.setProperty("driver.yearIsDateType", "false");
     options
         .optional(SourceOptions.CONNECT_TIMEOUT)
-        .ifPresent(timeout -> {
-          properties.setProperty("connect.timeout.ms", Long.toString(timeout.toMillis()));
-          properties.putIfAbsent("driver.connectTimeout", Long.toString(timeout.toMillis()));
-        });
+        .ifPresent(
+            timeout -> {
+              properties.setProperty("connect.timeout.ms", Long.toString(timeout.toMillis()));
+              properties.putIfAbsent("driver.connectTimeout", Long.toString(timeout.toMillis()));
+            });
     options
         .optional(SERVER_TIME_ZONE)
         .ifPresent(zone -> properties.setProperty("database.connectionTimeZone", zone));
     EngineProperties.applyUserOverrides(properties, options);
     // TLS is Debezium's database.ssl.* alone (see BinlogTls).
     properties.stringPropertyNames().stream()
-        .filter(key -> key.startsWith("driver.") && BinlogTls.isTlsSetting(key.substring("driver.".length())))
+        .filter(
+            key ->
+                key.startsWith("driver.")
+                    && BinlogTls.isTlsSetting(key.substring("driver.".length())))
         .forEach(properties::remove);
 
     String address = options.get(SourceOptions.HOSTNAME) + ":" + options.get(PORT);
@@ -226,7 +245,8 @@ public abstract class BinlogSourceFactory implements SourceFactory {
    * debezium.snapshot.select.statement.overrides}, in {@code userGiven}) plus {@code selects} for
    * the tables the user gave no query for; queries set by an earlier start are replaced.
    */
-  static void setSnapshotSelects(Properties properties, Properties userGiven, Map<String, String> selects) {
+  static void setSnapshotSelects(
+      Properties properties, Properties userGiven, Map<String, String> selects) {
     String key = "snapshot.select.statement.overrides";
     properties.stringPropertyNames().stream()
         .filter(name -> name.startsWith(key + ".") && !userGiven.containsKey(name))
@@ -273,7 +293,9 @@ public abstract class BinlogSourceFactory implements SourceFactory {
     } catch (NumberFormatException e) {
       throw new ConfigurationException(
           "Cannot use source option 'server-id': expected a number in 1..4294967295 or a range"
-              + " like 5400-5404 but got '" + text + "'");
+              + " like 5400-5404 but got '"
+              + text
+              + "'");
     }
   }
 }

@@ -51,8 +51,14 @@ final class BinlogTls {
     String mode = debezium.get(MODE);
     if (mode != null && !modes.contains(mode.trim().toLowerCase(Locale.ROOT))) {
       throw new ConfigurationException(
-          "Cannot use source option '" + SourceOptions.DEBEZIUM_PREFIX + MODE + "': expected one of "
-              + String.join(", ", modes) + " but got '" + mode + "'");
+          "Cannot use source option '"
+              + SourceOptions.DEBEZIUM_PREFIX
+              + MODE
+              + "': expected one of "
+              + String.join(", ", modes)
+              + " but got '"
+              + mode
+              + "'");
     }
     checkStore(debezium, TRUSTSTORE, TRUSTSTORE_PASSWORD);
     checkStore(debezium, KEYSTORE, KEYSTORE_PASSWORD);
@@ -63,8 +69,13 @@ final class BinlogTls {
     if (file == null) {
       if (debezium.containsKey(passwordKey)) {
         throw new ConfigurationException(
-            "Cannot use source option '" + SourceOptions.DEBEZIUM_PREFIX + passwordKey + "' without '"
-                + SourceOptions.DEBEZIUM_PREFIX + fileKey + "'");
+            "Cannot use source option '"
+                + SourceOptions.DEBEZIUM_PREFIX
+                + passwordKey
+                + "' without '"
+                + SourceOptions.DEBEZIUM_PREFIX
+                + fileKey
+                + "'");
       }
       return;
     }
@@ -76,8 +87,17 @@ final class BinlogTls {
     } catch (IOException | GeneralSecurityException e) {
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new ConfigurationException(
-          "Cannot use " + option + ": cannot read the keystore " + file + " (" + reason + "); it must be"
-              + " a PKCS12 or JKS file, opened with '" + SourceOptions.DEBEZIUM_PREFIX + passwordKey + "'");
+          "Cannot use "
+              + option
+              + ": cannot read the keystore "
+              + file
+              + " ("
+              + reason
+              + "); it must be"
+              + " a PKCS12 or JKS file, opened with '"
+              + SourceOptions.DEBEZIUM_PREFIX
+              + passwordKey
+              + "'");
     }
   }
 
@@ -91,13 +111,17 @@ final class BinlogTls {
     String mode = debezium.getOrDefault(MODE, modes.get(0)).trim().toLowerCase(Locale.ROOT);
     String jdbc = SourceOptions.JDBC_PREFIX;
     Map<String, String> values = new LinkedHashMap<>(options.asMap());
-    values.keySet().removeIf(key -> key.startsWith(jdbc) && isTlsSetting(key.substring(jdbc.length())));
+    values
+        .keySet()
+        .removeIf(key -> key.startsWith(jdbc) && isTlsSetting(key.substring(jdbc.length())));
     values.put(jdbc + "sslMode", mode);
     if (!mode.equals("disable") && !mode.equals("disabled")) {
       putFile(values, jdbc + "trustCertificateKeyStoreUrl", debezium.get(TRUSTSTORE));
-      putIfGiven(values, jdbc + "trustCertificateKeyStorePassword", debezium.get(TRUSTSTORE_PASSWORD));
+      putIfGiven(
+          values, jdbc + "trustCertificateKeyStorePassword", debezium.get(TRUSTSTORE_PASSWORD));
       putFile(values, jdbc + "clientCertificateKeyStoreUrl", debezium.get(KEYSTORE));
-      putIfGiven(values, jdbc + "clientCertificateKeyStorePassword", debezium.get(KEYSTORE_PASSWORD));
+      putIfGiven(
+          values, jdbc + "clientCertificateKeyStorePassword", debezium.get(KEYSTORE_PASSWORD));
     }
     return Configuration.of(values);
   }
@@ -118,12 +142,19 @@ final class BinlogTls {
    */
   static List<String> warnings(Configuration options) {
     List<String> warnings = new ArrayList<>();
-    for (String prefix : List.of(SourceOptions.JDBC_PREFIX, SourceOptions.DEBEZIUM_PREFIX + "driver.")) {
+    for (String prefix :
+        List.of(SourceOptions.JDBC_PREFIX, SourceOptions.DEBEZIUM_PREFIX + "driver.")) {
       for (String key : options.withPrefix(prefix).keySet()) {
         if (isTlsSetting(key)) {
           warnings.add(
-              "source option '" + prefix + key + "' has no effect: TLS to MySQL and MariaDB is set with '"
-                  + SourceOptions.DEBEZIUM_PREFIX + MODE + "' and the other '" + SourceOptions.DEBEZIUM_PREFIX
+              "source option '"
+                  + prefix
+                  + key
+                  + "' has no effect: TLS to MySQL and MariaDB is set with '"
+                  + SourceOptions.DEBEZIUM_PREFIX
+                  + MODE
+                  + "' and the other '"
+                  + SourceOptions.DEBEZIUM_PREFIX
                   + "database.ssl.*' options, the only ones the binlog connection takes, and cdc-sync applies"
                   + " them to every connection it opens (README: TLS and secrets)");
         }

@@ -1,8 +1,8 @@
 package dev.cdcsync.connectors.binlog;
 
+import io.debezium.data.Uuid;
 import io.debezium.spi.converter.CustomConverter;
 import io.debezium.spi.converter.RelationalColumn;
-import io.debezium.data.Uuid;
 import io.debezium.time.Date;
 import io.debezium.time.MicroTimestamp;
 import io.debezium.time.Timestamp;
@@ -49,7 +49,8 @@ import org.apache.kafka.connect.data.SchemaBuilder;
  * converter (already in the field's form, by identity): it is kept as it is, but for BIT, whose
  * default Debezium writes little-endian.
  */
-public final class BinlogValueConverter implements CustomConverter<SchemaBuilder, RelationalColumn> {
+public final class BinlogValueConverter
+    implements CustomConverter<SchemaBuilder, RelationalColumn> {
 
   /** The name under which {@link BinlogSourceFactory} registers this converter with Debezium. */
   static final String NAME = "cdcsync";
@@ -58,23 +59,33 @@ public final class BinlogValueConverter implements CustomConverter<SchemaBuilder
   public void configure(Properties properties) {}
 
   @Override
-  public void converterFor(RelationalColumn column, ConverterRegistration<SchemaBuilder> registration) {
+  public void converterFor(
+      RelationalColumn column, ConverterRegistration<SchemaBuilder> registration) {
     String type = column.typeName().toUpperCase(Locale.ROOT);
     switch (type) {
       case "DATE" -> register(column, registration, Date.builder(), BinlogValueConverter::date);
       case "DATETIME" -> {
         if (column.length().orElse(0) <= 3) {
-          register(column, registration, Timestamp.builder(), raw -> dateTime(raw, ChronoUnit.MILLIS));
+          register(
+              column, registration, Timestamp.builder(), raw -> dateTime(raw, ChronoUnit.MILLIS));
         } else {
-          register(column, registration, MicroTimestamp.builder(), raw -> dateTime(raw, ChronoUnit.MICROS));
+          register(
+              column,
+              registration,
+              MicroTimestamp.builder(),
+              raw -> dateTime(raw, ChronoUnit.MICROS));
         }
       }
-      case "TIMESTAMP" -> register(column, registration, ZonedTimestamp.builder(), BinlogValueConverter::timestamp);
-      case "TIME" -> register(column, registration, SchemaBuilder.int64(), BinlogValueConverter::time);
-      case "YEAR" -> register(column, registration, SchemaBuilder.int32(), raw -> year(column, raw));
+      case "TIMESTAMP" ->
+          register(column, registration, ZonedTimestamp.builder(), BinlogValueConverter::timestamp);
+      case "TIME" ->
+          register(column, registration, SchemaBuilder.int64(), BinlogValueConverter::time);
+      case "YEAR" ->
+          register(column, registration, SchemaBuilder.int32(), raw -> year(column, raw));
       // The binlog's DDL says REAL where SHOW CREATE TABLE says DOUBLE, and Debezium makes a REAL a
       // float: the streamed doubles of a table created while running would lose their digits.
-      case "REAL" -> register(column, registration, SchemaBuilder.float64(), BinlogValueConverter::real);
+      case "REAL" ->
+          register(column, registration, SchemaBuilder.float64(), BinlogValueConverter::real);
       case "UUID" -> register(column, registration, Uuid.builder(), BinlogValueConverter::uuid);
       case "BIT" -> {
         int bits = column.length().orElse(1);
@@ -102,13 +113,24 @@ public final class BinlogValueConverter implements CustomConverter<SchemaBuilder
             return null;
           }
           if (raw == defaultValue) {
-            return type.equals("BIT") ? bigEndian(reversed((byte[]) raw), column.length().orElse(1)) : raw;
+            return type.equals("BIT")
+                ? bigEndian(reversed((byte[]) raw), column.length().orElse(1))
+                : raw;
           }
           Object value = conversion.apply(raw);
           if (value == UNKNOWN) {
             throw new IllegalArgumentException(
-                "Cannot convert a value of column " + column.dataCollection() + "." + column.name() + " ("
-                    + column.typeName() + "): unexpected " + raw.getClass().getName() + " '" + raw + "'");
+                "Cannot convert a value of column "
+                    + column.dataCollection()
+                    + "."
+                    + column.name()
+                    + " ("
+                    + column.typeName()
+                    + "): unexpected "
+                    + raw.getClass().getName()
+                    + " '"
+                    + raw
+                    + "'");
           }
           return value;
         });
@@ -126,7 +148,8 @@ public final class BinlogValueConverter implements CustomConverter<SchemaBuilder
     } else {
       return UNKNOWN;
     }
-    // The binlog gives no value for year 0 (month and day 0 never reach a LocalDate): the same here.
+    // The binlog gives no value for year 0 (month and day 0 never reach a LocalDate): the same
+    // here.
     return date.getYear() == 0 ? null : (int) date.toEpochDay();
   }
 
@@ -145,7 +168,8 @@ public final class BinlogValueConverter implements CustomConverter<SchemaBuilder
     Instant instant = dateTime.toInstant(ZoneOffset.UTC);
     return unit == ChronoUnit.MILLIS
         ? instant.toEpochMilli()
-        : Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+        : Math.addExact(
+            Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
   }
 
   static Object timestamp(Object raw) {
@@ -192,7 +216,8 @@ public final class BinlogValueConverter implements CustomConverter<SchemaBuilder
     } else {
       return UNKNOWN;
     }
-    // YEAR(2) (MariaDB only) reads as two digits through JDBC: 70-99 are 1970-1999, 00-69 2000-2069.
+    // YEAR(2) (MariaDB only) reads as two digits through JDBC: 70-99 are 1970-1999, 00-69
+    // 2000-2069.
     if (column.length().orElse(4) == 2 && value < 100) {
       return value < 70 ? 2000 + value : 1900 + value;
     }
@@ -242,7 +267,13 @@ public final class BinlogValueConverter implements CustomConverter<SchemaBuilder
     for (int i = 0; i < bytes.length - copy; i++) {
       if (bytes[i] != 0) {
         throw new IllegalArgumentException(
-            "Cannot fit " + bytes.length + " bytes into BIT(" + bits + "): leading byte " + bytes[i] + " is not 0");
+            "Cannot fit "
+                + bytes.length
+                + " bytes into BIT("
+                + bits
+                + "): leading byte "
+                + bytes[i]
+                + " is not 0");
       }
     }
     System.arraycopy(bytes, bytes.length - copy, result, length - copy, copy);

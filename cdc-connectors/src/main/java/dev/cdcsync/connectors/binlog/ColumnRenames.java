@@ -20,11 +20,17 @@ public final class ColumnRenames {
   private static final String NAME = "(`(?:[^`]|``)+`|[\\w$]+)";
   private static final Pattern ALTER =
       Pattern.compile(
-          "(?is)^\\s*ALTER\\s+(?:ONLINE\\s+|IGNORE\\s+)*TABLE\\s+(?:IF\\s+EXISTS\\s+)?" + NAME + "(?:\\s*\\.\\s*" + NAME + ")?\\s+(.*)$");
+          "(?is)^\\s*ALTER\\s+(?:ONLINE\\s+|IGNORE\\s+)*TABLE\\s+(?:IF\\s+EXISTS\\s+)?"
+              + NAME
+              + "(?:\\s*\\.\\s*"
+              + NAME
+              + ")?\\s+(.*)$");
   private static final Pattern RENAME =
-      Pattern.compile("(?is)\\bRENAME\\s+COLUMN\\s+(?:IF\\s+EXISTS\\s+)?" + NAME + "\\s+TO\\s+" + NAME);
+      Pattern.compile(
+          "(?is)\\bRENAME\\s+COLUMN\\s+(?:IF\\s+EXISTS\\s+)?" + NAME + "\\s+TO\\s+" + NAME);
   private static final Pattern CHANGE =
-      Pattern.compile("(?is)\\bCHANGE\\s+(?:COLUMN\\s+)?(?:IF\\s+EXISTS\\s+)?" + NAME + "\\s+" + NAME + "\\s");
+      Pattern.compile(
+          "(?is)\\bCHANGE\\s+(?:COLUMN\\s+)?(?:IF\\s+EXISTS\\s+)?" + NAME + "\\s+" + NAME + "\\s");
 
   private ColumnRenames() {}
 
@@ -48,7 +54,9 @@ public final class ColumnRenames {
         }
       }
     }
-    return renames.isEmpty() || schema == null ? Optional.empty() : Optional.of(new Renames(TableId.of(schema, table), renames));
+    return renames.isEmpty() || schema == null
+        ? Optional.empty()
+        : Optional.of(new Renames(TableId.of(schema, table), renames));
   }
 
   private static String unquote(String name) {

@@ -58,7 +58,10 @@ public final class StateStorageSchemaHistory extends AbstractSchemaHistory {
 
   @Override
   public void configure(
-      Configuration config, HistoryRecordComparator comparator, SchemaHistoryListener listener, boolean useCatalogBeforeSchema) {
+      Configuration config,
+      HistoryRecordComparator comparator,
+      SchemaHistoryListener listener,
+      boolean useCatalogBeforeSchema) {
     super.configure(config, comparator, listener, useCatalogBeforeSchema);
     storage = STORAGES.get(config.getString(STORAGE_KEY));
     if (storage == null) {
@@ -81,10 +84,13 @@ public final class StateStorageSchemaHistory extends AbstractSchemaHistory {
   protected synchronized void storeRecord(HistoryRecord record) throws SchemaHistoryException {
     try {
       String json = DocumentWriter.defaultWriter().write(record.document());
-      storage.create(String.format("%s%020d", PREFIX, next), (json + CHECKSUM_MARK + checksum(json) + "\n").getBytes(StandardCharsets.UTF_8));
+      storage.create(
+          String.format("%s%020d", PREFIX, next),
+          (json + CHECKSUM_MARK + checksum(json) + "\n").getBytes(StandardCharsets.UTF_8));
       next++;
     } catch (IOException e) {
-      throw new SchemaHistoryException("Cannot store a schema history record in " + storage.location(), e);
+      throw new SchemaHistoryException(
+          "Cannot store a schema history record in " + storage.location(), e);
     }
   }
 
@@ -100,7 +106,8 @@ public final class StateStorageSchemaHistory extends AbstractSchemaHistory {
         records.accept(new HistoryRecord(DocumentReader.defaultReader().read(json.get())));
       }
     } catch (IOException e) {
-      throw new SchemaHistoryException("Cannot read the schema history in " + storage.location(), e);
+      throw new SchemaHistoryException(
+          "Cannot read the schema history in " + storage.location(), e);
     }
   }
 
@@ -115,7 +122,9 @@ public final class StateStorageSchemaHistory extends AbstractSchemaHistory {
       return Optional.empty();
     }
     String json = text.substring(0, mark);
-    return checksum(json).equals(text.substring(mark + CHECKSUM_MARK.length()).trim()) ? Optional.of(json) : Optional.empty();
+    return checksum(json).equals(text.substring(mark + CHECKSUM_MARK.length()).trim())
+        ? Optional.of(json)
+        : Optional.empty();
   }
 
   @Override

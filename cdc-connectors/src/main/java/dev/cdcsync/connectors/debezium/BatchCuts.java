@@ -21,7 +21,8 @@ import java.util.Map;
 final class BatchCuts {
 
   /** What the cutting needs to know of one record. */
-  record Record(boolean carriesEvents, boolean boundary, boolean tableChange, boolean snapshotEnd) {}
+  record Record(
+      boolean carriesEvents, boolean boundary, boolean tableChange, boolean snapshotEnd) {}
 
   /**
    * A part ends after record {@code after}.
@@ -59,7 +60,9 @@ final class BatchCuts {
       Record next = records.get(i + 1);
       tableChangeFollows[i] = next.tableChange() || (!next.boundary() && tableChangeFollows[i + 1]);
       tableChangeNextInTransaction[i] =
-          next.carriesEvents() ? next.tableChange() : !next.boundary() && tableChangeNextInTransaction[i + 1];
+          next.carriesEvents()
+              ? next.tableChange()
+              : !next.boundary() && tableChangeNextInTransaction[i + 1];
     }
     List<Cut> cuts = new ArrayList<>();
     boolean pending = false;
@@ -70,7 +73,11 @@ final class BatchCuts {
       boolean cut =
           record.boundary()
               && pending
-              && (i == lastBoundary || everyBoundary || record.snapshotEnd() || tableChangeNext || tableChangeFollows[i]);
+              && (i == lastBoundary
+                  || everyBoundary
+                  || record.snapshotEnd()
+                  || tableChangeNext
+                  || tableChangeFollows[i]);
       boolean cutInside = !record.boundary() && pending && tableChangeNextInTransaction[i];
       if (cut || cutInside || i == count - 1) {
         cuts.add(new Cut(i, record.boundary(), record.boundary() && tableChangeFollows[i]));
@@ -88,7 +95,8 @@ final class BatchCuts {
    * @param events each record's event, or null
    * @param dropsTable whether each record drops a table
    */
-  static boolean[] tableChanges(DataChangeEvent[] events, boolean[] dropsTable, Map<TableId, Schema> schemas) {
+  static boolean[] tableChanges(
+      DataChangeEvent[] events, boolean[] dropsTable, Map<TableId, Schema> schemas) {
     boolean[] tableChange = new boolean[events.length];
     Map<TableId, Schema> seen = new HashMap<>();
     TableId lastTable = null;

@@ -48,11 +48,16 @@ final class ConnectTypes {
       case STRING -> mapping(DataTypeRoot.STRING, value -> value);
       case BYTES -> mapping(DataTypeRoot.BINARY, ConnectTypes::bytes);
       case ARRAY -> array(table, column, schema);
-      case MAP, STRUCT -> throw new PermanentPipelineException(
-          "Cannot replicate column " + table + "." + column + ": its type ("
-              + (name == null ? schema.type() : name)
-              + ") is not supported; leave the table out with 'tables.exclude' or drop the"
-              + " column with debezium.column.exclude.list");
+      case MAP, STRUCT ->
+          throw new PermanentPipelineException(
+              "Cannot replicate column "
+                  + table
+                  + "."
+                  + column
+                  + ": its type ("
+                  + (name == null ? schema.type() : name)
+                  + ") is not supported; leave the table out with 'tables.exclude' or drop the"
+                  + " column with debezium.column.exclude.list");
     };
   }
 
@@ -60,51 +65,62 @@ final class ConnectTypes {
     return switch (name) {
       case "dev.cdcsync.postgres.BoundedNumeric" -> boundedNumeric(table, column, schema);
       case "org.apache.kafka.connect.data.Decimal" -> decimal(schema);
-      case "io.debezium.data.VariableScaleDecimal" -> mapping(
-          DataTypeRoot.STRING,
-          value -> {
-            Struct struct = (Struct) value;
-            return new BigDecimal(
-                    new BigInteger(bytes(struct.get("value"))), struct.getInt32("scale"))
-                .toPlainString();
-          });
-      case "io.debezium.time.Date" -> mapping(
-          DataTypeRoot.DATE, value -> LocalDate.ofEpochDay((Integer) value));
-      case "org.apache.kafka.connect.data.Date" -> mapping(
-          DataTypeRoot.DATE,
-          value -> LocalDate.ofEpochDay(Math.floorDiv(((java.util.Date) value).getTime(), 86_400_000L)));
-      case "io.debezium.time.Time" -> mapping(
-          DataTypeRoot.TIME, value -> LocalTime.ofNanoOfDay(((Integer) value) * 1_000_000L));
-      case "io.debezium.time.MicroTime" -> mapping(
-          DataTypeRoot.TIME, value -> LocalTime.ofNanoOfDay(((Long) value) * 1_000L));
-      case "io.debezium.time.NanoTime" -> mapping(
-          DataTypeRoot.TIME, value -> LocalTime.ofNanoOfDay((Long) value));
-      case "org.apache.kafka.connect.data.Time" -> mapping(
-          DataTypeRoot.TIME,
-          value -> LocalTime.ofNanoOfDay(((java.util.Date) value).getTime() * 1_000_000L));
-      case "io.debezium.time.Timestamp" -> mapping(
-          DataTypeRoot.TIMESTAMP, value -> wallClock((Long) value, 1_000L));
-      case "io.debezium.time.MicroTimestamp" -> mapping(
-          DataTypeRoot.TIMESTAMP, value -> wallClock((Long) value, 1_000_000L));
-      case "io.debezium.time.NanoTimestamp" -> mapping(
-          DataTypeRoot.TIMESTAMP, value -> wallClock((Long) value, 1_000_000_000L));
-      case "org.apache.kafka.connect.data.Timestamp" -> mapping(
-          DataTypeRoot.TIMESTAMP, value -> wallClock(((java.util.Date) value).getTime(), 1_000L));
-      case "io.debezium.time.ZonedTimestamp" -> mapping(
-          DataTypeRoot.TIMESTAMP_LTZ, value -> ZonedTimestamps.parse((String) value));
+      case "io.debezium.data.VariableScaleDecimal" ->
+          mapping(
+              DataTypeRoot.STRING,
+              value -> {
+                Struct struct = (Struct) value;
+                return new BigDecimal(
+                        new BigInteger(bytes(struct.get("value"))), struct.getInt32("scale"))
+                    .toPlainString();
+              });
+      case "io.debezium.time.Date" ->
+          mapping(DataTypeRoot.DATE, value -> LocalDate.ofEpochDay((Integer) value));
+      case "org.apache.kafka.connect.data.Date" ->
+          mapping(
+              DataTypeRoot.DATE,
+              value ->
+                  LocalDate.ofEpochDay(
+                      Math.floorDiv(((java.util.Date) value).getTime(), 86_400_000L)));
+      case "io.debezium.time.Time" ->
+          mapping(
+              DataTypeRoot.TIME, value -> LocalTime.ofNanoOfDay(((Integer) value) * 1_000_000L));
+      case "io.debezium.time.MicroTime" ->
+          mapping(DataTypeRoot.TIME, value -> LocalTime.ofNanoOfDay(((Long) value) * 1_000L));
+      case "io.debezium.time.NanoTime" ->
+          mapping(DataTypeRoot.TIME, value -> LocalTime.ofNanoOfDay((Long) value));
+      case "org.apache.kafka.connect.data.Time" ->
+          mapping(
+              DataTypeRoot.TIME,
+              value -> LocalTime.ofNanoOfDay(((java.util.Date) value).getTime() * 1_000_000L));
+      case "io.debezium.time.Timestamp" ->
+          mapping(DataTypeRoot.TIMESTAMP, value -> wallClock((Long) value, 1_000L));
+      case "io.debezium.time.MicroTimestamp" ->
+          mapping(DataTypeRoot.TIMESTAMP, value -> wallClock((Long) value, 1_000_000L));
+      case "io.debezium.time.NanoTimestamp" ->
+          mapping(DataTypeRoot.TIMESTAMP, value -> wallClock((Long) value, 1_000_000_000L));
+      case "org.apache.kafka.connect.data.Timestamp" ->
+          mapping(
+              DataTypeRoot.TIMESTAMP,
+              value -> wallClock(((java.util.Date) value).getTime(), 1_000L));
+      case "io.debezium.time.ZonedTimestamp" ->
+          mapping(DataTypeRoot.TIMESTAMP_LTZ, value -> ZonedTimestamps.parse((String) value));
       case "io.debezium.time.Year" -> mapping(DataTypeRoot.INT, value -> value);
-      case "io.debezium.data.Uuid" -> mapping(DataTypeRoot.UUID, value -> UUID.fromString((String) value));
+      case "io.debezium.data.Uuid" ->
+          mapping(DataTypeRoot.UUID, value -> UUID.fromString((String) value));
       case "io.debezium.data.Json",
           "io.debezium.data.Xml",
           "io.debezium.data.Enum",
           "io.debezium.data.EnumSet",
           "io.debezium.time.ZonedTime",
           "io.debezium.time.Interval",
-          "io.debezium.data.Ltree" -> mapping(DataTypeRoot.STRING, value -> value);
+          "io.debezium.data.Ltree" ->
+          mapping(DataTypeRoot.STRING, value -> value);
       case "io.debezium.data.Bits" -> mapping(DataTypeRoot.BINARY, ConnectTypes::bytes);
       case "io.debezium.data.geometry.Point",
           "io.debezium.data.geometry.Geometry",
-          "io.debezium.data.geometry.Geography" -> mapping(DataTypeRoot.BINARY, value -> Wkb.withSrid((Struct) value));
+          "io.debezium.data.geometry.Geography" ->
+          mapping(DataTypeRoot.BINARY, value -> Wkb.withSrid((Struct) value));
       default -> null;
     };
   }
@@ -161,9 +177,19 @@ final class ConnectTypes {
           String text = (String) value;
           if (text.equals("NaN") || text.endsWith("Infinity")) {
             throw new PermanentPipelineException(
-                "Cannot replicate column " + table + "." + column + ": its value '" + text
-                    + "' fits no Iceberg decimal(" + precision + ", " + scale + "); make the source"
-                    + " column numeric without precision (ALTER TABLE ... ALTER COLUMN " + column
+                "Cannot replicate column "
+                    + table
+                    + "."
+                    + column
+                    + ": its value '"
+                    + text
+                    + "' fits no Iceberg decimal("
+                    + precision
+                    + ", "
+                    + scale
+                    + "); make the source"
+                    + " column numeric without precision (ALTER TABLE ... ALTER COLUMN "
+                    + column
                     + " TYPE numeric), which cdc-sync keeps as exact text with NaN, or replace the"
                     + " value in the source, or drop the column with debezium.column.exclude.list");
           }

@@ -75,10 +75,13 @@ public final class DebeziumSource implements Source {
   private final UnaryOperator<String> resumable;
   private static final ObjectMapper SIGNAL_JSON = new ObjectMapper();
   private volatile boolean closed;
+
   /** Whether the last {@link #run} started from the beginning, past its checks. */
   private boolean freshStartBegan;
+
   private boolean inTransaction;
   private boolean streaming;
+
   /** The table whose copy (see {@link NewTables}) the last records belonged to, or null. */
   private TableId copyInProgress;
 
@@ -132,7 +135,8 @@ public final class DebeziumSource implements Source {
     prepareStart(startAfter);
     if (newTables != null) {
       newTables.start(
-          startAfter.flatMap(position -> Optional.ofNullable(position.offsets().get(NewTables.POSITION_KEY))),
+          startAfter.flatMap(
+              position -> Optional.ofNullable(position.offsets().get(NewTables.POSITION_KEY))),
           this::copy);
     }
     DebeziumEngine<RecordChangeEvent<SourceRecord>> created =
@@ -151,8 +155,13 @@ public final class DebeziumSource implements Source {
       created.close();
       return;
     }
-    LOG.info("Reading changes from {}{}", description, startAfter.isPresent() ? " after the last checkpoint" : ", from the start");
-    startAfter.ifPresent(position -> LOG.debug("Reading {} after source position {}", description, position.description()));
+    LOG.info(
+        "Reading changes from {}{}",
+        description,
+        startAfter.isPresent() ? " after the last checkpoint" : ", from the start");
+    startAfter.ifPresent(
+        position ->
+            LOG.debug("Reading {} after source position {}", description, position.description()));
     try {
       created.run();
     } catch (RuntimeException e) {
@@ -168,7 +177,8 @@ public final class DebeziumSource implements Source {
           : new IllegalStateException("Cannot read changes from " + description, failure);
     }
     if (failure != null && !closed) {
-      // Debezium's own message ("An exception occurred in the change event producer") hides the cause.
+      // Debezium's own message ("An exception occurred in the change event producer") hides the
+      // cause.
       throw SourceFailures.named("Cannot read changes from " + description, failure);
     }
   }
@@ -176,7 +186,8 @@ public final class DebeziumSource implements Source {
   /** Seeds the offset store. */
   private void prepareStart(Optional<SourcePosition> startAfter) throws IOException {
     Path startFile = stateDirectory.resolve("start-offsets.json");
-    Map<String, String> engineOffsets = new LinkedHashMap<>(startAfter.map(SourcePosition::offsets).orElse(Map.of()));
+    Map<String, String> engineOffsets =
+        new LinkedHashMap<>(startAfter.map(SourcePosition::offsets).orElse(Map.of()));
     engineOffsets.remove(NewTables.POSITION_KEY);
     Map<String, String> resumeOffsets = new LinkedHashMap<>();
     engineOffsets.forEach((key, offset) -> resumeOffsets.put(key, resumable.apply(offset)));
@@ -219,7 +230,9 @@ public final class DebeziumSource implements Source {
         if (copy) {
           // A copy lands on a table whose changes already stream: upsert it, never append it blind.
           DataChangeEvent read = events[i];
-          events[i] = DataChangeEvent.insert(read.tableId(), read.schema(), read.after(), read.sourceTimestampMillis());
+          events[i] =
+              DataChangeEvent.insert(
+                  read.tableId(), read.schema(), read.after(), read.sourceTimestampMillis());
         }
         boundaries[i] = isBoundaryAfter(record, copy);
         snapshotEnds[i] = boundaries[i] && "last".equals(snapshotMarker(record));
@@ -241,9 +254,15 @@ public final class DebeziumSource implements Source {
       boolean[] tableChanges = BatchCuts.tableChanges(events, dropsTable, schemas);
       List<BatchCuts.Record> cutFacts = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
-        cutFacts.add(new BatchCuts.Record(events[i] != null || dropsTable[i], boundaries[i], tableChanges[i], snapshotEnds[i]));
+        cutFacts.add(
+            new BatchCuts.Record(
+                events[i] != null || dropsTable[i],
+                boundaries[i],
+                tableChanges[i],
+                snapshotEnds[i]));
       }
-      Iterator<BatchCuts.Cut> cuts = BatchCuts.of(cutFacts, handler.wantsEveryBoundary()).iterator();
+      Iterator<BatchCuts.Cut> cuts =
+          BatchCuts.of(cutFacts, handler.wantsEveryBoundary()).iterator();
       BatchCuts.Cut cut = cuts.next();
       List<DataChangeEvent> part = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
@@ -262,7 +281,8 @@ public final class DebeziumSource implements Source {
         if (i == cut.after()) {
           handler.handle(
               List.copyOf(part),
-              new Acknowledger(committer, records.get(i), position(), cut.boundary(), cut.tableChangeFollows()));
+              new Acknowledger(
+                  committer, records.get(i), position(), cut.boundary(), cut.tableChangeFollows()));
           part.clear();
           cut = cuts.hasNext() ? cuts.next() : null;
         }
@@ -361,13 +381,23 @@ public final class DebeziumSource implements Source {
           .ifPresent(
               select ->
                   conditions.add(
-                      Map.of("data-collection", copy.table().schemaName() + "." + copy.table().tableName(), "filter", select)));
+                      Map.of(
+                          "data-collection",
+                          copy.table().schemaName() + "." + copy.table().tableName(),
+                          "filter",
+                          select)));
     }
     String data;
     try {
       data =
           SIGNAL_JSON.writeValueAsString(
-              Map.of("data-collections", patterns, "type", "blocking", "additional-conditions", conditions));
+              Map.of(
+                  "data-collections",
+                  patterns,
+                  "type",
+                  "blocking",
+                  "additional-conditions",
+                  conditions));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot write the copy request for " + copies, e);
     }
@@ -375,7 +405,11 @@ public final class DebeziumSource implements Source {
     if (running == null || closed) {
       return;
     }
-    running.getSignaler().signal(new DebeziumEngine.Signal(UUID.randomUUID().toString(), "execute-snapshot", data, null));
+    running
+        .getSignaler()
+        .signal(
+            new DebeziumEngine.Signal(
+                UUID.randomUUID().toString(), "execute-snapshot", data, null));
   }
 
   /** Whether a commit may cut right after this record; between copy rows only outside a transaction. */
@@ -384,7 +418,9 @@ public final class DebeziumSource implements Source {
       return !inTransaction;
     }
     String schemaName = value.schema().name();
-    if (record.topic() != null && record.topic().endsWith(".transaction") && value.schema().field("status") != null) {
+    if (record.topic() != null
+        && record.topic().endsWith(".transaction")
+        && value.schema().field("status") != null) {
       inTransaction = "BEGIN".equals(value.getString("status"));
       return !inTransaction;
     }
@@ -438,7 +474,8 @@ public final class DebeziumSource implements Source {
     try {
       beforeFreshStart.run();
     } catch (RuntimeException e) {
-      LOG.error("Cannot remove what the failed first start left in {}: {}", description, e.getMessage());
+      LOG.error(
+          "Cannot remove what the failed first start left in {}: {}", description, e.getMessage());
     }
   }
 

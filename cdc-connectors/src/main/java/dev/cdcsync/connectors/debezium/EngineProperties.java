@@ -50,7 +50,8 @@ public final class EngineProperties {
     properties.setProperty("provide.transaction.metadata", "true");
     // Heartbeats make the engine call in while the database is idle, so commits stay on time.
     properties.setProperty(
-        "heartbeat.interval.ms", Long.toString(SourceOptions.heartbeatInterval(options).toMillis()));
+        "heartbeat.interval.ms",
+        Long.toString(SourceOptions.heartbeatInterval(options).toMillis()));
     properties.setProperty("tombstones.on.delete", "false");
     // Truncates reach the pipeline, whose schema change behavior decides what they do.
     properties.setProperty("skipped.operations", "none");

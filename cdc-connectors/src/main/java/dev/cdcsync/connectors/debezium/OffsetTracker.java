@@ -62,7 +62,8 @@ final class OffsetTracker {
         (partition, offset) -> {
           byte[] key = converter.fromConnectData(namespace, null, List.of(namespace, partition));
           byte[] value = converter.fromConnectData(namespace, null, offset);
-          offsets.put(new String(key, StandardCharsets.UTF_8), new String(value, StandardCharsets.UTF_8));
+          offsets.put(
+              new String(key, StandardCharsets.UTF_8), new String(value, StandardCharsets.UTF_8));
         });
     pending.clear();
     return offsets;

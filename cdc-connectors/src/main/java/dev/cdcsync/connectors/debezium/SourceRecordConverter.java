@@ -115,7 +115,9 @@ public final class SourceRecordConverter {
     this.columnNumbers = columnNumbers;
     this.columnDefaults = columnDefaults;
     this.placeholder =
-        unavailableValuePlaceholder == null ? null : new UnavailableValuePlaceholder(unavailableValuePlaceholder);
+        unavailableValuePlaceholder == null
+            ? null
+            : new UnavailableValuePlaceholder(unavailableValuePlaceholder);
     this.unchangedValues = unchangedValues;
   }
 
@@ -137,11 +139,14 @@ public final class SourceRecordConverter {
    * as the source's DDL said.
    */
   public void noteRenames(TableId table, Map<String, String> newToOld) {
-    pendingRenames.merge(table, newToOld, (a, b) -> {
-      Map<String, String> merged = new HashMap<>(a);
-      merged.putAll(b);
-      return merged;
-    });
+    pendingRenames.merge(
+        table,
+        newToOld,
+        (a, b) -> {
+          Map<String, String> merged = new HashMap<>(a);
+          merged.putAll(b);
+          return merged;
+        });
   }
 
   /** The event for a record, or null when the record carries no row change. */
@@ -157,26 +162,44 @@ public final class SourceRecordConverter {
     long timestamp = sourceTs != null ? sourceTs : System.currentTimeMillis();
     TableConversion conversion = conversion(record, value, source);
     return switch (op) {
-      case "r" -> DataChangeEvent.read(
-          conversion.tableId(), conversion.schema(), row(conversion, value.getStruct("after")), timestamp);
+      case "r" ->
+          DataChangeEvent.read(
+              conversion.tableId(),
+              conversion.schema(),
+              row(conversion, value.getStruct("after")),
+              timestamp);
       case "c" -> {
         // An insert too: Debezium turns a key change into a delete and an insert of the new row.
         Object[] after = afterImage(conversion, value.getStruct("after"));
-        yield after == null ? null : DataChangeEvent.insert(conversion.tableId(), conversion.schema(), after, timestamp);
+        yield after == null
+            ? null
+            : DataChangeEvent.insert(conversion.tableId(), conversion.schema(), after, timestamp);
       }
       case "u" -> {
         Object[] after = afterImage(conversion, value.getStruct("after"));
         yield after == null
             ? null
             : DataChangeEvent.update(
-                conversion.tableId(), conversion.schema(), row(conversion, value.getStruct("before")), after, timestamp);
+                conversion.tableId(),
+                conversion.schema(),
+                row(conversion, value.getStruct("before")),
+                after,
+                timestamp);
       }
-      case "d" -> DataChangeEvent.delete(
-          conversion.tableId(), conversion.schema(), row(conversion, value.getStruct("before")), timestamp);
+      case "d" ->
+          DataChangeEvent.delete(
+              conversion.tableId(),
+              conversion.schema(),
+              row(conversion, value.getStruct("before")),
+              timestamp);
       case "t" -> DataChangeEvent.truncate(conversion.tableId(), conversion.schema(), timestamp);
-      default -> throw new PermanentPipelineException(
-          "Cannot read a change of table " + conversion.tableId() + ": Debezium reports operation '" + op
-              + "', which cdc-sync does not know");
+      default ->
+          throw new PermanentPipelineException(
+              "Cannot read a change of table "
+                  + conversion.tableId()
+                  + ": Debezium reports operation '"
+                  + op
+                  + "', which cdc-sync does not know");
     };
   }
 
@@ -265,9 +288,14 @@ public final class SourceRecordConverter {
 
   private void reportRowGone(TableConversion conversion, int[] missing) {
     String columns =
-        Arrays.stream(missing).mapToObj(i -> conversion.fields()[i].name()).collect(Collectors.joining(", "));
+        Arrays.stream(missing)
+            .mapToObj(i -> conversion.fields()[i].name())
+            .collect(Collectors.joining(", "));
     String message =
-        "A change of " + conversion.tableId() + " left the unchanged values of " + columns
+        "A change of "
+            + conversion.tableId()
+            + " left the unchanged values of "
+            + columns
             + " out, and its row is gone from the source by now: a later change deletes it or changes"
             + " its key, so an upsert table ends the same without it; an append table lacks"
             + " its row. REPLICA IDENTITY FULL on the table sends every value with each change.";
@@ -280,8 +308,11 @@ public final class SourceRecordConverter {
 
   private static PermanentPipelineException leftOut(TableConversion conversion, int column) {
     return new PermanentPipelineException(
-        "Cannot replicate a change of " + conversion.tableId() + ": it leaves the value of column "
-            + conversion.fields()[column].name() + " out and the source cannot read it back");
+        "Cannot replicate a change of "
+            + conversion.tableId()
+            + ": it leaves the value of column "
+            + conversion.fields()[column].name()
+            + " out and the source cannot read it back");
   }
 
   /** Splits Debezium's table id ({@code "db"."table"}, quotes optional) into its parts. */
@@ -328,19 +359,26 @@ public final class SourceRecordConverter {
 
   @SuppressWarnings("unchecked")
   private TableConversion newConversion(
-      SourceRecord record, org.apache.kafka.connect.data.Schema rowSchema, TableId tableId, Map<String, String> renames) {
+      SourceRecord record,
+      org.apache.kafka.connect.data.Schema rowSchema,
+      TableId tableId,
+      Map<String, String> renames) {
     Set<String> generated = columnNumbers == null ? Set.of() : columnNumbers.generated(tableId);
-    List<Field> fields = rowSchema.fields().stream().filter(field -> !generated.contains(field.name())).toList();
+    List<Field> fields =
+        rowSchema.fields().stream().filter(field -> !generated.contains(field.name())).toList();
     if (!generated.isEmpty() && generatedReported.add(tableId)) {
-      LOG.info("Table {}: generated column(s) {} are left out (the change stream does not carry their values)",
-          tableId, String.join(", ", new TreeSet<>(generated)));
+      LOG.info(
+          "Table {}: generated column(s) {} are left out (the change stream does not carry their values)",
+          tableId,
+          String.join(", ", new TreeSet<>(generated)));
     }
     List<Column> columns = new ArrayList<>(fields.size());
     Function<Object, Object>[] converters = new Function[fields.size()];
     Field[] fieldArray = new Field[fields.size()];
     Predicate<Object>[] placeholders = new Predicate[fields.size()];
     // One catalog query per new schema of a table.
-    Map<String, String> untrustedDefaults = columnDefaults == null ? Map.of() : columnDefaults.untrusted(tableId);
+    Map<String, String> untrustedDefaults =
+        columnDefaults == null ? Map.of() : columnDefaults.untrusted(tableId);
     for (int i = 0; i < fields.size(); i++) {
       Field field = fields.get(i);
       ColumnMapping mapping = ConnectTypes.map(tableId.toString(), field.name(), field.schema());
@@ -357,7 +395,8 @@ public final class SourceRecordConverter {
       columns.add(new Column(field.name(), mapping.type(), converted, untrusted));
       converters[i] = mapping.converter();
       fieldArray[i] = field;
-      placeholders[i] = placeholder == null ? null : placeholder.matcher(field.schema()).orElse(null);
+      placeholders[i] =
+          placeholder == null ? null : placeholder.matcher(field.schema()).orElse(null);
     }
     List<String> primaryKeys = new ArrayList<>();
     if (record.keySchema() != null) {
@@ -371,7 +410,8 @@ public final class SourceRecordConverter {
    * Columns of a table's new schema that carry the number a column of its previous schema had:
    * renamed, new name to old name. Remembers the new schema's numbers for the next change.
    */
-  private Map<String, String> renamesByNumber(TableId tableId, org.apache.kafka.connect.data.Schema rowSchema) {
+  private Map<String, String> renamesByNumber(
+      TableId tableId, org.apache.kafka.connect.data.Schema rowSchema) {
     Map<String, Integer> now = columnNumbers.current(tableId);
     Map<String, Integer> known = new HashMap<>();
     for (Field field : rowSchema.fields()) {
@@ -403,7 +443,8 @@ public final class SourceRecordConverter {
     return row(conversion, struct, false);
   }
 
-  private static Object[] row(TableConversion conversion, Struct struct, boolean valuesMayBeLeftOut) {
+  private static Object[] row(
+      TableConversion conversion, Struct struct, boolean valuesMayBeLeftOut) {
     if (struct == null) {
       return null;
     }
@@ -412,8 +453,13 @@ public final class SourceRecordConverter {
       Field field = conversion.fields()[i];
       // Struct.get gives the schema's default for a null value: a NULL the row has would read as
       // the column's default (and a zero date as Debezium's 1970-01-01 stand-in).
-      Object raw = field.schema().defaultValue() == null ? struct.get(field) : struct.getWithoutDefault(field.name());
-      if (raw != null && conversion.placeholders()[i] != null && conversion.placeholders()[i].test(raw)) {
+      Object raw =
+          field.schema().defaultValue() == null
+              ? struct.get(field)
+              : struct.getWithoutDefault(field.name());
+      if (raw != null
+          && conversion.placeholders()[i] != null
+          && conversion.placeholders()[i].test(raw)) {
         // A value the change left out never reaches a table: afterImage reads it.
         if (!valuesMayBeLeftOut) {
           throw leftOut(conversion, i);
@@ -426,9 +472,14 @@ public final class SourceRecordConverter {
           row[i] = conversion.converters()[i].apply(raw);
         } catch (RuntimeException e) {
           throw new PermanentPipelineException(
-              "Cannot convert a value of column " + conversion.tableId() + "."
-                  + conversion.fields()[i].name() + " to " + conversion.schema().columns().get(i).type()
-                  + ": " + e.getMessage(),
+              "Cannot convert a value of column "
+                  + conversion.tableId()
+                  + "."
+                  + conversion.fields()[i].name()
+                  + " to "
+                  + conversion.schema().columns().get(i).type()
+                  + ": "
+                  + e.getMessage(),
               e);
         }
       }

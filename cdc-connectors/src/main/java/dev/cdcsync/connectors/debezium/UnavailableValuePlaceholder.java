@@ -45,7 +45,9 @@ final class UnavailableValuePlaceholder {
           case STRING -> text::equals;
           case BYTES -> this::isBytes;
           case ARRAY -> value -> value instanceof List<?> list && isListPlaceholder(list);
-          case MAP -> value -> value instanceof Map<?, ?> map && map.size() == 1 && text.equals(map.get(text));
+          case MAP ->
+              value ->
+                  value instanceof Map<?, ?> map && map.size() == 1 && text.equals(map.get(text));
           case INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRUCT -> null;
         });
   }
@@ -54,7 +56,9 @@ final class UnavailableValuePlaceholder {
     if (value instanceof byte[] array) {
       return Arrays.equals(array, bytes);
     }
-    return value instanceof ByteBuffer buffer && buffer.remaining() == bytes.length && buffer.equals(ByteBuffer.wrap(bytes));
+    return value instanceof ByteBuffer buffer
+        && buffer.remaining() == bytes.length
+        && buffer.equals(ByteBuffer.wrap(bytes));
   }
 
   private boolean isListPlaceholder(List<?> list) {

@@ -43,8 +43,16 @@ final class ZonedTimestamps {
     } else if (length != 20) {
       return OffsetDateTime.parse(text).toInstant();
     }
-    if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-        || second < 0 || second > 59 || nanos < 0) {
+    if (year < 0
+        || month < 0
+        || day < 0
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59
+        || nanos < 0) {
       return OffsetDateTime.parse(text).toInstant();
     }
     long epochDay = LocalDate.of(year, month, day).toEpochDay();

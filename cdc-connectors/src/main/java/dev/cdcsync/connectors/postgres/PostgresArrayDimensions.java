@@ -22,12 +22,14 @@ class PostgresArrayDimensions {
 
   /** Converter properties: the JDBC URL, user, password, and {@code driver.*} JDBC properties. */
   static final String URL = "catalog.url";
+
   static final String USER = "catalog.user";
   static final String PASSWORD = "catalog.password";
   static final String DRIVER_PREFIX = "catalog.driver.";
 
   /** Used when no connection is configured (tests): every array counts as one-dimensional. */
-  static final PostgresArrayDimensions NONE = new PostgresArrayDimensions(null, null, null, Map.of());
+  static final PostgresArrayDimensions NONE =
+      new PostgresArrayDimensions(null, null, null, Map.of());
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresArrayDimensions.class);
 
@@ -36,7 +38,8 @@ class PostgresArrayDimensions {
   private final String password;
   private final Map<String, String> driverProperties;
 
-  PostgresArrayDimensions(String url, String user, String password, Map<String, String> driverProperties) {
+  PostgresArrayDimensions(
+      String url, String user, String password, Map<String, String> driverProperties) {
     this.url = url;
     this.user = user;
     this.password = password;
@@ -51,8 +54,10 @@ class PostgresArrayDimensions {
     Map<String, String> driver = new HashMap<>();
     properties.stringPropertyNames().stream()
         .filter(key -> key.startsWith(DRIVER_PREFIX))
-        .forEach(key -> driver.put(key.substring(DRIVER_PREFIX.length()), properties.getProperty(key)));
-    return new PostgresArrayDimensions(url, properties.getProperty(USER), properties.getProperty(PASSWORD), driver);
+        .forEach(
+            key -> driver.put(key.substring(DRIVER_PREFIX.length()), properties.getProperty(key)));
+    return new PostgresArrayDimensions(
+        url, properties.getProperty(USER), properties.getProperty(PASSWORD), driver);
   }
 
   /**
@@ -64,7 +69,8 @@ class PostgresArrayDimensions {
     if (url == null) {
       return 1;
     }
-    try (Connection connection = JdbcConnections.open(url, user, password, driverProperties, "PostgreSQL at " + url);
+    try (Connection connection =
+            JdbcConnections.open(url, user, password, driverProperties, "PostgreSQL at " + url);
         PreparedStatement statement =
             connection.prepareStatement(
                 "SELECT a.attndims FROM pg_attribute a"
@@ -77,8 +83,11 @@ class PostgresArrayDimensions {
         return result.next() ? Math.max(result.getInt(1), 1) : 1;
       }
     } catch (SQLException | RuntimeException e) {
-      LOG.warn("Cannot read the declared dimensions of array column {}.{}: {}; it is read as one-dimensional",
-          table, column, e.getMessage());
+      LOG.warn(
+          "Cannot read the declared dimensions of array column {}.{}: {}; it is read as one-dimensional",
+          table,
+          column,
+          e.getMessage());
       return 1;
     }
   }

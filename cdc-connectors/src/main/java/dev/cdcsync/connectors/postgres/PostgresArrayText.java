@@ -28,7 +28,9 @@ final class PostgresArrayText {
   static List<String> elements(String text, char delimiter) {
     if (text.isEmpty() || text.charAt(0) != '{' || text.charAt(text.length() - 1) != '}') {
       throw new NotOneDimensional(
-          "its value '" + abbreviate(text) + "' has explicit bounds or several dimensions, which a list"
+          "its value '"
+              + abbreviate(text)
+              + "' has explicit bounds or several dimensions, which a list"
               + " does not hold");
     }
     List<String> elements = new ArrayList<>();
@@ -54,7 +56,9 @@ final class PostgresArrayText {
       } else {
         if (text.charAt(i) == '{') {
           throw new NotOneDimensional(
-              "its value '" + abbreviate(text) + "' has several dimensions, which a list does not hold");
+              "its value '"
+                  + abbreviate(text)
+                  + "' has several dimensions, which a list does not hold");
         }
         while (i < end && text.charAt(i) != delimiter) {
           element.append(text.charAt(i));

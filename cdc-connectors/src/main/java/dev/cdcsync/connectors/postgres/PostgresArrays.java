@@ -51,10 +51,7 @@ final class PostgresArrays {
           .toFormatter();
 
   private static final DateTimeFormatter TIMESTAMP_WITH_OFFSET =
-      new DateTimeFormatterBuilder()
-          .append(TIMESTAMP)
-          .appendOffset("+HH:mm:ss", "Z")
-          .toFormatter();
+      new DateTimeFormatterBuilder().append(TIMESTAMP).appendOffset("+HH:mm:ss", "Z").toFormatter();
 
   private static final LocalDateTime EPOCH = LocalDateTime.of(1970, 1, 1, 0, 0);
 
@@ -66,28 +63,44 @@ final class PostgresArrays {
     return switch (elementType) {
       case "int2" -> new ArrayElement(Schema.OPTIONAL_INT16_SCHEMA, Short::valueOf, delimiter);
       case "int4" -> new ArrayElement(Schema.OPTIONAL_INT32_SCHEMA, Integer::valueOf, delimiter);
-      case "int8", "oid" -> new ArrayElement(Schema.OPTIONAL_INT64_SCHEMA, Long::valueOf, delimiter);
+      case "int8", "oid" ->
+          new ArrayElement(Schema.OPTIONAL_INT64_SCHEMA, Long::valueOf, delimiter);
       case "float4" -> new ArrayElement(Schema.OPTIONAL_FLOAT32_SCHEMA, Float::valueOf, delimiter);
       case "float8" -> new ArrayElement(Schema.OPTIONAL_FLOAT64_SCHEMA, Double::valueOf, delimiter);
-      case "bool" -> new ArrayElement(Schema.OPTIONAL_BOOLEAN_SCHEMA, text -> text.equals("t"), delimiter);
-      case "numeric" -> new ArrayElement(PostgresColumnConverter.numericSchema(column).build(), text -> text, delimiter);
-      case "date" -> new ArrayElement(
-          Date.builder().optional().build(), text -> (int) LocalDate.parse(text).toEpochDay(), delimiter);
-      case "time" -> new ArrayElement(MicroTime.builder().optional().build(), PostgresArrays::microsOfDay, delimiter);
-      case "timestamp" -> new ArrayElement(
-          MicroTimestamp.builder().optional().build(),
-          text -> ChronoUnit.MICROS.between(EPOCH, LocalDateTime.parse(text, TIMESTAMP)),
-          delimiter);
-      case "timestamptz" -> new ArrayElement(
-          ZonedTimestamp.builder().optional().build(),
-          text -> OffsetDateTime.parse(text, TIMESTAMP_WITH_OFFSET)
-              .withOffsetSameInstant(ZoneOffset.UTC)
-              .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
-          delimiter);
-      case "interval" -> new ArrayElement(Interval.builder().optional().build(), PostgresArrays::isoInterval, delimiter);
+      case "bool" ->
+          new ArrayElement(Schema.OPTIONAL_BOOLEAN_SCHEMA, text -> text.equals("t"), delimiter);
+      case "numeric" ->
+          new ArrayElement(
+              PostgresColumnConverter.numericSchema(column).build(), text -> text, delimiter);
+      case "date" ->
+          new ArrayElement(
+              Date.builder().optional().build(),
+              text -> (int) LocalDate.parse(text).toEpochDay(),
+              delimiter);
+      case "time" ->
+          new ArrayElement(
+              MicroTime.builder().optional().build(), PostgresArrays::microsOfDay, delimiter);
+      case "timestamp" ->
+          new ArrayElement(
+              MicroTimestamp.builder().optional().build(),
+              text -> ChronoUnit.MICROS.between(EPOCH, LocalDateTime.parse(text, TIMESTAMP)),
+              delimiter);
+      case "timestamptz" ->
+          new ArrayElement(
+              ZonedTimestamp.builder().optional().build(),
+              text ->
+                  OffsetDateTime.parse(text, TIMESTAMP_WITH_OFFSET)
+                      .withOffsetSameInstant(ZoneOffset.UTC)
+                      .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+              delimiter);
+      case "interval" ->
+          new ArrayElement(
+              Interval.builder().optional().build(), PostgresArrays::isoInterval, delimiter);
       case "uuid" -> new ArrayElement(Uuid.builder().optional().build(), text -> text, delimiter);
-      case "json", "jsonb" -> new ArrayElement(Json.builder().optional().build(), text -> text, delimiter);
-      case "bytea" -> new ArrayElement(Schema.OPTIONAL_BYTES_SCHEMA, PostgresArrays::bytea, delimiter);
+      case "json", "jsonb" ->
+          new ArrayElement(Json.builder().optional().build(), text -> text, delimiter);
+      case "bytea" ->
+          new ArrayElement(Schema.OPTIONAL_BYTES_SCHEMA, PostgresArrays::bytea, delimiter);
       case "point" -> {
         Schema point = Point.builder().optional().build();
         yield new ArrayElement(point, text -> point(point, text), delimiter);
@@ -110,7 +123,8 @@ final class PostgresArrays {
    */
   static List<Object> elements(Object value, ArrayElement element) {
     if (!(value instanceof PgArray) && !(value instanceof String)) {
-      throw new IllegalArgumentException("Cannot read an array from a " + value.getClass().getName());
+      throw new IllegalArgumentException(
+          "Cannot read an array from a " + value.getClass().getName());
     }
     List<String> texts = PostgresArrayText.elements(value.toString(), element.delimiter());
     List<Object> elements = new ArrayList<>(texts.size());
@@ -142,8 +156,9 @@ final class PostgresArrays {
           marker.add((long) b);
         }
       }
-      default -> throw new IllegalArgumentException(
-          "Cannot mark an unchanged TOAST value in an array of " + element.schema().type());
+      default ->
+          throw new IllegalArgumentException(
+              "Cannot mark an unchanged TOAST value in an array of " + element.schema().type());
     }
     return marker;
   }
@@ -160,8 +175,12 @@ final class PostgresArrays {
     try {
       PGInterval interval = new PGInterval(text);
       return Interval.toIsoString(
-          interval.getYears(), interval.getMonths(), interval.getDays(), interval.getHours(),
-          interval.getMinutes(), BigDecimal.valueOf(interval.getSeconds()));
+          interval.getYears(),
+          interval.getMonths(),
+          interval.getDays(),
+          interval.getHours(),
+          interval.getMinutes(),
+          BigDecimal.valueOf(interval.getSeconds()));
     } catch (SQLException e) {
       throw new IllegalArgumentException("Cannot read an interval from '" + text + "'", e);
     }
@@ -169,7 +188,8 @@ final class PostgresArrays {
 
   private static byte[] bytea(String text) {
     if (!text.startsWith("\\x")) {
-      throw new IllegalArgumentException("Cannot read a bytea in escape format: set bytea_output to hex");
+      throw new IllegalArgumentException(
+          "Cannot read a bytea in escape format: set bytea_output to hex");
     }
     return HexFormat.of().parseHex(text, 2, text.length());
   }

@@ -36,7 +36,8 @@ import org.postgresql.util.PGobject;
  * driver's), so both paths give the same value. An unchanged TOAST value becomes Debezium's
  * placeholder string, as Debezium's own converters make it.
  */
-public final class PostgresColumnConverter implements CustomConverter<SchemaBuilder, RelationalColumn> {
+public final class PostgresColumnConverter
+    implements CustomConverter<SchemaBuilder, RelationalColumn> {
 
   /** Logical name of a {@code numeric(p, s)} column's text, with parameters precision and scale. */
   public static final String BOUNDED_NUMERIC = "dev.cdcsync.postgres.BoundedNumeric";
@@ -47,7 +48,8 @@ public final class PostgresColumnConverter implements CustomConverter<SchemaBuil
   /** Debezium's column length for a {@code numeric} without precision (a JDBC driver quirk). */
   private static final int VARIABLE_SCALE_LENGTH = 131089;
 
-  private static final Set<String> GEOMETRIC = Set.of("box", "circle", "line", "lseg", "path", "polygon");
+  private static final Set<String> GEOMETRIC =
+      Set.of("box", "circle", "line", "lseg", "path", "polygon");
 
   private String placeholder = "__debezium_unavailable_value";
 
@@ -60,7 +62,8 @@ public final class PostgresColumnConverter implements CustomConverter<SchemaBuil
   }
 
   @Override
-  public void converterFor(RelationalColumn column, ConverterRegistration<SchemaBuilder> registration) {
+  public void converterFor(
+      RelationalColumn column, ConverterRegistration<SchemaBuilder> registration) {
     String type = column.typeName().toLowerCase(Locale.ROOT);
     if (column.jdbcType() == Types.ARRAY && type.startsWith("_")) {
       if (dimensions.declared(column.dataCollection(), column.name()) > 1) {
@@ -95,7 +98,11 @@ public final class PostgresColumnConverter implements CustomConverter<SchemaBuil
       throw new IllegalArgumentException(
           e.getMessage(),
           new PermanentPipelineException(
-              "Cannot replicate column " + column + ": " + e.getMessage() + "; declare the column with"
+              "Cannot replicate column "
+                  + column
+                  + ": "
+                  + e.getMessage()
+                  + "; declare the column with"
                   + " its dimensions (ALTER TABLE ... ALTER COLUMN ... TYPE ...[][]), which cdc-sync keeps"
                   + " as PostgreSQL's text, or drop the column with debezium.column.exclude.list"));
     }
@@ -151,7 +158,8 @@ public final class PostgresColumnConverter implements CustomConverter<SchemaBuil
     if (value instanceof String text) {
       return text;
     }
-    throw new IllegalArgumentException("Cannot read a numeric value from a " + value.getClass().getName());
+    throw new IllegalArgumentException(
+        "Cannot read a numeric value from a " + value.getClass().getName());
   }
 
   private Object geometric(Object value) {
@@ -181,7 +189,8 @@ public final class PostgresColumnConverter implements CustomConverter<SchemaBuil
     if (value instanceof String text) {
       return text;
     }
-    throw new IllegalArgumentException("Cannot read a composite value from a " + value.getClass().getName());
+    throw new IllegalArgumentException(
+        "Cannot read a composite value from a " + value.getClass().getName());
   }
 
   private static boolean isUnchangedToast(Object value) {

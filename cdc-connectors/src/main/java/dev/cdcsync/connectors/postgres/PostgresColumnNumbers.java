@@ -47,7 +47,8 @@ final class PostgresColumnNumbers implements ColumnNumbers, ColumnDefaults {
    * operator) is computed.
    */
   private static final Pattern CONSTANT =
-      Pattern.compile("\\(*(-?[0-9.]+(?:[eE][-+]?[0-9]+)?|'((?:[^']|'')*)'|true|false)\\)*(?:::[a-z][a-z0-9_ ]*(?:\\([0-9, ]+\\))?(?:\\[\\])?)*");
+      Pattern.compile(
+          "\\(*(-?[0-9.]+(?:[eE][-+]?[0-9]+)?|'((?:[^']|'')*)'|true|false)\\)*(?:::[a-z][a-z0-9_ ]*(?:\\([0-9, ]+\\))?(?:\\[\\])?)*");
 
   /**
    * A column as pg_attribute describes it: {@code defaultExpression} null without a default;
@@ -55,7 +56,12 @@ final class PostgresColumnNumbers implements ColumnNumbers, ColumnDefaults {
    * once the table was rewritten); {@code type} as format_type prints it.
    */
   private record Attribute(
-      String name, int number, boolean generated, String defaultExpression, String missingValue, String type) {}
+      String name,
+      int number,
+      boolean generated,
+      String defaultExpression,
+      String missingValue,
+      String type) {}
 
   /**
    * PostgreSQL gives the rows of a table a column is added to the default's value at that moment,
@@ -79,19 +85,31 @@ final class PostgresColumnNumbers implements ColumnNumbers, ColumnDefaults {
         } else if (column.missingValue() == null) {
           untrusted.put(
               column.name(),
-              expression + ", and PostgreSQL keeps no value for the rows that existed then (a partitioned table, or one"
+              expression
+                  + ", and PostgreSQL keeps no value for the rows that existed then (a partitioned table, or one"
                   + " rewritten since)");
         } else if (literal.isEmpty()
             || column.type().startsWith("character(")
             || !literal.get().equals(arrayElement(column.missingValue()))) {
-          untrusted.put(column.name(), expression + ", not known to equal the value given to the rows that existed then"
-              + " (" + column.missingValue() + ")");
+          untrusted.put(
+              column.name(),
+              expression
+                  + ", not known to equal the value given to the rows that existed then"
+                  + " ("
+                  + column.missingValue()
+                  + ")");
         }
       }
     } catch (SQLException e) {
       // Retriable: without knowing them, today's default could be taken for the rows' value.
       throw new IllegalStateException(
-          "Cannot read the column defaults of " + table + " in " + description + ": " + e.getMessage(), e);
+          "Cannot read the column defaults of "
+              + table
+              + " in "
+              + description
+              + ": "
+              + e.getMessage(),
+          e);
     }
     return untrusted;
   }
@@ -129,7 +147,8 @@ final class PostgresColumnNumbers implements ColumnNumbers, ColumnDefaults {
       attributes(table).forEach(column -> numbers.put(column.name(), column.number()));
     } catch (SQLException e) {
       // Without the numbers a rename is seen as a dropped plus an added column, as pgoutput says.
-      LOG.warn("Cannot read the column numbers of {} in {}: {}", table, description, e.getMessage());
+      LOG.warn(
+          "Cannot read the column numbers of {} in {}: {}", table, description, e.getMessage());
     }
     return numbers;
   }
@@ -138,11 +157,20 @@ final class PostgresColumnNumbers implements ColumnNumbers, ColumnDefaults {
   public synchronized Set<String> generated(TableId table) {
     Set<String> generated = new HashSet<>();
     try {
-      attributes(table).stream().filter(Attribute::generated).forEach(column -> generated.add(column.name()));
+      attributes(table).stream()
+          .filter(Attribute::generated)
+          .forEach(column -> generated.add(column.name()));
     } catch (SQLException e) {
-      // Retriable: without knowing them, a generated column would come and go between snapshot and stream.
+      // Retriable: without knowing them, a generated column would come and go between snapshot and
+      // stream.
       throw new IllegalStateException(
-          "Cannot read the generated columns of " + table + " in " + description + ": " + e.getMessage(), e);
+          "Cannot read the generated columns of "
+              + table
+              + " in "
+              + description
+              + ": "
+              + e.getMessage(),
+          e);
     }
     return generated;
   }
@@ -171,7 +199,11 @@ final class PostgresColumnNumbers implements ColumnNumbers, ColumnDefaults {
           while (result.next()) {
             attributes.add(
                 new Attribute(
-                    result.getString(1), result.getInt(2), result.getBoolean(3), result.getString(4), result.getString(5),
+                    result.getString(1),
+                    result.getInt(2),
+                    result.getBoolean(3),
+                    result.getString(4),
+                    result.getString(5),
                     result.getString(6)));
           }
         }

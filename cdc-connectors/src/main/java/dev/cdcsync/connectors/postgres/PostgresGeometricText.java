@@ -47,7 +47,8 @@ final class PostgresGeometricText {
     if (value instanceof String text) {
       return text;
     }
-    throw new IllegalArgumentException("Cannot read a geometric value from a " + value.getClass().getName());
+    throw new IllegalArgumentException(
+        "Cannot read a geometric value from a " + value.getClass().getName());
   }
 
   private static String points(PGpoint[] points) {

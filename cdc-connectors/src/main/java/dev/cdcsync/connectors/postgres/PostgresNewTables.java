@@ -55,6 +55,7 @@ final class PostgresNewTables implements NewTables {
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresNewTables.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** How often the catalog is asked for new tables: a small query, so new tables show up soon. */
   private static final Duration LOOK_EVERY = Duration.ofSeconds(5);
 
@@ -74,8 +75,13 @@ final class PostgresNewTables implements NewTables {
    *     the root, whose publication entry covers it and under whose name its rows are copied
    */
   private record Found(
-      Captured table, boolean hasIdentity, boolean readable, boolean published, boolean publishedFromCreation,
-      long estimatedRows, Optional<TableId> root) {}
+      Captured table,
+      boolean hasIdentity,
+      boolean readable,
+      boolean published,
+      boolean publishedFromCreation,
+      long estimatedRows,
+      Optional<TableId> root) {}
 
   private final String url;
   private final String description;
@@ -123,7 +129,8 @@ final class PostgresNewTables implements NewTables {
               thread.setDaemon(true);
               return thread;
             });
-    watcher.scheduleWithFixedDelay(this::lookSafely, LOOK_EVERY.toMillis(), LOOK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    watcher.scheduleWithFixedDelay(
+        this::lookSafely, LOOK_EVERY.toMillis(), LOOK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -168,30 +175,58 @@ final class PostgresNewTables implements NewTables {
                 new Copy(
                     root,
                     Optional.of(
-                        "SELECT * FROM " + PostgresPreflight.quote(root.schemaName()) + "." + PostgresPreflight.quote(root.tableName())
-                            + " WHERE tableoid = " + table.oid())));
+                        "SELECT * FROM "
+                            + PostgresPreflight.quote(root.schemaName())
+                            + "."
+                            + PostgresPreflight.quote(root.tableName())
+                            + " WHERE tableoid = "
+                            + table.oid())));
             estimate += Math.max(0, found.estimatedRows());
           }
           continue;
         }
         if (!found.hasIdentity()) {
-          reportOnce(table, "Table " + table.quotedName() + " matches option 'tables' but "
-              + PostgresPreflight.noReplicaIdentity(table.quotedName()) + " it is left out until then");
+          reportOnce(
+              table,
+              "Table "
+                  + table.quotedName()
+                  + " matches option 'tables' but "
+                  + PostgresPreflight.noReplicaIdentity(table.quotedName())
+                  + " it is left out until then");
           continue;
         }
         if (!found.readable()) {
-          reportOnce(table, "Table " + table.quotedName() + " matches option 'tables' but user '"
-              + options.get(SourceOptions.USERNAME) + "' cannot read it, so it is left out; run GRANT SELECT ON "
-              + table.quotedName() + " TO " + PostgresPreflight.quote(options.get(SourceOptions.USERNAME)) + ";");
+          reportOnce(
+              table,
+              "Table "
+                  + table.quotedName()
+                  + " matches option 'tables' but user '"
+                  + options.get(SourceOptions.USERNAME)
+                  + "' cannot read it, so it is left out; run GRANT SELECT ON "
+                  + table.quotedName()
+                  + " TO "
+                  + PostgresPreflight.quote(options.get(SourceOptions.USERNAME))
+                  + ";");
           continue;
         }
         if (!found.published()) {
-          String add = "ALTER PUBLICATION " + PostgresPreflight.quote(publication) + " ADD TABLE " + table.quotedName();
+          String add =
+              "ALTER PUBLICATION "
+                  + PostgresPreflight.quote(publication)
+                  + " ADD TABLE "
+                  + table.quotedName();
           try (Statement statement = connection.createStatement()) {
             statement.execute(add);
           } catch (SQLException e) {
-            reportOnce(table, "Cannot capture new table " + table.quotedName() + ": " + e.getMessage().strip()
-                + "; run " + add + ";");
+            reportOnce(
+                table,
+                "Cannot capture new table "
+                    + table.quotedName()
+                    + ": "
+                    + e.getMessage().strip()
+                    + "; run "
+                    + add
+                    + ";");
             continue;
           }
           LOG.info("Added new table {} to publication {}", table.quotedName(), publication);
@@ -217,8 +252,18 @@ final class PostgresNewTables implements NewTables {
       LOG.info(
           "Copying the rows of new table(s) {}{}; the stream waits meanwhile, then follows their changes",
           toCopy.stream()
-              .map(copy -> copy.table().schemaName() + "." + copy.table().tableName()
-                  + copy.select().map(select -> " (rows of partition " + copying.get(copy.table()).quotedName() + ")").orElse(""))
+              .map(
+                  copy ->
+                      copy.table().schemaName()
+                          + "."
+                          + copy.table().tableName()
+                          + copy.select()
+                              .map(
+                                  select ->
+                                      " (rows of partition "
+                                          + copying.get(copy.table()).quotedName()
+                                          + ")")
+                              .orElse(""))
               .toList(),
           estimate > 0 ? " (about " + estimate + " rows)" : "");
       try {
@@ -241,27 +286,32 @@ final class PostgresNewTables implements NewTables {
     boolean reported = false;
     try (Statement statement = connection.createStatement()) {
       long before;
-      try (ResultSet result = statement.executeQuery("SELECT txid_snapshot_xmax(txid_current_snapshot())")) {
+      try (ResultSet result =
+          statement.executeQuery("SELECT txid_snapshot_xmax(txid_current_snapshot())")) {
         result.next();
         before = result.getLong(1);
       }
       while (true) {
-        try (ResultSet result = statement.executeQuery("SELECT txid_snapshot_xmin(txid_current_snapshot())")) {
+        try (ResultSet result =
+            statement.executeQuery("SELECT txid_snapshot_xmin(txid_current_snapshot())")) {
           result.next();
           if (result.getLong(1) >= before) {
             return;
           }
         }
         if (!reported && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(30)) {
-          LOG.warn("New table {}: waiting for the transactions that were running when it joined the publication to end"
-              + " (see pg_stat_activity) before its rows are copied", table.quotedName());
+          LOG.warn(
+              "New table {}: waiting for the transactions that were running when it joined the publication to end"
+                  + " (see pg_stat_activity) before its rows are copied",
+              table.quotedName());
           reported = true;
         }
         try {
           Thread.sleep(100);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new IllegalStateException("Interrupted while waiting to copy new table " + table.quotedName(), e);
+          throw new IllegalStateException(
+              "Interrupted while waiting to copy new table " + table.quotedName(), e);
         }
       }
     }
@@ -278,7 +328,9 @@ final class PostgresNewTables implements NewTables {
       statement.setArray(1, connection.createArrayOf("bigint", oids));
       try (ResultSet result = statement.executeQuery()) {
         while (result.next()) {
-          now.put(result.getLong(1), new Captured(result.getLong(1), result.getString(2), result.getString(3)));
+          now.put(
+              result.getLong(1),
+              new Captured(result.getLong(1), result.getString(2), result.getString(3)));
         }
       }
     }
@@ -295,19 +347,29 @@ final class PostgresNewTables implements NewTables {
       }
       // Transactional: the stream carries it in a transaction of its own, which Debezium also
       // resumes from after a restart (it skips a lone message read before the first commit).
-      try (PreparedStatement statement = connection.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+      try (PreparedStatement statement =
+          connection.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
         statement.setString(1, messagePrefix());
         statement.setString(2, JSON.writeValueAsString(table));
         statement.execute();
       } catch (SQLException | JsonProcessingException e) {
         dropsAnnounced.remove(table);
-        reportOnce(table, "Cannot pass on that table " + table.quotedName() + " was "
-            + (current == null ? "dropped" : "renamed") + ": " + e.getMessage().strip()
-            + "; the pipeline keeps it as it is");
+        reportOnce(
+            table,
+            "Cannot pass on that table "
+                + table.quotedName()
+                + " was "
+                + (current == null ? "dropped" : "renamed")
+                + ": "
+                + e.getMessage().strip()
+                + "; the pipeline keeps it as it is");
         continue;
       }
-      LOG.info("Table {} was {} in {}; its drop follows its last change", table.quotedName(),
-          current == null ? "dropped" : "renamed to " + current.quotedName(), description);
+      LOG.info(
+          "Table {} was {} in {}; its drop follows its last change",
+          table.quotedName(),
+          current == null ? "dropped" : "renamed to " + current.quotedName(),
+          description);
     }
   }
 
@@ -324,24 +386,36 @@ final class PostgresNewTables implements NewTables {
       return Optional.empty();
     }
     Object content = message.get("content");
-    byte[] bytes = content instanceof ByteBuffer buffer
-        ? Arrays.copyOfRange(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.arrayOffset() + buffer.limit())
-        : content instanceof byte[] array ? array : String.valueOf(content).getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        content instanceof ByteBuffer buffer
+            ? Arrays.copyOfRange(
+                buffer.array(),
+                buffer.arrayOffset() + buffer.position(),
+                buffer.arrayOffset() + buffer.limit())
+            : content instanceof byte[] array
+                ? array
+                : String.valueOf(content).getBytes(StandardCharsets.UTF_8);
     Captured table;
     try {
       table = JSON.readValue(bytes, Captured.class);
     } catch (IOException e) {
-      LOG.warn("Cannot read a drop announcement in the change stream of {}: {}", description, e.getMessage());
+      LOG.warn(
+          "Cannot read a drop announcement in the change stream of {}: {}",
+          description,
+          e.getMessage());
       return Optional.empty();
     }
     // One read again after a restart, or of an earlier table of the name, is not this drop.
-    return dropsAnnounced.contains(table) ? Optional.of(TableId.of(database, table.schema(), table.table())) : Optional.empty();
+    return dropsAnnounced.contains(table)
+        ? Optional.of(TableId.of(database, table.schema(), table.table()))
+        : Optional.empty();
   }
 
   @Override
   public void dropped(TableId table) {
     for (Captured captured : List.copyOf(dropsAnnounced)) {
-      if (captured.schema().equals(table.schemaName()) && captured.table().equals(table.tableName())) {
+      if (captured.schema().equals(table.schemaName())
+          && captured.table().equals(table.tableName())) {
         forget(captured);
         dropsAnnounced.remove(captured);
       }
@@ -349,7 +423,10 @@ final class PostgresNewTables implements NewTables {
   }
 
   private boolean dropPending(Captured table) {
-    return dropsAnnounced.stream().anyMatch(dropped -> dropped.schema().equals(table.schema()) && dropped.table().equals(table.table()));
+    return dropsAnnounced.stream()
+        .anyMatch(
+            dropped ->
+                dropped.schema().equals(table.schema()) && dropped.table().equals(table.table()));
   }
 
   private void reportOnce(Captured table, String message) {
@@ -376,7 +453,10 @@ final class PostgresNewTables implements NewTables {
 
   private void writeState() {
     List<Captured> sorted = new ArrayList<>(known);
-    sorted.sort(Comparator.comparing(Captured::schema).thenComparing(Captured::table).thenComparingLong(Captured::oid));
+    sorted.sort(
+        Comparator.comparing(Captured::schema)
+            .thenComparing(Captured::table)
+            .thenComparingLong(Captured::oid));
     try {
       state = JSON.writeValueAsString(sorted);
     } catch (JsonProcessingException e) {
@@ -388,7 +468,8 @@ final class PostgresNewTables implements NewTables {
     try {
       return JSON.readValue(state, new TypeReference<List<Captured>>() {});
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot read the captured tables of the checkpoint: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "Cannot read the captured tables of the checkpoint: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -418,7 +499,8 @@ final class PostgresNewTables implements NewTables {
     try (Connection connection = JdbcConnections.open(url, options, description)) {
       return found(connection);
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot list the tables of " + description + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot list the tables of " + description + ": " + e.getMessage(), e);
     }
   }
 
@@ -428,7 +510,9 @@ final class PostgresNewTables implements NewTables {
     try (PreparedStatement statement =
         connection.prepareStatement(
             "SELECT c.oid, n.nspname, c.relname,"
-                + " " + PostgresPreflight.HAS_REPLICA_IDENTITY + ","
+                + " "
+                + PostgresPreflight.HAS_REPLICA_IDENTITY
+                + ","
                 + " has_table_privilege(c.oid, 'SELECT'),"
                 + " EXISTS (SELECT 1 FROM pg_publication_tables p"
                 + "   WHERE p.pubname = ? AND p.schemaname = n.nspname AND p.tablename = c.relname),"
@@ -437,8 +521,10 @@ final class PostgresNewTables implements NewTables {
                     ? " OR EXISTS (SELECT 1 FROM pg_publication_namespace s JOIN pg_publication p ON p.oid = s.pnpubid"
                         + " WHERE p.pubname = ? AND s.pnnspid = n.oid),"
                     : ",")
-                + " c.reltuples::bigint, " + PostgresPartitions.ROOT_COLUMNS
-                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" + PostgresPartitions.ROOT_JOIN
+                + " c.reltuples::bigint, "
+                + PostgresPartitions.ROOT_COLUMNS
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + PostgresPartitions.ROOT_JOIN
                 + " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')")) {
       statement.setString(1, publication);
       statement.setString(2, publication);
@@ -454,10 +540,15 @@ final class PostgresNewTables implements NewTables {
                 PostgresPartitions.readThroughRoot(preflight, result, 9)
                     ? Optional.of(TableId.of(database, result.getString(10), result.getString(11)))
                     : Optional.empty();
-            found.add(new Found(
-                new Captured(result.getLong(1), schema, table),
-                result.getBoolean(4), result.getBoolean(5), result.getBoolean(6), result.getBoolean(7),
-                result.getLong(8), root));
+            found.add(
+                new Found(
+                    new Captured(result.getLong(1), schema, table),
+                    result.getBoolean(4),
+                    result.getBoolean(5),
+                    result.getBoolean(6),
+                    result.getBoolean(7),
+                    result.getLong(8),
+                    root));
           }
         }
       }
@@ -467,7 +558,9 @@ final class PostgresNewTables implements NewTables {
 
   private static boolean isEmpty(Connection connection, Captured table) throws SQLException {
     try (Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + table.quotedName() + ")")) {
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT NOT EXISTS (SELECT 1 FROM " + table.quotedName() + ")")) {
       result.next();
       return result.getBoolean(1);
     }

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -31,22 +30,28 @@ final class PostgresPartitions {
   private PostgresPartitions() {}
 
   /** Whether a table is a partition whose root the pipeline captures, so that it is read through it. */
-  static boolean readThroughRoot(PostgresPreflight preflight, ResultSet row, int firstRootColumn) throws SQLException {
+  static boolean readThroughRoot(PostgresPreflight preflight, ResultSet row, int firstRootColumn)
+      throws SQLException {
     return row.getBoolean(firstRootColumn)
-        && preflight.selected(row.getString(firstRootColumn + 1), row.getString(firstRootColumn + 2));
+        && preflight.selected(
+            row.getString(firstRootColumn + 1), row.getString(firstRootColumn + 2));
   }
 
   /** The partitions option {@code tables} selects that are read through their root, as schema.table. */
-  static List<String> readThroughRoot(Connection connection, PostgresPreflight preflight) throws SQLException {
+  static List<String> readThroughRoot(Connection connection, PostgresPreflight preflight)
+      throws SQLException {
     List<String> partitions = new ArrayList<>();
     try (Statement statement = connection.createStatement();
         ResultSet result =
             statement.executeQuery(
-                "SELECT n.nspname, c.relname, " + ROOT_COLUMNS
-                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" + ROOT_JOIN
+                "SELECT n.nspname, c.relname, "
+                    + ROOT_COLUMNS
+                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + ROOT_JOIN
                     + " WHERE c.relispartition")) {
       while (result.next()) {
-        if (preflight.selected(result.getString(1), result.getString(2)) && readThroughRoot(preflight, result, 3)) {
+        if (preflight.selected(result.getString(1), result.getString(2))
+            && readThroughRoot(preflight, result, 3)) {
           partitions.add(result.getString(1) + "." + result.getString(2));
         }
       }
@@ -63,7 +68,9 @@ final class PostgresPartitions {
       return includeList;
     }
     String excluded =
-        "(?!(?:" + partitions.stream().map(name -> quoteRegex(name)).collect(Collectors.joining("|")) + ")$)";
+        "(?!(?:"
+            + partitions.stream().map(name -> quoteRegex(name)).collect(Collectors.joining("|"))
+            + ")$)";
     List<String> filtered = new ArrayList<>();
     for (String regex : includeList.split(",")) {
       filtered.add(excluded + "(?:" + regex + ")");

@@ -4,8 +4,6 @@ import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.PreflightCheck;
 import dev.cdcsync.api.TableId;
-import java.util.HashMap;
-import java.util.Map;
 import dev.cdcsync.connectors.JdbcConnections;
 import dev.cdcsync.connectors.SourceOptions;
 import java.sql.Connection;
@@ -14,7 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -57,7 +57,8 @@ final class PostgresPreflight implements Runnable {
     this.slot = slot;
     this.engineProperties = engineProperties;
     this.tableIncludeList = engineProperties.getProperty("table.include.list");
-    this.tablePatterns = java.util.Arrays.stream(tableIncludeList.split(","))
+    this.tablePatterns =
+        java.util.Arrays.stream(tableIncludeList.split(","))
             .map(regex -> Pattern.compile(regex, Pattern.CASE_INSENSITIVE))
             .toList();
   }
@@ -74,11 +75,14 @@ final class PostgresPreflight implements Runnable {
   /** Why a table without replica identity cannot be captured, and the fix. */
   static String noReplicaIdentity(String quotedTable) {
     return "has no replica identity (no primary key, or REPLICA IDENTITY NOTHING): once it is in the publication"
-        + " PostgreSQL refuses its UPDATEs and DELETEs; run ALTER TABLE " + quotedTable + " REPLICA IDENTITY FULL;";
+        + " PostgreSQL refuses its UPDATEs and DELETEs; run ALTER TABLE "
+        + quotedTable
+        + " REPLICA IDENTITY FULL;";
   }
 
   /** What was found, before anything is changed. */
-  private record Findings(List<PreflightCheck> checks, List<String> tables, boolean publicationExists) {
+  private record Findings(
+      List<PreflightCheck> checks, List<String> tables, boolean publicationExists) {
     List<String> problems() {
       return checks.stream().filter(check -> !check.passed()).map(PreflightCheck::detail).toList();
     }
@@ -108,7 +112,8 @@ final class PostgresPreflight implements Runnable {
       preparePublication(connection, findings.tables(), findings.publicationExists());
       engineProperties.setProperty(
           "table.include.list",
-          PostgresPartitions.excluding(tableIncludeList, PostgresPartitions.readThroughRoot(connection, this)));
+          PostgresPartitions.excluding(
+              tableIncludeList, PostgresPartitions.readThroughRoot(connection, this)));
       releaseSlot(connection);
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot check " + description + ": " + e.getMessage(), e);
@@ -118,12 +123,18 @@ final class PostgresPreflight implements Runnable {
   private Findings findings(Connection connection) throws SQLException {
     String user = options.get(SourceOptions.USERNAME);
     List<PreflightCheck> checks = new ArrayList<>();
-    checks.add(PreflightCheck.passed("connection", "connected to " + description + " as '" + user + "'"));
+    checks.add(
+        PreflightCheck.passed("connection", "connected to " + description + " as '" + user + "'"));
     String walLevel = single(connection, "SHOW wal_level");
-    checks.add("logical".equals(walLevel)
-        ? PreflightCheck.passed("wal_level", "wal_level is logical")
-        : PreflightCheck.failed("wal_level", "wal_level is '" + walLevel + "' but must be 'logical': run ALTER SYSTEM SET"
-            + " wal_level = logical; and restart the server"));
+    checks.add(
+        "logical".equals(walLevel)
+            ? PreflightCheck.passed("wal_level", "wal_level is logical")
+            : PreflightCheck.failed(
+                "wal_level",
+                "wal_level is '"
+                    + walLevel
+                    + "' but must be 'logical': run ALTER SYSTEM SET"
+                    + " wal_level = logical; and restart the server"));
     boolean superuser;
     boolean replication;
     try (PreparedStatement statement =
@@ -135,69 +146,148 @@ final class PostgresPreflight implements Runnable {
         replication = result.getBoolean(2);
       }
     }
-    checks.add(superuser || replication
-        ? PreflightCheck.passed("replication", "user '" + user + "' may use replication")
-        : PreflightCheck.failed("replication", "user '" + user + "' may not use replication: run ALTER ROLE " + quote(user)
-            + " WITH REPLICATION;"));
+    checks.add(
+        superuser || replication
+            ? PreflightCheck.passed("replication", "user '" + user + "' may use replication")
+            : PreflightCheck.failed(
+                "replication",
+                "user '"
+                    + user
+                    + "' may not use replication: run ALTER ROLE "
+                    + quote(user)
+                    + " WITH REPLICATION;"));
     boolean slotExists =
-        flag(connection, "SELECT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = " + literal(slot) + ")");
+        flag(
+            connection,
+            "SELECT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = "
+                + literal(slot)
+                + ")");
     if (slotExists) {
-      checks.add(PreflightCheck.passed("replication slot", "slot " + slot + " exists (the pipeline resumes from it)"));
+      checks.add(
+          PreflightCheck.passed(
+              "replication slot", "slot " + slot + " exists (the pipeline resumes from it)"));
     } else {
       int used = Integer.parseInt(single(connection, "SELECT count(*) FROM pg_replication_slots"));
       int max = Integer.parseInt(single(connection, "SHOW max_replication_slots"));
-      checks.add(used < max
-          ? PreflightCheck.passed("replication slot", "slot " + slot + " will be created (" + used + " of " + max + " slots in use)")
-          : PreflightCheck.failed("replication slot", "all " + max + " replication slots are in use, so slot " + slot
-              + " cannot be created: raise max_replication_slots (and restart the server) or drop an unused slot"));
+      checks.add(
+          used < max
+              ? PreflightCheck.passed(
+                  "replication slot",
+                  "slot " + slot + " will be created (" + used + " of " + max + " slots in use)")
+              : PreflightCheck.failed(
+                  "replication slot",
+                  "all "
+                      + max
+                      + " replication slots are in use, so slot "
+                      + slot
+                      + " cannot be created: raise max_replication_slots (and restart the server) or drop an unused slot"));
     }
     List<String> tables = matchingTables(connection);
-    checks.add(PreflightCheck.passed("tables", tables.size() + " table(s) match option 'tables'"
-        + (tables.isEmpty() ? "; the pipeline waits for changes" : ": " + String.join(", ", tables))));
+    checks.add(
+        PreflightCheck.passed(
+            "tables",
+            tables.size()
+                + " table(s) match option 'tables'"
+                + (tables.isEmpty()
+                    ? "; the pipeline waits for changes"
+                    : ": " + String.join(", ", tables))));
     for (String table : tables) {
-      if (!flag(connection,
+      if (!flag(
+          connection,
           "SELECT has_table_privilege(current_user, " + literal(table) + ", 'SELECT')")) {
-        checks.add(PreflightCheck.failed("select " + table, "user '" + user + "' cannot read table " + table
-            + ": run GRANT SELECT ON " + table + " TO " + quote(user) + ";"));
+        checks.add(
+            PreflightCheck.failed(
+                "select " + table,
+                "user '"
+                    + user
+                    + "' cannot read table "
+                    + table
+                    + ": run GRANT SELECT ON "
+                    + table
+                    + " TO "
+                    + quote(user)
+                    + ";"));
       }
-      if (!flag(connection, "SELECT " + HAS_REPLICA_IDENTITY + " FROM pg_class c WHERE c.oid = " + literal(table) + "::regclass")) {
-        checks.add(PreflightCheck.failed("replica identity " + table, "table " + table + " " + noReplicaIdentity(table)));
+      if (!flag(
+          connection,
+          "SELECT "
+              + HAS_REPLICA_IDENTITY
+              + " FROM pg_class c WHERE c.oid = "
+              + literal(table)
+              + "::regclass")) {
+        checks.add(
+            PreflightCheck.failed(
+                "replica identity " + table, "table " + table + " " + noReplicaIdentity(table)));
       } else {
         unchangedValuesCheck(connection, table).ifPresent(checks::add);
       }
     }
     boolean publicationExists =
-        flag(connection,
-            "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = " + literal(publication) + ")");
+        flag(
+            connection,
+            "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = "
+                + literal(publication)
+                + ")");
     if (publicationExists) {
       checks.add(PreflightCheck.passed("publication", "publication " + publication + " exists"));
     } else if (superuser) {
-      checks.add(PreflightCheck.passed("publication", "publication " + publication + " will be created"));
+      checks.add(
+          PreflightCheck.passed("publication", "publication " + publication + " will be created"));
     } else {
-      boolean canCreate = flag(connection,
-          "SELECT has_database_privilege(current_user, current_database(), 'CREATE')");
+      boolean canCreate =
+          flag(
+              connection,
+              "SELECT has_database_privilege(current_user, current_database(), 'CREATE')");
       List<String> notOwned = new ArrayList<>();
       for (String table : tables) {
-        if (!flag(connection,
+        if (!flag(
+            connection,
             "SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = "
-                + literal(table) + "::regclass")) {
+                + literal(table)
+                + "::regclass")) {
           notOwned.add(table);
         }
       }
       if (!canCreate) {
-        checks.add(PreflightCheck.failed("publication", "user '" + user + "' cannot create publication " + publication
-            + ": run GRANT CREATE ON DATABASE " + quote(single(connection, "SELECT current_database()"))
-            + " TO " + quote(user) + "; or create it yourself: CREATE PUBLICATION " + quote(publication)
-            + " FOR TABLE " + String.join(", ", tables) + ";"));
+        checks.add(
+            PreflightCheck.failed(
+                "publication",
+                "user '"
+                    + user
+                    + "' cannot create publication "
+                    + publication
+                    + ": run GRANT CREATE ON DATABASE "
+                    + quote(single(connection, "SELECT current_database()"))
+                    + " TO "
+                    + quote(user)
+                    + "; or create it yourself: CREATE PUBLICATION "
+                    + quote(publication)
+                    + " FOR TABLE "
+                    + String.join(", ", tables)
+                    + ";"));
       }
       for (String table : notOwned) {
-        checks.add(PreflightCheck.failed("owner " + table, "user '" + user + "' does not own table " + table
-            + ", which a publication for it requires: run ALTER TABLE " + table + " OWNER TO "
-            + quote(user) + "; or create the publication yourself: CREATE PUBLICATION "
-            + quote(publication) + " FOR TABLE " + String.join(", ", tables) + ";"));
+        checks.add(
+            PreflightCheck.failed(
+                "owner " + table,
+                "user '"
+                    + user
+                    + "' does not own table "
+                    + table
+                    + ", which a publication for it requires: run ALTER TABLE "
+                    + table
+                    + " OWNER TO "
+                    + quote(user)
+                    + "; or create the publication yourself: CREATE PUBLICATION "
+                    + quote(publication)
+                    + " FOR TABLE "
+                    + String.join(", ", tables)
+                    + ";"));
       }
       if (canCreate && notOwned.isEmpty()) {
-        checks.add(PreflightCheck.passed("publication", "publication " + publication + " will be created"));
+        checks.add(
+            PreflightCheck.passed(
+                "publication", "publication " + publication + " will be created"));
       }
     }
     return new Findings(checks, tables, publicationExists);
@@ -213,37 +303,65 @@ final class PostgresPreflight implements Runnable {
       throws SQLException {
     boolean viaRoot = connection.getMetaData().getDatabaseMajorVersion() >= 13;
     if (!exists) {
-      execute(connection, "CREATE PUBLICATION " + quote(publication)
-          + (tables.isEmpty() ? "" : " FOR TABLE " + String.join(", ", tables))
-          + (viaRoot ? " WITH (publish_via_partition_root = true)" : ""));
-      LOG.info("Created publication {} for {}", publication, tables.isEmpty() ? "no table yet" : String.join(", ", tables));
+      execute(
+          connection,
+          "CREATE PUBLICATION "
+              + quote(publication)
+              + (tables.isEmpty() ? "" : " FOR TABLE " + String.join(", ", tables))
+              + (viaRoot ? " WITH (publish_via_partition_root = true)" : ""));
+      LOG.info(
+          "Created publication {} for {}",
+          publication,
+          tables.isEmpty() ? "no table yet" : String.join(", ", tables));
       return;
     }
     if (viaRoot
-        && !flag(connection, "SELECT pubviaroot FROM pg_publication WHERE pubname = " + literal(publication))
-        && flag(connection, "SELECT EXISTS (SELECT 1 FROM pg_class WHERE relkind = 'p' AND oid = ANY (ARRAY["
-            + (tables.isEmpty() ? "NULL" : tables.stream().map(table -> literal(table) + "::regclass").collect(java.util.stream.Collectors.joining(", ")))
-            + "]::oid[]))")) {
-      String set = "ALTER PUBLICATION " + quote(publication) + " SET (publish_via_partition_root = true)";
+        && !flag(
+            connection,
+            "SELECT pubviaroot FROM pg_publication WHERE pubname = " + literal(publication))
+        && flag(
+            connection,
+            "SELECT EXISTS (SELECT 1 FROM pg_class WHERE relkind = 'p' AND oid = ANY (ARRAY["
+                + (tables.isEmpty()
+                    ? "NULL"
+                    : tables.stream()
+                        .map(table -> literal(table) + "::regclass")
+                        .collect(java.util.stream.Collectors.joining(", ")))
+                + "]::oid[]))")) {
+      String set =
+          "ALTER PUBLICATION " + quote(publication) + " SET (publish_via_partition_root = true)";
       try {
         execute(connection, set);
-        LOG.info("Publication {} now publishes the changes of partitions as their partitioned table's", publication);
+        LOG.info(
+            "Publication {} now publishes the changes of partitions as their partitioned table's",
+            publication);
       } catch (SQLException e) {
         throw new PermanentPipelineException(
-            "Cannot capture partitioned tables from " + description + ": publication " + publication
+            "Cannot capture partitioned tables from "
+                + description
+                + ": publication "
+                + publication
                 + " publishes their partitions' changes under the partitions' names and cannot be changed by user '"
-                + options.get(SourceOptions.USERNAME) + "' (" + e.getMessage().strip() + "): run " + set + ";",
+                + options.get(SourceOptions.USERNAME)
+                + "' ("
+                + e.getMessage().strip()
+                + "): run "
+                + set
+                + ";",
             e);
       }
     }
-    if (flag(connection, "SELECT puballtables FROM pg_publication WHERE pubname = " + literal(publication))) {
+    if (flag(
+        connection,
+        "SELECT puballtables FROM pg_publication WHERE pubname = " + literal(publication))) {
       return;
     }
     List<String> missing = new ArrayList<>(tables);
     try (Statement statement = connection.createStatement();
         ResultSet result =
             statement.executeQuery(
-                "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = " + literal(publication))) {
+                "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = "
+                    + literal(publication))) {
       while (result.next()) {
         missing.remove(quote(result.getString(1)) + "." + quote(result.getString(2)));
       }
@@ -251,16 +369,25 @@ final class PostgresPreflight implements Runnable {
     if (missing.isEmpty()) {
       return;
     }
-    String add = "ALTER PUBLICATION " + quote(publication) + " ADD TABLE " + String.join(", ", missing);
+    String add =
+        "ALTER PUBLICATION " + quote(publication) + " ADD TABLE " + String.join(", ", missing);
     try {
       execute(connection, add);
       // Their earlier rows are copied once the stream runs (PostgresNewTables).
       LOG.info("Added {} to publication {}", String.join(", ", missing), publication);
     } catch (SQLException e) {
       throw new PermanentPipelineException(
-          "Cannot capture changes from " + description + ": publication " + publication
-              + " lacks selected tables and cannot be changed by user '" + options.get(SourceOptions.USERNAME)
-              + "' (" + e.getMessage().strip() + "): run " + add + ";",
+          "Cannot capture changes from "
+              + description
+              + ": publication "
+              + publication
+              + " lacks selected tables and cannot be changed by user '"
+              + options.get(SourceOptions.USERNAME)
+              + "' ("
+              + e.getMessage().strip()
+              + "): run "
+              + add
+              + ";",
           e);
     }
   }
@@ -278,8 +405,10 @@ final class PostgresPreflight implements Runnable {
         Statement statement = connection.createStatement();
         ResultSet result =
             statement.executeQuery(
-                "SELECT n.nspname, c.relname, c.reltuples::bigint, " + PostgresPartitions.ROOT_COLUMNS
-                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" + PostgresPartitions.ROOT_JOIN
+                "SELECT n.nspname, c.relname, c.reltuples::bigint, "
+                    + PostgresPartitions.ROOT_COLUMNS
+                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + PostgresPartitions.ROOT_JOIN
                     + " WHERE c.relkind IN ('r', 'p')")) {
       while (result.next()) {
         String schema = result.getString(1);
@@ -289,7 +418,8 @@ final class PostgresPreflight implements Runnable {
         }
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("Cannot estimate the rows of " + description + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot estimate the rows of " + description + ": " + e.getMessage(), e);
     }
     return estimates;
   }
@@ -307,11 +437,14 @@ final class PostgresPreflight implements Runnable {
       statement.setString(1, slot);
       try (ResultSet result = statement.executeQuery()) {
         if (result.next()) {
-          LOG.warn("Replication slot {} was still held by an earlier connection of this pipeline; ended it", slot);
+          LOG.warn(
+              "Replication slot {} was still held by an earlier connection of this pipeline; ended it",
+              slot);
         }
       }
     } catch (SQLException e) {
-      // Without the right to end it, the slot frees itself once the server notices; the start then fails and is retried.
+      // Without the right to end it, the slot frees itself once the server notices; the start then
+      // fails and is retried.
       LOG.warn("Cannot end the connection holding replication slot {}: {}", slot, e.getMessage());
     }
   }
@@ -325,14 +458,18 @@ final class PostgresPreflight implements Runnable {
   void dropStaleSlot() {
     try (Connection connection = JdbcConnections.open(url, options, description)) {
       // The failed start's walsender may take a moment to let go of the slot.
-      execute(connection, "DO $$ BEGIN FOR i IN 1..50 LOOP EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_replication_slots"
-          + " WHERE slot_name = " + literal(slot) + " AND database = current_database() AND active);"
-          + " PERFORM pg_sleep(0.1); END LOOP; END $$");
+      execute(
+          connection,
+          "DO $$ BEGIN FOR i IN 1..50 LOOP EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_replication_slots"
+              + " WHERE slot_name = "
+              + literal(slot)
+              + " AND database = current_database() AND active);"
+              + " PERFORM pg_sleep(0.1); END LOOP; END $$");
       String holder = null;
       boolean exists;
       try (PreparedStatement statement =
-              connection.prepareStatement(
-                  "SELECT active_pid FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
+          connection.prepareStatement(
+              "SELECT active_pid FROM pg_replication_slots WHERE slot_name = ? AND database = current_database()")) {
         statement.setString(1, slot);
         try (ResultSet result = statement.executeQuery()) {
           exists = result.next();
@@ -345,27 +482,41 @@ final class PostgresPreflight implements Runnable {
         return;
       }
       if (holder != null) {
-        LOG.warn("Replication slot {} in {} is in use by server process {}, not by this pipeline; left as it is", slot, description, holder);
+        LOG.warn(
+            "Replication slot {} in {} is in use by server process {}, not by this pipeline; left as it is",
+            slot,
+            description,
+            holder);
         return;
       }
-      try (PreparedStatement statement = connection.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+      try (PreparedStatement statement =
+          connection.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
         statement.setString(1, slot);
         statement.execute();
       }
-      LOG.warn("Dropped replication slot {} in {}: no checkpoint of this pipeline reads from it", slot, description);
+      LOG.warn(
+          "Dropped replication slot {} in {}: no checkpoint of this pipeline reads from it",
+          slot,
+          description);
     } catch (SQLException e) {
       throw new IllegalStateException(
-          "Cannot drop replication slot " + slot + " in " + description + ", left by a start that never committed ("
-              + e.getMessage().strip() + "); it holds back the server's WAL: drop it with SELECT pg_drop_replication_slot("
-              + literal(slot) + ");",
+          "Cannot drop replication slot "
+              + slot
+              + " in "
+              + description
+              + ", left by a start that never committed ("
+              + e.getMessage().strip()
+              + "); it holds back the server's WAL: drop it with SELECT pg_drop_replication_slot("
+              + literal(slot)
+              + ");",
           e);
     }
   }
 
-
   /** Whether option {@code tables} selects the table. */
   boolean selected(String schema, String table) {
-    return tablePatterns.stream().anyMatch(pattern -> pattern.matcher(schema + "." + table).matches());
+    return tablePatterns.stream()
+        .anyMatch(pattern -> pattern.matcher(schema + "." + table).matches());
   }
 
   private List<String> matchingTables(Connection connection) throws SQLException {
@@ -373,8 +524,10 @@ final class PostgresPreflight implements Runnable {
     try (Statement statement = connection.createStatement();
         ResultSet result =
             statement.executeQuery(
-                "SELECT n.nspname, c.relname, " + PostgresPartitions.ROOT_COLUMNS
-                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" + PostgresPartitions.ROOT_JOIN
+                "SELECT n.nspname, c.relname, "
+                    + PostgresPartitions.ROOT_COLUMNS
+                    + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                    + PostgresPartitions.ROOT_JOIN
                     + " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
                     + " ORDER BY 1, 2")) {
       while (result.next()) {
@@ -400,13 +553,16 @@ final class PostgresPreflight implements Runnable {
    * For a table whose updates may leave large values out (columns PostgreSQL can store out of line,
    * replica identity not FULL): how cdc-sync gets them, and how to make every change carry them.
    */
-  private static Optional<PreflightCheck> unchangedValuesCheck(Connection connection, String table) throws SQLException {
+  private static Optional<PreflightCheck> unchangedValuesCheck(Connection connection, String table)
+      throws SQLException {
     List<String> columns = new ArrayList<>();
     try (Statement statement = connection.createStatement();
         ResultSet result =
             statement.executeQuery(
                 "SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
-                    + " WHERE c.oid = " + literal(table) + "::regclass AND c.relreplident <> 'f'"
+                    + " WHERE c.oid = "
+                    + literal(table)
+                    + "::regclass AND c.relreplident <> 'f'"
                     + " AND a.attnum > 0 AND NOT a.attisdropped AND a.attstorage IN ('x', 'e') ORDER BY a.attnum")) {
       while (result.next()) {
         columns.add(result.getString(1));
@@ -418,10 +574,14 @@ final class PostgresPreflight implements Runnable {
     return Optional.of(
         PreflightCheck.passed(
             "unchanged values " + table,
-            "an update that leaves " + String.join(", ", columns) + " unchanged may leave their values out (TOAST);"
+            "an update that leaves "
+                + String.join(", ", columns)
+                + " unchanged may leave their values out (TOAST);"
                 + " cdc-sync reads them back by key, one query per such update, and upsert tables end equal to"
                 + " the source; for append tables whose every row must show the values as of its change, run"
-                + " ALTER TABLE " + table + " REPLICA IDENTITY FULL;"));
+                + " ALTER TABLE "
+                + table
+                + " REPLICA IDENTITY FULL;"));
   }
 
   private static boolean flag(Connection connection, String sql) throws SQLException {

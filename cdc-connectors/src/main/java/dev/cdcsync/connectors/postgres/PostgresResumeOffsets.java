@@ -27,7 +27,8 @@ final class PostgresResumeOffsets {
   /** The offset (Debezium's JSON) to restart from. */
   static String resumable(String offset) {
     JsonNode node = read(offset);
-    if (!(node instanceof ObjectNode fields) || !"MESSAGE".equals(fields.path("messageType").asText())) {
+    if (!(node instanceof ObjectNode fields)
+        || !"MESSAGE".equals(fields.path("messageType").asText())) {
       return offset;
     }
     JsonNode commit = fields.get("lsn_commit");

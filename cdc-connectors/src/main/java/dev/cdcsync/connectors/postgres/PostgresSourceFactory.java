@@ -8,14 +8,14 @@ import dev.cdcsync.api.PreflightCheck;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceFactory;
 import dev.cdcsync.api.TableId;
-import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.api.TablePatterns;
 import dev.cdcsync.api.TablePatterns.TablePattern;
+import dev.cdcsync.connectors.FlinkCdcSourceOptions;
+import dev.cdcsync.connectors.JdbcConnections;
+import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.connectors.debezium.DebeziumSource;
 import dev.cdcsync.connectors.debezium.EngineProperties;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter;
-import dev.cdcsync.connectors.FlinkCdcSourceOptions;
-import dev.cdcsync.connectors.JdbcConnections;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,22 +57,25 @@ public final class PostgresSourceFactory implements SourceFactory {
 
   @Override
   public List<ConfigOption<?>> options() {
-    List<ConfigOption<?>> options = new ArrayList<>(List.of(
-        SourceOptions.HOSTNAME,
-        PORT,
-        SourceOptions.USERNAME,
-        SourceOptions.PASSWORD,
-        TABLES,
-        SourceOptions.TABLES_EXCLUDE,
-        SLOT_NAME,
-        DECODING_PLUGIN,
-        SourceOptions.STARTUP_MODE));
+    List<ConfigOption<?>> options =
+        new ArrayList<>(
+            List.of(
+                SourceOptions.HOSTNAME,
+                PORT,
+                SourceOptions.USERNAME,
+                SourceOptions.PASSWORD,
+                TABLES,
+                SourceOptions.TABLES_EXCLUDE,
+                SLOT_NAME,
+                DECODING_PLUGIN,
+                SourceOptions.STARTUP_MODE));
     // Flink CDC's postgres source options, honoured, then those without effect here.
-    options.addAll(List.of(
-        SourceOptions.CONNECT_TIMEOUT,
-        SourceOptions.CONNECT_MAX_RETRIES,
-        SourceOptions.HEARTBEAT_INTERVAL,
-        METADATA_LIST));
+    options.addAll(
+        List.of(
+            SourceOptions.CONNECT_TIMEOUT,
+            SourceOptions.CONNECT_MAX_RETRIES,
+            SourceOptions.HEARTBEAT_INTERVAL,
+            METADATA_LIST));
     options.addAll(FlinkCdcSourceOptions.COMMON);
     options.addAll(FlinkCdcSourceOptions.POSTGRES);
     return List.copyOf(options);
@@ -95,7 +98,12 @@ public final class PostgresSourceFactory implements SourceFactory {
 
   /** What a source and its checks are built from. */
   private record Setup(
-      Properties properties, String database, String address, String slot, String publication, PostgresPreflight preflight) {}
+      Properties properties,
+      String database,
+      String address,
+      String slot,
+      String publication,
+      PostgresPreflight preflight) {}
 
   @Override
   public List<PreflightCheck> check(Configuration options, PipelineContext context) {
@@ -115,7 +123,9 @@ public final class PostgresSourceFactory implements SourceFactory {
         "PostgreSQL " + setup.address() + "/" + database + " (slot " + setup.slot() + ")",
         properties,
         new SourceRecordConverter(
-            source -> TableId.of(source.getString("db"), source.getString("schema"), source.getString("table")),
+            source ->
+                TableId.of(
+                    source.getString("db"), source.getString("schema"), source.getString("table")),
             columns,
             columns,
             properties.getProperty(UNAVAILABLE_VALUE_PLACEHOLDER),
@@ -137,14 +147,18 @@ public final class PostgresSourceFactory implements SourceFactory {
   /** Option {@code tables}, each pattern naming the one database with a plain name. */
   private List<TablePattern> includePatterns(Configuration options) {
     List<TablePattern> include =
-        TablePatterns.parse("source option '" + TABLES.key() + "'", options.get(TABLES), 3, tableIdFormat());
+        TablePatterns.parse(
+            "source option '" + TABLES.key() + "'", options.get(TABLES), 3, tableIdFormat());
     String database = include.get(0).part(0);
     for (TablePattern pattern : include) {
       if (!TablePatterns.isLiteral(pattern.part(0)) || !pattern.part(0).equals(database)) {
         throw new ConfigurationException(
             "Cannot use source option 'tables': every pattern must name the same database with a"
                 + " plain name (one pipeline reads one PostgreSQL database), but found '"
-                + pattern.part(0) + "' beside '" + database + "'");
+                + pattern.part(0)
+                + "' beside '"
+                + database
+                + "'");
       }
     }
     return include;
@@ -153,7 +167,13 @@ public final class PostgresSourceFactory implements SourceFactory {
   private List<TablePattern> excludePatterns(Configuration options) {
     return options
         .optional(SourceOptions.TABLES_EXCLUDE)
-        .map(text -> TablePatterns.parse("source option '" + SourceOptions.TABLES_EXCLUDE.key() + "'", text, 3, tableIdFormat()))
+        .map(
+            text ->
+                TablePatterns.parse(
+                    "source option '" + SourceOptions.TABLES_EXCLUDE.key() + "'",
+                    text,
+                    3,
+                    tableIdFormat()))
         .orElse(List.of());
   }
 
@@ -179,18 +199,26 @@ public final class PostgresSourceFactory implements SourceFactory {
     properties.setProperty("include.unknown.datatypes", "true");
     // A value Debezium cannot convert stops the pipeline instead of becoming NULL with a warning.
     properties.setProperty("event.converting.failure.handling.mode", "fail");
-    // numeric (NaN and infinities kept), geometric and composite types: see PostgresColumnConverter.
+    // numeric (NaN and infinities kept), geometric and composite types: see
+    // PostgresColumnConverter.
     properties.setProperty("converters", "cdcsync");
     properties.setProperty("cdcsync.type", PostgresColumnConverter.class.getName());
     // A message in the WAL with each heartbeat: while the captured tables are quiet and others
     // are not, the slot's position still moves on, so PostgreSQL can release its WAL.
-    properties.setProperty("heartbeat.action.query", "SELECT pg_logical_emit_message(false, 'cdc-sync-heartbeat', '')");
+    properties.setProperty(
+        "heartbeat.action.query",
+        "SELECT pg_logical_emit_message(false, 'cdc-sync-heartbeat', '')");
     // Where an update leaves an unchanged TOAST value out; no stored value looks like it.
     properties.setProperty(UNAVAILABLE_VALUE_PLACEHOLDER, "__cdc_sync_unchanged_toast_value__");
     options
         .optional(SourceOptions.CONNECT_TIMEOUT)
-        .ifPresent(timeout -> properties.putIfAbsent("driver.connectTimeout", Long.toString(JdbcConnections.postgresSeconds(timeout))));
-    // Tables that join the capture get their rows copied through blocking snapshots (PostgresNewTables).
+        .ifPresent(
+            timeout ->
+                properties.putIfAbsent(
+                    "driver.connectTimeout",
+                    Long.toString(JdbcConnections.postgresSeconds(timeout))));
+    // Tables that join the capture get their rows copied through blocking snapshots
+    // (PostgresNewTables).
     properties.setProperty("signal.enabled.channels", "in-process");
     properties.setProperty("signal.poll.interval.ms", "1000");
     List<TablePattern> exclude = excludePatterns(options);
@@ -202,12 +230,18 @@ public final class PostgresSourceFactory implements SourceFactory {
         "cdcsync." + PostgresColumnConverter.PLACEHOLDER_PROPERTY,
         properties.getProperty("unavailable.value.placeholder", "__debezium_unavailable_value"));
     String address = options.get(SourceOptions.HOSTNAME) + ":" + options.get(PORT);
-    properties.setProperty("cdcsync." + PostgresArrayDimensions.URL, "jdbc:postgresql://" + address + "/" + database);
-    properties.setProperty("cdcsync." + PostgresArrayDimensions.USER, options.get(SourceOptions.USERNAME));
-    properties.setProperty("cdcsync." + PostgresArrayDimensions.PASSWORD, options.get(SourceOptions.PASSWORD));
+    properties.setProperty(
+        "cdcsync." + PostgresArrayDimensions.URL, "jdbc:postgresql://" + address + "/" + database);
+    properties.setProperty(
+        "cdcsync." + PostgresArrayDimensions.USER, options.get(SourceOptions.USERNAME));
+    properties.setProperty(
+        "cdcsync." + PostgresArrayDimensions.PASSWORD, options.get(SourceOptions.PASSWORD));
     options
         .withPrefix(SourceOptions.JDBC_PREFIX)
-        .forEach((key, value) -> properties.setProperty("cdcsync." + PostgresArrayDimensions.DRIVER_PREFIX + key, value));
+        .forEach(
+            (key, value) ->
+                properties.setProperty(
+                    "cdcsync." + PostgresArrayDimensions.DRIVER_PREFIX + key, value));
 
     PostgresPreflight preflight =
         new PostgresPreflight(
@@ -217,7 +251,8 @@ public final class PostgresSourceFactory implements SourceFactory {
             properties.getProperty("publication.name"),
             properties.getProperty("slot.name"),
             properties);
-    return new Setup(properties, database, address, slot, properties.getProperty("publication.name"), preflight);
+    return new Setup(
+        properties, database, address, slot, properties.getProperty("publication.name"), preflight);
   }
 
   private static List<String> debeziumPatterns(List<TablePattern> patterns) {
@@ -225,7 +260,8 @@ public final class PostgresSourceFactory implements SourceFactory {
   }
 
   static String defaultSlotName(String pipelineName) {
-    String slot = ("cdc_sync_" + pipelineName).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    String slot =
+        ("cdc_sync_" + pipelineName).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     return slot.length() > 63 ? slot.substring(0, 63) : slot;
   }
 }

@@ -49,7 +49,10 @@ final class PostgresUnchangedValues implements UnchangedValues {
   public Optional<Object[]> read(TableId table, Schema schema, Object[] row, int[] columns) {
     if (!schema.hasPrimaryKey()) {
       throw new PermanentPipelineException(
-          "Cannot read the unchanged value of column " + table + "." + schema.columns().get(columns[0]).name()
+          "Cannot read the unchanged value of column "
+              + table
+              + "."
+              + schema.columns().get(columns[0]).name()
               + " back: the table has no primary key; run ALTER TABLE "
               + quoted(table)
               + " REPLICA IDENTITY FULL; so that PostgreSQL sends every value of a changed row");
@@ -83,8 +86,14 @@ final class PostgresUnchangedValues implements UnchangedValues {
       closeConnection();
       // Retriable: the pipeline restarts from its last checkpoint and reads this change again.
       throw new IllegalStateException(
-          "Cannot read the unchanged values of columns " + names(schema, columns) + " of " + table
-              + " back from " + description + ": " + e.getMessage(),
+          "Cannot read the unchanged values of columns "
+              + names(schema, columns)
+              + " of "
+              + table
+              + " back from "
+              + description
+              + ": "
+              + e.getMessage(),
           e);
     }
   }
@@ -95,8 +104,13 @@ final class PostgresUnchangedValues implements UnchangedValues {
       case STRING, BINARY, DECIMAL -> {}
       case BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, DATE, TIME, TIMESTAMP, TIMESTAMP_LTZ, UUID, ARRAY ->
           throw new PermanentPipelineException(
-              "Cannot read the unchanged value of column " + table + "." + column.name() + " ("
-                  + column.type() + ") back; run ALTER TABLE "
+              "Cannot read the unchanged value of column "
+                  + table
+                  + "."
+                  + column.name()
+                  + " ("
+                  + column.type()
+                  + ") back; run ALTER TABLE "
                   + quoted(table)
                   + " REPLICA IDENTITY FULL; so that PostgreSQL sends every value of a changed row");
     }
@@ -115,11 +129,19 @@ final class PostgresUnchangedValues implements UnchangedValues {
     };
   }
 
-  private PreparedStatement statement(TableId table, Schema schema, int[] columns) throws SQLException {
+  private PreparedStatement statement(TableId table, Schema schema, int[] columns)
+      throws SQLException {
     String sql =
-        "SELECT " + Arrays.stream(columns).mapToObj(i -> quote(schema.columns().get(i).name())).collect(Collectors.joining(", "))
-            + " FROM " + quoted(table)
-            + " WHERE " + schema.primaryKeys().stream().map(key -> quote(key) + " = ?").collect(Collectors.joining(" AND "));
+        "SELECT "
+            + Arrays.stream(columns)
+                .mapToObj(i -> quote(schema.columns().get(i).name()))
+                .collect(Collectors.joining(", "))
+            + " FROM "
+            + quoted(table)
+            + " WHERE "
+            + schema.primaryKeys().stream()
+                .map(key -> quote(key) + " = ?")
+                .collect(Collectors.joining(" AND "));
     if (connection == null || connection.isClosed()) {
       statements.clear();
       connection = JdbcConnections.open(url, options, description);
@@ -133,7 +155,9 @@ final class PostgresUnchangedValues implements UnchangedValues {
   }
 
   private static String names(Schema schema, int[] columns) {
-    return Arrays.stream(columns).mapToObj(i -> schema.columns().get(i).name()).collect(Collectors.joining(", "));
+    return Arrays.stream(columns)
+        .mapToObj(i -> schema.columns().get(i).name())
+        .collect(Collectors.joining(", "));
   }
 
   private static String quote(String identifier) {

@@ -30,9 +30,12 @@ class BinlogValueConverterTest {
     assertThat(date.schema().name()).isEqualTo("io.debezium.time.Date");
     // The binlog and the snapshot give no value for a zero or partial date.
     assertThat(date.convert(null)).isNull();
-    assertThat(date.convert(LocalDate.of(2024, 2, 29))).isEqualTo((int) LocalDate.of(2024, 2, 29).toEpochDay());
-    assertThat(date.convert(java.sql.Date.valueOf("2024-02-29"))).isEqualTo((int) LocalDate.of(2024, 2, 29).toEpochDay());
-    // Year 0 with a month and a day: the binlog gives no value, so the snapshot's LocalDate is dropped too.
+    assertThat(date.convert(LocalDate.of(2024, 2, 29)))
+        .isEqualTo((int) LocalDate.of(2024, 2, 29).toEpochDay());
+    assertThat(date.convert(java.sql.Date.valueOf("2024-02-29")))
+        .isEqualTo((int) LocalDate.of(2024, 2, 29).toEpochDay());
+    // Year 0 with a month and a day: the binlog gives no value, so the snapshot's LocalDate is
+    // dropped too.
     assertThat(date.convert(LocalDate.of(0, 1, 1))).isNull();
   }
 
@@ -45,7 +48,8 @@ class BinlogValueConverterTest {
     LocalDateTime value = LocalDateTime.of(1999, 12, 31, 23, 59, 59, 999_999_000);
     long epochSecond = value.toEpochSecond(ZoneOffset.UTC);
     assertThat(micros.convert(value)).isEqualTo(epochSecond * 1_000_000 + 999_999);
-    assertThat(millis.convert(java.sql.Timestamp.valueOf(value))).isEqualTo(epochSecond * 1_000 + 999);
+    assertThat(millis.convert(java.sql.Timestamp.valueOf(value)))
+        .isEqualTo(epochSecond * 1_000 + 999);
     assertThat(micros.convert(LocalDateTime.of(0, 1, 1, 0, 0))).isNull();
   }
 
@@ -53,10 +57,14 @@ class BinlogValueConverterTest {
   void theStreamedZeroTimestampIsNullAsInTheSnapshot() {
     Registered timestamp = register(column("TIMESTAMP", OptionalInt.of(6), true, null));
     assertThat(timestamp.schema().name()).isEqualTo("io.debezium.time.ZonedTimestamp");
-    assertThat(timestamp.convert(ZonedDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC))).isNull();
+    assertThat(timestamp.convert(ZonedDateTime.of(1970, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC)))
+        .isNull();
     assertThat(timestamp.convert(ZonedDateTime.of(2024, 3, 10, 2, 30, 0, 1_000, ZoneOffset.UTC)))
         .isEqualTo("2024-03-10T02:30:00.000001Z");
-    assertThat(timestamp.convert(java.sql.Timestamp.from(ZonedDateTime.of(1970, 1, 1, 0, 0, 1, 0, ZoneOffset.UTC).toInstant())))
+    assertThat(
+            timestamp.convert(
+                java.sql.Timestamp.from(
+                    ZonedDateTime.of(1970, 1, 1, 0, 0, 1, 0, ZoneOffset.UTC).toInstant())))
         .isEqualTo("1970-01-01T00:00:01Z");
   }
 
@@ -106,10 +114,14 @@ class BinlogValueConverterTest {
   @Test
   void aDefaultValueDebeziumConvertedKeepsItsFormAndBitsTurnBigEndian() {
     Integer dateDefault = 19_000;
-    assertThat(register(column("DATE", OptionalInt.empty(), false, dateDefault)).convert(dateDefault))
+    assertThat(
+            register(column("DATE", OptionalInt.empty(), false, dateDefault)).convert(dateDefault))
         .isSameAs(dateDefault);
     byte[] littleEndian = {1, 2};
-    assertThat((byte[]) register(column("BIT", OptionalInt.of(10), true, littleEndian)).convert(littleEndian))
+    assertThat(
+            (byte[])
+                register(column("BIT", OptionalInt.of(10), true, littleEndian))
+                    .convert(littleEndian))
         .containsExactly(2, 1);
   }
 
@@ -117,7 +129,8 @@ class BinlogValueConverterTest {
   void aValueOfAnUnknownClassNamesTheColumn() {
     Registered date = register(column("DATE", OptionalInt.empty(), true, null));
     assertThatThrownBy(() -> date.convert("2024-01-01"))
-        .hasMessage("Cannot convert a value of column shop.orders.c (DATE): unexpected java.lang.String '2024-01-01'");
+        .hasMessage(
+            "Cannot convert a value of column shop.orders.c (DATE): unexpected java.lang.String '2024-01-01'");
   }
 
   @Test
@@ -150,7 +163,9 @@ class BinlogValueConverterTest {
   void snapshotSelectsAddToTheUsersAndReplaceTheirOwnOnTheNextStart() {
     Properties userGiven = new Properties();
     userGiven.setProperty("snapshot.select.statement.overrides", "shop.orders");
-    userGiven.setProperty("snapshot.select.statement.overrides.shop.orders", "SELECT * FROM shop.orders WHERE id > 0");
+    userGiven.setProperty(
+        "snapshot.select.statement.overrides.shop.orders",
+        "SELECT * FROM shop.orders WHERE id > 0");
     Properties properties = (Properties) userGiven.clone();
     Map<String, String> selects = new LinkedHashMap<>();
     selects.put("shop.orders", "SELECT *, CAST(`f` AS DOUBLE) AS `f` FROM `shop`.`orders`");
@@ -158,8 +173,12 @@ class BinlogValueConverterTest {
     BinlogSourceFactory.setSnapshotSelects(properties, userGiven, selects);
     assertThat(properties)
         .containsEntry("snapshot.select.statement.overrides", "shop.orders,shop.prices")
-        .containsEntry("snapshot.select.statement.overrides.shop.orders", "SELECT * FROM shop.orders WHERE id > 0")
-        .containsEntry("snapshot.select.statement.overrides.shop.prices", "SELECT *, CAST(`p` AS DOUBLE) AS `p` FROM `shop`.`prices`");
+        .containsEntry(
+            "snapshot.select.statement.overrides.shop.orders",
+            "SELECT * FROM shop.orders WHERE id > 0")
+        .containsEntry(
+            "snapshot.select.statement.overrides.shop.prices",
+            "SELECT *, CAST(`p` AS DOUBLE) AS `p` FROM `shop`.`prices`");
 
     BinlogSourceFactory.setSnapshotSelects(properties, userGiven, Map.of());
     assertThat(properties).isEqualTo(userGiven);
@@ -178,11 +197,13 @@ class BinlogValueConverterTest {
     BinlogValueConverter converter = new BinlogValueConverter();
     converter.configure(new Properties());
     AtomicReference<Registered> registered = new AtomicReference<>();
-    converter.converterFor(column, (schema, conversion) -> registered.set(new Registered(schema.build(), conversion)));
+    converter.converterFor(
+        column, (schema, conversion) -> registered.set(new Registered(schema.build(), conversion)));
     return registered.get();
   }
 
-  private static RelationalColumn column(String type, OptionalInt length, boolean optional, Object defaultValue) {
+  private static RelationalColumn column(
+      String type, OptionalInt length, boolean optional, Object defaultValue) {
     return new RelationalColumn() {
       @Override
       public String name() {

@@ -13,7 +13,10 @@ class ColumnRenamesTest {
   void findsRenameColumnAndChangeWithOrWithoutQuotesAndDatabase() {
     assertThat(ColumnRenames.parse("shop", "ALTER TABLE t RENAME COLUMN c TO d"))
         .contains(new Renames(TableId.of("shop", "t"), Map.of("d", "c")));
-    assertThat(ColumnRenames.parse("shop", "alter table `crm`.`people` change column `full name` `name` varchar(20) not null, rename column a to b"))
+    assertThat(
+            ColumnRenames.parse(
+                "shop",
+                "alter table `crm`.`people` change column `full name` `name` varchar(20) not null, rename column a to b"))
         .contains(new Renames(TableId.of("crm", "people"), Map.of("name", "full name", "b", "a")));
   }
 

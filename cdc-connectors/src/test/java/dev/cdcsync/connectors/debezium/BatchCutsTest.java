@@ -28,7 +28,8 @@ class BatchCutsTest {
     // Two transactions, then the first change of a third.
     List<Record> records = List.of(CHANGE, CHANGE, END, CHANGE, END, CHANGE);
 
-    assertThat(BatchCuts.of(records, false)).containsExactly(new Cut(4, true, false), new Cut(5, false, false));
+    assertThat(BatchCuts.of(records, false))
+        .containsExactly(new Cut(4, true, false), new Cut(5, false, false));
   }
 
   @Test
@@ -57,14 +58,16 @@ class BatchCutsTest {
   void insideATransactionACutComesRightBeforeATableChangeThatFollowsOtherChanges() {
     List<Record> records = List.of(CHANGE, CHANGE, NEW_COLUMNS, END);
 
-    assertThat(BatchCuts.of(records, false)).containsExactly(new Cut(1, false, false), new Cut(3, true, false));
+    assertThat(BatchCuts.of(records, false))
+        .containsExactly(new Cut(1, false, false), new Cut(3, true, false));
   }
 
   @Test
   void theSnapshotsEndIsACut() {
     List<Record> records = List.of(LAST_CHANGE, LAST_SNAPSHOT_ROW, CHANGE, END);
 
-    assertThat(BatchCuts.of(records, false)).containsExactly(new Cut(1, true, false), new Cut(3, true, false));
+    assertThat(BatchCuts.of(records, false))
+        .containsExactly(new Cut(1, true, false), new Cut(3, true, false));
   }
 
   @Test
@@ -72,10 +75,17 @@ class BatchCutsTest {
     TableId items = TableId.of("shop", "items");
     TableId orders = TableId.of("shop", "orders");
     Schema one = Schema.of(List.of(Column.of("id", DataTypeRoot.INT)), List.of("id"));
-    Schema two = Schema.of(List.of(Column.of("id", DataTypeRoot.INT), Column.of("name", DataTypeRoot.STRING)), List.of("id"));
+    Schema two =
+        Schema.of(
+            List.of(Column.of("id", DataTypeRoot.INT), Column.of("name", DataTypeRoot.STRING)),
+            List.of("id"));
     Map<TableId, Schema> schemas = new HashMap<>(Map.of(items, one));
     DataChangeEvent[] events = {
-      DataChangeEvent.insert(items, Schema.of(List.of(Column.of("id", DataTypeRoot.INT)), List.of("id")), new Object[] {1}, 0),
+      DataChangeEvent.insert(
+          items,
+          Schema.of(List.of(Column.of("id", DataTypeRoot.INT)), List.of("id")),
+          new Object[] {1},
+          0),
       DataChangeEvent.insert(orders, one, new Object[] {1}, 0),
       DataChangeEvent.insert(items, two, new Object[] {2, "b"}, 0),
       DataChangeEvent.insert(items, two, new Object[] {3, "c"}, 0),
@@ -84,7 +94,8 @@ class BatchCutsTest {
     };
     boolean[] drops = {false, false, false, false, false, true};
 
-    assertThat(BatchCuts.tableChanges(events, drops, schemas)).containsExactly(false, false, true, false, true, true);
+    assertThat(BatchCuts.tableChanges(events, drops, schemas))
+        .containsExactly(false, false, true, false, true, true);
     assertThat(schemas).containsEntry(items, two).containsEntry(orders, one);
   }
 }

@@ -24,26 +24,34 @@ class SourceRecordConverterTest {
 
   @Test
   void aNullValueStaysNullWhereTheColumnHasADefault() {
-    DataChangeEvent event = converter().convert(record("c", new Struct(ROW).put("id", 1).put("qty", null)));
+    DataChangeEvent event =
+        converter().convert(record("c", new Struct(ROW).put("id", 1).put("qty", null)));
 
     assertThat(event.after()).containsExactly(1, null);
   }
 
   @Test
   void anOperationItDoesNotKnowStopsNamingTheTable() {
-    assertThatThrownBy(() -> converter().convert(record("x", new Struct(ROW).put("id", 1).put("qty", 2))))
+    assertThatThrownBy(
+            () -> converter().convert(record("x", new Struct(ROW).put("id", 1).put("qty", 2))))
         .isInstanceOf(PermanentPipelineException.class)
         .hasMessage(
             "Cannot read a change of table shop.orders: Debezium reports operation 'x', which cdc-sync does not know");
   }
 
   private static SourceRecordConverter converter() {
-    return new SourceRecordConverter(s -> TableId.of(s.getString("db"), s.getString("table")), null);
+    return new SourceRecordConverter(
+        s -> TableId.of(s.getString("db"), s.getString("table")), null);
   }
 
   private static SourceRecord record(String op, Struct after) {
-    Schema source = SchemaBuilder.struct().name("source").field("db", Schema.STRING_SCHEMA)
-        .field("table", Schema.STRING_SCHEMA).field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA).build();
+    Schema source =
+        SchemaBuilder.struct()
+            .name("source")
+            .field("db", Schema.STRING_SCHEMA)
+            .field("table", Schema.STRING_SCHEMA)
+            .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
+            .build();
     Schema envelope =
         SchemaBuilder.struct()
             .name("cdc_sync.shop.orders.Envelope")
@@ -55,7 +63,9 @@ class SourceRecordConverterTest {
     Struct value =
         new Struct(envelope)
             .put("after", after)
-            .put("source", new Struct(source).put("db", "shop").put("table", "orders").put("ts_ms", 1L))
+            .put(
+                "source",
+                new Struct(source).put("db", "shop").put("table", "orders").put("ts_ms", 1L))
             .put("op", op);
     return new SourceRecord(Map.of(), Map.of(), "topic", null, null, null, envelope, value);
   }

@@ -40,7 +40,9 @@ class SourceRecordConverterUnchangedValuesTest {
   private static final org.apache.kafka.connect.data.Schema KEY =
       SchemaBuilder.struct().field("id", org.apache.kafka.connect.data.Schema.INT32_SCHEMA).build();
   private static final org.apache.kafka.connect.data.Schema SOURCE =
-      SchemaBuilder.struct().field("ts_ms", org.apache.kafka.connect.data.Schema.OPTIONAL_INT64_SCHEMA).build();
+      SchemaBuilder.struct()
+          .field("ts_ms", org.apache.kafka.connect.data.Schema.OPTIONAL_INT64_SCHEMA)
+          .build();
   private static final org.apache.kafka.connect.data.Schema ENVELOPE =
       SchemaBuilder.struct()
           .name("cdc_sync.public.docs.Envelope")
@@ -57,7 +59,8 @@ class SourceRecordConverterUnchangedValuesTest {
 
     @Override
     public Optional<Object[]> read(TableId table, Schema schema, Object[] row, int[] columns) {
-      reads.add(table + " id=" + row[schema.indexOf("id")] + " columns=" + Arrays.toString(columns));
+      reads.add(
+          table + " id=" + row[schema.indexOf("id")] + " columns=" + Arrays.toString(columns));
       return Optional.ofNullable(answer);
     }
 
@@ -105,7 +108,8 @@ class SourceRecordConverterUnchangedValuesTest {
   @Test
   void readsBackTheValuesOfTheInsertOfAKeyChange() {
     readBack.answer = new Object[] {"moved body"};
-    DataChangeEvent event = converter.convert(record(envelope("c", null, row(13, PLACEHOLDER, null))));
+    DataChangeEvent event =
+        converter.convert(record(envelope("c", null, row(13, PLACEHOLDER, null))));
 
     assertThat(event.operation()).isEqualTo(OperationType.INSERT);
     assertThat(event.after()).containsExactly(13, "moved body", null);
@@ -122,7 +126,8 @@ class SourceRecordConverterUnchangedValuesTest {
 
     SourceRecordConverter binlog = new SourceRecordConverter(source -> TABLE, null);
     // Without a placeholder configured, the text is an ordinary value.
-    assertThat(binlog.convert(update(row(12, PLACEHOLDER, null))).after()[1]).isEqualTo(PLACEHOLDER);
+    assertThat(binlog.convert(update(row(12, PLACEHOLDER, null))).after()[1])
+        .isEqualTo(PLACEHOLDER);
   }
 
   private static Struct row(int id, String body, Object blob) {
@@ -133,7 +138,12 @@ class SourceRecordConverterUnchangedValuesTest {
   void recognisesThePlaceholderInEveryFormDebeziumGivesIt() {
     UnavailableValuePlaceholder placeholder = new UnavailableValuePlaceholder(PLACEHOLDER);
     byte[] bytes = PLACEHOLDER.getBytes(StandardCharsets.UTF_8);
-    var texts = placeholder.matcher(SchemaBuilder.array(org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA).build()).orElseThrow();
+    var texts =
+        placeholder
+            .matcher(
+                SchemaBuilder.array(org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA)
+                    .build())
+            .orElseThrow();
     assertThat(texts.test(List.of(PLACEHOLDER))).isTrue();
     assertThat(texts.test(List.of(PLACEHOLDER, "b"))).isFalse();
     assertThat(texts.test(List.of(bytes.clone()))).isTrue();
@@ -143,11 +153,18 @@ class SourceRecordConverterUnchangedValuesTest {
     }
     assertThat(texts.test(ints)).isTrue();
     assertThat(texts.test(List.of(java.util.UUID.nameUUIDFromBytes(bytes).toString()))).isTrue();
-    var maps = placeholder.matcher(SchemaBuilder.map(
-        org.apache.kafka.connect.data.Schema.STRING_SCHEMA, org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA).build()).orElseThrow();
+    var maps =
+        placeholder
+            .matcher(
+                SchemaBuilder.map(
+                        org.apache.kafka.connect.data.Schema.STRING_SCHEMA,
+                        org.apache.kafka.connect.data.Schema.OPTIONAL_STRING_SCHEMA)
+                    .build())
+            .orElseThrow();
     assertThat(maps.test(java.util.Map.of(PLACEHOLDER, PLACEHOLDER))).isTrue();
     assertThat(maps.test(java.util.Map.of("k", PLACEHOLDER))).isFalse();
-    var binary = placeholder.matcher(org.apache.kafka.connect.data.Schema.BYTES_SCHEMA).orElseThrow();
+    var binary =
+        placeholder.matcher(org.apache.kafka.connect.data.Schema.BYTES_SCHEMA).orElseThrow();
     assertThat(binary.test(bytes.clone())).isTrue();
     assertThat(binary.test(ByteBuffer.wrap(bytes))).isTrue();
     assertThat(binary.test(new byte[] {1})).isFalse();
@@ -171,7 +188,8 @@ class SourceRecordConverterUnchangedValuesTest {
   }
 
   private static SourceRecord record(Struct value) {
-    Struct image = value.get("after") != null ? (Struct) value.get("after") : (Struct) value.get("before");
+    Struct image =
+        value.get("after") != null ? (Struct) value.get("after") : (Struct) value.get("before");
     Struct key = new Struct(KEY).put("id", image.getInt32("id"));
     return new SourceRecord(null, null, "cdc_sync.public.docs", null, KEY, key, ENVELOPE, value);
   }

@@ -39,7 +39,9 @@ class ZonedTimestampsTest {
   void agreesWithOffsetDateTimeOnRandomInstantsAsDebeziumWritesThem() {
     Random random = new Random(7);
     for (int i = 0; i < 100_000; i++) {
-      Instant instant = Instant.ofEpochSecond(random.nextLong(-62_000_000_000L, 253_000_000_000L), random.nextInt(1_000_000_000));
+      Instant instant =
+          Instant.ofEpochSecond(
+              random.nextLong(-62_000_000_000L, 253_000_000_000L), random.nextInt(1_000_000_000));
       String text = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atOffset(ZoneOffset.UTC));
       assertThat(ZonedTimestamps.parse(text)).as(text).isEqualTo(instant);
     }
@@ -47,8 +49,11 @@ class ZonedTimestampsTest {
 
   @Test
   void rejectsWhatIsNotATimestamp() {
-    assertThatThrownBy(() -> ZonedTimestamps.parse("2024-13-06T07:08:09Z")).isInstanceOf(java.time.DateTimeException.class);
-    assertThatThrownBy(() -> ZonedTimestamps.parse("2024-05-06T25:08:09Z")).isInstanceOf(DateTimeParseException.class);
-    assertThatThrownBy(() -> ZonedTimestamps.parse("not a timestamp")).isInstanceOf(DateTimeParseException.class);
+    assertThatThrownBy(() -> ZonedTimestamps.parse("2024-13-06T07:08:09Z"))
+        .isInstanceOf(java.time.DateTimeException.class);
+    assertThatThrownBy(() -> ZonedTimestamps.parse("2024-05-06T25:08:09Z"))
+        .isInstanceOf(DateTimeParseException.class);
+    assertThatThrownBy(() -> ZonedTimestamps.parse("not a timestamp"))
+        .isInstanceOf(DateTimeParseException.class);
   }
 }

@@ -36,7 +36,9 @@ class PostgresGeometricTextTest {
 
   @Test
   void float8TextReadsBackAsTheSameDouble() {
-    double[] values = {Double.MIN_VALUE, Math.PI, -Math.E, 1e-310, 7.123456789012345e22, 2.0 / 3, 1234.5678e-9};
+    double[] values = {
+      Double.MIN_VALUE, Math.PI, -Math.E, 1e-310, 7.123456789012345e22, 2.0 / 3, 1234.5678e-9
+    };
     for (double value : values) {
       assertThat(Double.parseDouble(PostgresGeometricText.float8(value))).isEqualTo(value);
     }
@@ -44,14 +46,20 @@ class PostgresGeometricTextTest {
 
   @Test
   void writesEachGeometricTypeInPostgresTextForm() throws Exception {
-    assertThat(PostgresGeometricText.format(new PGbox("(3.5,2),(1,-4)"))).isEqualTo("(3.5,2),(1,-4)");
+    assertThat(PostgresGeometricText.format(new PGbox("(3.5,2),(1,-4)")))
+        .isEqualTo("(3.5,2),(1,-4)");
     assertThat(PostgresGeometricText.format(new PGcircle("<(1,2),3>"))).isEqualTo("<(1,2),3>");
     assertThat(PostgresGeometricText.format(new PGline("{1,-1,0}"))).isEqualTo("{1,-1,0}");
-    assertThat(PostgresGeometricText.format(new PGlseg("[(0,0),(1e+20,1e-05)]"))).isEqualTo("[(0,0),(1e+20,1e-05)]");
-    assertThat(PostgresGeometricText.format(new PGpath("[(0,0),(1,1),(2,0)]"))).isEqualTo("[(0,0),(1,1),(2,0)]");
-    assertThat(PostgresGeometricText.format(new PGpath("((0,0),(1,1))"))).isEqualTo("((0,0),(1,1))");
-    assertThat(PostgresGeometricText.format(new PGpolygon("((0,0),(0,1.5),(1,0))"))).isEqualTo("((0,0),(0,1.5),(1,0))");
-    assertThat(PostgresGeometricText.format(new PGpolygon(new PGpoint[] {new PGpoint(0.1 + 0.2, 1)})))
+    assertThat(PostgresGeometricText.format(new PGlseg("[(0,0),(1e+20,1e-05)]")))
+        .isEqualTo("[(0,0),(1e+20,1e-05)]");
+    assertThat(PostgresGeometricText.format(new PGpath("[(0,0),(1,1),(2,0)]")))
+        .isEqualTo("[(0,0),(1,1),(2,0)]");
+    assertThat(PostgresGeometricText.format(new PGpath("((0,0),(1,1))")))
+        .isEqualTo("((0,0),(1,1))");
+    assertThat(PostgresGeometricText.format(new PGpolygon("((0,0),(0,1.5),(1,0))")))
+        .isEqualTo("((0,0),(0,1.5),(1,0))");
+    assertThat(
+            PostgresGeometricText.format(new PGpolygon(new PGpoint[] {new PGpoint(0.1 + 0.2, 1)})))
         .isEqualTo("((0.30000000000000004,1))");
   }
 

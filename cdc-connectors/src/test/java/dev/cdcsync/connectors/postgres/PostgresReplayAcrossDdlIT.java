@@ -41,7 +41,10 @@ class PostgresReplayAcrossDdlIT {
     TestDatabaseServer server = TestDatabases.postgres();
     String database = "replay_ddl";
     server.createDatabase(database);
-    server.execute(database, "CREATE TABLE items (id INT PRIMARY KEY, v INT)", "INSERT INTO items VALUES (1, 1)");
+    server.execute(
+        database,
+        "CREATE TABLE items (id INT PRIMARY KEY, v INT)",
+        "INSERT INTO items VALUES (1, 1)");
     Configuration options =
         Configuration.of(
             Map.of(
@@ -51,25 +54,46 @@ class PostgresReplayAcrossDdlIT {
                 "password", server.password(),
                 "tables", database + ".public.items",
                 "slot.name", "slot_replay_ddl"));
-    PipelineContext context = new PipelineContext("replay_ddl", work, new InMemoryStateStorage(work.toString()));
+    PipelineContext context =
+        new PipelineContext("replay_ddl", work, new InMemoryStateStorage(work.toString()));
 
     // First run: the snapshot is acknowledged, the two changes after it are not.
     List<DataChangeEvent> firstRun = new CopyOnWriteArrayList<>();
     AtomicReference<SourcePosition> afterSnapshot = new AtomicReference<>();
-    readUntil(context, options, Optional.empty(), firstRun, 3, (events, acknowledger) -> {
-      firstRun.addAll(events);
-      if (events.stream().anyMatch(event -> event.operation() == OperationType.READ) && acknowledger.isTransactionBoundary()) {
-        afterSnapshot.set(acknowledger.position());
-        acknowledger.acknowledge();
-        server.execute(database, "INSERT INTO items VALUES (2, 2)", "UPDATE items SET v = 11 WHERE id = 1");
-      }
-    });
+    readUntil(
+        context,
+        options,
+        Optional.empty(),
+        firstRun,
+        3,
+        (events, acknowledger) -> {
+          firstRun.addAll(events);
+          if (events.stream().anyMatch(event -> event.operation() == OperationType.READ)
+              && acknowledger.isTransactionBoundary()) {
+            afterSnapshot.set(acknowledger.position());
+            acknowledger.acknowledge();
+            server.execute(
+                database,
+                "INSERT INTO items VALUES (2, 2)",
+                "UPDATE items SET v = 11 WHERE id = 1");
+          }
+        });
 
-    server.execute(database, "ALTER TABLE items ALTER COLUMN v TYPE BIGINT", "INSERT INTO items VALUES (3, 5000000000)");
+    server.execute(
+        database,
+        "ALTER TABLE items ALTER COLUMN v TYPE BIGINT",
+        "INSERT INTO items VALUES (3, 5000000000)");
     List<DataChangeEvent> secondRun = new CopyOnWriteArrayList<>();
-    readUntil(context, options, Optional.of(afterSnapshot.get()), secondRun, 3, (events, acknowledger) -> secondRun.addAll(events));
+    readUntil(
+        context,
+        options,
+        Optional.of(afterSnapshot.get()),
+        secondRun,
+        3,
+        (events, acknowledger) -> secondRun.addAll(events));
 
-    assertThat(secondRun).extracting(DataChangeEvent::operation)
+    assertThat(secondRun)
+        .extracting(DataChangeEvent::operation)
         .containsExactly(OperationType.INSERT, OperationType.UPDATE, OperationType.INSERT);
     assertThat(secondRun.get(0).after()).containsExactly(2, 2);
     assertThat(secondRun.get(0).schema().column("v").type().root()).isEqualTo(DataTypeRoot.INT);
@@ -80,27 +104,37 @@ class PostgresReplayAcrossDdlIT {
 
   /** Runs a source until {@code events} holds {@code count} events, then stops it. */
   private static void readUntil(
-      PipelineContext context, Configuration options, Optional<SourcePosition> after,
-      List<DataChangeEvent> events, int count, ThrowingHandler handler) throws Exception {
+      PipelineContext context,
+      Configuration options,
+      Optional<SourcePosition> after,
+      List<DataChangeEvent> events,
+      int count,
+      ThrowingHandler handler)
+      throws Exception {
     Source source = new PostgresSourceFactory().create(options, context);
     AtomicReference<Exception> failure = new AtomicReference<>();
-    ChangeHandler changeHandler = (batch, acknowledger) -> {
-      try {
-        handler.handle(batch, acknowledger);
-      } catch (Exception e) {
-        failure.set(e);
-      }
-    };
-    Thread reader = new Thread(() -> {
-      try {
-        source.run(changeHandler, after);
-      } catch (Exception e) {
-        failure.compareAndSet(null, e);
-      }
-    });
+    ChangeHandler changeHandler =
+        (batch, acknowledger) -> {
+          try {
+            handler.handle(batch, acknowledger);
+          } catch (Exception e) {
+            failure.set(e);
+          }
+        };
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                source.run(changeHandler, after);
+              } catch (Exception e) {
+                failure.compareAndSet(null, e);
+              }
+            });
     reader.start();
     try {
-      await().atMost(Duration.ofSeconds(60)).until(() -> events.size() >= count || failure.get() != null);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> events.size() >= count || failure.get() != null);
     } finally {
       source.close();
       reader.join();
@@ -109,6 +143,7 @@ class PostgresReplayAcrossDdlIT {
   }
 
   private interface ThrowingHandler {
-    void handle(List<DataChangeEvent> events, dev.cdcsync.api.SourceAcknowledger acknowledger) throws Exception;
+    void handle(List<DataChangeEvent> events, dev.cdcsync.api.SourceAcknowledger acknowledger)
+        throws Exception;
   }
 }

@@ -68,8 +68,12 @@ public final class CheckpointStore {
     if (storage.read(name).isPresent()) {
       if (read(name).isPresent()) {
         throw new FencedException(
-            "Cannot write checkpoint " + record.id() + " of pipeline '" + record.pipeline()
-                + "': another instance already wrote it in " + storage.location());
+            "Cannot write checkpoint "
+                + record.id()
+                + " of pipeline '"
+                + record.pipeline()
+                + "': another instance already wrote it in "
+                + storage.location());
       }
       storage.delete(name);
     }
@@ -124,13 +128,15 @@ public final class CheckpointStore {
     ObjectNode offsets = position.putObject("offsets");
     record.position().offsets().forEach(offsets::put);
     ArrayNode tables = root.putArray("tables");
-    record.tables().forEach(
-        (table, prepared) -> {
-          ObjectNode entry = tables.addObject();
-          ArrayNode parts = entry.putArray("table");
-          table.parts().forEach(parts::add);
-          entry.put("prepared", Base64.getEncoder().encodeToString(prepared));
-        });
+    record
+        .tables()
+        .forEach(
+            (table, prepared) -> {
+              ObjectNode entry = tables.addObject();
+              ArrayNode parts = entry.putArray("table");
+              table.parts().forEach(parts::add);
+              entry.put("prepared", Base64.getEncoder().encodeToString(prepared));
+            });
     String json = JSON.writeValueAsString(root);
     return (json + CHECKSUM_MARK + checksum(json) + "\n").getBytes(StandardCharsets.UTF_8);
   }
@@ -147,7 +153,10 @@ public final class CheckpointStore {
     }
     JsonNode root = JSON.readTree(json);
     Map<String, String> offsets = new LinkedHashMap<>();
-    root.get("position").get("offsets").fields().forEachRemaining(e -> offsets.put(e.getKey(), e.getValue().asText()));
+    root.get("position")
+        .get("offsets")
+        .fields()
+        .forEachRemaining(e -> offsets.put(e.getKey(), e.getValue().asText()));
     Map<TableId, byte[]> tables = new LinkedHashMap<>();
     for (JsonNode entry : root.get("tables")) {
       List<String> parts = new ArrayList<>();

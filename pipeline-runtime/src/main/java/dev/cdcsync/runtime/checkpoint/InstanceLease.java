@@ -48,10 +48,17 @@ public final class InstanceLease {
       Duration silence = Duration.between(lastSign, clock.instant());
       if (silence.compareTo(staleAfter) < 0) {
         throw new PermanentPipelineException(
-            "Cannot start pipeline '" + pipeline + "': another instance ("
-                + describe(latest) + ") was alive " + Math.max(0, silence.toSeconds())
-                + " s ago; stop it first, or wait " + staleAfter.toSeconds()
-                + " s if it has died (state in " + storage.location() + ")");
+            "Cannot start pipeline '"
+                + pipeline
+                + "': another instance ("
+                + describe(latest)
+                + ") was alive "
+                + Math.max(0, silence.toSeconds())
+                + " s ago; stop it first, or wait "
+                + staleAfter.toSeconds()
+                + " s if it has died (state in "
+                + storage.location()
+                + ")");
       }
     }
     epoch = latest + 1;
@@ -82,8 +89,13 @@ public final class InstanceLease {
     long latest = latestEpoch();
     if (latest > epoch) {
       throw new FencedException(
-          "Pipeline '" + pipeline + "' was taken over by another instance (" + describe(latest)
-              + "); this instance (epoch " + epoch + ") stops without committing");
+          "Pipeline '"
+              + pipeline
+              + "' was taken over by another instance ("
+              + describe(latest)
+              + "); this instance (epoch "
+              + epoch
+              + ") stops without committing");
     }
   }
 
@@ -98,7 +110,8 @@ public final class InstanceLease {
   /** Whether the instance of an epoch ran on this host in a process that no longer exists. */
   private boolean diedOnThisHost(long otherEpoch) throws IOException {
     String owner =
-        storage.read(String.format("%s%020d", EPOCH, otherEpoch))
+        storage
+            .read(String.format("%s%020d", EPOCH, otherEpoch))
             .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
             .orElse("");
     String me = ManagementFactory.getRuntimeMXBean().getName();
@@ -121,8 +134,11 @@ public final class InstanceLease {
   }
 
   private String describe(long otherEpoch) throws IOException {
-    return "epoch " + otherEpoch + ", "
-        + storage.read(String.format("%s%020d", EPOCH, otherEpoch))
+    return "epoch "
+        + otherEpoch
+        + ", "
+        + storage
+            .read(String.format("%s%020d", EPOCH, otherEpoch))
             .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
             .orElse("unknown");
   }

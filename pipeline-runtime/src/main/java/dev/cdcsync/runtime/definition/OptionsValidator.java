@@ -24,7 +24,8 @@ public final class OptionsValidator {
       String componentName,
       List<ConfigOption<?>> options,
       List<String> passThroughPrefixes) {
-    return validate(location, section, componentName, options, passThroughPrefixes, new ArrayList<>());
+    return validate(
+        location, section, componentName, options, passThroughPrefixes, new ArrayList<>());
   }
 
   /**
@@ -43,36 +44,82 @@ public final class OptionsValidator {
     List<String> errors = new ArrayList<>();
     Map<String, String> values = new LinkedHashMap<>();
 
-    section.options().forEach(
-        (key, value) -> {
-          ConfigOption<?> option = byKey.get(key);
-          if (value.list() && (option == null ? byPrefix(key, passThroughPrefixes) : !option.acceptsList())) {
-            errors.add("line " + value.line() + ": " + section.section() + " option '" + key
-                + "' must be a single value, not a list");
-            return;
-          }
-          if (option == null) {
-            if (byPrefix(key, passThroughPrefixes)) {
-              values.put(key, value.text());
-            } else {
-              errors.add(unknownKey(section.section(), componentName, key, value.line(), byKey, passThroughPrefixes));
-            }
-            return;
-          }
-          try {
-            option.parse(value.text());
-            values.put(key, value.text());
-            option.noEffectReason().ifPresent(reason -> warnings.add(
-                "line " + value.line() + ": " + section.section() + " option '" + key + "' has no effect: " + reason));
-          } catch (IllegalArgumentException e) {
-            errors.add("line " + value.line() + ": " + section.section() + " option '" + key + "': "
-                + e.getMessage());
-          }
-        });
+    section
+        .options()
+        .forEach(
+            (key, value) -> {
+              ConfigOption<?> option = byKey.get(key);
+              if (value.list()
+                  && (option == null
+                      ? byPrefix(key, passThroughPrefixes)
+                      : !option.acceptsList())) {
+                errors.add(
+                    "line "
+                        + value.line()
+                        + ": "
+                        + section.section()
+                        + " option '"
+                        + key
+                        + "' must be a single value, not a list");
+                return;
+              }
+              if (option == null) {
+                if (byPrefix(key, passThroughPrefixes)) {
+                  values.put(key, value.text());
+                } else {
+                  errors.add(
+                      unknownKey(
+                          section.section(),
+                          componentName,
+                          key,
+                          value.line(),
+                          byKey,
+                          passThroughPrefixes));
+                }
+                return;
+              }
+              try {
+                option.parse(value.text());
+                values.put(key, value.text());
+                option
+                    .noEffectReason()
+                    .ifPresent(
+                        reason ->
+                            warnings.add(
+                                "line "
+                                    + value.line()
+                                    + ": "
+                                    + section.section()
+                                    + " option '"
+                                    + key
+                                    + "' has no effect: "
+                                    + reason));
+              } catch (IllegalArgumentException e) {
+                errors.add(
+                    "line "
+                        + value.line()
+                        + ": "
+                        + section.section()
+                        + " option '"
+                        + key
+                        + "': "
+                        + e.getMessage());
+              }
+            });
     for (ConfigOption<?> option : options) {
       if (option.isRequired() && !section.options().containsKey(option.key())) {
-        errors.add("line " + section.line() + ": " + section.section() + " of type " + componentName
-            + " needs option '" + option.key() + "' (" + option.description() + ")");
+        errors.add(
+            "line "
+                + section.line()
+                + ": "
+                + section.section()
+                + " of type "
+                + componentName
+                + " needs option '"
+                + option.key()
+                + "' ("
+                + option.description()
+                + ")");
       }
     }
     if (!errors.isEmpty()) {
@@ -82,7 +129,8 @@ public final class OptionsValidator {
   }
 
   private static boolean byPrefix(String key, List<String> passThroughPrefixes) {
-    return passThroughPrefixes.stream().anyMatch(prefix -> key.startsWith(prefix) && key.length() > prefix.length());
+    return passThroughPrefixes.stream()
+        .anyMatch(prefix -> key.startsWith(prefix) && key.length() > prefix.length());
   }
 
   private static String unknownKey(
@@ -94,12 +142,22 @@ public final class OptionsValidator {
       List<String> prefixes) {
     List<String> allowed = new ArrayList<>(known.keySet());
     prefixes.forEach(prefix -> allowed.add(prefix + "*"));
-    StringBuilder message = new StringBuilder()
-        .append("line ").append(line).append(": unknown ").append(section).append(" option '")
-        .append(key).append("'");
+    StringBuilder message =
+        new StringBuilder()
+            .append("line ")
+            .append(line)
+            .append(": unknown ")
+            .append(section)
+            .append(" option '")
+            .append(key)
+            .append("'");
     message.append(suggestion(key, known.keySet()));
-    return message.append("; allowed for ").append(componentName).append(": ")
-        .append(String.join(", ", allowed)).toString();
+    return message
+        .append("; allowed for ")
+        .append(componentName)
+        .append(": ")
+        .append(String.join(", ", allowed))
+        .toString();
   }
 
   /** {@code " (did you mean 'x'?)"} for the known key closest to a misspelt one, or empty. */
@@ -136,7 +194,14 @@ public final class OptionsValidator {
       String location, ComponentDefinition section, List<String> knownTypes) {
     return PipelineDefinitionParser.invalid(
         location,
-        List.of("line " + section.line() + ": unknown " + section.section() + " type '"
-            + section.type() + "'; available: " + String.join(", ", knownTypes)));
+        List.of(
+            "line "
+                + section.line()
+                + ": unknown "
+                + section.section()
+                + " type '"
+                + section.type()
+                + "'; available: "
+                + String.join(", ", knownTypes)));
   }
 }

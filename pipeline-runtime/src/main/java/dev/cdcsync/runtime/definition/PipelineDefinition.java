@@ -29,7 +29,10 @@ public record PipelineDefinition(
 
   /** A definition without route or transform rules. */
   public PipelineDefinition(
-      String location, ComponentDefinition source, ComponentDefinition sink, ComponentDefinition pipeline) {
+      String location,
+      ComponentDefinition source,
+      ComponentDefinition sink,
+      ComponentDefinition pipeline) {
     this(location, source, sink, pipeline, List.of(), List.of());
   }
 }

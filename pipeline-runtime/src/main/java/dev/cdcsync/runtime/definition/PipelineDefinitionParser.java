@@ -36,7 +36,8 @@ public final class PipelineDefinitionParser {
 
   private static final Pattern VARIABLE =
       Pattern.compile("\\$\\{(?:file:([^}]+)|([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?)}");
-  private static final List<String> SECTIONS = List.of("source", "sink", "route", "transform", "pipeline");
+  private static final List<String> SECTIONS =
+      List.of("source", "sink", "route", "transform", "pipeline");
 
   private final Function<String, String> environment;
 
@@ -56,7 +57,8 @@ public final class PipelineDefinitionParser {
     } catch (NoSuchFileException e) {
       throw new ConfigurationException("Cannot read pipeline file: no such file: " + file);
     } catch (IOException e) {
-      throw new ConfigurationException("Cannot read pipeline file: " + e.getMessage() + ": " + file, e);
+      throw new ConfigurationException(
+          "Cannot read pipeline file: " + e.getMessage() + ": " + file, e);
     }
     return parse(text, file.toString());
   }
@@ -76,11 +78,16 @@ public final class PipelineDefinitionParser {
     }
     if (root == null) {
       throw new ConfigurationException(
-          "Cannot parse " + location + ": the file is empty; it needs 'source' and 'sink' sections");
+          "Cannot parse "
+              + location
+              + ": the file is empty; it needs 'source' and 'sink' sections");
     }
     if (!(root instanceof MappingNode mapping)) {
       throw new ConfigurationException(
-          "Cannot parse " + location + ": line " + line(root)
+          "Cannot parse "
+              + location
+              + ": line "
+              + line(root)
               + ": expected a mapping with 'source', 'sink' and 'pipeline' sections");
     }
 
@@ -95,13 +102,35 @@ public final class PipelineDefinitionParser {
       boolean repeated;
       if (!SECTIONS.contains(key)) {
         errors.add(
-            "line " + line(tuple.getKeyNode()) + ": unknown section '" + key + "'; allowed: "
+            "line "
+                + line(tuple.getKeyNode())
+                + ": unknown section '"
+                + key
+                + "'; allowed: "
                 + String.join(", ", SECTIONS));
         continue;
       } else if (key.equals("route")) {
-        repeated = rules.put(key, rules(key, RuleDefinition.ROUTE_KEYS, List.of("source-table", "sink-table"), tuple.getValueNode(), errors)) != null;
+        repeated =
+            rules.put(
+                    key,
+                    rules(
+                        key,
+                        RuleDefinition.ROUTE_KEYS,
+                        List.of("source-table", "sink-table"),
+                        tuple.getValueNode(),
+                        errors))
+                != null;
       } else if (key.equals("transform")) {
-        repeated = rules.put(key, rules(key, RuleDefinition.TRANSFORM_KEYS, List.of("source-table"), tuple.getValueNode(), errors)) != null;
+        repeated =
+            rules.put(
+                    key,
+                    rules(
+                        key,
+                        RuleDefinition.TRANSFORM_KEYS,
+                        List.of("source-table"),
+                        tuple.getValueNode(),
+                        errors))
+                != null;
       } else {
         repeated = sections.put(key, section(key, tuple.getValueNode(), errors)) != null;
       }
@@ -130,16 +159,26 @@ public final class PipelineDefinitionParser {
   private List<RuleDefinition> rules(
       String section, List<String> keys, List<String> required, Node node, List<String> errors) {
     if (!(node instanceof SequenceNode list)) {
-      errors.add("line " + line(node) + ": section '" + section + "' must be a list of rules, each"
-          + " starting with '- source-table: ...'");
+      errors.add(
+          "line "
+              + line(node)
+              + ": section '"
+              + section
+              + "' must be a list of rules, each"
+              + " starting with '- source-table: ...'");
       return List.of();
     }
     List<RuleDefinition> rules = new ArrayList<>();
     for (Node item : list.getValue()) {
       String rule = section + " rule " + (rules.size() + 1);
       if (!(item instanceof MappingNode ruleMapping)) {
-        errors.add("line " + line(item) + ": " + rule + " must be a mapping with keys "
-            + String.join(", ", keys));
+        errors.add(
+            "line "
+                + line(item)
+                + ": "
+                + rule
+                + " must be a mapping with keys "
+                + String.join(", ", keys));
         rules.add(new RuleDefinition(section, rules.size() + 1, line(item), Map.of()));
         continue;
       }
@@ -151,11 +190,23 @@ public final class PipelineDefinitionParser {
         }
         int keyLine = line(tuple.getKeyNode());
         if (!keys.contains(key)) {
-          errors.add("line " + keyLine + ": " + rule + ": unknown key '" + key + "'"
-              + OptionsValidator.suggestion(key, keys) + "; allowed: " + String.join(", ", keys));
+          errors.add(
+              "line "
+                  + keyLine
+                  + ": "
+                  + rule
+                  + ": unknown key '"
+                  + key
+                  + "'"
+                  + OptionsValidator.suggestion(key, keys)
+                  + "; allowed: "
+                  + String.join(", ", keys));
         } else if (!(tuple.getValueNode() instanceof ScalarNode scalar)) {
           errors.add("line " + keyLine + ": " + rule + ": '" + key + "' must be a single value");
-        } else if (values.put(key, new ConfigValue(substitute(scalar.getValue(), keyLine, rule, key, errors), keyLine)) != null) {
+        } else if (values.put(
+                key,
+                new ConfigValue(substitute(scalar.getValue(), keyLine, rule, key, errors), keyLine))
+            != null) {
           errors.add("line " + keyLine + ": " + rule + ": '" + key + "' is given twice");
         }
       }
@@ -211,33 +262,58 @@ public final class PipelineDefinitionParser {
       } else if (value instanceof ScalarNode scalar) {
         String text = substitute(scalar.getValue(), line(scalar), section, fullKey, errors);
         if (into.put(fullKey, new ConfigValue(text, line(tuple.getKeyNode()))) != null) {
-          errors.add("line " + line(tuple.getKeyNode()) + ": " + section + " option '" + fullKey
-              + "' is given twice");
+          errors.add(
+              "line "
+                  + line(tuple.getKeyNode())
+                  + ": "
+                  + section
+                  + " option '"
+                  + fullKey
+                  + "' is given twice");
         }
-      } else if (value instanceof SequenceNode list && list.getValue().stream().allMatch(ScalarNode.class::isInstance)) {
+      } else if (value instanceof SequenceNode list
+          && list.getValue().stream().allMatch(ScalarNode.class::isInstance)) {
         // A list of values (e.g. include.schema.changes: [add.column, drop.column]) reaches the
         // option as its items joined by commas; options that take no list reject it.
         List<String> items = new ArrayList<>();
         for (Node item : list.getValue()) {
-          items.add(substitute(((ScalarNode) item).getValue(), line(item), section, fullKey, errors));
+          items.add(
+              substitute(((ScalarNode) item).getValue(), line(item), section, fullKey, errors));
         }
-        if (into.put(fullKey, new ConfigValue(String.join(",", items), line(tuple.getKeyNode()), true)) != null) {
-          errors.add("line " + line(tuple.getKeyNode()) + ": " + section + " option '" + fullKey
-              + "' is given twice");
+        if (into.put(
+                fullKey, new ConfigValue(String.join(",", items), line(tuple.getKeyNode()), true))
+            != null) {
+          errors.add(
+              "line "
+                  + line(tuple.getKeyNode())
+                  + ": "
+                  + section
+                  + " option '"
+                  + fullKey
+                  + "' is given twice");
         }
       } else {
-        errors.add("line " + line(value) + ": " + section + " option '" + fullKey
-            + "' must be a single value or a list of values");
+        errors.add(
+            "line "
+                + line(value)
+                + ": "
+                + section
+                + " option '"
+                + fullKey
+                + "' must be a single value or a list of values");
       }
     }
   }
 
-  private String substitute(String text, int line, String section, String key, List<String> errors) {
+  private String substitute(
+      String text, int line, String section, String key, List<String> errors) {
     Matcher matcher = VARIABLE.matcher(text);
     StringBuilder result = new StringBuilder();
     while (matcher.find()) {
       if (matcher.group(1) != null) {
-        matcher.appendReplacement(result, Matcher.quoteReplacement(fileContent(matcher.group(1), line, section, key, errors)));
+        matcher.appendReplacement(
+            result,
+            Matcher.quoteReplacement(fileContent(matcher.group(1), line, section, key, errors)));
         continue;
       }
       String name = matcher.group(2);
@@ -247,9 +323,18 @@ public final class PipelineDefinitionParser {
         value = matcher.group(3);
       }
       if (value == null) {
-        errors.add("line " + line + ": " + section + " option '" + key
-            + "' refers to environment variable " + name
-            + ", which is not set (write ${" + name + ":-default} to give a default)");
+        errors.add(
+            "line "
+                + line
+                + ": "
+                + section
+                + " option '"
+                + key
+                + "' refers to environment variable "
+                + name
+                + ", which is not set (write ${"
+                + name
+                + ":-default} to give a default)");
         value = "";
       }
       matcher.appendReplacement(result, Matcher.quoteReplacement(value));
@@ -259,12 +344,23 @@ public final class PipelineDefinitionParser {
   }
 
   /** A secret file's content without the line breaks at its end; never quoted in messages. */
-  private static String fileContent(String file, int line, String section, String key, List<String> errors) {
+  private static String fileContent(
+      String file, int line, String section, String key, List<String> errors) {
     try {
       return Files.readString(Path.of(file)).replaceFirst("[\\r\\n]+$", "");
     } catch (IOException | RuntimeException e) {
-      errors.add("line " + line + ": " + section + " option '" + key + "' refers to file " + file
-          + ", which cannot be read (" + (e instanceof NoSuchFileException ? "no such file" : e.getClass().getSimpleName()) + ")");
+      errors.add(
+          "line "
+              + line
+              + ": "
+              + section
+              + " option '"
+              + key
+              + "' refers to file "
+              + file
+              + ", which cannot be read ("
+              + (e instanceof NoSuchFileException ? "no such file" : e.getClass().getSimpleName())
+              + ")");
       return "";
     }
   }

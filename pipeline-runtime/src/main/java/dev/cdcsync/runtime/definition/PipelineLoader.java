@@ -8,10 +8,6 @@ import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.api.SinkFactory;
 import dev.cdcsync.api.SourceFactory;
 import dev.cdcsync.api.StateStorage;
-import dev.cdcsync.runtime.definition.ComponentDefinition;
-import dev.cdcsync.runtime.definition.OptionsValidator;
-import dev.cdcsync.runtime.definition.PipelineDefinition;
-import dev.cdcsync.runtime.definition.RuleDefinition;
 import dev.cdcsync.runtime.routing.TableRouter;
 import dev.cdcsync.runtime.transform.TransformRule;
 import java.net.URI;
@@ -105,7 +101,8 @@ public final class PipelineLoader {
       sourceFactory.validateOptions(sourceOptions);
       sinkFactory.validateOptions(sinkOptions);
     } catch (ConfigurationException e) {
-      throw new ConfigurationException("Cannot load pipeline " + location + ":\n  " + e.getMessage(), e);
+      throw new ConfigurationException(
+          "Cannot load pipeline " + location + ":\n  " + e.getMessage(), e);
     }
     Configuration pipelineOptions =
         OptionsValidator.validate(
@@ -122,13 +119,15 @@ public final class PipelineLoader {
                 () ->
                     new ConfigurationException(
                         "Cannot choose where to keep pipeline state: the sink has no warehouse;"
-                            + " set pipeline option 'state.location' in " + location));
+                            + " set pipeline option 'state.location' in "
+                            + location));
     String stateLocation = normalizeLocation(stateRoot) + "/" + safeDirectoryName(name);
     Path workDirectory =
         localPath(stateLocation)
             .orElseGet(
                 () ->
-                    Path.of(System.getProperty("java.io.tmpdir"), "cdc-sync", safeDirectoryName(name)));
+                    Path.of(
+                        System.getProperty("java.io.tmpdir"), "cdc-sync", safeDirectoryName(name)));
     TableRouter router;
     List<TransformRule> transforms = new ArrayList<>();
     try {
@@ -141,11 +140,21 @@ public final class PipelineLoader {
         transforms.add(TransformRule.of(transform, sourceFactory.tableIdFormat()));
       }
     } catch (ConfigurationException e) {
-      throw new ConfigurationException("Cannot load pipeline " + location + ":\n  " + e.getMessage(), e);
+      throw new ConfigurationException(
+          "Cannot load pipeline " + location + ":\n  " + e.getMessage(), e);
     }
     return new LoadedPipeline(
-        name, sourceFactory, sourceOptions, sinkFactory, sinkOptions, pipelineOptions,
-        stateLocation, workDirectory, router, transforms, warnings);
+        name,
+        sourceFactory,
+        sourceOptions,
+        sinkFactory,
+        sinkOptions,
+        pipelineOptions,
+        stateLocation,
+        workDirectory,
+        router,
+        transforms,
+        warnings);
   }
 
   private static List<ConfigOption<?>> concat(List<ConfigOption<?>> a, List<ConfigOption<?>> b) {
@@ -188,7 +197,8 @@ public final class PipelineLoader {
       try {
         return Optional.of(Path.of(URI.create(location)));
       } catch (IllegalArgumentException e) {
-        throw new ConfigurationException("Cannot use location: not a valid file URI: " + location, e);
+        throw new ConfigurationException(
+            "Cannot use location: not a valid file URI: " + location, e);
       }
     }
     if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
@@ -204,12 +214,13 @@ public final class PipelineLoader {
   /** A component's own warnings, each that begins with an option given in the file with its line. */
   private static List<String> withLines(ComponentDefinition section, List<String> warnings) {
     return warnings.stream()
-        .map(warning -> {
-          Matcher option = OPTION_WARNING.matcher(warning);
-          return option.lookingAt() && section.options().containsKey(option.group(1))
-              ? "line " + section.options().get(option.group(1)).line() + ": " + warning
-              : warning;
-        })
+        .map(
+            warning -> {
+              Matcher option = OPTION_WARNING.matcher(warning);
+              return option.lookingAt() && section.options().containsKey(option.group(1))
+                  ? "line " + section.options().get(option.group(1)).line() + ": " + warning
+                  : warning;
+            })
         .toList();
   }
 }

@@ -91,7 +91,10 @@ public final class PipelineOptions {
 
   public static final ConfigOption<Integer> PARALLELISM =
       ConfigOption.withoutEffect(
-          "parallelism", Integer.class, 1, "cdc-sync reads each source with one reader in one process");
+          "parallelism",
+          Integer.class,
+          1,
+          "cdc-sync reads each source with one reader in one process");
 
   public static final ConfigOption<String> OPERATOR_UID_PREFIX =
       ConfigOption.withoutEffect(

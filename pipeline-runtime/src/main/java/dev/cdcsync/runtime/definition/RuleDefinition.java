@@ -41,7 +41,9 @@ public record RuleDefinition(String section, int index, int line, Map<String, Co
   /** The value of a key, trimmed, if given and not blank. */
   public Optional<String> value(String key) {
     ConfigValue value = values.get(key);
-    return value == null || value.text().isBlank() ? Optional.empty() : Optional.of(value.text().trim());
+    return value == null || value.text().isBlank()
+        ? Optional.empty()
+        : Optional.of(value.text().trim());
   }
 
   /** The line a key is on, or the rule's own line. */

@@ -50,7 +50,8 @@ public final class SinkOptions {
       ConfigOption.optional(
           "name", String.class, null, "Display name of the sink (Flink CDC); shown by validate.");
 
-  public static final List<ConfigOption<?>> ALL = List.of(INCLUDE_SCHEMA_CHANGES, EXCLUDE_SCHEMA_CHANGES, NAME);
+  public static final List<ConfigOption<?>> ALL =
+      List.of(INCLUDE_SCHEMA_CHANGES, EXCLUDE_SCHEMA_CHANGES, NAME);
 
   private SinkOptions() {}
 }

@@ -29,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TableRouter {
 
   /** One route rule, checked. */
-  public record RouteRule(String rule, List<TablePattern> sources, String sinkTable, String replaceSymbol) {
+  public record RouteRule(
+      String rule, List<TablePattern> sources, String sinkTable, String replaceSymbol) {
     public RouteRule {
       sources = List.copyOf(sources);
     }
@@ -39,7 +40,8 @@ public final class TableRouter {
     }
 
     TableId sinkTable(TableId source) {
-      String name = replaceSymbol == null ? sinkTable : sinkTable.replace(replaceSymbol, source.tableName());
+      String name =
+          replaceSymbol == null ? sinkTable : sinkTable.replace(replaceSymbol, source.tableName());
       return TableId.parse(name);
     }
 
@@ -77,11 +79,12 @@ public final class TableRouter {
         }
       }
     }
-    named.forEach((sink, count) -> {
-      if (count > 1) {
-        merged.add(sink);
-      }
-    });
+    named.forEach(
+        (sink, count) -> {
+          if (count > 1) {
+            merged.add(sink);
+          }
+        });
     this.mergedTables = Set.copyOf(merged);
   }
 
@@ -96,7 +99,8 @@ public final class TableRouter {
   }
 
   /** As {@link #of(List, String)}, applying the rules as {@code mode} says. */
-  public static TableRouter of(List<RuleDefinition> definitions, String tableIdFormat, RouteMode mode) {
+  public static TableRouter of(
+      List<RuleDefinition> definitions, String tableIdFormat, RouteMode mode) {
     List<RouteRule> rules = new ArrayList<>();
     for (RuleDefinition definition : definitions) {
       String rule = definition.describe();
@@ -110,7 +114,10 @@ public final class TableRouter {
         throw new ConfigurationException(
             "Cannot use " + rule + ": sink-table must be [namespace.][schema.]table: " + sinkTable);
       }
-      if (example.isBlank() || example.startsWith(".") || example.endsWith(".") || example.contains("..")) {
+      if (example.isBlank()
+          || example.startsWith(".")
+          || example.endsWith(".")
+          || example.contains("..")) {
         throw new ConfigurationException(
             "Cannot use " + rule + ": sink-table has an empty part: " + sinkTable);
       }

@@ -24,7 +24,8 @@ public final class ColumnProjection {
   }
 
   /** The projection for rows of {@code source}, or null when rows pass as they are. */
-  public static ColumnProjection of(Schema source, Map<String, String> redirects, Set<String> unwritten) {
+  public static ColumnProjection of(
+      Schema source, Map<String, String> redirects, Set<String> unwritten) {
     if (redirects.isEmpty() && unwritten.isEmpty()) {
       return null;
     }
@@ -38,11 +39,14 @@ public final class ColumnProjection {
       }
     }
     Map<String, String> renamedFrom = new LinkedHashMap<>();
-    source.renamedFrom().forEach((to, from) -> {
-      if (!unwritten.contains(to)) {
-        renamedFrom.put(redirects.getOrDefault(to, to), from);
-      }
-    });
+    source
+        .renamedFrom()
+        .forEach(
+            (to, from) -> {
+              if (!unwritten.contains(to)) {
+                renamedFrom.put(redirects.getOrDefault(to, to), from);
+              }
+            });
     Schema target = new Schema(columns, source.primaryKeys(), renamedFrom);
     return new ColumnProjection(target, indexes.stream().mapToInt(Integer::intValue).toArray());
   }

@@ -13,7 +13,8 @@ import java.util.Set;
  */
 public record SchemaChangeFilter(Set<SchemaChangeKind> included) {
 
-  public static final SchemaChangeFilter ALL = new SchemaChangeFilter(EnumSet.allOf(SchemaChangeKind.class));
+  public static final SchemaChangeFilter ALL =
+      new SchemaChangeFilter(EnumSet.allOf(SchemaChangeKind.class));
 
   public SchemaChangeFilter {
     included = Set.copyOf(included);
@@ -23,7 +24,9 @@ public record SchemaChangeFilter(Set<SchemaChangeKind> included) {
   public static SchemaChangeFilter of(Configuration sinkOptions) {
     Set<SchemaChangeKind> included =
         EnumSet.copyOf(sinkOptions.get(SinkOptions.INCLUDE_SCHEMA_CHANGES).kinds());
-    sinkOptions.optional(SinkOptions.EXCLUDE_SCHEMA_CHANGES).ifPresent(excluded -> included.removeAll(excluded.kinds()));
+    sinkOptions
+        .optional(SinkOptions.EXCLUDE_SCHEMA_CHANGES)
+        .ifPresent(excluded -> included.removeAll(excluded.kinds()));
     return new SchemaChangeFilter(included);
   }
 

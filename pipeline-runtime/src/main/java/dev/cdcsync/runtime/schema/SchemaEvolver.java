@@ -40,7 +40,10 @@ public final class SchemaEvolver {
    * @param notes what was done or skipped, for the log
    */
   public record Plan(
-      List<SchemaChange> apply, Map<String, String> redirects, Set<String> unwritten, List<String> notes) {
+      List<SchemaChange> apply,
+      Map<String, String> redirects,
+      Set<String> unwritten,
+      List<String> notes) {
     public Plan {
       apply = List.copyOf(apply);
       redirects = Map.copyOf(redirects);
@@ -82,7 +85,9 @@ public final class SchemaEvolver {
   public void checkCreateTable(TableId table) {
     if (!filter.includes(SchemaChangeKind.CREATE_TABLE)) {
       throw new PermanentPipelineException(
-          "Cannot create sink table " + table + ": create.table is not among the schema changes"
+          "Cannot create sink table "
+              + table
+              + ": create.table is not among the schema changes"
               + " the sink takes (sink options include.schema.changes / exclude.schema.changes);"
               + " create the table, or let create.table through");
     }
@@ -95,9 +100,13 @@ public final class SchemaEvolver {
     return switch (behavior) {
       case EVOLVE, TRY_EVOLVE -> true;
       case LENIENT, IGNORE -> false;
-      case EXCEPTION -> throw new PermanentPipelineException(
-          "Cannot apply a schema change to table " + table + ": " + what
-              + "; pipeline.schema.change.behavior is exception");
+      case EXCEPTION ->
+          throw new PermanentPipelineException(
+              "Cannot apply a schema change to table "
+                  + table
+                  + ": "
+                  + what
+                  + "; pipeline.schema.change.behavior is exception");
     };
   }
 
@@ -115,7 +124,8 @@ public final class SchemaEvolver {
           && behavior != SchemaChangeBehavior.LENIENT
           && filter.includes(SchemaChangeKind.RENAME_COLUMN)) {
         // Lenient adds the new name instead and keeps the old column (Flink CDC's semantics).
-        if (decision.decide(new RenameColumn(oldName, name), "renamed column " + oldName + " to " + name)) {
+        if (decision.decide(
+            new RenameColumn(oldName, name), "renamed column " + oldName + " to " + name)) {
           decision.kept.add(oldName);
         } else {
           decision.unwritten.add(name);
@@ -136,11 +146,14 @@ public final class SchemaEvolver {
     }
     for (Column column : sink.columns()) {
       String name = column.name();
-      if (source.indexOf(name) >= 0 || decision.kept.contains(name) || isOverflowColumn(name, source)) {
+      if (source.indexOf(name) >= 0
+          || decision.kept.contains(name)
+          || isOverflowColumn(name, source)) {
         continue;
       }
       String change = "dropped column " + name;
-      if (behavior == SchemaChangeBehavior.LENIENT || !filter.includes(SchemaChangeKind.DROP_COLUMN)) {
+      if (behavior == SchemaChangeBehavior.LENIENT
+          || !filter.includes(SchemaChangeKind.DROP_COLUMN)) {
         decision.notes.add(change + ": kept in the sink table, null from now on");
       } else {
         decision.decide(new DropColumn(name), change);
@@ -149,15 +162,20 @@ public final class SchemaEvolver {
     for (String key : source.primaryKeys()) {
       if (decision.unwritten.contains(key) || decision.redirects.containsKey(key)) {
         throw new PermanentPipelineException(
-            "Cannot apply a schema change to table " + decision.table + ": the values of key column "
-                + key + " would no longer reach it (" + String.join("; ", decision.notes)
+            "Cannot apply a schema change to table "
+                + decision.table
+                + ": the values of key column "
+                + key
+                + " would no longer reach it ("
+                + String.join("; ", decision.notes)
                 + "); recreate the table, or set pipeline.schema.change.behavior to evolve");
       }
     }
     return new Plan(decision.apply, decision.redirects, decision.unwritten, decision.notes);
   }
 
-  private void planType(Decision decision, Schema sink, Schema source, Column column, DataType sinkType) {
+  private void planType(
+      Decision decision, Schema sink, Schema source, Column column, DataType sinkType) {
     DataType to = column.type();
     if (fits(to, sinkType)) {
       return;
@@ -165,24 +183,35 @@ public final class SchemaEvolver {
     String name = column.name();
     String change = "column " + name + " changed type from " + sinkType + " to " + to;
     if (!filter.includes(SchemaChangeKind.ALTER_COLUMN_TYPE)) {
-      overflow(decision, sink, column, change + " (alter.column.type is not among the sink's schema changes)");
+      overflow(
+          decision,
+          sink,
+          column,
+          change + " (alter.column.type is not among the sink's schema changes)");
     } else if (widens(sinkType, to)) {
       if (!decision.decide(new WidenColumnType(name, sinkType, to), change)) {
         decision.unwritten.add(name);
       }
     } else {
       switch (behavior) {
-        case EXCEPTION, EVOLVE -> throw new PermanentPipelineException(
-            "Cannot apply a schema change to table " + decision.table + ": " + change
-                + ", which Iceberg cannot express; recreate the table, or set"
-                + " pipeline.schema.change.behavior to lenient or try_evolve to write the new"
-                + " values to a new column");
+        case EXCEPTION, EVOLVE ->
+            throw new PermanentPipelineException(
+                "Cannot apply a schema change to table "
+                    + decision.table
+                    + ": "
+                    + change
+                    + ", which Iceberg cannot express; recreate the table, or set"
+                    + " pipeline.schema.change.behavior to lenient or try_evolve to write the new"
+                    + " values to a new column");
         case IGNORE -> {
           decision.unwritten.add(name);
-          decision.notes.add(change + ": ignored (pipeline.schema.change.behavior is ignore);"
-              + " its values are not written");
+          decision.notes.add(
+              change
+                  + ": ignored (pipeline.schema.change.behavior is ignore);"
+                  + " its values are not written");
         }
-        case LENIENT, TRY_EVOLVE -> overflow(decision, sink, column, change + ", which Iceberg cannot express");
+        case LENIENT, TRY_EVOLVE ->
+            overflow(decision, sink, column, change + ", which Iceberg cannot express");
       }
     }
   }
@@ -193,17 +222,30 @@ public final class SchemaEvolver {
     int index = sink.indexOf(overflow);
     if (index < 0) {
       decision.apply.add(new AddColumn(Column.of(overflow, column.type()), column.name()));
-      decision.notes.add(change + ": its values go to new column " + overflow + " from now on; "
-          + column.name() + " keeps the earlier ones");
+      decision.notes.add(
+          change
+              + ": its values go to new column "
+              + overflow
+              + " from now on; "
+              + column.name()
+              + " keeps the earlier ones");
     } else {
       DataType overflowType = sink.columns().get(index).type();
       if (widens(overflowType, column.type())) {
         decision.apply.add(new WidenColumnType(overflow, overflowType, column.type()));
       } else if (!fits(column.type(), overflowType)) {
         throw new PermanentPipelineException(
-            "Cannot apply a schema change to table " + decision.table + ": " + change
-                + ", and its column " + overflow + " has type " + overflowType
-                + ", which cannot hold " + column.type() + " either; recreate the table");
+            "Cannot apply a schema change to table "
+                + decision.table
+                + ": "
+                + change
+                + ", and its column "
+                + overflow
+                + " has type "
+                + overflowType
+                + ", which cannot hold "
+                + column.type()
+                + " either; recreate the table");
       }
       decision.notes.add(change + ": its values go to column " + overflow);
     }
@@ -258,9 +300,13 @@ public final class SchemaEvolver {
     /** Applies a change as the behavior says; false when it is ignored. */
     boolean decide(SchemaChange change, String description) {
       switch (behavior) {
-        case EXCEPTION -> throw new PermanentPipelineException(
-            "Cannot apply a schema change to table " + table + ": " + description
-                + "; pipeline.schema.change.behavior is exception");
+        case EXCEPTION ->
+            throw new PermanentPipelineException(
+                "Cannot apply a schema change to table "
+                    + table
+                    + ": "
+                    + description
+                    + "; pipeline.schema.change.behavior is exception");
         case EVOLVE, TRY_EVOLVE, LENIENT -> {
           apply.add(change);
           notes.add(description + ": applied");
@@ -276,8 +322,12 @@ public final class SchemaEvolver {
 
     void leaveOut(String column, String change, SchemaChangeKind kind) {
       unwritten.add(column);
-      notes.add(change + ": not applied (" + kind.optionName() + " is not among the sink's schema"
-          + " changes); its values are not written");
+      notes.add(
+          change
+              + ": not applied ("
+              + kind.optionName()
+              + " is not among the sink's schema"
+              + " changes); its values are not written");
     }
   }
 }

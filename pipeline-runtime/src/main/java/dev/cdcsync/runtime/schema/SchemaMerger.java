@@ -31,7 +31,11 @@ public final class SchemaMerger {
     List<Column> columns = new ArrayList<>();
     for (Column column : sink.columns()) {
       int index = source.indexOf(column.name());
-      columns.add(index < 0 ? column : Column.of(column.name(), widest(column.type(), source.columns().get(index).type())));
+      columns.add(
+          index < 0
+              ? column
+              : Column.of(
+                  column.name(), widest(column.type(), source.columns().get(index).type())));
     }
     for (Column column : source.columns()) {
       if (sink.indexOf(column.name()) < 0) {
@@ -51,7 +55,8 @@ public final class SchemaMerger {
     if (integer(x) && integer(y)) {
       return DataType.of(DataTypeRoot.BIGINT);
     }
-    if ((x == DataTypeRoot.FLOAT || x == DataTypeRoot.DOUBLE) && (y == DataTypeRoot.FLOAT || y == DataTypeRoot.DOUBLE)) {
+    if ((x == DataTypeRoot.FLOAT || x == DataTypeRoot.DOUBLE)
+        && (y == DataTypeRoot.FLOAT || y == DataTypeRoot.DOUBLE)) {
       return DataType.of(DataTypeRoot.DOUBLE);
     }
     if (exact(x) && exact(y)) {
@@ -132,7 +137,9 @@ public final class SchemaMerger {
         any = true;
       }
     }
-    return any ? new Coercion(new Schema(columns, source.primaryKeys(), Map.of()), converters) : null;
+    return any
+        ? new Coercion(new Schema(columns, source.primaryKeys(), Map.of()), converters)
+        : null;
   }
 
   /** Converts values of {@code from} to {@code to}, which {@link #widest} chose to hold them. */
@@ -147,7 +154,9 @@ public final class SchemaMerger {
   }
 
   private static BigDecimal decimal(Object value) {
-    return value instanceof BigDecimal decimal ? decimal : BigDecimal.valueOf(((Number) value).longValue());
+    return value instanceof BigDecimal decimal
+        ? decimal
+        : BigDecimal.valueOf(((Number) value).longValue());
   }
 
   /**

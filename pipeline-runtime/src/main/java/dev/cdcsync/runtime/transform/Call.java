@@ -49,7 +49,9 @@ record Call(
         return argument;
       }
     }
-    throw error(index, "argument " + (index + 1) + " must be " + expected + " but is " + argument.typeName());
+    throw error(
+        index,
+        "argument " + (index + 1) + " must be " + expected + " but is " + argument.typeName());
   }
 
   Evaluator string(int index) {

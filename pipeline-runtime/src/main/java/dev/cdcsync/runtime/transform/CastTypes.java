@@ -9,9 +9,10 @@ import org.apache.calcite.sql.SqlTypeNameSpec;
 /** The types CAST may name, in Flink's spelling and SQL's. */
 final class CastTypes {
 
-  static final String NAMES = "BOOLEAN, TINYINT, SMALLINT, INT, INTEGER, BIGINT, FLOAT, REAL, DOUBLE,"
-      + " DECIMAL(p, s), CHAR, VARCHAR, STRING, BINARY, VARBINARY, BYTES, DATE, TIME, TIMESTAMP,"
-      + " TIMESTAMP_LTZ, TIMESTAMP WITH LOCAL TIME ZONE, UUID";
+  static final String NAMES =
+      "BOOLEAN, TINYINT, SMALLINT, INT, INTEGER, BIGINT, FLOAT, REAL, DOUBLE,"
+          + " DECIMAL(p, s), CHAR, VARCHAR, STRING, BINARY, VARBINARY, BYTES, DATE, TIME, TIMESTAMP,"
+          + " TIMESTAMP_LTZ, TIMESTAMP WITH LOCAL TIME ZONE, UUID";
 
   private CastTypes() {}
 
@@ -19,25 +20,26 @@ final class CastTypes {
   static DataType of(SqlDataTypeSpec spec) {
     SqlTypeNameSpec nameSpec = spec.getTypeNameSpec();
     String name = nameSpec.getTypeName().getSimple().toUpperCase(Locale.ROOT);
-    DataType type = switch (name) {
-      case "BOOLEAN" -> Types.BOOLEAN;
-      case "TINYINT", "SMALLINT", "INTEGER", "INT" -> Types.INT;
-      case "BIGINT" -> Types.BIGINT;
-      case "FLOAT", "REAL" -> Types.FLOAT;
-      case "DOUBLE" -> Types.DOUBLE;
-      case "DECIMAL", "NUMERIC", "DEC" -> decimal(nameSpec);
-      case "CHAR", "VARCHAR", "STRING", "TEXT" -> Types.STRING;
-      case "BINARY", "VARBINARY", "BYTES" -> Types.BINARY;
-      case "DATE" -> Types.DATE;
-      case "TIME" -> Types.TIME;
-      case "TIMESTAMP" -> Types.TIMESTAMP;
-      case "TIMESTAMP_LTZ", "TIMESTAMP_WITH_LOCAL_TIME_ZONE" -> Types.TIMESTAMP_LTZ;
-      case "UUID" -> Types.UUID;
-      default -> null;
-    };
+    DataType type =
+        switch (name) {
+          case "BOOLEAN" -> Types.BOOLEAN;
+          case "TINYINT", "SMALLINT", "INTEGER", "INT" -> Types.INT;
+          case "BIGINT" -> Types.BIGINT;
+          case "FLOAT", "REAL" -> Types.FLOAT;
+          case "DOUBLE" -> Types.DOUBLE;
+          case "DECIMAL", "NUMERIC", "DEC" -> decimal(nameSpec);
+          case "CHAR", "VARCHAR", "STRING", "TEXT" -> Types.STRING;
+          case "BINARY", "VARBINARY", "BYTES" -> Types.BINARY;
+          case "DATE" -> Types.DATE;
+          case "TIME" -> Types.TIME;
+          case "TIMESTAMP" -> Types.TIMESTAMP;
+          case "TIMESTAMP_LTZ", "TIMESTAMP_WITH_LOCAL_TIME_ZONE" -> Types.TIMESTAMP_LTZ;
+          case "UUID" -> Types.UUID;
+          default -> null;
+        };
     if (type == null) {
-      throw new ExpressionException(spec.getParserPosition(),
-          "unsupported type " + name + "; supported: " + NAMES);
+      throw new ExpressionException(
+          spec.getParserPosition(), "unsupported type " + name + "; supported: " + NAMES);
     }
     return type;
   }
@@ -50,8 +52,8 @@ final class CastTypes {
       scale = basic.getScale() < 0 ? 0 : basic.getScale();
     }
     if (precision < 1 || precision > DataType.MAX_DECIMAL_PRECISION || scale > precision) {
-      throw new ExpressionException(nameSpec.getParserPos(),
-          "DECIMAL precision must be 1..38 and scale 0..precision");
+      throw new ExpressionException(
+          nameSpec.getParserPos(), "DECIMAL precision must be 1..38 and scale 0..precision");
     }
     return DataType.decimal(precision, scale);
   }

@@ -26,13 +26,20 @@ import java.util.function.UnaryOperator;
 final class Casts {
 
   /** 'yyyy-MM-dd HH:mm:ss' with an optional fraction; 'T' is accepted in place of the space. */
-  static final DateTimeFormatter TIMESTAMP_TEXT = new DateTimeFormatterBuilder()
-      .append(DateTimeFormatter.ISO_LOCAL_DATE)
-      .optionalStart().appendLiteral(' ').optionalEnd()
-      .optionalStart().appendLiteral('T').optionalEnd()
-      .append(DateTimeFormatter.ofPattern("HH:mm[:ss]"))
-      .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-      .toFormatter(Locale.ROOT);
+  static final DateTimeFormatter TIMESTAMP_TEXT =
+      new DateTimeFormatterBuilder()
+          .append(DateTimeFormatter.ISO_LOCAL_DATE)
+          .optionalStart()
+          .appendLiteral(' ')
+          .optionalEnd()
+          .optionalStart()
+          .appendLiteral('T')
+          .optionalEnd()
+          .append(DateTimeFormatter.ofPattern("HH:mm[:ss]"))
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .optionalEnd()
+          .toFormatter(Locale.ROOT);
 
   private Casts() {}
 
@@ -52,12 +59,14 @@ final class Casts {
       case FLOAT -> floating(from, value -> (float) value);
       case DOUBLE -> floating(from, value -> value);
       case DECIMAL -> toDecimal(from, to);
-      case BINARY -> from.root() == DataTypeRoot.STRING
-          ? value -> ((String) value).getBytes(StandardCharsets.UTF_8)
-          : null;
-      case UUID -> from.root() == DataTypeRoot.STRING
-          ? value -> parse(() -> java.util.UUID.fromString(((String) value).trim()), to)
-          : null;
+      case BINARY ->
+          from.root() == DataTypeRoot.STRING
+              ? value -> ((String) value).getBytes(StandardCharsets.UTF_8)
+              : null;
+      case UUID ->
+          from.root() == DataTypeRoot.STRING
+              ? value -> parse(() -> java.util.UUID.fromString(((String) value).trim()), to)
+              : null;
       case DATE -> toDate(from, zone);
       case TIME -> toTime(from, zone);
       case TIMESTAMP -> toTimestamp(from, zone);
@@ -97,11 +106,13 @@ final class Casts {
 
   private static UnaryOperator<Object> toBoolean(DataType from) {
     return switch (from.root()) {
-      case STRING -> value -> switch (((String) value).trim().toLowerCase(Locale.ROOT)) {
-        case "true", "t", "yes", "y", "1" -> Boolean.TRUE;
-        case "false", "f", "no", "n", "0" -> Boolean.FALSE;
-        default -> throw new EvaluationException("cannot cast this STRING to BOOLEAN");
-      };
+      case STRING ->
+          value ->
+              switch (((String) value).trim().toLowerCase(Locale.ROOT)) {
+                case "true", "t", "yes", "y", "1" -> Boolean.TRUE;
+                case "false", "f", "no", "n", "0" -> Boolean.FALSE;
+                default -> throw new EvaluationException("cannot cast this STRING to BOOLEAN");
+              };
       case INT, BIGINT, FLOAT, DOUBLE -> value -> ((Number) value).doubleValue() != 0;
       case DECIMAL -> value -> ((BigDecimal) value).signum() != 0;
       default -> null;
@@ -120,26 +131,39 @@ final class Casts {
       DataType from, long min, long max, LongNarrowing narrowing) {
     String target = max == Integer.MAX_VALUE ? "INT" : "BIGINT";
     return switch (from.root()) {
-      case INT, BIGINT -> value -> narrowing.apply(checked(((Number) value).longValue(), min, max, target));
-      case FLOAT, DOUBLE -> value -> {
-        double d = ((Number) value).doubleValue();
-        if (Double.isNaN(d) || d < min || d > max) {
-          throw new EvaluationException("the value is out of the range of " + target);
-        }
-        return narrowing.apply((long) d);
-      };
-      case DECIMAL -> value -> narrowing.apply(exactLong(
-          ((BigDecimal) value).setScale(0, RoundingMode.DOWN), min, max, target));
-      case STRING -> value -> narrowing.apply(exactLong(
-          parse(() -> new BigDecimal(((String) value).trim()), DataType.of(DataTypeRoot.BIGINT))
-              .setScale(0, RoundingMode.DOWN), min, max, target));
+      case INT, BIGINT ->
+          value -> narrowing.apply(checked(((Number) value).longValue(), min, max, target));
+      case FLOAT, DOUBLE ->
+          value -> {
+            double d = ((Number) value).doubleValue();
+            if (Double.isNaN(d) || d < min || d > max) {
+              throw new EvaluationException("the value is out of the range of " + target);
+            }
+            return narrowing.apply((long) d);
+          };
+      case DECIMAL ->
+          value ->
+              narrowing.apply(
+                  exactLong(((BigDecimal) value).setScale(0, RoundingMode.DOWN), min, max, target));
+      case STRING ->
+          value ->
+              narrowing.apply(
+                  exactLong(
+                      parse(
+                              () -> new BigDecimal(((String) value).trim()),
+                              DataType.of(DataTypeRoot.BIGINT))
+                          .setScale(0, RoundingMode.DOWN),
+                      min,
+                      max,
+                      target));
       case BOOLEAN -> value -> narrowing.apply((Boolean) value ? 1 : 0);
       default -> null;
     };
   }
 
   private static long exactLong(BigDecimal value, long min, long max, String target) {
-    if (value.compareTo(BigDecimal.valueOf(min)) < 0 || value.compareTo(BigDecimal.valueOf(max)) > 0) {
+    if (value.compareTo(BigDecimal.valueOf(min)) < 0
+        || value.compareTo(BigDecimal.valueOf(max)) > 0) {
       throw new EvaluationException("the value is out of the range of " + target);
     }
     return value.longValue();
@@ -154,9 +178,14 @@ final class Casts {
 
   private static UnaryOperator<Object> floating(DataType from, DoubleNarrowing narrowing) {
     return switch (from.root()) {
-      case INT, BIGINT, FLOAT, DOUBLE, DECIMAL -> value -> narrowing.apply(((Number) value).doubleValue());
-      case STRING -> value -> narrowing.apply(parse(
-          () -> Double.parseDouble(((String) value).trim()), DataType.of(DataTypeRoot.DOUBLE)));
+      case INT, BIGINT, FLOAT, DOUBLE, DECIMAL ->
+          value -> narrowing.apply(((Number) value).doubleValue());
+      case STRING ->
+          value ->
+              narrowing.apply(
+                  parse(
+                      () -> Double.parseDouble(((String) value).trim()),
+                      DataType.of(DataTypeRoot.DOUBLE)));
       case BOOLEAN -> value -> narrowing.apply((Boolean) value ? 1 : 0);
       default -> null;
     };
@@ -165,15 +194,17 @@ final class Casts {
   private static UnaryOperator<Object> toDecimal(DataType from, DataType to) {
     return switch (from.root()) {
       case INT, BIGINT -> value -> Types.fit(BigDecimal.valueOf(((Number) value).longValue()), to);
-      case FLOAT, DOUBLE -> value -> {
-        double d = ((Number) value).doubleValue();
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
-          throw new EvaluationException("cannot cast NaN or infinity to " + to);
-        }
-        return Types.fit(new BigDecimal(Double.toString(d)), to);
-      };
+      case FLOAT, DOUBLE ->
+          value -> {
+            double d = ((Number) value).doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+              throw new EvaluationException("cannot cast NaN or infinity to " + to);
+            }
+            return Types.fit(new BigDecimal(Double.toString(d)), to);
+          };
       case DECIMAL -> value -> Types.fit((BigDecimal) value, to);
-      case STRING -> value -> Types.fit(parse(() -> new BigDecimal(((String) value).trim()), to), to);
+      case STRING ->
+          value -> Types.fit(parse(() -> new BigDecimal(((String) value).trim()), to), to);
       case BOOLEAN -> value -> Types.fit((Boolean) value ? BigDecimal.ONE : BigDecimal.ZERO, to);
       default -> null;
     };
@@ -208,11 +239,13 @@ final class Casts {
 
   private static UnaryOperator<Object> toInstant(DataType from, ZoneId zone) {
     return switch (from.root()) {
-      case STRING -> value -> {
-        String s = ((String) value).trim();
-        return s.endsWith("Z") ? parse(() -> Instant.parse(s), Types.TIMESTAMP_LTZ)
-            : parseTimestamp(s).atZone(zone).toInstant();
-      };
+      case STRING ->
+          value -> {
+            String s = ((String) value).trim();
+            return s.endsWith("Z")
+                ? parse(() -> Instant.parse(s), Types.TIMESTAMP_LTZ)
+                : parseTimestamp(s).atZone(zone).toInstant();
+          };
       case DATE -> value -> ((LocalDate) value).atStartOfDay(zone).toInstant();
       case TIMESTAMP -> value -> ((LocalDateTime) value).atZone(zone).toInstant();
       default -> null;

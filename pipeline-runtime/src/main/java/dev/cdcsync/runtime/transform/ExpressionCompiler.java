@@ -10,19 +10,19 @@ import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.calcite.sql.SqlBasicCall;
-import org.apache.calcite.sql.fun.SqlBetweenOperator;
 import org.apache.calcite.sql.SqlCall;
-import org.apache.calcite.sql.fun.SqlCase;
 import org.apache.calcite.sql.SqlCharStringLiteral;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlIntervalQualifier;
-import org.apache.calcite.sql.fun.SqlLikeOperator;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlUnknownLiteral;
+import org.apache.calcite.sql.fun.SqlBetweenOperator;
+import org.apache.calcite.sql.fun.SqlCase;
+import org.apache.calcite.sql.fun.SqlLikeOperator;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
 
@@ -53,7 +53,8 @@ final class ExpressionCompiler {
       try {
         return Typed.constant(typed.type(), typed.value());
       } catch (EvaluationException e) {
-        return new Typed(typed.type(), typed.evaluator(), false); // fails per row, with the rule named
+        return new Typed(
+            typed.type(), typed.evaluator(), false); // fails per row, with the rule named
       }
     }
     return typed;
@@ -71,7 +72,12 @@ final class ExpressionCompiler {
       List<Typed> conditions = compileAll(sqlCase.getWhenOperands());
       List<Typed> results = compileAll(sqlCase.getThenOperands());
       SqlNode otherwise = sqlCase.getElseOperand();
-      return Predicates.caseWhen(conditions, results, otherwise == null ? Typed.NULL : compile(otherwise), pos, clock.getZone());
+      return Predicates.caseWhen(
+          conditions,
+          results,
+          otherwise == null ? Typed.NULL : compile(otherwise),
+          pos,
+          clock.getZone());
     }
     if (!(node instanceof SqlBasicCall call)) {
       throw new ExpressionException(pos, "unsupported expression: " + node);
@@ -79,11 +85,16 @@ final class ExpressionCompiler {
     List<SqlNode> operands = call.getOperandList();
     return switch (call.getKind()) {
       case AS -> throw new ExpressionException(pos, "AS is only allowed after a projection item");
-      case PLUS -> Operators.arithmetic("+", compile(operands.get(0)), compile(operands.get(1)), pos);
-      case MINUS -> Operators.arithmetic("-", compile(operands.get(0)), compile(operands.get(1)), pos);
-      case TIMES -> Operators.arithmetic("*", compile(operands.get(0)), compile(operands.get(1)), pos);
-      case DIVIDE -> Operators.arithmetic("/", compile(operands.get(0)), compile(operands.get(1)), pos);
-      case MOD -> Operators.arithmetic("%", compile(operands.get(0)), compile(operands.get(1)), pos);
+      case PLUS ->
+          Operators.arithmetic("+", compile(operands.get(0)), compile(operands.get(1)), pos);
+      case MINUS ->
+          Operators.arithmetic("-", compile(operands.get(0)), compile(operands.get(1)), pos);
+      case TIMES ->
+          Operators.arithmetic("*", compile(operands.get(0)), compile(operands.get(1)), pos);
+      case DIVIDE ->
+          Operators.arithmetic("/", compile(operands.get(0)), compile(operands.get(1)), pos);
+      case MOD ->
+          Operators.arithmetic("%", compile(operands.get(0)), compile(operands.get(1)), pos);
       case MINUS_PREFIX -> Operators.negate(compile(operands.get(0)), pos);
       case PLUS_PREFIX -> compile(operands.get(0));
       case EQUALS -> comparison("=", operands, pos);
@@ -103,25 +114,42 @@ final class ExpressionCompiler {
       case IS_NOT_FALSE -> Predicates.is("NOT FALSE", compile(operands.get(0)), pos);
       case IN, NOT_IN -> in(call, operands, pos);
       case BETWEEN -> between(call, operands, pos);
-      case LIKE -> StringFunctions.like(compile(operands.get(0)), compile(operands.get(1)),
-          operands.size() > 2 ? compile(operands.get(2)) : null,
-          ((SqlLikeOperator) call.getOperator()).isNegated(), pos);
+      case LIKE ->
+          StringFunctions.like(
+              compile(operands.get(0)),
+              compile(operands.get(1)),
+              operands.size() > 2 ? compile(operands.get(2)) : null,
+              ((SqlLikeOperator) call.getOperator()).isNegated(),
+              pos);
       case CAST -> cast(operands, false, pos);
       case SAFE_CAST -> cast(operands, true, pos);
-      case TRIM -> function("TRIM", List.of(
-          Typed.constant(Types.STRING, ((SqlLiteral) operands.get(0)).getValueAs(Enum.class).name()),
-          compile(operands.get(1)), compile(operands.get(2))), call, pos);
-      case TIMESTAMP_ADD, TIMESTAMP_DIFF -> function(call.getOperator().getName(), List.of(
-          unit(operands.get(0)), compile(operands.get(1)), compile(operands.get(2))), call, pos);
+      case TRIM ->
+          function(
+              "TRIM",
+              List.of(
+                  Typed.constant(
+                      Types.STRING, ((SqlLiteral) operands.get(0)).getValueAs(Enum.class).name()),
+                  compile(operands.get(1)),
+                  compile(operands.get(2))),
+              call,
+              pos);
+      case TIMESTAMP_ADD, TIMESTAMP_DIFF ->
+          function(
+              call.getOperator().getName(),
+              List.of(unit(operands.get(0)), compile(operands.get(1)), compile(operands.get(2))),
+              call,
+              pos);
       case FLOOR, CEIL -> {
         if (operands.size() != 1) {
-          throw new ExpressionException(pos, call.getOperator().getName() + " ... TO <unit> is not supported");
+          throw new ExpressionException(
+              pos, call.getOperator().getName() + " ... TO <unit> is not supported");
         }
         yield function(call.getOperator().getName(), compileAll(operands), call, pos);
       }
-      default -> "||".equals(call.getOperator().getName())
-          ? function("CONCAT", compileAll(operands), call, pos)
-          : function(call.getOperator().getName(), compileAll(operands), call, pos);
+      default ->
+          "||".equals(call.getOperator().getName())
+              ? function("CONCAT", compileAll(operands), call, pos)
+              : function(call.getOperator().getName(), compileAll(operands), call, pos);
     };
   }
 
@@ -134,7 +162,8 @@ final class ExpressionCompiler {
   }
 
   private Typed comparison(String operator, List<SqlNode> operands, SqlParserPos pos) {
-    return Predicates.compare(operator, compile(operands.get(0)), compile(operands.get(1)), pos, clock.getZone());
+    return Predicates.compare(
+        operator, compile(operands.get(0)), compile(operands.get(1)), pos, clock.getZone());
   }
 
   private Typed logic(boolean and, List<SqlNode> operands, SqlParserPos pos) {
@@ -150,7 +179,8 @@ final class ExpressionCompiler {
     if (!(operands.get(1) instanceof SqlNodeList list)) {
       throw new ExpressionException(pos, "IN needs a list of values");
     }
-    Typed in = Predicates.in(compile(operands.get(0)), compileAll(list.getList()), pos, clock.getZone());
+    Typed in =
+        Predicates.in(compile(operands.get(0)), compileAll(list.getList()), pos, clock.getZone());
     return call.getKind() == org.apache.calcite.sql.SqlKind.NOT_IN ? Predicates.not(in, pos) : in;
   }
 
@@ -158,9 +188,14 @@ final class ExpressionCompiler {
     Typed value = compile(operands.get(0));
     Typed low = compile(operands.get(1));
     Typed high = compile(operands.get(2));
-    Typed between = Predicates.and(
-        Predicates.compare(">=", value, low, pos, clock.getZone()), Predicates.compare("<=", value, high, pos, clock.getZone()), pos);
-    return ((SqlBetweenOperator) call.getOperator()).isNegated() ? Predicates.not(between, pos) : between;
+    Typed between =
+        Predicates.and(
+            Predicates.compare(">=", value, low, pos, clock.getZone()),
+            Predicates.compare("<=", value, high, pos, clock.getZone()),
+            pos);
+    return ((SqlBetweenOperator) call.getOperator()).isNegated()
+        ? Predicates.not(between, pos)
+        : between;
   }
 
   private Typed cast(List<SqlNode> operands, boolean orNull, SqlParserPos pos) {
@@ -173,20 +208,24 @@ final class ExpressionCompiler {
     if (converter == null) {
       throw new ExpressionException(pos, "cannot cast " + value.typeName() + " to " + target);
     }
-    UnaryOperator<Object> conversion = !orNull ? converter : v -> {
-      try {
-        return converter.apply(v);
-      } catch (EvaluationException e) {
-        return null;
-      }
-    };
+    UnaryOperator<Object> conversion =
+        !orNull
+            ? converter
+            : v -> {
+              try {
+                return converter.apply(v);
+              } catch (EvaluationException e) {
+                return null;
+              }
+            };
     return new Typed(target, Operators.strict(value.evaluator(), conversion), value.constant());
   }
 
   private static Typed unit(SqlNode node) {
-    String unit = node instanceof SqlIntervalQualifier qualifier
-        ? qualifier.getUnit().name()
-        : node.toString().toUpperCase(Locale.ROOT);
+    String unit =
+        node instanceof SqlIntervalQualifier qualifier
+            ? qualifier.getUnit().name()
+            : node.toString().toUpperCase(Locale.ROOT);
     return Typed.constant(Types.STRING, unit);
   }
 
@@ -196,15 +235,23 @@ final class ExpressionCompiler {
       throw new ExpressionException(pos, TransformSyntax.unknownFunction(name));
     }
     if (arguments.size() < entry.minArguments() || arguments.size() > entry.maxArguments()) {
-      throw new ExpressionException(pos, FunctionCatalog.display(name) + " takes " + entry.arity()
-          + " but got " + arguments.size());
+      throw new ExpressionException(
+          pos,
+          FunctionCatalog.display(name)
+              + " takes "
+              + entry.arity()
+              + " but got "
+              + arguments.size());
     }
     List<SqlParserPos> positions = new ArrayList<>();
     for (int i = 0; i < arguments.size(); i++) {
-      positions.add(call == null || i >= call.operandCount() || call.operand(i) == null
-          ? pos : call.operand(i).getParserPosition());
+      positions.add(
+          call == null || i >= call.operandCount() || call.operand(i) == null
+              ? pos
+              : call.operand(i).getParserPosition());
     }
-    Call compiled = new Call(FunctionCatalog.display(name), arguments, positions, pos, clock, environment);
+    Call compiled =
+        new Call(FunctionCatalog.display(name), arguments, positions, pos, clock, environment);
     Typed result = entry.compiler().apply(compiled);
     boolean deterministic = !"UUID".equals(compiled.name()) && !arguments.isEmpty();
     return result.constant() || !deterministic || !compiled.allConstant()
@@ -225,8 +272,12 @@ final class ExpressionCompiler {
         && FunctionCatalog.NILADIC.contains(identifier.getSimple().toUpperCase(Locale.ROOT))) {
       return function(identifier.getSimple(), List.of(), null, pos);
     }
-    throw new ExpressionException(pos, "unknown column " + identifier
-        + "; available columns: " + String.join(", ", scope.names()));
+    throw new ExpressionException(
+        pos,
+        "unknown column "
+            + identifier
+            + "; available columns: "
+            + String.join(", ", scope.names()));
   }
 
   private static Typed literal(SqlLiteral literal) {
@@ -264,15 +315,17 @@ final class ExpressionCompiler {
       return Typed.constant(Types.BOOLEAN, literal.booleanValue());
     }
     if (literal instanceof SqlUnknownLiteral unknown) {
-      DataType type = switch (unknown.tag.toUpperCase(Locale.ROOT)) {
-        case "DATE" -> Types.DATE;
-        case "TIME" -> Types.TIME;
-        case "TIMESTAMP" -> Types.TIMESTAMP;
-        default -> throw new ExpressionException(pos, "unsupported literal: " + unknown.tag);
-      };
+      DataType type =
+          switch (unknown.tag.toUpperCase(Locale.ROOT)) {
+            case "DATE" -> Types.DATE;
+            case "TIME" -> Types.TIME;
+            case "TIMESTAMP" -> Types.TIMESTAMP;
+            default -> throw new ExpressionException(pos, "unsupported literal: " + unknown.tag);
+          };
       try {
         // A DATE, TIME or TIMESTAMP literal: no instant, so no zone is involved.
-        return Typed.constant(type, Casts.converter(Types.STRING, type, ZoneOffset.UTC).apply(unknown.getValue()));
+        return Typed.constant(
+            type, Casts.converter(Types.STRING, type, ZoneOffset.UTC).apply(unknown.getValue()));
       } catch (EvaluationException e) {
         throw new ExpressionException(pos, "invalid " + type + " literal");
       }

@@ -20,12 +20,13 @@ import org.apache.calcite.sql.validate.SqlConformanceEnum;
 record ExpressionText(String rule, String part, String text) {
 
   private static final String SELECT = "SELECT ";
-  private static final SqlParser.Config CONFIG = SqlParser.config()
-      .withQuoting(Quoting.BACK_TICK)
-      .withQuotedCasing(Casing.UNCHANGED)
-      .withUnquotedCasing(Casing.UNCHANGED)
-      .withCaseSensitive(true)
-      .withConformance(SqlConformanceEnum.LENIENT);
+  private static final SqlParser.Config CONFIG =
+      SqlParser.config()
+          .withQuoting(Quoting.BACK_TICK)
+          .withQuotedCasing(Casing.UNCHANGED)
+          .withUnquotedCasing(Casing.UNCHANGED)
+          .withCaseSensitive(true)
+          .withConformance(SqlConformanceEnum.LENIENT);
 
   static ExpressionText projection(String rule, String text) {
     return new ExpressionText(rule, "projection", text);
@@ -45,21 +46,30 @@ record ExpressionText(String rule, String part, String text) {
       if (isProjection()) {
         String sql = SELECT + unescapeStars(text) + "\nFROM t";
         SqlSelect select = (SqlSelect) SqlParser.create(sql, CONFIG).parseQuery();
-        if (select.getFrom() == null || select.getWhere() != null || select.getGroup() != null
-            || select.isDistinct() || select.getOrderList() != null && !select.getOrderList().isEmpty()) {
-          throw new ExpressionException(SqlParserPos.ZERO, "a projection is a list of expressions only");
+        if (select.getFrom() == null
+            || select.getWhere() != null
+            || select.getGroup() != null
+            || select.isDistinct()
+            || select.getOrderList() != null && !select.getOrderList().isEmpty()) {
+          throw new ExpressionException(
+              SqlParserPos.ZERO, "a projection is a list of expressions only");
         }
         return select.getSelectList().getList();
       }
       return List.of(SqlParser.create(unescapeStars(text), CONFIG).parseExpression());
     } catch (SqlParseException e) {
-      String reason = e.getMessage().lines().findFirst().orElse("syntax error")
-          .replaceAll(" at line \\d+, column \\d+", "")
-          .replaceAll("\\.$", "");
-      throw new ExpressionException(e.getPos() == null ? SqlParserPos.ZERO : e.getPos(),
-          "syntax error: " + reason);
+      String reason =
+          e.getMessage()
+              .lines()
+              .findFirst()
+              .orElse("syntax error")
+              .replaceAll(" at line \\d+, column \\d+", "")
+              .replaceAll("\\.$", "");
+      throw new ExpressionException(
+          e.getPos() == null ? SqlParserPos.ZERO : e.getPos(), "syntax error: " + reason);
     } catch (ClassCastException e) {
-      throw new ExpressionException(SqlParserPos.ZERO, "a projection is a list of expressions only");
+      throw new ExpressionException(
+          SqlParserPos.ZERO, "a projection is a list of expressions only");
     }
   }
 
@@ -85,8 +95,10 @@ record ExpressionText(String rule, String part, String text) {
   }
 
   private static boolean isUuidCall(CharSequence text, int at) {
-    if (at + 4 > text.length() || !text.subSequence(at, at + 4).toString().equalsIgnoreCase("UUID")
-        || at > 0 && (Character.isLetterOrDigit(text.charAt(at - 1)) || text.charAt(at - 1) == '_')) {
+    if (at + 4 > text.length()
+        || !text.subSequence(at, at + 4).toString().equalsIgnoreCase("UUID")
+        || at > 0
+            && (Character.isLetterOrDigit(text.charAt(at - 1)) || text.charAt(at - 1) == '_')) {
       return false;
     }
     int next = at + 4;
@@ -114,6 +126,16 @@ record ExpressionText(String rule, String part, String text) {
 
   /** {@code Cannot <action> the <part> of <rule>: <reason> (at ...): <text>}. */
   String message(String action, String reason, SqlParserPos pos) {
-    return "Cannot " + action + " " + part + " of " + rule + ": " + reason + where(pos) + ": " + text;
+    return "Cannot "
+        + action
+        + " "
+        + part
+        + " of "
+        + rule
+        + ": "
+        + reason
+        + where(pos)
+        + ": "
+        + text;
   }
 }

@@ -41,7 +41,9 @@ final class FilterScope implements ExpressionCompiler.Scope {
     if (match == null) {
       return null;
     }
-    return aliases.containsKey(match) ? aliases.get(match) : inputs.resolve(new SqlIdentifier(match, identifier.getParserPosition()));
+    return aliases.containsKey(match)
+        ? aliases.get(match)
+        : inputs.resolve(new SqlIdentifier(match, identifier.getParserPosition()));
   }
 
   @Override

@@ -50,9 +50,18 @@ final class FunctionCatalog {
     add("CONCAT", 1, MANY, StringFunctions::concat);
     add("PARSE_JSON", 1, 1, StringFunctions::parseJson);
     add("TRY_PARSE_JSON", 1, 1, StringFunctions::tryParseJson);
-    add("COALESCE", 1, MANY, call -> Predicates.coalesce(call.arguments(), call.pos(), call.zone()));
-    add("IF", 3, 3, call -> Predicates.ifThenElse(
-        call.argument(0), call.argument(1), call.argument(2), call.pos(), call.zone()));
+    add(
+        "COALESCE",
+        1,
+        MANY,
+        call -> Predicates.coalesce(call.arguments(), call.pos(), call.zone()));
+    add(
+        "IF",
+        3,
+        3,
+        call ->
+            Predicates.ifThenElse(
+                call.argument(0), call.argument(1), call.argument(2), call.pos(), call.zone()));
     add("LOCALTIME", 0, 0, TemporalFunctions::localTime);
     add("CURRENT_TIME", 0, 0, TemporalFunctions::localTime);
     add("LOCALTIMESTAMP", 0, 0, TemporalFunctions::localTimestamp);
@@ -101,12 +110,16 @@ final class FunctionCatalog {
     String wanted = name.toUpperCase(Locale.ROOT);
     List<String> names = new ArrayList<>(FUNCTIONS.keySet());
     names.remove(UUID_SPELLING);
-    names.sort(Comparator.comparingInt((String known) -> OptionsValidator.distance(wanted, known))
-        .thenComparing(Comparator.naturalOrder()));
-    int best = names.isEmpty() ? Integer.MAX_VALUE : OptionsValidator.distance(wanted, names.get(0));
+    names.sort(
+        Comparator.comparingInt((String known) -> OptionsValidator.distance(wanted, known))
+            .thenComparing(Comparator.naturalOrder()));
+    int best =
+        names.isEmpty() ? Integer.MAX_VALUE : OptionsValidator.distance(wanted, names.get(0));
     List<String> close = new ArrayList<>();
     for (String known : names) {
-      if (close.size() == 3 || best > Math.max(2, wanted.length() / 3) || OptionsValidator.distance(wanted, known) > best) {
+      if (close.size() == 3
+          || best > Math.max(2, wanted.length() / 3)
+          || OptionsValidator.distance(wanted, known) > best) {
         break;
       }
       close.add(known);

@@ -22,18 +22,35 @@ final class InputScope implements ExpressionCompiler.Scope {
   private static final Map<String, Typed> METADATA = new LinkedHashMap<>();
 
   static {
-    METADATA.put(NAMESPACE, new Typed(Types.STRING, (row, context) -> context.table().namespace(), false));
-    METADATA.put(SCHEMA, new Typed(Types.STRING, (row, context) -> context.table().schemaName(), false));
-    METADATA.put(TABLE, new Typed(Types.STRING, (row, context) -> context.table().tableName(), false));
+    METADATA.put(
+        NAMESPACE, new Typed(Types.STRING, (row, context) -> context.table().namespace(), false));
+    METADATA.put(
+        SCHEMA, new Typed(Types.STRING, (row, context) -> context.table().schemaName(), false));
+    METADATA.put(
+        TABLE, new Typed(Types.STRING, (row, context) -> context.table().tableName(), false));
     METADATA.put(EVENT_TYPE, new Typed(Types.STRING, (row, context) -> context.eventType(), false));
-    METADATA.put(OP_TS, new Typed(Types.TIMESTAMP_LTZ,
-        (row, context) -> Instant.ofEpochMilli(context.sourceTimestampMillis()), false));
+    METADATA.put(
+        OP_TS,
+        new Typed(
+            Types.TIMESTAMP_LTZ,
+            (row, context) -> Instant.ofEpochMilli(context.sourceTimestampMillis()),
+            false));
     // Flink CDC's PostgreSQL metadata.list names; a column of the same name wins.
-    METADATA.put("table_name", new Typed(Types.STRING, (row, context) -> context.table().tableName(), false));
-    METADATA.put("schema_name", new Typed(Types.STRING, (row, context) -> context.table().schemaName(), false));
-    METADATA.put("database_name", new Typed(Types.STRING, (row, context) -> context.table().namespace() != null
-        ? context.table().namespace()
-        : context.table().schemaName(), false));
+    METADATA.put(
+        "table_name",
+        new Typed(Types.STRING, (row, context) -> context.table().tableName(), false));
+    METADATA.put(
+        "schema_name",
+        new Typed(Types.STRING, (row, context) -> context.table().schemaName(), false));
+    METADATA.put(
+        "database_name",
+        new Typed(
+            Types.STRING,
+            (row, context) ->
+                context.table().namespace() != null
+                    ? context.table().namespace()
+                    : context.table().schemaName(),
+            false));
   }
 
   private final Map<String, Typed> byName = new LinkedHashMap<>();

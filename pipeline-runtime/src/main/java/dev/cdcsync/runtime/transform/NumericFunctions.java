@@ -10,7 +10,11 @@ import java.util.function.UnaryOperator;
 final class NumericFunctions {
 
   private static final DataTypeRoot[] NUMERIC = {
-    DataTypeRoot.INT, DataTypeRoot.BIGINT, DataTypeRoot.FLOAT, DataTypeRoot.DOUBLE, DataTypeRoot.DECIMAL
+    DataTypeRoot.INT,
+    DataTypeRoot.BIGINT,
+    DataTypeRoot.FLOAT,
+    DataTypeRoot.DOUBLE,
+    DataTypeRoot.DECIMAL
   };
 
   private NumericFunctions() {}
@@ -22,13 +26,14 @@ final class NumericFunctions {
 
   static Typed abs(Call call) {
     Typed x = numeric(call, 0);
-    UnaryOperator<Object> abs = switch (x.type().root()) {
-      case INT -> value -> Math.abs((Integer) value);
-      case BIGINT -> value -> Math.abs((Long) value);
-      case FLOAT -> value -> Math.abs((Float) value);
-      case DOUBLE -> value -> Math.abs((Double) value);
-      default -> value -> ((BigDecimal) value).abs();
-    };
+    UnaryOperator<Object> abs =
+        switch (x.type().root()) {
+          case INT -> value -> Math.abs((Integer) value);
+          case BIGINT -> value -> Math.abs((Long) value);
+          case FLOAT -> value -> Math.abs((Float) value);
+          case DOUBLE -> value -> Math.abs((Double) value);
+          default -> value -> ((BigDecimal) value).abs();
+        };
     return call.result(x.type(), Operators.strict(x.evaluator(), abs));
   }
 
@@ -45,14 +50,24 @@ final class NumericFunctions {
     boolean up = mode == RoundingMode.CEILING;
     return switch (x.type().root()) {
       case INT, BIGINT -> x;
-      case FLOAT -> call.result(x.type(), Operators.strict(x.evaluator(),
-          value -> (float) (up ? Math.ceil((Float) value) : Math.floor((Float) value))));
-      case DOUBLE -> call.result(x.type(), Operators.strict(x.evaluator(),
-          value -> up ? Math.ceil((Double) value) : Math.floor((Double) value)));
+      case FLOAT ->
+          call.result(
+              x.type(),
+              Operators.strict(
+                  x.evaluator(),
+                  value -> (float) (up ? Math.ceil((Float) value) : Math.floor((Float) value))));
+      case DOUBLE ->
+          call.result(
+              x.type(),
+              Operators.strict(
+                  x.evaluator(),
+                  value -> up ? Math.ceil((Double) value) : Math.floor((Double) value)));
       default -> {
         DataType type = roundedDecimal(x.type(), 0);
-        yield call.result(type, Operators.strict(x.evaluator(),
-            value -> Types.fit(((BigDecimal) value).setScale(0, mode), type)));
+        yield call.result(
+            type,
+            Operators.strict(
+                x.evaluator(), value -> Types.fit(((BigDecimal) value).setScale(0, mode), type)));
       }
     };
   }
@@ -71,18 +86,58 @@ final class NumericFunctions {
     }
     int n = digits;
     return switch (x.type().root()) {
-      case INT -> call.result(x.type(), Operators.strict(x.evaluator(),
-          value -> BigDecimal.valueOf((Integer) value).setScale(n, RoundingMode.HALF_UP).intValue()));
-      case BIGINT -> call.result(x.type(), Operators.strict(x.evaluator(),
-          value -> BigDecimal.valueOf((Long) value).setScale(n, RoundingMode.HALF_UP).longValue()));
-      case FLOAT -> call.result(x.type(), Operators.strict(x.evaluator(), value -> finite((Float) value)
-          ? new BigDecimal(value.toString()).setScale(n, RoundingMode.HALF_UP).floatValue() : value));
-      case DOUBLE -> call.result(x.type(), Operators.strict(x.evaluator(), value -> finite((Double) value)
-          ? BigDecimal.valueOf((Double) value).setScale(n, RoundingMode.HALF_UP).doubleValue() : value));
+      case INT ->
+          call.result(
+              x.type(),
+              Operators.strict(
+                  x.evaluator(),
+                  value ->
+                      BigDecimal.valueOf((Integer) value)
+                          .setScale(n, RoundingMode.HALF_UP)
+                          .intValue()));
+      case BIGINT ->
+          call.result(
+              x.type(),
+              Operators.strict(
+                  x.evaluator(),
+                  value ->
+                      BigDecimal.valueOf((Long) value)
+                          .setScale(n, RoundingMode.HALF_UP)
+                          .longValue()));
+      case FLOAT ->
+          call.result(
+              x.type(),
+              Operators.strict(
+                  x.evaluator(),
+                  value ->
+                      finite((Float) value)
+                          ? new BigDecimal(value.toString())
+                              .setScale(n, RoundingMode.HALF_UP)
+                              .floatValue()
+                          : value));
+      case DOUBLE ->
+          call.result(
+              x.type(),
+              Operators.strict(
+                  x.evaluator(),
+                  value ->
+                      finite((Double) value)
+                          ? BigDecimal.valueOf((Double) value)
+                              .setScale(n, RoundingMode.HALF_UP)
+                              .doubleValue()
+                          : value));
       default -> {
         DataType type = roundedDecimal(x.type(), n);
-        yield call.result(type, Operators.strict(x.evaluator(), value ->
-            Types.fit(((BigDecimal) value).setScale(n, RoundingMode.HALF_UP).setScale(type.scale()), type)));
+        yield call.result(
+            type,
+            Operators.strict(
+                x.evaluator(),
+                value ->
+                    Types.fit(
+                        ((BigDecimal) value)
+                            .setScale(n, RoundingMode.HALF_UP)
+                            .setScale(type.scale()),
+                        type)));
       }
     };
   }
@@ -97,7 +152,8 @@ final class NumericFunctions {
       return type;
     }
     int scale = Math.max(digits, 0);
-    int precision = Math.min(DataType.MAX_DECIMAL_PRECISION, type.precision() - type.scale() + scale + 1);
+    int precision =
+        Math.min(DataType.MAX_DECIMAL_PRECISION, type.precision() - type.scale() + scale + 1);
     return DataType.decimal(precision, scale);
   }
 

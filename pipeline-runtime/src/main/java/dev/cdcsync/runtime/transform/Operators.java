@@ -4,9 +4,9 @@ import dev.cdcsync.api.DataType;
 import dev.cdcsync.api.DataTypeRoot;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.function.BinaryOperator;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
@@ -61,24 +61,30 @@ final class Operators {
     DataType l = left.isNullLiteral() ? right.type() : left.type();
     DataType r = right.isNullLiteral() ? left.type() : right.type();
     if (!Types.isNumeric(l) || !Types.isNumeric(r)) {
-      throw new ExpressionException(pos,
-          "operator " + operator + " needs numbers but got " + left.typeName() + " and " + right.typeName());
+      throw new ExpressionException(
+          pos,
+          "operator "
+              + operator
+              + " needs numbers but got "
+              + left.typeName()
+              + " and "
+              + right.typeName());
     }
     DataType operands = Types.widerNumeric(l, r);
-    DataType result = operands.root() == DataTypeRoot.DECIMAL
-        ? Types.decimalResult(operator, l, r)
-        : operands;
+    DataType result =
+        operands.root() == DataTypeRoot.DECIMAL ? Types.decimalResult(operator, l, r) : operands;
     // Numbers only: no wall-clock time meets an instant here.
     Evaluator a = coerce(left, operands, pos, ZoneOffset.UTC);
     Evaluator b = coerce(right, operands, pos, ZoneOffset.UTC);
-    BinaryOperator<Object> operation = switch (operands.root()) {
-      case INT -> intOperation(operator);
-      case BIGINT -> longOperation(operator);
-      case FLOAT -> floatOperation(operator);
-      case DOUBLE -> doubleOperation(operator);
-      case DECIMAL -> decimalOperation(operator, result);
-      default -> throw new IllegalStateException("Cannot happen: " + operands);
-    };
+    BinaryOperator<Object> operation =
+        switch (operands.root()) {
+          case INT -> intOperation(operator);
+          case BIGINT -> longOperation(operator);
+          case FLOAT -> floatOperation(operator);
+          case DOUBLE -> doubleOperation(operator);
+          case DECIMAL -> decimalOperation(operator, result);
+          default -> throw new IllegalStateException("Cannot happen: " + operands);
+        };
     return new Typed(result, strict(a, b, operation), left.constant() && right.constant());
   }
 
@@ -86,14 +92,15 @@ final class Operators {
     if (operand.isNullLiteral()) {
       return operand;
     }
-    UnaryOperator<Object> negation = switch (operand.type().root()) {
-      case INT -> value -> -(Integer) value;
-      case BIGINT -> value -> -(Long) value;
-      case FLOAT -> value -> -(Float) value;
-      case DOUBLE -> value -> -(Double) value;
-      case DECIMAL -> value -> ((BigDecimal) value).negate();
-      default -> throw new ExpressionException(pos, "cannot negate " + operand.typeName());
-    };
+    UnaryOperator<Object> negation =
+        switch (operand.type().root()) {
+          case INT -> value -> -(Integer) value;
+          case BIGINT -> value -> -(Long) value;
+          case FLOAT -> value -> -(Float) value;
+          case DOUBLE -> value -> -(Double) value;
+          case DECIMAL -> value -> ((BigDecimal) value).negate();
+          default -> throw new ExpressionException(pos, "cannot negate " + operand.typeName());
+        };
     return new Typed(operand.type(), strict(operand.evaluator(), negation), operand.constant());
   }
 
@@ -106,18 +113,20 @@ final class Operators {
       case "+" -> (a, b) -> (Integer) a + (Integer) b;
       case "-" -> (a, b) -> (Integer) a - (Integer) b;
       case "*" -> (a, b) -> (Integer) a * (Integer) b;
-      case "/" -> (a, b) -> {
-        if ((Integer) b == 0) {
-          throw divisionByZero();
-        }
-        return (Integer) a / (Integer) b;
-      };
-      case "%" -> (a, b) -> {
-        if ((Integer) b == 0) {
-          throw divisionByZero();
-        }
-        return (Integer) a % (Integer) b;
-      };
+      case "/" ->
+          (a, b) -> {
+            if ((Integer) b == 0) {
+              throw divisionByZero();
+            }
+            return (Integer) a / (Integer) b;
+          };
+      case "%" ->
+          (a, b) -> {
+            if ((Integer) b == 0) {
+              throw divisionByZero();
+            }
+            return (Integer) a % (Integer) b;
+          };
       default -> throw new IllegalArgumentException("Cannot apply operator: " + operator);
     };
   }
@@ -127,18 +136,20 @@ final class Operators {
       case "+" -> (a, b) -> (Long) a + (Long) b;
       case "-" -> (a, b) -> (Long) a - (Long) b;
       case "*" -> (a, b) -> (Long) a * (Long) b;
-      case "/" -> (a, b) -> {
-        if ((Long) b == 0) {
-          throw divisionByZero();
-        }
-        return (Long) a / (Long) b;
-      };
-      case "%" -> (a, b) -> {
-        if ((Long) b == 0) {
-          throw divisionByZero();
-        }
-        return (Long) a % (Long) b;
-      };
+      case "/" ->
+          (a, b) -> {
+            if ((Long) b == 0) {
+              throw divisionByZero();
+            }
+            return (Long) a / (Long) b;
+          };
+      case "%" ->
+          (a, b) -> {
+            if ((Long) b == 0) {
+              throw divisionByZero();
+            }
+            return (Long) a % (Long) b;
+          };
       default -> throw new IllegalArgumentException("Cannot apply operator: " + operator);
     };
   }
@@ -171,18 +182,21 @@ final class Operators {
       case "+" -> (a, b) -> Types.fit(((BigDecimal) a).add((BigDecimal) b), result);
       case "-" -> (a, b) -> Types.fit(((BigDecimal) a).subtract((BigDecimal) b), result);
       case "*" -> (a, b) -> Types.fit(((BigDecimal) a).multiply((BigDecimal) b), result);
-      case "/" -> (a, b) -> {
-        if (((BigDecimal) b).signum() == 0) {
-          throw divisionByZero();
-        }
-        return Types.fit(((BigDecimal) a).divide((BigDecimal) b, scale, RoundingMode.HALF_UP), result);
-      };
-      case "%" -> (a, b) -> {
-        if (((BigDecimal) b).signum() == 0) {
-          throw divisionByZero();
-        }
-        return Types.fit(((BigDecimal) a).remainder((BigDecimal) b), result);
-      };
+      case "/" ->
+          (a, b) -> {
+            if (((BigDecimal) b).signum() == 0) {
+              throw divisionByZero();
+            }
+            return Types.fit(
+                ((BigDecimal) a).divide((BigDecimal) b, scale, RoundingMode.HALF_UP), result);
+          };
+      case "%" ->
+          (a, b) -> {
+            if (((BigDecimal) b).signum() == 0) {
+              throw divisionByZero();
+            }
+            return Types.fit(((BigDecimal) a).remainder((BigDecimal) b), result);
+          };
       default -> throw new IllegalArgumentException("Cannot apply operator: " + operator);
     };
   }

@@ -22,9 +22,12 @@ final class PrivacyFunctions {
   /** SHA256(x [, salt]): lowercase hex of SHA-256 over the bytes of x followed by those of salt. */
   static Typed sha256(Call call) {
     Evaluator bytes = bytes(call, 0);
-    Evaluator salted = call.size() == 1 ? bytes
-        : Operators.strict(bytes, call.string(1), (b, s) -> concat((byte[]) b, (String) s));
-    return call.result(Types.STRING, Operators.strict(salted, b -> HEX.formatHex(digest((byte[]) b))));
+    Evaluator salted =
+        call.size() == 1
+            ? bytes
+            : Operators.strict(bytes, call.string(1), (b, s) -> concat((byte[]) b, (String) s));
+    return call.result(
+        Types.STRING, Operators.strict(salted, b -> HEX.formatHex(digest((byte[]) b))));
   }
 
   /**
@@ -39,11 +42,13 @@ final class PrivacyFunctions {
     }
     String key = call.environment().apply((String) variable);
     if (key == null || key.isEmpty()) {
-      throw call.error(1, "environment variable " + variable + " is not set or empty; set it to the HMAC key");
+      throw call.error(
+          1, "environment variable " + variable + " is not set or empty; set it to the HMAC key");
     }
     SecretKeySpec secret = new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     Evaluator bytes = bytes(call, 0);
-    return call.result(Types.STRING, Operators.strict(bytes, b -> HEX.formatHex(hmac(secret, (byte[]) b))));
+    return call.result(
+        Types.STRING, Operators.strict(bytes, b -> HEX.formatHex(hmac(secret, (byte[]) b))));
   }
 
   /** MASK(x): every character becomes '*'; MASK(x, n) keeps the last n characters. */
@@ -56,7 +61,8 @@ final class PrivacyFunctions {
         throw call.error(1, "the number of characters to keep must not be negative");
       }
     }
-    return call.result(Types.STRING, Operators.strict(text, keep, (s, n) -> mask((String) s, (Integer) n)));
+    return call.result(
+        Types.STRING, Operators.strict(text, keep, (s, n) -> mask((String) s, (Integer) n)));
   }
 
   private static String mask(String s, int keep) {
@@ -70,7 +76,8 @@ final class PrivacyFunctions {
 
   /** REDACT(x): '[REDACTED]' for any value, NULL for NULL. */
   static Typed redact(Call call) {
-    return call.result(Types.STRING, Operators.strict(call.argument(0).evaluator(), value -> REDACTED));
+    return call.result(
+        Types.STRING, Operators.strict(call.argument(0).evaluator(), value -> REDACTED));
   }
 
   private static Evaluator bytes(Call call, int index) {

@@ -17,24 +17,30 @@ import org.apache.calcite.sql.parser.SqlParserPos;
  */
 final class StringFunctions {
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   private StringFunctions() {}
 
   static Typed charLength(Call call) {
-    return call.result(Types.INT, Operators.strict(call.string(0),
-        value -> ((String) value).codePointCount(0, ((String) value).length())));
+    return call.result(
+        Types.INT,
+        Operators.strict(
+            call.string(0),
+            value -> ((String) value).codePointCount(0, ((String) value).length())));
   }
 
   static Typed upper(Call call) {
-    return call.result(Types.STRING,
+    return call.result(
+        Types.STRING,
         Operators.strict(call.string(0), value -> ((String) value).toUpperCase(Locale.ROOT)));
   }
 
   static Typed lower(Call call) {
-    return call.result(Types.STRING,
+    return call.result(
+        Types.STRING,
         Operators.strict(call.string(0), value -> ((String) value).toLowerCase(Locale.ROOT)));
   }
 
@@ -45,8 +51,10 @@ final class StringFunctions {
     boolean trailing = !"LEADING".equals(flag);
     Evaluator characters = call.string(1);
     Evaluator string = call.string(2);
-    return call.result(Types.STRING, Operators.strict(string, characters,
-        (s, c) -> trim((String) s, (String) c, leading, trailing)));
+    return call.result(
+        Types.STRING,
+        Operators.strict(
+            string, characters, (s, c) -> trim((String) s, (String) c, leading, trailing)));
   }
 
   private static String trim(String s, String characters, boolean leading, boolean trailing) {
@@ -68,19 +76,31 @@ final class StringFunctions {
     Evaluator replacement = call.string(2);
     if (call.argument(1).constant() && !call.argument(1).isNullLiteral()) {
       Pattern pattern = compile(call, (String) call.argument(1).value());
-      return call.result(Types.STRING, Operators.strict(string, replacement,
-          (s, r) -> pattern.matcher((String) s).replaceAll(Matcher.quoteReplacement((String) r))));
+      return call.result(
+          Types.STRING,
+          Operators.strict(
+              string,
+              replacement,
+              (s, r) ->
+                  pattern.matcher((String) s).replaceAll(Matcher.quoteReplacement((String) r))));
     }
-    Evaluator pair = Operators.strict(regex, replacement, (p, r) -> new String[] {(String) p, (String) r});
-    return call.result(Types.STRING, Operators.strict(string, pair, (s, p) -> {
-      String[] parts = (String[]) p;
-      try {
-        return Pattern.compile(parts[0]).matcher((String) s)
-            .replaceAll(Matcher.quoteReplacement(parts[1]));
-      } catch (PatternSyntaxException e) {
-        throw new EvaluationException("REGEXP_REPLACE: invalid regular expression");
-      }
-    }));
+    Evaluator pair =
+        Operators.strict(regex, replacement, (p, r) -> new String[] {(String) p, (String) r});
+    return call.result(
+        Types.STRING,
+        Operators.strict(
+            string,
+            pair,
+            (s, p) -> {
+              String[] parts = (String[]) p;
+              try {
+                return Pattern.compile(parts[0])
+                    .matcher((String) s)
+                    .replaceAll(Matcher.quoteReplacement(parts[1]));
+              } catch (PatternSyntaxException e) {
+                throw new EvaluationException("REGEXP_REPLACE: invalid regular expression");
+              }
+            }));
   }
 
   private static Pattern compile(Call call, String regex) {
@@ -99,9 +119,12 @@ final class StringFunctions {
     Evaluator string = call.string(0);
     Evaluator start = call.integer(1);
     Evaluator length = call.size() == 3 ? call.integer(2) : (row, context) -> Integer.MAX_VALUE;
-    Evaluator range = Operators.strict(start, length, (b, l) -> new int[] {(Integer) b, (Integer) l});
-    return call.result(Types.STRING,
-        Operators.strict(string, range, (s, r) -> substring((String) s, ((int[]) r)[0], ((int[]) r)[1])));
+    Evaluator range =
+        Operators.strict(start, length, (b, l) -> new int[] {(Integer) b, (Integer) l});
+    return call.result(
+        Types.STRING,
+        Operators.strict(
+            string, range, (s, r) -> substring((String) s, ((int[]) r)[0], ((int[]) r)[1])));
   }
 
   private static String substring(String s, int start, int length) {
@@ -124,25 +147,34 @@ final class StringFunctions {
       parts[i] = call.text(i);
     }
     if (parts.length == 2) {
-      return call.result(Types.STRING, Operators.strict(parts[0], parts[1], (a, b) -> (String) a + b));
+      return call.result(
+          Types.STRING, Operators.strict(parts[0], parts[1], (a, b) -> (String) a + b));
     }
-    return call.result(Types.STRING, (row, context) -> {
-      StringBuilder text = new StringBuilder();
-      for (Evaluator part : parts) {
-        Object value = part.evaluate(row, context);
-        if (value == null) {
-          return null;
-        }
-        text.append((String) value);
-      }
-      return text.toString();
-    });
+    return call.result(
+        Types.STRING,
+        (row, context) -> {
+          StringBuilder text = new StringBuilder();
+          for (Evaluator part : parts) {
+            Object value = part.evaluate(row, context);
+            if (value == null) {
+              return null;
+            }
+            text.append((String) value);
+          }
+          return text.toString();
+        });
   }
 
   /** s [NOT] LIKE pattern [ESCAPE c]: % any sequence, _ any one character. */
   static Typed like(Typed string, Typed pattern, Typed escape, boolean negated, SqlParserPos pos) {
-    Call call = new Call("LIKE", escape == null ? List.of(string, pattern) : List.of(string, pattern, escape),
-        escape == null ? List.of(pos, pos) : List.of(pos, pos, pos), pos, null, null);
+    Call call =
+        new Call(
+            "LIKE",
+            escape == null ? List.of(string, pattern) : List.of(string, pattern, escape),
+            escape == null ? List.of(pos, pos) : List.of(pos, pos, pos),
+            pos,
+            null,
+            null);
     Evaluator s = call.string(0);
     Evaluator p = call.string(1);
     Character escapeCharacter = null;
@@ -160,8 +192,12 @@ final class StringFunctions {
       Pattern regex = likePattern((String) pattern.value(), esc, pos);
       matches = Operators.strict(s, value -> regex.matcher((String) value).matches());
     } else {
-      matches = Operators.strict(s, p, (value, like) -> likePattern((String) like, esc, null)
-          .matcher((String) value).matches());
+      matches =
+          Operators.strict(
+              s,
+              p,
+              (value, like) ->
+                  likePattern((String) like, esc, null).matcher((String) value).matches());
     }
     Evaluator result = negated ? Operators.strict(matches, value -> !(Boolean) value) : matches;
     return new Typed(Types.BOOLEAN, result, false);
@@ -199,18 +235,23 @@ final class StringFunctions {
    * (whitespace removed). NULL or empty input gives NULL; invalid JSON is an error.
    */
   static Typed parseJson(Call call) {
-    return call.result(Types.STRING, Operators.strict(call.string(0), value -> {
-      String normalized = normalizeJson((String) value);
-      if (normalized == null && !((String) value).isEmpty()) {
-        throw new EvaluationException("PARSE_JSON: the value is not valid JSON");
-      }
-      return normalized;
-    }));
+    return call.result(
+        Types.STRING,
+        Operators.strict(
+            call.string(0),
+            value -> {
+              String normalized = normalizeJson((String) value);
+              if (normalized == null && !((String) value).isEmpty()) {
+                throw new EvaluationException("PARSE_JSON: the value is not valid JSON");
+              }
+              return normalized;
+            }));
   }
 
   /** TRY_PARSE_JSON(s): as PARSE_JSON, but NULL for invalid JSON. */
   static Typed tryParseJson(Call call) {
-    return call.result(Types.STRING, Operators.strict(call.string(0), value -> normalizeJson((String) value)));
+    return call.result(
+        Types.STRING, Operators.strict(call.string(0), value -> normalizeJson((String) value)));
   }
 
   private static String normalizeJson(String text) {

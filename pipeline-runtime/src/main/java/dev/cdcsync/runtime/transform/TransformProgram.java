@@ -43,8 +43,12 @@ public final class TransformProgram {
   private final Evaluator filter;
   private final Map<Integer, String> copiedColumns;
 
-  private TransformProgram(ExpressionText projectionText, ExpressionText filterText,
-      List<Column> outputColumns, Evaluator[] projections, Evaluator filter,
+  private TransformProgram(
+      ExpressionText projectionText,
+      ExpressionText filterText,
+      List<Column> outputColumns,
+      Evaluator[] projections,
+      Evaluator filter,
       Map<Integer, String> copiedColumns) {
     this.projectionText = projectionText;
     this.filterText = filterText;
@@ -64,15 +68,22 @@ public final class TransformProgram {
    * @throws PermanentPipelineException on an unknown column, a type error, etc.; the message names
    *     the rule, the expression text and the position inside it
    */
-  public static TransformProgram compile(String rule, String projection, String filter, Schema input,
-      Function<String, String> environment, Clock clock) {
+  public static TransformProgram compile(
+      String rule,
+      String projection,
+      String filter,
+      Schema input,
+      Function<String, String> environment,
+      Clock clock) {
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(environment, "environment");
     Objects.requireNonNull(clock, "clock");
     InputScope inputs = new InputScope(input);
-    ExpressionText projectionText = projection == null || projection.isBlank()
-        ? null : ExpressionText.projection(rule, projection);
+    ExpressionText projectionText =
+        projection == null || projection.isBlank()
+            ? null
+            : ExpressionText.projection(rule, projection);
     List<Column> columns = new ArrayList<>();
     List<Evaluator> evaluators = new ArrayList<>();
     Map<Integer, String> copied = new LinkedHashMap<>();
@@ -99,10 +110,12 @@ public final class TransformProgram {
           SqlNode expression = aliased ? ((SqlCall) item).operand(0) : item;
           Typed typed = compiler.compile(expression);
           if (typed.isNullLiteral()) {
-            throw new ExpressionException(expression.getParserPosition(),
+            throw new ExpressionException(
+                expression.getParserPosition(),
                 "the type of NULL is unknown; write CAST(NULL AS <type>)");
           }
-          String source = expression instanceof SqlIdentifier identifier ? inputs.inputName(identifier) : null;
+          String source =
+              expression instanceof SqlIdentifier identifier ? inputs.inputName(identifier) : null;
           if (!aliased) {
             name = source != null ? source : inputs.resolvedName((SqlIdentifier) expression);
           } else {
@@ -120,34 +133,49 @@ public final class TransformProgram {
           }
         }
       } catch (ExpressionException e) {
-        throw new PermanentPipelineException(projectionText.message("compile", e.getMessage(), e.position()));
+        throw new PermanentPipelineException(
+            projectionText.message("compile", e.getMessage(), e.position()));
       }
     }
-    ExpressionText filterText = filter == null || filter.isBlank() ? null : ExpressionText.filter(rule, filter);
+    ExpressionText filterText =
+        filter == null || filter.isBlank() ? null : ExpressionText.filter(rule, filter);
     Evaluator filterEvaluator = null;
     if (filterText != null) {
-      ExpressionCompiler compiler = new ExpressionCompiler(new FilterScope(aliases, inputs), clock, environment);
+      ExpressionCompiler compiler =
+          new ExpressionCompiler(new FilterScope(aliases, inputs), clock, environment);
       try {
         SqlNode condition = filterText.parse().get(0);
         Typed typed = compiler.compile(condition);
         if (!typed.isNullLiteral() && !typed.is(DataTypeRoot.BOOLEAN)) {
-          throw new ExpressionException(condition.getParserPosition(),
+          throw new ExpressionException(
+              condition.getParserPosition(),
               "a filter must be a BOOLEAN condition but is " + typed.typeName());
         }
         filterEvaluator = typed.evaluator();
       } catch (ExpressionException e) {
-        throw new PermanentPipelineException(filterText.message("compile", e.getMessage(), e.position()));
+        throw new PermanentPipelineException(
+            filterText.message("compile", e.getMessage(), e.position()));
       }
     }
-    return new TransformProgram(projectionText, filterText, columns,
-        evaluators.toArray(Evaluator[]::new), filterEvaluator, copied);
+    return new TransformProgram(
+        projectionText,
+        filterText,
+        columns,
+        evaluators.toArray(Evaluator[]::new),
+        filterEvaluator,
+        copied);
   }
 
-  private static void add(List<Column> columns, List<Evaluator> evaluators, Column column,
-      Evaluator evaluator, SqlNode item) {
+  private static void add(
+      List<Column> columns,
+      List<Evaluator> evaluators,
+      Column column,
+      Evaluator evaluator,
+      SqlNode item) {
     for (Column existing : columns) {
       if (existing.name().equals(column.name())) {
-        throw new ExpressionException(item.getParserPosition(), "duplicate output column " + column.name());
+        throw new ExpressionException(
+            item.getParserPosition(), "duplicate output column " + column.name());
       }
     }
     columns.add(column);
@@ -194,11 +222,14 @@ public final class TransformProgram {
   }
 
   /** Never carries the row's values: neither in the message nor through a cause. */
-  private PermanentPipelineException failure(ExpressionText text, String column, RuntimeException e) {
-    String reason = e instanceof EvaluationException
-        ? e.getMessage()
-        : e instanceof ArithmeticException ? "arithmetic overflow or division by zero"
-        : "unexpected " + e.getClass().getSimpleName();
+  private PermanentPipelineException failure(
+      ExpressionText text, String column, RuntimeException e) {
+    String reason =
+        e instanceof EvaluationException
+            ? e.getMessage()
+            : e instanceof ArithmeticException
+                ? "arithmetic overflow or division by zero"
+                : "unexpected " + e.getClass().getSimpleName();
     return new PermanentPipelineException(text.message("evaluate", column + reason, null));
   }
 }

@@ -62,8 +62,12 @@ public record TransformRule(
       int equals = item.indexOf('=');
       if (equals <= 0) {
         throw new ConfigurationException(
-            "Cannot use " + rule + ": line " + definition.line("table-options")
-                + ": table-options must be key=value pairs separated by commas, but found: " + item);
+            "Cannot use "
+                + rule
+                + ": line "
+                + definition.line("table-options")
+                + ": table-options must be key=value pairs separated by commas, but found: "
+                + item);
       }
       properties.put(item.substring(0, equals).trim(), item.substring(equals + 1).trim());
     }
@@ -72,13 +76,24 @@ public record TransformRule(
     if (converter != null) {
       if (!converter.equalsIgnoreCase("SOFT_DELETE")) {
         throw new ConfigurationException(
-            "Cannot use " + rule + ": line " + definition.line("converter-after-transform")
-                + ": unknown converter-after-transform '" + converter + "'; available: SOFT_DELETE");
+            "Cannot use "
+                + rule
+                + ": line "
+                + definition.line("converter-after-transform")
+                + ": unknown converter-after-transform '"
+                + converter
+                + "'; available: SOFT_DELETE");
       }
       softDelete = true;
     }
     return new TransformRule(
-        rule, sources, projection, filter, primaryKeys, new TableLayout(partitionKeys, properties, rule), softDelete);
+        rule,
+        sources,
+        projection,
+        filter,
+        primaryKeys,
+        new TableLayout(partitionKeys, properties, rule),
+        softDelete);
   }
 
   private static PartitionKey partitionKey(RuleDefinition definition, String item) {
@@ -87,8 +102,13 @@ public record TransformRule(
 
   private static ConfigurationException badPartitionKey(RuleDefinition definition, String item) {
     return new ConfigurationException(
-        "Cannot use " + definition.describe() + ": line " + definition.line("partition-keys")
-            + ": cannot parse partition key '" + item + "'; write a column, or identity(c),"
+        "Cannot use "
+            + definition.describe()
+            + ": line "
+            + definition.line("partition-keys")
+            + ": cannot parse partition key '"
+            + item
+            + "'; write a column, or identity(c),"
             + " year(c), month(c), day(c), hour(c), bucket[N](c), truncate[W](c)");
   }
 

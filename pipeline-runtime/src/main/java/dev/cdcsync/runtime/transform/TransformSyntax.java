@@ -3,7 +3,6 @@ package dev.cdcsync.runtime.transform;
 import dev.cdcsync.api.ConfigurationException;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
@@ -17,13 +16,41 @@ import org.apache.calcite.sql.SqlNodeList;
 public final class TransformSyntax {
 
   /** Call kinds the compiler handles itself; every other call is looked up as a function. */
-  static final Set<SqlKind> OPERATORS = EnumSet.of(SqlKind.AS, SqlKind.PLUS, SqlKind.MINUS,
-      SqlKind.TIMES, SqlKind.DIVIDE, SqlKind.MOD, SqlKind.MINUS_PREFIX, SqlKind.PLUS_PREFIX,
-      SqlKind.EQUALS, SqlKind.NOT_EQUALS, SqlKind.LESS_THAN, SqlKind.LESS_THAN_OR_EQUAL,
-      SqlKind.GREATER_THAN, SqlKind.GREATER_THAN_OR_EQUAL, SqlKind.AND, SqlKind.OR, SqlKind.NOT,
-      SqlKind.IS_NULL, SqlKind.IS_NOT_NULL, SqlKind.IS_TRUE, SqlKind.IS_NOT_TRUE, SqlKind.IS_FALSE,
-      SqlKind.IS_NOT_FALSE, SqlKind.IN, SqlKind.NOT_IN, SqlKind.BETWEEN, SqlKind.LIKE, SqlKind.CAST,
-      SqlKind.SAFE_CAST, SqlKind.TRIM, SqlKind.TIMESTAMP_ADD, SqlKind.TIMESTAMP_DIFF, SqlKind.CASE);
+  static final Set<SqlKind> OPERATORS =
+      EnumSet.of(
+          SqlKind.AS,
+          SqlKind.PLUS,
+          SqlKind.MINUS,
+          SqlKind.TIMES,
+          SqlKind.DIVIDE,
+          SqlKind.MOD,
+          SqlKind.MINUS_PREFIX,
+          SqlKind.PLUS_PREFIX,
+          SqlKind.EQUALS,
+          SqlKind.NOT_EQUALS,
+          SqlKind.LESS_THAN,
+          SqlKind.LESS_THAN_OR_EQUAL,
+          SqlKind.GREATER_THAN,
+          SqlKind.GREATER_THAN_OR_EQUAL,
+          SqlKind.AND,
+          SqlKind.OR,
+          SqlKind.NOT,
+          SqlKind.IS_NULL,
+          SqlKind.IS_NOT_NULL,
+          SqlKind.IS_TRUE,
+          SqlKind.IS_NOT_TRUE,
+          SqlKind.IS_FALSE,
+          SqlKind.IS_NOT_FALSE,
+          SqlKind.IN,
+          SqlKind.NOT_IN,
+          SqlKind.BETWEEN,
+          SqlKind.LIKE,
+          SqlKind.CAST,
+          SqlKind.SAFE_CAST,
+          SqlKind.TRIM,
+          SqlKind.TIMESTAMP_ADD,
+          SqlKind.TIMESTAMP_DIFF,
+          SqlKind.CASE);
 
   private TransformSyntax() {}
 
@@ -63,8 +90,8 @@ public final class TransformSyntax {
   static String checkProjectionItem(SqlNode item) {
     if (item instanceof SqlIdentifier identifier) {
       if (!identifier.isStar() && !identifier.isSimple()) {
-        throw new ExpressionException(item.getParserPosition(),
-            "qualified names are not supported: " + identifier);
+        throw new ExpressionException(
+            item.getParserPosition(), "qualified names are not supported: " + identifier);
       }
       return identifier.isStar() ? "*" : identifier.getSimple();
     }
@@ -77,13 +104,14 @@ public final class TransformSyntax {
       return ((SqlIdentifier) operands.get(1)).getSimple();
     }
     walk(item);
-    throw new ExpressionException(item.getParserPosition(),
-        "a computed column needs a name: write <expression> AS <name>");
+    throw new ExpressionException(
+        item.getParserPosition(), "a computed column needs a name: write <expression> AS <name>");
   }
 
   private static void walk(SqlNode node) {
     if (node instanceof SqlIdentifier identifier && identifier.isStar()) {
-      throw new ExpressionException(node.getParserPosition(), "* is only allowed as a projection item");
+      throw new ExpressionException(
+          node.getParserPosition(), "* is only allowed as a projection item");
     }
     if (node instanceof SqlDataTypeSpec spec) {
       CastTypes.of(spec);
@@ -97,9 +125,11 @@ public final class TransformSyntax {
       return;
     }
     if (call.getKind() == SqlKind.AS) {
-      throw new ExpressionException(node.getParserPosition(), "AS is only allowed after a projection item");
+      throw new ExpressionException(
+          node.getParserPosition(), "AS is only allowed after a projection item");
     }
-    if (!OPERATORS.contains(call.getKind()) && call instanceof SqlBasicCall
+    if (!OPERATORS.contains(call.getKind())
+        && call instanceof SqlBasicCall
         && !"||".equals(call.getOperator().getName())) {
       String name = call.getOperator().getName();
       FunctionCatalog.Entry entry = FunctionCatalog.find(name);
@@ -108,7 +138,8 @@ public final class TransformSyntax {
       }
       int count = call.operandCount();
       if (count < entry.minArguments() || count > entry.maxArguments()) {
-        throw new ExpressionException(node.getParserPosition(),
+        throw new ExpressionException(
+            node.getParserPosition(),
             FunctionCatalog.display(name) + " takes " + entry.arity() + " but got " + count);
       }
     }
@@ -121,7 +152,8 @@ public final class TransformSyntax {
 
   static String unknownFunction(String name) {
     List<String> close = FunctionCatalog.closeMatches(name);
-    return "unknown function " + FunctionCatalog.display(name)
+    return "unknown function "
+        + FunctionCatalog.display(name)
         + (close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?");
   }
 }

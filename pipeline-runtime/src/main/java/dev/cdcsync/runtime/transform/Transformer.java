@@ -2,7 +2,6 @@ package dev.cdcsync.runtime.transform;
 
 import dev.cdcsync.api.Column;
 import dev.cdcsync.api.DataChangeEvent;
-import dev.cdcsync.api.OperationType;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.Schema;
 import dev.cdcsync.api.TableId;
@@ -36,12 +35,14 @@ public final class Transformer {
   private static final Logger LOG = LoggerFactory.getLogger(Transformer.class);
 
   /** A transformer without rules. */
-  public static final Transformer NONE = new Transformer(List.of(), name -> null, Clock.systemUTC());
+  public static final Transformer NONE =
+      new Transformer(List.of(), name -> null, Clock.systemUTC());
 
   private final List<TransformRule> rules;
   private final Function<String, String> environment;
   private final Clock clock;
   private final Map<TableId, Optional<TransformRule>> ruleOfTable = new HashMap<>();
+
   /** Per source schema (by identity): its compiled rule and the sink-side schema. */
   private final Map<Schema, Compiled> compiled = new IdentityHashMap<>();
 
@@ -74,17 +75,32 @@ public final class Transformer {
         if (!program.program().test(event.after(), context)) {
           yield null;
         }
-        yield new DataChangeEvent(table, program.output(), event.operation(), null, project(program, event.after(), context), ts);
+        yield new DataChangeEvent(
+            table,
+            program.output(),
+            event.operation(),
+            null,
+            project(program, event.after(), context),
+            ts);
       }
       case UPDATE -> {
         RowContext after = new RowContext(table, "+U", ts);
-        Object[] before = event.before() == null ? null : project(program, event.before(), new RowContext(table, "-U", ts));
+        Object[] before =
+            event.before() == null
+                ? null
+                : project(program, event.before(), new RowContext(table, "-U", ts));
         if (program.program().test(event.after(), after)) {
-          yield DataChangeEvent.update(table, program.output(), before, project(program, event.after(), after), ts);
+          yield DataChangeEvent.update(
+              table, program.output(), before, project(program, event.after(), after), ts);
         }
         // The row leaves the filter: it leaves the sink table too.
         yield DataChangeEvent.delete(
-            table, program.output(), before != null ? before : project(program, event.after(), new RowContext(table, "-D", ts)), ts);
+            table,
+            program.output(),
+            before != null
+                ? before
+                : project(program, event.after(), new RowContext(table, "-D", ts)),
+            ts);
       }
       case DELETE -> {
         Object[] before = project(program, event.before(), new RowContext(table, "-D", ts));
@@ -101,26 +117,34 @@ public final class Transformer {
   }
 
   private Optional<TransformRule> rule(TableId table) {
-    return ruleOfTable.computeIfAbsent(table, t -> rules.stream().filter(rule -> rule.matches(t)).findFirst());
+    return ruleOfTable.computeIfAbsent(
+        table, t -> rules.stream().filter(rule -> rule.matches(t)).findFirst());
   }
 
   private Compiled compile(TransformRule rule, Schema input) {
     TransformProgram program =
-        TransformProgram.compile(rule.rule(), rule.projection(), rule.filter(), input, environment, clock);
+        TransformProgram.compile(
+            rule.rule(), rule.projection(), rule.filter(), input, environment, clock);
     List<Column> columns = program.outputColumns();
     Map<String, Integer> outputIndex = new HashMap<>();
     for (int i = 0; i < columns.size(); i++) {
       outputIndex.put(columns.get(i).name(), i);
     }
     Map<String, String> copiedTo = new HashMap<>();
-    program.copiedColumns().forEach((index, inputName) -> copiedTo.putIfAbsent(inputName, columns.get(index).name()));
+    program
+        .copiedColumns()
+        .forEach((index, inputName) -> copiedTo.putIfAbsent(inputName, columns.get(index).name()));
     List<String> keys = new ArrayList<>();
     if (!rule.primaryKeys().isEmpty()) {
       for (String key : rule.primaryKeys()) {
         if (!outputIndex.containsKey(key)) {
           throw new PermanentPipelineException(
-              "Cannot apply " + rule.rule() + ": primary key column '" + key
-                  + "' is not among the projection's columns " + columns.stream().map(Column::name).toList());
+              "Cannot apply "
+                  + rule.rule()
+                  + ": primary key column '"
+                  + key
+                  + "' is not among the projection's columns "
+                  + columns.stream().map(Column::name).toList());
         }
         keys.add(key);
       }
@@ -128,8 +152,11 @@ public final class Transformer {
       for (String key : input.primaryKeys()) {
         String copied = copiedTo.get(key);
         if (copied == null) {
-          LOG.warn("{}: the projection leaves out key column {}; the sink table has no key and is written"
-              + " as a changelog (set primary-keys to give it one)", rule.rule(), key);
+          LOG.warn(
+              "{}: the projection leaves out key column {}; the sink table has no key and is written"
+                  + " as a changelog (set primary-keys to give it one)",
+              rule.rule(),
+              key);
           keys.clear();
           break;
         }
@@ -137,12 +164,15 @@ public final class Transformer {
       }
     }
     Map<String, String> renamedFrom = new LinkedHashMap<>();
-    input.renamedFrom().forEach((to, from) -> {
-      String copied = copiedTo.get(to);
-      if (to.equals(copied)) {
-        renamedFrom.put(to, from);
-      }
-    });
+    input
+        .renamedFrom()
+        .forEach(
+            (to, from) -> {
+              String copied = copiedTo.get(to);
+              if (to.equals(copied)) {
+                renamedFrom.put(to, from);
+              }
+            });
     return new Compiled(program, new Schema(columns, keys, renamedFrom));
   }
 }

@@ -128,9 +128,8 @@ final class Types {
 
   /** Fits a decimal to its type: the type's scale (rounding half up), at most its precision. */
   static BigDecimal fit(BigDecimal value, DataType type) {
-    BigDecimal scaled = value.scale() == type.scale()
-        ? value
-        : value.setScale(type.scale(), RoundingMode.HALF_UP);
+    BigDecimal scaled =
+        value.scale() == type.scale() ? value : value.setScale(type.scale(), RoundingMode.HALF_UP);
     if (scaled.precision() - scaled.scale() > type.precision() - type.scale()) {
       throw new EvaluationException("the result does not fit " + type);
     }

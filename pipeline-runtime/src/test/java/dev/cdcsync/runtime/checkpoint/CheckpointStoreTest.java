@@ -67,7 +67,8 @@ class CheckpointStoreTest {
     assertThat(read).usingRecursiveComparison().ignoringFields("tables").isEqualTo(written);
     assertThat(read.tables()).containsOnlyKeys(TWO_PARTS, THREE_PARTS);
     assertThat(read.tables().keySet())
-        .containsExactly(new TableId(null, "public", "items"), new TableId("shop", "public", "orders"));
+        .containsExactly(
+            new TableId(null, "public", "items"), new TableId("shop", "public", "orders"));
     assertThat(read.tables().get(TWO_PARTS)).containsExactly(everyByte);
     assertThat(read.tables().get(THREE_PARTS)).isEmpty();
   }
@@ -98,7 +99,8 @@ class CheckpointStoreTest {
   void ignoresARecordWhoseContentChangedAfterWriting() throws Exception {
     store.write(record(1, "pos-1"));
     store.write(record(2, "pos-2"));
-    String text = new String(storage.read(CheckpointStore.name(2)).orElseThrow(), StandardCharsets.UTF_8);
+    String text =
+        new String(storage.read(CheckpointStore.name(2)).orElseThrow(), StandardCharsets.UTF_8);
     storage.delete(CheckpointStore.name(2));
     storage.create(
         CheckpointStore.name(2), text.replace("pos-2", "pos-9").getBytes(StandardCharsets.UTF_8));

@@ -103,7 +103,8 @@ class OptionsValidatorTest {
         .hasMessage(
             "Cannot load pipeline shop.yaml:\n"
                 + "  line 4: unknown source option 'scan.startup.mod' (did you mean"
-                + " 'scan.startup.mode'?); allowed for mysql: " + ALLOWED);
+                + " 'scan.startup.mode'?); allowed for mysql: "
+                + ALLOWED);
   }
 
   @Test
@@ -112,7 +113,8 @@ class OptionsValidatorTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             "Cannot load pipeline shop.yaml:\n"
-                + "  line 4: unknown source option 'colour'; allowed for mysql: " + ALLOWED);
+                + "  line 4: unknown source option 'colour'; allowed for mysql: "
+                + ALLOWED);
   }
 
   @Test
@@ -121,7 +123,8 @@ class OptionsValidatorTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             "Cannot load pipeline shop.yaml:\n"
-                + "  line 4: unknown source option 'debezium.'; allowed for mysql: " + ALLOWED);
+                + "  line 4: unknown source option 'debezium.'; allowed for mysql: "
+                + ALLOWED);
   }
 
   @Test
@@ -176,7 +179,8 @@ class OptionsValidatorTest {
         .hasMessage(
             "Cannot load pipeline shop.yaml:\n"
                 + "  line 4: unknown source option 'pasword' (did you mean 'password'?); allowed"
-                + " for mysql: " + ALLOWED)
+                + " for mysql: "
+                + ALLOWED)
         .message()
         .doesNotContain("Pa55w0rd");
   }

@@ -319,13 +319,21 @@ class PipelineDefinitionParserTest {
 
     assertThat(definition.routes())
         .containsExactly(
-            new RuleDefinition("route", 1, 6, Map.of(
-                "source-table", new ConfigValue("shop.order_\\.*", 6),
-                "sink-table", new ConfigValue("lake.orders", 7))),
-            new RuleDefinition("route", 2, 8, Map.of(
-                "source-table", new ConfigValue("shop.\\.*", 8),
-                "sink-table", new ConfigValue("ods.<>", 9),
-                "replace-symbol", new ConfigValue("<>", 10))));
+            new RuleDefinition(
+                "route",
+                1,
+                6,
+                Map.of(
+                    "source-table", new ConfigValue("shop.order_\\.*", 6),
+                    "sink-table", new ConfigValue("lake.orders", 7))),
+            new RuleDefinition(
+                "route",
+                2,
+                8,
+                Map.of(
+                    "source-table", new ConfigValue("shop.\\.*", 8),
+                    "sink-table", new ConfigValue("ods.<>", 9),
+                    "replace-symbol", new ConfigValue("<>", 10))));
     assertThat(definition.transforms()).hasSize(1);
     RuleDefinition transform = definition.transforms().get(0);
     assertThat(transform.describe()).isEqualTo("transform rule 1 (line 12)");

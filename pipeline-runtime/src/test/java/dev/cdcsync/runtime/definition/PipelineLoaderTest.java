@@ -13,8 +13,6 @@ import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceFactory;
 import dev.cdcsync.api.StateStorage;
 import dev.cdcsync.runtime.definition.PipelineLoader.LoadedPipeline;
-import dev.cdcsync.runtime.definition.PipelineDefinition;
-import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -85,7 +83,9 @@ class PipelineLoaderTest {
         loader.load(
             parse(
                 sourceAndSink("warehouse: " + warehouse)
-                    + "pipeline:\n  name: shop\n  state.location: " + stateRoot + "\n"),
+                    + "pipeline:\n  name: shop\n  state.location: "
+                    + stateRoot
+                    + "\n"),
             "ignored-default");
 
     assertThat(pipeline.stateLocation()).isEqualTo(fileUri(stateRoot.resolve("shop")));
@@ -146,8 +146,7 @@ class PipelineLoaderTest {
 
   @Test
   void listsTheAvailableSourceTypesOfAnUnknownOne() {
-    PipelineDefinition definition =
-        parse("source:\n  type: oracle\nsink:\n  type: files\n");
+    PipelineDefinition definition = parse("source:\n  type: oracle\nsink:\n  type: files\n");
 
     assertThatThrownBy(() -> loader.load(definition, "shop"))
         .isInstanceOf(ConfigurationException.class)
@@ -250,18 +249,29 @@ class PipelineLoaderTest {
   @Test
   void takesTheLocalTimeZoneWithoutWarning() {
     LoadedPipeline pipeline =
-        loader.load(parse(sourceAndSink("warehouse: " + warehouse) + "pipeline:\n  local-time-zone: Asia/Shanghai\n"), "shop");
+        loader.load(
+            parse(
+                sourceAndSink("warehouse: " + warehouse)
+                    + "pipeline:\n  local-time-zone: Asia/Shanghai\n"),
+            "shop");
 
-    assertThat(pipeline.pipelineOptions().get(PipelineOptions.LOCAL_TIME_ZONE)).isEqualTo(java.time.ZoneId.of("Asia/Shanghai"));
+    assertThat(pipeline.pipelineOptions().get(PipelineOptions.LOCAL_TIME_ZONE))
+        .isEqualTo(java.time.ZoneId.of("Asia/Shanghai"));
     assertThat(pipeline.warnings()).isEmpty();
   }
 
   @Test
   void rejectsARuntimeModeOtherThanStreaming() {
     assertThatThrownBy(
-            () -> loader.load(parse(sourceAndSink("warehouse: " + warehouse) + "pipeline:\n  execution.runtime-mode: BATCH\n"), "shop"))
+            () ->
+                loader.load(
+                    parse(
+                        sourceAndSink("warehouse: " + warehouse)
+                            + "pipeline:\n  execution.runtime-mode: BATCH\n"),
+                    "shop"))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("line 8: pipeline option 'execution.runtime-mode': expected one of [streaming] but got 'BATCH'");
+        .hasMessageContaining(
+            "line 8: pipeline option 'execution.runtime-mode': expected one of [streaming] but got 'BATCH'");
   }
 
   private static String sourceAndSink(String sinkOptionLine) {
@@ -297,7 +307,8 @@ class PipelineLoaderTest {
     }
 
     @Override
-    public List<dev.cdcsync.api.PreflightCheck> check(Configuration options, PipelineContext context) {
+    public List<dev.cdcsync.api.PreflightCheck> check(
+        Configuration options, PipelineContext context) {
       throw new AssertionError("loading a pipeline must not check its source");
     }
   }
@@ -309,7 +320,8 @@ class PipelineLoaderTest {
         ConfigOption.optional("warehouse", String.class, null, "Local warehouse directory");
 
     @Override
-    public List<dev.cdcsync.api.PreflightCheck> check(Configuration options, PipelineContext context) {
+    public List<dev.cdcsync.api.PreflightCheck> check(
+        Configuration options, PipelineContext context) {
       throw new AssertionError("loading a pipeline must not check its sink");
     }
 

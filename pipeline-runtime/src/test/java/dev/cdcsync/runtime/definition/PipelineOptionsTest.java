@@ -46,8 +46,18 @@ class PipelineOptionsTest {
                 Optional.of(SchemaChangeBehavior.LENIENT),
                 false,
                 false),
-            new Declared("route-mode", PipelineOptions.RouteMode.class, Optional.of(PipelineOptions.RouteMode.ALL_MATCH), false, false),
-            new Declared("local-time-zone", java.time.ZoneId.class, Optional.of(java.time.ZoneOffset.UTC), false, false),
+            new Declared(
+                "route-mode",
+                PipelineOptions.RouteMode.class,
+                Optional.of(PipelineOptions.RouteMode.ALL_MATCH),
+                false,
+                false),
+            new Declared(
+                "local-time-zone",
+                java.time.ZoneId.class,
+                Optional.of(java.time.ZoneOffset.UTC),
+                false,
+                false),
             new Declared(
                 "execution.runtime-mode",
                 PipelineOptions.RuntimeMode.class,
@@ -57,13 +67,25 @@ class PipelineOptionsTest {
             new Declared("parallelism", Integer.class, Optional.of(1), false, false),
             new Declared("operator.uid.prefix", String.class, Optional.empty(), false, false),
             new Declared("schema.operator.uid", String.class, Optional.empty(), false, false),
-            new Declared("schema-operator.rpc-timeout", Duration.class, Optional.of(Duration.ofMinutes(3)), false, false));
+            new Declared(
+                "schema-operator.rpc-timeout",
+                Duration.class,
+                Optional.of(Duration.ofMinutes(3)),
+                false,
+                false));
   }
 
   @Test
   void marksTheOptionsOfFlinksJobGraphAsWithoutEffect() {
-    assertThat(PipelineOptions.ALL.stream().filter(option -> option.noEffectReason().isPresent()).map(ConfigOption::key))
-        .containsExactly("parallelism", "operator.uid.prefix", "schema.operator.uid", "schema-operator.rpc-timeout");
+    assertThat(
+            PipelineOptions.ALL.stream()
+                .filter(option -> option.noEffectReason().isPresent())
+                .map(ConfigOption::key))
+        .containsExactly(
+            "parallelism",
+            "operator.uid.prefix",
+            "schema.operator.uid",
+            "schema-operator.rpc-timeout");
   }
 
   @Test

@@ -16,7 +16,8 @@ class SecretFilesTest {
 
   @TempDir Path directory;
 
-  private final PipelineDefinitionParser parser = new PipelineDefinitionParser(Map.of("USER", "cdc")::get);
+  private final PipelineDefinitionParser parser =
+      new PipelineDefinitionParser(Map.of("USER", "cdc")::get);
 
   @Test
   void substitutesAFilesContentWithoutItsTrailingLineBreaks() throws Exception {
@@ -27,8 +28,12 @@ class SecretFilesTest {
         parser.parse(
             "source:\n"
                 + "  type: postgres\n"
-                + "  password: ${file:" + password + "}\n"
-                + "  url: user=${USER};token=${file:" + token + "}\n"
+                + "  password: ${file:"
+                + password
+                + "}\n"
+                + "  url: user=${USER};token=${file:"
+                + token
+                + "}\n"
                 + "sink:\n"
                 + "  type: iceberg\n",
             "secrets.yaml");
@@ -49,16 +54,23 @@ class SecretFilesTest {
                 parser.parse(
                     "source:\n"
                         + "  type: postgres\n"
-                        + "  password: ${file:" + missing + "}\n"
+                        + "  password: ${file:"
+                        + missing
+                        + "}\n"
                         + "sink:\n"
                         + "  type: iceberg\n"
-                        + "  catalog.properties.jdbc.password: ${file:" + folder + "}\n",
+                        + "  catalog.properties.jdbc.password: ${file:"
+                        + folder
+                        + "}\n",
                     "secrets.yaml"))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             "Cannot load pipeline secrets.yaml:\n"
-                + "  line 3: source option 'password' refers to file " + missing + ", which cannot be read (no such file)\n"
-                + "  line 6: sink option 'catalog.properties.jdbc.password' refers to file " + folder
+                + "  line 3: source option 'password' refers to file "
+                + missing
+                + ", which cannot be read (no such file)\n"
+                + "  line 6: sink option 'catalog.properties.jdbc.password' refers to file "
+                + folder
                 + ", which cannot be read (IOException)");
   }
 }

@@ -40,10 +40,14 @@ class TableRouterTest {
                 replace-symbol: <>
             """);
 
-    assertThat(routes.route(TableId.of("shop", "order_2024"))).containsExactly(TableId.of("lake", "orders"));
-    assertThat(routes.route(TableId.of("shop", "order_2025"))).containsExactly(TableId.of("lake", "orders"));
-    assertThat(routes.route(TableId.of("shop", "customers"))).containsExactly(TableId.of("ods", "customers_v1"));
-    assertThat(routes.route(TableId.of("shop", "items"))).containsExactly(TableId.of("shop", "items"));
+    assertThat(routes.route(TableId.of("shop", "order_2024")))
+        .containsExactly(TableId.of("lake", "orders"));
+    assertThat(routes.route(TableId.of("shop", "order_2025")))
+        .containsExactly(TableId.of("lake", "orders"));
+    assertThat(routes.route(TableId.of("shop", "customers")))
+        .containsExactly(TableId.of("ods", "customers_v1"));
+    assertThat(routes.route(TableId.of("shop", "items")))
+        .containsExactly(TableId.of("shop", "items"));
     assertThat(routes.merges(TableId.of("lake", "orders"))).isTrue();
     assertThat(routes.merges(TableId.of("ods", "customers_v1"))).isFalse();
     assertThat(routes.merges(TableId.of("shop", "items"))).isFalse();
@@ -90,7 +94,8 @@ class TableRouterTest {
 
   @Test
   void rejectsASinkTableWithAnEmptyPart() {
-    assertThatThrownBy(() -> routes("  - source-table: shop.orders\n    sink-table: lake..orders\n"))
+    assertThatThrownBy(
+            () -> routes("  - source-table: shop.orders\n    sink-table: lake..orders\n"))
         .isInstanceOf(ConfigurationException.class)
         .hasMessage("Cannot use route rule 1 (line 6): sink-table has an empty part: lake..orders");
   }
@@ -105,10 +110,13 @@ class TableRouterTest {
             sink-table: lake.other_<>
             replace-symbol: <>
         """;
-    TableRouter firstMatch = TableRouter.of(definitions(rules), "database.table", PipelineOptions.RouteMode.FIRST_MATCH);
+    TableRouter firstMatch =
+        TableRouter.of(definitions(rules), "database.table", PipelineOptions.RouteMode.FIRST_MATCH);
 
-    assertThat(firstMatch.route(TableId.of("shop", "orders"))).containsExactly(TableId.of("lake", "orders"));
-    assertThat(firstMatch.route(TableId.of("shop", "items"))).containsExactly(TableId.of("lake", "other_items"));
+    assertThat(firstMatch.route(TableId.of("shop", "orders")))
+        .containsExactly(TableId.of("lake", "orders"));
+    assertThat(firstMatch.route(TableId.of("shop", "items")))
+        .containsExactly(TableId.of("lake", "other_items"));
     assertThat(routes(rules).route(TableId.of("shop", "orders")))
         .containsExactly(TableId.of("lake", "orders"), TableId.of("lake", "other_orders"));
   }
@@ -126,9 +134,12 @@ class TableRouterTest {
                 """),
             "database.schema.table");
 
-    assertThat(routes.route(TableId.of("shop", "public", "orders"))).containsExactly(TableId.of("lake", "orders"));
-    assertThat(routes.route(TableId.of("shop", "sales", "leads"))).containsExactly(TableId.of("lake", "sales"));
-    assertThat(routes.route(TableId.of("shop", "other", "orders"))).containsExactly(TableId.of("other", "orders"));
+    assertThat(routes.route(TableId.of("shop", "public", "orders")))
+        .containsExactly(TableId.of("lake", "orders"));
+    assertThat(routes.route(TableId.of("shop", "sales", "leads")))
+        .containsExactly(TableId.of("lake", "sales"));
+    assertThat(routes.route(TableId.of("shop", "other", "orders")))
+        .containsExactly(TableId.of("other", "orders"));
   }
 
   private static TableRouter routes(String rules) {

@@ -12,7 +12,8 @@ class SchemaChangeFilterTest {
   @Test
   void letsOnlyTableCreationThroughWhenTheSourceDisablesSchemaChanges() {
     SchemaChangeFilter filter =
-        SchemaChangeFilter.of(Configuration.of(Map.of("schema-change.enabled", "false")), Configuration.of(Map.of()));
+        SchemaChangeFilter.of(
+            Configuration.of(Map.of("schema-change.enabled", "false")), Configuration.of(Map.of()));
 
     assertThat(filter.included()).containsExactly(SchemaChangeKind.CREATE_TABLE);
   }
@@ -24,6 +25,8 @@ class SchemaChangeFilterTest {
             Configuration.of(Map.of()), Configuration.of(Map.of("exclude.schema.changes", "drop")));
 
     assertThat(filter.included())
-        .isEqualTo(EnumSet.complementOf(EnumSet.of(SchemaChangeKind.DROP_COLUMN, SchemaChangeKind.DROP_TABLE)));
+        .isEqualTo(
+            EnumSet.complementOf(
+                EnumSet.of(SchemaChangeKind.DROP_COLUMN, SchemaChangeKind.DROP_TABLE)));
   }
 }

@@ -38,11 +38,13 @@ class SchemaEvolverTest {
 
   @Test
   void evolveAppliesEveryChange() {
-    SchemaEvolver.Plan plan = new SchemaEvolver(SchemaChangeBehavior.EVOLVE).plan(TABLE, SINK, SOURCE);
+    SchemaEvolver.Plan plan =
+        new SchemaEvolver(SchemaChangeBehavior.EVOLVE).plan(TABLE, SINK, SOURCE);
 
     assertThat(plan.apply())
         .containsExactly(
-            new WidenColumnType("qty", DataType.of(DataTypeRoot.INT), DataType.of(DataTypeRoot.BIGINT)),
+            new WidenColumnType(
+                "qty", DataType.of(DataTypeRoot.INT), DataType.of(DataTypeRoot.BIGINT)),
             new WidenColumnType("price", DataType.decimal(10, 2), DataType.decimal(12, 2)),
             new AddColumn(Column.of("status", DataTypeRoot.STRING), "price"),
             new DropColumn("note"));
@@ -50,24 +52,29 @@ class SchemaEvolverTest {
 
   @Test
   void lenientKeepsDroppedColumns() {
-    SchemaEvolver.Plan plan = new SchemaEvolver(SchemaChangeBehavior.LENIENT).plan(TABLE, SINK, SOURCE);
+    SchemaEvolver.Plan plan =
+        new SchemaEvolver(SchemaChangeBehavior.LENIENT).plan(TABLE, SINK, SOURCE);
 
     assertThat(plan.apply()).doesNotContain(new DropColumn("note")).hasSize(3);
-    assertThat(plan.notes()).contains("dropped column note: kept in the sink table, null from now on");
+    assertThat(plan.notes())
+        .contains("dropped column note: kept in the sink table, null from now on");
   }
 
   @Test
   void ignoreAppliesNothingAndSaysSo() {
-    SchemaEvolver.Plan plan = new SchemaEvolver(SchemaChangeBehavior.IGNORE).plan(TABLE, SINK, SOURCE);
+    SchemaEvolver.Plan plan =
+        new SchemaEvolver(SchemaChangeBehavior.IGNORE).plan(TABLE, SINK, SOURCE);
 
     assertThat(plan.apply()).isEmpty();
     assertThat(plan.notes())
-        .contains("added column status STRING: ignored (pipeline.schema.change.behavior is ignore)");
+        .contains(
+            "added column status STRING: ignored (pipeline.schema.change.behavior is ignore)");
   }
 
   @Test
   void exceptionNamesTheTableAndTheChange() {
-    assertThatThrownBy(() -> new SchemaEvolver(SchemaChangeBehavior.EXCEPTION).plan(TABLE, SINK, SOURCE))
+    assertThatThrownBy(
+            () -> new SchemaEvolver(SchemaChangeBehavior.EXCEPTION).plan(TABLE, SINK, SOURCE))
         .isInstanceOf(PermanentPipelineException.class)
         .hasMessage(
             "Cannot apply a schema change to table shop.orders: column qty changed type from INT to"
@@ -84,14 +91,17 @@ class SchemaEvolverTest {
                 Column.of("price", DataType.decimal(10, 2)),
                 Column.of("note", DataTypeRoot.STRING)),
             List.of("id"));
-    assertThatThrownBy(() -> new SchemaEvolver(SchemaChangeBehavior.EVOLVE).plan(TABLE, SINK, narrowed))
+    assertThatThrownBy(
+            () -> new SchemaEvolver(SchemaChangeBehavior.EVOLVE).plan(TABLE, SINK, narrowed))
         .isInstanceOf(PermanentPipelineException.class)
         .hasMessageStartingWith(
             "Cannot apply a schema change to table shop.orders: column qty changed type from INT to STRING,"
                 + " which Iceberg cannot express");
-    for (SchemaChangeBehavior behavior : List.of(SchemaChangeBehavior.LENIENT, SchemaChangeBehavior.TRY_EVOLVE)) {
+    for (SchemaChangeBehavior behavior :
+        List.of(SchemaChangeBehavior.LENIENT, SchemaChangeBehavior.TRY_EVOLVE)) {
       SchemaEvolver.Plan plan = new SchemaEvolver(behavior).plan(TABLE, SINK, narrowed);
-      assertThat(plan.apply()).containsExactly(new AddColumn(Column.of("qty__string", DataTypeRoot.STRING), "qty"));
+      assertThat(plan.apply())
+          .containsExactly(new AddColumn(Column.of("qty__string", DataTypeRoot.STRING), "qty"));
       assertThat(plan.redirects()).isEqualTo(Map.of("qty", "qty__string"));
       assertThat(plan.unwritten()).isEmpty();
       assertThat(plan.notes())
@@ -118,15 +128,20 @@ class SchemaEvolverTest {
                 Column.of("qty", DataTypeRoot.STRING),
                 Column.of("note", DataTypeRoot.STRING)),
             List.of("id"));
-    SchemaEvolver.Plan plan = new SchemaEvolver(SchemaChangeBehavior.TRY_EVOLVE).plan(TABLE, sinkWithOverflow, source);
+    SchemaEvolver.Plan plan =
+        new SchemaEvolver(SchemaChangeBehavior.TRY_EVOLVE).plan(TABLE, sinkWithOverflow, source);
     assertThat(plan.apply()).isEmpty();
     assertThat(plan.redirects()).isEqualTo(Map.of("qty", "qty__string"));
 
     Schema backToInt =
         Schema.of(
-            List.of(Column.of("id", DataTypeRoot.BIGINT), Column.of("qty", DataTypeRoot.INT), Column.of("note", DataTypeRoot.STRING)),
+            List.of(
+                Column.of("id", DataTypeRoot.BIGINT),
+                Column.of("qty", DataTypeRoot.INT),
+                Column.of("note", DataTypeRoot.STRING)),
             List.of("id"));
-    SchemaEvolver.Plan back = new SchemaEvolver(SchemaChangeBehavior.TRY_EVOLVE).plan(TABLE, sinkWithOverflow, backToInt);
+    SchemaEvolver.Plan back =
+        new SchemaEvolver(SchemaChangeBehavior.TRY_EVOLVE).plan(TABLE, sinkWithOverflow, backToInt);
     assertThat(back.apply()).isEmpty();
     assertThat(back.redirects()).isEmpty();
   }
@@ -142,7 +157,8 @@ class SchemaEvolverTest {
                 Column.of("note", DataTypeRoot.STRING),
                 Column.of("extra", DataTypeRoot.INT)),
             List.of("id"));
-    SchemaEvolver.Plan plan = new SchemaEvolver(SchemaChangeBehavior.IGNORE).plan(TABLE, SINK, retyped);
+    SchemaEvolver.Plan plan =
+        new SchemaEvolver(SchemaChangeBehavior.IGNORE).plan(TABLE, SINK, retyped);
     assertThat(plan.apply()).isEmpty();
     assertThat(plan.unwritten()).containsExactlyInAnyOrder("qty", "extra");
   }
@@ -157,7 +173,8 @@ class SchemaEvolverTest {
                 Column.of("price", DataType.decimal(10, 2)),
                 Column.of("note", DataTypeRoot.STRING)),
             List.of("id"));
-    assertThatThrownBy(() -> new SchemaEvolver(SchemaChangeBehavior.LENIENT).plan(TABLE, SINK, retypedKey))
+    assertThatThrownBy(
+            () -> new SchemaEvolver(SchemaChangeBehavior.LENIENT).plan(TABLE, SINK, retypedKey))
         .isInstanceOf(PermanentPipelineException.class)
         .hasMessageStartingWith(
             "Cannot apply a schema change to table shop.orders: the values of key column id would no"
@@ -166,8 +183,10 @@ class SchemaEvolverTest {
 
   @Test
   void kindsLeftOutOfTheFilterAreNotApplied() {
-    SchemaChangeFilter onlyAdds = new SchemaChangeFilter(java.util.EnumSet.of(SchemaChangeKind.ADD_COLUMN));
-    SchemaEvolver.Plan plan = new SchemaEvolver(SchemaChangeBehavior.EVOLVE, onlyAdds).plan(TABLE, SINK, SOURCE);
+    SchemaChangeFilter onlyAdds =
+        new SchemaChangeFilter(java.util.EnumSet.of(SchemaChangeKind.ADD_COLUMN));
+    SchemaEvolver.Plan plan =
+        new SchemaEvolver(SchemaChangeBehavior.EVOLVE, onlyAdds).plan(TABLE, SINK, SOURCE);
 
     assertThat(plan.apply())
         .containsExactly(
@@ -175,11 +194,14 @@ class SchemaEvolverTest {
             new AddColumn(Column.of("price__decimal", DataType.decimal(12, 2)), "price"),
             new AddColumn(Column.of("status", DataTypeRoot.STRING), "price"));
     assertThat(plan.redirects()).isEqualTo(Map.of("qty", "qty__bigint", "price", "price__decimal"));
-    assertThat(plan.notes()).contains("dropped column note: kept in the sink table, null from now on");
+    assertThat(plan.notes())
+        .contains("dropped column note: kept in the sink table, null from now on");
 
     SchemaChangeFilter noAdds =
-        new SchemaChangeFilter(java.util.EnumSet.complementOf(java.util.EnumSet.of(SchemaChangeKind.ADD_COLUMN)));
-    SchemaEvolver.Plan withoutAdds = new SchemaEvolver(SchemaChangeBehavior.EVOLVE, noAdds).plan(TABLE, SINK, SOURCE);
+        new SchemaChangeFilter(
+            java.util.EnumSet.complementOf(java.util.EnumSet.of(SchemaChangeKind.ADD_COLUMN)));
+    SchemaEvolver.Plan withoutAdds =
+        new SchemaEvolver(SchemaChangeBehavior.EVOLVE, noAdds).plan(TABLE, SINK, SOURCE);
     assertThat(withoutAdds.unwritten()).containsExactly("status");
     assertThat(withoutAdds.apply()).contains(new DropColumn("note"));
   }
@@ -188,7 +210,8 @@ class SchemaEvolverTest {
   void tableChangesFollowTheBehaviorAndTheFilter() {
     assertThat(new SchemaEvolver(SchemaChangeBehavior.EVOLVE).appliesDropTable(TABLE)).isTrue();
     assertThat(new SchemaEvolver(SchemaChangeBehavior.LENIENT).appliesDropTable(TABLE)).isFalse();
-    assertThatThrownBy(() -> new SchemaEvolver(SchemaChangeBehavior.EXCEPTION).appliesDropTable(TABLE))
+    assertThatThrownBy(
+            () -> new SchemaEvolver(SchemaChangeBehavior.EXCEPTION).appliesDropTable(TABLE))
         .hasMessage(
             "Cannot apply a schema change to table shop.orders: it was dropped;"
                 + " pipeline.schema.change.behavior is exception");
@@ -204,10 +227,16 @@ class SchemaEvolverTest {
   @Test
   void parsesKindsAndFamiliesAsFlinkCdcNamesThem() {
     assertThat(SchemaChangeKind.parseList("drop, truncate.table"))
-        .containsExactlyInAnyOrder(SchemaChangeKind.DROP_COLUMN, SchemaChangeKind.DROP_TABLE, SchemaChangeKind.TRUNCATE_TABLE);
+        .containsExactlyInAnyOrder(
+            SchemaChangeKind.DROP_COLUMN,
+            SchemaChangeKind.DROP_TABLE,
+            SchemaChangeKind.TRUNCATE_TABLE);
     assertThat(SchemaChangeKind.parseList("all")).hasSize(SchemaChangeKind.values().length);
     assertThat(SchemaChangeKind.parseList("table"))
-        .containsExactlyInAnyOrder(SchemaChangeKind.CREATE_TABLE, SchemaChangeKind.DROP_TABLE, SchemaChangeKind.TRUNCATE_TABLE);
+        .containsExactlyInAnyOrder(
+            SchemaChangeKind.CREATE_TABLE,
+            SchemaChangeKind.DROP_TABLE,
+            SchemaChangeKind.TRUNCATE_TABLE);
     assertThat(SchemaChangeKind.parseList("add.column,drop.colum")).isNull();
   }
 
@@ -225,8 +254,10 @@ class SchemaEvolverTest {
 
     assertThat(new SchemaEvolver(SchemaChangeBehavior.EVOLVE).plan(TABLE, SINK, renamed).apply())
         .containsExactly(new dev.cdcsync.api.SchemaChange.RenameColumn("qty", "quantity"));
-    List<dev.cdcsync.api.SchemaChange> lenient = new SchemaEvolver(SchemaChangeBehavior.LENIENT).plan(TABLE, SINK, renamed).apply();
-    assertThat(lenient).containsExactly(new AddColumn(Column.of("quantity", DataTypeRoot.INT), "id"));
+    List<dev.cdcsync.api.SchemaChange> lenient =
+        new SchemaEvolver(SchemaChangeBehavior.LENIENT).plan(TABLE, SINK, renamed).apply();
+    assertThat(lenient)
+        .containsExactly(new AddColumn(Column.of("quantity", DataTypeRoot.INT), "id"));
     // Earlier rows hold the old column's values under the new name in the source, not its default.
     assertThat(((AddColumn) lenient.get(0)).column().defaultValue()).isNull();
   }
@@ -242,7 +273,8 @@ class SchemaEvolverTest {
                 Column.of("note", DataTypeRoot.STRING),
                 new Column("flag", DataType.of(DataTypeRoot.BOOLEAN), true, null)),
             List.of("id"));
-    List<dev.cdcsync.api.SchemaChange> plan = new SchemaEvolver(SchemaChangeBehavior.LENIENT).plan(TABLE, SINK, added).apply();
+    List<dev.cdcsync.api.SchemaChange> plan =
+        new SchemaEvolver(SchemaChangeBehavior.LENIENT).plan(TABLE, SINK, added).apply();
     assertThat(plan).hasSize(1);
     assertThat(((AddColumn) plan.get(0)).column().defaultValue()).isEqualTo(true);
   }
@@ -257,7 +289,10 @@ class SchemaEvolverTest {
                 Column.of("price", DataType.decimal(8, 2)),
                 Column.of("note", DataTypeRoot.STRING)),
             List.of("id"));
-    assertThat(new SchemaEvolver(SchemaChangeBehavior.EXCEPTION).plan(TABLE, SINK, SINK).apply()).isEmpty();
-    assertThat(new SchemaEvolver(SchemaChangeBehavior.EXCEPTION).plan(TABLE, SINK, narrower).apply()).isEmpty();
+    assertThat(new SchemaEvolver(SchemaChangeBehavior.EXCEPTION).plan(TABLE, SINK, SINK).apply())
+        .isEmpty();
+    assertThat(
+            new SchemaEvolver(SchemaChangeBehavior.EXCEPTION).plan(TABLE, SINK, narrower).apply())
+        .isEmpty();
   }
 }

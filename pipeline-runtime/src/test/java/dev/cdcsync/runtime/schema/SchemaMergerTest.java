@@ -30,7 +30,9 @@ class SchemaMergerTest {
     DataType longs = DataType.array(BIGINT);
     assertThat(SchemaMerger.widest(ints, ints)).isEqualTo(ints);
     assertThat(SchemaMerger.widest(ints, longs)).isEqualTo(DataType.of(DataTypeRoot.STRING));
-    assertThat(SchemaMerger.converter(ints, DataType.of(DataTypeRoot.STRING)).apply(Arrays.asList(1, null)))
+    assertThat(
+            SchemaMerger.converter(ints, DataType.of(DataTypeRoot.STRING))
+                .apply(Arrays.asList(1, null)))
         .isEqualTo("[1, NULL]");
   }
 
@@ -50,9 +52,12 @@ class SchemaMergerTest {
     assertThat(SchemaMerger.widest(INT, BIGINT)).isEqualTo(BIGINT);
     assertThat(SchemaMerger.widest(FLOAT, DOUBLE)).isEqualTo(DOUBLE);
     assertThat(SchemaMerger.widest(INT, DataType.decimal(5, 2))).isEqualTo(DataType.decimal(12, 2));
-    assertThat(SchemaMerger.widest(BIGINT, DataType.decimal(5, 2))).isEqualTo(DataType.decimal(21, 2));
-    assertThat(SchemaMerger.widest(DataType.decimal(10, 2), DataType.decimal(8, 4))).isEqualTo(DataType.decimal(12, 4));
-    assertThat(SchemaMerger.widest(DataType.decimal(38, 0), DataType.decimal(10, 10))).isEqualTo(STRING);
+    assertThat(SchemaMerger.widest(BIGINT, DataType.decimal(5, 2)))
+        .isEqualTo(DataType.decimal(21, 2));
+    assertThat(SchemaMerger.widest(DataType.decimal(10, 2), DataType.decimal(8, 4)))
+        .isEqualTo(DataType.decimal(12, 4));
+    assertThat(SchemaMerger.widest(DataType.decimal(38, 0), DataType.decimal(10, 10)))
+        .isEqualTo(STRING);
     assertThat(SchemaMerger.widest(INT, DOUBLE)).isEqualTo(DOUBLE);
     assertThat(SchemaMerger.widest(INT, STRING)).isEqualTo(STRING);
     assertThat(SchemaMerger.widest(DATE, INT)).isEqualTo(STRING);
@@ -61,13 +66,20 @@ class SchemaMergerTest {
 
   @Test
   void keepsEverySinkColumnAddsNewOnesAndKeepsTheSinkKey() {
-    Schema sink = Schema.of(List.of(Column.of("id", INT), Column.of("region", STRING)), List.of("id"));
-    Schema shard = Schema.of(List.of(Column.of("id", BIGINT), Column.of("amount", DataType.decimal(10, 2))), List.of("id"));
+    Schema sink =
+        Schema.of(List.of(Column.of("id", INT), Column.of("region", STRING)), List.of("id"));
+    Schema shard =
+        Schema.of(
+            List.of(Column.of("id", BIGINT), Column.of("amount", DataType.decimal(10, 2))),
+            List.of("id"));
 
     assertThat(SchemaMerger.merge(sink, shard))
         .isEqualTo(
             Schema.of(
-                List.of(Column.of("id", BIGINT), Column.of("region", STRING), Column.of("amount", DataType.decimal(10, 2))),
+                List.of(
+                    Column.of("id", BIGINT),
+                    Column.of("region", STRING),
+                    Column.of("amount", DataType.decimal(10, 2))),
                 List.of("id")));
   }
 
@@ -75,20 +87,34 @@ class SchemaMergerTest {
   void coercesRowsToTheMergedTypesAndLeavesOthersAlone() {
     Schema shard =
         Schema.of(
-            List.of(Column.of("id", INT), Column.of("amount", DataType.decimal(10, 2)), Column.of("code", INT), Column.of("day", DATE)),
+            List.of(
+                Column.of("id", INT),
+                Column.of("amount", DataType.decimal(10, 2)),
+                Column.of("code", INT),
+                Column.of("day", DATE)),
             List.of("id"));
     Schema merged =
         Schema.of(
-            List.of(Column.of("id", BIGINT), Column.of("amount", DataType.decimal(12, 4)), Column.of("code", STRING), Column.of("day", DATE)),
+            List.of(
+                Column.of("id", BIGINT),
+                Column.of("amount", DataType.decimal(12, 4)),
+                Column.of("code", STRING),
+                Column.of("day", DATE)),
             List.of("id"));
     SchemaMerger.Coercion coercion = SchemaMerger.coercion(shard, merged);
     LocalDate day = LocalDate.of(2026, 12, 4);
     DataChangeEvent event =
-        DataChangeEvent.insert(TableId.of("shop", "order_1"), shard, new Object[] {7, new BigDecimal("1.50"), 42, day}, 1L);
+        DataChangeEvent.insert(
+            TableId.of("shop", "order_1"),
+            shard,
+            new Object[] {7, new BigDecimal("1.50"), 42, day},
+            1L);
 
     DataChangeEvent coerced = coercion.apply(event);
 
-    assertThat(coerced.schema().columns()).extracting(Column::type).containsExactly(BIGINT, DataType.decimal(12, 4), STRING, DATE);
+    assertThat(coerced.schema().columns())
+        .extracting(Column::type)
+        .containsExactly(BIGINT, DataType.decimal(12, 4), STRING, DATE);
     assertThat(coerced.after()).containsExactly(7L, new BigDecimal("1.5000"), "42", day);
     assertThat(SchemaMerger.coercion(shard, shard)).isNull();
   }

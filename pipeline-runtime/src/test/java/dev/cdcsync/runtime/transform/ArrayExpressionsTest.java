@@ -14,21 +14,30 @@ import org.junit.jupiter.api.Test;
 class ArrayExpressionsTest {
 
   private static final DataType INTS = DataType.array(DataType.of(DataTypeRoot.INT));
-  private static final Schema SCHEMA = Schema.of(List.of(
-      Column.of("id", DataTypeRoot.INT),
-      Column.of("tags", DataType.array(DataType.of(DataTypeRoot.STRING))),
-      Column.of("a", INTS),
-      Column.of("b", INTS),
-      Column.of("amounts", DataType.array(DataType.decimal(6, 2)))), List.of("id"));
+  private static final Schema SCHEMA =
+      Schema.of(
+          List.of(
+              Column.of("id", DataTypeRoot.INT),
+              Column.of("tags", DataType.array(DataType.of(DataTypeRoot.STRING))),
+              Column.of("a", INTS),
+              Column.of("b", INTS),
+              Column.of("amounts", DataType.array(DataType.decimal(6, 2)))),
+          List.of("id"));
   private static final Object[] ROW = {
-    1, Arrays.asList("x", null), Arrays.asList(1, null, 3), Arrays.asList(1, 2), List.of(new BigDecimal("1.50"))
+    1,
+    Arrays.asList("x", null),
+    Arrays.asList(1, null, 3),
+    Arrays.asList(1, 2),
+    List.of(new BigDecimal("1.50"))
   };
 
   @Test
   void passesArraysThroughWithTheirType() {
     TransformProgram program = compile("id, tags, a AS numbers", null);
     assertThat(program.outputColumns())
-        .containsExactly(Column.of("id", DataTypeRoot.INT), Column.of("tags", SCHEMA.column("tags").type()),
+        .containsExactly(
+            Column.of("id", DataTypeRoot.INT),
+            Column.of("tags", SCHEMA.column("tags").type()),
             Column.of("numbers", INTS));
     assertThat(program.project(ROW, TransformFixture.CONTEXT))
         .containsExactly(1, Arrays.asList("x", null), Arrays.asList(1, null, 3));
@@ -49,8 +58,13 @@ class ArrayExpressionsTest {
   }
 
   private static TransformProgram compile(String projection, String filter) {
-    return TransformProgram.compile("transform rule 1 (line 12)", projection, filter, SCHEMA,
-        TransformFixture.ENVIRONMENT::get, TransformFixture.CLOCK);
+    return TransformProgram.compile(
+        "transform rule 1 (line 12)",
+        projection,
+        filter,
+        SCHEMA,
+        TransformFixture.ENVIRONMENT::get,
+        TransformFixture.CLOCK);
   }
 
   private static Object eval(String expression) {

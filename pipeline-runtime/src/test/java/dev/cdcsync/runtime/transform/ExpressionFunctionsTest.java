@@ -59,7 +59,9 @@ class ExpressionFunctionsTest {
     assertThat(eval("SUBSTRING(name FROM 5 FOR 4)")).isEqualTo("Love");
     assertThat(eval("SUBSTRING(nothing FROM 1)")).isNull();
     assertThat(eval("SUBSTR('\uD83D\uDE00ab', 2, 1)")).isEqualTo("a");
-    assertThat(eval("UUID()")).asString().matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    assertThat(eval("UUID()"))
+        .asString()
+        .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     assertThat(eval("PARSE_JSON('{ \"a\" : [1, 2.50] }')")).isEqualTo("{\"a\":[1,2.5]}");
     assertThat(eval("PARSE_JSON(nothing)")).isNull();
     assertThat(eval("PARSE_JSON('')")).isNull();
@@ -70,7 +72,8 @@ class ExpressionFunctionsTest {
   void currentTimeFunctionsReadTheClockInUtc() {
     assertThat(eval("NOW()")).isEqualTo(Instant.parse("2024-03-05T10:15:30.123Z"));
     assertThat(eval("CURRENT_TIMESTAMP")).isEqualTo(Instant.parse("2024-03-05T10:15:30.123Z"));
-    assertThat(eval("LOCALTIMESTAMP")).isEqualTo(LocalDateTime.of(2024, 3, 5, 10, 15, 30, 123_000_000));
+    assertThat(eval("LOCALTIMESTAMP"))
+        .isEqualTo(LocalDateTime.of(2024, 3, 5, 10, 15, 30, 123_000_000));
     assertThat(eval("LOCALTIME")).isEqualTo(LocalTime.of(10, 15, 30));
     assertThat(eval("CURRENT_TIME")).isEqualTo(LocalTime.of(10, 15, 30));
     assertThat(eval("CURRENT_DATE")).isEqualTo(LocalDate.of(2024, 3, 5));
@@ -87,8 +90,10 @@ class ExpressionFunctionsTest {
     assertThat(eval("DATE_FORMAT_TZ(ltz, 'Asia/Shanghai')")).isEqualTo("2024-02-28 21:45:10");
     assertThat(eval("DATE_FORMAT_TZ(ltz, 'HH:mm', 'America/New_York')")).isEqualTo("08:45");
     assertThat(eval("DATE_FORMAT_TZ(ts, 'HH:mm', 'America/New_York')")).isEqualTo("13:45");
-    assertThat(eval("TIMESTAMPADD(DAY, 2, ts)")).isEqualTo(LocalDateTime.of(2024, 3, 1, 13, 45, 10));
-    assertThat(eval("TIMESTAMPADD(HOUR, -1, ltz)")).isEqualTo(Instant.parse("2024-02-28T12:45:10Z"));
+    assertThat(eval("TIMESTAMPADD(DAY, 2, ts)"))
+        .isEqualTo(LocalDateTime.of(2024, 3, 1, 13, 45, 10));
+    assertThat(eval("TIMESTAMPADD(HOUR, -1, ltz)"))
+        .isEqualTo(Instant.parse("2024-02-28T12:45:10Z"));
     assertThat(eval("TIMESTAMPADD(MONTH, 1, d)")).isEqualTo(LocalDate.of(2024, 3, 28));
     assertThat(eval("TIMESTAMPADD(DAY, CAST(nothing AS INT), ts)")).isNull();
     assertThat(eval("TIMESTAMPDIFF(DAY, ts, TIMESTAMP '2024-03-02 13:45:09')")).isEqualTo(2);
@@ -96,12 +101,17 @@ class ExpressionFunctionsTest {
     assertThat(eval("TIMESTAMPDIFF(SECOND, ltz, ts)")).isEqualTo(0);
     assertThat(eval("TO_DATE('2024-01-31')")).isEqualTo(LocalDate.of(2024, 1, 31));
     assertThat(eval("TO_DATE('31/01/2024', 'dd/MM/yyyy')")).isEqualTo(LocalDate.of(2024, 1, 31));
-    assertThat(eval("TO_TIMESTAMP('2024-01-31 10:11:12')")).isEqualTo(LocalDateTime.of(2024, 1, 31, 10, 11, 12));
-    assertThat(eval("TO_TIMESTAMP('2024-01-31', 'yyyy-MM-dd')")).isEqualTo(LocalDateTime.of(2024, 1, 31, 0, 0));
+    assertThat(eval("TO_TIMESTAMP('2024-01-31 10:11:12')"))
+        .isEqualTo(LocalDateTime.of(2024, 1, 31, 10, 11, 12));
+    assertThat(eval("TO_TIMESTAMP('2024-01-31', 'yyyy-MM-dd')"))
+        .isEqualTo(LocalDateTime.of(2024, 1, 31, 0, 0));
     assertThat(eval("TO_TIMESTAMP(nothing)")).isNull();
-    assertThat(eval("TO_TIMESTAMP_LTZ(1700000000123)")).isEqualTo(Instant.ofEpochMilli(1_700_000_000_123L));
-    assertThat(eval("TO_TIMESTAMP_LTZ(1700000000, 0)")).isEqualTo(Instant.ofEpochSecond(1_700_000_000L));
-    assertThat(eval("TO_TIMESTAMP_LTZ('2024-01-31 10:11:12.345')")).isEqualTo(Instant.parse("2024-01-31T10:11:12.345Z"));
+    assertThat(eval("TO_TIMESTAMP_LTZ(1700000000123)"))
+        .isEqualTo(Instant.ofEpochMilli(1_700_000_000_123L));
+    assertThat(eval("TO_TIMESTAMP_LTZ(1700000000, 0)"))
+        .isEqualTo(Instant.ofEpochSecond(1_700_000_000L));
+    assertThat(eval("TO_TIMESTAMP_LTZ('2024-01-31 10:11:12.345')"))
+        .isEqualTo(Instant.parse("2024-01-31T10:11:12.345Z"));
     assertThat(eval("TO_TIMESTAMP_LTZ('2024-01-31 10:11', 'yyyy-MM-dd HH:mm', 'Europe/Paris')"))
         .isEqualTo(Instant.parse("2024-01-31T09:11:00Z"));
     assertThat(eval("FROM_UNIXTIME(0)")).isEqualTo("1970-01-01 00:00:00");

@@ -101,11 +101,13 @@ class ExpressionOperatorsTest {
 
   @Test
   void caseAndConditionals() {
-    assertThat(eval("CASE WHEN id > 5 THEN 'big' WHEN id > 1 THEN 'mid' ELSE 'small' END")).isEqualTo("big");
+    assertThat(eval("CASE WHEN id > 5 THEN 'big' WHEN id > 1 THEN 'mid' ELSE 'small' END"))
+        .isEqualTo("big");
     assertThat(eval("CASE id WHEN 1 THEN 'one' WHEN 7 THEN 'seven' END")).isEqualTo("seven");
     assertThat(eval("CASE id WHEN 1, 2 THEN 'low' END")).isNull();
     assertThat(eval("CASE WHEN nothing = 'x' THEN 1 ELSE 2 END")).isEqualTo(2);
-    assertThat(type("CASE WHEN flag THEN id ELSE big END")).isEqualTo(DataType.of(DataTypeRoot.BIGINT));
+    assertThat(type("CASE WHEN flag THEN id ELSE big END"))
+        .isEqualTo(DataType.of(DataTypeRoot.BIGINT));
     assertThat(eval("CASE WHEN flag THEN id ELSE big END")).isEqualTo(7L);
     assertThat(eval("IF(id > 5, 'yes', 'no')")).isEqualTo("yes");
     assertThat(eval("IF(nothing = 'x', 'yes', 'no')")).isEqualTo("no");
@@ -131,7 +133,8 @@ class ExpressionOperatorsTest {
     assertThat(eval("CAST('2024-01-02' AS DATE)")).isEqualTo(java.time.LocalDate.of(2024, 1, 2));
     assertThat(eval("CAST('2024-01-02 03:04:05.5' AS TIMESTAMP)"))
         .isEqualTo(java.time.LocalDateTime.of(2024, 1, 2, 3, 4, 5, 500_000_000));
-    assertThat(eval("CAST(ts AS TIMESTAMP_LTZ)")).isEqualTo(java.time.Instant.parse("2024-02-28T13:45:10Z"));
+    assertThat(eval("CAST(ts AS TIMESTAMP_LTZ)"))
+        .isEqualTo(java.time.Instant.parse("2024-02-28T13:45:10Z"));
     assertThat(eval("CAST(NULL AS INT)")).isNull();
     assertThat(type("CAST(NULL AS INT)")).isEqualTo(DataType.of(DataTypeRoot.INT));
     assertThat(eval("CAST(nothing AS INT)")).isNull();

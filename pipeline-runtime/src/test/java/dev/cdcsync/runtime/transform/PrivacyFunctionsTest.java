@@ -13,8 +13,10 @@ class PrivacyFunctionsTest {
 
   @Test
   void sha256KnownVectors() {
-    assertThat(eval("SHA256('abc')")).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    assertThat(eval("SHA256('')")).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assertThat(eval("SHA256('abc')"))
+        .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assertThat(eval("SHA256('')"))
+        .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     assertThat(eval("SHA256('a', 'bc')")).isEqualTo(eval("SHA256('abc')"));
     assertThat(eval("SHA256(bin)")).isEqualTo(eval("SHA256('hi')"));
     assertThat(eval("SHA256(id)")).isEqualTo(eval("SHA256('7')"));
@@ -33,13 +35,24 @@ class PrivacyFunctionsTest {
   void hmacSha256WithoutTheVariableFailsAtCompileNamingItButNoKey() {
     Map<String, String> environment = Map.of("EMPTY", "");
     for (String variable : new String[] {"MISSING", "EMPTY"}) {
-      assertThatThrownBy(() -> TransformProgram.compile("transform rule 2 (line 20)",
-              "HMAC_SHA256(name, '" + variable + "') AS h", null, TransformFixture.SCHEMA,
-              environment::get, Clock.systemUTC()))
+      assertThatThrownBy(
+              () ->
+                  TransformProgram.compile(
+                      "transform rule 2 (line 20)",
+                      "HMAC_SHA256(name, '" + variable + "') AS h",
+                      null,
+                      TransformFixture.SCHEMA,
+                      environment::get,
+                      Clock.systemUTC()))
           .isInstanceOf(PermanentPipelineException.class)
-          .hasMessage("Cannot compile projection of transform rule 2 (line 20): HMAC_SHA256: environment"
-              + " variable " + variable + " is not set or empty; set it to the HMAC key at line 1, column 19:"
-              + " HMAC_SHA256(name, '" + variable + "') AS h");
+          .hasMessage(
+              "Cannot compile projection of transform rule 2 (line 20): HMAC_SHA256: environment"
+                  + " variable "
+                  + variable
+                  + " is not set or empty; set it to the HMAC key at line 1, column 19:"
+                  + " HMAC_SHA256(name, '"
+                  + variable
+                  + "') AS h");
     }
   }
 

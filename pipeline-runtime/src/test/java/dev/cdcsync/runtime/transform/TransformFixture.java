@@ -26,39 +26,55 @@ final class TransformFixture {
   static final RowContext CONTEXT =
       new RowContext(TableId.of("shop", "public", "orders"), "+U", 1_700_000_000_123L);
 
-  static final Schema SCHEMA = Schema.of(List.of(
-      Column.of("id", DataTypeRoot.INT),
-      Column.of("big", DataTypeRoot.BIGINT),
-      Column.of("price", DataType.decimal(10, 2)),
-      Column.of("qty", DataTypeRoot.INT),
-      Column.of("ratio", DataTypeRoot.DOUBLE),
-      Column.of("f", DataTypeRoot.FLOAT),
-      Column.of("name", DataTypeRoot.STRING),
-      Column.of("status", DataTypeRoot.STRING),
-      Column.of("flag", DataTypeRoot.BOOLEAN),
-      Column.of("d", DataTypeRoot.DATE),
-      Column.of("t", DataTypeRoot.TIME),
-      Column.of("ts", DataTypeRoot.TIMESTAMP),
-      Column.of("ltz", DataTypeRoot.TIMESTAMP_LTZ),
-      Column.of("bin", DataTypeRoot.BINARY),
-      Column.of("u", DataTypeRoot.UUID),
-      Column.of("Mixed", DataTypeRoot.STRING),
-      Column.of("nothing", DataTypeRoot.STRING)), List.of("id"));
+  static final Schema SCHEMA =
+      Schema.of(
+          List.of(
+              Column.of("id", DataTypeRoot.INT),
+              Column.of("big", DataTypeRoot.BIGINT),
+              Column.of("price", DataType.decimal(10, 2)),
+              Column.of("qty", DataTypeRoot.INT),
+              Column.of("ratio", DataTypeRoot.DOUBLE),
+              Column.of("f", DataTypeRoot.FLOAT),
+              Column.of("name", DataTypeRoot.STRING),
+              Column.of("status", DataTypeRoot.STRING),
+              Column.of("flag", DataTypeRoot.BOOLEAN),
+              Column.of("d", DataTypeRoot.DATE),
+              Column.of("t", DataTypeRoot.TIME),
+              Column.of("ts", DataTypeRoot.TIMESTAMP),
+              Column.of("ltz", DataTypeRoot.TIMESTAMP_LTZ),
+              Column.of("bin", DataTypeRoot.BINARY),
+              Column.of("u", DataTypeRoot.UUID),
+              Column.of("Mixed", DataTypeRoot.STRING),
+              Column.of("nothing", DataTypeRoot.STRING)),
+          List.of("id"));
 
   static Object[] row() {
     return new Object[] {
-      7, 10_000_000_000L, new BigDecimal("12.50"), 3, 0.5, 1.5f, "Ada Lovelace", "paid", true,
-      LocalDate.of(2024, 2, 28), LocalTime.of(13, 45, 10), LocalDateTime.of(2024, 2, 28, 13, 45, 10),
-      Instant.parse("2024-02-28T13:45:10Z"), "hi".getBytes(StandardCharsets.UTF_8),
-      UUID.fromString("123e4567-e89b-12d3-a456-426614174000"), "MiXeD", null
+      7,
+      10_000_000_000L,
+      new BigDecimal("12.50"),
+      3,
+      0.5,
+      1.5f,
+      "Ada Lovelace",
+      "paid",
+      true,
+      LocalDate.of(2024, 2, 28),
+      LocalTime.of(13, 45, 10),
+      LocalDateTime.of(2024, 2, 28, 13, 45, 10),
+      Instant.parse("2024-02-28T13:45:10Z"),
+      "hi".getBytes(StandardCharsets.UTF_8),
+      UUID.fromString("123e4567-e89b-12d3-a456-426614174000"),
+      "MiXeD",
+      null
     };
   }
 
   private TransformFixture() {}
 
   static TransformProgram compile(String projection, String filter) {
-    return TransformProgram.compile("transform rule 1 (line 12)", projection, filter, SCHEMA,
-        ENVIRONMENT::get, CLOCK);
+    return TransformProgram.compile(
+        "transform rule 1 (line 12)", projection, filter, SCHEMA, ENVIRONMENT::get, CLOCK);
   }
 
   /** The value of one expression over {@link #row()}. */

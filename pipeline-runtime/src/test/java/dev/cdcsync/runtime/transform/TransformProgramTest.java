@@ -25,7 +25,9 @@ class TransformProgramTest {
     TransformProgram program = compile(null, null);
     assertThat(program.outputColumns()).isEqualTo(TransformFixture.SCHEMA.columns());
     assertThat(program.project(row(), CONTEXT)).containsExactly(row());
-    assertThat(program.copiedColumns()).hasSize(TransformFixture.SCHEMA.size()).containsEntry(0, "id");
+    assertThat(program.copiedColumns())
+        .hasSize(TransformFixture.SCHEMA.size())
+        .containsEntry(0, "id");
     assertThat(program.test(row(), CONTEXT)).isTrue();
   }
 
@@ -44,50 +46,76 @@ class TransformProgramTest {
 
   @Test
   void columnsPassedOnAsTheyAreKeepTheirDefaults() {
-    Schema input = Schema.of(
-        List.of(
-            Column.of("id", DataTypeRoot.INT),
-            new Column("qty", DataType.of(DataTypeRoot.INT), 7, null),
-            new Column("made", DataType.of(DataTypeRoot.STRING), null, "now(), which PostgreSQL computes")),
-        List.of("id"));
+    Schema input =
+        Schema.of(
+            List.of(
+                Column.of("id", DataTypeRoot.INT),
+                new Column("qty", DataType.of(DataTypeRoot.INT), 7, null),
+                new Column(
+                    "made",
+                    DataType.of(DataTypeRoot.STRING),
+                    null,
+                    "now(), which PostgreSQL computes")),
+            List.of("id"));
     TransformProgram program =
-        TransformProgram.compile("rule", "id, qty, qty AS amount, qty + 1 AS more, made", null, input, name -> null,
+        TransformProgram.compile(
+            "rule",
+            "id, qty, qty AS amount, qty + 1 AS more, made",
+            null,
+            input,
+            name -> null,
             TransformFixture.CLOCK);
-    assertThat(program.outputColumns()).extracting(Column::defaultValue).containsExactly(null, 7, 7, null, null);
-    assertThat(program.outputColumns()).extracting(Column::unknownDefault)
+    assertThat(program.outputColumns())
+        .extracting(Column::defaultValue)
+        .containsExactly(null, 7, 7, null, null);
+    assertThat(program.outputColumns())
+        .extracting(Column::unknownDefault)
         .containsExactly(null, null, null, null, "now(), which PostgreSQL computes");
   }
 
   @Test
   void outputColumnsAreNamedAndTyped() {
-    TransformProgram program = compile(
-        "id, id AS key, price * qty AS total, __table_name__ AS src, op_ts, mixed", null);
-    assertThat(program.outputColumns()).containsExactly(
-        Column.of("id", DataTypeRoot.INT),
-        Column.of("key", DataTypeRoot.INT),
-        Column.of("total", DataType.decimal(20, 2)),
-        Column.of("src", DataTypeRoot.STRING),
-        Column.of("op_ts", DataTypeRoot.TIMESTAMP_LTZ),
-        Column.of("Mixed", DataTypeRoot.STRING));
+    TransformProgram program =
+        compile("id, id AS key, price * qty AS total, __table_name__ AS src, op_ts, mixed", null);
+    assertThat(program.outputColumns())
+        .containsExactly(
+            Column.of("id", DataTypeRoot.INT),
+            Column.of("key", DataTypeRoot.INT),
+            Column.of("total", DataType.decimal(20, 2)),
+            Column.of("src", DataTypeRoot.STRING),
+            Column.of("op_ts", DataTypeRoot.TIMESTAMP_LTZ),
+            Column.of("Mixed", DataTypeRoot.STRING));
     assertThat(program.copiedColumns()).isEqualTo(Map.of(0, "id", 1, "id", 5, "Mixed"));
-    assertThat(program.project(row(), CONTEXT)).containsExactly(
-        7, 7, new BigDecimal("37.50"), "orders", Instant.ofEpochMilli(1_700_000_000_123L), "MiXeD");
+    assertThat(program.project(row(), CONTEXT))
+        .containsExactly(
+            7,
+            7,
+            new BigDecimal("37.50"),
+            "orders",
+            Instant.ofEpochMilli(1_700_000_000_123L),
+            "MiXeD");
   }
 
   @Test
   void metadataColumns() {
-    TransformProgram program = compile(
-        "__namespace_name__ AS n, __schema_name__ AS s, __table_name__ AS t, __data_event_type__ AS e", null);
+    TransformProgram program =
+        compile(
+            "__namespace_name__ AS n, __schema_name__ AS s, __table_name__ AS t, __data_event_type__ AS e",
+            null);
     assertThat(program.project(row(), CONTEXT)).containsExactly("shop", "public", "orders", "+U");
     RowContext mysql = new RowContext(TableId.of("inventory", "products"), "-D", 0);
     assertThat(program.project(row(), mysql)).containsExactly(null, "inventory", "products", "-D");
-    assertThat(compile(null, "__data_event_type__ = '+U' AND op_ts > TIMESTAMP '2020-01-01 00:00:00'")
-        .test(row(), CONTEXT)).isTrue();
+    assertThat(
+            compile(null, "__data_event_type__ = '+U' AND op_ts > TIMESTAMP '2020-01-01 00:00:00'")
+                .test(row(), CONTEXT))
+        .isTrue();
   }
 
   @Test
   void filterMayUseAnAliasAndTheAliasWinsOverAnInputColumn() {
-    TransformProgram program = compile("id, price * qty AS total, UPPER(status) AS status", "total > 30 AND status = 'PAID'");
+    TransformProgram program =
+        compile(
+            "id, price * qty AS total, UPPER(status) AS status", "total > 30 AND status = 'PAID'");
     assertThat(program.test(row(), CONTEXT)).isTrue();
     assertThat(compile("id, price * qty AS total", "total > 40").test(row(), CONTEXT)).isFalse();
     assertThat(compile("id", "status <> 'test'").test(row(), CONTEXT)).isTrue();
@@ -123,12 +151,15 @@ class TransformProgramTest {
     TransformProgram program = compile("CAST(name AS INT) AS n", null);
     assertThatThrownBy(() -> program.project(row(), CONTEXT))
         .isInstanceOf(PermanentPipelineException.class)
-        .hasMessage("Cannot evaluate projection of transform rule 1 (line 12): column n: cannot cast"
-            + " this STRING to BIGINT: CAST(name AS INT) AS n")
+        .hasMessage(
+            "Cannot evaluate projection of transform rule 1 (line 12): column n: cannot cast"
+                + " this STRING to BIGINT: CAST(name AS INT) AS n")
         .hasNoCause()
-        .message().doesNotContain("Ada");
+        .message()
+        .doesNotContain("Ada");
     assertThatThrownBy(() -> compile(null, "id / (qty - 3) > 1").test(row(), CONTEXT))
         .isInstanceOf(PermanentPipelineException.class)
-        .hasMessage("Cannot evaluate filter of transform rule 1 (line 12): division by zero: id / (qty - 3) > 1");
+        .hasMessage(
+            "Cannot evaluate filter of transform rule 1 (line 12): division by zero: id / (qty - 3) > 1");
   }
 }

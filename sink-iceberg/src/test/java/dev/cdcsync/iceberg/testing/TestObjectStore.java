@@ -71,7 +71,8 @@ public record TestObjectStore(
         .forcePathStyle(true)
         .region(Region.of(region))
         .credentialsProvider(
-            StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }

@@ -36,7 +36,8 @@ public final class TestObjectStores {
       // Random, so a test can check that the secret never reaches a log.
       String secretKey = "secret-" + UUID.randomUUID();
       s3 = dockerAvailable() ? minio(accessKey, secretKey) : s3Proxy(accessKey, secretKey);
-      System.out.println("[test object store] S3 at " + s3.endpoint() + " (" + s3.provenance() + ")");
+      System.out.println(
+          "[test object store] S3 at " + s3.endpoint() + " (" + s3.provenance() + ")");
     }
     return s3;
   }
@@ -57,12 +58,19 @@ public final class TestObjectStores {
             .withEnv("MINIO_ROOT_PASSWORD", secretKey)
             .withExposedPorts(9000)
             .waitingFor(
-                Wait.forHttp("/minio/health/live").forPort(9000).withStartupTimeout(Duration.ofMinutes(2)));
+                Wait.forHttp("/minio/health/live")
+                    .forPort(9000)
+                    .withStartupTimeout(Duration.ofMinutes(2)));
     container.start();
     Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
     return new TestObjectStore(
         "http://" + container.getHost() + ":" + container.getMappedPort(9000),
-        REGION, accessKey, secretKey, true, Map.of(), "MinIO " + MINIO_IMAGE + " through Testcontainers");
+        REGION,
+        accessKey,
+        secretKey,
+        true,
+        Map.of(),
+        "MinIO " + MINIO_IMAGE + " through Testcontainers");
   }
 
   private static TestObjectStore s3Proxy(String accessKey, String secretKey) {
@@ -88,17 +96,23 @@ public final class TestObjectStores {
         Thread.onSpinWait();
       }
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(proxy, context)));
-      // S3Proxy 3.0 does not verify the CRC trailers of aws-chunked uploads that AWS SDK 2.30+ sends
+      // S3Proxy 3.0 does not verify the CRC trailers of aws-chunked uploads that AWS SDK 2.30+
+      // sends
       // by default (it answers 400 "x-amz-content-sha256 does not match"); as with many older
       // S3-compatible stores, checksums are then sent only where an operation requires them.
       System.setProperty("aws.requestChecksumCalculation", "WHEN_REQUIRED");
       System.setProperty("aws.responseChecksumValidation", "WHEN_REQUIRED");
       return new TestObjectStore(
-          endpoint, REGION, accessKey, secretKey, false,
+          endpoint,
+          REGION,
+          accessKey,
+          secretKey,
+          false,
           Map.of(
               "AWS_REQUEST_CHECKSUM_CALCULATION", "when_required",
               "AWS_RESPONSE_CHECKSUM_VALIDATION", "when_required"),
-          "S3Proxy " + S3Proxy.class.getPackage().getImplementationVersion()
+          "S3Proxy "
+              + S3Proxy.class.getPackage().getImplementationVersion()
               + " with the jclouds transient blob store, in this JVM");
     } catch (Exception e) {
       throw new IllegalStateException("Cannot start S3Proxy for the tests", e);
