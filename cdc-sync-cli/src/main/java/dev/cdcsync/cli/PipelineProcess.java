@@ -7,7 +7,7 @@ import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.StateStorage;
-import dev.cdcsync.runtime.CommitPointNeeded;
+import dev.cdcsync.runtime.CommitPoint;
 import dev.cdcsync.runtime.PipelineRunner;
 import dev.cdcsync.runtime.PipelineStatus;
 import dev.cdcsync.runtime.PipelineStatus.TableStatus;
@@ -26,6 +26,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -118,25 +119,28 @@ final class PipelineProcess {
         interval,
         pipeline.stateLocation());
     int failuresWithoutProgress = 0;
-    CommitPointNeeded commitAt = null;
+    CommitPoint commitAt = null;
     while (true) {
       long committedBefore = changesCommitted();
       try {
-        runOnce(out, progressInterval, interval, commitAt);
-        return;
-      } catch (Exception e) {
-        if (ExitCodes.unwrap(e) instanceof CommitPointNeeded point && !stopping.get()) {
-          if (commitAt != null && commitAt.checkpointId() == point.checkpointId()) {
-            throw new PermanentPipelineException(
-                point.getMessage().replaceFirst("; restarting .*", "")
-                    + ", and the run that committed"
-                    + " at its start met the same change: the transaction cannot be split around it",
-                point);
-          }
-          LOG.info("Pipeline '{}': {}", pipeline.name(), point.getMessage());
-          commitAt = point;
-          continue;
+        Optional<CommitPoint> needed = runOnce(out, progressInterval, interval, commitAt);
+        if (needed.isEmpty() || stopping.get()) {
+          return;
         }
+        CommitPoint point = needed.get();
+        if (commitAt != null && commitAt.checkpointId() == point.checkpointId()) {
+          throw new PermanentPipelineException(
+              point.reason()
+                  + ", and the run that committed at its start met the same change: the"
+                  + " transaction cannot be split around it");
+        }
+        LOG.info(
+            "Pipeline '{}': {}; restarting from checkpoint {} to commit at the transaction's start",
+            pipeline.name(),
+            point.reason(),
+            point.checkpointId());
+        commitAt = point;
+      } catch (Exception e) {
         status.recordFailure();
         // Progress is changes committed: changes read again after each restart up to the same
         // failure are none (counting them let such a failure restart the pipeline forever), nor
@@ -164,8 +168,9 @@ final class PipelineProcess {
     }
   }
 
-  private void runOnce(
-      PrintStream out, Duration progressInterval, Duration interval, CommitPointNeeded commitAt)
+  /** One run of the pipeline; returns where the next run must commit, if it ended for that. */
+  private Optional<CommitPoint> runOnce(
+      PrintStream out, Duration progressInterval, Duration interval, CommitPoint commitAt)
       throws Exception {
     synchronized (this) {
       runner = null;
@@ -200,23 +205,25 @@ final class PipelineProcess {
       synchronized (this) {
         runner = created;
         if (stopping.get()) {
-          return;
+          return Optional.empty();
         }
       }
       ProgressPrinter printer = new ProgressPrinter(status, out, progressInterval);
       printer.start();
+      Optional<CommitPoint> needed;
       try {
-        created.run();
+        needed = created.run();
       } catch (Exception e) {
         discardUncommittedStart(source, checkpoints, e);
         throw e;
       } finally {
         printer.stop();
       }
-      if (!stopping.get()) {
+      if (needed.isEmpty() && !stopping.get()) {
         throw new IllegalStateException("The source stopped without being asked to");
       }
       printer.printIfChanged();
+      return needed;
     }
   }
 

@@ -146,8 +146,11 @@ public final class PipelineRunner implements ChangeHandler {
 
   private long eventsAtBoundary;
 
-  /** Where a run restarted by {@link CommitPointNeeded} commits, or null. */
-  private CommitPointNeeded commitAt;
+  /** Where this run commits for the run before it ({@link CommitPoint}), or null. */
+  private CommitPoint commitAt;
+
+  /** Where the next run must commit, when this one ended for it; the outcome of {@link #run}. */
+  private CommitPoint commitPointNeeded;
 
   private boolean acknowledged = true;
 
@@ -214,15 +217,19 @@ public final class PipelineRunner implements ChangeHandler {
   }
 
   /**
-   * Makes this run commit at the boundary an earlier run asked for (see {@link
-   * CommitPointNeeded}); call before {@link #run()}.
+   * Makes this run commit at the boundary an earlier run ended for (see {@link CommitPoint}); call
+   * before {@link #run()}.
    */
-  public void commitAt(CommitPointNeeded point) {
+  public void commitAt(CommitPoint point) {
     this.commitAt = point;
   }
 
-  /** Runs until {@link #stop()} or a failure. */
-  public void run() throws Exception {
+  /**
+   * Runs until {@link #stop()} or a failure.
+   *
+   * @return empty when stopped; where the next run must commit, when this one ended for that
+   */
+  public Optional<CommitPoint> run() throws Exception {
     Optional<SourcePosition> startAfter;
     synchronized (lock) {
       epoch = lease.acquire();
@@ -257,6 +264,11 @@ public final class PipelineRunner implements ChangeHandler {
     timer.scheduleWithFixedDelay(this::onTimer, period, period, TimeUnit.MILLISECONDS);
     try {
       source.run(this, startAfter);
+    } catch (Exception e) {
+      // The handler ended the source's run for a commit point; however the source passed it on.
+      if (commitPointNeeded == null) {
+        throw e;
+      }
     } finally {
       timer.shutdownNow();
       synchronized (lock) {
@@ -273,6 +285,7 @@ public final class PipelineRunner implements ChangeHandler {
     if (failure != null) {
       throw failure;
     }
+    return Optional.ofNullable(commitPointNeeded);
   }
 
   /** Finishes the newest checkpoint's commits; returns where the source resumes. */
@@ -550,7 +563,17 @@ public final class PipelineRunner implements ChangeHandler {
       if (changesSinceBoundary > 0 && !readsSinceCheckpoint && eventsAtBoundary > 0) {
         // Other changes of this transaction came first: a run from the newest checkpoint that
         // commits at this transaction's start can apply the change.
-        throw new CommitPointNeeded(lastCheckpointId, eventsAtBoundary, sinkTable, what);
+        commitPointNeeded =
+            new CommitPoint(
+                lastCheckpointId,
+                eventsAtBoundary,
+                "Cannot "
+                    + what
+                    + " table "
+                    + sinkTable
+                    + " in the middle of a source transaction whose earlier changes are not"
+                    + " committed");
+        throw new EndOfRun();
       }
       if (changesSinceBoundary > 0
           && !readsSinceCheckpoint
@@ -717,7 +740,7 @@ public final class PipelineRunner implements ChangeHandler {
 
   /**
    * Counts events from the boundary a checkpoint was just taken at, as a run restarted from it
-   * would count them ({@link CommitPointNeeded} names a point by that count): events handed over
+   * would count them ({@link CommitPoint} names a point by that count): events handed over
    * after that boundary, written or not, stay counted.
    */
   private void countEventsFromTheNewBoundary() {
@@ -810,6 +833,13 @@ public final class PipelineRunner implements ChangeHandler {
   public static final class PipelineFailure extends RuntimeException {
     PipelineFailure(Exception cause) {
       super(cause.getMessage(), cause);
+    }
+  }
+
+  /** Ends the source's run from inside the handler once {@link #commitPointNeeded} is set. */
+  private static final class EndOfRun extends RuntimeException {
+    EndOfRun() {
+      super("the run ends for a commit point", null, false, false);
     }
   }
 }
