@@ -1,7 +1,6 @@
 package dev.cdcsync.runtime;
 
 import dev.cdcsync.api.ChangeHandler;
-import dev.cdcsync.api.Checkpoint;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.OperationType;
 import dev.cdcsync.api.PermanentPipelineException;
@@ -11,10 +10,8 @@ import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceAcknowledger;
 import dev.cdcsync.api.SourcePosition;
-import dev.cdcsync.api.TableCommit;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.api.TableLayout;
-import dev.cdcsync.runtime.checkpoint.CheckpointRecord;
 import dev.cdcsync.runtime.checkpoint.CheckpointStore;
 import dev.cdcsync.runtime.checkpoint.InstanceLease;
 import dev.cdcsync.runtime.routing.TableRouter;
@@ -24,7 +21,6 @@ import dev.cdcsync.runtime.schema.SchemaMerger;
 import dev.cdcsync.runtime.transform.Transformer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,12 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,23 +38,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one pipeline exactly once: hands the source's changes to the sink and, at source
- * transaction boundaries, every checkpoint interval,
+ * Runs one pipeline exactly once: hands the source's changes through transforms, routes and schema
+ * evolution to the sink, and decides where checkpoints cut — at source transaction boundaries,
+ * every checkpoint interval, after the snapshot, before a change to a table itself — while the
+ * {@link CheckpointCoordinator} carries each checkpoint out (prepare, record, commit, acknowledge)
+ * and recovers the newest one on start.
  *
- * <ol>
- *   <li>prepares the sink's files,
- *   <li>writes checkpoint record N (source position + prepared files) to the state store,
- *   <li>commits each table (skipping tables that already hold N),
- *   <li>only then acknowledges the position to the source.
- * </ol>
- *
- * On start it finishes the newest checkpoint's commits and resumes the source right after that
- * checkpoint's position.
- *
- * <p>Steps 2 to 4 run on a committer thread while the next checkpoint's changes are written, so
- * the source keeps reading during a commit; checkpoints still commit one after another, in order,
- * and a new one is prepared only once the previous one is committed. A change to a table itself
- * (columns, truncate, drop) waits for the commit in flight.
+ * <p>The source keeps reading while a checkpoint commits on the coordinator's committer thread; a
+ * change to a table itself (columns, truncate, drop) waits for the commit in flight.
  *
  * <p>Every other sink call happens under one lock: on the source's thread while a batch arrives,
  * on a timer thread while the source is quiet, and in {@link #stop()}. Acknowledgements all happen
@@ -72,7 +55,6 @@ public final class PipelineRunner implements ChangeHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
-  private static final Duration HEARTBEAT = Duration.ofSeconds(10);
 
   /**
    * A checkpoint also happens at a boundary once this many tables have changes waiting: each
@@ -86,8 +68,7 @@ public final class PipelineRunner implements ChangeHandler {
   private final TableRouter router;
   private final Transformer transformer;
   private final Duration checkpointInterval;
-  private final CheckpointStore checkpointStore;
-  private final InstanceLease lease;
+  private final CheckpointCoordinator checkpoints;
   private final SchemaEvolver schemaEvolver;
 
   /** A source table's changes going to one of its sink tables. */
@@ -116,18 +97,7 @@ public final class PipelineRunner implements ChangeHandler {
   private final Object lock = new Object();
   private volatile boolean stopRequested;
   private boolean finished;
-  private long epoch;
-
-  /** The newest checkpoint prepared (its commit may still be in flight). */
-  private long lastCheckpointId;
-
-  /** Runs steps 2 to 4 of each checkpoint, and the acknowledgements, one at a time, in order. */
-  private final Executor commitExecutor;
-
-  private Executor committer;
-  private volatile CompletableFuture<Void> commitInFlight;
   private long lastCheckpointMillis;
-  private long lastHeartbeatMillis;
   private long changesSinceCheckpoint;
   private boolean readsSinceCheckpoint;
   private SourceAcknowledger lastBoundary;
@@ -198,7 +168,6 @@ public final class PipelineRunner implements ChangeHandler {
       Clock clock,
       PipelineStatus status,
       Executor commitExecutor) {
-    this.commitExecutor = commitExecutor;
     this.status = status;
     this.pipelineName = pipelineName;
     this.source = source;
@@ -206,8 +175,9 @@ public final class PipelineRunner implements ChangeHandler {
     this.router = router;
     this.transformer = transformer;
     this.checkpointInterval = checkpointInterval;
-    this.checkpointStore = checkpointStore;
-    this.lease = lease;
+    this.checkpoints =
+        new CheckpointCoordinator(
+            pipelineName, sink, checkpointStore, lease, status, clock, commitExecutor);
     this.schemaEvolver = schemaEvolver;
     this.clock = clock;
   }
@@ -232,27 +202,9 @@ public final class PipelineRunner implements ChangeHandler {
   public Optional<CommitPoint> run() throws Exception {
     Optional<SourcePosition> startAfter;
     synchronized (lock) {
-      epoch = lease.acquire();
-      try {
-        startAfter = recover();
-      } catch (Exception e) {
-        lease.release();
-        throw e;
-      }
+      startAfter = checkpoints.start();
       lastCheckpointMillis = clock.millis();
-      lastHeartbeatMillis = clock.millis();
     }
-    ExecutorService ownCommitter = null;
-    if (commitExecutor == null) {
-      ownCommitter =
-          Executors.newSingleThreadExecutor(
-              runnable -> {
-                Thread thread = new Thread(runnable, "cdc-sync-committer");
-                thread.setDaemon(true);
-                return thread;
-              });
-    }
-    committer = commitExecutor != null ? commitExecutor : ownCommitter;
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -276,45 +228,13 @@ public final class PipelineRunner implements ChangeHandler {
       }
       finishedSignal.countDown();
       awaitCommitQuietly();
-      if (ownCommitter != null) {
-        ownCommitter.shutdown();
-      }
-      lease.release();
+      checkpoints.close();
     }
     Exception failure = timerFailure.get();
     if (failure != null) {
       throw failure;
     }
     return Optional.ofNullable(commitPointNeeded);
-  }
-
-  /** Finishes the newest checkpoint's commits; returns where the source resumes. */
-  private Optional<SourcePosition> recover() throws Exception {
-    Optional<CheckpointRecord> latest = checkpointStore.latest();
-    if (latest.isEmpty()) {
-      LOG.info("Pipeline '{}' has no checkpoint yet: starting from the beginning", pipelineName);
-      return Optional.empty();
-    }
-    CheckpointRecord record = latest.get();
-    List<TableCommit> commits =
-        sink.recover(
-            new Checkpoint(record.id(), pipelineName, epoch, record.position().description()),
-            record.tables());
-    if (!commits.isEmpty()) {
-      LOG.info(
-          "Recovered checkpoint {}: committed {} table(s) it had not reached",
-          record.id(),
-          commits.size());
-    }
-    lastCheckpointId = record.id();
-    status.recordCheckpoint(record.id(), List.of(), clock.instant());
-    LOG.info(
-        "Resuming pipeline '{}' after checkpoint {} (committed at {})",
-        pipelineName,
-        record.id(),
-        record.createdAt());
-    LOG.debug("Checkpoint {} ends at source position {}", record.id(), record.position());
-    return Optional.of(record.position());
   }
 
   /**
@@ -332,7 +252,7 @@ public final class PipelineRunner implements ChangeHandler {
             LOG.warn(
                 "Stopping inside a source transaction: its changes since checkpoint {} will be read"
                     + " again on the next start",
-                lastCheckpointId);
+                checkpoints.lastCheckpointId());
             sink.abort();
           }
         }
@@ -341,7 +261,7 @@ public final class PipelineRunner implements ChangeHandler {
       // The last acknowledgement needs the source open.
       awaitCommitQuietly();
       source.close();
-      lease.release();
+      checkpoints.releaseLease();
     }
   }
 
@@ -353,8 +273,8 @@ public final class PipelineRunner implements ChangeHandler {
         return;
       }
       try {
-        if (commitInFlight != null && commitInFlight.isDone()) {
-          awaitCommit();
+        if (checkpoints.commitFinished()) {
+          checkpoints.awaitCommit();
         }
         eventsBeforeInBatch = false;
         for (DataChangeEvent event : events) {
@@ -382,7 +302,7 @@ public final class PipelineRunner implements ChangeHandler {
             if (view == null || view.source() != transformed.schema()) {
               view = evolve(flow, transformed);
             }
-            long sequence = ((lastCheckpointId + 1) << 32) | changesSinceCheckpoint;
+            long sequence = ((checkpoints.lastCheckpointId() + 1) << 32) | changesSinceCheckpoint;
             sink.write(sinkTable, view.adapt(transformed), sequence);
             status.recordWritten(sinkTable, read);
             tablesWritten.add(sinkTable);
@@ -404,10 +324,10 @@ public final class PipelineRunner implements ChangeHandler {
           boolean commitPointReached = false;
           if (commitAt != null) {
             commitPointReached =
-                commitAt.checkpointId() == lastCheckpointId
+                commitAt.checkpointId() == checkpoints.lastCheckpointId()
                     && commitAt.events() == eventsSinceCheckpoint;
             if (commitPointReached
-                || commitAt.checkpointId() != lastCheckpointId
+                || commitAt.checkpointId() != checkpoints.lastCheckpointId()
                 || eventsSinceCheckpoint > commitAt.events()) {
               commitAt = null;
             }
@@ -489,7 +409,7 @@ public final class PipelineRunner implements ChangeHandler {
             && SchemaChange.additive(plan.apply())) {
           // Shards of differing columns during the snapshot: the snapshot is committed whole, so
           // the merged table grows while its snapshot rows wait (the sink keeps them).
-          awaitCommit();
+          checkpoints.awaitCommit();
         } else {
           commitBeforeChanging(sinkTable, "change the columns of", plan.notes());
         }
@@ -565,7 +485,7 @@ public final class PipelineRunner implements ChangeHandler {
         // commits at this transaction's start can apply the change.
         commitPointNeeded =
             new CommitPoint(
-                lastCheckpointId,
+                checkpoints.lastCheckpointId(),
                 eventsAtBoundary,
                 "Cannot "
                     + what
@@ -592,7 +512,7 @@ public final class PipelineRunner implements ChangeHandler {
         acknowledged = false;
         changesSinceBoundary = 0;
         checkpoint();
-        awaitCommit();
+        checkpoints.awaitCommit();
         return;
       }
       if (changesSinceBoundary > 0 || readsSinceCheckpoint) {
@@ -607,7 +527,7 @@ public final class PipelineRunner implements ChangeHandler {
       }
       checkpoint();
     }
-    awaitCommit();
+    checkpoints.awaitCommit();
   }
 
   /** Applies a source TRUNCATE or DROP TABLE as the schema change behavior says. */
@@ -650,12 +570,9 @@ public final class PipelineRunner implements ChangeHandler {
         return;
       }
       try {
-        if (clock.millis() - lastHeartbeatMillis >= HEARTBEAT.toMillis()) {
-          lease.heartbeat();
-          lastHeartbeatMillis = clock.millis();
-        }
-        if (commitInFlight != null && commitInFlight.isDone()) {
-          awaitCommit();
+        checkpoints.heartbeatIfDue();
+        if (checkpoints.commitFinished()) {
+          checkpoints.awaitCommit();
         }
         boolean pending = changesSinceCheckpoint > 0 || !acknowledged;
         if (changesSinceBoundary == 0 && pending && (stopRequested || intervalPassed())) {
@@ -667,9 +584,13 @@ public final class PipelineRunner implements ChangeHandler {
       } catch (Exception e) {
         if (e instanceof InterruptedException) {
           // The run is ending (after a failure reported on its own): no news.
-          LOG.debug("Checkpoint {} interrupted", lastCheckpointId + 1, e);
+          LOG.debug("Checkpoint {} interrupted", checkpoints.lastCheckpointId() + 1, e);
         } else {
-          LOG.error("Cannot commit checkpoint {}: {}", lastCheckpointId + 1, e.getMessage(), e);
+          LOG.error(
+              "Cannot commit checkpoint {}: {}",
+              checkpoints.lastCheckpointId() + 1,
+              e.getMessage(),
+              e);
         }
         timerFailure.compareAndSet(null, e);
         finish();
@@ -688,23 +609,16 @@ public final class PipelineRunner implements ChangeHandler {
   }
 
   /**
-   * Step 1 of checkpoint N here; steps 2 to 4 on the committer thread, once checkpoint N-1 is
-   * committed. Records and acknowledges the newest boundary even when nothing changed.
+   * Checkpoint N (see {@link CheckpointCoordinator}) at the newest boundary, with the changes
+   * written since N-1; records and acknowledges the newest boundary even when nothing changed.
    */
   private void checkpoint() throws Exception {
     lastCheckpointMillis = clock.millis();
-    awaitCommit();
+    checkpoints.awaitCommit();
     SourceAcknowledger boundary = acknowledged ? null : lastBoundary;
     acknowledged = true;
     if (changesSinceCheckpoint > 0) {
-      long started = System.nanoTime();
-      long id = lastCheckpointId + 1;
-      SourcePosition position = lastBoundary.position();
-      lease.checkNotFenced();
-      Map<TableId, byte[]> prepared = sink.prepareCommit();
-      long changes = changesSinceCheckpoint;
-      long preparedAt = clock.millis();
-      lastCheckpointId = id;
+      checkpoints.checkpoint(lastBoundary.position(), changesSinceCheckpoint, boundary);
       changesSinceCheckpoint = 0;
       countEventsFromTheNewBoundary();
       if (readsSinceCheckpoint) {
@@ -712,29 +626,9 @@ public final class PipelineRunner implements ChangeHandler {
       }
       readsSinceCheckpoint = false;
       tablesWritten.clear();
-      commitInFlight =
-          onCommitter(
-              () -> {
-                commit(id, position, prepared, changes, started, preparedAt);
-                if (boundary != null) {
-                  boundary.acknowledge();
-                }
-              });
     } else if (boundary != null) {
-      // Nothing changed, but the source moved on (heartbeats, changes of other tables): record
-      // where it is, so that a restart does not go back to a position the database may have let
-      // go of (a purged binlog), then let the database know.
-      long id = lastCheckpointId + 1;
-      SourcePosition position = boundary.position();
-      lease.checkNotFenced();
-      lastCheckpointId = id;
+      checkpoints.recordPosition(boundary);
       countEventsFromTheNewBoundary();
-      commitInFlight =
-          onCommitter(
-              () -> {
-                recordPosition(id, position);
-                boundary.acknowledge();
-              });
     }
   }
 
@@ -748,84 +642,11 @@ public final class PipelineRunner implements ChangeHandler {
     eventsAtBoundary = 0;
   }
 
-  /** Checkpoint {@code id} without changes: only the source position. */
-  private void recordPosition(long id, SourcePosition position) throws Exception {
-    Instant now = clock.instant();
-    checkpointStore.write(new CheckpointRecord(id, pipelineName, epoch, now, position, Map.of()));
-    status.recordCheckpoint(id, List.of(), now);
-    LOG.debug("Checkpoint {} records source position {} (no changes)", id, position);
-    checkpointStore.prune();
-  }
-
-  /** Steps 2 to 4: the checkpoint record, the table commits; the caller then acknowledges. */
-  private void commit(
-      long id,
-      SourcePosition position,
-      Map<TableId, byte[]> prepared,
-      long changes,
-      long started,
-      long preparedAtMillis)
-      throws Exception {
-    Instant now = clock.instant();
-    checkpointStore.write(new CheckpointRecord(id, pipelineName, epoch, now, position, prepared));
-    List<TableCommit> commits =
-        sink.commit(new Checkpoint(id, pipelineName, epoch, position.description()), prepared);
-    status.recordCheckpoint(id, commits, now);
-    status.recordCommitted(System.nanoTime() - started, preparedAtMillis);
-    LOG.info(
-        "Checkpoint {} committed {} changes to {} table(s) in {} ms",
-        id,
-        changes,
-        commits.size(),
-        (System.nanoTime() - started) / 1_000_000);
-    LOG.debug("Checkpoint {} ends at source position {}", id, position);
-    checkpointStore.prune();
-  }
-
-  private interface CommitTask {
-    void run() throws Exception;
-  }
-
-  private CompletableFuture<Void> onCommitter(CommitTask task) {
-    return CompletableFuture.runAsync(
-        () -> {
-          try {
-            task.run();
-          } catch (Exception e) {
-            throw new CompletionException(e);
-          }
-        },
-        committer);
-  }
-
-  /** Waits for the commit in flight, if any; throws what it failed with. */
-  private void awaitCommit() throws Exception {
-    CompletableFuture<Void> inFlight = commitInFlight;
-    if (inFlight == null) {
-      return;
-    }
-    try {
-      inFlight.get();
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
-    } finally {
-      commitInFlight = null;
-    }
-  }
-
-  /** Waits for the commit in flight on the way out; a failure was or will be reported elsewhere. */
+  /** Waits for the commit in flight on the way out; a failure is reported by {@link #run}. */
   private void awaitCommitQuietly() {
-    CompletableFuture<Void> inFlight = commitInFlight;
-    if (inFlight == null) {
-      return;
-    }
-    try {
-      inFlight.get();
-    } catch (ExecutionException e) {
-      LOG.error("Cannot commit the last checkpoint: {}", e.getCause().getMessage(), e.getCause());
-      timerFailure.compareAndSet(null, e.getCause() instanceof Exception cause ? cause : e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    Exception failure = checkpoints.awaitCommitQuietly();
+    if (failure != null) {
+      timerFailure.compareAndSet(null, failure);
     }
   }
 
