@@ -4,24 +4,19 @@ import dev.cdcsync.api.ChangeHandler;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.OperationType;
 import dev.cdcsync.api.PermanentPipelineException;
-import dev.cdcsync.api.Schema;
-import dev.cdcsync.api.SchemaChange;
 import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.api.SourceAcknowledger;
 import dev.cdcsync.api.SourcePosition;
 import dev.cdcsync.api.TableId;
-import dev.cdcsync.api.TableLayout;
 import dev.cdcsync.runtime.checkpoint.CheckpointStore;
 import dev.cdcsync.runtime.checkpoint.InstanceLease;
 import dev.cdcsync.runtime.routing.TableRouter;
-import dev.cdcsync.runtime.schema.ColumnProjection;
 import dev.cdcsync.runtime.schema.SchemaEvolver;
-import dev.cdcsync.runtime.schema.SchemaMerger;
+import dev.cdcsync.runtime.schema.SinkSchemas;
 import dev.cdcsync.runtime.transform.Transformer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -71,23 +66,7 @@ public final class PipelineRunner implements ChangeHandler {
   private final CheckpointCoordinator checkpoints;
   private final SchemaEvolver schemaEvolver;
 
-  /** A source table's changes going to one of its sink tables. */
-  private record Flow(TableId source, TableId sink) {}
-
-  /**
-   * How a flow's rows reach its sink table: the (transformed) source schema last evolved to, the
-   * coercion to a merged table's types and the projection the schema change behavior asks for
-   * (each null when not needed).
-   */
-  private record SinkView(
-      Schema source, SchemaMerger.Coercion coercion, ColumnProjection projection) {
-    DataChangeEvent adapt(DataChangeEvent event) {
-      DataChangeEvent coerced = coercion == null ? event : coercion.apply(event);
-      return projection == null ? coerced : projection.apply(coerced);
-    }
-  }
-
-  private final Map<Flow, SinkView> sinkViews = new HashMap<>();
+  private final SinkSchemas sinkSchemas;
   private final Set<TableId> tablesWritten = new HashSet<>();
   private final PipelineStatus status;
   private final Clock clock;
@@ -179,6 +158,7 @@ public final class PipelineRunner implements ChangeHandler {
         new CheckpointCoordinator(
             pipelineName, sink, checkpointStore, lease, status, clock, commitExecutor);
     this.schemaEvolver = schemaEvolver;
+    this.sinkSchemas = new SinkSchemas(sink, router, schemaEvolver, transformer::layout);
     this.clock = clock;
   }
 
@@ -297,13 +277,10 @@ public final class PipelineRunner implements ChangeHandler {
             continue;
           }
           for (TableId sinkTable : router.route(sourceTable)) {
-            Flow flow = new Flow(sourceTable, sinkTable);
-            SinkView view = sinkViews.get(flow);
-            if (view == null || view.source() != transformed.schema()) {
-              view = evolve(flow, transformed);
-            }
+            DataChangeEvent adapted =
+                sinkSchemas.adapt(sourceTable, sinkTable, transformed, this::beforeColumnChange);
             long sequence = ((checkpoints.lastCheckpointId() + 1) << 32) | changesSinceCheckpoint;
-            sink.write(sinkTable, view.adapt(transformed), sequence);
+            sink.write(sinkTable, adapted, sequence);
             status.recordWritten(sinkTable, read);
             tablesWritten.add(sinkTable);
             changesSinceCheckpoint++;
@@ -385,91 +362,17 @@ public final class PipelineRunner implements ChangeHandler {
   }
 
   /**
-   * Brings the sink table's columns in line with a new source schema, as the schema change
-   * behavior allows; a table that merges several source tables takes the union of their columns.
-   * A table with uncommitted changes is committed first, which needs a transaction boundary right
-   * before this event.
+   * Before a sink table's columns change: its uncommitted changes are committed first, which needs
+   * a transaction boundary right before this event; except for shards of differing columns during
+   * the snapshot, which is committed whole: the merged table grows while its snapshot rows wait
+   * (the sink keeps them).
    */
-  private SinkView evolve(Flow flow, DataChangeEvent event) throws Exception {
-    TableId sinkTable = flow.sink();
-    Optional<Schema> current = sink.tableSchema(sinkTable);
-    Schema incoming = event.schema();
-    SchemaMerger.Coercion coercion = null;
-    ColumnProjection projection = null;
-    if (current.isPresent()) {
-      Schema target = incoming;
-      if (router.merges(sinkTable)) {
-        target = SchemaMerger.merge(current.get(), incoming);
-        coercion = SchemaMerger.coercion(incoming, target);
-      }
-      SchemaEvolver.Plan plan = schemaEvolver.plan(sinkTable, current.get(), target);
-      if (!plan.apply().isEmpty()) {
-        if (readsSinceCheckpoint
-            && router.merges(sinkTable)
-            && SchemaChange.additive(plan.apply())) {
-          // Shards of differing columns during the snapshot: the snapshot is committed whole, so
-          // the merged table grows while its snapshot rows wait (the sink keeps them).
-          checkpoints.awaitCommit();
-        } else {
-          commitBeforeChanging(sinkTable, "change the columns of", plan.notes());
-        }
-        sink.applySchemaChanges(
-            sinkTable,
-            router.merges(sinkTable) ? withoutDefaults(sinkTable, plan.apply()) : plan.apply());
-        reportUnknownDefaults(sinkTable, plan.apply());
-        // Other source tables' rows reach this table differently now.
-        sinkViews.keySet().removeIf(other -> other.sink().equals(sinkTable));
-      }
-      for (String note : plan.notes()) {
-        LOG.info("Table {}: {}", sinkTable, note);
-      }
-      Schema written = coercion == null ? incoming : coercion.schema();
-      projection = ColumnProjection.of(written, plan.redirects(), plan.unwritten());
+  private void beforeColumnChange(
+      TableId sinkTable, boolean additiveToMergedTable, List<String> notes) throws Exception {
+    if (readsSinceCheckpoint && additiveToMergedTable) {
+      checkpoints.awaitCommit();
     } else {
-      schemaEvolver.checkCreateTable(sinkTable);
-      TableLayout layout = transformer.layout(flow.source());
-      if (!layout.equals(TableLayout.DEFAULT)) {
-        sink.configureTable(sinkTable, layout);
-      }
-    }
-    SinkView view = new SinkView(incoming, coercion, projection);
-    sinkViews.put(flow, view);
-    return view;
-  }
-
-  /**
-   * The changes without the defaults of added columns: rows of a table that merges several source
-   * tables came from tables that lack the column as well, and which table a row came from is not
-   * known, so the rows already written keep NULL.
-   */
-  private static List<SchemaChange> withoutDefaults(TableId sinkTable, List<SchemaChange> changes) {
-    List<SchemaChange> plain = new ArrayList<>(changes.size());
-    for (SchemaChange change : changes) {
-      if (change instanceof SchemaChange.AddColumn add && add.column().defaultValue() != null) {
-        LOG.warn(
-            "Table {} merges several source tables: rows written before column {} was added read NULL"
-                + " in it, not the default {} the source table that added it gave its existing rows",
-            sinkTable,
-            add.columnName(),
-            add.column().defaultValue());
-        plain.add(new SchemaChange.AddColumn(add.column().withoutDefault(), add.afterColumn()));
-      } else {
-        plain.add(change);
-      }
-    }
-    return plain;
-  }
-
-  private static void reportUnknownDefaults(TableId sinkTable, List<SchemaChange> changes) {
-    for (SchemaChange change : changes) {
-      if (change instanceof SchemaChange.AddColumn add && add.column().unknownDefault() != null) {
-        LOG.warn(
-            "Table {}: rows that existed when column {} was added read NULL in it until they change, as no change"
-                + " carries the value they were given; its default: {}",
-            sinkTable,
-            add.columnName(),
-            add.column().unknownDefault());
-      }
+      commitBeforeChanging(sinkTable, "change the columns of", notes);
     }
   }
 
@@ -556,7 +459,7 @@ public final class PipelineRunner implements ChangeHandler {
     commitBeforeChanging(sinkTable, drop ? "drop" : "truncate", List.of());
     if (drop) {
       sink.dropTable(sinkTable);
-      sinkViews.keySet().removeIf(flow -> flow.sink().equals(sinkTable));
+      sinkSchemas.dropped(sinkTable);
       tablesWritten.remove(sinkTable);
     } else {
       sink.truncate(sinkTable);
