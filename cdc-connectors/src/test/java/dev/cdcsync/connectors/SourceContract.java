@@ -177,7 +177,7 @@ public abstract class SourceContract {
     assertThat(reader.failure()).isNull();
   }
 
-  private String freshDatabase(String name, String... statements) throws Exception {
+  protected String freshDatabase(String name, String... statements) throws Exception {
     String database = "contract_" + name;
     server().createDatabase(database);
     server().execute(database, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20))");
@@ -188,7 +188,7 @@ public abstract class SourceContract {
   }
 
   /** The pipeline's context: one state storage per database, kept across the source's starts. */
-  private PipelineContext context(String database) {
+  protected PipelineContext context(String database) {
     StateStorage storage =
         storages.computeIfAbsent(
             database, name -> new InMemoryStateStorage(work.resolve(name).toString()));
@@ -199,7 +199,7 @@ public abstract class SourceContract {
   protected record Batch(List<DataChangeEvent> events, SourceAcknowledger acknowledger) {}
 
   /** Runs a source on a thread of its own and keeps what it hands over. */
-  private static final class Reader implements AutoCloseable {
+  protected static final class Reader implements AutoCloseable {
     private final Source source;
     private final List<Batch> batches = new CopyOnWriteArrayList<>();
     private final List<TableId> snapshotTables = new CopyOnWriteArrayList<>();
@@ -237,28 +237,28 @@ public abstract class SourceContract {
               "source-contract");
     }
 
-    static Reader start(Source source, Optional<SourcePosition> after) {
+    public static Reader start(Source source, Optional<SourcePosition> after) {
       Reader reader = new Reader(source, after);
       reader.thread.start();
       return reader;
     }
 
-    List<DataChangeEvent> events() {
+    public List<DataChangeEvent> events() {
       List<DataChangeEvent> events = new ArrayList<>();
       batches.forEach(batch -> events.addAll(batch.events()));
       return events;
     }
 
-    List<TableId> snapshotTables() {
+    public List<TableId> snapshotTables() {
       return snapshotTables;
     }
 
-    Exception failure() {
+    public Exception failure() {
       return failure.get();
     }
 
     /** How many events were handed over up to and with this batch. */
-    int eventsUpTo(Batch batch) {
+    public int eventsUpTo(Batch batch) {
       int count = 0;
       for (Batch each : batches) {
         count += each.events().size();
@@ -273,7 +273,7 @@ public abstract class SourceContract {
      * Whether a boundary came after event {@code count} and before the next one (an empty batch
      * may bring it).
      */
-    boolean boundaryAfterEvent(int count) {
+    public boolean boundaryAfterEvent(int count) {
       int seen = 0;
       for (Batch batch : batches) {
         seen += batch.events().size();
@@ -288,7 +288,7 @@ public abstract class SourceContract {
     }
 
     /** Whether the batch came after the one that handed over event {@code count}. */
-    boolean afterEvents(Batch batch, int count) {
+    public boolean afterEvents(Batch batch, int count) {
       int seen = 0;
       for (Batch each : batches) {
         if (each == batch) {
@@ -299,11 +299,11 @@ public abstract class SourceContract {
       return false;
     }
 
-    Batch lastBatch() {
+    public Batch lastBatch() {
       return batches.get(batches.size() - 1);
     }
 
-    void awaitEvents(int count) {
+    public void awaitEvents(int count) {
       await()
           .atMost(Duration.ofSeconds(60))
           .failFast(() -> failure.get() != null)
@@ -311,11 +311,11 @@ public abstract class SourceContract {
       assertThat(events()).hasSize(count);
     }
 
-    Batch awaitBatch(Predicate<Batch> wanted) {
+    public Batch awaitBatch(Predicate<Batch> wanted) {
       return awaitBatch(Duration.ofSeconds(60), wanted);
     }
 
-    Batch awaitBatch(Duration atMost, Predicate<Batch> wanted) {
+    public Batch awaitBatch(Duration atMost, Predicate<Batch> wanted) {
       AtomicReference<Batch> found = new AtomicReference<>();
       await()
           .atMost(atMost)

@@ -1,12 +1,17 @@
 package dev.cdcsync.connectors.postgres;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.api.Source;
+import dev.cdcsync.api.SourcePosition;
 import dev.cdcsync.connectors.SourceContract;
 import dev.cdcsync.testing.TestDatabaseServer;
 import dev.cdcsync.testing.TestDatabases;
 import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 class PostgresSourceContractIT extends SourceContract {
 
@@ -17,6 +22,51 @@ class PostgresSourceContractIT extends SourceContract {
 
   @Override
   protected Source source(String database, PipelineContext context) {
+    return source(database, context, "1s");
+  }
+
+  /**
+   * A transaction committed right after the acknowledged position of a heartbeat's logical
+   * decoding message arrives whole: its first change sits at the message's LSN, which Debezium 3.5
+   * took for a change already read (see {@link PostgresResumeOffsets}). Heartbeats 10 s apart, so
+   * that as a rule nothing else is written to the WAL in between.
+   */
+  @Test
+  void aTransactionRightAfterAnAcknowledgedHeartbeatArrivesWhole() throws Exception {
+    String database = freshDatabase("heartbeat", "INSERT INTO items VALUES (1, 'one')");
+    SourcePosition acknowledged;
+    try (Reader reader =
+        Reader.start(source(database, context(database), "10s"), Optional.empty())) {
+      reader.awaitEvents(1);
+      server().execute(database, "INSERT INTO items VALUES (2, 'two')");
+      reader.awaitEvents(2);
+      Batch atMessage =
+          reader.awaitBatch(
+              batch ->
+                  batch.events().isEmpty()
+                      && reader.afterEvents(batch, 2)
+                      && batch.acknowledger().isTransactionBoundary()
+                      && batch
+                          .acknowledger()
+                          .position()
+                          .description()
+                          .contains("\"messageType\":\"MESSAGE\""));
+      atMessage.acknowledger().acknowledge();
+      acknowledged = atMessage.acknowledger().position();
+    }
+    server()
+        .executeInTransaction(
+            database,
+            "INSERT INTO items VALUES (3, 'three')",
+            "INSERT INTO items VALUES (4, 'four')");
+    try (Reader reader =
+        Reader.start(source(database, context(database), "10s"), Optional.of(acknowledged))) {
+      reader.awaitEvents(2);
+      assertThat(reader.events()).extracting(event -> event.after()[0]).containsExactly(3, 4);
+    }
+  }
+
+  private Source source(String database, PipelineContext context, String heartbeatInterval) {
     TestDatabaseServer server = server();
     return new PostgresSourceFactory()
         .create(
@@ -27,7 +77,8 @@ class PostgresSourceContractIT extends SourceContract {
                     "username", server.username(),
                     "password", server.password(),
                     "tables", database + ".public.items",
-                    "slot.name", "slot_" + database)),
+                    "slot.name", "slot_" + database,
+                    "heartbeat.interval", heartbeatInterval)),
             context);
   }
 }
