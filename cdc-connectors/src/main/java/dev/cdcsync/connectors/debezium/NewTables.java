@@ -12,8 +12,9 @@ import java.util.Optional;
  * <p>Dropped tables are noticed the same way and announced in the change stream, so the drop
  * reaches the pipeline after the table's last change.
  *
- * <p>Threading: every method but {@link #close} is called on the engine's handler thread; an implementation may watch for tables on a
- * thread of its own and calls the {@link Copier} from there.
+ * <p>Threading: {@link #start} is called on the thread that runs the source, before the engine
+ * starts; every other method but {@link #close} on the engine's handler thread. An implementation
+ * may watch for tables on a thread of its own and calls the {@link Copier} from there.
  */
 public interface NewTables extends AutoCloseable {
 
