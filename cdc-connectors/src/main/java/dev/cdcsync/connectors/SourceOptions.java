@@ -71,7 +71,7 @@ public final class SourceOptions {
               + " again, 1 s apart, before the failure counts (the pipeline itself restarts after"
               + " failures too).");
 
-  /** The longest heartbeat interval: the pipeline's commits and instance lease need calls. */
+  /** The longest heartbeat interval: the position the database keeps must move on. */
   public static final Duration MAX_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
 
   public static final ConfigOption<Duration> HEARTBEAT_INTERVAL =
@@ -80,7 +80,8 @@ public final class SourceOptions {
           Duration.class,
           Duration.ofSeconds(1),
           "How often the source reports its position while the captured tables are idle, so"
-              + " commits stay on time and the position advances; at most 10s.");
+              + " the position advances; at most 10s. MySQL / MariaDB report it with binlog"
+              + " events, which an idle server sends every 48 s.");
 
   /**
    * Flink CDC's {@code metadata.list}: metadata columns for transforms, which cdc-sync offers
@@ -119,7 +120,7 @@ public final class SourceOptions {
           "source option 'heartbeat.interval' ("
               + given.toSeconds()
               + "s) is longer than"
-              + " cdc-sync allows: its commits and instance lease need the source to call in at"
+              + " cdc-sync allows: the position it confirms to the database must move on at"
               + " least every "
               + MAX_HEARTBEAT_INTERVAL.toSeconds()
               + "s, so that is used");

@@ -178,8 +178,8 @@ class FlinkCdcSourceOptionsTest {
     assertThat(SourceOptions.heartbeatInterval(slow)).isEqualTo(Duration.ofSeconds(10));
     assertThat(new PostgresSourceFactory().warnings(slow))
         .containsExactly(
-            "source option 'heartbeat.interval' (30s) is longer than cdc-sync allows: its commits and"
-                + " instance lease need the source to call in at least every 10s, so that is used");
+            "source option 'heartbeat.interval' (30s) is longer than cdc-sync allows: the position"
+                + " it confirms to the database must move on at least every 10s, so that is used");
     assertThat(
             new MySqlSourceFactory().warnings(Configuration.of(Map.of("heartbeat.interval", "5s"))))
         .isEmpty();
