@@ -1,12 +1,10 @@
 package dev.cdcsync.connectors.binlog;
 
-import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.api.Source;
 import dev.cdcsync.connectors.SourceContract;
 import dev.cdcsync.testing.TestDatabaseServer;
 import dev.cdcsync.testing.TestDatabases;
-import java.util.Map;
 
 class MariaDbSourceContractIT extends SourceContract {
 
@@ -17,17 +15,7 @@ class MariaDbSourceContractIT extends SourceContract {
 
   @Override
   protected Source source(String database, PipelineContext context) {
-    TestDatabaseServer server = server();
-    return new MariaDbSourceFactory()
-        .create(
-            Configuration.of(
-                Map.of(
-                    "hostname", server.host(),
-                    "port", Integer.toString(server.port()),
-                    "username", server.username(),
-                    "password", server.password(),
-                    "tables", database + ".items",
-                    "server-id", Integer.toString(6400 + Math.floorMod(database.hashCode(), 500)))),
-            context);
+    return BinlogContractSources.source(
+        new MariaDbSourceFactory(), server(), database, context, 6400);
   }
 }
