@@ -11,7 +11,8 @@ import java.util.List;
 public final class FlinkCdcSourceOptions {
 
   private static final String NO_SNAPSHOT_ENGINE =
-      "the snapshot is read by Debezium in one pass per table, without chunks";
+      "MySQL / MariaDB snapshots are read by Debezium in one pass per table, without chunks;"
+          + " PostgreSQL's load splits tables by key ranges without this setting";
 
   private static final String NO_SPECIFIC_START =
       "scan.startup.mode specific-offset and timestamp are not supported";
@@ -19,12 +20,6 @@ public final class FlinkCdcSourceOptions {
   /** Options of both sources. */
   public static final List<ConfigOption<?>> COMMON =
       List.of(
-          ConfigOption.withoutEffect(
-              "scan.incremental.snapshot.chunk.size", Integer.class, 8096, NO_SNAPSHOT_ENGINE),
-          ConfigOption.withoutEffect(
-              "scan.snapshot.fetch.size", Integer.class, 1024, NO_SNAPSHOT_ENGINE),
-          ConfigOption.withoutEffect(
-              "scan.incremental.snapshot.chunk.key-column", String.class, null, NO_SNAPSHOT_ENGINE),
           ConfigOption.withoutEffect(
               "chunk-meta.group.size", Integer.class, 1000, NO_SNAPSHOT_ENGINE),
           ConfigOption.withoutEffect(
@@ -58,6 +53,12 @@ public final class FlinkCdcSourceOptions {
   /** Options of Flink CDC's {@code mysql} source only (cdc-sync's mysql and mariadb sources take them). */
   public static final List<ConfigOption<?>> MYSQL =
       List.of(
+          ConfigOption.withoutEffect(
+              "scan.incremental.snapshot.chunk.size", Integer.class, 8096, NO_SNAPSHOT_ENGINE),
+          ConfigOption.withoutEffect(
+              "scan.snapshot.fetch.size", Integer.class, 1024, NO_SNAPSHOT_ENGINE),
+          ConfigOption.withoutEffect(
+              "scan.incremental.snapshot.chunk.key-column", String.class, null, NO_SNAPSHOT_ENGINE),
           ConfigOption.withoutEffect(
               "scan.startup.specific-offset.file", String.class, null, NO_SPECIFIC_START),
           ConfigOption.withoutEffect(

@@ -306,7 +306,7 @@ public abstract class SourceContract {
     public void awaitEvents(int count) {
       await()
           .atMost(Duration.ofSeconds(60))
-          .failFast(() -> failure.get() != null)
+          .failFast("the source failed", () -> assertThat(failure.get()).isNull())
           .until(() -> events().size() >= count);
       assertThat(events()).hasSize(count);
     }
@@ -319,7 +319,7 @@ public abstract class SourceContract {
       AtomicReference<Batch> found = new AtomicReference<>();
       await()
           .atMost(atMost)
-          .failFast(() -> failure.get() != null)
+          .failFast("the source failed", () -> assertThat(failure.get()).isNull())
           .until(
               () -> {
                 for (Batch batch : batches) {

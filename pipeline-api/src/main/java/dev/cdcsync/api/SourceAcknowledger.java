@@ -31,4 +31,13 @@ public interface SourceAcknowledger {
   default boolean tableChangeFollows() {
     return false;
   }
+
+  /**
+   * Whether this batch ends a chunk of a snapshot that goes on: a commit may cut here (the source
+   * resumes after the chunk), but need not, unlike at the snapshot's end, where the pipeline
+   * commits the snapshot before any streamed change.
+   */
+  default boolean snapshotGoesOn() {
+    return false;
+  }
 }

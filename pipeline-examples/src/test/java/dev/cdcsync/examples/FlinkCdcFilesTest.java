@@ -76,8 +76,8 @@ class FlinkCdcFilesTest {
     assertThat(pipeline.sinkOptions().asMap()).containsEntry("name", "Iceberg Sink");
     assertThat(pipeline.warnings())
         .containsExactly(
-            "line 22: pipeline option 'parallelism' has no effect: cdc-sync reads each source with one"
-                + " reader in one process");
+            "line 22: pipeline option 'parallelism' has no effect: cdc-sync runs a pipeline in one"
+                + " process; a PostgreSQL source sets its load's readers with scan.snapshot.readers");
   }
 
   @Test
@@ -110,7 +110,8 @@ class FlinkCdcFilesTest {
           .contains("Pipeline 'MySQL to Iceberg Pipeline'")
           .contains("warnings:")
           .contains(
-              "source option 'scan.snapshot.fetch.size' has no effect: the snapshot is read by Debezium")
+              "source option 'scan.snapshot.fetch.size' has no effect: MySQL / MariaDB snapshots are"
+                  + " read by Debezium")
           .contains("pipeline option 'parallelism' has no effect");
     }
   }

@@ -309,10 +309,10 @@ public final class PipelineRunner implements ChangeHandler {
               commitAt = null;
             }
           }
-          // A boundary after snapshot rows means the snapshot is over: commit it now. Many tables
-          // with waiting changes are committed early, to bound memory.
+          // A boundary that ends a snapshot commits it now (a chunk of one that goes on waits for
+          // the interval). Many tables with waiting changes are committed early, to bound memory.
           if (stopRequested
-              || readsSinceCheckpoint
+              || (readsSinceCheckpoint && !acknowledger.snapshotGoesOn())
               || intervalPassed()
               || tablesWritten.size() >= MAX_TABLES_PER_CHECKPOINT
               || ((acknowledger.tableChangeFollows() || commitPointReached)
@@ -524,7 +524,7 @@ public final class PipelineRunner implements ChangeHandler {
       checkpoints.checkpoint(lastBoundary.position(), changesSinceCheckpoint, boundary);
       changesSinceCheckpoint = 0;
       countEventsFromTheNewBoundary();
-      if (readsSinceCheckpoint) {
+      if (readsSinceCheckpoint && !lastBoundary.snapshotGoesOn()) {
         status.recordSnapshotDone();
       }
       readsSinceCheckpoint = false;

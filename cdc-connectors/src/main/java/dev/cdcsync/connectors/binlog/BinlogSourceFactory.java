@@ -237,7 +237,8 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         preflight::estimatedRows,
         context.workDirectory(),
         null,
-        UnaryOperator.identity());
+        UnaryOperator.identity(),
+        null);
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.cdcsync.api.SourcePosition;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.SourceFailures;
 import dev.cdcsync.connectors.binlog.ColumnRenames;
+import dev.cdcsync.connectors.load.InitialLoad;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
@@ -85,6 +86,11 @@ public final class DebeziumSource implements Source {
   /** The table whose copy (see {@link NewTables}) the last records belonged to, or null. */
   private TableId copyInProgress;
 
+  private final InitialLoad initialLoad;
+
+  /** Debezium's snapshot mode as configured: {@code no_data} when the source starts at the end. */
+  private final String startupSnapshotMode;
+
   /**
    * @param description names the database for messages, e.g. {@code PostgreSQL 127.0.0.1:5432/shop}
    * @param preflight checks run before the engine starts; throws with what to fix
@@ -100,6 +106,8 @@ public final class DebeziumSource implements Source {
    *     is in the change stream from its creation (the binlog carries its DDL and rows)
    * @param resumable each stored offset (Debezium's JSON) as Debezium is to resume from it: the
    *     identity, unless the connector needs a bug worked around
+   * @param initialLoad cdc-sync's own initial load, which replaces Debezium's snapshot; null where
+   *     Debezium reads the snapshot
    */
   public DebeziumSource(
       String description,
@@ -110,7 +118,8 @@ public final class DebeziumSource implements Source {
       Supplier<Map<TableId, Long>> snapshotEstimates,
       Path stateDirectory,
       NewTables newTables,
-      UnaryOperator<String> resumable) {
+      UnaryOperator<String> resumable,
+      InitialLoad initialLoad) {
     this.description = description;
     this.engineProperties = engineProperties;
     this.converter = converter;
@@ -120,6 +129,11 @@ public final class DebeziumSource implements Source {
     this.stateDirectory = stateDirectory;
     this.newTables = newTables;
     this.resumable = resumable;
+    this.initialLoad = initialLoad;
+    this.startupSnapshotMode = engineProperties.getProperty("snapshot.mode", "initial");
+    if (initialLoad != null) {
+      engineProperties.setProperty("snapshot.mode", "no_data");
+    }
     this.captured = includeListMatcher(engineProperties.getProperty("table.include.list", ".*"));
     this.offsets = new OffsetTracker(engineProperties.getProperty("name"));
   }
@@ -138,6 +152,23 @@ public final class DebeziumSource implements Source {
           startAfter.flatMap(
               position -> Optional.ofNullable(position.offsets().get(NewTables.POSITION_KEY))),
           this::copy);
+    }
+    if (initialLoad != null) {
+      Optional<String> loadState =
+          startAfter.flatMap(
+              position -> Optional.ofNullable(position.offsets().get(InitialLoad.POSITION_KEY)));
+      boolean load =
+          startAfter.isEmpty()
+              ? !"no_data".equals(startupSnapshotMode)
+              : loadState.isPresent() && initialLoad.pending(loadState);
+      if (load) {
+        load(handler, loadState);
+        if (closed) {
+          return;
+        }
+      } else {
+        initialLoad.streaming(loadState);
+      }
     }
     DebeziumEngine<RecordChangeEvent<SourceRecord>> created =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
@@ -189,6 +220,7 @@ public final class DebeziumSource implements Source {
     Map<String, String> engineOffsets =
         new LinkedHashMap<>(startAfter.map(SourcePosition::offsets).orElse(Map.of()));
     engineOffsets.remove(NewTables.POSITION_KEY);
+    engineOffsets.remove(InitialLoad.POSITION_KEY);
     Map<String, String> resumeOffsets = new LinkedHashMap<>();
     engineOffsets.forEach((key, offset) -> resumeOffsets.put(key, resumable.apply(offset)));
     CheckpointOffsetBackingStore.writeStartFile(startFile, resumeOffsets);
@@ -223,6 +255,12 @@ public final class DebeziumSource implements Source {
         SourceRecord record = records.get(i).record();
         noteSchemaChange(record);
         events[i] = converter.convert(record);
+        if (initialLoad != null
+            && events[i] != null
+            && events[i].operation() != OperationType.READ
+            && initialLoad.absorbed(record, events[i])) {
+          events[i] = null;
+        }
         boolean copy = newTables != null && events[i] != null && isCopy(events[i]);
         if (newTables != null) {
           copiesDone[i] = trackCopies(record, events[i], copy);
@@ -297,18 +335,22 @@ public final class DebeziumSource implements Source {
   private void announceSnapshot(DataChangeEvent[] events, ChangeHandler handler) {
     for (DataChangeEvent event : events) {
       if (event != null && event.operation() == OperationType.READ) {
-        snapshotAnnounced = true;
-        Map<TableId, Long> estimates;
-        try {
-          estimates = snapshotEstimates.get();
-        } catch (RuntimeException e) {
-          LOG.warn("Cannot estimate the snapshot's rows in {}: {}", description, e.getMessage());
-          estimates = Map.of();
-        }
-        handler.snapshotStarting(estimates);
+        announceSnapshot(handler);
         return;
       }
     }
+  }
+
+  private void announceSnapshot(ChangeHandler handler) {
+    snapshotAnnounced = true;
+    Map<TableId, Long> estimates;
+    try {
+      estimates = snapshotEstimates.get();
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot estimate the snapshot's rows in {}: {}", description, e.getMessage());
+      estimates = Map.of();
+    }
+    handler.snapshotStarting(estimates);
   }
 
   /** Matches full table names as Debezium's table.include.list does: any regex, whole name, any case. */
@@ -456,13 +498,66 @@ public final class DebeziumSource implements Source {
 
   private SourcePosition position() {
     Map<String, String> engineOffsets = offsets.offsets();
-    String description = String.join(" ", engineOffsets.values());
-    if (newTables == null) {
-      return new SourcePosition(engineOffsets, description);
-    }
+    String loadState = initialLoad == null ? null : initialLoad.state();
+    return position(engineOffsets, loadState, String.join(" ", engineOffsets.values()));
+  }
+
+  private SourcePosition position(
+      Map<String, String> engineOffsets, String loadState, String description) {
     Map<String, String> entries = new LinkedHashMap<>(engineOffsets);
-    entries.put(NewTables.POSITION_KEY, newTables.state());
+    if (newTables != null) {
+      entries.put(NewTables.POSITION_KEY, newTables.state());
+    }
+    if (loadState != null) {
+      entries.put(InitialLoad.POSITION_KEY, loadState);
+    }
     return new SourcePosition(entries, description);
+  }
+
+  /**
+   * Runs the initial load: hands each chunk over in batches, after the last of which a commit may
+   * cut; the slot is told nothing (the stream starts from its position afterwards).
+   */
+  private void load(ChangeHandler handler, Optional<String> loadState) throws Exception {
+    announceSnapshot(handler);
+    SourcePosition[] committed = {position(Map.of(), loadState.orElse(null), "initial load")};
+    int[] chunks = {0};
+    initialLoad.run(
+        loadState,
+        new InitialLoad.Chunks() {
+          @Override
+          public void rows(List<SourceRecord> rows) throws InterruptedException {
+            handler.handle(events(rows), new LoadAcknowledger(committed[0], false, true));
+          }
+
+          @Override
+          public void chunkEnd(List<SourceRecord> rows, String stateAfter)
+              throws InterruptedException {
+            chunks[0]++;
+            committed[0] =
+                position(Map.of(), stateAfter, "initial load, " + chunks[0] + " chunk(s) read");
+            handler.handle(events(rows), new LoadAcknowledger(committed[0], true, true));
+          }
+
+          @Override
+          public void done(String stateAfter) throws InterruptedException {
+            handler.handle(
+                List.of(),
+                new LoadAcknowledger(
+                    position(Map.of(), stateAfter, "initial load done"), true, false));
+          }
+        });
+  }
+
+  private List<DataChangeEvent> events(List<SourceRecord> records) {
+    List<DataChangeEvent> events = new ArrayList<>(records.size());
+    for (SourceRecord record : records) {
+      DataChangeEvent event = converter.convert(record);
+      if (event != null) {
+        events.add(event);
+      }
+    }
+    return events;
   }
 
   @Override
@@ -489,6 +584,9 @@ public final class DebeziumSource implements Source {
     if (newTables != null) {
       newTables.close();
     }
+    if (initialLoad != null) {
+      initialLoad.close();
+    }
     DebeziumEngine<RecordChangeEvent<SourceRecord>> running = engine.get();
     if (running != null) {
       try {
@@ -499,6 +597,15 @@ public final class DebeziumSource implements Source {
         LOG.debug("The Debezium engine for {} had already stopped", description);
       }
     }
+  }
+
+  /** A chunk of the initial load: committed with the load's state; nothing to tell the slot. */
+  private record LoadAcknowledger(
+      SourcePosition position, boolean isTransactionBoundary, boolean snapshotGoesOn)
+      implements SourceAcknowledger {
+
+    @Override
+    public void acknowledge() {}
   }
 
   private record Acknowledger(

@@ -1,0 +1,67 @@
+package dev.cdcsync.connectors.load;
+
+import dev.cdcsync.api.DataChangeEvent;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * cdc-sync's own initial load, read before the change stream starts: every captured table in key
+ * ranges (chunks), by several readers at once, under one database snapshot that is exactly the
+ * stream's starting point. Each chunk is handed over whole, with the load's state after it, so the
+ * pipeline commits the load chunk by chunk and a restart reads only what is not committed.
+ *
+ * <p>A restart in the middle reads the remaining chunks under a new snapshot, later than the
+ * stream's start; the stream then brings changes these rows already show, which {@link #absorbed}
+ * recognises so that each change reaches the pipeline once (see {@link LoadState.Read}).
+ *
+ * <p>Threading: {@link #run} is called on the source's thread and calls its {@link Chunks} there;
+ * {@link #absorbed} and {@link #state} on the engine's handler thread; {@link #close} from any.
+ */
+public interface InitialLoad extends AutoCloseable {
+
+  /** Key of the position entry that holds {@link #state()}; not a Debezium offset. */
+  String POSITION_KEY = "cdc-sync/initial-load";
+
+  /**
+   * Receives the load's rows, as Debezium snapshot records, one chunk after another, on the thread
+   * that called {@link #run}.
+   */
+  interface Chunks {
+    /** Rows of the current chunk; more of it follow, so no commit may cut after them. */
+    void rows(List<SourceRecord> rows) throws InterruptedException;
+
+    /**
+     * The current chunk's last rows (possibly none) and the load's state once the chunk is
+     * committed: a commit may cut here.
+     */
+    void chunkEnd(List<SourceRecord> rows, String stateAfter) throws InterruptedException;
+
+    /** The load is over: its state, to commit before the first streamed change. */
+    void done(String stateAfter) throws InterruptedException;
+  }
+
+  /**
+   * Reads what the stored state (empty: a fresh start, which creates the replication slot) says
+   * is not loaded yet, then returns; the change stream starts from the slot's position afterwards.
+   */
+  void run(Optional<String> storedState, Chunks chunks) throws Exception;
+
+  /** Whether a start from this stored state (empty: a fresh start) has rows left to load. */
+  boolean pending(Optional<String> storedState);
+
+  /** The load's state to store with a position of the change stream; null when none was read. */
+  String state();
+
+  /** Takes the stored state of a load that is over (none: empty), for {@link #absorbed}. */
+  void streaming(Optional<String> storedState);
+
+  /**
+   * Whether a streamed change is one the loaded rows of its table already show (a change from
+   * before a resumed load's snapshot), so that handing it over would apply it twice.
+   */
+  boolean absorbed(SourceRecord record, DataChangeEvent event);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,180 @@
+package dev.cdcsync.connectors.load;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What an initial load has read so far, as stored with each checkpoint: per table, the key ranges
+ * whose rows are committed and under which database snapshot each was read. Immutable; a resumed
+ * load reads the ranges no segment covers.
+ *
+ * @param reads the database snapshots rows were read under, in order: the first is the one
+ *     exported with the replication slot (exactly the stream's starting point); each later one was
+ *     taken by a start that resumed the load, and the stream's changes it already shows are left
+ *     out for the rows read under it (see {@link Read})
+ * @param tables per table ({@code schema.table}), what is loaded
+ * @param complete every table is loaded
+ */
+public record LoadState(List<Read> reads, Map<String, TableLoad> tables, boolean complete) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public LoadState {
+    reads = List.copyOf(reads);
+    tables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tables));
+  }
+
+  /**
+   * A database snapshot rows were read under.
+   *
+   * @param visibility the snapshot's transactions as the database prints them ({@code
+   *     xmin:xmax:xip,...}), to tell whether a streamed change is one it shows
+   * @param lsn a log position after every change the snapshot shows; streamed changes at or after
+   *     it are never shown by it
+   * @param exact the snapshot is the replication slot's own: it shows exactly the changes before
+   *     the stream's start, none after
+   */
+  public record Read(String visibility, String lsn, boolean exact) {}
+
+  /**
+   * One table's load.
+   *
+   * @param keyColumn the integer column its key ranges are of; null when the table is read whole
+   * @param segments the loaded ranges, ordered and not overlapping
+   */
+  public record TableLoad(String keyColumn, List<Segment> segments) {
+    public TableLoad {
+      segments = List.copyOf(segments);
+    }
+
+    /** Whether every row of the table is loaded. */
+    public boolean loaded() {
+      return missing().isEmpty();
+    }
+
+    /** The key ranges no segment covers, in order. */
+    public List<KeyRange> missing() {
+      List<KeyRange> gaps = new ArrayList<>();
+      Long from = null;
+      boolean fromOpen = true;
+      for (Segment segment : segments) {
+        KeyRange range = segment.range();
+        boolean gap = fromOpen ? range.from() != null : range.from() == null || range.from() > from;
+        if (gap) {
+          gaps.add(new KeyRange(fromOpen ? null : from, range.from()));
+        }
+        if (range.to() == null) {
+          return gaps;
+        }
+        from = range.to();
+        fromOpen = false;
+      }
+      gaps.add(new KeyRange(fromOpen ? null : from, null));
+      return gaps;
+    }
+
+    /** The segment whose range holds the key, if any; a table read whole has one for all keys. */
+    public Optional<Segment> segmentOf(Long key) {
+      for (Segment segment : segments) {
+        if (keyColumn == null || (key != null && segment.range().contains(key))) {
+          return Optional.of(segment);
+        }
+      }
+      return Optional.empty();
+    }
+
+    /** This load with a range read under the snapshot {@code read} added, neighbours merged. */
+    public TableLoad with(KeyRange range, int read) {
+      List<Segment> all = new ArrayList<>(segments);
+      all.add(new Segment(range, read));
+      all.sort(
+          Comparator.comparing(
+              (Segment segment) -> segment.range().from(),
+              Comparator.nullsFirst(Comparator.naturalOrder())));
+      List<Segment> merged = new ArrayList<>();
+      for (Segment segment : all) {
+        Segment last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+        if (last != null
+            && last.read() == segment.read()
+            && last.range().to() != null
+            && last.range().to().equals(segment.range().from())) {
+          merged.set(
+              merged.size() - 1,
+              new Segment(new KeyRange(last.range().from(), segment.range().to()), last.read()));
+        } else {
+          merged.add(segment);
+        }
+      }
+      return new TableLoad(keyColumn, merged);
+    }
+  }
+
+  /**
+   * Keys from {@code from} (inclusive) to {@code to} (exclusive); null is unbounded on that side.
+   */
+  public record KeyRange(Long from, Long to) {
+    public static final KeyRange ALL = new KeyRange(null, null);
+
+    public boolean contains(long key) {
+      return (from == null || key >= from) && (to == null || key < to);
+    }
+
+    @Override
+    public String toString() {
+      return "[" + (from == null ? "-∞" : from) + ", " + (to == null ? "∞" : to) + ")";
+    }
+  }
+
+  /** A loaded key range and the index in {@link #reads} of the snapshot it was read under. */
+  public record Segment(KeyRange range, int read) {}
+
+  /** A load of these tables, nothing read yet. */
+  public static LoadState starting(Map<String, String> keyColumns) {
+    Map<String, TableLoad> tables = new LinkedHashMap<>();
+    keyColumns.forEach((table, key) -> tables.put(table, new TableLoad(key, List.of())));
+    return new LoadState(List.of(), tables, tables.isEmpty());
+  }
+
+  /** This state with one more snapshot to read under; its index is {@code reads().size()}. */
+  public LoadState withRead(Read read) {
+    List<Read> all = new ArrayList<>(reads);
+    all.add(read);
+    return new LoadState(all, tables, complete);
+  }
+
+  /** This state with a range of a table loaded under snapshot {@code read}. */
+  public LoadState withLoaded(String table, KeyRange range, int read) {
+    Map<String, TableLoad> all = new LinkedHashMap<>(tables);
+    TableLoad load = all.get(table);
+    if (load == null) {
+      throw new IllegalArgumentException("Table " + table + " is not part of this load");
+    }
+    all.put(table, load.with(range, read));
+    boolean done = all.values().stream().allMatch(TableLoad::loaded);
+    return new LoadState(reads, all, done);
+  }
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write the state of the initial load", e);
+    }
+  }
+
+  public static LoadState fromJson(String json) {
+    try {
+      return JSON.readValue(json, LoadState.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(
+          "Cannot read the state of the initial load stored in the checkpoint: " + e.getMessage(),
+          e);
+    }
+  }
+}

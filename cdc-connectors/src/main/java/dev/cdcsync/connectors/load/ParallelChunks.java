@@ -1,0 +1,203 @@
+package dev.cdcsync.connectors.load;
+
+import dev.cdcsync.connectors.load.LoadState.KeyRange;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Reads what a load misses with several readers at once, and hands the rows over on the calling
+ * thread one chunk after another, in the order the chunks were started: a chunk's rows are never
+ * mixed with another's, so a commit after a chunk holds whole chunks only.
+ *
+ * <p>Rows travel in parts of at most {@link #PART_ROWS} rows or {@link #PART_BYTES} bytes; each
+ * reader may be this many parts ahead ({@code partsAhead}) before it waits for the hand-over, so
+ * memory stays bounded whatever the chunk or row size.
+ */
+public final class ParallelChunks {
+
+  static final int PART_ROWS = 1024;
+  static final long PART_BYTES = 8L << 20;
+
+  /** One connection's reading, in the load's snapshot. */
+  public interface Reader extends AutoCloseable {
+    /**
+     * The first key of the range after about {@code rows} rows, if the range has more; called
+     * only for tables split by a key column.
+     */
+    Optional<Long> boundary(String table, String keyColumn, KeyRange range, int rows)
+        throws Exception;
+
+    /** Reads the rows of a range (the whole table when {@code keyColumn} is null) into parts. */
+    void read(String table, String keyColumn, KeyRange range, Parts parts) throws Exception;
+
+    @Override
+    void close();
+  }
+
+  /** Where a reader puts its rows. */
+  public interface Parts {
+    /** Adds a row whose values take about {@code bytes}; may wait for the hand-over. */
+    void add(SourceRecord row, long bytes) throws InterruptedException;
+  }
+
+  /** Receives the rows on the thread that called {@link #run}. */
+  public interface Receiver {
+    /** Rows of the chunk being handed over; more of it follow. */
+    void rows(List<SourceRecord> rows) throws InterruptedException;
+
+    /** The chunk's last rows (possibly none); the chunk is whole after them. */
+    void chunkEnd(List<SourceRecord> rows, String table, KeyRange range)
+        throws InterruptedException;
+  }
+
+  private record Gap(String table, String keyColumn, KeyRange range) {}
+
+  /** A marker for the end of a chunk in a reader's parts. */
+  private record Part(List<SourceRecord> rows, Gap chunkEnd) {}
+
+  private final int chunkRows;
+  private final int partsAhead;
+
+  public ParallelChunks(int chunkRows) {
+    this.chunkRows = chunkRows;
+    this.partsAhead = Math.max(2, (chunkRows + PART_ROWS - 1) / PART_ROWS + 1);
+  }
+
+  /**
+   * Reads every range {@code load} misses with these readers, until done or {@code stopped};
+   * rethrows a reader's failure.
+   */
+  public void run(
+      LoadState load, List<? extends Reader> readers, Receiver receiver, BooleanSupplier stopped)
+      throws Exception {
+    Deque<Gap> gaps = new ArrayDeque<>();
+    load.tables()
+        .forEach(
+            (table, tableLoad) ->
+                tableLoad
+                    .missing()
+                    .forEach(range -> gaps.add(new Gap(table, tableLoad.keyColumn(), range))));
+    BlockingQueue<BlockingQueue<Part>> turns = new LinkedBlockingQueue<>();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    int[] running = {readers.size()};
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < readers.size(); i++) {
+      Reader reader = readers.get(i);
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  while (!stopped.getAsBoolean()) {
+                    BlockingQueue<Part> parts = new ArrayBlockingQueue<>(partsAhead);
+                    Gap chunk;
+                    synchronized (gaps) {
+                      chunk = next(gaps, reader);
+                      if (chunk == null) {
+                        break;
+                      }
+                      turns.put(parts);
+                    }
+                    read(reader, chunk, parts);
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                } finally {
+                  synchronized (gaps) {
+                    running[0]--;
+                  }
+                }
+              },
+              "cdc-sync-load-" + i);
+      thread.setDaemon(true);
+      threads.add(thread);
+      thread.start();
+    }
+    try {
+      while (!stopped.getAsBoolean()) {
+        throwIfFailed(failure);
+        BlockingQueue<Part> parts = turns.poll(100, TimeUnit.MILLISECONDS);
+        if (parts == null) {
+          synchronized (gaps) {
+            if (running[0] == 0 && turns.isEmpty()) {
+              break;
+            }
+          }
+          continue;
+        }
+        while (!stopped.getAsBoolean()) {
+          Part part = parts.poll(100, TimeUnit.MILLISECONDS);
+          if (part == null) {
+            throwIfFailed(failure);
+            continue;
+          }
+          if (part.chunkEnd() == null) {
+            receiver.rows(part.rows());
+          } else {
+            receiver.chunkEnd(part.rows(), part.chunkEnd().table(), part.chunkEnd().range());
+            break;
+          }
+        }
+      }
+      throwIfFailed(failure);
+    } finally {
+      threads.forEach(Thread::interrupt);
+      for (Thread thread : threads) {
+        thread.join(10_000);
+      }
+    }
+  }
+
+  /** The next chunk: a gap split at about {@link #chunkRows} rows, the rest left for later. */
+  private Gap next(Deque<Gap> gaps, Reader reader) throws Exception {
+    Gap gap = gaps.poll();
+    if (gap == null || gap.keyColumn() == null) {
+      return gap;
+    }
+    Optional<Long> boundary = reader.boundary(gap.table(), gap.keyColumn(), gap.range(), chunkRows);
+    if (boundary.isEmpty()) {
+      return gap;
+    }
+    gaps.addFirst(
+        new Gap(gap.table(), gap.keyColumn(), new KeyRange(boundary.get(), gap.range().to())));
+    return new Gap(gap.table(), gap.keyColumn(), new KeyRange(gap.range().from(), boundary.get()));
+  }
+
+  private void read(Reader reader, Gap chunk, BlockingQueue<Part> parts) throws Exception {
+    List<SourceRecord>[] rows = new List[] {new ArrayList<>()};
+    long[] bytes = {0};
+    reader.read(
+        chunk.table(),
+        chunk.keyColumn(),
+        chunk.range(),
+        (row, size) -> {
+          rows[0].add(row);
+          bytes[0] += size;
+          if (rows[0].size() >= PART_ROWS || bytes[0] >= PART_BYTES) {
+            parts.put(new Part(rows[0], null));
+            rows[0] = new ArrayList<>();
+            bytes[0] = 0;
+          }
+        });
+    parts.put(new Part(rows[0], chunk));
+  }
+
+  private static void throwIfFailed(AtomicReference<Throwable> failure) throws Exception {
+    Throwable thrown = failure.get();
+    if (thrown instanceof Exception exception) {
+      throw exception;
+    }
+    if (thrown != null) {
+      throw new IllegalStateException("A reader of the initial load failed", thrown);
+    }
+  }
+}

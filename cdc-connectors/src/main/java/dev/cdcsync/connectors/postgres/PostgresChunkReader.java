@@ -1,0 +1,232 @@
+package dev.cdcsync.connectors.postgres;
+
+import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.connectors.load.LoadState.KeyRange;
+import dev.cdcsync.connectors.load.ParallelChunks;
+import io.debezium.config.CommonConnectorConfig;
+import io.debezium.connector.postgresql.PostgresConnectorConfig;
+import io.debezium.connector.postgresql.connection.PostgresConnection;
+import io.debezium.relational.CustomConverterRegistry;
+import io.debezium.relational.Table;
+import io.debezium.relational.TableSchema;
+import io.debezium.relational.TableSchemaBuilder;
+import io.debezium.relational.Tables;
+import io.debezium.relational.mapping.ColumnMappers;
+import io.debezium.util.ColumnUtils;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * One connection of the initial load (see {@link PostgresInitialLoad}), inside the load's snapshot
+ * ({@code SET TRANSACTION SNAPSHOT}), reading key ranges into Debezium snapshot records: each row
+ * goes through Debezium's own value converters and the connector's custom converters, as in
+ * Debezium's snapshot, so a value arrives the same whether the load or the stream read it.
+ */
+final class PostgresChunkReader implements ParallelChunks.Reader {
+
+  private final PostgresConnection connection;
+  private final PostgresConnectorConfig config;
+  private final String server;
+  private final int fetchSize;
+  private final String topicPrefix;
+  private final Schema sourceSchema;
+  private final Map<String, Table> tables = new HashMap<>();
+  private final Map<String, TableSchema> schemas = new HashMap<>();
+
+  PostgresChunkReader(
+      PostgresConnectorConfig config,
+      PostgresConnection.PostgresValueConverterBuilder converters,
+      CustomConverterRegistry customConverters,
+      String snapshotName,
+      int fetchSize,
+      String server)
+      throws SQLException {
+    this.config = config;
+    this.fetchSize = fetchSize;
+    this.server = server;
+    this.topicPrefix = config.getLogicalName();
+    this.connection =
+        new PostgresConnection(config.getJdbcConfig(), converters, "cdc-sync initial load");
+    Connection jdbc = connection.connection();
+    jdbc.setAutoCommit(false);
+    try (Statement statement = jdbc.createStatement()) {
+      statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      statement.execute("SET TRANSACTION SNAPSHOT '" + snapshotName + "'");
+    }
+    this.sourceSchema = config.getSourceInfoStructMaker().schema();
+    TableSchemaBuilder schemaBuilder =
+        new TableSchemaBuilder(
+            converters.build(connection.getTypeRegistry()),
+            connection.getDefaultValueConverter(),
+            config.schemaNameAdjuster(),
+            customConverters,
+            sourceSchema,
+            config.getFieldNamer(),
+            false,
+            config.getEventConvertingFailureHandlingMode());
+    Tables read = new Tables();
+    connection.readSchema(
+        read,
+        config.databaseName(),
+        null,
+        config.getTableFilters().dataCollectionFilter(),
+        null,
+        false);
+    for (io.debezium.relational.TableId id : read.tableIds()) {
+      Table table = read.forTable(id);
+      String name = id.schema() + "." + id.table();
+      tables.put(name, table);
+      schemas.put(
+          name,
+          schemaBuilder.create(
+              config.getTopicNamingStrategy(CommonConnectorConfig.TOPIC_NAMING_STRATEGY),
+              table,
+              config.getColumnFilter(),
+              ColumnMappers.create(config),
+              config.getKeyMapper()));
+    }
+  }
+
+  /** The captured tables, as the snapshot shows them, by name. */
+  List<Table> tables() {
+    return tables.values().stream()
+        .sorted(Comparator.comparing(table -> table.id().toString()))
+        .toList();
+  }
+
+  @Override
+  public Optional<Long> boundary(String table, String keyColumn, KeyRange range, int rows)
+      throws SQLException {
+    String key = PostgresPreflight.quote(keyColumn);
+    String sql =
+        "SELECT "
+            + key
+            + " FROM "
+            + quotedName(table)
+            + where(keyColumn, range)
+            + " ORDER BY "
+            + key
+            + " OFFSET "
+            + rows
+            + " LIMIT 1";
+    try (PreparedStatement statement = connection.connection().prepareStatement(sql)) {
+      bind(statement, range);
+      try (ResultSet result = statement.executeQuery()) {
+        return result.next() ? Optional.of(result.getLong(1)) : Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  public void read(String name, String keyColumn, KeyRange range, ParallelChunks.Parts parts)
+      throws SQLException, InterruptedException {
+    Table table = tables.get(name);
+    TableSchema schema = schemas.get(name);
+    String sql =
+        "SELECT * FROM " + quotedName(name) + (keyColumn == null ? "" : where(keyColumn, range));
+    try (PreparedStatement statement = connection.connection().prepareStatement(sql)) {
+      statement.setFetchSize(fetchSize);
+      if (keyColumn != null) {
+        bind(statement, range);
+      }
+      try (ResultSet result = statement.executeQuery()) {
+        ColumnUtils.ColumnArray columns = ColumnUtils.toArray(result, table);
+        Struct source = sourceStruct(table);
+        String topic = topicPrefix + "." + name;
+        while (result.next()) {
+          Object[] row = connection.rowToArray(table, result, columns);
+          Struct value = schema.valueFromColumnData(row);
+          Struct envelope = schema.getEnvelopeSchema().read(value, source, Instant.now());
+          parts.add(
+              new SourceRecord(
+                  Map.of(),
+                  Map.of(),
+                  topic,
+                  null,
+                  schema.keySchema(),
+                  schema.keyFromColumnData(row),
+                  envelope.schema(),
+                  envelope),
+              size(row));
+        }
+      }
+    }
+  }
+
+  /** About how many bytes a row's values take, to bound what waits for the hand-over. */
+  private static long size(Object[] row) {
+    long bytes = 16L * row.length;
+    for (Object value : row) {
+      if (value instanceof String text) {
+        bytes += text.length();
+      } else if (value instanceof byte[] data) {
+        bytes += data.length;
+      }
+    }
+    return bytes;
+  }
+
+  private Struct sourceStruct(Table table) {
+    Struct source = new Struct(sourceSchema);
+    source.put("version", "cdc-sync");
+    source.put("connector", "postgresql");
+    source.put("name", topicPrefix);
+    source.put("ts_ms", System.currentTimeMillis());
+    source.put("snapshot", "true");
+    source.put("db", config.databaseName());
+    source.put("schema", table.id().schema());
+    source.put("table", table.id().table());
+    return source;
+  }
+
+  private static String where(String keyColumn, KeyRange range) {
+    String key = PostgresPreflight.quote(keyColumn);
+    List<String> conditions = new ArrayList<>();
+    if (range.from() != null) {
+      conditions.add(key + " >= ?");
+    }
+    if (range.to() != null) {
+      conditions.add(key + " < ?");
+    }
+    return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+  }
+
+  private static void bind(PreparedStatement statement, KeyRange range) throws SQLException {
+    int index = 1;
+    if (range.from() != null) {
+      statement.setLong(index++, range.from());
+    }
+    if (range.to() != null) {
+      statement.setLong(index, range.to());
+    }
+  }
+
+  private String quotedName(String name) {
+    Table table = tables.get(name);
+    if (table == null) {
+      throw new PermanentPipelineException(
+          "Cannot load table " + name + " of " + server + ": it is gone from the database");
+    }
+    return PostgresPreflight.quote(table.id().schema())
+        + "."
+        + PostgresPreflight.quote(table.id().table());
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+  }
+}

@@ -1,0 +1,403 @@
+package dev.cdcsync.connectors.postgres;
+
+import dev.cdcsync.api.Configuration;
+import dev.cdcsync.api.DataChangeEvent;
+import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.connectors.JdbcConnections;
+import dev.cdcsync.connectors.SourceOptions;
+import dev.cdcsync.connectors.load.InitialLoad;
+import dev.cdcsync.connectors.load.LoadState;
+import dev.cdcsync.connectors.load.LoadState.KeyRange;
+import dev.cdcsync.connectors.load.LoadState.Read;
+import dev.cdcsync.connectors.load.LoadState.TableLoad;
+import dev.cdcsync.connectors.load.ParallelChunks;
+import io.debezium.connector.postgresql.PostgresConnectorConfig;
+import io.debezium.connector.postgresql.PostgresValueConverter;
+import io.debezium.connector.postgresql.connection.PostgresConnection;
+import io.debezium.relational.Column;
+import io.debezium.relational.CustomConverterRegistry;
+import io.debezium.relational.Table;
+import io.debezium.spi.converter.ConvertedField;
+import io.debezium.spi.converter.CustomConverter;
+import java.nio.charset.Charset;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The initial load of a PostgreSQL source (see {@link InitialLoad}).
+ *
+ * <p>A fresh start creates the replication slot with an exported snapshot: the slot's stream
+ * starts exactly where that snapshot ends. Readers import the snapshot and read the tables in
+ * chunks of about {@code chunkSize} rows, ranges of an integer key column (the first column of the
+ * primary key, or the one configured); a table without such a column is one chunk. Rows are turned
+ * into records by Debezium's own converters, so they carry the same values as Debezium's snapshot
+ * and stream.
+ *
+ * <p>A start that resumes the load exports a new snapshot from an ordinary transaction and reads
+ * the chunks not loaded yet under it. The stream (from the slot's position, before that snapshot)
+ * then brings changes these rows already show: those of transactions the snapshot shows, on keys
+ * read under it. {@link #absorbed} leaves them out, so every change after a row's read is applied
+ * once and none before it.
+ */
+final class PostgresInitialLoad implements InitialLoad {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresInitialLoad.class);
+
+  private final String url;
+  private final String server;
+  private final Configuration options;
+  private final Properties engineProperties;
+  private final int readers;
+  private final int chunkSize;
+  private final int fetchSize;
+  private final Map<String, String> keyColumns;
+
+  private volatile LoadState state;
+  private volatile boolean closed;
+
+  /** Per read index: its visibility (null where exact), and its LSN; for {@link #absorbed}. */
+  private volatile List<PostgresSnapshotVisibility> visibilities = List.of();
+
+  private volatile List<Long> readLsns = List.of();
+  private volatile long absorbUntilLsn = -1;
+
+  /**
+   * @param keyColumns per table ({@code schema.table}), the integer column to split it by, where
+   *     not the first primary key column
+   */
+  PostgresInitialLoad(
+      String url,
+      String server,
+      Configuration options,
+      Properties engineProperties,
+      int readers,
+      int chunkSize,
+      int fetchSize,
+      Map<String, String> keyColumns) {
+    this.url = url;
+    this.server = server;
+    this.options = options;
+    this.engineProperties = engineProperties;
+    this.readers = readers;
+    this.chunkSize = chunkSize;
+    this.fetchSize = fetchSize;
+    this.keyColumns = keyColumns;
+  }
+
+  @Override
+  public boolean pending(Optional<String> storedState) {
+    return storedState.map(json -> !LoadState.fromJson(json).complete()).orElse(true);
+  }
+
+  @Override
+  public String state() {
+    LoadState current = state;
+    return current == null ? null : current.toJson();
+  }
+
+  @Override
+  public void streaming(Optional<String> storedState) {
+    storedState.map(LoadState::fromJson).ifPresent(this::adopt);
+  }
+
+  private void adopt(LoadState loaded) {
+    state = loaded;
+    List<PostgresSnapshotVisibility> parsed = new ArrayList<>();
+    List<Long> lsns = new ArrayList<>();
+    long until = -1;
+    for (Read read : loaded.reads()) {
+      parsed.add(read.exact() ? null : PostgresSnapshotVisibility.parse(read.visibility()));
+      long lsn = lsn(read.lsn());
+      lsns.add(lsn);
+      if (!read.exact()) {
+        until = Math.max(until, lsn);
+      }
+    }
+    visibilities = parsed;
+    readLsns = lsns;
+    absorbUntilLsn = until;
+  }
+
+  @Override
+  public boolean absorbed(SourceRecord record, DataChangeEvent event) {
+    if (absorbUntilLsn < 0 || event == null || !(record.value() instanceof Struct value)) {
+      return false;
+    }
+    Struct source = value.getStruct("source");
+    Long lsn = source.getInt64("lsn");
+    Long transaction = source.getInt64("txId");
+    if (lsn == null || transaction == null) {
+      return false;
+    }
+    if (lsn >= absorbUntilLsn) {
+      absorbUntilLsn = -1;
+      return false;
+    }
+    LoadState current = state;
+    TableLoad load =
+        current.tables().get(event.tableId().schemaName() + "." + event.tableId().tableName());
+    if (load == null) {
+      return false;
+    }
+    Long key = null;
+    if (load.keyColumn() != null) {
+      Object[] row = event.after() != null ? event.after() : event.before();
+      int index = event.schema().indexOf(load.keyColumn());
+      if (row == null || index < 0 || !(row[index] instanceof Number number)) {
+        return false;
+      }
+      key = number.longValue();
+    }
+    Optional<LoadState.Segment> segment = load.segmentOf(key);
+    if (segment.isEmpty()) {
+      return false;
+    }
+    PostgresSnapshotVisibility visibility = visibilities.get(segment.get().read());
+    return visibility != null
+        && lsn < readLsns.get(segment.get().read())
+        && visibility.shows(transaction);
+  }
+
+  @Override
+  public void run(Optional<String> storedState, Chunks chunks) throws Exception {
+    PostgresConnectorConfig config =
+        new PostgresConnectorConfig(io.debezium.config.Configuration.from(engineProperties));
+    Charset charset;
+    try (PostgresConnection probe =
+        new PostgresConnection(config.getJdbcConfig(), "cdc-sync initial load")) {
+      charset = probe.getDatabaseCharset();
+    }
+    PostgresConnection.PostgresValueConverterBuilder converters =
+        typeRegistry -> PostgresValueConverter.of(config, charset, typeRegistry);
+    try (Connection exporter = exporterConnection(storedState.isEmpty())) {
+      LoadState loaded;
+      Read read;
+      String snapshotName;
+      if (storedState.isEmpty()) {
+        String[] slot = createSlot(exporter);
+        snapshotName = slot[1];
+        read = new Read("", slot[0], true);
+        loaded = null;
+      } else {
+        loaded = LoadState.fromJson(storedState.get());
+        String[] exported = exportSnapshot(exporter);
+        snapshotName = exported[0];
+        read = new Read(exported[1], exported[2], false);
+      }
+      List<PostgresChunkReader> started = new ArrayList<>();
+      try {
+        for (int i = 0; i < readers; i++) {
+          started.add(
+              new PostgresChunkReader(
+                  config, converters, customConverters(), snapshotName, fetchSize, server));
+        }
+        if (loaded == null) {
+          loaded = LoadState.starting(plan(started.get(0)));
+        }
+        int readIndex = loaded.reads().size();
+        adopt(withoutDroppedTables(loaded.withRead(read), started.get(0), readIndex));
+        LOG.info(
+            "Loading {} table(s) of {} in chunks of {} rows with {} readers{}",
+            state.tables().size(),
+            server,
+            chunkSize,
+            readers,
+            storedState.isEmpty()
+                ? ", under the snapshot the replication slot starts from"
+                : ", resuming: only the chunks not committed yet");
+        new ParallelChunks(chunkSize)
+            .run(
+                state,
+                started,
+                new ParallelChunks.Receiver() {
+                  @Override
+                  public void rows(List<SourceRecord> rows) throws InterruptedException {
+                    chunks.rows(rows);
+                  }
+
+                  @Override
+                  public void chunkEnd(List<SourceRecord> rows, String table, KeyRange range)
+                      throws InterruptedException {
+                    state = state.withLoaded(table, range, readIndex);
+                    chunks.chunkEnd(rows, state.toJson());
+                  }
+                },
+                () -> closed);
+        if (!closed) {
+          LOG.info("Loaded every table of {}; streaming its changes from the slot", server);
+          chunks.done(state.toJson());
+        }
+      } finally {
+        for (PostgresChunkReader reader : started) {
+          reader.close();
+        }
+      }
+    }
+  }
+
+  /** The load with the tables gone from the database since it began counted as loaded. */
+  private LoadState withoutDroppedTables(LoadState load, PostgresChunkReader reader, int read) {
+    Set<String> present = new HashSet<>();
+    reader.tables().forEach(table -> present.add(table.id().schema() + "." + table.id().table()));
+    LoadState result = load;
+    for (Map.Entry<String, TableLoad> table : load.tables().entrySet()) {
+      if (!present.contains(table.getKey()) && !table.getValue().loaded()) {
+        LOG.warn(
+            "Table {} of {} is gone from the database (or no longer matches option 'tables')"
+                + " before its load was complete; it is not loaded further",
+            table.getKey(),
+            server);
+        for (KeyRange range : table.getValue().missing()) {
+          result = result.withLoaded(table.getKey(), range, read);
+        }
+      }
+    }
+    return result;
+  }
+
+  /** The tables to load and each one's key column (null: read whole), in the slot's snapshot. */
+  private Map<String, String> plan(PostgresChunkReader reader) throws SQLException {
+    Map<String, String> tables = new LinkedHashMap<>();
+    for (Table table : reader.tables()) {
+      String name = table.id().schema() + "." + table.id().table();
+      tables.put(name, keyColumn(name, table));
+    }
+    return tables;
+  }
+
+  private String keyColumn(String name, Table table) {
+    String configured = keyColumns.get(name);
+    if (configured != null) {
+      Column column = table.columnWithName(configured);
+      if (column == null || !isInteger(column) || column.isOptional()) {
+        throw new PermanentPipelineException(
+            "Cannot split table "
+                + name
+                + " by column '"
+                + configured
+                + "' (option scan.incremental.snapshot.chunk.key-column): it needs a NOT NULL"
+                + " smallint, integer or bigint column of the table");
+      }
+      return configured;
+    }
+    List<String> key = table.primaryKeyColumnNames();
+    if (!key.isEmpty() && isInteger(table.columnWithName(key.get(0)))) {
+      return key.get(0);
+    }
+    return null;
+  }
+
+  private static boolean isInteger(Column column) {
+    return column.jdbcType() == Types.SMALLINT
+        || column.jdbcType() == Types.INTEGER
+        || column.jdbcType() == Types.BIGINT;
+  }
+
+  private Connection exporterConnection(boolean replication) {
+    if (!replication) {
+      return JdbcConnections.open(url, options, server);
+    }
+    Map<String, String> values = new HashMap<>(options.asMap());
+    values.put(SourceOptions.JDBC_PREFIX + "replication", "database");
+    values.put(SourceOptions.JDBC_PREFIX + "preferQueryMode", "simple");
+    values.put(SourceOptions.JDBC_PREFIX + "assumeMinServerVersion", "9.4");
+    return JdbcConnections.open(url, Configuration.of(values), server);
+  }
+
+  /** Creates the slot; returns its consistent point and the name of the snapshot it exported. */
+  private String[] createSlot(Connection replication) throws SQLException {
+    String slot = engineProperties.getProperty("slot.name");
+    String plugin = engineProperties.getProperty("plugin.name", "pgoutput");
+    try (Statement statement = replication.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "CREATE_REPLICATION_SLOT "
+                    + PostgresPreflight.quote(slot)
+                    + " LOGICAL "
+                    + plugin
+                    + " EXPORT_SNAPSHOT")) {
+      result.next();
+      String lsn = result.getString("consistent_point");
+      String snapshot = result.getString("snapshot_name");
+      LOG.info("Created replication slot {} at {}; loading its snapshot {}", slot, lsn, snapshot);
+      return new String[] {lsn, snapshot};
+    }
+  }
+
+  /** Exports a snapshot from a transaction; returns its name, visibility and a later LSN. */
+  private static String[] exportSnapshot(Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      try (ResultSet result =
+          statement.executeQuery(
+              "SELECT pg_export_snapshot(), txid_current_snapshot()::text,"
+                  + " pg_current_wal_insert_lsn()::text")) {
+        result.next();
+        return new String[] {result.getString(1), result.getString(2), result.getString(3)};
+      }
+    }
+  }
+
+  /**
+   * The custom converters the engine is configured with (option {@code converters}), as Debezium
+   * makes them: {@code <name>.type} is the class, the other {@code <name>.*} its properties.
+   */
+  private CustomConverterRegistry customConverters() {
+    List<CustomConverter<SchemaBuilder, ConvertedField>> converters = new ArrayList<>();
+    for (String name : engineProperties.getProperty("converters", "").split(",")) {
+      if (name.isBlank()) {
+        continue;
+      }
+      String prefix = name.trim() + ".";
+      String type = engineProperties.getProperty(prefix + "type");
+      try {
+        @SuppressWarnings("unchecked")
+        CustomConverter<SchemaBuilder, ConvertedField> converter =
+            (CustomConverter<SchemaBuilder, ConvertedField>)
+                Class.forName(type).getDeclaredConstructor().newInstance();
+        Properties properties = new Properties();
+        engineProperties.stringPropertyNames().stream()
+            .filter(key -> key.startsWith(prefix) && !key.equals(prefix + "type"))
+            .forEach(
+                key ->
+                    properties.setProperty(
+                        key.substring(prefix.length()), engineProperties.getProperty(key)));
+        converter.configure(properties);
+        converters.add(converter);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("Cannot create the value converter " + type, e);
+      }
+    }
+    return new CustomConverterRegistry(converters);
+  }
+
+  /** A log position as PostgreSQL prints it ({@code 16/B374D848}), as a number. */
+  static long lsn(String text) {
+    int slash = text.indexOf('/');
+    return (Long.parseLong(text.substring(0, slash), 16) << 32)
+        | Long.parseLong(text.substring(slash + 1), 16);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+}

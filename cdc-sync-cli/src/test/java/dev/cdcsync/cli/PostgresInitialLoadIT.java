@@ -1,0 +1,253 @@
+package dev.cdcsync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cdcsync.testing.TestDatabaseServer;
+import dev.cdcsync.testing.TestDatabases;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.iceberg.Table;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * cdc-sync's chunked initial load (invariant 6): killed with -9 while it loads and while writes
+ * change the tables, it resumes with the chunks not committed yet, and every table ends equal to
+ * its source: one split in many chunks, one read whole (its key is text), an empty one.
+ */
+class PostgresInitialLoadIT {
+
+  private static final int ROWS = 100_000;
+
+  @TempDir Path work;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"upsert", "append"})
+  void aKilledLoadResumesWithTheChunksNotCommittedAndEndsEqualToTheSource(String mode)
+      throws Exception {
+    TestDatabaseServer server = TestDatabases.postgres();
+    String database = "load_pg_" + mode;
+    server.createDatabase(database);
+    server.execute(
+        database,
+        "CREATE TABLE accounts (id BIGINT PRIMARY KEY, owner TEXT, balance BIGINT)",
+        "INSERT INTO accounts SELECT i, 'owner ' || i, 100 FROM generate_series(1, " + ROWS + ") i",
+        "CREATE TABLE notes (code TEXT PRIMARY KEY, body TEXT)",
+        "INSERT INTO notes SELECT 'n' || i, repeat('x', 50) FROM generate_series(1, 2000) i",
+        "CREATE TABLE nothing (id INT PRIMARY KEY)");
+    Path warehouse = work.resolve("warehouse");
+    Path pipeline =
+        PipelineFiles.writeWithSink(
+            work.resolve("pipeline.yaml"),
+            server,
+            server.username(),
+            server.password(),
+            database,
+            List.of(
+                "tables: " + database + ".public.\\.*",
+                "slot.name: slot_" + database,
+                "scan.incremental.snapshot.chunk.size: 1000",
+                "scan.snapshot.readers: 2"),
+            concat(PipelineFiles.hadoopSink(warehouse), List.of("write.mode: " + mode)),
+            "200ms",
+            List.of());
+
+    Writes writes = new Writes(server, database);
+    Thread writer = new Thread(writes, "writes");
+    long committedAtKill;
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      writer.start();
+      await("the first chunks are committed")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(50))
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(() -> committedRows(warehouse) > 0);
+      cdcSync.kill();
+      committedAtKill = committedRows(warehouse);
+    }
+    assertThat(committedAtKill).as("killed in the middle of the load").isLessThan(ROWS);
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      await("the second start goes on with the load")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(50))
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(() -> cdcSync.output().contains("resuming: only the chunks not committed yet"));
+      Thread.sleep(new Random().nextInt(1_500));
+      cdcSync.kill();
+    }
+    writes.stop();
+    writer.join();
+    assertThat(writes.failure.get()).isNull();
+
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      for (String table : List.of("accounts", "notes", "nothing")) {
+        String key = table.equals("notes") ? "code" : "id";
+        Map<Object, Map<String, Object>> expected = sourceRows(server, database, table, key);
+        await(table + " equals the source")
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofSeconds(1))
+            .failFast(
+                "cdc-sync exited",
+                () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            mode.equals("upsert")
+                                ? IcebergRows.rows(warehouse, "public", table, key)
+                                : replay(IcebergRows.list(warehouse, "public", table), key))
+                        .isEqualTo(expected));
+      }
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  /**
+   * The rows an append table's change log leaves, replayed in commit order; fails on a change that
+   * cannot follow the one before it (an insert of a live key, an update or delete of a gone one,
+   * an account's balance not one more than before): a change applied twice or lost.
+   */
+  private static Map<Object, Map<String, Object>> replay(
+      List<Map<String, Object>> log, String key) {
+    List<Map<String, Object>> ordered = new ArrayList<>(log);
+    ordered.sort(Comparator.comparing(row -> (Long) row.get("_cdc_seq")));
+    Map<Object, Map<String, Object>> live = new TreeMap<>();
+    for (Map<String, Object> change : ordered) {
+      Map<String, Object> row = new LinkedHashMap<>(change);
+      String operation = (String) row.remove("_cdc_op");
+      row.remove("_cdc_seq");
+      row.remove("_cdc_ts_ms");
+      Object id = row.get(key);
+      Map<String, Object> before = live.get(id);
+      switch (operation) {
+        case "+I" -> {
+          assertThat(before).as("insert of live key %s: %s", id, change).isNull();
+          live.put(id, row);
+        }
+        case "+U" -> {
+          assertThat(before).as("update of gone key %s: %s", id, change).isNotNull();
+          if (row.containsKey("balance")) {
+            assertThat(row.get("balance"))
+                .as("balance of %s after %s", id, before)
+                .isEqualTo((Long) before.get("balance") + 1);
+          }
+          live.put(id, row);
+        }
+        case "-D" -> {
+          assertThat(before).as("delete of gone key %s: %s", id, change).isNotNull();
+          live.remove(id);
+        }
+        default -> throw new AssertionError("Unexpected operation " + operation);
+      }
+    }
+    return live;
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(second);
+    return all;
+  }
+
+  private static long committedRows(Path warehouse) {
+    if (!IcebergRows.exists(warehouse, "public", "accounts")) {
+      return 0;
+    }
+    Table table = IcebergRows.table(warehouse, "public", "accounts");
+    if (table.currentSnapshot() == null) {
+      return 0;
+    }
+    return Long.parseLong(table.currentSnapshot().summary().getOrDefault("total-records", "0"));
+  }
+
+  private static Map<Object, Map<String, Object>> sourceRows(
+      TestDatabaseServer server, String database, String table, String key) throws Exception {
+    Map<Object, Map<String, Object>> rows = new TreeMap<>();
+    try (Connection connection = server.connect(database);
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT * FROM " + table)) {
+      int columns = result.getMetaData().getColumnCount();
+      while (result.next()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 1; i <= columns; i++) {
+          row.put(result.getMetaData().getColumnName(i), result.getObject(i));
+        }
+        rows.put(row.get(key), row);
+      }
+    }
+    return rows;
+  }
+
+  /** Updates, inserts and deletes on both tables, in small transactions, until stopped. */
+  private static final class Writes implements Runnable {
+    private final TestDatabaseServer server;
+    private final String database;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final Random random = new Random(11);
+
+    Writes(TestDatabaseServer server, String database) {
+      this.server = server;
+      this.database = database;
+    }
+
+    void stop() {
+      running.set(false);
+    }
+
+    @Override
+    public void run() {
+      long next = ROWS + 1;
+      try (Connection connection = server.connect(database)) {
+        connection.setAutoCommit(false);
+        while (running.get()) {
+          try (Statement statement = connection.createStatement()) {
+            long id = 1 + random.nextInt(ROWS);
+            statement.executeUpdate(
+                "UPDATE accounts SET balance = balance + 1, owner = 'w"
+                    + id
+                    + "' WHERE id = "
+                    + id);
+            statement.executeUpdate(
+                "DELETE FROM accounts WHERE id = " + (1 + random.nextInt(ROWS)));
+            statement.executeUpdate(
+                "INSERT INTO accounts VALUES (" + next + ", 'new', " + next + ")");
+            next++;
+            statement.executeUpdate(
+                "UPDATE notes SET body = 'changed "
+                    + next
+                    + "' WHERE code = 'n"
+                    + (1 + random.nextInt(2000))
+                    + "'");
+            statement.executeUpdate("INSERT INTO notes VALUES ('m" + next + "', 'new')");
+          }
+          connection.commit();
+          Thread.sleep(2);
+        }
+      } catch (Exception e) {
+        failure.set(e);
+      }
+    }
+  }
+}
