@@ -90,6 +90,15 @@ abstract class BenchDatabase {
    */
   abstract List<String> sourceLines(String tables, String readerName, int replicaId);
 
+  /**
+   * What {@link #readRowsTable} does, e.g. {@code COPY reference}: the database's own fastest
+   * plain read of the table, which a load is compared with.
+   */
+  abstract String readReferenceLabel();
+
+  /** Reads {@link #ROWS_TABLE} whole and throws it away; returns the rows read. */
+  abstract long readRowsTable() throws SQLException;
+
   /** The pattern that selects {@link #ROWS_TABLE}. */
   abstract String rowsTablePattern();
 

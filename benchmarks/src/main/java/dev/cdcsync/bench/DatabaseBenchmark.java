@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /** Every selected scenario against one database server, in both selected write modes. */
@@ -52,6 +54,9 @@ final class DatabaseBenchmark {
               database.type(), sizes.rows(), BenchDatabase.ROWS_TABLE));
       database.createRowsTable(sizes.rows());
       BaselineScenario.Rates rates = BaselineScenario.Rates.none();
+      if (scenarios.contains(Scenario.SNAPSHOT)) {
+        results.add(readReference());
+      }
       if (scenarios.contains(Scenario.SNAPSHOT) || scenarios.contains(Scenario.STREAMING)) {
         Progress.say(
             database.type() + ": baseline (Debezium engine, do-nothing consumer, in process)");
@@ -78,6 +83,34 @@ final class DatabaseBenchmark {
       }
     }
     return results;
+  }
+
+  /** The database's own plain read of the snapshot table, for the snapshot's ratio to it. */
+  private ScenarioResult readReference() {
+    String label = database.readReferenceLabel();
+    try {
+      long start = System.nanoTime();
+      long rows = database.readRowsTable();
+      ScenarioResult.Throughput read =
+          new ScenarioResult.Throughput(
+              rows, Durations.secondsBetween(start, System.nanoTime()), OptionalDouble.empty());
+      Progress.say(
+          String.format(
+              "  %s: %,d rows in %.1f s (%,.0f rows/s)", label, rows, read.seconds(), read.rate()));
+      return new ScenarioResult(
+          database.type(),
+          "-",
+          label,
+          Optional.of(read),
+          OptionalDouble.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          rows == sizes.rows()
+              ? CheckResult.ok()
+              : CheckResult.failed("read " + rows + " rows, expected " + sizes.rows()));
+    } catch (Exception e) {
+      return ScenarioResult.failed(database.type(), "-", label, Failures.describe(e));
+    }
   }
 
   private boolean needsRowsTable() {

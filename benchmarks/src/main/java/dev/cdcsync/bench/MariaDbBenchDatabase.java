@@ -106,4 +106,27 @@ final class MariaDbBenchDatabase extends BenchDatabase {
   protected String adminDatabase() {
     return "mysql";
   }
+
+  @Override
+  String readReferenceLabel() {
+    return "SELECT reference";
+  }
+
+  /** A plain {@code SELECT *} streamed to the client, which steps over every row. */
+  @Override
+  long readRowsTable() throws SQLException {
+    try (Connection connection = connect(ROWS_DATABASE);
+        Statement statement =
+            connection.createStatement(
+                java.sql.ResultSet.TYPE_FORWARD_ONLY, java.sql.ResultSet.CONCUR_READ_ONLY)) {
+      statement.setFetchSize(Integer.MIN_VALUE);
+      long rows = 0;
+      try (java.sql.ResultSet result = statement.executeQuery("SELECT * FROM " + ROWS_TABLE)) {
+        while (result.next()) {
+          rows++;
+        }
+      }
+      return rows;
+    }
+  }
 }

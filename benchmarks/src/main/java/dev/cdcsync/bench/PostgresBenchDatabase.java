@@ -160,4 +160,24 @@ final class PostgresBenchDatabase extends BenchDatabase {
       throw new SQLException("Interrupted while waiting for a replication slot", e);
     }
   }
+
+  @Override
+  String readReferenceLabel() {
+    return "COPY reference";
+  }
+
+  /** Binary {@code COPY} of the table to the client, which discards it. */
+  @Override
+  long readRowsTable() throws SQLException {
+    try (Connection connection = connect(ROWS_DATABASE)) {
+      return connection
+          .unwrap(org.postgresql.PGConnection.class)
+          .getCopyAPI()
+          .copyOut(
+              "COPY " + ROWS_TABLE + " TO STDOUT (FORMAT binary)",
+              java.io.OutputStream.nullOutputStream());
+    } catch (java.io.IOException e) {
+      throw new SQLException("Cannot copy " + ROWS_TABLE, e);
+    }
+  }
 }

@@ -69,6 +69,8 @@ final class PostgresInitialLoad implements InitialLoad {
   private final int fetchSize;
   private final Map<String, String> keyColumns;
 
+  private static final String COMPLETE = new LoadState(List.of(), Map.of(), true).toJson();
+
   private volatile LoadState state;
   private volatile boolean closed;
 
@@ -109,7 +111,11 @@ final class PostgresInitialLoad implements InitialLoad {
   @Override
   public String state() {
     LoadState current = state;
-    return current == null ? null : current.toJson();
+    if (current == null) {
+      return null;
+    }
+    // Once complete and past every resumed read, only "complete" matters any more.
+    return current.complete() && absorbUntilLsn < 0 ? COMPLETE : current.toJson();
   }
 
   @Override
