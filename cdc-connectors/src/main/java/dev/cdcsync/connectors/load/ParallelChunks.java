@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -20,8 +20,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  * mixed with another's, so a commit after a chunk holds whole chunks only.
  *
  * <p>Rows travel in parts of at most {@link #PART_ROWS} rows or {@link #PART_BYTES} bytes; each
- * reader may be this many parts ahead ({@code partsAhead}) before it waits for the hand-over, so
- * memory stays bounded whatever the chunk or row size.
+ * reader may be about a chunk's worth of parts ahead ({@code partsAhead}) before it waits for the
+ * hand-over, so memory stays bounded whatever the table, chunk or row size.
  */
 public final class ParallelChunks {
 
@@ -62,8 +62,11 @@ public final class ParallelChunks {
 
   private record Gap(String table, String keyColumn, KeyRange range) {}
 
-  /** A marker for the end of a chunk in a reader's parts. */
-  private record Part(List<SourceRecord> rows, Gap chunkEnd) {}
+  /**
+   * Rows of a chunk; {@code chunkEnd} is set on its last part. {@code ahead} is the reader's
+   * allowance of parts not handed over yet, returned when this one is.
+   */
+  private record Part(List<SourceRecord> rows, Gap chunkEnd, Semaphore ahead) {}
 
   private final int chunkRows;
   private final int partsAhead;
@@ -96,9 +99,12 @@ public final class ParallelChunks {
       Thread thread =
           new Thread(
               () -> {
+                // Bounds what this reader has read and not handed over, across its chunks: a
+                // chunk's parts may all fit, so a bound per chunk would let it race ahead.
+                Semaphore ahead = new Semaphore(partsAhead);
                 try {
                   while (!stopped.getAsBoolean()) {
-                    BlockingQueue<Part> parts = new ArrayBlockingQueue<>(partsAhead);
+                    BlockingQueue<Part> parts = new LinkedBlockingQueue<>();
                     Gap chunk;
                     synchronized (gaps) {
                       chunk = next(gaps, reader);
@@ -107,7 +113,7 @@ public final class ParallelChunks {
                       }
                       turns.put(parts);
                     }
-                    read(reader, chunk, parts);
+                    read(reader, chunk, parts, ahead);
                   }
                 } catch (Throwable e) {
                   failure.compareAndSet(null, e);
@@ -140,6 +146,7 @@ public final class ParallelChunks {
             throwIfFailed(failure);
             continue;
           }
+          part.ahead().release();
           if (part.chunkEnd() == null) {
             receiver.rows(part.rows());
           } else {
@@ -172,7 +179,8 @@ public final class ParallelChunks {
     return new Gap(gap.table(), gap.keyColumn(), new KeyRange(gap.range().from(), boundary.get()));
   }
 
-  private void read(Reader reader, Gap chunk, BlockingQueue<Part> parts) throws Exception {
+  private void read(Reader reader, Gap chunk, BlockingQueue<Part> parts, Semaphore ahead)
+      throws Exception {
     List<SourceRecord>[] rows = new List[] {new ArrayList<>()};
     long[] bytes = {0};
     reader.read(
@@ -183,12 +191,14 @@ public final class ParallelChunks {
           rows[0].add(row);
           bytes[0] += size;
           if (rows[0].size() >= PART_ROWS || bytes[0] >= PART_BYTES) {
-            parts.put(new Part(rows[0], null));
+            ahead.acquire();
+            parts.put(new Part(rows[0], null, ahead));
             rows[0] = new ArrayList<>();
             bytes[0] = 0;
           }
         });
-    parts.put(new Part(rows[0], chunk));
+    ahead.acquire();
+    parts.put(new Part(rows[0], chunk, ahead));
   }
 
   private static void throwIfFailed(AtomicReference<Throwable> failure) throws Exception {
