@@ -342,6 +342,11 @@ public final class SourceRecordConverter {
 
   private TableConversion conversion(SourceRecord record, Struct value, Struct source) {
     org.apache.kafka.connect.data.Schema rowSchema = value.schema().field("after").schema();
+    // Debezium hands the same schema object for a table's rows until it changes; hashing a schema
+    // (all its fields) for every row costs more than converting the row.
+    if (rowSchema == lastRowSchema) {
+      return lastConversion;
+    }
     TableConversion conversion = conversions.get(rowSchema);
     if (conversion == null) {
       TableId tableId = tableIdentifier.tableId(source);
@@ -354,8 +359,15 @@ public final class SourceRecordConverter {
       conversions.put(rowSchema, conversion);
       lastSchemas.put(tableId, conversion.schema());
     }
+    lastRowSchema = rowSchema;
+    lastConversion = conversion;
     return conversion;
   }
+
+  /** The row schema of the last record converted, and its conversion. */
+  private org.apache.kafka.connect.data.Schema lastRowSchema;
+
+  private TableConversion lastConversion;
 
   @SuppressWarnings("unchecked")
   private TableConversion newConversion(
