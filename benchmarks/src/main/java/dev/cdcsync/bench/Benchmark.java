@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description =
         "Measures cdc-sync end to end against PostgreSQL and MariaDB servers it starts itself, and"
-            + " compares it with the Debezium engine feeding a consumer that does nothing. Prints a"
+            + " compares it with its source alone feeding a consumer that does nothing (Debezium;"
+            + " for PostgreSQL's snapshot, cdc-sync's own load) and with the database's own read"
+            + " of the table. Prints a"
             + " result table on stdout (progress on stderr); exits 1 if any check failed.")
 public final class Benchmark implements Callable<Integer> {
 
@@ -232,9 +234,11 @@ public final class Benchmark implements Callable<Integer> {
         "  process start, changes from the first source change, until a reader polling the Iceberg table(s) sees",
         "  all of them; freshness: how long the steady load ran (events/s is the rate it achieved).",
         "w/o JVM: from cdc-sync's first log line instead of its process start.",
-        "baseline/s: the same Debezium source and settings in process, into a consumer that only counts and",
-        "  acknowledges (its own lines: baseline snapshot from the source's start, baseline streaming from the",
-        "  first update, once the source streams); ratio: cdc-sync's events/s (w/o JVM where known) divided by it.",
+        "baseline/s: the same source and settings in process (Debezium; a PostgreSQL snapshot is cdc-sync's own",
+        "  load), into a consumer that only counts and acknowledges (its own lines: baseline snapshot from the",
+        "  source's start, baseline streaming from the first update, once the source streams); ratio: cdc-sync's",
+        "  events/s (w/o JVM where known) divided by it. COPY / SELECT reference: the database's own read of the",
+        "  snapshot table to the client (PostgreSQL binary COPY, MariaDB streamed SELECT *), which discards it.",
         "p50/p99: delay from a steady-load transaction's commit until a snapshot holding it was seen (polled every",
         "  100 ms). CPU: user+system time of the cdc-sync process per event during the scenario (snapshots: from",
         "  process start, JVM start included); the cpu line is the streaming scenario's. peak RSS: VmHWM;",

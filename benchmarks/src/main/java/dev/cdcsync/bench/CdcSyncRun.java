@@ -172,6 +172,15 @@ final class CdcSyncRun implements AutoCloseable {
     }
   }
 
+  /** Kills the process with SIGKILL, as a crash would, and waits for it to end. */
+  void kill() throws InterruptedException {
+    try {
+      process.destroyForcibly().waitFor();
+    } finally {
+      RUNNING.remove(process);
+    }
+  }
+
   /** The last lines of cdc-sync's output, for failure messages. */
   String logTail() {
     String text = read(output) + read(errors);

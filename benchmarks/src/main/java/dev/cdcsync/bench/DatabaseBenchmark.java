@@ -15,6 +15,7 @@ final class DatabaseBenchmark {
   private static final int BASELINE_REPLICA_ID = 5601;
   private static final int ROWS_TABLE_REPLICA_ID = 5610;
   private static final int WHOLE_DATABASE_REPLICA_ID = 5620;
+  private static final int RESUME_REPLICA_ID = 5630;
 
   private final BenchDatabase database;
   private final BenchmarkSizes sizes;
@@ -59,7 +60,7 @@ final class DatabaseBenchmark {
       }
       if (scenarios.contains(Scenario.SNAPSHOT) || scenarios.contains(Scenario.STREAMING)) {
         Progress.say(
-            database.type() + ": baseline (Debezium engine, do-nothing consumer, in process)");
+            database.type() + ": baseline (the source alone, do-nothing consumer, in process)");
         BaselineScenario.Measurement baseline =
             BaselineScenario.measure(database, sizes, workDirectory, BASELINE_REPLICA_ID);
         rates = baseline.rates();
@@ -67,6 +68,11 @@ final class DatabaseBenchmark {
       }
       for (int i = 0; i < modes.size(); i++) {
         results.addAll(measureRowsTable(modes.get(i), rates, ROWS_TABLE_REPLICA_ID + i));
+      }
+    }
+    if (scenarios.contains(Scenario.RESUME)) {
+      for (int i = 0; i < modes.size(); i++) {
+        results.add(measureResume(modes.get(i), RESUME_REPLICA_ID + i));
       }
     }
     if (scenarios.contains(Scenario.TABLES)) {
@@ -113,8 +119,23 @@ final class DatabaseBenchmark {
     }
   }
 
+  /** A snapshot killed half way and restarted, on a fresh warehouse. */
+  private ScenarioResult measureResume(WriteMode mode, int replicaId) {
+    String modeLabel = mode.name().toLowerCase(Locale.ROOT);
+    Progress.say(database.type() + " " + modeLabel + ": snapshot killed half way, then restarted");
+    try (RowsTableRun target =
+        RowsTableRun.start(
+            database, mode, sizes.rows(), jar, workDirectory, replicaId, ruleLines)) {
+      return ResumeScenario.measure(target);
+    } catch (Exception e) {
+      return ScenarioResult.failed(
+          database.type(), modeLabel, Scenario.RESUME.label(), Failures.describe(e));
+    }
+  }
+
   private boolean needsRowsTable() {
     return scenarios.contains(Scenario.SNAPSHOT)
+        || scenarios.contains(Scenario.RESUME)
         || scenarios.contains(Scenario.STREAMING)
         || scenarios.contains(Scenario.CPU)
         || scenarios.contains(Scenario.FRESHNESS);

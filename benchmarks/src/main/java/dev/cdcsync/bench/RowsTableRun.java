@@ -27,7 +27,9 @@ final class RowsTableRun implements AutoCloseable {
   private final int rows;
   private final String readerName;
   private final Path directory;
-  private final CdcSyncRun run;
+  private final Path jar;
+  private final PipelineFile pipeline;
+  private CdcSyncRun run;
   private final Catalog catalog;
   private final TableIdentifier table;
   private final IcebergVisibility visibility;
@@ -39,9 +41,13 @@ final class RowsTableRun implements AutoCloseable {
       int rows,
       String readerName,
       Path directory,
+      Path jar,
+      PipelineFile pipeline,
       CdcSyncRun run,
       Catalog catalog,
       TableIdentifier table) {
+    this.jar = jar;
+    this.pipeline = pipeline;
     this.database = database;
     this.mode = mode;
     this.rows = rows;
@@ -92,6 +98,8 @@ final class RowsTableRun implements AutoCloseable {
         rows,
         readerName,
         directory,
+        jar,
+        pipeline,
         run,
         catalog,
         database.sinkTable(BenchDatabase.ROWS_DATABASE, BenchDatabase.ROWS_TABLE));
@@ -123,6 +131,12 @@ final class RowsTableRun implements AutoCloseable {
 
   UpdateLoad load() {
     return load;
+  }
+
+  /** Kills cdc-sync with SIGKILL and starts it again on the same pipeline and warehouse. */
+  void killAndRestart() throws IOException, InterruptedException {
+    run.kill();
+    run = CdcSyncRun.start(jar, pipeline, directory);
   }
 
   /** Compares the Iceberg table with the source table. */

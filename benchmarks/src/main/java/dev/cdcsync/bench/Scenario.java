@@ -13,7 +13,12 @@ enum Scenario {
   /** CPU time per event, peak RSS and peak heap of cdc-sync during the streaming scenario. */
   CPU,
   /** Many small tables: snapshot, then a few changes in every table. */
-  TABLES;
+  TABLES,
+  /**
+   * The snapshot killed with SIGKILL once half its rows are visible, then restarted: how long the
+   * restarted run takes until every row is visible.
+   */
+  RESUME;
 
   String label() {
     return name().toLowerCase(Locale.ROOT);
