@@ -15,7 +15,9 @@ public final class SourceOptions {
     /** Snapshot the selected tables' rows, then stream changes. */
     INITIAL,
     /** Stream changes from now on, without a snapshot. */
-    LATEST_OFFSET
+    LATEST_OFFSET,
+    /** Snapshot the selected tables' rows, commit them and stop (PostgreSQL). */
+    SNAPSHOT
   }
 
   public static final ConfigOption<String> HOSTNAME =
@@ -41,9 +43,10 @@ public final class SourceOptions {
           StartupMode.class,
           StartupMode.INITIAL,
           "initial: snapshot existing rows, then stream changes; latest-offset: stream only"
-              + " changes made from now on.",
+              + " changes made from now on; snapshot (postgres): load existing rows, commit them"
+              + " and exit.",
           SourceOptions::startupMode,
-          "initial or latest-offset (Flink CDC's snapshot, earliest-offset, specific-offset,"
+          "initial, latest-offset or snapshot (Flink CDC's earliest-offset, specific-offset,"
               + " timestamp and committed-offset are not supported)");
 
   private static StartupMode startupMode(String text) {

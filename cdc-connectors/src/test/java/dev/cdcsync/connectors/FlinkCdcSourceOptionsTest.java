@@ -163,12 +163,25 @@ class FlinkCdcSourceOptionsTest {
         .isEqualTo(SourceOptions.StartupMode.LATEST_OFFSET);
     assertThat(SourceOptions.STARTUP_MODE.parse("INITIAL"))
         .isEqualTo(SourceOptions.StartupMode.INITIAL);
+    assertThat(SourceOptions.STARTUP_MODE.parse("snapshot"))
+        .isEqualTo(SourceOptions.StartupMode.SNAPSHOT);
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> SourceOptions.STARTUP_MODE.parse("snapshot"))
+            () -> SourceOptions.STARTUP_MODE.parse("earliest-offset"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "expected initial or latest-offset (Flink CDC's snapshot, earliest-offset, specific-offset,"
-                + " timestamp and committed-offset are not supported) but got 'snapshot'");
+            "expected initial, latest-offset or snapshot (Flink CDC's earliest-offset,"
+                + " specific-offset, timestamp and committed-offset are not supported) but got"
+                + " 'earliest-offset'");
+  }
+
+  @Test
+  void binlogSourcesRefuseTheSnapshotStartupModeNamingTheOption() {
+    Configuration options =
+        Configuration.of(Map.of("tables", "shop.orders", "scan.startup.mode", "snapshot"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new MySqlSourceFactory().validateOptions(options))
+        .isInstanceOf(dev.cdcsync.api.ConfigurationException.class)
+        .hasMessageContaining("'scan.startup.mode' snapshot with a mysql source");
   }
 
   @Test

@@ -219,8 +219,11 @@ final class PipelineProcess {
       } finally {
         printer.stop();
       }
-      if (needed.isEmpty() && !stopping.get()) {
+      if (needed.isEmpty() && !stopping.get() && !source.bounded()) {
         throw new IllegalStateException("The source stopped without being asked to");
+      }
+      if (needed.isEmpty() && source.bounded()) {
+        LOG.info("Pipeline '{}': the source has read everything; done", pipeline.name());
       }
       printer.printIfChanged();
       return needed;

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.iceberg.Table;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -120,6 +121,53 @@ class PostgresInitialLoadIT {
                         .isEqualTo(expected));
       }
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  /**
+   * {@code scan.startup.mode: snapshot}: the tables are loaded and committed, the process exits 0,
+   * and no replication slot is left behind; a second run has nothing left to do and exits 0 too.
+   */
+  @Test
+  void snapshotModeLoadsCommitsAndExits() throws Exception {
+    TestDatabaseServer server = TestDatabases.postgres();
+    String database = "load_pg_once";
+    server.createDatabase(database);
+    server.execute(
+        database,
+        "CREATE TABLE accounts (id BIGINT PRIMARY KEY, owner TEXT, balance BIGINT)",
+        "INSERT INTO accounts SELECT i, 'owner ' || i, i FROM generate_series(1, 5000) i");
+    Path warehouse = work.resolve("warehouse");
+    Path pipeline =
+        PipelineFiles.write(
+            work,
+            server,
+            database,
+            List.of(
+                "tables: " + database + ".public.\\.*",
+                "slot.name: slot_" + database,
+                "scan.startup.mode: snapshot",
+                "scan.incremental.snapshot.chunk.size: 700"),
+            warehouse,
+            "1s");
+    for (int run = 1; run <= 2; run++) {
+      try (CdcSyncProcess cdcSync =
+          CdcSyncProcess.start(
+              work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+        assertThat(cdcSync.waitFor(120)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+      }
+      assertThat(IcebergRows.rows(warehouse, "public", "accounts", "id"))
+          .isEqualTo(sourceRows(server, database, "accounts", "id"));
+    }
+    try (Connection connection = server.connect(database);
+        Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'slot_"
+                    + database
+                    + "'")) {
+      result.next();
+      assertThat(result.getLong(1)).as("replication slots left").isZero();
     }
   }
 

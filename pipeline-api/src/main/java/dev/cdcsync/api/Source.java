@@ -32,6 +32,15 @@ public interface Source extends AutoCloseable {
    */
   default void discardUncommittedStart() {}
 
+  /**
+   * Whether {@link #run} returns by itself once it has handed everything over (a bounded read,
+   * such as {@code scan.startup.mode: snapshot}): the pipeline then commits what it was handed and
+   * ends. False for a source that reads until closed.
+   */
+  default boolean bounded() {
+    return false;
+  }
+
   /** Stops {@link #run} and releases connections; idempotent. */
   @Override
   void close();

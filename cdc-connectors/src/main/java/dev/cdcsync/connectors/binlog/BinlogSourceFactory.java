@@ -126,6 +126,13 @@ public abstract class BinlogSourceFactory implements SourceFactory {
 
   @Override
   public void validateOptions(Configuration options) {
+    if (options.get(SourceOptions.STARTUP_MODE) == SourceOptions.StartupMode.SNAPSHOT) {
+      throw new ConfigurationException(
+          "Cannot use source option 'scan.startup.mode' snapshot with a "
+              + type()
+              + " source: only postgres sources load their tables and stop so far; use initial"
+              + " (snapshot, then stream) instead");
+    }
     tableIncludeList(options, includePatterns(options));
     options.optional(SERVER_ID).ifPresent(BinlogSourceFactory::parseServerId);
     tls().validate(options);

@@ -169,6 +169,12 @@ public final class DebeziumSource implements Source {
       } else {
         initialLoad.streaming(loadState);
       }
+      if (initialLoad.loadOnly()) {
+        LOG.info(
+            "Every table of {} is loaded; scan.startup.mode is snapshot, so no change stream follows",
+            description);
+        return;
+      }
     }
     DebeziumEngine<RecordChangeEvent<SourceRecord>> created =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
@@ -558,6 +564,11 @@ public final class DebeziumSource implements Source {
       }
     }
     return events;
+  }
+
+  @Override
+  public boolean bounded() {
+    return initialLoad != null && initialLoad.loadOnly();
   }
 
   @Override

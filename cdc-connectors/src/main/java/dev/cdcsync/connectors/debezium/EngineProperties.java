@@ -38,7 +38,7 @@ public final class EngineProperties {
     properties.setProperty(
         "snapshot.mode",
         switch (options.get(SourceOptions.STARTUP_MODE)) {
-          case INITIAL -> "initial";
+          case INITIAL, SNAPSHOT -> "initial";
           case LATEST_OFFSET -> "no_data";
         });
     // Offsets come from the pipeline's checkpoints (see DebeziumSource); acknowledgements flush.

@@ -47,6 +47,12 @@ public interface InitialLoad extends AutoCloseable {
    */
   void run(Optional<String> storedState, Chunks chunks) throws Exception;
 
+  /**
+   * Whether the source stops once the load is committed ({@code scan.startup.mode: snapshot}):
+   * no change stream follows, and the load needs no replication slot.
+   */
+  boolean loadOnly();
+
   /** Whether a start from this stored state (empty: a fresh start) has rows left to load. */
   boolean pending(Optional<String> storedState);
 

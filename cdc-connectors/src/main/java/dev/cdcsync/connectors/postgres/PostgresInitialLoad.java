@@ -68,6 +68,7 @@ final class PostgresInitialLoad implements InitialLoad {
   private final int chunkSize;
   private final int fetchSize;
   private final Map<String, String> keyColumns;
+  private final boolean loadOnly;
 
   private static final String COMPLETE = new LoadState(List.of(), Map.of(), true).toJson();
 
@@ -92,7 +93,9 @@ final class PostgresInitialLoad implements InitialLoad {
       int readers,
       int chunkSize,
       int fetchSize,
-      Map<String, String> keyColumns) {
+      Map<String, String> keyColumns,
+      boolean loadOnly) {
+    this.loadOnly = loadOnly;
     this.url = url;
     this.server = server;
     this.options = options;
@@ -101,6 +104,11 @@ final class PostgresInitialLoad implements InitialLoad {
     this.chunkSize = chunkSize;
     this.fetchSize = fetchSize;
     this.keyColumns = keyColumns;
+  }
+
+  @Override
+  public boolean loadOnly() {
+    return loadOnly;
   }
 
   @Override
@@ -192,17 +200,18 @@ final class PostgresInitialLoad implements InitialLoad {
     }
     PostgresConnection.PostgresValueConverterBuilder converters =
         typeRegistry -> PostgresValueConverter.of(config, charset, typeRegistry);
-    try (Connection exporter = exporterConnection(storedState.isEmpty())) {
-      LoadState loaded;
+    boolean createSlot = storedState.isEmpty() && !loadOnly;
+    try (Connection exporter = exporterConnection(createSlot)) {
+      LoadState loaded = null;
       Read read;
       String snapshotName;
-      if (storedState.isEmpty()) {
+      if (createSlot) {
         String[] slot = createSlot(exporter);
         snapshotName = slot[1];
         read = new Read("", slot[0], true);
-        loaded = null;
       } else {
-        loaded = LoadState.fromJson(storedState.get());
+        // A load that no stream follows needs no slot: any snapshot will do.
+        loaded = storedState.map(LoadState::fromJson).orElse(null);
         String[] exported = exportSnapshot(exporter);
         snapshotName = exported[0];
         read = new Read(exported[1], exported[2], false);
@@ -225,9 +234,11 @@ final class PostgresInitialLoad implements InitialLoad {
             server,
             chunkSize,
             readers,
-            storedState.isEmpty()
-                ? ", under the snapshot the replication slot starts from"
-                : ", resuming: only the chunks not committed yet");
+            storedState.isPresent()
+                ? ", resuming: only the chunks not committed yet"
+                : loadOnly
+                    ? " (scan.startup.mode snapshot: no change stream follows)"
+                    : ", under the snapshot the replication slot starts from");
         new ParallelChunks(chunkSize)
             .run(
                 state,
@@ -247,7 +258,10 @@ final class PostgresInitialLoad implements InitialLoad {
                 },
                 () -> closed);
         if (!closed) {
-          LOG.info("Loaded every table of {}; streaming its changes from the slot", server);
+          LOG.info(
+              "Loaded every table of {}{}",
+              server,
+              loadOnly ? "" : "; streaming its changes from the slot");
           chunks.done(state.toJson());
         }
       } finally {

@@ -181,7 +181,8 @@ public final class PostgresSourceFactory implements SourceFactory {
             positive(options, SNAPSHOT_READERS),
             positive(options, CHUNK_SIZE),
             positive(options, FETCH_SIZE),
-            chunkKeyColumns(options)));
+            chunkKeyColumns(options),
+            options.get(SourceOptions.STARTUP_MODE) == SourceOptions.StartupMode.SNAPSHOT));
   }
 
   private static int positive(Configuration options, ConfigOption<Integer> option) {
