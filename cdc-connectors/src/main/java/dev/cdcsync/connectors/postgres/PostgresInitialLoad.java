@@ -2,6 +2,7 @@ package dev.cdcsync.connectors.postgres;
 
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.DataChangeEvent;
+import dev.cdcsync.api.OperationType;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.connectors.JdbcConnections;
 import dev.cdcsync.connectors.SourceOptions;
@@ -60,6 +61,9 @@ final class PostgresInitialLoad implements InitialLoad {
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresInitialLoad.class);
 
+  /** The state of a complete load once no streamed change can be absorbed any more. */
+  private static final String COMPLETE = new LoadState(List.of(), Map.of(), true).toJson();
+
   private final String url;
   private final String server;
   private final Configuration options;
@@ -70,8 +74,6 @@ final class PostgresInitialLoad implements InitialLoad {
   private final Map<String, String> keyColumns;
   private final boolean loadOnly;
 
-  private static final String COMPLETE = new LoadState(List.of(), Map.of(), true).toJson();
-
   private volatile LoadState state;
   private volatile boolean closed;
 
@@ -80,6 +82,9 @@ final class PostgresInitialLoad implements InitialLoad {
 
   private volatile List<Long> readLsns = List.of();
   private volatile long absorbUntilLsn = -1;
+
+  /** Tables truncated in the stream while changes could be absorbed: they absorb no more. */
+  private final Set<String> truncated = new HashSet<>();
 
   /**
    * @param keyColumns per table ({@code schema.table}), the integer column to split it by, where
@@ -95,7 +100,6 @@ final class PostgresInitialLoad implements InitialLoad {
       int fetchSize,
       Map<String, String> keyColumns,
       boolean loadOnly) {
-    this.loadOnly = loadOnly;
     this.url = url;
     this.server = server;
     this.options = options;
@@ -104,6 +108,7 @@ final class PostgresInitialLoad implements InitialLoad {
     this.chunkSize = chunkSize;
     this.fetchSize = fetchSize;
     this.keyColumns = keyColumns;
+    this.loadOnly = loadOnly;
   }
 
   @Override
@@ -164,10 +169,15 @@ final class PostgresInitialLoad implements InitialLoad {
       absorbUntilLsn = -1;
       return false;
     }
-    LoadState current = state;
-    TableLoad load =
-        current.tables().get(event.tableId().schemaName() + "." + event.tableId().tableName());
-    if (load == null) {
+    String table = event.tableId().schemaName() + "." + event.tableId().tableName();
+    if (event.operation() == OperationType.TRUNCATE) {
+      // The truncate empties rows read before it and after it alike; the changes after it must
+      // then all be applied again, so this table absorbs nothing more.
+      truncated.add(table);
+      return false;
+    }
+    TableLoad load = state.tables().get(table);
+    if (load == null || truncated.contains(table)) {
       return false;
     }
     Long key = null;
