@@ -19,6 +19,7 @@ import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -87,6 +88,12 @@ public final class DebeziumSource implements Source {
   private TableId copyInProgress;
 
   private final InitialLoad initialLoad;
+
+  /** How long {@link #close} keeps asking an engine that is still starting to stop. */
+  private static final Duration ENGINE_STOP_TIMEOUT = Duration.ofSeconds(60);
+
+  /** The engine's {@code run} has returned (or will not be called): it stops by itself. */
+  private volatile boolean engineRunEnded;
 
   /** Debezium's snapshot mode as configured: {@code no_data} when the source starts at the end. */
   private final String startupSnapshotMode;
@@ -187,8 +194,10 @@ public final class DebeziumSource implements Source {
                 })
             .notifying((records, committer) -> handleBatch(records, committer, handler))
             .build();
+    engineRunEnded = false;
     engine.set(created);
     if (closed) {
+      engineRunEnded = true;
       created.close();
       return;
     }
@@ -206,6 +215,8 @@ public final class DebeziumSource implements Source {
       if (handlerFailure.get() == null && engineFailure.get() == null) {
         throw e;
       }
+    } finally {
+      engineRunEnded = true;
     }
     Throwable failure = handlerFailure.get() != null ? handlerFailure.get() : engineFailure.get();
     if (handlerFailure.get() != null) {
@@ -520,50 +531,16 @@ public final class DebeziumSource implements Source {
     return new SourcePosition(entries, description);
   }
 
-  /**
-   * Runs the initial load: hands each chunk over in batches, after the last of which a commit may
-   * cut; the slot is told nothing (the stream starts from its position afterwards).
-   */
+  /** Runs the initial load, handing its rows over (see {@link LoadHandOver}). */
   private void load(ChangeHandler handler, Optional<String> loadState) throws Exception {
     announceSnapshot(handler);
-    SourcePosition[] committed = {position(Map.of(), loadState.orElse(null), "initial load")};
-    int[] chunks = {0};
     initialLoad.run(
         loadState,
-        new InitialLoad.Chunks() {
-          @Override
-          public void rows(List<SourceRecord> rows) throws InterruptedException {
-            handler.handle(events(rows), new LoadAcknowledger(committed[0], false, true));
-          }
-
-          @Override
-          public void chunkEnd(List<SourceRecord> rows, String stateAfter)
-              throws InterruptedException {
-            chunks[0]++;
-            committed[0] =
-                position(Map.of(), stateAfter, "initial load, " + chunks[0] + " chunk(s) read");
-            handler.handle(events(rows), new LoadAcknowledger(committed[0], true, true));
-          }
-
-          @Override
-          public void done(String stateAfter) throws InterruptedException {
-            handler.handle(
-                List.of(),
-                new LoadAcknowledger(
-                    position(Map.of(), stateAfter, "initial load done"), true, false));
-          }
-        });
-  }
-
-  private List<DataChangeEvent> events(List<SourceRecord> records) {
-    List<DataChangeEvent> events = new ArrayList<>(records.size());
-    for (SourceRecord record : records) {
-      DataChangeEvent event = converter.convert(record);
-      if (event != null) {
-        events.add(event);
-      }
-    }
-    return events;
+        new LoadHandOver(
+            converter,
+            handler,
+            (state, description) -> position(Map.of(), state, description),
+            loadState.orElse(null)));
   }
 
   @Override
@@ -600,23 +577,37 @@ public final class DebeziumSource implements Source {
     }
     DebeziumEngine<RecordChangeEvent<SourceRecord>> running = engine.get();
     if (running != null) {
-      try {
-        running.close();
-      } catch (IOException e) {
-        LOG.warn("Cannot stop the Debezium engine cleanly for {}: {}", description, e.getMessage());
-      } catch (IllegalStateException e) {
-        LOG.debug("The Debezium engine for {} had already stopped", description);
-      }
+      closeEngine(running);
     }
   }
 
-  /** A chunk of the initial load: committed with the load's state; nothing to tell the slot. */
-  private record LoadAcknowledger(
-      SourcePosition position, boolean isTransactionBoundary, boolean snapshotGoesOn)
-      implements SourceAcknowledger {
-
-    @Override
-    public void acknowledge() {}
+  /**
+   * Stops the engine. One still starting its task refuses to stop ("Cannot stop engine while
+   * tasks are starting") and would then run on: that is tried again until it stops or its run
+   * has ended (a stop asked right after an initial load hits that window).
+   */
+  private void closeEngine(DebeziumEngine<RecordChangeEvent<SourceRecord>> running) {
+    long deadline = System.nanoTime() + ENGINE_STOP_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        running.close();
+        return;
+      } catch (IOException e) {
+        LOG.warn("Cannot stop the Debezium engine cleanly for {}: {}", description, e.getMessage());
+        return;
+      } catch (IllegalStateException e) {
+        if (engineRunEnded || System.nanoTime() > deadline) {
+          LOG.debug("The Debezium engine for {} did not stop: {}", description, e.getMessage());
+          return;
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private record Acknowledger(

@@ -2,6 +2,7 @@ package dev.cdcsync.connectors.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cdcsync.api.ChangeHandler;
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.api.Source;
@@ -9,8 +10,10 @@ import dev.cdcsync.api.SourcePosition;
 import dev.cdcsync.connectors.SourceContract;
 import dev.cdcsync.testing.TestDatabaseServer;
 import dev.cdcsync.testing.TestDatabases;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class PostgresSourceContractIT extends SourceContract {
@@ -63,6 +66,57 @@ class PostgresSourceContractIT extends SourceContract {
         Reader.start(source(database, context(database), "10s"), Optional.of(acknowledged))) {
       reader.awaitEvents(2);
       assertThat(reader.events()).extracting(event -> event.after()[0]).containsExactly(3, 4);
+    }
+  }
+
+  /**
+   * A stop asked while Debezium's engine starts after the initial load (its task refuses to stop
+   * while starting) still ends the run: the pipeline's first commit comes right before that, so a
+   * SIGTERM after it often lands there.
+   */
+  @Test
+  void closeRightAfterTheLoadEndsRun() throws Exception {
+    for (int delay = 0; delay <= 1500; delay += 100) {
+      int delayMillis = delay;
+      String database =
+          freshDatabase("close_load_" + delayMillis, "INSERT INTO items VALUES (1, 'a')");
+      Source source = source(database, context(database));
+      AtomicReference<Exception> failure = new AtomicReference<>();
+      Thread closer =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(delayMillis);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                source.close();
+              });
+      ChangeHandler handler =
+          (events, acknowledger) -> {
+            if (acknowledger.isTransactionBoundary()
+                && !acknowledger.snapshotGoesOn()
+                && !closer.isAlive()
+                && closer.getState() == Thread.State.NEW) {
+              closer.start();
+            }
+          };
+      Thread runner =
+          new Thread(
+              () -> {
+                try {
+                  source.run(handler, Optional.empty());
+                } catch (Exception e) {
+                  failure.set(e);
+                }
+              });
+      runner.start();
+      runner.join(Duration.ofSeconds(60).toMillis());
+      assertThat(runner.isAlive())
+          .as("run() still going after a close %d ms after the load", delayMillis)
+          .isFalse();
+      assertThat(failure.get()).isNull();
+      source.close();
     }
   }
 
