@@ -20,11 +20,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -100,11 +101,9 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
     }
   }
 
-  /** The captured tables, as the snapshot shows them, by name. */
-  List<Table> tables() {
-    return tables.values().stream()
-        .sorted(Comparator.comparing(table -> table.id().toString()))
-        .toList();
+  /** The captured tables, as the snapshot shows them, by name ({@code schema.table}), in order. */
+  SortedMap<String, Table> tables() {
+    return new TreeMap<>(tables);
   }
 
   @Override

@@ -14,12 +14,12 @@ import dev.cdcsync.connectors.load.LoadState.TableLoad;
 import dev.cdcsync.connectors.load.ParallelChunks;
 import io.debezium.connector.postgresql.PostgresConnectorConfig;
 import io.debezium.connector.postgresql.PostgresValueConverter;
+import io.debezium.connector.postgresql.connection.Lsn;
 import io.debezium.connector.postgresql.connection.PostgresConnection;
+import io.debezium.converters.custom.CustomConverterServiceProvider;
 import io.debezium.relational.Column;
 import io.debezium.relational.CustomConverterRegistry;
 import io.debezium.relational.Table;
-import io.debezium.spi.converter.ConvertedField;
-import io.debezium.spi.converter.CustomConverter;
 import java.nio.charset.Charset;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -35,7 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -284,8 +283,7 @@ final class PostgresInitialLoad implements InitialLoad {
 
   /** The load with the tables gone from the database since it began counted as loaded. */
   private LoadState withoutDroppedTables(LoadState load, PostgresChunkReader reader, int read) {
-    Set<String> present = new HashSet<>();
-    reader.tables().forEach(table -> present.add(table.id().schema() + "." + table.id().table()));
+    Set<String> present = reader.tables().keySet();
     LoadState result = load;
     for (Map.Entry<String, TableLoad> table : load.tables().entrySet()) {
       if (!present.contains(table.getKey()) && !table.getValue().loaded()) {
@@ -305,10 +303,7 @@ final class PostgresInitialLoad implements InitialLoad {
   /** The tables to load and each one's key column (null: read whole), in the slot's snapshot. */
   private Map<String, String> plan(PostgresChunkReader reader) throws SQLException {
     Map<String, String> tables = new LinkedHashMap<>();
-    for (Table table : reader.tables()) {
-      String name = table.id().schema() + "." + table.id().table();
-      tables.put(name, keyColumn(name, table));
-    }
+    reader.tables().forEach((name, table) -> tables.put(name, keyColumn(name, table)));
     return tables;
   }
 
@@ -386,44 +381,15 @@ final class PostgresInitialLoad implements InitialLoad {
     }
   }
 
-  /**
-   * The custom converters the engine is configured with (option {@code converters}), as Debezium
-   * makes them: {@code <name>.type} is the class, the other {@code <name>.*} its properties.
-   */
+  /** The custom converters the engine is configured with, made as Debezium makes them. */
   private CustomConverterRegistry customConverters() {
-    List<CustomConverter<SchemaBuilder, ConvertedField>> converters = new ArrayList<>();
-    for (String name : engineProperties.getProperty("converters", "").split(",")) {
-      if (name.isBlank()) {
-        continue;
-      }
-      String prefix = name.trim() + ".";
-      String type = engineProperties.getProperty(prefix + "type");
-      try {
-        @SuppressWarnings("unchecked")
-        CustomConverter<SchemaBuilder, ConvertedField> converter =
-            (CustomConverter<SchemaBuilder, ConvertedField>)
-                Class.forName(type).getDeclaredConstructor().newInstance();
-        Properties properties = new Properties();
-        engineProperties.stringPropertyNames().stream()
-            .filter(key -> key.startsWith(prefix) && !key.equals(prefix + "type"))
-            .forEach(
-                key ->
-                    properties.setProperty(
-                        key.substring(prefix.length()), engineProperties.getProperty(key)));
-        converter.configure(properties);
-        converters.add(converter);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("Cannot create the value converter " + type, e);
-      }
-    }
-    return new CustomConverterRegistry(converters);
+    return new CustomConverterServiceProvider()
+        .createService(io.debezium.config.Configuration.from(engineProperties), null);
   }
 
   /** A log position as PostgreSQL prints it ({@code 16/B374D848}), as a number. */
   static long lsn(String text) {
-    int slash = text.indexOf('/');
-    return (Long.parseLong(text.substring(0, slash), 16) << 32)
-        | Long.parseLong(text.substring(slash + 1), 16);
+    return Lsn.valueOf(text).asLong();
   }
 
   @Override
