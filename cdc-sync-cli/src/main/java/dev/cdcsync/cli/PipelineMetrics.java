@@ -2,6 +2,7 @@ package dev.cdcsync.cli;
 
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.runtime.PipelineStatus;
+import dev.cdcsync.runtime.PipelineStatus.LoadChunks;
 import dev.cdcsync.runtime.PipelineStatus.TableStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -31,6 +32,7 @@ final class PipelineMetrics implements AutoCloseable {
   private final Set<TableId> writtenTables = new HashSet<>();
   private final Set<String> committedTables = new HashSet<>();
   private final Set<TableId> estimatedTables = new HashSet<>();
+  private final Set<TableId> chunkedTables = new HashSet<>();
 
   PipelineMetrics(String pipeline, PipelineStatus status) {
     this.status = status;
@@ -99,6 +101,32 @@ final class PipelineMetrics implements AutoCloseable {
             .register(registry);
       }
     }
+    for (TableId table : status.snapshotChunks().keySet()) {
+      if (chunkedTables.add(table)) {
+        Gauge.builder(
+                "cdc_sync.table.snapshot.chunks.loaded",
+                status,
+                s -> chunks(s, table).chunksLoaded())
+            .description("Chunks of the sink table's initial load read, earlier runs' included")
+            .tag("table", table.toString())
+            .register(registry);
+        Gauge.builder(
+                "cdc_sync.table.snapshot.chunks.expected",
+                status,
+                s -> chunks(s, table).chunksExpected())
+            .description("About how many chunks the sink table's initial load has in all")
+            .tag("table", table.toString())
+            .register(registry);
+        Gauge.builder(
+                "cdc_sync.table.snapshot.rows.loaded.before",
+                status,
+                s -> chunks(s, table).rowsBefore())
+            .description(
+                "Rows of the sink table's initial load read by earlier runs (a resumed load)")
+            .tag("table", table.toString())
+            .register(registry);
+      }
+    }
     for (TableStatus table : status.tables()) {
       String name = table.sinkTable().toString();
       if (committedTables.add(name)) {
@@ -129,6 +157,10 @@ final class PipelineMetrics implements AutoCloseable {
       }
     }
     return registry.scrape();
+  }
+
+  private static LoadChunks chunks(PipelineStatus status, TableId table) {
+    return status.snapshotChunks().getOrDefault(table, new LoadChunks(0, 0, 0));
   }
 
   private static TableStatus committed(PipelineStatus status, String table) {

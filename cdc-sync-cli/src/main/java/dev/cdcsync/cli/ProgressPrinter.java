@@ -2,6 +2,7 @@ package dev.cdcsync.cli;
 
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.runtime.PipelineStatus;
+import dev.cdcsync.runtime.PipelineStatus.LoadChunks;
 import dev.cdcsync.runtime.PipelineStatus.TableStatus;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -93,29 +94,49 @@ final class ProgressPrinter {
     out.flush();
   }
 
-  /** A line per table while the snapshot is read: rows, and against the database's estimate, % and ETA. */
+  /**
+   * A line per table while the snapshot is read: rows (with those a resumed load read before),
+   * against the database's estimate, % and ETA, and the chunks of a chunked load.
+   */
   private void printSnapshot() {
     Map<TableId, Long> rows = status.snapshotProgress();
     Map<TableId, Long> estimates = status.snapshotEstimates();
+    Map<TableId, LoadChunks> chunks = status.snapshotChunks();
     Set<TableId> tables = new TreeSet<>(Comparator.comparing(TableId::toString));
     tables.addAll(estimates.keySet());
     tables.addAll(rows.keySet());
+    tables.addAll(chunks.keySet());
     long elapsed = Math.max(1, System.currentTimeMillis() - status.snapshotStartedMillis());
     long done = rows.values().stream().mapToLong(Long::longValue).sum();
+    long before = chunks.values().stream().mapToLong(LoadChunks::rowsBefore).sum();
+    long perSecond = done * 1000 / elapsed;
     out.printf(
-        "[%s] snapshot: %,d rows in %ds (%,d rows/s)%n",
-        LocalTime.now().format(TIME), done, elapsed / 1000, done * 1000 / elapsed);
+        "[%s] snapshot: %,d rows%s in %ds (%,d rows/s)%n",
+        LocalTime.now().format(TIME),
+        before + done,
+        before > 0 ? String.format(" (%,d of them loaded before a restart)", before) : "",
+        elapsed / 1000,
+        perSecond);
     int width = tables.stream().mapToInt(table -> table.toString().length()).max().orElse(10);
     for (TableId table : tables) {
-      long read = rows.getOrDefault(table, 0L);
+      LoadChunks tableChunks = chunks.get(table);
+      long read =
+          rows.getOrDefault(table, 0L) + (tableChunks == null ? 0 : tableChunks.rowsBefore());
       long estimate = estimates.getOrDefault(table, 0L);
       String progress = "";
       if (estimate > 0 && read < estimate) {
-        long perSecond = done * 1000 / elapsed;
         String eta = perSecond > 0 ? ", ETA " + lag((estimate - read) * 1000 / perSecond) : "";
         progress = String.format(" of ~%,d (%d %%%s)", estimate, read * 100 / estimate, eta);
       } else if (estimate > 0) {
         progress = String.format(" (estimate was ~%,d)", estimate);
+      }
+      if (tableChunks != null) {
+        progress +=
+            String.format(
+                ", %,d of %s%,d chunks",
+                tableChunks.chunksLoaded(),
+                tableChunks.chunksLoaded() < tableChunks.chunksExpected() ? "~" : "",
+                tableChunks.chunksExpected());
       }
       out.printf("  %-" + width + "s  %,12d rows%s%n", table, read, progress);
     }

@@ -70,6 +70,12 @@ class HttpEndpointIT {
                       .contains("cdc_sync_snapshot_running{pipeline=\"http_pg\"} 0.0"));
       String metrics = get(port, "/metrics").body();
       assertThat(metrics)
+          .contains(
+              "cdc_sync_table_snapshot_chunks_loaded{pipeline=\"http_pg\",table=\"public.t\"} 1.0")
+          .contains(
+              "cdc_sync_table_snapshot_chunks_expected{pipeline=\"http_pg\",table=\"public.t\"} 1.0")
+          .contains(
+              "cdc_sync_table_snapshot_rows_loaded_before{pipeline=\"http_pg\",table=\"public.t\"} 0.0")
           .contains("cdc_sync_checkpoint_commit_seconds_count{pipeline=\"http_pg\"}")
           .contains("cdc_sync_source_lag_seconds{pipeline=\"http_pg\"}")
           .contains("cdc_sync_table_commit_lag_seconds{pipeline=\"http_pg\",table=\"public.t\"}")

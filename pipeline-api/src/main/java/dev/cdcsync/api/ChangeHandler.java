@@ -27,6 +27,18 @@ public interface ChangeHandler {
   default void snapshotStarting(java.util.Map<TableId, Long> estimatedRows) {}
 
   /**
+   * Where a table's chunked initial load stands; called on the source's thread when the load
+   * starts and after each of the table's chunks, for progress reports only.
+   *
+   * @param rowsBefore rows of the table loaded by earlier runs of the load (a resumed load), which
+   *     this run hands over no more
+   * @param chunksLoaded the table's chunks read so far, earlier runs' included
+   * @param chunksExpected about how many chunks the table has in all
+   */
+  default void snapshotChunks(
+      TableId table, long rowsBefore, long chunksLoaded, long chunksExpected) {}
+
+  /**
    * Whether the handler wants every transaction boundary to end a batch (for a while, to commit
    * at one it cannot tell in advance); asked by the source before each batch it hands over.
    */

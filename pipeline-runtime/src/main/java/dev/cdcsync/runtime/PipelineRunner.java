@@ -361,6 +361,15 @@ public final class PipelineRunner implements ChangeHandler {
     status.recordSnapshotStarting(perSinkTable, clock.millis());
   }
 
+  @Override
+  public void snapshotChunks(
+      TableId table, long rowsBefore, long chunksLoaded, long chunksExpected) {
+    status.recordSnapshotChunks(
+        table,
+        router.route(table),
+        new PipelineStatus.LoadChunks(rowsBefore, chunksLoaded, chunksExpected));
+  }
+
   /**
    * Before a sink table's columns change: its uncommitted changes are committed first, which needs
    * a transaction boundary right before this event; except for shards of differing columns during

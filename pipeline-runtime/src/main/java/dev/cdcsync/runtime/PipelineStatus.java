@@ -19,6 +19,18 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class PipelineStatus {
 
+  /**
+   * Where a sink table's chunked initial load stands (summed over the source tables routed to it).
+   *
+   * @param rowsBefore rows loaded by earlier runs of the load, not counted in {@link
+   *     #snapshotProgress()}
+   * @param chunksLoaded chunks read so far, earlier runs' included
+   * @param chunksExpected about how many chunks there are in all
+   */
+  public record LoadChunks(long rowsBefore, long chunksLoaded, long chunksExpected) {}
+
+  private record SourceTableChunks(List<TableId> sinkTables, LoadChunks chunks) {}
+
   /** What is known of one sink table. */
   public record TableStatus(
       TableId sinkTable, long changesCommitted, Instant lastCommit, long lagMillis) {}
@@ -28,6 +40,7 @@ public final class PipelineStatus {
   private final Map<TableId, LongAdder> snapshotRows = new ConcurrentHashMap<>();
   private final Map<TableId, Long> snapshotEstimates = new ConcurrentHashMap<>();
   private final Map<TableId, Long> snapshotBaseline = new ConcurrentHashMap<>();
+  private final Map<TableId, SourceTableChunks> loadChunks = new ConcurrentHashMap<>();
   private volatile long snapshotStartedMillis;
   private final AtomicLong changesRead = new AtomicLong();
   private final AtomicLong checkpointsCommitted = new AtomicLong();
@@ -80,8 +93,33 @@ public final class PipelineStatus {
     snapshotEstimates.putAll(estimatedRowsPerSinkTable);
     snapshotBaseline.clear();
     snapshotBaseline.putAll(counts(snapshotRows));
+    loadChunks.clear();
     snapshotStartedMillis = nowMillis;
     snapshotting = true;
+  }
+
+  /** Where a source table's chunked initial load stands; it is routed to {@code sinkTables}. */
+  public void recordSnapshotChunks(
+      TableId sourceTable, List<TableId> sinkTables, LoadChunks chunks) {
+    loadChunks.put(sourceTable, new SourceTableChunks(List.copyOf(sinkTables), chunks));
+  }
+
+  /** Where each sink table's chunked initial load stands; empty for a snapshot not in chunks. */
+  public Map<TableId, LoadChunks> snapshotChunks() {
+    Map<TableId, LoadChunks> sums = new TreeMap<>(Comparator.comparing(TableId::toString));
+    for (SourceTableChunks source : loadChunks.values()) {
+      for (TableId sinkTable : source.sinkTables()) {
+        sums.merge(
+            sinkTable,
+            source.chunks(),
+            (a, b) ->
+                new LoadChunks(
+                    a.rowsBefore() + b.rowsBefore(),
+                    a.chunksLoaded() + b.chunksLoaded(),
+                    a.chunksExpected() + b.chunksExpected()));
+      }
+    }
+    return sums;
   }
 
   /** The snapshot's rows were handed over whole (a checkpoint cut after them). */

@@ -358,7 +358,8 @@ public final class DebeziumSource implements Source {
     }
   }
 
-  private void announceSnapshot(ChangeHandler handler) {
+  /** Tells the handler how many rows the database expects; returns that estimate. */
+  private Map<TableId, Long> announceSnapshot(ChangeHandler handler) {
     snapshotAnnounced = true;
     Map<TableId, Long> estimates;
     try {
@@ -368,6 +369,7 @@ public final class DebeziumSource implements Source {
       estimates = Map.of();
     }
     handler.snapshotStarting(estimates);
+    return estimates;
   }
 
   /** Matches full table names as Debezium's table.include.list does: any regex, whole name, any case. */
@@ -533,14 +535,16 @@ public final class DebeziumSource implements Source {
 
   /** Runs the initial load, handing its rows over (see {@link LoadHandOver}). */
   private void load(ChangeHandler handler, Optional<String> loadState) throws Exception {
-    announceSnapshot(handler);
+    Map<TableId, Long> estimates = announceSnapshot(handler);
     initialLoad.run(
         loadState,
         new LoadHandOver(
+            initialLoad,
             converter,
             handler,
             (state, description) -> position(Map.of(), state, description),
-            loadState.orElse(null)));
+            loadState.orElse(null),
+            estimates));
   }
 
   @Override

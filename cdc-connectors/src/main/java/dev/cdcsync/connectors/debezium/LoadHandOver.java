@@ -4,9 +4,14 @@ import dev.cdcsync.api.ChangeHandler;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.SourceAcknowledger;
 import dev.cdcsync.api.SourcePosition;
+import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.load.InitialLoad;
+import dev.cdcsync.connectors.load.LoadState;
+import dev.cdcsync.connectors.load.LoadState.TableLoad;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -15,29 +20,43 @@ import org.apache.kafka.connect.source.SourceRecord;
  * are not places to commit, a chunk's end is one that need not commit ({@link
  * SourceAcknowledger#snapshotGoesOn()}), and the load's end is one that must, before the first
  * streamed change. Acknowledging tells the database nothing: the stream starts from the slot's
- * position afterwards.
+ * position afterwards. Tells the handler each table's chunks as they complete, for progress.
  */
 final class LoadHandOver implements InitialLoad.Chunks {
 
+  private final InitialLoad load;
   private final SourceRecordConverter converter;
   private final ChangeHandler handler;
   private final BiFunction<String, String, SourcePosition> position;
+  private final Map<TableId, Long> estimatedRows;
+  private final Map<String, Long> rowsBefore = new HashMap<>();
   private SourcePosition committed;
   private int chunks;
 
   /**
    * @param position the source position holding a load state, with a description
    * @param startState the load's state when it starts (null: nothing loaded yet)
+   * @param estimatedRows the database's estimate of each table's rows, for progress
    */
   LoadHandOver(
+      InitialLoad load,
       SourceRecordConverter converter,
       ChangeHandler handler,
       BiFunction<String, String, SourcePosition> position,
-      String startState) {
+      String startState,
+      Map<TableId, Long> estimatedRows) {
+    this.load = load;
     this.converter = converter;
     this.handler = handler;
     this.position = position;
+    this.estimatedRows = estimatedRows;
     this.committed = position.apply(startState, "initial load");
+  }
+
+  @Override
+  public void starting(LoadState state) {
+    state.tables().forEach((table, tableLoad) -> rowsBefore.put(table, tableLoad.rows()));
+    state.tables().forEach(this::tellProgress);
   }
 
   @Override
@@ -46,16 +65,29 @@ final class LoadHandOver implements InitialLoad.Chunks {
   }
 
   @Override
-  public void chunkEnd(List<SourceRecord> rows, String stateAfter) throws InterruptedException {
+  public void chunkEnd(List<SourceRecord> rows, String table, LoadState stateAfter)
+      throws InterruptedException {
     chunks++;
-    committed = position.apply(stateAfter, "initial load, " + chunks + " chunk(s) read");
+    committed = position.apply(stateAfter.toJson(), "initial load, " + chunks + " chunk(s) read");
     handler.handle(events(rows), new Acknowledger(committed, true, true));
+    tellProgress(table, stateAfter.tables().get(table));
   }
 
   @Override
-  public void done(String stateAfter) throws InterruptedException {
+  public void done(LoadState stateAfter) throws InterruptedException {
     handler.handle(
-        List.of(), new Acknowledger(position.apply(stateAfter, "initial load done"), true, false));
+        List.of(),
+        new Acknowledger(position.apply(stateAfter.toJson(), "initial load done"), true, false));
+  }
+
+  private void tellProgress(String table, TableLoad tableLoad) {
+    TableId id = load.tableId(table);
+    long estimate = Math.max(0, estimatedRows.getOrDefault(id, 0L));
+    handler.snapshotChunks(
+        id,
+        rowsBefore.getOrDefault(table, 0L),
+        tableLoad.chunks(),
+        tableLoad.expectedChunks(estimate, load.chunkRows()));
   }
 
   private List<DataChangeEvent> events(List<SourceRecord> records) {

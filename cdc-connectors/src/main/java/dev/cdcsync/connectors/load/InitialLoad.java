@@ -1,6 +1,7 @@
 package dev.cdcsync.connectors.load;
 
 import dev.cdcsync.api.DataChangeEvent;
+import dev.cdcsync.api.TableId;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -28,17 +29,21 @@ public interface InitialLoad extends AutoCloseable {
    * that called {@link #run}.
    */
   interface Chunks {
+    /** The load starts, with what earlier runs loaded (for progress reports). */
+    void starting(LoadState state);
+
     /** Rows of the current chunk; more of it follow, so no commit may cut after them. */
     void rows(List<SourceRecord> rows) throws InterruptedException;
 
     /**
-     * The current chunk's last rows (possibly none) and the load's state once the chunk is
-     * committed: a commit may cut here.
+     * The current chunk's last rows (possibly none), its table ({@code schema.table} as in the
+     * state) and the load's state once the chunk is committed: a commit may cut here.
      */
-    void chunkEnd(List<SourceRecord> rows, String stateAfter) throws InterruptedException;
+    void chunkEnd(List<SourceRecord> rows, String table, LoadState stateAfter)
+        throws InterruptedException;
 
     /** The load is over: its state, to commit before the first streamed change. */
-    void done(String stateAfter) throws InterruptedException;
+    void done(LoadState stateAfter) throws InterruptedException;
   }
 
   /**
@@ -52,6 +57,12 @@ public interface InitialLoad extends AutoCloseable {
    * no change stream follows, and the load needs no replication slot.
    */
   boolean loadOnly();
+
+  /** The rows a chunk holds, about. */
+  int chunkRows();
+
+  /** The pipeline's name of a table of the load state ({@code schema.table}). */
+  TableId tableId(String table);
 
   /** Whether a start from this stored state (empty: a fresh start) has rows left to load. */
   boolean pending(Optional<String> storedState);

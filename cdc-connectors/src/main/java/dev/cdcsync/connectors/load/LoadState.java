@@ -79,6 +79,31 @@ public record LoadState(List<Read> reads, Map<String, TableLoad> tables, boolean
       return gaps;
     }
 
+    /** Rows loaded, as counted when each range was read. */
+    public long rows() {
+      return segments.stream().mapToLong(Segment::rows).sum();
+    }
+
+    /** Chunks loaded. */
+    public long chunks() {
+      return segments.stream().mapToLong(Segment::chunks).sum();
+    }
+
+    /**
+     * About how many chunks of {@code chunkRows} the table has in all, loaded or not, for a table
+     * of about {@code estimatedRows} rows.
+     */
+    public long expectedChunks(long estimatedRows, int chunkRows) {
+      if (loaded()) {
+        return chunks();
+      }
+      if (keyColumn == null) {
+        return chunks() + 1;
+      }
+      long left = Math.max(0, estimatedRows - rows());
+      return chunks() + Math.max(1, (left + chunkRows - 1) / chunkRows);
+    }
+
     /** The segment whose range holds the key, if any; a table read whole has one for all keys. */
     public Optional<Segment> segmentOf(Long key) {
       for (Segment segment : segments) {
@@ -89,10 +114,13 @@ public record LoadState(List<Read> reads, Map<String, TableLoad> tables, boolean
       return Optional.empty();
     }
 
-    /** This load with a range read under the snapshot {@code read} added, neighbours merged. */
-    public TableLoad with(KeyRange range, int read) {
+    /**
+     * This load with a chunk of {@code rows} rows read under the snapshot {@code read} added,
+     * neighbours merged.
+     */
+    public TableLoad with(KeyRange range, int read, long rows) {
       List<Segment> all = new ArrayList<>(segments);
-      all.add(new Segment(range, read));
+      all.add(new Segment(range, read, rows, 1));
       all.sort(
           Comparator.comparing(
               (Segment segment) -> segment.range().from(),
@@ -106,7 +134,11 @@ public record LoadState(List<Read> reads, Map<String, TableLoad> tables, boolean
             && last.range().to().equals(segment.range().from())) {
           merged.set(
               merged.size() - 1,
-              new Segment(new KeyRange(last.range().from(), segment.range().to()), last.read()));
+              new Segment(
+                  new KeyRange(last.range().from(), segment.range().to()),
+                  last.read(),
+                  last.rows() + segment.rows(),
+                  last.chunks() + segment.chunks()));
         } else {
           merged.add(segment);
         }
@@ -131,8 +163,11 @@ public record LoadState(List<Read> reads, Map<String, TableLoad> tables, boolean
     }
   }
 
-  /** A loaded key range and the index in {@link #reads} of the snapshot it was read under. */
-  public record Segment(KeyRange range, int read) {}
+  /**
+   * A loaded key range, the index in {@link #reads} of the snapshot it was read under, and the rows
+   * and chunks it was read in (for progress reports; 0 in a state stored before they were kept).
+   */
+  public record Segment(KeyRange range, int read, long rows, long chunks) {}
 
   /** A load of these tables, nothing read yet. */
   public static LoadState starting(Map<String, String> keyColumns) {
@@ -148,14 +183,14 @@ public record LoadState(List<Read> reads, Map<String, TableLoad> tables, boolean
     return new LoadState(all, tables, complete);
   }
 
-  /** This state with a range of a table loaded under snapshot {@code read}. */
-  public LoadState withLoaded(String table, KeyRange range, int read) {
+  /** This state with a chunk of a table, {@code rows} rows, loaded under snapshot {@code read}. */
+  public LoadState withLoaded(String table, KeyRange range, int read, long rows) {
     Map<String, TableLoad> all = new LinkedHashMap<>(tables);
     TableLoad load = all.get(table);
     if (load == null) {
       throw new IllegalArgumentException("Table " + table + " is not part of this load");
     }
-    all.put(table, load.with(range, read));
+    all.put(table, load.with(range, read, rows));
     boolean done = all.values().stream().allMatch(TableLoad::loaded);
     return new LoadState(reads, all, done);
   }

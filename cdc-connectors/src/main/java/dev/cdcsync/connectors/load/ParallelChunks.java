@@ -55,18 +55,18 @@ public final class ParallelChunks {
     /** Rows of the chunk being handed over; more of it follow. */
     void rows(List<SourceRecord> rows) throws InterruptedException;
 
-    /** The chunk's last rows (possibly none); the chunk is whole after them. */
-    void chunkEnd(List<SourceRecord> rows, String table, KeyRange range)
+    /** The chunk's last rows (possibly none); the chunk, {@code chunkRows} rows, is whole after them. */
+    void chunkEnd(List<SourceRecord> rows, String table, KeyRange range, long chunkRows)
         throws InterruptedException;
   }
 
   private record Gap(String table, String keyColumn, KeyRange range) {}
 
   /**
-   * Rows of a chunk; {@code chunkEnd} is set on its last part. {@code ahead} is the reader's
-   * allowance of parts not handed over yet, returned when this one is.
+   * Rows of a chunk; {@code chunkEnd} is set on its last part, with the chunk's row count. {@code
+   * ahead} is the reader's allowance of parts not handed over yet, returned when this one is.
    */
-  private record Part(List<SourceRecord> rows, Gap chunkEnd, Semaphore ahead) {}
+  private record Part(List<SourceRecord> rows, Gap chunkEnd, long chunkRows, Semaphore ahead) {}
 
   private final int chunkRows;
   private final int partsAhead;
@@ -150,7 +150,8 @@ public final class ParallelChunks {
           if (part.chunkEnd() == null) {
             receiver.rows(part.rows());
           } else {
-            receiver.chunkEnd(part.rows(), part.chunkEnd().table(), part.chunkEnd().range());
+            receiver.chunkEnd(
+                part.rows(), part.chunkEnd().table(), part.chunkEnd().range(), part.chunkRows());
             break;
           }
         }
@@ -183,6 +184,7 @@ public final class ParallelChunks {
       throws Exception {
     List<SourceRecord>[] rows = new List[] {new ArrayList<>()};
     long[] bytes = {0};
+    long[] total = {0};
     reader.read(
         chunk.table(),
         chunk.keyColumn(),
@@ -190,15 +192,16 @@ public final class ParallelChunks {
         (row, size) -> {
           rows[0].add(row);
           bytes[0] += size;
+          total[0]++;
           if (rows[0].size() >= PART_ROWS || bytes[0] >= PART_BYTES) {
             ahead.acquire();
-            parts.put(new Part(rows[0], null, ahead));
+            parts.put(new Part(rows[0], null, 0, ahead));
             rows[0] = new ArrayList<>();
             bytes[0] = 0;
           }
         });
     ahead.acquire();
-    parts.put(new Part(rows[0], chunk, ahead));
+    parts.put(new Part(rows[0], chunk, total[0], ahead));
   }
 
   private static void throwIfFailed(AtomicReference<Throwable> failure) throws Exception {

@@ -4,6 +4,7 @@ import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.OperationType;
 import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.JdbcConnections;
 import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.connectors.load.InitialLoad;
@@ -35,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -64,6 +66,7 @@ final class PostgresInitialLoad implements InitialLoad {
   private static final String COMPLETE = new LoadState(List.of(), Map.of(), true).toJson();
 
   private final String url;
+  private final String database;
   private final String server;
   private final Configuration options;
   private final Properties engineProperties;
@@ -82,6 +85,9 @@ final class PostgresInitialLoad implements InitialLoad {
   private volatile List<Long> readLsns = List.of();
   private volatile long absorbUntilLsn = -1;
 
+  /** The pipeline's names of the tables present when the load started, by {@code schema.table}. */
+  private final Map<String, TableId> tableIds = new ConcurrentHashMap<>();
+
   /** Tables truncated in the stream while changes could be absorbed: they absorb no more. */
   private final Set<String> truncated = new HashSet<>();
 
@@ -91,6 +97,7 @@ final class PostgresInitialLoad implements InitialLoad {
    */
   PostgresInitialLoad(
       String url,
+      String database,
       String server,
       Configuration options,
       Properties engineProperties,
@@ -100,6 +107,7 @@ final class PostgresInitialLoad implements InitialLoad {
       Map<String, String> keyColumns,
       boolean loadOnly) {
     this.url = url;
+    this.database = database;
     this.server = server;
     this.options = options;
     this.engineProperties = engineProperties;
@@ -113,6 +121,21 @@ final class PostgresInitialLoad implements InitialLoad {
   @Override
   public boolean loadOnly() {
     return loadOnly;
+  }
+
+  @Override
+  public int chunkRows() {
+    return chunkSize;
+  }
+
+  @Override
+  public TableId tableId(String table) {
+    TableId known = tableIds.get(table);
+    if (known != null) {
+      return known;
+    }
+    int dot = table.indexOf('.');
+    return TableId.of(database, table.substring(0, dot), table.substring(dot + 1));
   }
 
   @Override
@@ -232,6 +255,13 @@ final class PostgresInitialLoad implements InitialLoad {
               new PostgresChunkReader(
                   config, converters, customConverters(), snapshotName, fetchSize, server));
         }
+        started
+            .get(0)
+            .tables()
+            .forEach(
+                (name, table) ->
+                    tableIds.put(
+                        name, TableId.of(database, table.id().schema(), table.id().table())));
         if (loaded == null) {
           loaded = LoadState.starting(plan(started.get(0)));
         }
@@ -248,6 +278,7 @@ final class PostgresInitialLoad implements InitialLoad {
                 : loadOnly
                     ? " (scan.startup.mode snapshot: no change stream follows)"
                     : ", under the snapshot the replication slot starts from");
+        chunks.starting(state);
         new ParallelChunks(chunkSize)
             .run(
                 state,
@@ -259,10 +290,11 @@ final class PostgresInitialLoad implements InitialLoad {
                   }
 
                   @Override
-                  public void chunkEnd(List<SourceRecord> rows, String table, KeyRange range)
+                  public void chunkEnd(
+                      List<SourceRecord> rows, String table, KeyRange range, long chunkRows)
                       throws InterruptedException {
-                    state = state.withLoaded(table, range, readIndex);
-                    chunks.chunkEnd(rows, state.toJson());
+                    state = state.withLoaded(table, range, readIndex, chunkRows);
+                    chunks.chunkEnd(rows, table, state);
                   }
                 },
                 () -> closed);
@@ -271,7 +303,7 @@ final class PostgresInitialLoad implements InitialLoad {
               "Loaded every table of {}{}",
               server,
               loadOnly ? "" : "; streaming its changes from the slot");
-          chunks.done(state.toJson());
+          chunks.done(state);
         }
       } finally {
         for (PostgresChunkReader reader : started) {
@@ -293,7 +325,7 @@ final class PostgresInitialLoad implements InitialLoad {
             table.getKey(),
             server);
         for (KeyRange range : table.getValue().missing()) {
-          result = result.withLoaded(table.getKey(), range, read);
+          result = result.withLoaded(table.getKey(), range, read, 0);
         }
       }
     }

@@ -175,6 +175,7 @@ public final class PostgresSourceFactory implements SourceFactory {
         PostgresResumeOffsets::resumable,
         new PostgresInitialLoad(
             url,
+            database,
             server,
             options,
             properties,

@@ -44,11 +44,12 @@ class PostgresInitialLoadAbsorbTest {
         LoadState.starting(Map.of("public.orders", "id"))
             .withRead(new Read("", "0/100", true))
             .withRead(new Read("100:110:105", "0/200", false))
-            .withLoaded("public.orders", new KeyRange(null, 50L), 0)
-            .withLoaded("public.orders", new KeyRange(50L, null), 1);
+            .withLoaded("public.orders", new KeyRange(null, 50L), 0, 50)
+            .withLoaded("public.orders", new KeyRange(50L, null), 1, 50);
     PostgresInitialLoad load =
         new PostgresInitialLoad(
             "jdbc:postgresql://unused/shop",
+            "shop",
             "test",
             Configuration.of(Map.of()),
             new Properties(),

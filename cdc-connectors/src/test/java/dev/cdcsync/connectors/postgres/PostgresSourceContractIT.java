@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cdcsync.api.ChangeHandler;
 import dev.cdcsync.api.Configuration;
+import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.api.Source;
+import dev.cdcsync.api.SourceAcknowledger;
 import dev.cdcsync.api.SourcePosition;
+import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.SourceContract;
 import dev.cdcsync.testing.TestDatabaseServer;
 import dev.cdcsync.testing.TestDatabases;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +123,64 @@ class PostgresSourceContractIT extends SourceContract {
       assertThat(failure.get()).isNull();
       source.close();
     }
+  }
+
+  /**
+   * The load tells the handler each table's chunks: at its start what it expects from the
+   * database's estimate, then after each chunk what is read, until the expected and the read agree.
+   */
+  @Test
+  void theLoadReportsEachTablesChunks() throws Exception {
+    String database =
+        freshDatabase(
+            "chunks",
+            "INSERT INTO items SELECT i, 'item ' || i FROM generate_series(1, 2500) i",
+            "ANALYZE items");
+    TestDatabaseServer server = server();
+    Source source =
+        new PostgresSourceFactory()
+            .create(
+                Configuration.of(
+                    Map.of(
+                        "hostname",
+                        server.host(),
+                        "port",
+                        Integer.toString(server.port()),
+                        "username",
+                        server.username(),
+                        "password",
+                        server.password(),
+                        "tables",
+                        database + ".public.items",
+                        "slot.name",
+                        "slot_" + database,
+                        "scan.startup.mode",
+                        "snapshot",
+                        "scan.incremental.snapshot.chunk.size",
+                        "1000")),
+                context(database));
+    List<long[]> reports = new CopyOnWriteArrayList<>();
+    List<Object> tables = new CopyOnWriteArrayList<>();
+    ChangeHandler handler =
+        new ChangeHandler() {
+          @Override
+          public void handle(List<DataChangeEvent> events, SourceAcknowledger acknowledger) {}
+
+          @Override
+          public void snapshotChunks(
+              TableId table, long rowsBefore, long chunksLoaded, long chunksExpected) {
+            tables.add(table);
+            reports.add(new long[] {rowsBefore, chunksLoaded, chunksExpected});
+          }
+        };
+    try (source) {
+      source.run(handler, Optional.empty());
+    }
+    assertThat(tables).containsOnly(TableId.of(database, "public", "items"));
+    assertThat(reports)
+        .extracting(report -> List.of(report[0], report[1], report[2]))
+        .containsExactly(
+            List.of(0L, 0L, 3L), List.of(0L, 1L, 3L), List.of(0L, 2L, 3L), List.of(0L, 3L, 3L));
   }
 
   private Source source(String database, PipelineContext context, String heartbeatInterval) {
