@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFiles;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.Transaction;
+import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
@@ -30,6 +32,7 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,6 +161,13 @@ final class IcebergTables {
       }
     }
     update.commit();
+    Map<String, String> uuidMetrics =
+        uuidColumnsWithoutBounds(transaction.table().schema(), table.properties());
+    if (!uuidMetrics.isEmpty()) {
+      UpdateProperties properties = transaction.updateProperties();
+      uuidMetrics.forEach(properties::set);
+      properties.commit();
+    }
     if (!defaults.isEmpty() && handOver) {
       throw new IllegalStateException(
           "Cannot give the rows of "
@@ -238,6 +248,18 @@ final class IcebergTables {
                 + (appendTable ? "upsert" : "append")
                 + " mode; set sink option 'write.mode' accordingly or write to another table");
       }
+      Map<String, String> uuidMetrics =
+          uuidColumnsWithoutBounds(table.schema(), table.properties());
+      if (!uuidMetrics.isEmpty()) {
+        UpdateProperties update = table.updateProperties();
+        uuidMetrics.forEach(update::set);
+        update.commit();
+        LOG.info(
+            "Iceberg table {}: its uuid column(s) are written without min/max bounds from now on"
+                + " ({}), which Iceberg's Java library misreads",
+            sinkTable,
+            uuidMetrics.keySet());
+      }
       return table;
     } catch (NoSuchTableException e) {
       // created below
@@ -258,6 +280,7 @@ final class IcebergTables {
       org.apache.iceberg.Schema icebergSchema = icebergSchema(schema, append);
       Map<String, String> properties = new LinkedHashMap<>(tableProperties);
       properties.putAll(layout.properties());
+      properties.putAll(uuidColumnsWithoutBounds(icebergSchema, properties));
       Table table =
           catalog
               .buildTable(identifier, icebergSchema)
@@ -274,6 +297,30 @@ final class IcebergTables {
     } catch (AlreadyExistsException e) {
       return catalog.loadTable(identifier);
     }
+  }
+
+  /**
+   * The properties that make a table's uuid columns be written without min/max bounds (metrics
+   * mode {@code counts}), those not set yet. Iceberg's Java library compares uuid bounds as signed
+   * numbers while Parquet orders uuids as unsigned bytes (apache/iceberg#14216): the bounds of a
+   * file holding uuids on both sides of {@code 80000000-…} read as an empty range, so equality
+   * deletes of such keys and filters on such columns skip the file, and an upserted row would show
+   * twice. Without bounds nothing is skipped.
+   */
+  static Map<String, String> uuidColumnsWithoutBounds(
+      org.apache.iceberg.Schema schema, Map<String, String> properties) {
+    Map<String, String> missing = new LinkedHashMap<>();
+    TypeUtil.indexByName(schema.asStruct())
+        .forEach(
+            (name, id) -> {
+              String key = TableProperties.METRICS_MODE_COLUMN_CONF_PREFIX + name;
+              if (schema.findType(id).typeId() == Type.TypeID.UUID
+                  && !"counts".equals(properties.get(key))
+                  && !"none".equals(properties.get(key))) {
+                missing.put(key, "counts");
+              }
+            });
+    return missing;
   }
 
   private boolean appendTable(dev.cdcsync.api.Schema schema) {
