@@ -321,6 +321,18 @@ class IcebergSinkTest {
                 2L));
   }
 
+  @Test
+  void anAddedUuidColumnIsWrittenWithoutBoundsToo() throws Exception {
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    commit(1, "");
+    sink.applySchemaChanges(
+        SINK, List.of(new SchemaChange.AddColumn(Column.of("other_uid", DataTypeRoot.UUID), null)));
+
+    assertThat(catalog().loadTable(IcebergTables.identifier(SINK)).properties())
+        .containsEntry("write.metadata.metrics.column.uid", "counts")
+        .containsEntry("write.metadata.metrics.column.other_uid", "counts");
+  }
+
   private interface TokenEvent {
     DataChangeEvent of(TableId table, Schema schema, Object[] row, long timestamp);
   }
