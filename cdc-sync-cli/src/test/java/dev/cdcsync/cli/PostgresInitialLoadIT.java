@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * cdc-sync's chunked initial load (invariant 6): killed with -9 while it loads and while writes
  * change the tables, it resumes with the chunks not committed yet, and every table ends equal to
- * its source: one split in many chunks, one read whole (its key is text), an empty one.
+ * its source: one split in many chunks by an integer key, one by a uuid key, one read whole (its
+ * key is text), an empty one.
  */
 class PostgresInitialLoadIT {
 
@@ -49,7 +50,9 @@ class PostgresInitialLoadIT {
         "INSERT INTO accounts SELECT i, 'owner ' || i, 100 FROM generate_series(1, " + ROWS + ") i",
         "CREATE TABLE notes (code TEXT PRIMARY KEY, body TEXT)",
         "INSERT INTO notes SELECT 'n' || i, repeat('x', 50) FROM generate_series(1, 2000) i",
-        "CREATE TABLE nothing (id INT PRIMARY KEY)");
+        "CREATE TABLE nothing (id INT PRIMARY KEY)",
+        "CREATE TABLE tokens (id UUID PRIMARY KEY, n BIGINT)",
+        "INSERT INTO tokens SELECT md5(i::text)::uuid, i FROM generate_series(1, 5000) i");
     Path warehouse = work.resolve("warehouse");
     Path pipeline =
         PipelineFiles.writeWithSink(
@@ -103,7 +106,7 @@ class PostgresInitialLoadIT {
     try (CdcSyncProcess cdcSync =
         CdcSyncProcess.start(
             work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
-      for (String table : List.of("accounts", "notes", "nothing")) {
+      for (String table : List.of("accounts", "notes", "nothing", "tokens")) {
         String key = table.equals("notes") ? "code" : "id";
         Map<Object, Map<String, Object>> expected = sourceRows(server, database, table, key);
         await(table + " equals the source")
@@ -247,7 +250,7 @@ class PostgresInitialLoadIT {
     return rows;
   }
 
-  /** Updates, inserts and deletes on both tables, in small transactions, until stopped. */
+  /** Updates, inserts and deletes on the tables, in small transactions, until stopped. */
   private static final class Writes implements Runnable {
     private final TestDatabaseServer server;
     private final String database;
@@ -289,6 +292,14 @@ class PostgresInitialLoadIT {
                     + (1 + random.nextInt(2000))
                     + "'");
             statement.executeUpdate("INSERT INTO notes VALUES ('m" + next + "', 'new')");
+            statement.executeUpdate(
+                "UPDATE tokens SET n = n + 1 WHERE id = md5('"
+                    + (1 + random.nextInt(5000))
+                    + "')::uuid");
+            statement.executeUpdate(
+                "DELETE FROM tokens WHERE id = md5('" + (1 + random.nextInt(5000)) + "')::uuid");
+            statement.executeUpdate(
+                "INSERT INTO tokens VALUES (md5('new " + next + "')::uuid, " + next + ")");
           }
           connection.commit();
           Thread.sleep(2);

@@ -43,14 +43,59 @@ public record LoadState(List<Read> reads, Map<String, TableLoad> tables, boolean
   public record Read(String visibility, String lsn, boolean exact) {}
 
   /**
+   * The type of a column a table is split by, and how its values order: as the database orders
+   * them, so that a key falls in the same range here as in the database's range query. Keys are
+   * kept as the database prints them.
+   */
+  public enum KeyType {
+    /** smallint, integer, bigint. */
+    INTEGER,
+    /** uuid, ordered byte by byte (unsigned), as PostgreSQL orders it. */
+    UUID;
+
+    public int compare(String a, String b) {
+      return switch (this) {
+        case INTEGER -> Long.compare(Long.parseLong(a), Long.parseLong(b));
+        case UUID -> {
+          java.util.UUID x = java.util.UUID.fromString(a);
+          java.util.UUID y = java.util.UUID.fromString(b);
+          int high = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
+          yield high != 0
+              ? high
+              : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
+        }
+      };
+    }
+
+    /** A key value of a change event as kept in a range; null when it is not of this type. */
+    public String text(Object value) {
+      return switch (this) {
+        case INTEGER ->
+            value instanceof Long || value instanceof Integer || value instanceof Short
+                ? value.toString()
+                : null;
+        case UUID -> value instanceof java.util.UUID uuid ? uuid.toString() : null;
+      };
+    }
+
+    private Comparator<String> order() {
+      return Comparator.nullsFirst(this::compare);
+    }
+  }
+
+  /**
    * One table's load.
    *
-   * @param keyColumn the integer column its key ranges are of; null when the table is read whole
+   * @param keyColumn the column its key ranges are of; null when the table is read whole
+   * @param keyType that column's type (a state stored before it was kept: integer)
    * @param segments the loaded ranges, ordered and not overlapping
    */
-  public record TableLoad(String keyColumn, List<Segment> segments) {
+  public record TableLoad(String keyColumn, KeyType keyType, List<Segment> segments) {
     public TableLoad {
       segments = List.copyOf(segments);
+      if (keyColumn != null && keyType == null) {
+        keyType = KeyType.INTEGER;
+      }
     }
 
     /** Whether every row of the table is loaded. */
@@ -61,11 +106,14 @@ public record LoadState(List<Read> reads, Map<String, TableLoad> tables, boolean
     /** The key ranges no segment covers, in order. */
     public List<KeyRange> missing() {
       List<KeyRange> gaps = new ArrayList<>();
-      Long from = null;
+      String from = null;
       boolean fromOpen = true;
       for (Segment segment : segments) {
         KeyRange range = segment.range();
-        boolean gap = fromOpen ? range.from() != null : range.from() == null || range.from() > from;
+        boolean gap =
+            fromOpen
+                ? range.from() != null
+                : range.from() == null || keyType.compare(range.from(), from) > 0;
         if (gap) {
           gaps.add(new KeyRange(fromOpen ? null : from, range.from()));
         }
@@ -104,10 +152,14 @@ public record LoadState(List<Read> reads, Map<String, TableLoad> tables, boolean
       return chunks() + Math.max(1, (left + chunkRows - 1) / chunkRows);
     }
 
-    /** The segment whose range holds the key, if any; a table read whole has one for all keys. */
-    public Optional<Segment> segmentOf(Long key) {
+    /**
+     * The segment whose range holds the key (a change event's value of the key column), if any; a
+     * table read whole has one for all keys.
+     */
+    public Optional<Segment> segmentOf(Object key) {
+      String text = keyType == null ? null : keyType.text(key);
       for (Segment segment : segments) {
-        if (keyColumn == null || (key != null && segment.range().contains(key))) {
+        if (keyColumn == null || (text != null && segment.range().contains(text, keyType))) {
           return Optional.of(segment);
         }
       }
@@ -121,10 +173,10 @@ public record LoadState(List<Read> reads, Map<String, TableLoad> tables, boolean
     public TableLoad with(KeyRange range, int read, long rows) {
       List<Segment> all = new ArrayList<>(segments);
       all.add(new Segment(range, read, rows, 1));
-      all.sort(
-          Comparator.comparing(
-              (Segment segment) -> segment.range().from(),
-              Comparator.nullsFirst(Comparator.naturalOrder())));
+      if (keyType != null) {
+        all.sort(
+            Comparator.comparing((Segment segment) -> segment.range().from(), keyType.order()));
+      }
       List<Segment> merged = new ArrayList<>();
       for (Segment segment : all) {
         Segment last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
@@ -143,18 +195,20 @@ public record LoadState(List<Read> reads, Map<String, TableLoad> tables, boolean
           merged.add(segment);
         }
       }
-      return new TableLoad(keyColumn, merged);
+      return new TableLoad(keyColumn, keyType, merged);
     }
   }
 
   /**
-   * Keys from {@code from} (inclusive) to {@code to} (exclusive); null is unbounded on that side.
+   * Keys from {@code from} (inclusive) to {@code to} (exclusive), as the database prints them;
+   * null is unbounded on that side.
    */
-  public record KeyRange(Long from, Long to) {
+  public record KeyRange(String from, String to) {
     public static final KeyRange ALL = new KeyRange(null, null);
 
-    public boolean contains(long key) {
-      return (from == null || key >= from) && (to == null || key < to);
+    public boolean contains(String key, KeyType type) {
+      return (from == null || type.compare(key, from) >= 0)
+          && (to == null || type.compare(key, to) < 0);
     }
 
     @Override
@@ -169,10 +223,16 @@ public record LoadState(List<Read> reads, Map<String, TableLoad> tables, boolean
    */
   public record Segment(KeyRange range, int read, long rows, long chunks) {}
 
-  /** A load of these tables, nothing read yet. */
-  public static LoadState starting(Map<String, String> keyColumns) {
+  /** A table's key column and its type; both null for a table read whole. */
+  public record Key(String column, KeyType type) {
+    public static final Key NONE = new Key(null, null);
+  }
+
+  /** A load of these tables (each split by its key), nothing read yet. */
+  public static LoadState starting(Map<String, Key> keys) {
     Map<String, TableLoad> tables = new LinkedHashMap<>();
-    keyColumns.forEach((table, key) -> tables.put(table, new TableLoad(key, List.of())));
+    keys.forEach(
+        (table, key) -> tables.put(table, new TableLoad(key.column(), key.type(), List.of())));
     return new LoadState(List.of(), tables, tables.isEmpty());
   }
 

@@ -31,10 +31,10 @@ public final class ParallelChunks {
   /** One connection's reading, in the load's snapshot. */
   public interface Reader extends AutoCloseable {
     /**
-     * The first key of the range after about {@code rows} rows, if the range has more; called
-     * only for tables split by a key column.
+     * The first key of the range after about {@code rows} rows, as the database prints it, if the
+     * range has more; called only for tables split by a key column.
      */
-    Optional<Long> boundary(String table, String keyColumn, KeyRange range, int rows)
+    Optional<String> boundary(String table, String keyColumn, KeyRange range, int rows)
         throws Exception;
 
     /** Reads the rows of a range (the whole table when {@code keyColumn} is null) into parts. */
@@ -171,7 +171,8 @@ public final class ParallelChunks {
     if (gap == null || gap.keyColumn() == null) {
       return gap;
     }
-    Optional<Long> boundary = reader.boundary(gap.table(), gap.keyColumn(), gap.range(), chunkRows);
+    Optional<String> boundary =
+        reader.boundary(gap.table(), gap.keyColumn(), gap.range(), chunkRows);
     if (boundary.isEmpty()) {
       return gap;
     }

@@ -1,6 +1,7 @@
 package dev.cdcsync.connectors.postgres;
 
 import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.connectors.load.LoadState;
 import dev.cdcsync.connectors.load.LoadState.KeyRange;
 import dev.cdcsync.connectors.load.ParallelChunks;
 import io.debezium.config.CommonConnectorConfig;
@@ -107,15 +108,15 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
   }
 
   @Override
-  public Optional<Long> boundary(String table, String keyColumn, KeyRange range, int rows)
+  public Optional<String> boundary(String table, String keyColumn, KeyRange range, int rows)
       throws SQLException {
     String key = PostgresPreflight.quote(keyColumn);
     String sql =
         "SELECT "
             + key
-            + " FROM "
+            + "::text FROM "
             + quotedName(table)
-            + where(keyColumn, range)
+            + where(table, keyColumn, range)
             + " ORDER BY "
             + key
             + " OFFSET "
@@ -124,7 +125,7 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
     try (PreparedStatement statement = connection.connection().prepareStatement(sql)) {
       bind(statement, range);
       try (ResultSet result = statement.executeQuery()) {
-        return result.next() ? Optional.of(result.getLong(1)) : Optional.empty();
+        return result.next() ? Optional.of(result.getString(1)) : Optional.empty();
       }
     }
   }
@@ -135,7 +136,9 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
     Table table = tables.get(name);
     TableSchema schema = schemas.get(name);
     String sql =
-        "SELECT * FROM " + quotedName(name) + (keyColumn == null ? "" : where(keyColumn, range));
+        "SELECT * FROM "
+            + quotedName(name)
+            + (keyColumn == null ? "" : where(name, keyColumn, range));
     try (PreparedStatement statement = connection.connection().prepareStatement(sql)) {
       statement.setFetchSize(fetchSize);
       if (keyColumn != null) {
@@ -191,14 +194,20 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
     return source;
   }
 
-  private static String where(String keyColumn, KeyRange range) {
+  /** The condition on the key column for a range; its bounds are bound as text, cast to its type. */
+  private String where(String table, String keyColumn, KeyRange range) {
     String key = PostgresPreflight.quote(keyColumn);
+    String bound =
+        PostgresInitialLoad.keyType(tables.get(table).columnWithName(keyColumn))
+                == LoadState.KeyType.UUID
+            ? "CAST(? AS uuid)"
+            : "CAST(? AS bigint)";
     List<String> conditions = new ArrayList<>();
     if (range.from() != null) {
-      conditions.add(key + " >= ?");
+      conditions.add(key + " >= " + bound);
     }
     if (range.to() != null) {
-      conditions.add(key + " < ?");
+      conditions.add(key + " < " + bound);
     }
     return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
   }
@@ -206,10 +215,10 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
   private static void bind(PreparedStatement statement, KeyRange range) throws SQLException {
     int index = 1;
     if (range.from() != null) {
-      statement.setLong(index++, range.from());
+      statement.setString(index++, range.from());
     }
     if (range.to() != null) {
-      statement.setLong(index, range.to());
+      statement.setString(index, range.to());
     }
   }
 

@@ -10,6 +10,7 @@ import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.connectors.load.InitialLoad;
 import dev.cdcsync.connectors.load.LoadState;
 import dev.cdcsync.connectors.load.LoadState.KeyRange;
+import dev.cdcsync.connectors.load.LoadState.KeyType;
 import dev.cdcsync.connectors.load.LoadState.Read;
 import dev.cdcsync.connectors.load.LoadState.TableLoad;
 import dev.cdcsync.connectors.load.ParallelChunks;
@@ -202,14 +203,14 @@ final class PostgresInitialLoad implements InitialLoad {
     if (load == null || truncated.contains(table)) {
       return false;
     }
-    Long key = null;
+    Object key = null;
     if (load.keyColumn() != null) {
       Object[] row = event.after() != null ? event.after() : event.before();
       int index = event.schema().indexOf(load.keyColumn());
-      if (row == null || index < 0 || !(row[index] instanceof Number number)) {
+      if (row == null || index < 0) {
         return false;
       }
-      key = number.longValue();
+      key = row[index];
     }
     Optional<LoadState.Segment> segment = load.segmentOf(key);
     if (segment.isEmpty()) {
@@ -332,39 +333,46 @@ final class PostgresInitialLoad implements InitialLoad {
     return result;
   }
 
-  /** The tables to load and each one's key column (null: read whole), in the slot's snapshot. */
-  private Map<String, String> plan(PostgresChunkReader reader) throws SQLException {
-    Map<String, String> tables = new LinkedHashMap<>();
-    reader.tables().forEach((name, table) -> tables.put(name, keyColumn(name, table)));
+  /** The tables to load and each one's key (none: read whole), in the slot's snapshot. */
+  private Map<String, LoadState.Key> plan(PostgresChunkReader reader) throws SQLException {
+    Map<String, LoadState.Key> tables = new LinkedHashMap<>();
+    reader.tables().forEach((name, table) -> tables.put(name, key(name, table)));
     return tables;
   }
 
-  private String keyColumn(String name, Table table) {
+  LoadState.Key key(String name, Table table) {
     String configured = keyColumns.get(name);
     if (configured != null) {
       Column column = table.columnWithName(configured);
-      if (column == null || !isInteger(column) || column.isOptional()) {
+      if (column == null || keyType(column) == null || column.isOptional()) {
         throw new PermanentPipelineException(
             "Cannot split table "
                 + name
                 + " by column '"
                 + configured
                 + "' (option scan.incremental.snapshot.chunk.key-column): it needs a NOT NULL"
-                + " smallint, integer or bigint column of the table");
+                + " smallint, integer, bigint or uuid column of the table");
       }
-      return configured;
+      return new LoadState.Key(configured, keyType(column));
     }
     List<String> key = table.primaryKeyColumnNames();
-    if (!key.isEmpty() && isInteger(table.columnWithName(key.get(0)))) {
-      return key.get(0);
+    if (!key.isEmpty()) {
+      KeyType type = keyType(table.columnWithName(key.get(0)));
+      if (type != null) {
+        return new LoadState.Key(key.get(0), type);
+      }
     }
-    return null;
+    return LoadState.Key.NONE;
   }
 
-  private static boolean isInteger(Column column) {
-    return column.jdbcType() == Types.SMALLINT
+  /** How a column's values order, if a table can be split by it. */
+  static KeyType keyType(Column column) {
+    if (column.jdbcType() == Types.SMALLINT
         || column.jdbcType() == Types.INTEGER
-        || column.jdbcType() == Types.BIGINT;
+        || column.jdbcType() == Types.BIGINT) {
+      return KeyType.INTEGER;
+    }
+    return "uuid".equals(column.typeName()) ? KeyType.UUID : null;
   }
 
   private Connection exporterConnection(boolean replication) {

@@ -3,19 +3,21 @@ package dev.cdcsync.connectors.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cdcsync.connectors.load.LoadState.KeyRange;
+import dev.cdcsync.connectors.load.LoadState.KeyType;
 import dev.cdcsync.connectors.load.LoadState.Read;
 import dev.cdcsync.connectors.load.LoadState.Segment;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class LoadStateTest {
 
   private static LoadState twoTables() {
-    Map<String, String> keys = new LinkedHashMap<>();
-    keys.put("public.orders", "id");
-    keys.put("public.notes", null);
+    Map<String, LoadState.Key> keys = new LinkedHashMap<>();
+    keys.put("public.orders", new LoadState.Key("id", KeyType.INTEGER));
+    keys.put("public.notes", LoadState.Key.NONE);
     return LoadState.starting(keys).withRead(new Read("", "0/16B3748", true));
   }
 
@@ -29,14 +31,14 @@ class LoadStateTest {
   void loadedRangesLeaveTheGapsBetweenThemAndMergeWhenTheyTouch() {
     LoadState state =
         twoTables()
-            .withLoaded("public.orders", new KeyRange(100L, 200L), 0, 100)
-            .withLoaded("public.orders", new KeyRange(null, 50L), 0, 40);
+            .withLoaded("public.orders", new KeyRange("100", "200"), 0, 100)
+            .withLoaded("public.orders", new KeyRange(null, "50"), 0, 40);
     assertThat(state.tables().get("public.orders").missing())
-        .containsExactly(new KeyRange(50L, 100L), new KeyRange(200L, null));
+        .containsExactly(new KeyRange("50", "100"), new KeyRange("200", null));
 
-    LoadState filled = state.withLoaded("public.orders", new KeyRange(50L, 100L), 0, 50);
+    LoadState filled = state.withLoaded("public.orders", new KeyRange("50", "100"), 0, 50);
     assertThat(filled.tables().get("public.orders").segments())
-        .containsExactly(new Segment(new KeyRange(null, 200L), 0, 190, 3));
+        .containsExactly(new Segment(new KeyRange(null, "200"), 0, 190, 3));
   }
 
   @Test
@@ -44,12 +46,12 @@ class LoadStateTest {
     LoadState state =
         twoTables()
             .withRead(new Read("10:12:", "0/2000000", false))
-            .withLoaded("public.orders", new KeyRange(null, 100L), 0, 100)
-            .withLoaded("public.orders", new KeyRange(100L, null), 1, 7);
+            .withLoaded("public.orders", new KeyRange(null, "100"), 0, 100)
+            .withLoaded("public.orders", new KeyRange("100", null), 1, 7);
     LoadState.TableLoad orders = state.tables().get("public.orders");
     assertThat(orders.missing()).isEmpty();
-    assertThat(orders.segmentOf(99L)).contains(new Segment(new KeyRange(null, 100L), 0, 100, 1));
-    assertThat(orders.segmentOf(100L)).contains(new Segment(new KeyRange(100L, null), 1, 7, 1));
+    assertThat(orders.segmentOf(99L)).contains(new Segment(new KeyRange(null, "100"), 0, 100, 1));
+    assertThat(orders.segmentOf(100L)).contains(new Segment(new KeyRange("100", null), 1, 7, 1));
   }
 
   @Test
@@ -67,19 +69,19 @@ class LoadStateTest {
     LoadState state =
         twoTables()
             .withRead(new Read("10:12:11", "0/2000000", false))
-            .withLoaded("public.orders", new KeyRange(-5L, 100L), 1, 105);
+            .withLoaded("public.orders", new KeyRange("-5", "100"), 1, 105);
     LoadState read = LoadState.fromJson(state.toJson());
     assertThat(read).isEqualTo(state);
     assertThat(read.tables().get("public.orders").missing())
-        .isEqualTo(List.of(new KeyRange(null, -5L), new KeyRange(100L, null)));
+        .isEqualTo(List.of(new KeyRange(null, "-5"), new KeyRange("100", null)));
   }
 
   @Test
   void countsRowsAndChunksAndExpectsTheRestFromTheEstimate() {
     LoadState state =
         twoTables()
-            .withLoaded("public.orders", new KeyRange(null, 100L), 0, 100)
-            .withLoaded("public.orders", new KeyRange(100L, 200L), 0, 100);
+            .withLoaded("public.orders", new KeyRange(null, "100"), 0, 100)
+            .withLoaded("public.orders", new KeyRange("100", "200"), 0, 100);
     LoadState.TableLoad orders = state.tables().get("public.orders");
     assertThat(orders.rows()).isEqualTo(200);
     assertThat(orders.chunks()).isEqualTo(2);
@@ -91,7 +93,7 @@ class LoadStateTest {
     assertThat(state.tables().get("public.notes").expectedChunks(1_000_000, 100)).isEqualTo(1);
     LoadState.TableLoad whole =
         state
-            .withLoaded("public.orders", new KeyRange(200L, null), 0, 5)
+            .withLoaded("public.orders", new KeyRange("200", null), 0, 5)
             .tables()
             .get("public.orders");
     assertThat(whole.expectedChunks(1_000, 100)).isEqualTo(3);
@@ -104,7 +106,45 @@ class LoadStateTest {
             + "\"tables\":{\"public.orders\":{\"keyColumn\":\"id\",\"segments\":"
             + "[{\"range\":{\"from\":null,\"to\":100},\"read\":0}]}},\"complete\":false}";
     LoadState.TableLoad orders = LoadState.fromJson(stored).tables().get("public.orders");
-    assertThat(orders.missing()).containsExactly(new KeyRange(100L, null));
+    assertThat(orders.missing()).containsExactly(new KeyRange("100", null));
     assertThat(orders.rows()).isZero();
+  }
+
+  @Test
+  void integerKeysOrderAsNumbersNotAsText() {
+    LoadState state =
+        twoTables()
+            .withLoaded("public.orders", new KeyRange("9", "10"), 0, 1)
+            .withLoaded("public.orders", new KeyRange("-20", "9"), 0, 29);
+    LoadState.TableLoad orders = state.tables().get("public.orders");
+    assertThat(orders.missing())
+        .containsExactly(new KeyRange(null, "-20"), new KeyRange("10", null));
+    assertThat(orders.segmentOf(9)).isPresent();
+    assertThat(orders.segmentOf(10L)).isEmpty();
+    assertThat(orders.segmentOf((short) -20)).isPresent();
+  }
+
+  /** uuid keys order as PostgreSQL orders them: byte by byte, unsigned (not as UUID.compareTo). */
+  @Test
+  void uuidKeysOrderByteByByteUnsigned() {
+    String low = "7fffffff-ffff-ffff-ffff-ffffffffffff";
+    String high = "80000000-0000-0000-0000-000000000000";
+    assertThat(KeyType.UUID.compare(low, high)).isNegative();
+    assertThat(
+            KeyType.UUID.compare(
+                "00000000-0000-0000-7fff-ffffffffffff", "00000000-0000-0000-8000-000000000000"))
+        .isNegative();
+    LoadState state =
+        LoadState.starting(Map.of("public.tokens", new LoadState.Key("id", KeyType.UUID)))
+            .withRead(new Read("", "0/1", true))
+            .withLoaded("public.tokens", new KeyRange(null, high), 0, 10);
+    LoadState.TableLoad tokens = LoadState.fromJson(state.toJson()).tables().get("public.tokens");
+    assertThat(tokens.keyType()).isEqualTo(KeyType.UUID);
+    assertThat(tokens.segmentOf(UUID.fromString(low))).isPresent();
+    assertThat(tokens.segmentOf(UUID.fromString("ffffffff-0000-0000-0000-000000000000"))).isEmpty();
+    assertThat(tokens.segmentOf("7fffffff-ffff-ffff-ffff-ffffffffffff"))
+        .as("a value of another type is in no range")
+        .isEmpty();
+    assertThat(tokens.missing()).containsExactly(new KeyRange(high, null));
   }
 }

@@ -41,11 +41,12 @@ class PostgresInitialLoadAbsorbTest {
   /** Keys below 50 read under the slot's snapshot (LSN 0/100), the rest under 100:110:105. */
   private static PostgresInitialLoad resumed() {
     LoadState state =
-        LoadState.starting(Map.of("public.orders", "id"))
+        LoadState.starting(
+                Map.of("public.orders", new LoadState.Key("id", LoadState.KeyType.INTEGER)))
             .withRead(new Read("", "0/100", true))
             .withRead(new Read("100:110:105", "0/200", false))
-            .withLoaded("public.orders", new KeyRange(null, 50L), 0, 50)
-            .withLoaded("public.orders", new KeyRange(50L, null), 1, 50);
+            .withLoaded("public.orders", new KeyRange(null, "50"), 0, 50)
+            .withLoaded("public.orders", new KeyRange("50", null), 1, 50);
     PostgresInitialLoad load =
         new PostgresInitialLoad(
             "jdbc:postgresql://unused/shop",

@@ -1,0 +1,82 @@
+package dev.cdcsync.connectors.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cdcsync.api.Configuration;
+import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.connectors.load.LoadState;
+import dev.cdcsync.connectors.load.LoadState.KeyType;
+import io.debezium.relational.Column;
+import io.debezium.relational.Table;
+import io.debezium.relational.TableId;
+import java.sql.Types;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** Which column the initial load splits a table by. */
+class PostgresInitialLoadKeyTest {
+
+  private static Table table(String name, List<String> key, Column... columns) {
+    return Table.editor()
+        .tableId(new TableId("shop", "public", name))
+        .setColumns(columns)
+        .setPrimaryKeyNames(key)
+        .create();
+  }
+
+  private static Column column(String name, String type, int jdbcType, boolean optional) {
+    return Column.editor().name(name).type(type).jdbcType(jdbcType).optional(optional).create();
+  }
+
+  private static PostgresInitialLoad load(Map<String, String> keyColumns) {
+    return new PostgresInitialLoad(
+        "jdbc:postgresql://unused/shop",
+        "shop",
+        "test",
+        Configuration.of(Map.of()),
+        new Properties(),
+        1,
+        100,
+        100,
+        keyColumns,
+        false);
+  }
+
+  @Test
+  void splitsByTheFirstPrimaryKeyColumnWhenItIsAnIntegerOrAUuid() {
+    Column id = column("id", "int8", Types.BIGINT, false);
+    Column token = column("token", "uuid", Types.OTHER, false);
+    Column code = column("code", "text", Types.VARCHAR, false);
+    assertThat(load(Map.of()).key("public.a", table("a", List.of("id", "code"), id, code)))
+        .isEqualTo(new LoadState.Key("id", KeyType.INTEGER));
+    assertThat(load(Map.of()).key("public.b", table("b", List.of("token"), token, code)))
+        .isEqualTo(new LoadState.Key("token", KeyType.UUID));
+    assertThat(load(Map.of()).key("public.c", table("c", List.of("code", "id"), code, id)))
+        .as("a text key: read whole")
+        .isEqualTo(LoadState.Key.NONE);
+    assertThat(load(Map.of()).key("public.d", table("d", List.of(), id)))
+        .isEqualTo(LoadState.Key.NONE);
+  }
+
+  @Test
+  void splitsByTheConfiguredColumnAndRefusesOneItCannotSplitBy() {
+    Column code = column("code", "text", Types.VARCHAR, false);
+    Column token = column("token", "uuid", Types.OTHER, false);
+    Column maybe = column("maybe", "int4", Types.INTEGER, true);
+    Table notes = table("notes", List.of("code"), code, token, maybe);
+    assertThat(load(Map.of("public.notes", "token")).key("public.notes", notes))
+        .isEqualTo(new LoadState.Key("token", KeyType.UUID));
+    for (String column : List.of("code", "maybe", "absent")) {
+      assertThatThrownBy(() -> load(Map.of("public.notes", column)).key("public.notes", notes))
+          .isInstanceOf(PermanentPipelineException.class)
+          .hasMessage(
+              "Cannot split table public.notes by column '"
+                  + column
+                  + "' (option scan.incremental.snapshot.chunk.key-column): it needs a NOT NULL"
+                  + " smallint, integer, bigint or uuid column of the table");
+    }
+  }
+}
