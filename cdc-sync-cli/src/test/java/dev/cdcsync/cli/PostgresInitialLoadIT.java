@@ -28,8 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * cdc-sync's chunked initial load (invariant 6): killed with -9 while it loads and while writes
  * change the tables, it resumes with the chunks not committed yet, and every table ends equal to
- * its source: one split in many chunks by an integer key, one by a uuid key, one read whole (its
- * key is text), an empty one.
+ * its source: one split in many chunks by an integer key, one by a uuid key, one by the first
+ * column of a composite key (values repeating more often than a chunk holds rows), one of 2 MB
+ * rows, one read whole (its key is text), an empty one.
  */
 class PostgresInitialLoadIT {
 
@@ -52,7 +53,15 @@ class PostgresInitialLoadIT {
         "INSERT INTO notes SELECT 'n' || i, repeat('x', 50) FROM generate_series(1, 2000) i",
         "CREATE TABLE nothing (id INT PRIMARY KEY)",
         "CREATE TABLE tokens (id UUID PRIMARY KEY, n BIGINT)",
-        "INSERT INTO tokens SELECT md5(i::text)::uuid, i FROM generate_series(1, 5000) i");
+        "INSERT INTO tokens SELECT md5(i::text)::uuid, i FROM generate_series(1, 5000) i",
+        // A composite key whose first column repeats more often than a chunk holds rows.
+        "CREATE TABLE lines (tenant INT, id INT, line_no BIGINT UNIQUE NOT NULL, qty BIGINT,"
+            + " PRIMARY KEY (tenant, id))",
+        "INSERT INTO lines SELECT t, i, t * 10000000 + i, 0"
+            + " FROM generate_series(1, 3) t, generate_series(1, 1500) i",
+        // Rows of 2 MB each.
+        "CREATE TABLE blobs (id INT PRIMARY KEY, body TEXT)",
+        "INSERT INTO blobs SELECT i, repeat(md5(i::text), 65536) FROM generate_series(1, 12) i");
     Path warehouse = work.resolve("warehouse");
     Path pipeline =
         PipelineFiles.writeWithSink(
@@ -106,8 +115,13 @@ class PostgresInitialLoadIT {
     try (CdcSyncProcess cdcSync =
         CdcSyncProcess.start(
             work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
-      for (String table : List.of("accounts", "notes", "nothing", "tokens")) {
-        String key = table.equals("notes") ? "code" : "id";
+      for (String table : List.of("accounts", "notes", "nothing", "tokens", "lines", "blobs")) {
+        String key =
+            switch (table) {
+              case "notes" -> "code";
+              case "lines" -> "line_no";
+              default -> "id";
+            };
         Map<Object, Map<String, Object>> expected = sourceRows(server, database, table, key);
         await(table + " equals the source")
             .atMost(Duration.ofSeconds(120))
@@ -300,6 +314,25 @@ class PostgresInitialLoadIT {
                 "DELETE FROM tokens WHERE id = md5('" + (1 + random.nextInt(5000)) + "')::uuid");
             statement.executeUpdate(
                 "INSERT INTO tokens VALUES (md5('new " + next + "')::uuid, " + next + ")");
+            int tenant = 1 + random.nextInt(3);
+            statement.executeUpdate(
+                "UPDATE lines SET qty = qty + 1 WHERE tenant = "
+                    + tenant
+                    + " AND id = "
+                    + (1 + random.nextInt(1500)));
+            statement.executeUpdate(
+                "DELETE FROM lines WHERE tenant = "
+                    + tenant
+                    + " AND id = "
+                    + (1 + random.nextInt(1500)));
+            statement.executeUpdate(
+                "INSERT INTO lines VALUES ("
+                    + tenant
+                    + ", "
+                    + next
+                    + ", "
+                    + (tenant * 10_000_000L + next)
+                    + ", 0)");
           }
           connection.commit();
           Thread.sleep(2);

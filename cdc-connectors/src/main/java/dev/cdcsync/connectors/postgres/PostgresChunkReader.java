@@ -122,10 +122,37 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
             + " OFFSET "
             + rows
             + " LIMIT 1";
+    Optional<String> boundary = firstKey(sql, range);
+    if (boundary.isPresent() && boundary.get().equals(range.from())) {
+      // More than `rows` rows share the range's first key (a key column that is not unique, as
+      // the first column of a composite key): the chunk is that key's rows, however many.
+      boundary =
+          firstKey(
+              "SELECT min("
+                  + key
+                  + ")::text FROM "
+                  + quotedName(table)
+                  + where(table, keyColumn, new KeyRange(null, range.to()))
+                  + (range.to() == null ? " WHERE " : " AND ")
+                  + key
+                  + " > "
+                  + bound(table, keyColumn),
+              new KeyRange(null, range.to()),
+              range.from());
+    }
+    return boundary;
+  }
+
+  /** The first column of the query's first row, if any and not null. */
+  private Optional<String> firstKey(String sql, KeyRange range, String... more)
+      throws SQLException {
     try (PreparedStatement statement = connection.connection().prepareStatement(sql)) {
-      bind(statement, range);
+      int next = bind(statement, range);
+      for (String value : more) {
+        statement.setString(next++, value);
+      }
       try (ResultSet result = statement.executeQuery()) {
-        return result.next() ? Optional.of(result.getString(1)) : Optional.empty();
+        return result.next() ? Optional.ofNullable(result.getString(1)) : Optional.empty();
       }
     }
   }
@@ -197,11 +224,7 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
   /** The condition on the key column for a range; its bounds are bound as text, cast to its type. */
   private String where(String table, String keyColumn, KeyRange range) {
     String key = PostgresPreflight.quote(keyColumn);
-    String bound =
-        PostgresInitialLoad.keyType(tables.get(table).columnWithName(keyColumn))
-                == LoadState.KeyType.UUID
-            ? "CAST(? AS uuid)"
-            : "CAST(? AS bigint)";
+    String bound = bound(table, keyColumn);
     List<String> conditions = new ArrayList<>();
     if (range.from() != null) {
       conditions.add(key + " >= " + bound);
@@ -212,14 +235,24 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
     return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
   }
 
-  private static void bind(PreparedStatement statement, KeyRange range) throws SQLException {
+  /** A key value bound as text, cast to the key column's type. */
+  private String bound(String table, String keyColumn) {
+    return PostgresInitialLoad.keyType(tables.get(table).columnWithName(keyColumn))
+            == LoadState.KeyType.UUID
+        ? "CAST(? AS uuid)"
+        : "CAST(? AS bigint)";
+  }
+
+  /** Binds a range's bounds; returns the index of the next parameter. */
+  private static int bind(PreparedStatement statement, KeyRange range) throws SQLException {
     int index = 1;
     if (range.from() != null) {
       statement.setString(index++, range.from());
     }
     if (range.to() != null) {
-      statement.setString(index, range.to());
+      statement.setString(index++, range.to());
     }
+    return index;
   }
 
   private String quotedName(String name) {
