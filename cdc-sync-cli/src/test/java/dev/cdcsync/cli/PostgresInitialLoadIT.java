@@ -143,7 +143,8 @@ class PostgresInitialLoadIT {
 
   /**
    * {@code scan.startup.mode: snapshot}: the tables are loaded and committed, the process exits 0,
-   * and no replication slot is left behind; a second run has nothing left to do and exits 0 too.
+   * and no replication slot is left behind; a second run has nothing left to do and exits 0 too. A
+   * user that may only read the tables will do: nothing of logical replication is checked or made.
    */
   @Test
   void snapshotModeLoadsCommitsAndExits() throws Exception {
@@ -153,20 +154,27 @@ class PostgresInitialLoadIT {
     server.execute(
         database,
         "CREATE TABLE accounts (id BIGINT PRIMARY KEY, owner TEXT, balance BIGINT)",
-        "INSERT INTO accounts SELECT i, 'owner ' || i, i FROM generate_series(1, 5000) i");
+        "INSERT INTO accounts SELECT i, 'owner ' || i, i FROM generate_series(1, 5000) i",
+        // A user that may read the table and nothing else: no replication, no publication.
+        "DROP ROLE IF EXISTS only_reads",
+        "CREATE ROLE only_reads LOGIN PASSWORD 'reads'",
+        "GRANT SELECT ON accounts TO only_reads");
     Path warehouse = work.resolve("warehouse");
     Path pipeline =
-        PipelineFiles.write(
-            work,
+        PipelineFiles.writeWithSink(
+            work.resolve("pipeline.yaml"),
             server,
+            "only_reads",
+            "reads",
             database,
             List.of(
                 "tables: " + database + ".public.\\.*",
                 "slot.name: slot_" + database,
                 "scan.startup.mode: snapshot",
                 "scan.incremental.snapshot.chunk.size: 700"),
-            warehouse,
-            "1s");
+            PipelineFiles.hadoopSink(warehouse),
+            "1s",
+            List.of());
     for (int run = 1; run <= 2; run++) {
       try (CdcSyncProcess cdcSync =
           CdcSyncProcess.start(
@@ -185,6 +193,12 @@ class PostgresInitialLoadIT {
                     + "'")) {
       result.next();
       assertThat(result.getLong(1)).as("replication slots left").isZero();
+    }
+    try (Connection connection = server.connect(database);
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT count(*) FROM pg_publication")) {
+      result.next();
+      assertThat(result.getLong(1)).as("publications made").isZero();
     }
   }
 

@@ -413,8 +413,9 @@ final class PostgresInitialLoad implements InitialLoad {
       statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
       try (ResultSet result =
           statement.executeQuery(
-              "SELECT pg_export_snapshot(), txid_current_snapshot()::text,"
-                  + " pg_current_wal_insert_lsn()::text")) {
+              "SELECT pg_export_snapshot(), txid_current_snapshot()::text, CASE WHEN"
+                  + " pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE"
+                  + " pg_current_wal_insert_lsn() END::text")) {
         result.next();
         return new String[] {result.getString(1), result.getString(2), result.getString(3)};
       }

@@ -33,6 +33,7 @@ final class PostgresPreflight implements Runnable {
   private final String description;
   private final Configuration options;
   private final String publication;
+  private final boolean streams;
   private final String slot;
   private final List<Pattern> tablePatterns;
   private final Properties engineProperties;
@@ -42,6 +43,8 @@ final class PostgresPreflight implements Runnable {
    * @param engineProperties the Debezium engine's settings: its table.include.list (regexes on
    *     schema.table) selects the tables; {@link #run()} leaves out partitions read through their
    *     root (see {@link PostgresPartitions})
+   * @param streams whether changes are streamed after the load; without (scan.startup.mode
+   *     snapshot), nothing of logical replication is checked or made: no publication, no slot
    */
   PostgresPreflight(
       String url,
@@ -49,11 +52,13 @@ final class PostgresPreflight implements Runnable {
       Configuration options,
       String publication,
       String slot,
-      Properties engineProperties) {
+      Properties engineProperties,
+      boolean streams) {
     this.url = url;
     this.description = description;
     this.options = options;
     this.publication = publication;
+    this.streams = streams;
     this.slot = slot;
     this.engineProperties = engineProperties;
     this.tableIncludeList = engineProperties.getProperty("table.include.list");
@@ -107,14 +112,21 @@ final class PostgresPreflight implements Runnable {
       List<String> problems = findings.problems();
       if (!problems.isEmpty()) {
         throw new PermanentPipelineException(
-            "Cannot capture changes from " + description + ":\n  " + String.join("\n  ", problems));
+            (streams ? "Cannot capture changes from " : "Cannot load the tables of ")
+                + description
+                + ":\n  "
+                + String.join("\n  ", problems));
       }
-      preparePublication(connection, findings.tables(), findings.publicationExists());
+      if (streams) {
+        preparePublication(connection, findings.tables(), findings.publicationExists());
+      }
       engineProperties.setProperty(
           "table.include.list",
           PostgresPartitions.excluding(
               tableIncludeList, PostgresPartitions.readThroughRoot(connection, this)));
-      releaseSlot(connection);
+      if (streams) {
+        releaseSlot(connection);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot check " + description + ": " + e.getMessage(), e);
     }
@@ -125,6 +137,14 @@ final class PostgresPreflight implements Runnable {
     List<PreflightCheck> checks = new ArrayList<>();
     checks.add(
         PreflightCheck.passed("connection", "connected to " + description + " as '" + user + "'"));
+    if (!streams) {
+      List<String> tables = matchingTables(connection);
+      checks.add(tablesCheck(tables));
+      for (String table : tables) {
+        selectCheck(connection, user, table).ifPresent(checks::add);
+      }
+      return new Findings(checks, tables, false);
+    }
     String walLevel = single(connection, "SHOW wal_level");
     checks.add(
         "logical".equals(walLevel)
@@ -183,31 +203,9 @@ final class PostgresPreflight implements Runnable {
                       + " cannot be created: raise max_replication_slots (and restart the server) or drop an unused slot"));
     }
     List<String> tables = matchingTables(connection);
-    checks.add(
-        PreflightCheck.passed(
-            "tables",
-            tables.size()
-                + " table(s) match option 'tables'"
-                + (tables.isEmpty()
-                    ? "; the pipeline waits for changes"
-                    : ": " + String.join(", ", tables))));
+    checks.add(tablesCheck(tables));
     for (String table : tables) {
-      if (!flag(
-          connection,
-          "SELECT has_table_privilege(current_user, " + literal(table) + ", 'SELECT')")) {
-        checks.add(
-            PreflightCheck.failed(
-                "select " + table,
-                "user '"
-                    + user
-                    + "' cannot read table "
-                    + table
-                    + ": run GRANT SELECT ON "
-                    + table
-                    + " TO "
-                    + quote(user)
-                    + ";"));
-      }
+      selectCheck(connection, user, table).ifPresent(checks::add);
       if (!flag(
           connection,
           "SELECT "
@@ -291,6 +289,36 @@ final class PostgresPreflight implements Runnable {
       }
     }
     return new Findings(checks, tables, publicationExists);
+  }
+
+  private PreflightCheck tablesCheck(List<String> tables) {
+    return PreflightCheck.passed(
+        "tables",
+        tables.size()
+            + " table(s) match option 'tables'"
+            + (tables.isEmpty()
+                ? streams ? "; the pipeline waits for changes" : ""
+                : ": " + String.join(", ", tables)));
+  }
+
+  private static Optional<PreflightCheck> selectCheck(
+      Connection connection, String user, String table) throws SQLException {
+    if (flag(
+        connection, "SELECT has_table_privilege(current_user, " + literal(table) + ", 'SELECT')")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        PreflightCheck.failed(
+            "select " + table,
+            "user '"
+                + user
+                + "' cannot read table "
+                + table
+                + ": run GRANT SELECT ON "
+                + table
+                + " TO "
+                + quote(user)
+                + ";"));
   }
 
   /**

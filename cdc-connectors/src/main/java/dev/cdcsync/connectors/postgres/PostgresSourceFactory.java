@@ -335,7 +335,8 @@ public final class PostgresSourceFactory implements SourceFactory {
             options,
             properties.getProperty("publication.name"),
             properties.getProperty("slot.name"),
-            properties);
+            properties,
+            options.get(SourceOptions.STARTUP_MODE) != SourceOptions.StartupMode.SNAPSHOT);
     return new Setup(
         properties, database, address, slot, properties.getProperty("publication.name"), preflight);
   }
