@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A fresh start creates the replication slot with an exported snapshot: the slot's stream
  * starts exactly where that snapshot ends. Readers import the snapshot and read the tables in
- * chunks of about {@code chunkSize} rows, ranges of an integer key column (the first column of the
+ * chunks of about {@code chunkSize} rows, ranges of an integer or uuid key column (the first column of the
  * primary key, or the one configured); a table without such a column is one chunk. Rows are turned
  * into records by Debezium's own converters, so they carry the same values as Debezium's snapshot
  * and stream.
@@ -93,7 +93,7 @@ final class PostgresInitialLoad implements InitialLoad {
   private final Set<String> truncated = new HashSet<>();
 
   /**
-   * @param keyColumns per table ({@code schema.table}), the integer column to split it by, where
+   * @param keyColumns per table ({@code schema.table}), the integer or uuid column to split it by, where
    *     not the first primary key column
    */
   PostgresInitialLoad(
