@@ -48,10 +48,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A fresh start creates the replication slot with an exported snapshot: the slot's stream
  * starts exactly where that snapshot ends. Readers import the snapshot and read the tables in
- * chunks of about {@code chunkSize} rows, ranges of an integer or uuid key column (the first column of the
- * primary key, or the one configured); a table without such a column is one chunk. Rows are turned
- * into records by Debezium's own converters, so they carry the same values as Debezium's snapshot
- * and stream.
+ * chunks of about {@code chunkSize} rows, ranges of an integer or uuid key column (the first
+ * column of the primary key, or the one configured); a table without such a column is one chunk.
+ * Rows are turned into records by Debezium's own converters, so they carry the same values as
+ * Debezium's snapshot and stream.
  *
  * <p>A start that resumes the load exports a new snapshot from an ordinary transaction and reads
  * the chunks not loaded yet under it. The stream (from the slot's position, before that snapshot)
@@ -93,8 +93,8 @@ final class PostgresInitialLoad implements InitialLoad {
   private final Set<String> truncated = new HashSet<>();
 
   /**
-   * @param keyColumns per table ({@code schema.table}), the integer or uuid column to split it by, where
-   *     not the first primary key column
+   * @param keyColumns per table ({@code schema.table}), the integer or uuid column to split it by,
+   *     where not the first primary key column
    */
   PostgresInitialLoad(
       String url,
