@@ -112,9 +112,10 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
       throws SQLException {
     String key = PostgresPreflight.quote(keyColumn);
     String sql =
+        // Named apart from the column: ORDER BY would otherwise sort by the text.
         "SELECT "
             + key
-            + "::text FROM "
+            + "::text AS boundary FROM "
             + quotedName(table)
             + where(table, keyColumn, range)
             + " ORDER BY "
