@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +96,7 @@ class PostgresInitialLoadIT {
       cdcSync.kill();
       committedAtKill = committedRows(warehouse);
     }
+    long loadCommitsAtKill = loadCommits(warehouse).size();
     assertThat(committedAtKill).as("killed in the middle of the load").isLessThan(ROWS);
     try (CdcSyncProcess cdcSync =
         CdcSyncProcess.start(
@@ -139,6 +141,27 @@ class PostgresInitialLoadIT {
       }
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
+    if (mode.equals("upsert")) {
+      // The resumed runs appended their chunks to a table holding only the load's rows: no
+      // equality deletes, as in the first run.
+      List<Snapshot> loadCommits = loadCommits(warehouse);
+      assertThat(loadCommits).hasSizeGreaterThan((int) loadCommitsAtKill);
+      assertThat(loadCommits)
+          .allSatisfy(
+              snapshot ->
+                  assertThat(snapshot.summary()).doesNotContainKey("added-equality-deletes"));
+    }
+  }
+
+  /** The commits to table accounts during the load that left it holding only the load's rows. */
+  private static List<Snapshot> loadCommits(Path warehouse) {
+    List<Snapshot> commits = new ArrayList<>();
+    for (Snapshot snapshot : IcebergRows.table(warehouse, "public", "accounts").snapshots()) {
+      if (snapshot.summary().containsKey("cdc-sync.initial-load")) {
+        commits.add(snapshot);
+      }
+    }
+    return commits;
   }
 
   /**

@@ -39,6 +39,14 @@ public interface ChangeHandler {
       TableId table, long rowsBefore, long chunksLoaded, long chunksExpected) {}
 
   /**
+   * The source's chunked initial load starts or resumes ({@code loadId}: its identity, the same
+   * across its restarts; null if it has none) or is over (null), on the source's thread. Each row
+   * such a load hands over is of a key range no earlier run committed; the handler tells the sink
+   * (see {@link Sink#initialLoad}).
+   */
+  default void initialLoad(String loadId) {}
+
+  /**
    * Whether the handler wants every transaction boundary to end a batch (for a while, to commit
    * at one it cannot tell in advance); asked by the source before each batch it hands over.
    */

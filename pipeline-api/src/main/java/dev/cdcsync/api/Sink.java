@@ -25,6 +25,14 @@ public interface Sink extends AutoCloseable {
   void write(TableId sinkTable, DataChangeEvent event, long sequence) throws Exception;
 
   /**
+   * The source's chunked initial load {@code loadId} starts or resumes (null: none runs). Until
+   * it is over, the snapshot rows written are of key ranges no earlier run of that load committed:
+   * a sink table that held nothing but that load's rows when the load went on holds none of their
+   * keys, so a sink may write them without first deleting an older row of the same key.
+   */
+  default void initialLoad(String loadId) {}
+
+  /**
    * How to create a sink table that does not exist yet; called before the table's first write in a
    * run whenever a transform rule gives a layout. A table that exists keeps its own layout.
    *

@@ -362,6 +362,11 @@ public final class PipelineRunner implements ChangeHandler {
   }
 
   @Override
+  public void initialLoad(String loadId) {
+    sink.initialLoad(loadId);
+  }
+
+  @Override
   public void snapshotChunks(
       TableId table, long rowsBefore, long chunksLoaded, long chunksExpected) {
     status.recordSnapshotChunks(

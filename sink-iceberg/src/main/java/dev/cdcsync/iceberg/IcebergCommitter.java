@@ -34,14 +34,21 @@ final class IcebergCommitter {
   static final String SUMMARY_SOURCE_POSITION = "cdc-sync.source-position";
   static final String SUMMARY_SOURCE_TIMESTAMP = "cdc-sync.source-ts-ms";
 
-  /** Every summary key a commit of the pipeline sets. */
+  /**
+   * Set while a chunked initial load runs on a commit after which the table holds nothing but that
+   * load's rows: its value is the load's identity (see {@link IcebergTableWriter}).
+   */
+  static final String SUMMARY_INITIAL_LOAD = "cdc-sync.initial-load";
+
+  /** The summary keys of the pipeline's commits, which maintenance commits carry forward. */
   static final List<String> SUMMARY_KEYS =
       List.of(
           SUMMARY_PIPELINE,
           SUMMARY_CHECKPOINT_ID,
           SUMMARY_EPOCH,
           SUMMARY_SOURCE_POSITION,
-          SUMMARY_SOURCE_TIMESTAMP);
+          SUMMARY_SOURCE_TIMESTAMP,
+          SUMMARY_INITIAL_LOAD);
 
   private static final Logger LOG = LoggerFactory.getLogger(IcebergCommitter.class);
   private static final int COMMIT_ATTEMPTS = 4;
@@ -123,6 +130,9 @@ final class IcebergCommitter {
     delta.set(SUMMARY_EPOCH, Long.toString(checkpoint.epoch()));
     delta.set(SUMMARY_SOURCE_POSITION, checkpoint.sourcePosition());
     delta.set(SUMMARY_SOURCE_TIMESTAMP, Long.toString(prepared.maxSourceTimestamp()));
+    if (prepared.initialLoad() != null) {
+      delta.set(SUMMARY_INITIAL_LOAD, prepared.initialLoad());
+    }
     if (current != null) {
       // Anyone else's commit between the check above and this one fails this commit, which
       // is then checked again: two instances never both commit a checkpoint.

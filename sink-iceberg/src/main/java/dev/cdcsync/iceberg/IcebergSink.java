@@ -45,6 +45,10 @@ final class IcebergSink implements Sink {
   private final TableMaintenance maintenance;
   private final IcebergTables tables;
   private final IcebergCommitter committer;
+
+  /** The chunked initial load running, if any (see {@link #initialLoad}). */
+  private volatile String initialLoad;
+
   private final Map<TableId, IcebergTableWriter> writers = new LinkedHashMap<>();
   private ExecutorService tablePool;
 
@@ -73,6 +77,11 @@ final class IcebergSink implements Sink {
   }
 
   @Override
+  public void initialLoad(String loadId) {
+    initialLoad = loadId;
+  }
+
+  @Override
   public void configureTable(TableId sinkTable, TableLayout layout) {
     tables.configure(sinkTable, layout);
   }
@@ -83,7 +92,10 @@ final class IcebergSink implements Sink {
     if (writer == null) {
       writer =
           new IcebergTableWriter(
-              sinkTable, tables.loadOrCreate(sinkTable, event.schema()), writers.size());
+              sinkTable,
+              tables.loadOrCreate(sinkTable, event.schema()),
+              writers.size(),
+              initialLoad);
       writers.put(sinkTable, writer);
     }
     writer.write(event, sequence);
@@ -117,7 +129,7 @@ final class IcebergSink implements Sink {
     List<byte[]> descriptions =
         perTable(
             changed.stream()
-                .<Callable<byte[]>>map(writer -> () -> writer.prepare().toBytes())
+                .<Callable<byte[]>>map(writer -> () -> writer.prepare(initialLoad).toBytes())
                 .toList());
     Map<TableId, byte[]> prepared = new LinkedHashMap<>();
     for (int i = 0; i < changed.size(); i++) {
@@ -249,7 +261,8 @@ final class IcebergSink implements Sink {
     openFiles.remove(sinkTable);
     if (handOver) {
       IcebergTableWriter next =
-          new IcebergTableWriter(sinkTable, tables.load(sinkTable), writer.partitionId());
+          new IcebergTableWriter(
+              sinkTable, tables.load(sinkTable), writer.partitionId(), initialLoad);
       writer.handOver(next);
       writers.put(sinkTable, next);
     }

@@ -18,6 +18,7 @@ import java.util.function.Function;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.data.GenericFileWriterFactory;
@@ -28,6 +29,8 @@ import org.apache.iceberg.io.TaskWriter;
 import org.apache.iceberg.io.WriteResult;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.PropertyUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Buffers one sink table's changes between commits, as Parquet data and delete files.
@@ -37,6 +40,8 @@ import org.apache.iceberg.util.PropertyUtil;
  * before streaming starts. Every other change is an upsert by primary key.
  */
 final class IcebergTableWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IcebergTableWriter.class);
 
   /** Where each event column goes in the Iceberg row, and how its values are converted. */
   private record RowMapping(
@@ -67,7 +72,12 @@ final class IcebergTableWriter {
   private long changes;
   private long maxSourceTimestamp;
 
-  IcebergTableWriter(TableId sinkTable, Table table, int partitionId) {
+  /**
+   * @param initialLoad the chunked initial load running (null: none): a table whose newest commit
+   *     says it holds nothing but that load's rows gets the load's further rows appended, as an
+   *     empty table does, since none of their keys is in it
+   */
+  IcebergTableWriter(TableId sinkTable, Table table, int partitionId, String initialLoad) {
     this.sinkTable = sinkTable;
     this.table = table;
     this.schema = table.schema();
@@ -93,7 +103,18 @@ final class IcebergTableWriter {
     this.row = GenericRecord.create(schema);
     this.key = GenericRecord.create(keySchema);
     this.partitionId = partitionId;
-    this.snapshotRowsAreNew = table.currentSnapshot() == null;
+    Snapshot current = table.currentSnapshot();
+    this.snapshotRowsAreNew =
+        current == null
+            || (initialLoad != null
+                && initialLoad.equals(
+                    current.summary().get(IcebergCommitter.SUMMARY_INITIAL_LOAD)));
+    if (current != null && snapshotRowsAreNew) {
+      LOG.info(
+          "Iceberg table {} holds only rows of the initial load that resumes: its further rows"
+              + " are appended without deletes",
+          sinkTable);
+    }
   }
 
   TableId sinkTable() {
@@ -213,11 +234,19 @@ final class IcebergTableWriter {
     maxSourceTimestamp = Math.max(maxSourceTimestamp, event.sourceTimestampMillis());
   }
 
-  /** Closes this checkpoint's files and starts over; returns them for the commit. */
-  PreparedTable prepare() throws IOException {
+  /**
+   * Closes this checkpoint's files and starts over; returns them for the commit, which says that
+   * the table holds nothing but rows of {@code initialLoad} (when that load runs) if so.
+   */
+  PreparedTable prepare(String initialLoad) throws IOException {
     long preparedChanges = changes;
     long preparedMaxTimestamp = maxSourceTimestamp;
-    return PreparedTable.write(table, complete(), preparedChanges, preparedMaxTimestamp);
+    return PreparedTable.write(
+        table,
+        complete(),
+        preparedChanges,
+        preparedMaxTimestamp,
+        !appendMode && snapshotRowsAreNew ? initialLoad : null);
   }
 
   private WriteResult complete() throws IOException {

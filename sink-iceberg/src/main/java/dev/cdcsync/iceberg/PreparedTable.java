@@ -22,16 +22,25 @@ import org.apache.iceberg.io.WriteResult;
  * One table's prepared, not yet committed changes: its data and delete files listed in two
  * manifests (as Flink's Iceberg sink does), plus what the commit reports. Survives a crash as
  * bytes in a checkpoint record.
+ *
+ * @param initialLoad the chunked initial load whose rows are all the table holds once committed,
+ *     or null
  */
 record PreparedTable(
-    long changes, long maxSourceTimestamp, byte[] dataManifest, byte[] deleteManifest) {
+    long changes,
+    long maxSourceTimestamp,
+    byte[] dataManifest,
+    byte[] deleteManifest,
+    String initialLoad) {
 
-  private static final int FORMAT = 1;
+  /** Format 1 lacks {@link #initialLoad}. */
+  private static final int FORMAT = 2;
 
   /** Manifests listing uncommitted files need some snapshot id; the commit assigns the real one. */
   private static final long UNCOMMITTED_SNAPSHOT_ID = 0L;
 
-  static PreparedTable write(Table table, WriteResult result, long changes, long maxSourceTimestamp)
+  static PreparedTable write(
+      Table table, WriteResult result, long changes, long maxSourceTimestamp, String initialLoad)
       throws IOException {
     int formatVersion = ((HasTableOperations) table).operations().current().formatVersion();
     byte[] data = null;
@@ -58,7 +67,7 @@ record PreparedTable(
       }
       deletes = ManifestFiles.encode(writer.toManifestFile());
     }
-    return new PreparedTable(changes, maxSourceTimestamp, data, deletes);
+    return new PreparedTable(changes, maxSourceTimestamp, data, deletes, initialLoad);
   }
 
   /** Adds the prepared files to a commit. */
@@ -91,6 +100,10 @@ record PreparedTable(
       out.writeLong(maxSourceTimestamp);
       writeBytes(out, dataManifest);
       writeBytes(out, deleteManifest);
+      out.writeBoolean(initialLoad != null);
+      if (initialLoad != null) {
+        out.writeUTF(initialLoad);
+      }
     }
     return bytes.toByteArray();
   }
@@ -98,10 +111,15 @@ record PreparedTable(
   static PreparedTable fromBytes(byte[] bytes) throws IOException {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int format = in.readInt();
-      if (format != FORMAT) {
+      if (format != 1 && format != FORMAT) {
         throw new IOException("Cannot read a prepared commit of format " + format);
       }
-      return new PreparedTable(in.readLong(), in.readLong(), readBytes(in), readBytes(in));
+      long changes = in.readLong();
+      long maxSourceTimestamp = in.readLong();
+      byte[] data = readBytes(in);
+      byte[] deletes = readBytes(in);
+      String initialLoad = format >= 2 && in.readBoolean() ? in.readUTF() : null;
+      return new PreparedTable(changes, maxSourceTimestamp, data, deletes, initialLoad);
     }
   }
 

@@ -356,6 +356,62 @@ class IcebergSinkTest {
     return rows;
   }
 
+  /**
+   * A resumed chunked initial load appends the rows of its further ranges to a table that holds
+   * nothing but its own rows: no equality deletes. Any other load, or none, upserts.
+   */
+  @Test
+  void aResumedInitialLoadAppendsToATableHoldingOnlyItsRows() throws Exception {
+    sink.initialLoad("load-1");
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(2, "b"), 1), sequence++);
+    commit(1, "");
+    assertThat(snapshotSummary()).containsEntry("cdc-sync.initial-load", "load-1");
+
+    restartSink();
+    sink.initialLoad("load-1");
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(3, "c"), 1), sequence++);
+    commit(2, "");
+    assertThat(snapshotSummary())
+        .containsEntry("cdc-sync.initial-load", "load-1")
+        .doesNotContainKey("added-equality-deletes");
+
+    // Another load (its state was reset) finds rows it did not write: upserts.
+    restartSink();
+    sink.initialLoad("load-2");
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a2"), 1), sequence++);
+    commit(3, "");
+    assertThat(snapshotSummary())
+        .containsEntry("added-equality-deletes", "1")
+        .doesNotContainKey("cdc-sync.initial-load");
+
+    // No load running: snapshot rows upsert.
+    restartSink();
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(2, "b2"), 1), sequence++);
+    commit(4, "");
+    assertThat(snapshotSummary()).containsEntry("added-equality-deletes", "1");
+
+    assertThat(names(read(catalog().loadTable(IcebergTables.identifier(SINK)))))
+        .isEqualTo(new TreeMap<>(Map.of(1L, "a2", 2L, "b2", 3L, "c")));
+  }
+
+  @Test
+  void aLoadThatMetAStreamedChangeNoLongerMarksTheTable() throws Exception {
+    sink.initialLoad("load-1");
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    commit(1, "");
+    assertThat(snapshotSummary()).doesNotContainKey("cdc-sync.initial-load");
+  }
+
+  private void restartSink() throws Exception {
+    sink.close();
+    sink = new IcebergSinkFactory().create(options, context(warehouse.resolve(".state")));
+  }
+
+  private Map<String, String> snapshotSummary() {
+    return catalog().loadTable(IcebergTables.identifier(SINK)).currentSnapshot().summary();
+  }
+
   @Test
   void writesArraysAsListsInUpsertAndAppendModeAndAddsArrayColumns() throws Exception {
     Schema arrays =

@@ -55,6 +55,7 @@ final class LoadHandOver implements InitialLoad.Chunks {
 
   @Override
   public void starting(LoadState state) {
+    handler.initialLoad(state.id());
     state.tables().forEach((table, tableLoad) -> rowsBefore.put(table, tableLoad.rows()));
     state.tables().forEach(this::tellProgress);
   }
@@ -78,6 +79,7 @@ final class LoadHandOver implements InitialLoad.Chunks {
     handler.handle(
         List.of(),
         new Acknowledger(position.apply(stateAfter.toJson(), "initial load done"), true, false));
+    handler.initialLoad(null);
   }
 
   private void tellProgress(String table, TableLoad tableLoad) {

@@ -20,8 +20,11 @@ import java.util.Optional;
  *     out for the rows read under it (see {@link Read})
  * @param tables per table ({@code schema.table}), what is loaded
  * @param complete every table is loaded
+ * @param id the load's identity, the same across its restarts (null in a state stored before it
+ *     was kept)
  */
-public record LoadState(List<Read> reads, Map<String, TableLoad> tables, boolean complete) {
+public record LoadState(
+    List<Read> reads, Map<String, TableLoad> tables, boolean complete, String id) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -233,14 +236,15 @@ public record LoadState(List<Read> reads, Map<String, TableLoad> tables, boolean
     Map<String, TableLoad> tables = new LinkedHashMap<>();
     keys.forEach(
         (table, key) -> tables.put(table, new TableLoad(key.column(), key.type(), List.of())));
-    return new LoadState(List.of(), tables, tables.isEmpty());
+    return new LoadState(
+        List.of(), tables, tables.isEmpty(), java.util.UUID.randomUUID().toString());
   }
 
   /** This state with one more snapshot to read under; its index is {@code reads().size()}. */
   public LoadState withRead(Read read) {
     List<Read> all = new ArrayList<>(reads);
     all.add(read);
-    return new LoadState(all, tables, complete);
+    return new LoadState(all, tables, complete, id);
   }
 
   /** This state with a chunk of a table, {@code rows} rows, loaded under snapshot {@code read}. */
@@ -252,7 +256,7 @@ public record LoadState(List<Read> reads, Map<String, TableLoad> tables, boolean
     }
     all.put(table, load.with(range, read, rows));
     boolean done = all.values().stream().allMatch(TableLoad::loaded);
-    return new LoadState(reads, all, done);
+    return new LoadState(reads, all, done, id);
   }
 
   public String toJson() {
