@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * change the tables, it resumes with the chunks not committed yet, and every table ends equal to
  * its source: one split in many chunks by an integer key, one by a uuid key, one by the first
  * column of a composite key (values repeating more often than a chunk holds rows), one of 2 MB
- * rows, one read whole (its key is text), an empty one.
+ * rows, one read whole (its key is text), one without a key, an empty one.
  */
 class PostgresInitialLoadIT {
 
@@ -62,7 +62,11 @@ class PostgresInitialLoadIT {
             + " FROM generate_series(1, 3) t, generate_series(1, 1500) i",
         // Rows of 2 MB each.
         "CREATE TABLE blobs (id INT PRIMARY KEY, body TEXT)",
-        "INSERT INTO blobs SELECT i, repeat(md5(i::text), 65536) FROM generate_series(1, 12) i");
+        "INSERT INTO blobs SELECT i, repeat(md5(i::text), 65536) FROM generate_series(1, 12) i",
+        // No key: read whole, and a change log in both modes.
+        "CREATE TABLE events (kind TEXT, n BIGINT)",
+        "ALTER TABLE events REPLICA IDENTITY FULL",
+        "INSERT INTO events SELECT 'old', i FROM generate_series(1, 3000) i");
     Path warehouse = work.resolve("warehouse");
     Path pipeline =
         PipelineFiles.writeWithSink(
@@ -139,6 +143,21 @@ class PostgresInitialLoadIT {
                                 : replay(IcebergRows.list(warehouse, "public", table), key))
                         .isEqualTo(expected));
       }
+      // Only inserts reach it: its change log holds each source row once.
+      List<String> expectedEvents = new ArrayList<>();
+      sourceRows(server, database, "events", "n")
+          .values()
+          .forEach(row -> expectedEvents.add(row.get("kind") + " " + row.get("n")));
+      await("events holds each row once")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          IcebergRows.list(warehouse, "public", "events").stream()
+                              .map(row -> row.get("kind") + " " + row.get("n"))
+                              .toList())
+                      .containsExactlyInAnyOrderElementsOf(expectedEvents));
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
     if (mode.equals("upsert")) {
@@ -351,6 +370,7 @@ class PostgresInitialLoadIT {
                 "DELETE FROM tokens WHERE id = md5('" + (1 + random.nextInt(5000)) + "')::uuid");
             statement.executeUpdate(
                 "INSERT INTO tokens VALUES (md5('new " + next + "')::uuid, " + next + ")");
+            statement.executeUpdate("INSERT INTO events VALUES ('new', " + next + ")");
             int tenant = 1 + random.nextInt(3);
             statement.executeUpdate(
                 "UPDATE lines SET qty = qty + 1 WHERE tenant = "
