@@ -31,7 +31,6 @@ final class LoadHandOver implements InitialLoad.Chunks {
   private final Map<TableId, Long> estimatedRows;
   private final Map<String, Long> rowsBefore = new HashMap<>();
   private SourcePosition committed;
-  private int chunks;
 
   /**
    * @param position the source position holding a load state, with a description
@@ -50,7 +49,12 @@ final class LoadHandOver implements InitialLoad.Chunks {
     this.handler = handler;
     this.position = position;
     this.estimatedRows = estimatedRows;
-    this.committed = position.apply(startState, "initial load");
+    this.committed =
+        position.apply(
+            startState,
+            startState == null
+                ? "initial load, nothing read yet"
+                : "initial load: " + LoadState.fromJson(startState).summary());
   }
 
   @Override
@@ -68,8 +72,7 @@ final class LoadHandOver implements InitialLoad.Chunks {
   @Override
   public void chunkEnd(List<SourceRecord> rows, String table, LoadState stateAfter)
       throws InterruptedException {
-    chunks++;
-    committed = position.apply(stateAfter.toJson(), "initial load, " + chunks + " chunk(s) read");
+    committed = position.apply(stateAfter.toJson(), "initial load: " + stateAfter.summary());
     handler.handle(events(rows), new Acknowledger(committed, true, true));
     tellProgress(table, stateAfter.tables().get(table));
   }
@@ -78,7 +81,10 @@ final class LoadHandOver implements InitialLoad.Chunks {
   public void done(LoadState stateAfter) throws InterruptedException {
     handler.handle(
         List.of(),
-        new Acknowledger(position.apply(stateAfter.toJson(), "initial load done"), true, false));
+        new Acknowledger(
+            position.apply(stateAfter.toJson(), "initial load done: " + stateAfter.summary()),
+            true,
+            false));
     handler.initialLoad(null);
   }
 

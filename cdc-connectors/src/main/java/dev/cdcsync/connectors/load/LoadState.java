@@ -259,6 +259,21 @@ public record LoadState(
     return new LoadState(reads, all, done, id);
   }
 
+  /** What is loaded, for people: chunks and rows read, and how many tables are whole. */
+  public String summary() {
+    long chunks = 0;
+    long rows = 0;
+    int whole = 0;
+    for (TableLoad table : tables.values()) {
+      chunks += table.chunks();
+      rows += table.rows();
+      whole += table.loaded() ? 1 : 0;
+    }
+    return String.format(
+        "%,d chunk(s), %,d row(s) read; %d of %d table(s) whole",
+        chunks, rows, whole, tables.size());
+  }
+
   public String toJson() {
     try {
       return JSON.writeValueAsString(this);

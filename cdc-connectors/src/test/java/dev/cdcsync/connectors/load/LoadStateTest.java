@@ -147,4 +147,14 @@ class LoadStateTest {
         .isEmpty();
     assertThat(tokens.missing()).containsExactly(new KeyRange(high, null));
   }
+
+  @Test
+  void summarisesWhatIsLoaded() {
+    LoadState state =
+        twoTables()
+            .withLoaded("public.orders", new KeyRange(null, "100"), 0, 1_500)
+            .withLoaded("public.orders", new KeyRange("100", "200"), 0, 1_000)
+            .withLoaded("public.notes", KeyRange.ALL, 0, 20);
+    assertThat(state.summary()).isEqualTo("3 chunk(s), 2,520 row(s) read; 1 of 2 table(s) whole");
+  }
 }
