@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cdcsync.testing.TestDatabaseServer;
 import dev.cdcsync.testing.TestDatabases;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -241,6 +242,20 @@ class PostgresInitialLoadIT {
         ResultSet result = statement.executeQuery("SELECT count(*) FROM pg_publication")) {
       result.next();
       assertThat(result.getLong(1)).as("publications made").isZero();
+    }
+    // Streaming after such a load would miss the changes since (no slot kept them): refused.
+    Files.writeString(
+        pipeline,
+        Files.readString(pipeline)
+            .replace("scan.startup.mode: snapshot", "scan.startup.mode: initial")
+            .replace("username: only_reads", "username: " + server.username())
+            .replace("password: reads", "password: " + server.password()));
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      assertThat(cdcSync.waitFor(120)).as(cdcSync.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
+      assertThat(cdcSync.errors())
+          .contains("were loaded with scan.startup.mode snapshot, without a replication slot");
     }
   }
 

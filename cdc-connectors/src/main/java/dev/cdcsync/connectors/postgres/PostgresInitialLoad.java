@@ -157,6 +157,25 @@ final class PostgresInitialLoad implements InitialLoad {
   @Override
   public void streaming(Optional<String> storedState) {
     storedState.map(LoadState::fromJson).ifPresent(this::adopt);
+    storedState.ifPresent(this::refuseStreamAfterLoadWithoutSlot);
+  }
+
+  /**
+   * Refuses to stream after a load made without a replication slot ({@code scan.startup.mode:
+   * snapshot}): no slot holds the changes since, so a stream started now would miss them. Such a
+   * load's first read is not the slot's own.
+   */
+  private void refuseStreamAfterLoadWithoutSlot(String storedState) {
+    LoadState stored = LoadState.fromJson(storedState);
+    if (!loadOnly && !stored.reads().isEmpty() && !stored.reads().get(0).exact()) {
+      throw new PermanentPipelineException(
+          "Cannot stream the changes of "
+              + server
+              + ": this pipeline's tables were loaded with scan.startup.mode snapshot, without a"
+              + " replication slot, so the changes made since are nowhere to be read; keep"
+              + " scan.startup.mode snapshot, or give the pipeline another name (a new state) to"
+              + " load the tables again and stream from there");
+    }
   }
 
   private void adopt(LoadState loaded) {
@@ -224,6 +243,7 @@ final class PostgresInitialLoad implements InitialLoad {
 
   @Override
   public void run(Optional<String> storedState, Chunks chunks) throws Exception {
+    storedState.ifPresent(this::refuseStreamAfterLoadWithoutSlot);
     PostgresConnectorConfig config =
         new PostgresConnectorConfig(io.debezium.config.Configuration.from(engineProperties));
     Charset charset;
