@@ -30,9 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * cdc-sync's chunked initial load (invariant 6): killed with -9 while it loads and while writes
  * change the tables, it resumes with the chunks not committed yet, and every table ends equal to
- * its source: one split in many chunks by an integer key, one by a uuid key, one by the first
- * column of a composite key (values repeating more often than a chunk holds rows), one of 2 MB
- * rows, one read whole (its key is text), one without a key, an empty one.
+ * its source: one split in many chunks by an integer key, one by a uuid key, one by a text key
+ * (collation C), one by the first column of a composite key (values repeating more often than a
+ * chunk holds rows), one of 2 MB rows, one without a key (read whole), an empty one.
  */
 class PostgresInitialLoadIT {
 
@@ -51,7 +51,7 @@ class PostgresInitialLoadIT {
         database,
         "CREATE TABLE accounts (id BIGINT PRIMARY KEY, owner TEXT, balance BIGINT)",
         "INSERT INTO accounts SELECT i, 'owner ' || i, 100 FROM generate_series(1, " + ROWS + ") i",
-        "CREATE TABLE notes (code TEXT PRIMARY KEY, body TEXT)",
+        "CREATE TABLE notes (code TEXT COLLATE \"C\" PRIMARY KEY, body TEXT)",
         "INSERT INTO notes SELECT 'n' || i, repeat('x', 50) FROM generate_series(1, 2000) i",
         "CREATE TABLE nothing (id INT PRIMARY KEY)",
         "CREATE TABLE tokens (id UUID PRIMARY KEY, n BIGINT)",

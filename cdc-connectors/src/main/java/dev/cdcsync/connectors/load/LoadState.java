@@ -54,7 +54,12 @@ public record LoadState(
     /** smallint, integer, bigint. */
     INTEGER,
     /** uuid, ordered byte by byte (unsigned), as PostgreSQL orders it. */
-    UUID;
+    UUID,
+    /**
+     * text or varchar under a collation that orders by code point ({@code C}, {@code POSIX},
+     * {@code ucs_basic}, {@code C.UTF-8} of the builtin provider): UTF-8's byte order.
+     */
+    TEXT;
 
     public int compare(String a, String b) {
       return switch (this) {
@@ -67,7 +72,24 @@ public record LoadState(
               ? high
               : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
         }
+        case TEXT -> compareCodePoints(a, b);
       };
+    }
+
+    /** Code point order; String.compareTo orders UTF-16 units, which differs past U+FFFF. */
+    private static int compareCodePoints(String a, String b) {
+      int i = 0;
+      int j = 0;
+      while (i < a.length() && j < b.length()) {
+        int x = a.codePointAt(i);
+        int y = b.codePointAt(j);
+        if (x != y) {
+          return Integer.compare(x, y);
+        }
+        i += Character.charCount(x);
+        j += Character.charCount(y);
+      }
+      return Boolean.compare(i < a.length(), j < b.length());
     }
 
     /** A key value of a change event as kept in a range; null when it is not of this type. */
@@ -78,6 +100,7 @@ public record LoadState(
                 ? value.toString()
                 : null;
         case UUID -> value instanceof java.util.UUID uuid ? uuid.toString() : null;
+        case TEXT -> value instanceof String text ? text : null;
       };
     }
 

@@ -1,12 +1,14 @@
 package dev.cdcsync.connectors.postgres;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdcsync.api.PermanentPipelineException;
-import dev.cdcsync.connectors.load.LoadState;
 import dev.cdcsync.connectors.load.LoadState.KeyRange;
 import dev.cdcsync.connectors.load.ParallelChunks;
 import io.debezium.config.CommonConnectorConfig;
 import io.debezium.connector.postgresql.PostgresConnectorConfig;
 import io.debezium.connector.postgresql.connection.PostgresConnection;
+import io.debezium.relational.Column;
 import io.debezium.relational.CustomConverterRegistry;
 import io.debezium.relational.Table;
 import io.debezium.relational.TableSchema;
@@ -38,6 +40,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  * Debezium's snapshot, so a value arrives the same whether the load or the stream read it.
  */
 final class PostgresChunkReader implements ParallelChunks.Reader {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PostgresConnection connection;
   private final PostgresConnectorConfig config;
@@ -238,10 +242,48 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
 
   /** A key value bound as text, cast to the key column's type. */
   private String bound(String table, String keyColumn) {
-    return PostgresInitialLoad.keyType(tables.get(table).columnWithName(keyColumn))
-            == LoadState.KeyType.UUID
-        ? "CAST(? AS uuid)"
-        : "CAST(? AS bigint)";
+    Column column = tables.get(table).columnWithName(keyColumn);
+    if (PostgresInitialLoad.isText(column)) {
+      return "CAST(? AS text)";
+    }
+    return "uuid".equals(column.typeName()) ? "CAST(? AS uuid)" : "CAST(? AS bigint)";
+  }
+
+  /**
+   * Whether a text column's collation orders by code point (as UTF-8 bytes do): {@code C} or
+   * {@code POSIX} of the C library, {@code ucs_basic}, or the builtin provider's {@code C} and
+   * {@code C.UTF-8}; for the database's default collation, the database's.
+   */
+  boolean ordersByCodePoint(String table, String column) throws SQLException {
+    String sql =
+        "SELECT co.collname, co.collprovider::text, co.collcollate, to_jsonb(d)::text"
+            + " FROM pg_attribute a JOIN pg_collation co ON co.oid = a.attcollation,"
+            + " pg_database d WHERE a.attrelid = CAST(? AS regclass) AND a.attname = ?"
+            + " AND d.datname = current_database()";
+    try (PreparedStatement statement = connection.connection().prepareStatement(sql)) {
+      statement.setString(1, quotedName(table));
+      statement.setString(2, column);
+      try (ResultSet result = statement.executeQuery()) {
+        if (!result.next()) {
+          return false;
+        }
+        String name = result.getString(1);
+        String provider = result.getString(2);
+        if (!"default".equals(name)) {
+          return List.of("C", "POSIX", "ucs_basic", "pg_c_utf8").contains(name)
+              || ("c".equals(provider) && List.of("C", "POSIX").contains(result.getString(3)));
+        }
+        JsonNode database = JSON.readTree(result.getString(4));
+        String databaseProvider = database.path("datlocprovider").asText("c");
+        return switch (databaseProvider) {
+          case "c" -> List.of("C", "POSIX").contains(database.path("datcollate").asText());
+          case "b" -> List.of("C", "C.UTF-8").contains(database.path("datlocale").asText());
+          default -> false;
+        };
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new SQLException("Cannot read the database's collation settings", e);
+      }
+    }
   }
 
   /** Binds a range's bounds; returns the index of the next parameter. */

@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A fresh start creates the replication slot with an exported snapshot: the slot's stream
  * starts exactly where that snapshot ends. Readers import the snapshot and read the tables in
- * chunks of about {@code chunkSize} rows, ranges of an integer or uuid key column (the first
+ * chunks of about {@code chunkSize} rows, ranges of an integer, uuid or text key column (the first
  * column of the primary key, or the one configured); a table without such a column is one chunk.
  * Rows are turned into records by Debezium's own converters, so they carry the same values as
  * Debezium's snapshot and stream.
@@ -93,7 +94,7 @@ final class PostgresInitialLoad implements InitialLoad {
   private final Set<String> truncated = new HashSet<>();
 
   /**
-   * @param keyColumns per table ({@code schema.table}), the integer or uuid column to split it by,
+   * @param keyColumns per table ({@code schema.table}), the column to split it by,
    *     where not the first primary key column
    */
   PostgresInitialLoad(
@@ -356,28 +357,49 @@ final class PostgresInitialLoad implements InitialLoad {
   /** The tables to load and each one's key (none: read whole), in the slot's snapshot. */
   private Map<String, LoadState.Key> plan(PostgresChunkReader reader) throws SQLException {
     Map<String, LoadState.Key> tables = new LinkedHashMap<>();
-    reader.tables().forEach((name, table) -> tables.put(name, key(name, table)));
+    for (Map.Entry<String, Table> table : reader.tables().entrySet()) {
+      String name = table.getKey();
+      tables.put(
+          name,
+          key(
+              name,
+              table.getValue(),
+              column -> {
+                try {
+                  return reader.ordersByCodePoint(name, column.name());
+                } catch (SQLException e) {
+                  throw new IllegalStateException(
+                      "Cannot read the collation of " + name + "." + column.name(), e);
+                }
+              }));
+    }
     return tables;
   }
 
-  LoadState.Key key(String name, Table table) {
+  /**
+   * The key a table is split by.
+   *
+   * @param ordersByCodePoint whether a text column's collation orders by code point
+   */
+  LoadState.Key key(String name, Table table, Predicate<Column> ordersByCodePoint) {
     String configured = keyColumns.get(name);
     if (configured != null) {
       Column column = table.columnWithName(configured);
-      if (column == null || keyType(column) == null || column.isOptional()) {
+      if (column == null || keyType(column, ordersByCodePoint) == null || column.isOptional()) {
         throw new PermanentPipelineException(
             "Cannot split table "
                 + name
                 + " by column '"
                 + configured
                 + "' (option scan.incremental.snapshot.chunk.key-column): it needs a NOT NULL"
-                + " smallint, integer, bigint or uuid column of the table");
+                + " smallint, integer, bigint or uuid column of the table, or a text or varchar one"
+                + " under the C collation");
       }
-      return new LoadState.Key(configured, keyType(column));
+      return new LoadState.Key(configured, keyType(column, ordersByCodePoint));
     }
     List<String> key = table.primaryKeyColumnNames();
     if (!key.isEmpty()) {
-      KeyType type = keyType(table.columnWithName(key.get(0)));
+      KeyType type = keyType(table.columnWithName(key.get(0)), ordersByCodePoint);
       if (type != null) {
         return new LoadState.Key(key.get(0), type);
       }
@@ -385,14 +407,25 @@ final class PostgresInitialLoad implements InitialLoad {
     return LoadState.Key.NONE;
   }
 
-  /** How a column's values order, if a table can be split by it. */
-  static KeyType keyType(Column column) {
+  /**
+   * How a column's values order, if a table can be split by it: text only where its collation
+   * orders by code point, which Java can repeat (other collations are the C library's or ICU's).
+   */
+  static KeyType keyType(Column column, Predicate<Column> ordersByCodePoint) {
     if (column.jdbcType() == Types.SMALLINT
         || column.jdbcType() == Types.INTEGER
         || column.jdbcType() == Types.BIGINT) {
       return KeyType.INTEGER;
     }
-    return "uuid".equals(column.typeName()) ? KeyType.UUID : null;
+    if ("uuid".equals(column.typeName())) {
+      return KeyType.UUID;
+    }
+    return isText(column) && ordersByCodePoint.test(column) ? KeyType.TEXT : null;
+  }
+
+  /** text or varchar; not char(n), whose comparison ignores trailing blanks. */
+  static boolean isText(Column column) {
+    return "text".equals(column.typeName()) || "varchar".equals(column.typeName());
   }
 
   private Connection exporterConnection(boolean replication) {

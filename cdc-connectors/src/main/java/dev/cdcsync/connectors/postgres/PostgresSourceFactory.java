@@ -66,10 +66,10 @@ public final class PostgresSourceFactory implements SourceFactory {
           "scan.incremental.snapshot.chunk.key-column",
           String.class,
           null,
-          "Per table, the NOT NULL integer or uuid column the initial load splits it by:"
+          "Per table, the NOT NULL column the initial load splits it by (an integer, a uuid, or a"
+              + " text or varchar under a collation that orders by code point, such as C):"
               + " schema.table:column entries separated by ';'. Default: the first primary key"
-              + " column when it is an integer or a uuid; a table without one is read as one"
-              + " chunk.");
+              + " column when it is one of those; a table without one is read as one chunk.");
 
   public static final ConfigOption<Integer> SNAPSHOT_READERS =
       ConfigOption.optional(

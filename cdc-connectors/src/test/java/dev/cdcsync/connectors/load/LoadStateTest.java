@@ -157,4 +157,23 @@ class LoadStateTest {
             .withLoaded("public.notes", KeyRange.ALL, 0, 20);
     assertThat(state.summary()).isEqualTo("3 chunk(s), 2,520 row(s) read; 1 of 2 table(s) whole");
   }
+
+  /** Text keys under the C collation order by code point, as their UTF-8 bytes do. */
+  @Test
+  void textKeysOrderByCodePoint() {
+    // U+FF21 (one UTF-16 unit) sorts before U+1F600 (two units starting at 0xD83D) by code
+    // point; String.compareTo would put U+1F600 first.
+    assertThat(KeyType.TEXT.compare("\uFF21", "\uD83D\uDE00")).isNegative();
+    assertThat(KeyType.TEXT.compare("ab", "abc")).isNegative();
+    assertThat(KeyType.TEXT.compare("B", "a")).isNegative();
+    assertThat(KeyType.TEXT.compare("x", "x")).isZero();
+    LoadState state =
+        LoadState.starting(Map.of("public.notes", new LoadState.Key("code", KeyType.TEXT)))
+            .withRead(new Read("", "0/1", true))
+            .withLoaded("public.notes", new KeyRange(null, "n5"), 0, 5);
+    LoadState.TableLoad notes = state.tables().get("public.notes");
+    assertThat(notes.segmentOf("n10")).as("n10 < n5 as text").isPresent();
+    assertThat(notes.segmentOf("n6")).isEmpty();
+    assertThat(notes.segmentOf(6)).as("a value of another type").isEmpty();
+  }
 }

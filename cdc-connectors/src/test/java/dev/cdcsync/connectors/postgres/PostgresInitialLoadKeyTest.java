@@ -50,14 +50,29 @@ class PostgresInitialLoadKeyTest {
     Column id = column("id", "int8", Types.BIGINT, false);
     Column token = column("token", "uuid", Types.OTHER, false);
     Column code = column("code", "text", Types.VARCHAR, false);
-    assertThat(load(Map.of()).key("public.a", table("a", List.of("id", "code"), id, code)))
+    assertThat(
+            load(Map.of())
+                .key("public.a", table("a", List.of("id", "code"), id, code), column -> true))
         .isEqualTo(new LoadState.Key("id", KeyType.INTEGER));
-    assertThat(load(Map.of()).key("public.b", table("b", List.of("token"), token, code)))
+    assertThat(
+            load(Map.of())
+                .key("public.b", table("b", List.of("token"), token, code), column -> true))
         .isEqualTo(new LoadState.Key("token", KeyType.UUID));
-    assertThat(load(Map.of()).key("public.c", table("c", List.of("code", "id"), code, id)))
-        .as("a text key: read whole")
+    assertThat(
+            load(Map.of())
+                .key("public.c", table("c", List.of("code", "id"), code, id), column -> false))
+        .as("a text key under a collation Java cannot repeat: read whole")
         .isEqualTo(LoadState.Key.NONE);
-    assertThat(load(Map.of()).key("public.d", table("d", List.of(), id)))
+    assertThat(
+            load(Map.of())
+                .key("public.c", table("c", List.of("code", "id"), code, id), column -> true))
+        .as("a text key under the C collation")
+        .isEqualTo(new LoadState.Key("code", KeyType.TEXT));
+    Column fixed = column("fixed", "bpchar", Types.CHAR, false);
+    assertThat(load(Map.of()).key("public.e", table("e", List.of("fixed"), fixed), column -> true))
+        .as("char(n) compares ignoring trailing blanks: read whole")
+        .isEqualTo(LoadState.Key.NONE);
+    assertThat(load(Map.of()).key("public.d", table("d", List.of(), id), column -> true))
         .isEqualTo(LoadState.Key.NONE);
   }
 
@@ -67,16 +82,18 @@ class PostgresInitialLoadKeyTest {
     Column token = column("token", "uuid", Types.OTHER, false);
     Column maybe = column("maybe", "int4", Types.INTEGER, true);
     Table notes = table("notes", List.of("code"), code, token, maybe);
-    assertThat(load(Map.of("public.notes", "token")).key("public.notes", notes))
+    assertThat(load(Map.of("public.notes", "token")).key("public.notes", notes, column -> false))
         .isEqualTo(new LoadState.Key("token", KeyType.UUID));
     for (String column : List.of("code", "maybe", "absent")) {
-      assertThatThrownBy(() -> load(Map.of("public.notes", column)).key("public.notes", notes))
+      assertThatThrownBy(
+              () -> load(Map.of("public.notes", column)).key("public.notes", notes, c -> false))
           .isInstanceOf(PermanentPipelineException.class)
           .hasMessage(
               "Cannot split table public.notes by column '"
                   + column
                   + "' (option scan.incremental.snapshot.chunk.key-column): it needs a NOT NULL"
-                  + " smallint, integer, bigint or uuid column of the table");
+                  + " smallint, integer, bigint or uuid column of the table, or a text or"
+                  + " varchar one under the C collation");
     }
   }
 }

@@ -136,6 +136,27 @@ class PostgresSourceContractIT extends SourceContract {
             "chunks",
             "INSERT INTO items SELECT i, 'item ' || i FROM generate_series(1, 2500) i",
             "ANALYZE items");
+    assertThat(loadReports(database, "items")).containsExactlyElementsOf(CHUNKS_OF_2500_ROWS);
+  }
+
+  /** A text key under the C collation splits a table as an integer key does. */
+  @Test
+  void aTextKeyUnderTheCCollationSplitsTheTable() throws Exception {
+    String database =
+        freshDatabase(
+            "text_chunks",
+            "CREATE TABLE words (word TEXT COLLATE \"C\" PRIMARY KEY, n INT)",
+            "INSERT INTO words SELECT 'w' || i, i FROM generate_series(1, 2500) i",
+            "ANALYZE words");
+    assertThat(loadReports(database, "words")).containsExactlyElementsOf(CHUNKS_OF_2500_ROWS);
+  }
+
+  /** The reports of a load of 2,500 rows in chunks of 1,000: before, then after each chunk. */
+  private static final List<List<Long>> CHUNKS_OF_2500_ROWS =
+      List.of(List.of(0L, 0L, 3L), List.of(0L, 1L, 3L), List.of(0L, 2L, 3L), List.of(0L, 3L, 3L));
+
+  /** Loads one table in chunks of 1,000 rows; returns its chunk reports (rows before, read, expected). */
+  private List<List<Long>> loadReports(String database, String table) throws Exception {
     TestDatabaseServer server = server();
     Source source =
         new PostgresSourceFactory()
@@ -151,7 +172,7 @@ class PostgresSourceContractIT extends SourceContract {
                         "password",
                         server.password(),
                         "tables",
-                        database + ".public.items",
+                        database + ".public." + table,
                         "slot.name",
                         "slot_" + database,
                         "scan.startup.mode",
@@ -159,7 +180,7 @@ class PostgresSourceContractIT extends SourceContract {
                         "scan.incremental.snapshot.chunk.size",
                         "1000")),
                 context(database));
-    List<long[]> reports = new CopyOnWriteArrayList<>();
+    List<List<Long>> reports = new CopyOnWriteArrayList<>();
     List<Object> tables = new CopyOnWriteArrayList<>();
     ChangeHandler handler =
         new ChangeHandler() {
@@ -168,19 +189,16 @@ class PostgresSourceContractIT extends SourceContract {
 
           @Override
           public void snapshotChunks(
-              TableId table, long rowsBefore, long chunksLoaded, long chunksExpected) {
-            tables.add(table);
-            reports.add(new long[] {rowsBefore, chunksLoaded, chunksExpected});
+              TableId id, long rowsBefore, long chunksLoaded, long chunksExpected) {
+            tables.add(id);
+            reports.add(List.of(rowsBefore, chunksLoaded, chunksExpected));
           }
         };
     try (source) {
       source.run(handler, Optional.empty());
     }
-    assertThat(tables).containsOnly(TableId.of(database, "public", "items"));
-    assertThat(reports)
-        .extracting(report -> List.of(report[0], report[1], report[2]))
-        .containsExactly(
-            List.of(0L, 0L, 3L), List.of(0L, 1L, 3L), List.of(0L, 2L, 3L), List.of(0L, 3L, 3L));
+    assertThat(tables).containsOnly(TableId.of(database, "public", table));
+    return reports;
   }
 
   private Source source(String database, PipelineContext context, String heartbeatInterval) {
