@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.connectors.load.LoadState.KeyRange;
+import dev.cdcsync.connectors.load.LoadState.KeyType;
 import dev.cdcsync.connectors.load.ParallelChunks;
 import io.debezium.config.CommonConnectorConfig;
 import io.debezium.connector.postgresql.PostgresConnectorConfig;
 import io.debezium.connector.postgresql.connection.PostgresConnection;
-import io.debezium.relational.Column;
 import io.debezium.relational.CustomConverterRegistry;
 import io.debezium.relational.Table;
 import io.debezium.relational.TableSchema;
@@ -240,13 +240,17 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
     return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
   }
 
-  /** A key value bound as text, cast to the key column's type. */
+  /**
+   * A key value bound as text, cast to the key column's type (the column was chosen as the key by
+   * {@link PostgresInitialLoad#keyType}, collation included).
+   */
   private String bound(String table, String keyColumn) {
-    Column column = tables.get(table).columnWithName(keyColumn);
-    if (PostgresInitialLoad.isText(column)) {
+    KeyType type =
+        PostgresInitialLoad.keyType(tables.get(table).columnWithName(keyColumn), column -> true);
+    if (type == KeyType.TEXT) {
       return "CAST(? AS text)";
     }
-    return "uuid".equals(column.typeName()) ? "CAST(? AS uuid)" : "CAST(? AS bigint)";
+    return type == KeyType.UUID ? "CAST(? AS uuid)" : "CAST(? AS bigint)";
   }
 
   /**

@@ -424,7 +424,7 @@ final class PostgresInitialLoad implements InitialLoad {
   }
 
   /** text or varchar; not char(n), whose comparison ignores trailing blanks. */
-  static boolean isText(Column column) {
+  private static boolean isText(Column column) {
     return "text".equals(column.typeName()) || "varchar".equals(column.typeName());
   }
 
