@@ -2,6 +2,7 @@ package dev.cdcsync.connectors.load;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -59,7 +60,12 @@ public record LoadState(
      * text or varchar under a collation that orders by code point ({@code C}, {@code POSIX},
      * {@code ucs_basic}, {@code C.UTF-8} of the builtin provider): UTF-8's byte order.
      */
-    TEXT;
+    TEXT,
+    /**
+     * numeric, as PostgreSQL orders it: {@code -Infinity}, then the numbers by value, then {@code
+     * Infinity}, then {@code NaN}.
+     */
+    DECIMAL;
 
     public int compare(String a, String b) {
       return switch (this) {
@@ -73,6 +79,22 @@ public record LoadState(
               : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
         }
         case TEXT -> compareCodePoints(a, b);
+        case DECIMAL -> {
+          int rank = Integer.compare(decimalRank(a), decimalRank(b));
+          yield rank != 0 || decimalRank(a) != 1
+              ? rank
+              : new BigDecimal(a).compareTo(new BigDecimal(b));
+        }
+      };
+    }
+
+    /** Where a numeric's text sorts: -Infinity 0, a number 1, Infinity 2, NaN 3. */
+    private static int decimalRank(String text) {
+      return switch (text) {
+        case "-Infinity" -> 0;
+        case "Infinity" -> 2;
+        case "NaN" -> 3;
+        default -> 1;
       };
     }
 
@@ -101,6 +123,11 @@ public record LoadState(
                 : null;
         case UUID -> value instanceof java.util.UUID uuid ? uuid.toString() : null;
         case TEXT -> value instanceof String text ? text : null;
+        // numeric(p, s) arrives as a decimal, numeric as its exact text (NaN and infinities too).
+        case DECIMAL ->
+            value instanceof BigDecimal decimal
+                ? decimal.toPlainString()
+                : value instanceof String text ? text : null;
       };
     }
 

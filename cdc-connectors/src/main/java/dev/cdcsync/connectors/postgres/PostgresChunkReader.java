@@ -128,9 +128,12 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
             + rows
             + " LIMIT 1";
     Optional<String> boundary = firstKey(sql, range);
-    if (boundary.isPresent() && boundary.get().equals(range.from())) {
+    if (boundary.isPresent()
+        && range.from() != null
+        && keyType(table, keyColumn).compare(boundary.get(), range.from()) == 0) {
       // More than `rows` rows share the range's first key (a key column that is not unique, as
-      // the first column of a composite key): the chunk is that key's rows, however many.
+      // the first column of a composite key): the chunk is that key's rows, however many. (Equal
+      // numerics may print apart, as 1.0 and 1.00.)
       boundary =
           firstKey(
               "SELECT min("
@@ -245,12 +248,16 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
    * {@link PostgresInitialLoad#keyType}, collation included).
    */
   private String bound(String table, String keyColumn) {
-    KeyType type =
-        PostgresInitialLoad.keyType(tables.get(table).columnWithName(keyColumn), column -> true);
-    if (type == KeyType.TEXT) {
-      return "CAST(? AS text)";
-    }
-    return type == KeyType.UUID ? "CAST(? AS uuid)" : "CAST(? AS bigint)";
+    return switch (keyType(table, keyColumn)) {
+      case INTEGER -> "CAST(? AS bigint)";
+      case UUID -> "CAST(? AS uuid)";
+      case TEXT -> "CAST(? AS text)";
+      case DECIMAL -> "CAST(? AS numeric)";
+    };
+  }
+
+  private KeyType keyType(String table, String keyColumn) {
+    return PostgresInitialLoad.keyType(tables.get(table).columnWithName(keyColumn), column -> true);
   }
 
   /**

@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A fresh start creates the replication slot with an exported snapshot: the slot's stream
  * starts exactly where that snapshot ends. Readers import the snapshot and read the tables in
- * chunks of about {@code chunkSize} rows, ranges of an integer, uuid or text key column (the first
- * column of the primary key, or the one configured); a table without such a column is one chunk.
+ * chunks of about {@code chunkSize} rows, ranges of an integer, numeric, uuid or text key column
+ * (the first column of the primary key, or the one configured); a table without such a column is
+ * one chunk.
  * Rows are turned into records by Debezium's own converters, so they carry the same values as
  * Debezium's snapshot and stream.
  *
@@ -392,8 +393,8 @@ final class PostgresInitialLoad implements InitialLoad {
                 + " by column '"
                 + configured
                 + "' (option scan.incremental.snapshot.chunk.key-column): it needs a NOT NULL"
-                + " smallint, integer, bigint or uuid column of the table, or a text or varchar one"
-                + " under the C collation");
+                + " smallint, integer, bigint, numeric or uuid column of the table, or a text or"
+                + " varchar one under the C collation");
       }
       return new LoadState.Key(configured, keyType(column, ordersByCodePoint));
     }
@@ -419,6 +420,9 @@ final class PostgresInitialLoad implements InitialLoad {
     }
     if ("uuid".equals(column.typeName())) {
       return KeyType.UUID;
+    }
+    if ("numeric".equals(column.typeName())) {
+      return KeyType.DECIMAL;
     }
     return isText(column) && ordersByCodePoint.test(column) ? KeyType.TEXT : null;
   }

@@ -6,9 +6,11 @@ import dev.cdcsync.connectors.load.LoadState.KeyRange;
 import dev.cdcsync.connectors.load.LoadState.KeyType;
 import dev.cdcsync.connectors.load.LoadState.Read;
 import dev.cdcsync.connectors.load.LoadState.Segment;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -175,5 +177,31 @@ class LoadStateTest {
     assertThat(notes.segmentOf("n10")).as("n10 < n5 as text").isPresent();
     assertThat(notes.segmentOf("n6")).isEmpty();
     assertThat(notes.segmentOf(6)).as("a value of another type").isEmpty();
+  }
+
+  /** numeric keys order by value, with PostgreSQL's special values after (or before) them all. */
+  @Test
+  void decimalKeysOrderByValueWithTheSpecialValuesAtTheEnds() {
+    List<String> sorted =
+        List.of("-Infinity", "-1e3", "-2.5", "0", "1.0", "1.00", "9", "10.01", "Infinity", "NaN");
+    for (int i = 0; i < sorted.size(); i++) {
+      for (int j = 0; j < sorted.size(); j++) {
+        boolean equalNumbers =
+            Set.of("1.0", "1.00").containsAll(List.of(sorted.get(i), sorted.get(j)));
+        int expected = equalNumbers ? 0 : Integer.compare(i, j);
+        assertThat(Integer.signum(KeyType.DECIMAL.compare(sorted.get(i), sorted.get(j))))
+            .as(sorted.get(i) + " against " + sorted.get(j))
+            .isEqualTo(expected);
+      }
+    }
+    LoadState state =
+        LoadState.starting(Map.of("public.prices", new LoadState.Key("price", KeyType.DECIMAL)))
+            .withRead(new Read("", "0/1", true))
+            .withLoaded("public.prices", new KeyRange("2.50", "10"), 0, 5);
+    LoadState.TableLoad prices = state.tables().get("public.prices");
+    assertThat(prices.segmentOf(new BigDecimal("2.5"))).as("numeric(p, s): a decimal").isPresent();
+    assertThat(prices.segmentOf("9.999")).as("numeric: its text").isPresent();
+    assertThat(prices.segmentOf(new BigDecimal("10"))).isEmpty();
+    assertThat(prices.segmentOf("NaN")).isEmpty();
   }
 }

@@ -46,7 +46,7 @@ class PostgresInitialLoadKeyTest {
   }
 
   @Test
-  void splitsByTheFirstPrimaryKeyColumnWhenItIsAnIntegerOrAUuid() {
+  void splitsByTheFirstPrimaryKeyColumnWhenItIsAnIntegerANumericOrAUuid() {
     Column id = column("id", "int8", Types.BIGINT, false);
     Column token = column("token", "uuid", Types.OTHER, false);
     Column code = column("code", "text", Types.VARCHAR, false);
@@ -68,6 +68,11 @@ class PostgresInitialLoadKeyTest {
                 .key("public.c", table("c", List.of("code", "id"), code, id), column -> true))
         .as("a text key under the C collation")
         .isEqualTo(new LoadState.Key("code", KeyType.TEXT));
+    Column price = column("price", "numeric", Types.NUMERIC, false);
+    assertThat(
+            load(Map.of())
+                .key("public.f", table("f", List.of("price", "id"), price, id), column -> false))
+        .isEqualTo(new LoadState.Key("price", KeyType.DECIMAL));
     Column fixed = column("fixed", "bpchar", Types.CHAR, false);
     assertThat(load(Map.of()).key("public.e", table("e", List.of("fixed"), fixed), column -> true))
         .as("char(n) compares ignoring trailing blanks: read whole")
@@ -92,8 +97,8 @@ class PostgresInitialLoadKeyTest {
               "Cannot split table public.notes by column '"
                   + column
                   + "' (option scan.incremental.snapshot.chunk.key-column): it needs a NOT NULL"
-                  + " smallint, integer, bigint or uuid column of the table, or a text or"
-                  + " varchar one under the C collation");
+                  + " smallint, integer, bigint, numeric or uuid column of the table, or a text"
+                  + " or varchar one under the C collation");
     }
   }
 }

@@ -14,6 +14,7 @@ import dev.cdcsync.connectors.SourceContract;
 import dev.cdcsync.testing.TestDatabaseServer;
 import dev.cdcsync.testing.TestDatabases;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -136,7 +137,8 @@ class PostgresSourceContractIT extends SourceContract {
             "chunks",
             "INSERT INTO items SELECT i, 'item ' || i FROM generate_series(1, 2500) i",
             "ANALYZE items");
-    assertThat(loadReports(database, "items")).containsExactlyElementsOf(CHUNKS_OF_2500_ROWS);
+    assertThat(loadReports(database, "items", new ArrayList<>()))
+        .containsExactlyElementsOf(CHUNKS_OF_2500_ROWS);
   }
 
   /** A text key under the C collation splits a table as an integer key does. */
@@ -148,15 +150,40 @@ class PostgresSourceContractIT extends SourceContract {
             "CREATE TABLE words (word TEXT COLLATE \"C\" PRIMARY KEY, n INT)",
             "INSERT INTO words SELECT 'w' || i, i FROM generate_series(1, 2500) i",
             "ANALYZE words");
-    assertThat(loadReports(database, "words")).containsExactlyElementsOf(CHUNKS_OF_2500_ROWS);
+    assertThat(loadReports(database, "words", new ArrayList<>()))
+        .containsExactlyElementsOf(CHUNKS_OF_2500_ROWS);
+  }
+
+  /**
+   * A numeric key splits the table, also where more rows than a chunk share one value and equal
+   * values print apart (1 and 1.00): that value's rows are one chunk.
+   */
+  @Test
+  void aNumericKeySplitsTheTableWhereEqualKeysPrintApart() throws Exception {
+    String database =
+        freshDatabase(
+            "numeric_chunks",
+            "CREATE TABLE prices (price NUMERIC, id INT, PRIMARY KEY (price, id))",
+            "INSERT INTO prices SELECT CASE WHEN i <= 500 THEN 0 WHEN i <= 2000 THEN 1 ELSE 2 END"
+                + " + CASE WHEN i % 2 = 0 THEN 0.00 ELSE 0 END, i FROM generate_series(1, 2500) i",
+            "ANALYZE prices");
+    List<DataChangeEvent> rows = new ArrayList<>();
+    assertThat(loadReports(database, "prices", rows))
+        .containsExactlyElementsOf(CHUNKS_OF_2500_ROWS);
+    assertThat(rows).hasSize(2500);
+    assertThat(rows.stream().map(row -> row.after()[1]).distinct()).hasSize(2500);
   }
 
   /** The reports of a load of 2,500 rows in chunks of 1,000: before, then after each chunk. */
   private static final List<List<Long>> CHUNKS_OF_2500_ROWS =
       List.of(List.of(0L, 0L, 3L), List.of(0L, 1L, 3L), List.of(0L, 2L, 3L), List.of(0L, 3L, 3L));
 
-  /** Loads one table in chunks of 1,000 rows; returns its chunk reports (rows before, read, expected). */
-  private List<List<Long>> loadReports(String database, String table) throws Exception {
+  /**
+   * Loads one table in chunks of 1,000 rows into {@code rows}; returns its chunk reports (rows
+   * before, read, expected).
+   */
+  private List<List<Long>> loadReports(String database, String table, List<DataChangeEvent> rows)
+      throws Exception {
     TestDatabaseServer server = server();
     Source source =
         new PostgresSourceFactory()
@@ -185,7 +212,9 @@ class PostgresSourceContractIT extends SourceContract {
     ChangeHandler handler =
         new ChangeHandler() {
           @Override
-          public void handle(List<DataChangeEvent> events, SourceAcknowledger acknowledger) {}
+          public void handle(List<DataChangeEvent> events, SourceAcknowledger acknowledger) {
+            rows.addAll(events);
+          }
 
           @Override
           public void snapshotChunks(
