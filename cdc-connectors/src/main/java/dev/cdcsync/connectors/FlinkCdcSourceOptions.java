@@ -11,8 +11,8 @@ import java.util.List;
 public final class FlinkCdcSourceOptions {
 
   private static final String NO_SNAPSHOT_ENGINE =
-      "MySQL / MariaDB snapshots are read by Debezium in one pass per table, without chunks;"
-          + " PostgreSQL's load splits tables by key ranges without this setting";
+      "MySQL snapshots are read by Debezium in one pass per table, without chunks;"
+          + " PostgreSQL's and MariaDB's loads split tables by key ranges without this setting";
 
   private static final String NO_SPECIFIC_START =
       "scan.startup.mode specific-offset and timestamp are not supported";
@@ -50,15 +50,25 @@ public final class FlinkCdcSourceOptions {
               20,
               "cdc-sync opens single JDBC connections, without a pool"));
 
-  /** Options of Flink CDC's {@code mysql} source only (cdc-sync's mysql and mariadb sources take them). */
-  public static final List<ConfigOption<?>> MYSQL =
+  /**
+   * Options of Flink CDC's {@code mysql} source for its chunked snapshot, which cdc-sync's mysql
+   * source reads through Debezium (its mariadb source honours them, see LoadOptions).
+   */
+  public static final List<ConfigOption<?>> MYSQL_LOAD =
       List.of(
           ConfigOption.withoutEffect(
               "scan.incremental.snapshot.chunk.size", Integer.class, 8096, NO_SNAPSHOT_ENGINE),
           ConfigOption.withoutEffect(
               "scan.snapshot.fetch.size", Integer.class, 1024, NO_SNAPSHOT_ENGINE),
           ConfigOption.withoutEffect(
-              "scan.incremental.snapshot.chunk.key-column", String.class, null, NO_SNAPSHOT_ENGINE),
+              "scan.incremental.snapshot.chunk.key-column",
+              String.class,
+              null,
+              NO_SNAPSHOT_ENGINE));
+
+  /** Options of Flink CDC's {@code mysql} source only (cdc-sync's mysql and mariadb sources take them). */
+  public static final List<ConfigOption<?>> MYSQL =
+      List.of(
           ConfigOption.withoutEffect(
               "scan.startup.specific-offset.file", String.class, null, NO_SPECIFIC_START),
           ConfigOption.withoutEffect(

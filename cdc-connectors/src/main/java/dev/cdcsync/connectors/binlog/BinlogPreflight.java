@@ -289,7 +289,7 @@ final class BinlogPreflight implements Runnable {
     return statements;
   }
 
-  private static String quoted(String identifier) {
+  static String quoted(String identifier) {
     return "`" + identifier.replace("`", "``") + "`";
   }
 

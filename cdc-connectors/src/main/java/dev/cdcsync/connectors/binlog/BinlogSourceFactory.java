@@ -15,6 +15,8 @@ import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.connectors.debezium.DebeziumSource;
 import dev.cdcsync.connectors.debezium.EngineProperties;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter;
+import dev.cdcsync.connectors.load.InitialLoad;
+import dev.cdcsync.connectors.load.LoadOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -76,6 +78,28 @@ public abstract class BinlogSourceFactory implements SourceFactory {
   /** The Debezium connector's {@code database.ssl.mode} values, its default first. */
   protected abstract List<String> tlsModes();
 
+  /**
+   * Options of the initial load: cdc-sync's own (see {@link LoadOptions}) where the source has it,
+   * else Flink CDC's, without effect.
+   */
+  protected List<ConfigOption<?>> loadOptions() {
+    return FlinkCdcSourceOptions.MYSQL_LOAD;
+  }
+
+  /**
+   * cdc-sync's own initial load, replacing Debezium's snapshot; null where Debezium reads it.
+   *
+   * @param engineProperties the Debezium engine's settings
+   * @param description names the database for messages
+   */
+  protected InitialLoad initialLoad(
+      Configuration options,
+      PipelineContext context,
+      Properties engineProperties,
+      String description) {
+    return null;
+  }
+
   private BinlogTls tls() {
     return new BinlogTls(tlsModes());
   }
@@ -102,6 +126,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
             SourceOptions.HEARTBEAT_INTERVAL,
             METADATA_LIST,
             TREAT_TINYINT1_AS_BOOLEAN));
+    options.addAll(loadOptions());
     options.addAll(FlinkCdcSourceOptions.COMMON);
     options.addAll(FlinkCdcSourceOptions.MYSQL);
     return List.copyOf(options);
@@ -245,7 +270,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         context.workDirectory(),
         null,
         UnaryOperator.identity(),
-        null);
+        initialLoad(options, context, properties, description));
   }
 
   /**

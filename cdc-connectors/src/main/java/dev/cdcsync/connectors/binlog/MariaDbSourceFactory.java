@@ -1,6 +1,13 @@
 package dev.cdcsync.connectors.binlog;
 
+import dev.cdcsync.api.ConfigOption;
+import dev.cdcsync.api.Configuration;
+import dev.cdcsync.api.PipelineContext;
+import dev.cdcsync.connectors.load.InitialLoad;
+import dev.cdcsync.connectors.load.LoadOptions;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 
 /** {@code type: mariadb}: MariaDB 10.6+ through the binlog. */
 public final class MariaDbSourceFactory extends BinlogSourceFactory {
@@ -23,6 +30,37 @@ public final class MariaDbSourceFactory extends BinlogSourceFactory {
   @Override
   protected String jdbcUrlPrefix() {
     return "jdbc:mariadb://";
+  }
+
+  @Override
+  protected List<ConfigOption<?>> loadOptions() {
+    return LoadOptions.ALL;
+  }
+
+  @Override
+  public void validateOptions(Configuration options) {
+    super.validateOptions(options);
+    keyColumns(options);
+  }
+
+  @Override
+  protected InitialLoad initialLoad(
+      Configuration options,
+      PipelineContext context,
+      Properties engineProperties,
+      String description) {
+    return new MariaDbInitialLoad(
+        description,
+        engineProperties,
+        context.stateStorage(),
+        LoadOptions.positive(options, LoadOptions.SNAPSHOT_READERS),
+        LoadOptions.positive(options, LoadOptions.CHUNK_SIZE),
+        LoadOptions.positive(options, LoadOptions.FETCH_SIZE),
+        keyColumns(options));
+  }
+
+  private static Map<String, String> keyColumns(Configuration options) {
+    return LoadOptions.chunkKeyColumns(options, "database.table:column", 2);
   }
 
   @Override

@@ -82,12 +82,32 @@ public final class StateStorageSchemaHistory extends AbstractSchemaHistory {
 
   @Override
   protected synchronized void storeRecord(HistoryRecord record) throws SchemaHistoryException {
+    write(storage, next, record);
+    next++;
+  }
+
+  /**
+   * Writes records of a schema snapshot taken outside Debezium (see {@link MariaDbInitialLoad}),
+   * after those already stored.
+   */
+  static void append(StateStorage storage, List<HistoryRecord> records) {
+    try {
+      List<String> names = recordNames(storage);
+      long index = names.isEmpty() ? 0 : index(names.get(names.size() - 1)) + 1;
+      for (HistoryRecord record : records) {
+        write(storage, index++, record);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the schema history in " + storage.location(), e);
+    }
+  }
+
+  private static void write(StateStorage storage, long index, HistoryRecord record) {
     try {
       String json = DocumentWriter.defaultWriter().write(record.document());
       storage.create(
-          String.format("%s%020d", PREFIX, next),
+          String.format("%s%020d", PREFIX, index),
           (json + CHECKSUM_MARK + checksum(json) + "\n").getBytes(StandardCharsets.UTF_8));
-      next++;
     } catch (IOException e) {
       throw new SchemaHistoryException(
           "Cannot store a schema history record in " + storage.location(), e);

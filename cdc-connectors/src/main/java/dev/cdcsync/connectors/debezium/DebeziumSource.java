@@ -182,6 +182,7 @@ public final class DebeziumSource implements Source {
             description);
         return;
       }
+      seedStreamStart();
     }
     DebeziumEngine<RecordChangeEvent<SourceRecord>> created =
         DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
@@ -228,6 +229,28 @@ public final class DebeziumSource implements Source {
       // Debezium's own message ("An exception occurred in the change event producer") hides the
       // cause.
       throw SourceFailures.named("Cannot read changes from " + description, failure);
+    }
+  }
+
+  /**
+   * Seeds the offset store with where the load says the stream starts, when no engine offset is
+   * stored yet (the stream after a binlog load); sets the snapshot mode to start with.
+   */
+  private void seedStreamStart() throws IOException {
+    engineProperties.setProperty("snapshot.mode", "no_data");
+    if (!offsets.offsets().isEmpty()) {
+      return;
+    }
+    Optional<InitialLoad.StreamStart> start = initialLoad.streamStart();
+    if (start.isPresent()) {
+      offsets.seed(start.get().partition(), start.get().offset());
+      CheckpointOffsetBackingStore.writeStartFile(
+          stateDirectory.resolve("start-offsets.json"), offsets.offsets());
+      engineProperties.setProperty("snapshot.mode", start.get().snapshotMode());
+      LOG.info(
+          "Streaming the changes of {} from {}, where its load began",
+          description,
+          start.get().offset());
     }
   }
 

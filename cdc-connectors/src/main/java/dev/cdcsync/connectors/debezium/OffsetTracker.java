@@ -37,6 +37,11 @@ final class OffsetTracker {
     offsets.putAll(start);
   }
 
+  /** Notes an offset to start from where none is stored. */
+  void seed(Map<String, ?> partition, Map<String, ?> offset) {
+    pending.put(partition, offset);
+  }
+
   /** Notes the record's offset. */
   void remember(SourceRecord record) {
     Map<String, ?> partition = record.sourcePartition();

@@ -3,6 +3,7 @@ package dev.cdcsync.connectors.load;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.TableId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -72,6 +73,21 @@ public interface InitialLoad extends AutoCloseable {
 
   /** Takes the stored state of a load that is over (none: empty), for {@link #absorbed}. */
   void streaming(Optional<String> storedState);
+
+  /**
+   * Where the change stream starts when no engine offset is stored yet, after a load that is over
+   * (see {@link #run} or {@link #streaming}): none where the database keeps the position (a
+   * PostgreSQL slot).
+   */
+  default Optional<StreamStart> streamStart() {
+    return Optional.empty();
+  }
+
+  /**
+   * A Debezium offset to stream from, and the Debezium snapshot mode to start with (e.g. {@code
+   * recovery}, which records the schema history before streaming from the offset).
+   */
+  record StreamStart(Map<String, ?> partition, Map<String, ?> offset, String snapshotMode) {}
 
   /**
    * Whether a streamed change is one the loaded rows of its table already show (a change from

@@ -15,10 +15,10 @@ import java.util.Optional;
  * whose rows are committed and under which database snapshot each was read. Immutable; a resumed
  * load reads the ranges no segment covers.
  *
- * @param reads the database snapshots rows were read under, in order: the first is the one
- *     exported with the replication slot (exactly the stream's starting point); each later one was
- *     taken by a start that resumed the load, and the stream's changes it already shows are left
- *     out for the rows read under it (see {@link Read})
+ * @param reads the database snapshots rows were read under, in order: PostgreSQL's first is the
+ *     one exported with the replication slot (exactly the stream's starting point); each later one
+ *     was taken by a start that resumed the load, and the stream's changes it already shows are
+ *     left out for the rows read under it (see {@link Read}); MariaDB's are one per reader
  * @param tables per table ({@code schema.table}), what is loaded
  * @param complete every table is loaded
  * @param id the load's identity, the same across its restarts (null in a state stored before it
@@ -37,10 +37,11 @@ public record LoadState(
   /**
    * A database snapshot rows were read under.
    *
-   * @param visibility the snapshot's transactions as the database prints them ({@code
-   *     xmin:xmax:xip,...}), to tell whether a streamed change is one it shows
+   * @param visibility PostgreSQL: the snapshot's transactions as the database prints them ({@code
+   *     xmin:xmax:xip,...}), to tell whether a streamed change is one it shows; MariaDB: empty
+   *     (its binlog position tells)
    * @param lsn a log position after every change the snapshot shows; streamed changes at or after
-   *     it are never shown by it
+   *     it are never shown by it (MariaDB: exactly its binlog position, {@code file:offset})
    * @param exact the snapshot is the replication slot's own: it shows exactly the changes before
    *     the stream's start, none after
    */

@@ -55,8 +55,11 @@ public final class ParallelChunks {
     /** Rows of the chunk being handed over; more of it follow. */
     void rows(List<SourceRecord> rows) throws InterruptedException;
 
-    /** The chunk's last rows (possibly none); the chunk, {@code chunkRows} rows, is whole after them. */
-    void chunkEnd(List<SourceRecord> rows, String table, KeyRange range, long chunkRows)
+    /**
+     * The chunk's last rows (possibly none); the chunk, {@code chunkRows} rows read by the reader
+     * at index {@code reader} of the list given to {@link #run}, is whole after them.
+     */
+    void chunkEnd(List<SourceRecord> rows, String table, KeyRange range, long chunkRows, int reader)
         throws InterruptedException;
   }
 
@@ -66,7 +69,8 @@ public final class ParallelChunks {
    * Rows of a chunk; {@code chunkEnd} is set on its last part, with the chunk's row count. {@code
    * ahead} is the reader's allowance of parts not handed over yet, returned when this one is.
    */
-  private record Part(List<SourceRecord> rows, Gap chunkEnd, long chunkRows, Semaphore ahead) {}
+  private record Part(
+      List<SourceRecord> rows, Gap chunkEnd, long chunkRows, int reader, Semaphore ahead) {}
 
   private final int chunkRows;
   private final int partsAhead;
@@ -96,6 +100,7 @@ public final class ParallelChunks {
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < readers.size(); i++) {
       Reader reader = readers.get(i);
+      int index = i;
       Thread thread =
           new Thread(
               () -> {
@@ -113,7 +118,7 @@ public final class ParallelChunks {
                       }
                       turns.put(parts);
                     }
-                    read(reader, chunk, parts, ahead);
+                    read(reader, index, chunk, parts, ahead);
                   }
                 } catch (Throwable e) {
                   failure.compareAndSet(null, e);
@@ -151,7 +156,11 @@ public final class ParallelChunks {
             receiver.rows(part.rows());
           } else {
             receiver.chunkEnd(
-                part.rows(), part.chunkEnd().table(), part.chunkEnd().range(), part.chunkRows());
+                part.rows(),
+                part.chunkEnd().table(),
+                part.chunkEnd().range(),
+                part.chunkRows(),
+                part.reader());
             break;
           }
         }
@@ -181,7 +190,7 @@ public final class ParallelChunks {
     return new Gap(gap.table(), gap.keyColumn(), new KeyRange(gap.range().from(), boundary.get()));
   }
 
-  private void read(Reader reader, Gap chunk, BlockingQueue<Part> parts, Semaphore ahead)
+  private void read(Reader reader, int index, Gap chunk, BlockingQueue<Part> parts, Semaphore ahead)
       throws Exception {
     List<SourceRecord>[] rows = new List[] {new ArrayList<>()};
     long[] bytes = {0};
@@ -196,13 +205,13 @@ public final class ParallelChunks {
           total[0]++;
           if (rows[0].size() >= PART_ROWS || bytes[0] >= PART_BYTES) {
             ahead.acquire();
-            parts.put(new Part(rows[0], null, 0, ahead));
+            parts.put(new Part(rows[0], null, 0, index, ahead));
             rows[0] = new ArrayList<>();
             bytes[0] = 0;
           }
         });
     ahead.acquire();
-    parts.put(new Part(rows[0], chunk, total[0], ahead));
+    parts.put(new Part(rows[0], chunk, total[0], index, ahead));
   }
 
   private static void throwIfFailed(AtomicReference<Throwable> failure) throws Exception {

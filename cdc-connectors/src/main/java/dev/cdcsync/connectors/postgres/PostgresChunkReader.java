@@ -6,6 +6,7 @@ import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.connectors.load.LoadState.KeyRange;
 import dev.cdcsync.connectors.load.LoadState.KeyType;
 import dev.cdcsync.connectors.load.ParallelChunks;
+import dev.cdcsync.connectors.load.SnapshotRecords;
 import io.debezium.config.CommonConnectorConfig;
 import io.debezium.connector.postgresql.PostgresConnectorConfig;
 import io.debezium.connector.postgresql.connection.PostgresConnection;
@@ -21,7 +22,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +31,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * One connection of the initial load (see {@link PostgresInitialLoad}), inside the load's snapshot
@@ -185,35 +184,10 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
         String topic = topicPrefix + "." + name;
         while (result.next()) {
           Object[] row = connection.rowToArray(table, result, columns);
-          Struct value = schema.valueFromColumnData(row);
-          Struct envelope = schema.getEnvelopeSchema().read(value, source, Instant.now());
-          parts.add(
-              new SourceRecord(
-                  Map.of(),
-                  Map.of(),
-                  topic,
-                  null,
-                  schema.keySchema(),
-                  schema.keyFromColumnData(row),
-                  envelope.schema(),
-                  envelope),
-              size(row));
+          SnapshotRecords.add(parts, schema, row, source, topic);
         }
       }
     }
-  }
-
-  /** About how many bytes a row's values take, to bound what waits for the hand-over. */
-  private static long size(Object[] row) {
-    long bytes = 16L * row.length;
-    for (Object value : row) {
-      if (value instanceof String text) {
-        bytes += text.length();
-      } else if (value instanceof byte[] data) {
-        bytes += data.length;
-      }
-    }
-    return bytes;
   }
 
   private Struct sourceStruct(Table table) {

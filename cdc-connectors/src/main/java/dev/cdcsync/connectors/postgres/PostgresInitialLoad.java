@@ -2,7 +2,6 @@ package dev.cdcsync.connectors.postgres;
 
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.DataChangeEvent;
-import dev.cdcsync.api.OperationType;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.JdbcConnections;
@@ -13,6 +12,7 @@ import dev.cdcsync.connectors.load.LoadState.KeyRange;
 import dev.cdcsync.connectors.load.LoadState.KeyType;
 import dev.cdcsync.connectors.load.LoadState.Read;
 import dev.cdcsync.connectors.load.LoadState.TableLoad;
+import dev.cdcsync.connectors.load.LoadedSegments;
 import dev.cdcsync.connectors.load.ParallelChunks;
 import io.debezium.connector.postgresql.PostgresConnectorConfig;
 import io.debezium.connector.postgresql.PostgresValueConverter;
@@ -30,7 +30,6 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +90,7 @@ final class PostgresInitialLoad implements InitialLoad {
   /** The pipeline's names of the tables present when the load started, by {@code schema.table}. */
   private final Map<String, TableId> tableIds = new ConcurrentHashMap<>();
 
-  /** Tables truncated in the stream while changes could be absorbed: they absorb no more. */
-  private final Set<String> truncated = new HashSet<>();
+  private final LoadedSegments segments = new LoadedSegments();
 
   /**
    * @param keyColumns per table ({@code schema.table}), the column to split it by,
@@ -213,27 +211,7 @@ final class PostgresInitialLoad implements InitialLoad {
       absorbUntilLsn = -1;
       return false;
     }
-    String table = event.tableId().schemaName() + "." + event.tableId().tableName();
-    if (event.operation() == OperationType.TRUNCATE) {
-      // The truncate empties rows read before it and after it alike; the changes after it must
-      // then all be applied again, so this table absorbs nothing more.
-      truncated.add(table);
-      return false;
-    }
-    TableLoad load = state.tables().get(table);
-    if (load == null || truncated.contains(table)) {
-      return false;
-    }
-    Object key = null;
-    if (load.keyColumn() != null) {
-      Object[] row = event.after() != null ? event.after() : event.before();
-      int index = event.schema().indexOf(load.keyColumn());
-      if (row == null || index < 0) {
-        return false;
-      }
-      key = row[index];
-    }
-    Optional<LoadState.Segment> segment = load.segmentOf(key);
+    Optional<LoadState.Segment> segment = segments.segmentOf(state, event);
     if (segment.isEmpty()) {
       return false;
     }
@@ -314,8 +292,13 @@ final class PostgresInitialLoad implements InitialLoad {
 
                   @Override
                   public void chunkEnd(
-                      List<SourceRecord> rows, String table, KeyRange range, long chunkRows)
+                      List<SourceRecord> rows,
+                      String table,
+                      KeyRange range,
+                      long chunkRows,
+                      int reader)
                       throws InterruptedException {
+                    // Every reader imported the one snapshot of this start.
                     state = state.withLoaded(table, range, readIndex, chunkRows);
                     chunks.chunkEnd(rows, table, state);
                   }

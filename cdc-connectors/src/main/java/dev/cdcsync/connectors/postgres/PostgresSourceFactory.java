@@ -16,11 +16,10 @@ import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.connectors.debezium.DebeziumSource;
 import dev.cdcsync.connectors.debezium.EngineProperties;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter;
+import dev.cdcsync.connectors.load.LoadOptions;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 
 /** {@code type: postgres}: PostgreSQL 12+ through logical decoding (pgoutput). */
@@ -47,38 +46,6 @@ public final class PostgresSourceFactory implements SourceFactory {
       ConfigOption.optional(
           "decoding.plugin.name", String.class, "pgoutput", "Logical decoding plugin.");
 
-  public static final ConfigOption<Integer> CHUNK_SIZE =
-      ConfigOption.optional(
-          "scan.incremental.snapshot.chunk.size",
-          Integer.class,
-          8096,
-          "Rows per chunk of the initial load: each chunk is read, written and committed as one.");
-
-  public static final ConfigOption<Integer> FETCH_SIZE =
-      ConfigOption.optional(
-          "scan.snapshot.fetch.size",
-          Integer.class,
-          1024,
-          "Rows the initial load's readers fetch from the database at a time.");
-
-  public static final ConfigOption<String> CHUNK_KEY_COLUMN =
-      ConfigOption.optional(
-          "scan.incremental.snapshot.chunk.key-column",
-          String.class,
-          null,
-          "Per table, the NOT NULL column the initial load splits it by (an integer, a uuid, or a"
-              + " text or varchar under a collation that orders by code point, such as C):"
-              + " schema.table:column entries separated by ';'. Default: the first primary key"
-              + " column when it is one of those; a table without one is read as one chunk.");
-
-  public static final ConfigOption<Integer> SNAPSHOT_READERS =
-      ConfigOption.optional(
-          "scan.snapshot.readers",
-          Integer.class,
-          Runtime.getRuntime().availableProcessors(),
-          "How many connections read the initial load's chunks at once. Default: the machine's"
-              + " processors.");
-
   private static final String UNAVAILABLE_VALUE_PLACEHOLDER = "unavailable.value.placeholder";
 
   public static final ConfigOption<String> METADATA_LIST =
@@ -103,10 +70,10 @@ public final class PostgresSourceFactory implements SourceFactory {
                 SLOT_NAME,
                 DECODING_PLUGIN,
                 SourceOptions.STARTUP_MODE,
-                CHUNK_SIZE,
-                FETCH_SIZE,
-                CHUNK_KEY_COLUMN,
-                SNAPSHOT_READERS));
+                LoadOptions.CHUNK_SIZE,
+                LoadOptions.FETCH_SIZE,
+                LoadOptions.CHUNK_KEY_COLUMN,
+                LoadOptions.SNAPSHOT_READERS));
     // Flink CDC's postgres source options, honoured, then those without effect here.
     options.addAll(
         List.of(
@@ -180,47 +147,12 @@ public final class PostgresSourceFactory implements SourceFactory {
             server,
             options,
             properties,
-            positive(options, SNAPSHOT_READERS),
-            positive(options, CHUNK_SIZE),
-            positive(options, FETCH_SIZE),
-            chunkKeyColumns(options),
+            LoadOptions.positive(options, LoadOptions.SNAPSHOT_READERS),
+            LoadOptions.positive(options, LoadOptions.CHUNK_SIZE),
+            LoadOptions.positive(options, LoadOptions.FETCH_SIZE),
+            LoadOptions.chunkKeyColumns(
+                options, "schema.table:column (or database.schema.table:column)", 3),
             options.get(SourceOptions.STARTUP_MODE) == SourceOptions.StartupMode.SNAPSHOT));
-  }
-
-  private static int positive(Configuration options, ConfigOption<Integer> option) {
-    int value = options.get(option);
-    if (value < 1) {
-      throw new ConfigurationException(
-          "Cannot use source option '" + option.key() + "': it must be at least 1, not " + value);
-    }
-    return value;
-  }
-
-  /** Option {@code scan.incremental.snapshot.chunk.key-column}: schema.table to column. */
-  static Map<String, String> chunkKeyColumns(Configuration options) {
-    Map<String, String> columns = new LinkedHashMap<>();
-    for (String entry : options.optional(CHUNK_KEY_COLUMN).orElse("").split(";")) {
-      if (entry.isBlank()) {
-        continue;
-      }
-      int colon = entry.lastIndexOf(':');
-      String[] table = colon < 0 ? new String[0] : entry.substring(0, colon).trim().split("\\.");
-      if (colon < 0
-          || table.length < 2
-          || table.length > 3
-          || entry.substring(colon + 1).isBlank()) {
-        throw new ConfigurationException(
-            "Cannot use source option '"
-                + CHUNK_KEY_COLUMN.key()
-                + "': '"
-                + entry.trim()
-                + "' is not schema.table:column (or database.schema.table:column)");
-      }
-      columns.put(
-          table[table.length - 2] + "." + table[table.length - 1],
-          entry.substring(colon + 1).trim());
-    }
-    return columns;
   }
 
   @Override

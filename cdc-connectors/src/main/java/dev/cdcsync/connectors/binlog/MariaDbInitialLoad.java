@@ -1,0 +1,515 @@
+package dev.cdcsync.connectors.binlog;
+
+import dev.cdcsync.api.DataChangeEvent;
+import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.api.StateStorage;
+import dev.cdcsync.api.TableId;
+import dev.cdcsync.connectors.load.InitialLoad;
+import dev.cdcsync.connectors.load.LoadState;
+import dev.cdcsync.connectors.load.LoadState.KeyRange;
+import dev.cdcsync.connectors.load.LoadState.KeyType;
+import dev.cdcsync.connectors.load.LoadState.Read;
+import dev.cdcsync.connectors.load.LoadState.TableLoad;
+import dev.cdcsync.connectors.load.LoadedSegments;
+import dev.cdcsync.connectors.load.ParallelChunks;
+import io.debezium.config.Configuration;
+import io.debezium.connector.binlog.charset.BinlogCharsetRegistry;
+import io.debezium.connector.binlog.jdbc.BinlogConnectorConnection;
+import io.debezium.connector.mariadb.MariaDbConnectorConfig;
+import io.debezium.connector.mariadb.antlr.MariaDbAntlrDdlParser;
+import io.debezium.connector.mariadb.jdbc.MariaDbConnection;
+import io.debezium.connector.mariadb.jdbc.MariaDbConnectionConfiguration;
+import io.debezium.connector.mariadb.jdbc.MariaDbFieldReader;
+import io.debezium.converters.custom.CustomConverterServiceProvider;
+import io.debezium.relational.Column;
+import io.debezium.relational.CustomConverterRegistry;
+import io.debezium.relational.Table;
+import io.debezium.relational.Tables;
+import io.debezium.relational.history.HistoryRecord;
+import io.debezium.relational.history.TableChanges;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The initial load of a MariaDB source (see {@link InitialLoad}).
+ *
+ * <p>Each reader starts its own consistent snapshot, and MariaDB tells the binlog position each one
+ * shows exactly: every transaction before it, none after. No lock is taken. Readers read the
+ * tables in chunks of about {@code chunkSize} rows, ranges of an integer or decimal key column
+ * (the first column of the primary key, or the one configured); a table without one is one chunk.
+ * Rows become records through Debezium's own field reader and converters, as in its snapshot.
+ *
+ * <p>The stream starts at the earliest position of the load's snapshots; a streamed change whose
+ * position lies before the snapshot its row was read under is one that row already shows, and
+ * {@link #absorbed} leaves it out. A start that resumes the load reads the missing chunks under
+ * new snapshots, and the same rule covers them.
+ *
+ * <p>Debezium reads the binlog against a schema history: a fresh load records it as Debezium's
+ * own snapshot would, at the position the stream starts from (the earliest snapshot's), so the
+ * table changes made during the load are read from the binlog and applied in order.
+ */
+final class MariaDbInitialLoad implements InitialLoad {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MariaDbInitialLoad.class);
+
+  /** The state of a complete load once no streamed change can be absorbed any more. */
+  private static final String COMPLETE = new LoadState(List.of(), Map.of(), true, null).toJson();
+
+  private final String server;
+  private final Properties engineProperties;
+  private final StateStorage stateStorage;
+  private final int readers;
+  private final int chunkSize;
+  private final int fetchSize;
+  private final Map<String, String> keyColumns;
+
+  private volatile LoadState state;
+  private volatile boolean closed;
+
+  /** Per read index, the binlog position of its snapshot; for {@link #absorbed}. */
+  private volatile List<BinlogPosition> readPositions = List.of();
+
+  /** Changes before this position may be absorbed; null once the stream is past every read. */
+  private volatile BinlogPosition absorbUntil;
+
+  private final LoadedSegments segments = new LoadedSegments();
+
+  /**
+   * @param stateStorage where the schema history is kept (see {@link StateStorageSchemaHistory})
+   * @param keyColumns per table ({@code database.table}), the column to split it by, where not
+   *     the first primary key column
+   */
+  MariaDbInitialLoad(
+      String server,
+      Properties engineProperties,
+      StateStorage stateStorage,
+      int readers,
+      int chunkSize,
+      int fetchSize,
+      Map<String, String> keyColumns) {
+    this.server = server;
+    this.engineProperties = engineProperties;
+    this.stateStorage = stateStorage;
+    this.readers = readers;
+    this.chunkSize = chunkSize;
+    this.fetchSize = fetchSize;
+    this.keyColumns = keyColumns;
+  }
+
+  @Override
+  public boolean loadOnly() {
+    return false;
+  }
+
+  @Override
+  public int chunkRows() {
+    return chunkSize;
+  }
+
+  @Override
+  public TableId tableId(String table) {
+    int dot = table.indexOf('.');
+    return TableId.of(table.substring(0, dot), table.substring(dot + 1));
+  }
+
+  @Override
+  public boolean pending(Optional<String> storedState) {
+    return storedState.map(json -> !LoadState.fromJson(json).complete()).orElse(true);
+  }
+
+  @Override
+  public String state() {
+    LoadState current = state;
+    if (current == null) {
+      return null;
+    }
+    // Once complete and past every read, only "complete" matters any more.
+    return current.complete() && absorbUntil == null ? COMPLETE : current.toJson();
+  }
+
+  @Override
+  public void streaming(Optional<String> storedState) {
+    storedState.map(LoadState::fromJson).ifPresent(this::adopt);
+  }
+
+  private void adopt(LoadState loaded) {
+    state = loaded;
+    List<BinlogPosition> positions = new ArrayList<>();
+    for (Read read : loaded.reads()) {
+      positions.add(BinlogPosition.parse(read.lsn()));
+    }
+    readPositions = positions;
+    BinlogPosition first = positions.stream().min(BinlogPosition::compareTo).orElse(null);
+    BinlogPosition last = positions.stream().max(BinlogPosition::compareTo).orElse(null);
+    // Changes before the first read's position are not streamed: nothing to absorb when all
+    // reads share it.
+    absorbUntil = first == null || first.equals(last) ? null : last;
+  }
+
+  @Override
+  public Optional<StreamStart> streamStart() {
+    LoadState current = state;
+    if (current == null || current.reads().isEmpty()) {
+      return Optional.empty();
+    }
+    BinlogPosition start = readPositions.stream().min(BinlogPosition::compareTo).orElseThrow();
+    try (MariaDbConnection connection = connection(config())) {
+      // The schema history was recorded at this position when the load began.
+      return Optional.of(new StreamStart(partition(), offset(connection, start), "no_data"));
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot find where to stream the changes of " + server + " from: " + e.getMessage(), e);
+    }
+  }
+
+  /** Debezium's source partition of this connector. */
+  private Map<String, Object> partition() {
+    return Map.of("server", engineProperties.getProperty("topic.prefix"));
+  }
+
+  /**
+   * Debezium's offset of a binlog position: file, position, and the GTID position there, which
+   * MariaDB's binlog client starts from.
+   */
+  private static Map<String, Object> offset(MariaDbConnection connection, BinlogPosition position)
+      throws SQLException {
+    String gtids =
+        connection.queryAndMap(
+            "SELECT BINLOG_GTID_POS('"
+                + position.file().replace("'", "''")
+                + "', "
+                + position.offset()
+                + ")",
+            result -> result.next() ? result.getString(1) : null);
+    Map<String, Object> offset = new LinkedHashMap<>();
+    offset.put("file", position.file());
+    offset.put("pos", position.offset());
+    if (gtids != null) {
+      offset.put("gtids", gtids);
+    }
+    return offset;
+  }
+
+  @Override
+  public boolean absorbed(SourceRecord record, DataChangeEvent event) {
+    BinlogPosition until = absorbUntil;
+    if (until == null || event == null || !(record.value() instanceof Struct value)) {
+      return false;
+    }
+    Struct source = value.getStruct("source");
+    String file = source.getString("file");
+    Long offset = source.getInt64("pos");
+    if (file == null || file.isEmpty() || offset == null) {
+      return false;
+    }
+    BinlogPosition at = new BinlogPosition(file, offset);
+    if (at.compareTo(until) >= 0) {
+      absorbUntil = null;
+      return false;
+    }
+    return segments
+        .segmentOf(state, event)
+        .map(segment -> at.compareTo(readPositions.get(segment.read())) < 0)
+        .orElse(false);
+  }
+
+  @Override
+  public void run(Optional<String> storedState, Chunks chunks) throws Exception {
+    MariaDbConnectorConfig config = config();
+    Configuration engineConfig = Configuration.from(engineProperties);
+    // As the connector's task does: the field reader asks the registry for custom converters.
+    config.getServiceRegistry().registerServiceProvider(new CustomConverterServiceProvider());
+    CustomConverterRegistry customConverters =
+        config.getServiceRegistry().getService(CustomConverterRegistry.class);
+    List<MariaDbChunkReader> started = new ArrayList<>();
+    try {
+      Map<String, Table> tables;
+      try (MariaDbConnection connection = connection(config)) {
+        String columnsBefore = columnsDigest(connection);
+        for (int i = 0; i < readers; i++) {
+          started.add(
+              new MariaDbChunkReader(config, engineConfig, customConverters, fetchSize, server));
+        }
+        Schema schema = readSchema(connection, config);
+        tables = schema.tables();
+        if (storedState.isEmpty()) {
+          if (!columnsDigest(connection).equals(columnsBefore)) {
+            throw new IllegalStateException(
+                "A table of "
+                    + server
+                    + " changed its columns while the initial load began; it begins again");
+          }
+          recordSchemaHistory(connection, schema, firstPosition(started));
+        }
+      }
+      started.forEach(reader -> reader.use(tables));
+      LoadState loaded =
+          storedState.map(LoadState::fromJson).orElseGet(() -> LoadState.starting(plan(tables)));
+      int firstRead = loaded.reads().size();
+      for (MariaDbChunkReader reader : started) {
+        loaded = loaded.withRead(new Read("", reader.position().toString(), false));
+      }
+      adopt(withoutDroppedTables(loaded, tables.keySet(), firstRead));
+      LOG.info(
+          "Loading {} table(s) of {} in chunks of {} rows with {} readers, from binlog position"
+              + " {}{}",
+          state.tables().size(),
+          server,
+          chunkSize,
+          readers,
+          firstPosition(started),
+          storedState.isPresent() ? ", resuming: only the chunks not committed yet" : "");
+      chunks.starting(state);
+      new ParallelChunks(chunkSize)
+          .run(
+              state,
+              started,
+              new ParallelChunks.Receiver() {
+                @Override
+                public void rows(List<SourceRecord> rows) throws InterruptedException {
+                  chunks.rows(rows);
+                }
+
+                @Override
+                public void chunkEnd(
+                    List<SourceRecord> rows,
+                    String table,
+                    KeyRange range,
+                    long chunkRows,
+                    int reader)
+                    throws InterruptedException {
+                  state = state.withLoaded(table, range, firstRead + reader, chunkRows);
+                  chunks.chunkEnd(rows, table, state);
+                }
+              },
+              () -> closed);
+      if (!closed) {
+        LOG.info("Loaded every table of {}; streaming its changes from the binlog", server);
+        chunks.done(state);
+      }
+    } finally {
+      for (MariaDbChunkReader reader : started) {
+        reader.close();
+      }
+    }
+  }
+
+  private static BinlogPosition firstPosition(List<MariaDbChunkReader> readers) {
+    return readers.stream()
+        .map(MariaDbChunkReader::position)
+        .min(BinlogPosition::compareTo)
+        .orElseThrow();
+  }
+
+  /**
+   * Records the schema history Debezium reads the binlog against, as its own snapshot records it,
+   * at the position the stream will start from: the load's first snapshot. The tables' columns
+   * were the same before the snapshots began and after the definitions were read, so the
+   * definitions are those at that position.
+   */
+  private void recordSchemaHistory(
+      MariaDbConnection connection, Schema schema, BinlogPosition position) throws SQLException {
+    Map<String, Object> partition = partition();
+    Map<String, Object> offset = offset(connection, position);
+    Instant now = Instant.now();
+    List<HistoryRecord> records = new ArrayList<>();
+    for (String[] statement : schema.ddl()) {
+      records.add(
+          new HistoryRecord(
+              partition, offset, statement[0], null, statement[1], new TableChanges(), now));
+    }
+    StateStorageSchemaHistory.append(stateStorage, records);
+  }
+
+  /** The load with the tables gone from the database since it began counted as loaded. */
+  private LoadState withoutDroppedTables(LoadState load, Set<String> present, int read) {
+    LoadState result = load;
+    for (Map.Entry<String, TableLoad> table : load.tables().entrySet()) {
+      if (!present.contains(table.getKey()) && !table.getValue().loaded()) {
+        LOG.warn(
+            "Table {} of {} is gone from the database (or no longer matches option 'tables')"
+                + " before its load was complete; it is not loaded further",
+            table.getKey(),
+            server);
+        for (KeyRange range : table.getValue().missing()) {
+          result = result.withLoaded(table.getKey(), range, read, 0);
+        }
+      }
+    }
+    return result;
+  }
+
+  /**
+   * The tables' definitions: the DDL Debezium's snapshot records (database name and statement),
+   * and the captured tables parsed from it by name ({@code database.table}).
+   */
+  private record Schema(List<String[]> ddl, Map<String, Table> tables) {}
+
+  /**
+   * Reads the definitions of the tables whose schema Debezium keeps ({@code SHOW CREATE TABLE}),
+   * as its snapshot reads them, and parses the captured ones with its DDL parser.
+   */
+  private static Schema readSchema(MariaDbConnection connection, MariaDbConnectorConfig config)
+      throws SQLException {
+    List<String[]> ddl = new ArrayList<>();
+    ddl.add(new String[] {"", connection.setStatementFor(connection.readCharsetSystemVariables())});
+    Map<String, List<io.debezium.relational.TableId>> byDatabase = new TreeMap<>();
+    for (io.debezium.relational.TableId id : connection.getAllTableIds()) {
+      if (config.getTableFilters().eligibleForSchemaDataCollectionFilter().isIncluded(id)) {
+        byDatabase.computeIfAbsent(id.catalog(), database -> new ArrayList<>()).add(id);
+      }
+    }
+    Map<String, BinlogConnectorConnection.DatabaseLocales> locales =
+        connection.readDatabaseCollations();
+    for (Map.Entry<String, List<io.debezium.relational.TableId>> database : byDatabase.entrySet()) {
+      String name = database.getKey();
+      StringBuilder create =
+          new StringBuilder("CREATE DATABASE " + connection.quoteIdentifier(name));
+      if (locales.get(name) != null) {
+        locales.get(name).appendToDdlStatement(name, create);
+      }
+      ddl.add(new String[] {name, create.toString()});
+      ddl.add(new String[] {name, "USE " + connection.quoteIdentifier(name)});
+      for (io.debezium.relational.TableId id : database.getValue()) {
+        connection.query(
+            "SHOW CREATE TABLE " + connection.quotedTableIdString(id),
+            result -> {
+              if (result.next()) {
+                ddl.add(new String[] {name, result.getString(2)});
+              }
+            });
+      }
+    }
+    Tables parsed = new Tables();
+    MariaDbAntlrDdlParser parser =
+        new MariaDbAntlrDdlParser(
+            true,
+            false,
+            config.isSchemaChangesHistoryEnabled(),
+            config.getTableFilters().dataCollectionFilter(),
+            config.getServiceRegistry().getService(BinlogCharsetRegistry.class));
+    for (String[] statement : ddl) {
+      parser.setCurrentDatabase(statement[0]);
+      parser.parse(statement[1], parsed);
+    }
+    Map<String, Table> tables = new TreeMap<>();
+    for (io.debezium.relational.TableId id : parsed.tableIds()) {
+      if (config.getTableFilters().dataCollectionFilter().isIncluded(id)) {
+        tables.put(id.catalog() + "." + id.table(), parsed.forTable(id));
+      }
+    }
+    return new Schema(ddl, tables);
+  }
+
+  /** A digest of the columns of every table as they are now: names, types, order. */
+  private static String columnsDigest(MariaDbConnection connection) throws SQLException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    connection.query(
+        "SELECT table_schema, table_name, column_name, column_type FROM information_schema.columns"
+            + " ORDER BY table_schema, table_name, ordinal_position",
+        result -> {
+          while (result.next()) {
+            String line =
+                String.join(
+                        "\t",
+                        result.getString(1),
+                        result.getString(2),
+                        result.getString(3),
+                        result.getString(4))
+                    + "\n";
+            digest.update(line.getBytes(StandardCharsets.UTF_8));
+          }
+        });
+    return HexFormat.of().formatHex(digest.digest(), 0, 16);
+  }
+
+  /** The tables to load and each one's key (none: read whole). */
+  private Map<String, LoadState.Key> plan(Map<String, Table> tables) {
+    Map<String, LoadState.Key> keys = new TreeMap<>();
+    tables.forEach((name, table) -> keys.put(name, key(name, table)));
+    return keys;
+  }
+
+  /** The key a table is split by. */
+  LoadState.Key key(String name, Table table) {
+    String configured = keyColumns.get(name);
+    if (configured != null) {
+      Column column = table.columnWithName(configured);
+      if (column == null || keyType(column) == null || column.isOptional()) {
+        throw new PermanentPipelineException(
+            "Cannot split table "
+                + name
+                + " by column '"
+                + configured
+                + "' (option scan.incremental.snapshot.chunk.key-column): it needs a NOT NULL"
+                + " SMALLINT, MEDIUMINT, INT, BIGINT or DECIMAL column of the table");
+      }
+      return new LoadState.Key(column.name(), keyType(column));
+    }
+    List<String> key = table.primaryKeyColumnNames();
+    if (!key.isEmpty()) {
+      KeyType type = keyType(table.columnWithName(key.get(0)));
+      if (type != null) {
+        return new LoadState.Key(key.get(0), type);
+      }
+    }
+    return LoadState.Key.NONE;
+  }
+
+  /**
+   * How a column's values order, if a table can be split by it: SMALLINT, MEDIUMINT, INT and
+   * BIGINT as integers (BIGINT UNSIGNED, which outgrows a long, as a decimal), DECIMAL as a
+   * decimal. Not TINYINT, which may arrive as a boolean, nor text, whose order is the collation's.
+   */
+  static KeyType keyType(Column column) {
+    String type = column.typeName().toUpperCase(Locale.ROOT).split("[ (]")[0];
+    boolean unsigned = column.typeName().toUpperCase(Locale.ROOT).contains("UNSIGNED");
+    return switch (type) {
+      case "SMALLINT", "MEDIUMINT", "INT", "INTEGER" -> KeyType.INTEGER;
+      case "BIGINT" -> unsigned ? KeyType.DECIMAL : KeyType.INTEGER;
+      case "DECIMAL", "NUMERIC", "DEC", "FIXED" ->
+          column.jdbcType() == Types.DECIMAL || column.jdbcType() == Types.NUMERIC
+              ? KeyType.DECIMAL
+              : null;
+      default -> null;
+    };
+  }
+
+  private MariaDbConnectorConfig config() {
+    return new MariaDbConnectorConfig(Configuration.from(engineProperties));
+  }
+
+  private MariaDbConnection connection(MariaDbConnectorConfig config) {
+    return new MariaDbConnection(
+        new MariaDbConnectionConfiguration(Configuration.from(engineProperties)),
+        new MariaDbFieldReader(config));
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+}

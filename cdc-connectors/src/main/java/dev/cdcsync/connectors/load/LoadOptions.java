@@ -1,0 +1,96 @@
+package dev.cdcsync.connectors.load;
+
+import dev.cdcsync.api.ConfigOption;
+import dev.cdcsync.api.Configuration;
+import dev.cdcsync.api.ConfigurationException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Source options of cdc-sync's own initial load (Flink CDC's names), for the sources that have it. */
+public final class LoadOptions {
+
+  public static final ConfigOption<Integer> CHUNK_SIZE =
+      ConfigOption.optional(
+          "scan.incremental.snapshot.chunk.size",
+          Integer.class,
+          8096,
+          "Rows per chunk of the initial load: each chunk is read, written and committed as one.");
+
+  public static final ConfigOption<Integer> FETCH_SIZE =
+      ConfigOption.optional(
+          "scan.snapshot.fetch.size",
+          Integer.class,
+          1024,
+          "Rows the initial load's readers fetch from the database at a time.");
+
+  public static final ConfigOption<String> CHUNK_KEY_COLUMN =
+      ConfigOption.optional(
+          "scan.incremental.snapshot.chunk.key-column",
+          String.class,
+          null,
+          "Per table, the NOT NULL column the initial load splits it by, table:column entries"
+              + " separated by ';' (postgres: schema.table, an integer, numeric or uuid column or"
+              + " a text or varchar one under a collation that orders by code point, such as C;"
+              + " mariadb: database.table, an integer or decimal column). Default: the first"
+              + " primary key column when it is one of those; a table without one is read as one"
+              + " chunk.");
+
+  public static final ConfigOption<Integer> SNAPSHOT_READERS =
+      ConfigOption.optional(
+          "scan.snapshot.readers",
+          Integer.class,
+          Runtime.getRuntime().availableProcessors(),
+          "How many connections read the initial load's chunks at once. Default: the machine's"
+              + " processors.");
+
+  public static final List<ConfigOption<?>> ALL =
+      List.of(CHUNK_SIZE, FETCH_SIZE, CHUNK_KEY_COLUMN, SNAPSHOT_READERS);
+
+  private LoadOptions() {}
+
+  /** An option's value, which must be at least 1. */
+  public static int positive(Configuration options, ConfigOption<Integer> option) {
+    int value = options.get(option);
+    if (value < 1) {
+      throw new ConfigurationException(
+          "Cannot use source option '" + option.key() + "': it must be at least 1, not " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Option {@code scan.incremental.snapshot.chunk.key-column}: per table, named by its last two
+   * parts ({@code schema.table} or {@code database.table}), the column.
+   *
+   * @param form an entry's form for messages, e.g. {@code database.table:column}
+   * @param maxParts the most parts a table's name may have
+   */
+  public static Map<String, String> chunkKeyColumns(
+      Configuration options, String form, int maxParts) {
+    Map<String, String> columns = new LinkedHashMap<>();
+    for (String entry : options.optional(CHUNK_KEY_COLUMN).orElse("").split(";")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int colon = entry.lastIndexOf(':');
+      String[] table = colon < 0 ? new String[0] : entry.substring(0, colon).trim().split("\\.");
+      if (colon < 0
+          || table.length < 2
+          || table.length > maxParts
+          || entry.substring(colon + 1).isBlank()) {
+        throw new ConfigurationException(
+            "Cannot use source option '"
+                + CHUNK_KEY_COLUMN.key()
+                + "': '"
+                + entry.trim()
+                + "' is not "
+                + form);
+      }
+      columns.put(
+          table[table.length - 2] + "." + table[table.length - 1],
+          entry.substring(colon + 1).trim());
+    }
+    return columns;
+  }
+}

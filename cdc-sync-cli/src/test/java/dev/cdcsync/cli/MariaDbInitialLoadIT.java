@@ -1,0 +1,317 @@
+package dev.cdcsync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cdcsync.testing.TestDatabaseServer;
+import dev.cdcsync.testing.TestDatabases;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.iceberg.Table;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * cdc-sync's chunked initial load of a MariaDB source: killed with -9 while it loads and while
+ * writes change the tables, it resumes with the chunks not committed yet (under new snapshots),
+ * the stream from the load's start leaves out the changes the loaded rows already show, and every
+ * table ends equal to its source, each change once in append mode. Tables split by a BIGINT key,
+ * by a BIGINT UNSIGNED key beyond a long's range, by the DECIMAL first column of a composite key
+ * (values repeating more often than a chunk holds rows); one of 2 MB rows, one without a key
+ * (read whole), an empty one.
+ */
+class MariaDbInitialLoadIT {
+
+  private static final int ROWS = 50_000;
+
+  /** Above a long's range: keys of table big are BIG_BASE + a small number. */
+  private static final String BIG_BASE_TEXT = "18446744073709000000";
+
+  private static final long BIG_BASE = Long.parseUnsignedLong(BIG_BASE_TEXT);
+
+  @TempDir Path work;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"upsert", "append"})
+  void aKilledLoadResumesWithTheChunksNotCommittedAndEndsEqualToTheSource(String mode)
+      throws Exception {
+    TestDatabaseServer server = TestDatabases.mariadb();
+    String database = "load_maria_" + mode;
+    server.createDatabase(database);
+    server.execute(
+        database,
+        "CREATE TABLE accounts (id BIGINT PRIMARY KEY, owner VARCHAR(64), balance BIGINT)",
+        "INSERT INTO accounts SELECT seq, CONCAT('owner ', seq), 100 FROM seq_1_to_" + ROWS,
+        "CREATE TABLE nothing (id INT PRIMARY KEY)",
+        // Keys a long cannot hold.
+        "CREATE TABLE big (id BIGINT UNSIGNED PRIMARY KEY, n BIGINT)",
+        "INSERT INTO big SELECT " + BIG_BASE_TEXT + " + seq, seq FROM seq_1_to_5000",
+        // A composite key whose DECIMAL first column repeats more often than a chunk holds rows.
+        "CREATE TABLE prices (price DECIMAL(10, 2), id INT, qty BIGINT, PRIMARY KEY (price, id))",
+        "INSERT INTO prices SELECT seq % 3, seq, 0 FROM seq_1_to_4500",
+        // Rows of 2 MB each.
+        "CREATE TABLE blobs (id INT PRIMARY KEY, body LONGTEXT)",
+        "INSERT INTO blobs SELECT seq, REPEAT(MD5(seq), 65536) FROM seq_1_to_12",
+        // No key: read whole, and a change log in both modes.
+        "CREATE TABLE events (kind VARCHAR(10), n BIGINT)",
+        "INSERT INTO events SELECT 'old', seq FROM seq_1_to_3000");
+    Path warehouse = work.resolve("warehouse");
+    List<String> source = new ArrayList<>(PipelineFiles.binlogTables(database, 5431));
+    source.addAll(
+        List.of("scan.incremental.snapshot.chunk.size: 1000", "scan.snapshot.readers: 2"));
+    Path pipeline =
+        PipelineFiles.writeWithSink(
+            work.resolve("pipeline.yaml"),
+            server,
+            server.username(),
+            server.password(),
+            database,
+            source,
+            concat(PipelineFiles.hadoopSink(warehouse), List.of("write.mode: " + mode)),
+            "200ms",
+            List.of());
+
+    Writes writes = new Writes(server, database);
+    Thread writer = new Thread(writes, "writes");
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      writer.start();
+      await("the first chunks are committed")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(50))
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(() -> committedRows(warehouse, database) > 0);
+      cdcSync.kill();
+    }
+    assertThat(committedRows(warehouse, database))
+        .as("killed in the middle of the load")
+        .isLessThan(ROWS);
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      await("the second start goes on with the load")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(50))
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(() -> cdcSync.output().contains("resuming: only the chunks not committed yet"));
+      Thread.sleep(new Random().nextInt(1_500));
+      cdcSync.kill();
+    }
+    writes.stop();
+    writer.join();
+    assertThat(writes.failure.get()).isNull();
+
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      for (String table : List.of("accounts", "nothing", "big", "prices", "blobs")) {
+        String key = "id";
+        Map<String, Map<String, String>> expected = sourceRows(server, database, table, key);
+        await(table + " equals the source")
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofSeconds(1))
+            .failFast(
+                "cdc-sync exited",
+                () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            mode.equals("upsert")
+                                ? texts(IcebergRows.list(warehouse, database, table), key)
+                                : replay(IcebergRows.list(warehouse, database, table), key))
+                        .isEqualTo(expected));
+      }
+      // Only inserts reach it: its change log holds each source row once.
+      List<String> expectedEvents = new ArrayList<>();
+      sourceRows(server, database, "events", "n")
+          .values()
+          .forEach(row -> expectedEvents.add(row.get("kind") + " " + row.get("n")));
+      await("events holds each row once")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          IcebergRows.list(warehouse, database, "events").stream()
+                              .map(row -> row.get("kind") + " " + row.get("n"))
+                              .toList())
+                      .containsExactlyInAnyOrderElementsOf(expectedEvents));
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  /** Rows by key, each value as text (the source's and Iceberg's Java types differ). */
+  private static Map<String, Map<String, String>> texts(
+      List<Map<String, Object>> rows, String key) {
+    Map<String, Map<String, String>> texts = new TreeMap<>();
+    for (Map<String, Object> row : rows) {
+      Map<String, String> text = new LinkedHashMap<>();
+      row.forEach((column, value) -> text.put(column, String.valueOf(value)));
+      texts.put(text.get(key), text);
+    }
+    return texts;
+  }
+
+  /**
+   * The rows an append table's change log leaves, replayed in commit order; fails on a change that
+   * cannot follow the one before it (an insert of a live key, an update or delete of a gone one,
+   * an account's balance not one more than before): a change applied twice or lost.
+   */
+  private static Map<String, Map<String, String>> replay(
+      List<Map<String, Object>> log, String key) {
+    List<Map<String, Object>> ordered = new ArrayList<>(log);
+    ordered.sort(Comparator.comparing(row -> (Long) row.get("_cdc_seq")));
+    List<Map<String, Object>> changes = new ArrayList<>();
+    for (Map<String, Object> change : ordered) {
+      Map<String, Object> row = new LinkedHashMap<>(change);
+      row.remove("_cdc_seq");
+      row.remove("_cdc_ts_ms");
+      changes.add(row);
+    }
+    Map<String, Map<String, String>> live = new TreeMap<>();
+    for (Map<String, Object> change : changes) {
+      String operation = (String) change.remove("_cdc_op");
+      Map<String, String> row = texts(List.of(change), key).values().iterator().next();
+      String id = row.get(key);
+      Map<String, String> before = live.get(id);
+      switch (operation) {
+        case "+I" -> {
+          assertThat(before).as("insert of live key %s: %s", id, change).isNull();
+          live.put(id, row);
+        }
+        case "+U" -> {
+          assertThat(before).as("update of gone key %s: %s", id, change).isNotNull();
+          if (row.containsKey("balance")) {
+            assertThat(Long.parseLong(row.get("balance")))
+                .as("balance of %s after %s", id, before)
+                .isEqualTo(Long.parseLong(before.get("balance")) + 1);
+          }
+          live.put(id, row);
+        }
+        case "-D" -> {
+          assertThat(before).as("delete of gone key %s: %s", id, change).isNotNull();
+          live.remove(id);
+        }
+        default -> throw new AssertionError("Unexpected operation " + operation);
+      }
+    }
+    return live;
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(second);
+    return all;
+  }
+
+  private static long committedRows(Path warehouse, String database) {
+    if (!IcebergRows.exists(warehouse, database, "accounts")) {
+      return 0;
+    }
+    Table table = IcebergRows.table(warehouse, database, "accounts");
+    if (table.currentSnapshot() == null) {
+      return 0;
+    }
+    return Long.parseLong(table.currentSnapshot().summary().getOrDefault("total-records", "0"));
+  }
+
+  private static Map<String, Map<String, String>> sourceRows(
+      TestDatabaseServer server, String database, String table, String key) throws Exception {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    try (Connection connection = server.connect(database);
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT * FROM " + table)) {
+      int columns = result.getMetaData().getColumnCount();
+      while (result.next()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 1; i <= columns; i++) {
+          row.put(result.getMetaData().getColumnName(i), result.getObject(i));
+        }
+        rows.add(row);
+      }
+    }
+    return texts(rows, key);
+  }
+
+  /** Updates, inserts and deletes on the tables, in small transactions, until stopped. */
+  private static final class Writes implements Runnable {
+    private final TestDatabaseServer server;
+    private final String database;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final Random random = new Random(11);
+
+    Writes(TestDatabaseServer server, String database) {
+      this.server = server;
+      this.database = database;
+    }
+
+    void stop() {
+      running.set(false);
+    }
+
+    @Override
+    public void run() {
+      long next = ROWS + 1;
+      try (Connection connection = server.connect(database)) {
+        connection.setAutoCommit(false);
+        while (running.get()) {
+          try (Statement statement = connection.createStatement()) {
+            long id = 1 + random.nextInt(ROWS);
+            statement.executeUpdate(
+                "UPDATE accounts SET balance = balance + 1, owner = 'w"
+                    + id
+                    + "' WHERE id = "
+                    + id);
+            statement.executeUpdate(
+                "DELETE FROM accounts WHERE id = " + (1 + random.nextInt(ROWS)));
+            statement.executeUpdate(
+                "INSERT INTO accounts VALUES (" + next + ", 'new', " + next + ")");
+            next++;
+            statement.executeUpdate(
+                "UPDATE big SET n = n + 1 WHERE id = "
+                    + Long.toUnsignedString(BIG_BASE + 1 + random.nextInt(5000)));
+            statement.executeUpdate(
+                "DELETE FROM big WHERE id = "
+                    + Long.toUnsignedString(BIG_BASE + 1 + random.nextInt(5000)));
+            statement.executeUpdate(
+                "INSERT INTO big VALUES ("
+                    + Long.toUnsignedString(BIG_BASE + 10_000 + next)
+                    + ", "
+                    + next
+                    + ")");
+            int price = random.nextInt(3);
+            statement.executeUpdate(
+                "UPDATE prices SET qty = qty + 1 WHERE price = "
+                    + price
+                    + " AND id = "
+                    + (1 + random.nextInt(4500)));
+            statement.executeUpdate("DELETE FROM prices WHERE id = " + (1 + random.nextInt(4500)));
+            statement.executeUpdate("INSERT INTO prices VALUES (" + price + ", " + next + ", 0)");
+            statement.executeUpdate("INSERT INTO events VALUES ('new', " + next + ")");
+          }
+          connection.commit();
+          Thread.sleep(2);
+        }
+      } catch (Exception e) {
+        failure.set(e);
+      }
+    }
+  }
+}
