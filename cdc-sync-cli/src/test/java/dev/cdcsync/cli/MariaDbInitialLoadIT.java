@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class MariaDbInitialLoadIT {
 
-  private static final int ROWS = 50_000;
+  private static final int ROWS = 25_000;
 
   /** Above a long's range: keys of table big are BIG_BASE + a small number. */
   private static final String BIG_BASE_TEXT = "18446744073709000000";

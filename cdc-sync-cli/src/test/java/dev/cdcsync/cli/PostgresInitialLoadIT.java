@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PostgresInitialLoadIT {
 
-  private static final int ROWS = 100_000;
+  private static final int ROWS = 50_000;
 
   @TempDir Path work;
 

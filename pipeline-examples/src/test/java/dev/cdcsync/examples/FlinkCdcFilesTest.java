@@ -77,7 +77,8 @@ class FlinkCdcFilesTest {
     assertThat(pipeline.warnings())
         .containsExactly(
             "line 22: pipeline option 'parallelism' has no effect: cdc-sync runs a pipeline in one"
-                + " process; a PostgreSQL source sets its load's readers with scan.snapshot.readers");
+                + " process; PostgreSQL and MariaDB sources set their load's readers with"
+                + " scan.snapshot.readers");
   }
 
   @Test
@@ -110,8 +111,8 @@ class FlinkCdcFilesTest {
           .contains("Pipeline 'MySQL to Iceberg Pipeline'")
           .contains("warnings:")
           .contains(
-              "source option 'scan.snapshot.fetch.size' has no effect: MySQL / MariaDB snapshots are"
-                  + " read by Debezium")
+              "source option 'scan.snapshot.fetch.size' has no effect: MySQL snapshots are read by"
+                  + " Debezium")
           .contains("pipeline option 'parallelism' has no effect");
     }
   }
@@ -130,10 +131,6 @@ class FlinkCdcFilesTest {
     }
     if (yaml.contains("scan.lsn-commit.checkpoints-num-delay") && !yaml.contains("# no effect")) {
       keys.add("scan.lsn-commit.checkpoints-num-delay");
-    }
-    if (yaml.contains("scan.snapshot.fetch.size: 2048")) {
-      keys.add("scan.incremental.snapshot.chunk.size");
-      keys.add("scan.snapshot.fetch.size");
     }
     return keys.stream().distinct().toList();
   }

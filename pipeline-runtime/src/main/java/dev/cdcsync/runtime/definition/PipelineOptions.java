@@ -94,7 +94,7 @@ public final class PipelineOptions {
           "parallelism",
           Integer.class,
           1,
-          "cdc-sync runs a pipeline in one process; a PostgreSQL source sets its load's readers with scan.snapshot.readers");
+          "cdc-sync runs a pipeline in one process; PostgreSQL and MariaDB sources set their load's readers with scan.snapshot.readers");
 
   public static final ConfigOption<String> OPERATOR_UID_PREFIX =
       ConfigOption.withoutEffect(

@@ -242,7 +242,7 @@ class PipelineLoaderTest {
     assertThat(pipeline.sinkOptions().asMap()).containsEntry("name", "Files Sink");
     assertThat(pipeline.warnings())
         .containsExactly(
-            "line 11: pipeline option 'parallelism' has no effect: cdc-sync runs a pipeline in one process; a PostgreSQL source sets its load's readers with scan.snapshot.readers",
+            "line 11: pipeline option 'parallelism' has no effect: cdc-sync runs a pipeline in one process; PostgreSQL and MariaDB sources set their load's readers with scan.snapshot.readers",
             "line 12: pipeline option 'operator.uid.prefix' has no effect: cdc-sync has no Flink operators to name");
   }
 
