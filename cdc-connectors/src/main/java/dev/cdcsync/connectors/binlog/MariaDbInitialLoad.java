@@ -173,7 +173,7 @@ final class MariaDbInitialLoad implements InitialLoad {
     BinlogPosition start = readPositions.stream().min(BinlogPosition::compareTo).orElseThrow();
     try (MariaDbConnection connection = connection(config())) {
       // The schema history was recorded at this position when the load began.
-      return Optional.of(new StreamStart(partition(), offset(connection, start), "no_data"));
+      return Optional.of(new StreamStart(partition(), offset(connection, start)));
     } catch (SQLException e) {
       throw new IllegalStateException(
           "Cannot find where to stream the changes of " + server + " from: " + e.getMessage(), e);

@@ -234,10 +234,9 @@ public final class DebeziumSource implements Source {
 
   /**
    * Seeds the offset store with where the load says the stream starts, when no engine offset is
-   * stored yet (the stream after a binlog load); sets the snapshot mode to start with.
+   * stored yet (the stream after a binlog load).
    */
   private void seedStreamStart() throws IOException {
-    engineProperties.setProperty("snapshot.mode", "no_data");
     if (!offsets.offsets().isEmpty()) {
       return;
     }
@@ -246,7 +245,6 @@ public final class DebeziumSource implements Source {
       offsets.seed(start.get().partition(), start.get().offset());
       CheckpointOffsetBackingStore.writeStartFile(
           stateDirectory.resolve("start-offsets.json"), offsets.offsets());
-      engineProperties.setProperty("snapshot.mode", start.get().snapshotMode());
       LOG.info(
           "Streaming the changes of {} from {}, where its load began",
           description,

@@ -9,13 +9,15 @@ import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * cdc-sync's own initial load, read before the change stream starts: every captured table in key
- * ranges (chunks), by several readers at once, under one database snapshot that is exactly the
- * stream's starting point. Each chunk is handed over whole, with the load's state after it, so the
+ * ranges (chunks), by several readers at once, under database snapshots whose place in the change
+ * stream is known (PostgreSQL: one, exactly the slot's start; MariaDB: one per reader, each at its
+ * binlog position). Each chunk is handed over whole, with the load's state after it, so the
  * pipeline commits the load chunk by chunk and a restart reads only what is not committed.
  *
- * <p>A restart in the middle reads the remaining chunks under a new snapshot, later than the
- * stream's start; the stream then brings changes these rows already show, which {@link #absorbed}
- * recognises so that each change reaches the pipeline once (see {@link LoadState.Read}).
+ * <p>The stream starts at the earliest snapshot; it then brings changes that rows read under a
+ * later one already show (a restart in the middle reads the remaining chunks under new
+ * snapshots), which {@link #absorbed} recognises so that each change reaches the pipeline once
+ * (see {@link LoadState.Read}).
  *
  * <p>Threading: {@link #run} is called on the source's thread and calls its {@link Chunks} there;
  * {@link #absorbed} and {@link #state} on the engine's handler thread; {@link #close} from any.
@@ -48,8 +50,9 @@ public interface InitialLoad extends AutoCloseable {
   }
 
   /**
-   * Reads what the stored state (empty: a fresh start, which creates the replication slot) says
-   * is not loaded yet, then returns; the change stream starts from the slot's position afterwards.
+   * Reads what the stored state (empty: a fresh start, which creates PostgreSQL's replication slot
+   * or records MariaDB's schema history) says is not loaded yet, then returns; the change stream
+   * starts from the load's start afterwards.
    */
   void run(Optional<String> storedState, Chunks chunks) throws Exception;
 
@@ -83,11 +86,8 @@ public interface InitialLoad extends AutoCloseable {
     return Optional.empty();
   }
 
-  /**
-   * A Debezium offset to stream from, and the Debezium snapshot mode to start with (e.g. {@code
-   * recovery}, which records the schema history before streaming from the offset).
-   */
-  record StreamStart(Map<String, ?> partition, Map<String, ?> offset, String snapshotMode) {}
+  /** A Debezium offset to stream from: its source partition and the offset. */
+  record StreamStart(Map<String, ?> partition, Map<String, ?> offset) {}
 
   /**
    * Whether a streamed change is one the loaded rows of its table already show (a change from
