@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
     description =
         "Measures cdc-sync end to end against PostgreSQL and MariaDB servers it starts itself, and"
             + " compares it with its source alone feeding a consumer that does nothing (Debezium;"
-            + " for PostgreSQL's snapshot, cdc-sync's own load) and with the database's own read"
+            + " for PostgreSQL's and MariaDB's snapshots, cdc-sync's own load) and with the"
+            + " database's own read"
             + " of the table. Prints a"
             + " result table on stdout (progress on stderr); exits 1 if any check failed.")
 public final class Benchmark implements Callable<Integer> {
@@ -234,8 +235,8 @@ public final class Benchmark implements Callable<Integer> {
         "  process start, changes from the first source change, until a reader polling the Iceberg table(s) sees",
         "  all of them; freshness: how long the steady load ran (events/s is the rate it achieved).",
         "w/o JVM: from cdc-sync's first log line instead of its process start.",
-        "baseline/s: the same source and settings in process (Debezium; a PostgreSQL snapshot is cdc-sync's own",
-        "  load), into a consumer that only counts and acknowledges (its own lines: baseline snapshot from the",
+        "baseline/s: the same source and settings in process (Debezium; a PostgreSQL or MariaDB snapshot is",
+        "  cdc-sync's own load), into a consumer that only counts and acknowledges (its own lines: baseline snapshot from the",
         "  source's start, baseline streaming from the first update, once the source streams); ratio: cdc-sync's",
         "  events/s (w/o JVM where known) divided by it. COPY / SELECT reference: the database's own read of the",
         "  snapshot table to the client (PostgreSQL binary COPY, MariaDB streamed SELECT *), which discards it.",

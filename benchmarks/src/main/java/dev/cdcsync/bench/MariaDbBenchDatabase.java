@@ -119,7 +119,8 @@ final class MariaDbBenchDatabase extends BenchDatabase {
         Statement statement =
             connection.createStatement(
                 java.sql.ResultSet.TYPE_FORWARD_ONLY, java.sql.ResultSet.CONCUR_READ_ONLY)) {
-      statement.setFetchSize(Integer.MIN_VALUE);
+      // MariaDB Connector/J 3 streams with a positive fetch size (it refuses MySQL's MIN_VALUE).
+      statement.setFetchSize(1024);
       long rows = 0;
       try (java.sql.ResultSet result = statement.executeQuery("SELECT * FROM " + ROWS_TABLE)) {
         while (result.next()) {
