@@ -175,13 +175,14 @@ class FlinkCdcSourceOptionsTest {
   }
 
   @Test
-  void binlogSourcesRefuseTheSnapshotStartupModeNamingTheOption() {
+  void mySqlRefusesTheSnapshotStartupModeNamingTheOptionMariaDbTakesIt() {
     Configuration options =
         Configuration.of(Map.of("tables", "shop.orders", "scan.startup.mode", "snapshot"));
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> new MySqlSourceFactory().validateOptions(options))
         .isInstanceOf(dev.cdcsync.api.ConfigurationException.class)
         .hasMessageContaining("'scan.startup.mode' snapshot with a mysql source");
+    new MariaDbSourceFactory().validateOptions(options);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cdcsync.testing.TestDatabaseServer;
 import dev.cdcsync.testing.TestDatabases;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Append mode only: its change log, replayed, must equal the source and fails on any change
  * applied twice or lost, which is what the stream's hand-over decides; upsert tables take the same
- * events (the sink's side of a resumed load is covered by {@code PostgresInitialLoadIT}).
+ * events (the sink's side of a resumed load is covered by {@code PostgresInitialLoadIT}). And
+ * {@code scan.startup.mode: snapshot}, into an upsert table.
  */
 class MariaDbInitialLoadIT {
 
@@ -150,6 +152,77 @@ class MariaDbInitialLoadIT {
                               .map(row -> row.get("kind") + " " + row.get("n"))
                               .toList())
                       .containsExactlyInAnyOrderElementsOf(expectedEvents));
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  /**
+   * {@code scan.startup.mode: snapshot}: the tables are loaded and committed and the process exits
+   * 0, with a user that may only read them; a second run has nothing left to do. A later start in
+   * mode {@code initial} streams from where the load began: the changes made since arrive once.
+   */
+  @Test
+  void snapshotModeLoadsCommitsAndExitsAndAStreamingStartGoesOnFromTheLoad() throws Exception {
+    TestDatabaseServer server = TestDatabases.mariadb();
+    String database = "load_maria_once";
+    server.createDatabase(database);
+    server.execute(
+        database,
+        "CREATE TABLE accounts (id BIGINT PRIMARY KEY, owner VARCHAR(64), balance BIGINT)",
+        "INSERT INTO accounts SELECT seq, CONCAT('owner ', seq), 100 FROM seq_1_to_5000",
+        // A user that may read the tables and nothing else: no replication rights.
+        "DROP USER IF EXISTS only_reads",
+        "CREATE USER only_reads IDENTIFIED BY 'reads'",
+        "GRANT SELECT ON " + database + ".* TO only_reads");
+    Path warehouse = work.resolve("warehouse");
+    List<String> source = new ArrayList<>(PipelineFiles.binlogTables(database, 5432));
+    source.addAll(
+        List.of("scan.startup.mode: snapshot", "scan.incremental.snapshot.chunk.size: 700"));
+    Path pipeline =
+        PipelineFiles.writeWithSink(
+            work.resolve("pipeline.yaml"),
+            server,
+            "only_reads",
+            "reads",
+            database,
+            source,
+            PipelineFiles.hadoopSink(warehouse),
+            "1s",
+            List.of());
+    for (int run = 1; run <= 2; run++) {
+      try (CdcSyncProcess cdcSync =
+          CdcSyncProcess.start(
+              work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+        assertThat(cdcSync.waitFor(120)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+      }
+      assertThat(texts(IcebergRows.list(warehouse, database, "accounts"), "id"))
+          .isEqualTo(sourceRows(server, database, "accounts", "id"));
+    }
+    server.execute(
+        database,
+        "UPDATE accounts SET balance = balance + 1 WHERE id <= 100",
+        "DELETE FROM accounts WHERE id > 4900",
+        "INSERT INTO accounts VALUES (6000, 'new', 1)");
+    Files.writeString(
+        pipeline,
+        Files.readString(pipeline)
+            .replace("scan.startup.mode: snapshot", "scan.startup.mode: initial")
+            .replace("username: only_reads", "username: " + server.username())
+            .replace("password: reads", "password: " + server.password()));
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      Map<String, Map<String, String>> expected = sourceRows(server, database, "accounts", "id");
+      await("accounts equals the source")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofSeconds(1))
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .untilAsserted(
+              () ->
+                  assertThat(texts(IcebergRows.list(warehouse, database, "accounts"), "id"))
+                      .isEqualTo(expected));
+      assertThat(cdcSync.output()).contains("where its load began");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
   }

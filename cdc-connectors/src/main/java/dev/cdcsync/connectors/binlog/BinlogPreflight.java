@@ -129,6 +129,48 @@ final class BinlogPreflight implements Runnable {
       }
     }
     checks.add(expect(variables, "log_bin", "ON", "start the server with --log-bin"));
+    if (!BinlogSourceFactory.loadOnly(options)) {
+      checks.addAll(streamChecks(connection, variables, user));
+    }
+    List<String> tables = matchingTables(connection);
+    checks.add(
+        PreflightCheck.passed(
+            "tables",
+            tables.size()
+                + " table(s) match option 'tables'"
+                + (tables.isEmpty()
+                    ? "; the pipeline waits for changes"
+                    : ": " + String.join(", ", tables))));
+    checks.addAll(unsupportedColumns(connection));
+    for (String table : tables) {
+      try (Statement statement = connection.createStatement()) {
+        statement.executeQuery("SELECT 1 FROM " + table + " LIMIT 0").close();
+      } catch (SQLException e) {
+        checks.add(
+            PreflightCheck.failed(
+                "select " + table,
+                "user '"
+                    + user
+                    + "' cannot read table "
+                    + table
+                    + ": run GRANT SELECT ON "
+                    + table
+                    + " TO '"
+                    + user
+                    + "';"));
+      }
+    }
+    return checks;
+  }
+
+  /**
+   * What streaming the binlog needs beyond a load ({@code scan.startup.mode: snapshot} reads the
+   * tables and the binlog position of its snapshots, nothing more): the row format and the user's
+   * replication rights.
+   */
+  private List<PreflightCheck> streamChecks(
+      Connection connection, Map<String, String> variables, String user) throws SQLException {
+    List<PreflightCheck> checks = new ArrayList<>();
     checks.add(
         expect(
             variables,
@@ -190,34 +232,6 @@ final class BinlogPreflight implements Runnable {
                     + " REPLICATION CLIENT ON *.* TO '"
                     + user
                     + "'; (MariaDB 10.5+: GRANT BINLOG MONITOR)"));
-    List<String> tables = matchingTables(connection);
-    checks.add(
-        PreflightCheck.passed(
-            "tables",
-            tables.size()
-                + " table(s) match option 'tables'"
-                + (tables.isEmpty()
-                    ? "; the pipeline waits for changes"
-                    : ": " + String.join(", ", tables))));
-    checks.addAll(unsupportedColumns(connection));
-    for (String table : tables) {
-      try (Statement statement = connection.createStatement()) {
-        statement.executeQuery("SELECT 1 FROM " + table + " LIMIT 0").close();
-      } catch (SQLException e) {
-        checks.add(
-            PreflightCheck.failed(
-                "select " + table,
-                "user '"
-                    + user
-                    + "' cannot read table "
-                    + table
-                    + ": run GRANT SELECT ON "
-                    + table
-                    + " TO '"
-                    + user
-                    + "';"));
-      }
-    }
     return checks;
   }
 

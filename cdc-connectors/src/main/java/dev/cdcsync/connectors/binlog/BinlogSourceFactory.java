@@ -79,11 +79,13 @@ public abstract class BinlogSourceFactory implements SourceFactory {
   protected abstract List<String> tlsModes();
 
   /**
-   * Options of the initial load: cdc-sync's own (see {@link LoadOptions}) where the source has it,
-   * else Flink CDC's, without effect.
+   * Whether the source loads its tables with cdc-sync's own engine ({@link #initialLoad}): its
+   * options (see {@link LoadOptions}) take effect, and {@code scan.startup.mode: snapshot} loads
+   * the tables and stops. Otherwise Debezium reads the snapshot, and Flink CDC's load options have
+   * no effect.
    */
-  protected List<ConfigOption<?>> loadOptions() {
-    return FlinkCdcSourceOptions.MYSQL_LOAD;
+  protected boolean ownLoad() {
+    return false;
   }
 
   /**
@@ -126,7 +128,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
             SourceOptions.HEARTBEAT_INTERVAL,
             METADATA_LIST,
             TREAT_TINYINT1_AS_BOOLEAN));
-    options.addAll(loadOptions());
+    options.addAll(ownLoad() ? LoadOptions.ALL : FlinkCdcSourceOptions.MYSQL_LOAD);
     options.addAll(FlinkCdcSourceOptions.COMMON);
     options.addAll(FlinkCdcSourceOptions.MYSQL);
     return List.copyOf(options);
@@ -151,16 +153,21 @@ public abstract class BinlogSourceFactory implements SourceFactory {
 
   @Override
   public void validateOptions(Configuration options) {
-    if (options.get(SourceOptions.STARTUP_MODE) == SourceOptions.StartupMode.SNAPSHOT) {
+    if (!ownLoad() && loadOnly(options)) {
       throw new ConfigurationException(
           "Cannot use source option 'scan.startup.mode' snapshot with a "
               + type()
-              + " source: only postgres sources load their tables and stop so far; use initial"
-              + " (snapshot, then stream) instead");
+              + " source: only postgres and mariadb sources load their tables and stop so far; use"
+              + " initial (snapshot, then stream) instead");
     }
     tableIncludeList(options, includePatterns(options));
     options.optional(SERVER_ID).ifPresent(BinlogSourceFactory::parseServerId);
     tls().validate(options);
+  }
+
+  /** {@code scan.startup.mode: snapshot}: load the tables, commit and stop. */
+  static boolean loadOnly(Configuration options) {
+    return options.get(SourceOptions.STARTUP_MODE) == SourceOptions.StartupMode.SNAPSHOT;
   }
 
   private List<TablePattern> includePatterns(Configuration options) {

@@ -64,7 +64,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Debezium reads the binlog against a schema history: a fresh load records it as Debezium's
  * own snapshot would, at the position the stream starts from (the earliest snapshot's), so the
- * table changes made during the load are read from the binlog and applied in order.
+ * table changes made during the load are read from the binlog and applied in order. A load alone
+ * ({@code scan.startup.mode: snapshot}) records it too: a later streaming start goes on from
+ * where the load began.
  */
 final class MariaDbInitialLoad implements InitialLoad {
 
@@ -80,6 +82,7 @@ final class MariaDbInitialLoad implements InitialLoad {
   private final int chunkSize;
   private final int fetchSize;
   private final Map<String, String> keyColumns;
+  private final boolean loadOnly;
 
   private volatile LoadState state;
   private volatile boolean closed;
@@ -96,6 +99,7 @@ final class MariaDbInitialLoad implements InitialLoad {
    * @param stateStorage where the schema history is kept (see {@link StateStorageSchemaHistory})
    * @param keyColumns per table ({@code database.table}), the column to split it by, where not
    *     the first primary key column
+   * @param loadOnly {@code scan.startup.mode: snapshot}: no stream follows the load
    */
   MariaDbInitialLoad(
       String server,
@@ -104,7 +108,8 @@ final class MariaDbInitialLoad implements InitialLoad {
       int readers,
       int chunkSize,
       int fetchSize,
-      Map<String, String> keyColumns) {
+      Map<String, String> keyColumns,
+      boolean loadOnly) {
     this.server = server;
     this.engineProperties = engineProperties;
     this.stateStorage = stateStorage;
@@ -112,11 +117,12 @@ final class MariaDbInitialLoad implements InitialLoad {
     this.chunkSize = chunkSize;
     this.fetchSize = fetchSize;
     this.keyColumns = keyColumns;
+    this.loadOnly = loadOnly;
   }
 
   @Override
   public boolean loadOnly() {
-    return false;
+    return loadOnly;
   }
 
   @Override
@@ -302,7 +308,10 @@ final class MariaDbInitialLoad implements InitialLoad {
               },
               () -> closed);
       if (!closed) {
-        LOG.info("Loaded every table of {}; streaming its changes from the binlog", server);
+        LOG.info(
+            "Loaded every table of {}{}",
+            server,
+            loadOnly ? "" : "; streaming its changes from the binlog");
         chunks.done(state);
       }
     } finally {

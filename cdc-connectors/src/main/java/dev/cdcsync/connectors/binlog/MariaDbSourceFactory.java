@@ -1,6 +1,5 @@
 package dev.cdcsync.connectors.binlog;
 
-import dev.cdcsync.api.ConfigOption;
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.connectors.load.InitialLoad;
@@ -33,8 +32,8 @@ public final class MariaDbSourceFactory extends BinlogSourceFactory {
   }
 
   @Override
-  protected List<ConfigOption<?>> loadOptions() {
-    return LoadOptions.ALL;
+  protected boolean ownLoad() {
+    return true;
   }
 
   @Override
@@ -56,7 +55,8 @@ public final class MariaDbSourceFactory extends BinlogSourceFactory {
         LoadOptions.positive(options, LoadOptions.SNAPSHOT_READERS),
         LoadOptions.positive(options, LoadOptions.CHUNK_SIZE),
         LoadOptions.positive(options, LoadOptions.FETCH_SIZE),
-        keyColumns(options));
+        keyColumns(options),
+        loadOnly(options));
   }
 
   private static Map<String, String> keyColumns(Configuration options) {

@@ -27,7 +27,7 @@ class MariaDbInitialLoadKeyTest {
   }
 
   private static MariaDbInitialLoad load(Map<String, String> keyColumns) {
-    return new MariaDbInitialLoad("test", new Properties(), null, 1, 100, 100, keyColumns);
+    return new MariaDbInitialLoad("test", new Properties(), null, 1, 100, 100, keyColumns, false);
   }
 
   private static LoadState.Key key(String ddl) {
