@@ -87,7 +87,7 @@ class MariaDbInitialLoadIT {
             "200ms",
             List.of());
 
-    Writes writes = new Writes(server, database);
+    Writes writes = new Writes(server, database, MariaDbInitialLoadIT::loadTestRound);
     Thread writer = new Thread(writes, "writes");
     try (CdcSyncProcess cdcSync =
         CdcSyncProcess.start(
@@ -227,6 +227,182 @@ class MariaDbInitialLoadIT {
     }
   }
 
+  /**
+   * Tables that join the capture, option {@code tables} widened between two runs: their rows from
+   * before are loaded under snapshots taken then while the stream waits at its stored position,
+   * and every change made while cdc-sync was stopped or loading arrives once, in the joined tables
+   * and in the one captured before, also after a kill -9 in the middle of the joined tables' load.
+   * Then a table of a database not captured before joins.
+   */
+  @Test
+  void tablesJoiningTheCaptureAreLoadedAndEveryChangeArrivesOnce() throws Exception {
+    TestDatabaseServer server = TestDatabases.mariadb();
+    String database = "join_maria";
+    server.createDatabase(database);
+    server.execute(
+        database,
+        "CREATE TABLE accounts (id BIGINT PRIMARY KEY, owner VARCHAR(64), balance BIGINT)",
+        "INSERT INTO accounts SELECT seq, CONCAT('owner ', seq), 100 FROM seq_1_to_3000",
+        "CREATE TABLE later (id INT PRIMARY KEY, owner VARCHAR(64), balance BIGINT)",
+        "INSERT INTO later SELECT seq, CONCAT('owner ', seq), 100 FROM seq_1_to_6000",
+        "CREATE TABLE notes (kind VARCHAR(10), n BIGINT)",
+        "INSERT INTO notes SELECT 'old', seq FROM seq_1_to_500");
+    Path warehouse = work.resolve("warehouse");
+    Path pipeline =
+        PipelineFiles.writeWithSink(
+            work.resolve("pipeline.yaml"),
+            server,
+            server.username(),
+            server.password(),
+            database,
+            List.of(
+                "tables: " + database + ".accounts",
+                "server-id: 5433",
+                "scan.incremental.snapshot.chunk.size: 1000",
+                "scan.snapshot.readers: 2"),
+            concat(PipelineFiles.hadoopSink(warehouse), List.of("write.mode: append")),
+            "200ms",
+            List.of());
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      awaitEqual(cdcSync, server, warehouse, database, "accounts");
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+
+    Writes writes =
+        new Writes(
+            server,
+            database,
+            (next, random) ->
+                List.of(
+                    "UPDATE accounts SET balance = balance + 1 WHERE id = "
+                        + (1 + random.nextInt(3000)),
+                    "DELETE FROM accounts WHERE id = " + (1 + random.nextInt(3000)),
+                    "INSERT INTO accounts VALUES (" + next + ", 'new', 1)",
+                    "UPDATE later SET balance = balance + 1 WHERE id = "
+                        + (1 + random.nextInt(6000)),
+                    "DELETE FROM later WHERE id = " + (1 + random.nextInt(6000)),
+                    "INSERT INTO later VALUES (" + next + ", 'new', 1)",
+                    "INSERT INTO notes VALUES ('new', " + next + ")"));
+    Thread writer = new Thread(writes, "writes");
+    writer.start();
+    // Changes while cdc-sync is stopped, then option tables takes in the other tables.
+    Thread.sleep(500);
+    Files.writeString(
+        pipeline,
+        Files.readString(pipeline)
+            .replace("tables: " + database + ".accounts", "tables: " + database + ".\\.*"));
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      await("the first chunks of the joined tables are committed")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(50))
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(
+              () ->
+                  IcebergRows.exists(warehouse, database, "later")
+                      && IcebergRows.table(warehouse, database, "later").currentSnapshot() != null);
+      assertThat(cdcSync.output())
+          .contains("joined the capture (option 'tables') since the last run");
+      cdcSync.kill();
+    }
+    writes.stop();
+    writer.join();
+    assertThat(writes.failure.get()).isNull();
+
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      for (String table : List.of("accounts", "later")) {
+        awaitEqual(cdcSync, server, warehouse, database, table);
+      }
+      List<String> expectedNotes = new ArrayList<>();
+      sourceRows(server, database, "notes", "n")
+          .values()
+          .forEach(row -> expectedNotes.add(row.get("kind") + " " + row.get("n")));
+      await("notes holds each row once")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          IcebergRows.list(warehouse, database, "notes").stream()
+                              .map(row -> row.get("kind") + " " + row.get("n"))
+                              .toList())
+                      .containsExactlyInAnyOrderElementsOf(expectedNotes));
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+
+    // A table of another database joins too: the schema history holds every database's tables.
+    server.createDatabase("join_maria_other");
+    server.execute(
+        "join_maria_other",
+        "CREATE TABLE t (id INT PRIMARY KEY, owner VARCHAR(64), balance BIGINT)",
+        "INSERT INTO t VALUES (1, 'one', 1), (2, 'two', 2)");
+    Files.writeString(
+        pipeline,
+        Files.readString(pipeline)
+            .replace(
+                "tables: " + database + ".\\.*",
+                "tables: " + database + ".\\.*, join_maria_other.t"));
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      awaitEqual(cdcSync, server, warehouse, "join_maria_other", "t");
+      server.execute("join_maria_other", "UPDATE t SET balance = balance + 1 WHERE id = 2");
+      awaitEqual(cdcSync, server, warehouse, "join_maria_other", "t");
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  /** Waits until the append table's change log, replayed, equals the source table. */
+  private static void awaitEqual(
+      CdcSyncProcess cdcSync,
+      TestDatabaseServer server,
+      Path warehouse,
+      String database,
+      String table)
+      throws Exception {
+    Map<String, Map<String, String>> expected = sourceRows(server, database, table, "id");
+    await(table + " equals the source")
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .untilAsserted(
+            () ->
+                assertThat(replay(IcebergRows.list(warehouse, database, table), "id"))
+                    .isEqualTo(expected));
+  }
+
+  /** Updates, inserts and deletes on every table of the first test but the empty one. */
+  private static List<String> loadTestRound(long next, Random random) {
+    long id = 1 + random.nextInt(ROWS);
+    int price = random.nextInt(3);
+    return List.of(
+        "UPDATE accounts SET balance = balance + 1, owner = 'w" + id + "' WHERE id = " + id,
+        "DELETE FROM accounts WHERE id = " + (1 + random.nextInt(ROWS)),
+        "INSERT INTO accounts VALUES (" + next + ", 'new', " + next + ")",
+        "UPDATE big SET n = n + 1 WHERE id = "
+            + Long.toUnsignedString(BIG_BASE + 1 + random.nextInt(5000)),
+        "DELETE FROM big WHERE id = " + Long.toUnsignedString(BIG_BASE + 1 + random.nextInt(5000)),
+        "INSERT INTO big VALUES ("
+            + Long.toUnsignedString(BIG_BASE + 10_000 + next)
+            + ", "
+            + next
+            + ")",
+        "UPDATE prices SET qty = qty + 1 WHERE price = "
+            + price
+            + " AND id = "
+            + (1 + random.nextInt(4500)),
+        "DELETE FROM prices WHERE id = " + (1 + random.nextInt(4500)),
+        "INSERT INTO prices VALUES (" + price + ", " + next + ", 0)",
+        "INSERT INTO events VALUES ('new', " + next + ")");
+  }
+
   /** Rows by key, each value as text (the source's and Iceberg's Java types differ). */
   private static Map<String, Map<String, String>> texts(
       List<Map<String, Object>> rows, String key) {
@@ -320,17 +496,24 @@ class MariaDbInitialLoadIT {
     return texts(rows, key);
   }
 
-  /** Updates, inserts and deletes on the tables, in small transactions, until stopped. */
+  /** One round of writes, given a fresh number: the statements of one transaction. */
+  private interface Round {
+    List<String> statements(long next, Random random);
+  }
+
+  /** Rounds of writes, each in a transaction of its own, until stopped. */
   private static final class Writes implements Runnable {
     private final TestDatabaseServer server;
     private final String database;
+    private final Round round;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Random random = new Random(11);
 
-    Writes(TestDatabaseServer server, String database) {
+    Writes(TestDatabaseServer server, String database, Round round) {
       this.server = server;
       this.database = database;
+      this.round = round;
     }
 
     void stop() {
@@ -339,43 +522,14 @@ class MariaDbInitialLoadIT {
 
     @Override
     public void run() {
-      long next = ROWS + 1;
+      long next = 100_000;
       try (Connection connection = server.connect(database)) {
         connection.setAutoCommit(false);
         while (running.get()) {
           try (Statement statement = connection.createStatement()) {
-            long id = 1 + random.nextInt(ROWS);
-            statement.executeUpdate(
-                "UPDATE accounts SET balance = balance + 1, owner = 'w"
-                    + id
-                    + "' WHERE id = "
-                    + id);
-            statement.executeUpdate(
-                "DELETE FROM accounts WHERE id = " + (1 + random.nextInt(ROWS)));
-            statement.executeUpdate(
-                "INSERT INTO accounts VALUES (" + next + ", 'new', " + next + ")");
-            next++;
-            statement.executeUpdate(
-                "UPDATE big SET n = n + 1 WHERE id = "
-                    + Long.toUnsignedString(BIG_BASE + 1 + random.nextInt(5000)));
-            statement.executeUpdate(
-                "DELETE FROM big WHERE id = "
-                    + Long.toUnsignedString(BIG_BASE + 1 + random.nextInt(5000)));
-            statement.executeUpdate(
-                "INSERT INTO big VALUES ("
-                    + Long.toUnsignedString(BIG_BASE + 10_000 + next)
-                    + ", "
-                    + next
-                    + ")");
-            int price = random.nextInt(3);
-            statement.executeUpdate(
-                "UPDATE prices SET qty = qty + 1 WHERE price = "
-                    + price
-                    + " AND id = "
-                    + (1 + random.nextInt(4500)));
-            statement.executeUpdate("DELETE FROM prices WHERE id = " + (1 + random.nextInt(4500)));
-            statement.executeUpdate("INSERT INTO prices VALUES (" + price + ", " + next + ", 0)");
-            statement.executeUpdate("INSERT INTO events VALUES ('new', " + next + ")");
+            for (String sql : round.statements(next++, random)) {
+              statement.executeUpdate(sql);
+            }
           }
           connection.commit();
           Thread.sleep(2);

@@ -4,6 +4,7 @@ import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.StateStorage;
 import dev.cdcsync.api.TableId;
+import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.connectors.load.InitialLoad;
 import dev.cdcsync.connectors.load.LoadState;
 import dev.cdcsync.connectors.load.LoadState.KeyRange;
@@ -34,6 +35,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,9 +74,6 @@ final class MariaDbInitialLoad implements InitialLoad {
 
   private static final Logger LOG = LoggerFactory.getLogger(MariaDbInitialLoad.class);
 
-  /** The state of a complete load once no streamed change can be absorbed any more. */
-  private static final String COMPLETE = new LoadState(List.of(), Map.of(), true, null).toJson();
-
   private final String server;
   private final Properties engineProperties;
   private final StateStorage stateStorage;
@@ -82,9 +81,23 @@ final class MariaDbInitialLoad implements InitialLoad {
   private final int chunkSize;
   private final int fetchSize;
   private final Map<String, String> keyColumns;
-  private final boolean loadOnly;
+  private final SourceOptions.StartupMode startupMode;
+
+  /** Debezium's include lists now: what option {@code tables} selects (see {@link #joining}). */
+  private final Map<String, String> captured;
+
+  /** The state of a complete load once no streamed change can be absorbed any more. */
+  private final String complete;
 
   private volatile LoadState state;
+
+  /**
+   * The tables that match option {@code tables} now but did not when the stored state was stored
+   * ({@code database.table}), found by {@link #pending}: a load of these alone runs while the
+   * stream waits at its stored position.
+   */
+  private List<String> joining = List.of();
+
   private volatile boolean closed;
 
   /** Per read index, the binlog position of its snapshot; for {@link #absorbed}. */
@@ -99,7 +112,8 @@ final class MariaDbInitialLoad implements InitialLoad {
    * @param stateStorage where the schema history is kept (see {@link StateStorageSchemaHistory})
    * @param keyColumns per table ({@code database.table}), the column to split it by, where not
    *     the first primary key column
-   * @param loadOnly {@code scan.startup.mode: snapshot}: no stream follows the load
+   * @param startupMode {@code snapshot}: no stream follows the load; {@code latest-offset}: tables
+   *     joining the capture later are not loaded either
    */
   MariaDbInitialLoad(
       String server,
@@ -109,7 +123,7 @@ final class MariaDbInitialLoad implements InitialLoad {
       int chunkSize,
       int fetchSize,
       Map<String, String> keyColumns,
-      boolean loadOnly) {
+      SourceOptions.StartupMode startupMode) {
     this.server = server;
     this.engineProperties = engineProperties;
     this.stateStorage = stateStorage;
@@ -117,12 +131,17 @@ final class MariaDbInitialLoad implements InitialLoad {
     this.chunkSize = chunkSize;
     this.fetchSize = fetchSize;
     this.keyColumns = keyColumns;
-    this.loadOnly = loadOnly;
+    this.startupMode = startupMode;
+    this.captured = new TreeMap<>();
+    for (String list : List.of("database.include.list", "table.include.list")) {
+      captured.put(list, engineProperties.getProperty(list, ""));
+    }
+    this.complete = LoadState.complete(captured).toJson();
   }
 
   @Override
   public boolean loadOnly() {
-    return loadOnly;
+    return startupMode == SourceOptions.StartupMode.SNAPSHOT;
   }
 
   @Override
@@ -136,9 +155,78 @@ final class MariaDbInitialLoad implements InitialLoad {
     return TableId.of(table.substring(0, dot), table.substring(dot + 1));
   }
 
+  /**
+   * Whether rows are left to load: a fresh start's, a load's that did not end, or those of tables
+   * that joined the capture since the state was stored (see {@link #joining(LoadState)}).
+   */
   @Override
   public boolean pending(Optional<String> storedState) {
-    return storedState.map(json -> !LoadState.fromJson(json).complete()).orElse(true);
+    if (storedState.isEmpty()) {
+      return true;
+    }
+    LoadState stored = LoadState.fromJson(storedState.get());
+    if (!stored.complete()) {
+      return true;
+    }
+    joining = joining(stored);
+    return !joining.isEmpty();
+  }
+
+  /**
+   * The tables that match option {@code tables} now but did not when {@code stored} was stored:
+   * their rows from before are in no stream the pipeline read, so they are loaded, under
+   * snapshots taken now, and the stream from the stored position leaves out the changes the
+   * loaded rows show. A table created since in a captured database needs no load when it matched
+   * before, as its creation and rows are in the stream.
+   *
+   * <p>Debezium reads the binlog against the schema history, which holds every table's
+   * definitions unless told to keep only those of the captured tables or databases: a table it
+   * does not hold cannot join, as the definitions its changes since the stored position were made
+   * under are unknown.
+   */
+  private List<String> joining(LoadState stored) {
+    if (startupMode == SourceOptions.StartupMode.LATEST_OFFSET
+        || stored.captured() == null
+        || stored.captured().equals(captured)) {
+      return List.of();
+    }
+    Properties before = (Properties) engineProperties.clone();
+    stored.captured().forEach(before::setProperty);
+    var capturedBefore = new MariaDbConnectorConfig(Configuration.from(before)).getTableFilters();
+    var capturedNow = config().getTableFilters();
+    List<String> joined = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
+    try (MariaDbConnection connection = connection(config())) {
+      for (io.debezium.relational.TableId id : connection.getAllTableIds()) {
+        if (capturedNow.dataCollectionFilter().isIncluded(id)
+            && !capturedBefore.dataCollectionFilter().isIncluded(id)) {
+          String name = id.catalog() + "." + id.table();
+          if (capturedBefore.eligibleForSchemaDataCollectionFilter().isIncluded(id)) {
+            joined.add(name);
+          } else {
+            unknown.add(name);
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot list the tables of " + server + ": " + e.getMessage(), e);
+    }
+    if (!unknown.isEmpty()) {
+      throw new PermanentPipelineException(
+          "Cannot capture table(s) "
+              + String.join(", ", unknown)
+              + " of "
+              + server
+              + ": option 'tables' now selects them, but the schema history this pipeline reads"
+              + " the binlog against holds no definitions of them (it keeps only the tables or"
+              + " databases captured before: Debezium option"
+              + " schema.history.internal.store.only.captured.tables.ddl or .databases.ddl)."
+              + " Capture them with a pipeline of their own, or under a new pipeline name, which"
+              + " loads every table again");
+    }
+    Collections.sort(joined);
+    return joined;
   }
 
   @Override
@@ -148,26 +236,27 @@ final class MariaDbInitialLoad implements InitialLoad {
       return null;
     }
     // Once complete and past every read, only "complete" matters any more.
-    return current.complete() && absorbUntil == null ? COMPLETE : current.toJson();
+    return current.complete() && absorbUntil == null ? complete : current.toJson();
   }
 
+  /**
+   * Takes the stored state; without one (a stream that began without a load, or a position stored
+   * before loads were kept) every table selected now counts as captured.
+   */
   @Override
   public void streaming(Optional<String> storedState) {
-    storedState.map(LoadState::fromJson).ifPresent(this::adopt);
+    adopt(storedState.map(LoadState::fromJson).orElseGet(() -> LoadState.complete(null)));
   }
 
   private void adopt(LoadState loaded) {
-    state = loaded;
+    state = loaded.withCaptured(captured);
     List<BinlogPosition> positions = new ArrayList<>();
     for (Read read : loaded.reads()) {
       positions.add(BinlogPosition.parse(read.lsn()));
     }
     readPositions = positions;
-    BinlogPosition first = positions.stream().min(BinlogPosition::compareTo).orElse(null);
-    BinlogPosition last = positions.stream().max(BinlogPosition::compareTo).orElse(null);
-    // Changes before the first read's position are not streamed: nothing to absorb when all
-    // reads share it.
-    absorbUntil = first == null || first.equals(last) ? null : last;
+    // The stream starts at the first read's position, or before every read (tables joining).
+    absorbUntil = positions.stream().max(BinlogPosition::compareTo).orElse(null);
   }
 
   @Override
@@ -256,19 +345,36 @@ final class MariaDbInitialLoad implements InitialLoad {
         }
         Schema schema = readSchema(connection, config);
         tables = schema.tables();
-        if (storedState.isEmpty()) {
+        if (storedState.isEmpty() || !joining.isEmpty()) {
           if (!columnsDigest(connection).equals(columnsBefore)) {
             throw new IllegalStateException(
                 "A table of "
                     + server
                     + " changed its columns while the initial load began; it begins again");
           }
+        }
+        if (storedState.isEmpty()) {
           recordSchemaHistory(connection, schema, firstPosition(started));
         }
       }
       started.forEach(reader -> reader.use(tables));
-      LoadState loaded =
-          storedState.map(LoadState::fromJson).orElseGet(() -> LoadState.starting(plan(tables)));
+      LoadState loaded;
+      if (!joining.isEmpty()) {
+        Map<String, Table> joined = new TreeMap<>(tables);
+        joined.keySet().retainAll(joining);
+        // The earlier load's reads and segments stay while the stream may not be past them: it
+        // starts at the earliest read when no engine offset was stored (streamStart), and
+        // changes of the earlier tables are absorbed as before.
+        loaded = LoadState.fromJson(storedState.orElseThrow()).withTables(plan(joined));
+        LOG.info(
+            "Table(s) {} of {} joined the capture (option 'tables') since the last run: loading"
+                + " them while the stream waits at its position",
+            String.join(", ", joining),
+            server);
+      } else {
+        loaded =
+            storedState.map(LoadState::fromJson).orElseGet(() -> LoadState.starting(plan(tables)));
+      }
       int firstRead = loaded.reads().size();
       for (MariaDbChunkReader reader : started) {
         loaded = loaded.withRead(new Read("", reader.position().toString(), false));
@@ -277,12 +383,14 @@ final class MariaDbInitialLoad implements InitialLoad {
       LOG.info(
           "Loading {} table(s) of {} in chunks of {} rows with {} readers, from binlog position"
               + " {}{}",
-          state.tables().size(),
+          state.tables().values().stream().filter(table -> !table.loaded()).count(),
           server,
           chunkSize,
           readers,
           firstPosition(started),
-          storedState.isPresent() ? ", resuming: only the chunks not committed yet" : "");
+          storedState.isPresent() && joining.isEmpty()
+              ? ", resuming: only the chunks not committed yet"
+              : "");
       chunks.starting(state);
       new ParallelChunks(chunkSize)
           .run(
@@ -311,10 +419,11 @@ final class MariaDbInitialLoad implements InitialLoad {
         LOG.info(
             "Loaded every table of {}{}",
             server,
-            loadOnly ? "" : "; streaming its changes from the binlog");
+            loadOnly() ? "" : "; streaming its changes from the binlog");
         chunks.done(state);
       }
     } finally {
+      joining = List.of();
       for (MariaDbChunkReader reader : started) {
         reader.close();
       }

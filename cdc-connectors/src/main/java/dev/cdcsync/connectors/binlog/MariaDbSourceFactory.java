@@ -2,6 +2,7 @@ package dev.cdcsync.connectors.binlog;
 
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.PipelineContext;
+import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.connectors.load.InitialLoad;
 import dev.cdcsync.connectors.load.LoadOptions;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class MariaDbSourceFactory extends BinlogSourceFactory {
         LoadOptions.positive(options, LoadOptions.CHUNK_SIZE),
         LoadOptions.positive(options, LoadOptions.FETCH_SIZE),
         keyColumns(options),
-        loadOnly(options));
+        options.get(SourceOptions.STARTUP_MODE));
   }
 
   private static Map<String, String> keyColumns(Configuration options) {

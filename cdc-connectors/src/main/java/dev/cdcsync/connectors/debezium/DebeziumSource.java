@@ -380,17 +380,19 @@ public final class DebeziumSource implements Source {
   }
 
   /** Tells the handler how many rows the database expects; returns that estimate. */
-  private Map<TableId, Long> announceSnapshot(ChangeHandler handler) {
+  private void announceSnapshot(ChangeHandler handler) {
     snapshotAnnounced = true;
-    Map<TableId, Long> estimates;
+    handler.snapshotStarting(snapshotEstimates());
+  }
+
+  /** The database's estimate of each captured table's rows; none when it cannot tell. */
+  private Map<TableId, Long> snapshotEstimates() {
     try {
-      estimates = snapshotEstimates.get();
+      return snapshotEstimates.get();
     } catch (RuntimeException e) {
       LOG.warn("Cannot estimate the snapshot's rows in {}: {}", description, e.getMessage());
-      estimates = Map.of();
+      return Map.of();
     }
-    handler.snapshotStarting(estimates);
-    return estimates;
   }
 
   /** Matches full table names as Debezium's table.include.list does: any regex, whole name, any case. */
@@ -556,14 +558,17 @@ public final class DebeziumSource implements Source {
 
   /** Runs the initial load, handing its rows over (see {@link LoadHandOver}). */
   private void load(ChangeHandler handler, Optional<String> loadState) throws Exception {
-    Map<TableId, Long> estimates = announceSnapshot(handler);
+    // LoadHandOver announces the snapshot of the tables the load reads.
+    snapshotAnnounced = true;
+    Map<TableId, Long> estimates = snapshotEstimates();
     initialLoad.run(
         loadState,
         new LoadHandOver(
             initialLoad,
             converter,
             handler,
-            (state, description) -> position(Map.of(), state, description),
+            // Tables joining a capture load while the stream waits at its stored offsets.
+            (state, description) -> position(offsets.offsets(), state, description),
             loadState.orElse(null),
             estimates));
   }

@@ -20,7 +20,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  * are not places to commit, a chunk's end is one that need not commit ({@link
  * SourceAcknowledger#snapshotGoesOn()}), and the load's end is one that must, before the first
  * streamed change. Acknowledging tells the database nothing: the stream starts from the slot's
- * position afterwards. Tells the handler each table's chunks as they complete, for progress.
+ * position afterwards. Announces the snapshot of the load's tables and tells the handler each
+ * one's chunks as they complete, for progress.
  */
 final class LoadHandOver implements InitialLoad.Chunks {
 
@@ -59,6 +60,14 @@ final class LoadHandOver implements InitialLoad.Chunks {
 
   @Override
   public void starting(LoadState state) {
+    Map<TableId, Long> loading = new HashMap<>();
+    for (String table : state.tables().keySet()) {
+      TableId id = load.tableId(table);
+      if (estimatedRows.containsKey(id)) {
+        loading.put(id, estimatedRows.get(id));
+      }
+    }
+    handler.snapshotStarting(loading);
     handler.initialLoad(state.id());
     state.tables().forEach((table, tableLoad) -> rowsBefore.put(table, tableLoad.rows()));
     state.tables().forEach(this::tellProgress);

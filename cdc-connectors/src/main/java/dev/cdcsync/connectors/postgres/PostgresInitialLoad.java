@@ -65,7 +65,7 @@ final class PostgresInitialLoad implements InitialLoad {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresInitialLoad.class);
 
   /** The state of a complete load once no streamed change can be absorbed any more. */
-  private static final String COMPLETE = new LoadState(List.of(), Map.of(), true, null).toJson();
+  private static final String COMPLETE = LoadState.complete(null).toJson();
 
   private final String url;
   private final String database;

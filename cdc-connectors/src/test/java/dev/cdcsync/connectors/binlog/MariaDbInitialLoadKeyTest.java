@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.connectors.load.LoadState;
 import dev.cdcsync.connectors.load.LoadState.KeyType;
 import io.debezium.connector.mariadb.antlr.MariaDbAntlrDdlParser;
@@ -27,7 +28,8 @@ class MariaDbInitialLoadKeyTest {
   }
 
   private static MariaDbInitialLoad load(Map<String, String> keyColumns) {
-    return new MariaDbInitialLoad("test", new Properties(), null, 1, 100, 100, keyColumns, false);
+    return new MariaDbInitialLoad(
+        "test", new Properties(), null, 1, 100, 100, keyColumns, SourceOptions.StartupMode.INITIAL);
   }
 
   private static LoadState.Key key(String ddl) {

@@ -24,6 +24,28 @@ class LoadStateTest {
   }
 
   @Test
+  void tablesJoiningAreALoadOfTheirOwnThatKeepsTheEarlierReadsAndWhatWasCaptured() {
+    LoadState earlier =
+        twoTables()
+            .withLoaded("public.orders", KeyRange.ALL, 0, 10)
+            .withLoaded("public.notes", KeyRange.ALL, 0, 3)
+            .withCaptured(Map.of("table.include.list", "public\\.orders,public\\.notes"));
+    assertThat(earlier.complete()).isTrue();
+
+    LoadState joined =
+        LoadState.fromJson(earlier.toJson())
+            .withTables(Map.of("public.later", new LoadState.Key("id", KeyType.INTEGER)));
+
+    assertThat(joined.complete()).isFalse();
+    assertThat(joined.id()).isNotEqualTo(earlier.id());
+    assertThat(joined.reads()).isEqualTo(earlier.reads());
+    assertThat(joined.captured()).isEqualTo(earlier.captured());
+    assertThat(joined.tables().get("public.orders").loaded()).isTrue();
+    assertThat(joined.tables().get("public.later").missing()).containsExactly(KeyRange.ALL);
+    assertThat(LoadState.complete(null).captured()).isNull();
+  }
+
+  @Test
   void aTableWithNothingLoadedMissesEveryKey() {
     assertThat(twoTables().tables().get("public.orders").missing()).containsExactly(KeyRange.ALL);
     assertThat(twoTables().complete()).isFalse();
