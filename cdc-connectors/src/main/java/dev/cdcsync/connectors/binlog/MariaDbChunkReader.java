@@ -72,6 +72,21 @@ final class MariaDbChunkReader implements ParallelChunks.Reader {
     this.connection =
         new MariaDbConnection(
             new MariaDbConnectionConfiguration(engineConfig), new MariaDbFieldReader(config));
+    try {
+      this.position = startSnapshot(connection, server);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        connection.close();
+      } catch (SQLException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+  }
+
+  /** Starts the connection's consistent snapshot; returns the binlog position it shows. */
+  private static BinlogPosition startSnapshot(MariaDbConnection connection, String server)
+      throws SQLException {
     try (Statement statement = connection.connection().createStatement()) {
       statement.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
       statement.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
@@ -93,7 +108,7 @@ final class MariaDbChunkReader implements ParallelChunks.Reader {
                 + ": the server tells no binlog position of a consistent snapshot"
                 + " (binlog_snapshot_file); is its binary log on (log_bin)?");
       }
-      this.position = new BinlogPosition(file, offset);
+      return new BinlogPosition(file, offset);
     }
   }
 
