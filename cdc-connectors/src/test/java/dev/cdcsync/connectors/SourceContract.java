@@ -141,8 +141,9 @@ public abstract class SourceContract {
       server().execute(database, "INSERT INTO items VALUES (2, 'two')");
       reader.awaitEvents(2);
       // The source calls in while the database is idle (heartbeats); a while after its first
-      // such call, its last position is where to resume. MySQL and MariaDB send a heartbeat only
-      // every 48 s while their binlog is idle (0.8 times Debezium's keep-alive interval).
+      // such call, its last position is where to resume. MySQL and MariaDB send a heartbeat
+      // while their binlog is idle every 0.8 times Debezium's keep-alive interval (48 s by
+      // default; BinlogContractSources sets 4 s).
       reader.awaitBatch(
           Duration.ofSeconds(90),
           batch ->
