@@ -5,6 +5,7 @@ import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.StateStorage;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.SourceOptions;
+import dev.cdcsync.connectors.binlog.MariaDbTableDefinitions.Definitions;
 import dev.cdcsync.connectors.load.InitialLoad;
 import dev.cdcsync.connectors.load.LoadState;
 import dev.cdcsync.connectors.load.LoadState.KeyRange;
@@ -14,10 +15,7 @@ import dev.cdcsync.connectors.load.LoadState.TableLoad;
 import dev.cdcsync.connectors.load.LoadedSegments;
 import dev.cdcsync.connectors.load.ParallelChunks;
 import io.debezium.config.Configuration;
-import io.debezium.connector.binlog.charset.BinlogCharsetRegistry;
-import io.debezium.connector.binlog.jdbc.BinlogConnectorConnection;
 import io.debezium.connector.mariadb.MariaDbConnectorConfig;
-import io.debezium.connector.mariadb.antlr.MariaDbAntlrDdlParser;
 import io.debezium.connector.mariadb.jdbc.MariaDbConnection;
 import io.debezium.connector.mariadb.jdbc.MariaDbConnectionConfiguration;
 import io.debezium.connector.mariadb.jdbc.MariaDbFieldReader;
@@ -25,18 +23,13 @@ import io.debezium.converters.custom.CustomConverterServiceProvider;
 import io.debezium.relational.Column;
 import io.debezium.relational.CustomConverterRegistry;
 import io.debezium.relational.Table;
-import io.debezium.relational.Tables;
 import io.debezium.relational.history.HistoryRecord;
 import io.debezium.relational.history.TableChanges;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -338,15 +331,15 @@ final class MariaDbInitialLoad implements InitialLoad {
     try {
       Map<String, Table> tables;
       try (MariaDbConnection connection = connection(config)) {
-        String columnsBefore = columnsDigest(connection);
+        String columnsBefore = MariaDbTableDefinitions.columnsDigest(connection);
         for (int i = 0; i < readers; i++) {
           started.add(
               new MariaDbChunkReader(config, engineConfig, customConverters, fetchSize, server));
         }
-        Schema schema = readSchema(connection, config);
+        Definitions schema = MariaDbTableDefinitions.read(connection, config);
         tables = schema.tables();
         if (storedState.isEmpty() || !joining.isEmpty()) {
-          if (!columnsDigest(connection).equals(columnsBefore)) {
+          if (!MariaDbTableDefinitions.columnsDigest(connection).equals(columnsBefore)) {
             throw new IllegalStateException(
                 "A table of "
                     + server
@@ -444,7 +437,8 @@ final class MariaDbInitialLoad implements InitialLoad {
    * definitions are those at that position.
    */
   private void recordSchemaHistory(
-      MariaDbConnection connection, Schema schema, BinlogPosition position) throws SQLException {
+      MariaDbConnection connection, Definitions schema, BinlogPosition position)
+      throws SQLException {
     Map<String, Object> partition = partition();
     Map<String, Object> offset = offset(connection, position);
     Instant now = Instant.now();
@@ -473,95 +467,6 @@ final class MariaDbInitialLoad implements InitialLoad {
       }
     }
     return result;
-  }
-
-  /**
-   * The tables' definitions: the DDL Debezium's snapshot records (database name and statement),
-   * and the captured tables parsed from it by name ({@code database.table}).
-   */
-  private record Schema(List<String[]> ddl, Map<String, Table> tables) {}
-
-  /**
-   * Reads the definitions of the tables whose schema Debezium keeps ({@code SHOW CREATE TABLE}),
-   * as its snapshot reads them, and parses the captured ones with its DDL parser.
-   */
-  private static Schema readSchema(MariaDbConnection connection, MariaDbConnectorConfig config)
-      throws SQLException {
-    List<String[]> ddl = new ArrayList<>();
-    ddl.add(new String[] {"", connection.setStatementFor(connection.readCharsetSystemVariables())});
-    Map<String, List<io.debezium.relational.TableId>> byDatabase = new TreeMap<>();
-    for (io.debezium.relational.TableId id : connection.getAllTableIds()) {
-      if (config.getTableFilters().eligibleForSchemaDataCollectionFilter().isIncluded(id)) {
-        byDatabase.computeIfAbsent(id.catalog(), database -> new ArrayList<>()).add(id);
-      }
-    }
-    Map<String, BinlogConnectorConnection.DatabaseLocales> locales =
-        connection.readDatabaseCollations();
-    for (Map.Entry<String, List<io.debezium.relational.TableId>> database : byDatabase.entrySet()) {
-      String name = database.getKey();
-      StringBuilder create =
-          new StringBuilder("CREATE DATABASE " + connection.quoteIdentifier(name));
-      if (locales.get(name) != null) {
-        locales.get(name).appendToDdlStatement(name, create);
-      }
-      ddl.add(new String[] {name, create.toString()});
-      ddl.add(new String[] {name, "USE " + connection.quoteIdentifier(name)});
-      for (io.debezium.relational.TableId id : database.getValue()) {
-        connection.query(
-            "SHOW CREATE TABLE " + connection.quotedTableIdString(id),
-            result -> {
-              if (result.next()) {
-                ddl.add(new String[] {name, result.getString(2)});
-              }
-            });
-      }
-    }
-    Tables parsed = new Tables();
-    MariaDbAntlrDdlParser parser =
-        new MariaDbAntlrDdlParser(
-            true,
-            false,
-            config.isSchemaChangesHistoryEnabled(),
-            config.getTableFilters().dataCollectionFilter(),
-            config.getServiceRegistry().getService(BinlogCharsetRegistry.class));
-    for (String[] statement : ddl) {
-      parser.setCurrentDatabase(statement[0]);
-      parser.parse(statement[1], parsed);
-    }
-    Map<String, Table> tables = new TreeMap<>();
-    for (io.debezium.relational.TableId id : parsed.tableIds()) {
-      if (config.getTableFilters().dataCollectionFilter().isIncluded(id)) {
-        tables.put(id.catalog() + "." + id.table(), parsed.forTable(id));
-      }
-    }
-    return new Schema(ddl, tables);
-  }
-
-  /** A digest of the columns of every table as they are now: names, types, order. */
-  private static String columnsDigest(MariaDbConnection connection) throws SQLException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    connection.query(
-        "SELECT table_schema, table_name, column_name, column_type FROM information_schema.columns"
-            + " ORDER BY table_schema, table_name, ordinal_position",
-        result -> {
-          while (result.next()) {
-            String line =
-                String.join(
-                        "\t",
-                        result.getString(1),
-                        result.getString(2),
-                        result.getString(3),
-                        result.getString(4))
-                    + "\n";
-            digest.update(line.getBytes(StandardCharsets.UTF_8));
-          }
-        });
-    return HexFormat.of().formatHex(digest.digest(), 0, 16);
   }
 
   /** The tables to load and each one's key (none: read whole). */
