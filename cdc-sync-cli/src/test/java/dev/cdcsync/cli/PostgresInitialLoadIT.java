@@ -186,8 +186,9 @@ class PostgresInitialLoadIT {
 
   /**
    * {@code scan.startup.mode: snapshot}: the tables are loaded and committed, the process exits 0,
-   * and no replication slot is left behind; a second run has nothing left to do and exits 0 too. A
-   * user that may only read the tables will do: nothing of logical replication is checked or made.
+   * and no replication slot is left behind; a second run has nothing left to do and exits 0 too,
+   * and a run after option {@code tables} took in another table loads that table alone. A user
+   * that may only read the tables will do: nothing of logical replication is checked or made.
    */
   @Test
   void snapshotModeLoadsCommitsAndExits() throws Exception {
@@ -198,10 +199,12 @@ class PostgresInitialLoadIT {
         database,
         "CREATE TABLE accounts (id BIGINT PRIMARY KEY, owner TEXT, balance BIGINT)",
         "INSERT INTO accounts SELECT i, 'owner ' || i, i FROM generate_series(1, 5000) i",
-        // A user that may read the table and nothing else: no replication, no publication.
+        "CREATE TABLE others (id BIGINT PRIMARY KEY, note TEXT)",
+        "INSERT INTO others SELECT i, 'note ' || i FROM generate_series(1, 300) i",
+        // A user that may read the tables and nothing else: no replication, no publication.
         "DROP ROLE IF EXISTS only_reads",
         "CREATE ROLE only_reads LOGIN PASSWORD 'reads'",
-        "GRANT SELECT ON accounts TO only_reads");
+        "GRANT SELECT ON accounts, others TO only_reads");
     Path warehouse = work.resolve("warehouse");
     Path pipeline =
         PipelineFiles.writeWithSink(
@@ -211,7 +214,7 @@ class PostgresInitialLoadIT {
             "reads",
             database,
             List.of(
-                "tables: " + database + ".public.\\.*",
+                "tables: " + database + ".public.accounts",
                 "slot.name: slot_" + database,
                 "scan.startup.mode: snapshot",
                 "scan.incremental.snapshot.chunk.size: 700"),
@@ -227,6 +230,28 @@ class PostgresInitialLoadIT {
       assertThat(IcebergRows.rows(warehouse, "public", "accounts", "id"))
           .isEqualTo(sourceRows(server, database, "accounts", "id"));
     }
+    assertThat(IcebergRows.exists(warehouse, "public", "others")).isFalse();
+    // Option tables takes in another table: the next run loads it alone.
+    List<Snapshot> accountsCommits = new ArrayList<>();
+    IcebergRows.table(warehouse, "public", "accounts").snapshots().forEach(accountsCommits::add);
+    Files.writeString(
+        pipeline,
+        Files.readString(pipeline)
+            .replace(
+                "tables: " + database + ".public.accounts",
+                "tables: " + database + ".public.\\.*"));
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      assertThat(cdcSync.waitFor(120)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+      assertThat(cdcSync.output())
+          .contains("joined option 'tables' since the last load: public.others");
+    }
+    assertThat(IcebergRows.rows(warehouse, "public", "others", "id"))
+        .isEqualTo(sourceRows(server, database, "others", "id"));
+    assertThat(IcebergRows.table(warehouse, "public", "accounts").snapshots())
+        .as("accounts is not loaded again")
+        .hasSameSizeAs(accountsCommits);
     try (Connection connection = server.connect(database);
         Statement statement = connection.createStatement();
         ResultSet result =

@@ -64,9 +64,6 @@ final class PostgresInitialLoad implements InitialLoad {
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresInitialLoad.class);
 
-  /** The state of a complete load once no streamed change can be absorbed any more. */
-  private static final String COMPLETE = LoadState.complete(null).toJson();
-
   private final String url;
   private final String database;
   private final String server;
@@ -77,6 +74,12 @@ final class PostgresInitialLoad implements InitialLoad {
   private final int fetchSize;
   private final Map<String, String> keyColumns;
   private final boolean loadOnly;
+
+  /** Debezium's table.include.list now: what option {@code tables} selects. */
+  private final Map<String, String> captured;
+
+  /** The state of a complete load once no streamed change can be absorbed any more. */
+  private final String complete;
 
   private volatile LoadState state;
   private volatile boolean closed;
@@ -117,7 +120,11 @@ final class PostgresInitialLoad implements InitialLoad {
     this.fetchSize = fetchSize;
     this.keyColumns = keyColumns;
     this.loadOnly = loadOnly;
+    this.captured = Map.of(INCLUDE_LIST, engineProperties.getProperty(INCLUDE_LIST, ""));
+    this.complete = LoadState.complete(captured).toJson();
   }
+
+  private static final String INCLUDE_LIST = "table.include.list";
 
   @Override
   public boolean loadOnly() {
@@ -139,9 +146,23 @@ final class PostgresInitialLoad implements InitialLoad {
     return TableId.of(database, table.substring(0, dot), table.substring(dot + 1));
   }
 
+  /**
+   * Whether rows are left to load: a fresh start's, a load's that did not end, or, with {@code
+   * scan.startup.mode: snapshot}, those of tables option {@code tables} selects since the last
+   * load (a streaming capture copies those as {@link PostgresNewTables} finds them).
+   */
   @Override
   public boolean pending(Optional<String> storedState) {
-    return storedState.map(json -> !LoadState.fromJson(json).complete()).orElse(true);
+    if (storedState.isEmpty()) {
+      return true;
+    }
+    LoadState stored = LoadState.fromJson(storedState.get());
+    return !stored.complete() || (loadOnly && joins(stored));
+  }
+
+  /** Whether option {@code tables} may select tables now that it did not when stored. */
+  private boolean joins(LoadState stored) {
+    return stored.captured() != null && !stored.captured().equals(captured);
   }
 
   @Override
@@ -151,7 +172,7 @@ final class PostgresInitialLoad implements InitialLoad {
       return null;
     }
     // Once complete and past every resumed read, only "complete" matters any more.
-    return current.complete() && absorbUntilLsn < 0 ? COMPLETE : current.toJson();
+    return current.complete() && absorbUntilLsn < 0 ? complete : current.toJson();
   }
 
   @Override
@@ -179,7 +200,7 @@ final class PostgresInitialLoad implements InitialLoad {
   }
 
   private void adopt(LoadState loaded) {
-    state = loaded;
+    state = loaded.withCaptured(captured);
     List<PostgresSnapshotVisibility> parsed = new ArrayList<>();
     List<Long> lsns = new ArrayList<>();
     long until = -1;
@@ -263,18 +284,21 @@ final class PostgresInitialLoad implements InitialLoad {
                 (name, table) ->
                     tableIds.put(
                         name, TableId.of(database, table.id().schema(), table.id().table())));
+        boolean joining = loaded != null && loaded.complete();
         if (loaded == null) {
           loaded = LoadState.starting(plan(started.get(0)));
+        } else if (joining) {
+          loaded = loaded.withTables(joined(loaded, plan(started.get(0)), started.get(0)));
         }
         int readIndex = loaded.reads().size();
         adopt(withoutDroppedTables(loaded.withRead(read), started.get(0), readIndex));
         LOG.info(
             "Loading {} table(s) of {} in chunks of {} rows with {} readers{}",
-            state.tables().size(),
+            state.tables().values().stream().filter(table -> !table.loaded()).count(),
             server,
             chunkSize,
             readers,
-            storedState.isPresent()
+            storedState.isPresent() && !joining
                 ? ", resuming: only the chunks not committed yet"
                 : loadOnly
                     ? " (scan.startup.mode snapshot: no change stream follows)"
@@ -317,6 +341,34 @@ final class PostgresInitialLoad implements InitialLoad {
         }
       }
     }
+  }
+
+  /**
+   * Of the tables planned now, those option {@code tables} did not select when {@code stored} was
+   * stored: tables that joined a load with {@code scan.startup.mode: snapshot}.
+   */
+  private Map<String, LoadState.Key> joined(
+      LoadState stored, Map<String, LoadState.Key> planned, PostgresChunkReader reader) {
+    Properties before = (Properties) engineProperties.clone();
+    stored.captured().forEach(before::setProperty);
+    var selectedBefore =
+        new PostgresConnectorConfig(io.debezium.config.Configuration.from(before))
+            .getTableFilters()
+            .dataCollectionFilter();
+    Map<String, LoadState.Key> joined = new LinkedHashMap<>();
+    Map<String, Table> tables = reader.tables();
+    planned.forEach(
+        (name, key) -> {
+          if (!selectedBefore.isIncluded(tables.get(name).id())) {
+            joined.put(name, key);
+          }
+        });
+    LOG.info(
+        "{} table(s) of {} joined option 'tables' since the last load: {}",
+        joined.size(),
+        server,
+        joined.isEmpty() ? "none to load" : String.join(", ", joined.keySet()));
+    return joined;
   }
 
   /** The load with the tables gone from the database since it began counted as loaded. */
