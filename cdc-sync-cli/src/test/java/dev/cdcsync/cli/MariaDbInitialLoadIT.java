@@ -87,7 +87,7 @@ class MariaDbInitialLoadIT {
             "200ms",
             List.of());
 
-    Writes writes = new Writes(server, database, MariaDbInitialLoadIT::loadTestRound);
+    Writes writes = new Writes(server, database, MariaDbInitialLoadIT::loadTestRound, 2);
     Thread writer = new Thread(writes, "writes");
     try (CdcSyncProcess cdcSync =
         CdcSyncProcess.start(
@@ -284,7 +284,8 @@ class MariaDbInitialLoadIT {
                         + (1 + random.nextInt(6000)),
                     "DELETE FROM later WHERE id = " + (1 + random.nextInt(6000)),
                     "INSERT INTO later VALUES (" + next + ", 'new', 1)",
-                    "INSERT INTO notes VALUES ('new', " + next + ")"));
+                    "INSERT INTO notes VALUES ('new', " + next + ")"),
+            10);
     Thread writer = new Thread(writes, "writes");
     writer.start();
     // Changes while cdc-sync is stopped, then option tables takes in the other tables.
@@ -355,6 +356,61 @@ class MariaDbInitialLoadIT {
       server.execute("join_maria_other", "UPDATE t SET balance = balance + 1 WHERE id = 2");
       awaitEqual(cdcSync, server, warehouse, "join_maria_other", "t");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  /**
+   * A schema history told to keep only the captured tables' definitions cannot read the changes a
+   * table made before it joined: the start is refused, naming the table and the option.
+   */
+  @Test
+  void aTableTheSchemaHistoryDoesNotKnowCannotJoin() throws Exception {
+    TestDatabaseServer server = TestDatabases.mariadb();
+    String database = "join_maria_narrow";
+    server.createDatabase(database);
+    server.execute(
+        database,
+        "CREATE TABLE kept (id INT PRIMARY KEY)",
+        "CREATE TABLE other (id INT PRIMARY KEY)",
+        "INSERT INTO kept VALUES (1)",
+        "INSERT INTO other VALUES (1)");
+    Path warehouse = work.resolve("warehouse");
+    Path pipeline =
+        PipelineFiles.writeWithSink(
+            work.resolve("pipeline.yaml"),
+            server,
+            server.username(),
+            server.password(),
+            database,
+            List.of(
+                "tables: " + database + ".kept",
+                "server-id: 5434",
+                "debezium.schema.history.internal.store.only.captured.tables.ddl: true"),
+            PipelineFiles.hadoopSink(warehouse),
+            "200ms",
+            List.of());
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      await("kept is loaded")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(() -> IcebergRows.list(warehouse, database, "kept").size() == 1);
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+    Files.writeString(
+        pipeline,
+        Files.readString(pipeline)
+            .replace("tables: " + database + ".kept", "tables: " + database + ".\\.*"));
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      assertThat(cdcSync.waitFor(120)).as(cdcSync.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
+      assertThat(cdcSync.errors())
+          .contains("Cannot capture table(s) " + database + ".other of MariaDB at")
+          .contains("schema.history.internal.store.only.captured.tables.ddl");
     }
   }
 
@@ -506,14 +562,17 @@ class MariaDbInitialLoadIT {
     private final TestDatabaseServer server;
     private final String database;
     private final Round round;
+    private final long pauseMillis;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Random random = new Random(11);
 
-    Writes(TestDatabaseServer server, String database, Round round) {
+    /** @param pauseMillis the pause after each round */
+    Writes(TestDatabaseServer server, String database, Round round, long pauseMillis) {
       this.server = server;
       this.database = database;
       this.round = round;
+      this.pauseMillis = pauseMillis;
     }
 
     void stop() {
@@ -532,7 +591,7 @@ class MariaDbInitialLoadIT {
             }
           }
           connection.commit();
-          Thread.sleep(2);
+          Thread.sleep(pauseMillis);
         }
       } catch (Exception e) {
         failure.set(e);
