@@ -124,34 +124,10 @@ class MariaDbInitialLoadIT {
         CdcSyncProcess.start(
             work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
       for (String table : List.of("accounts", "nothing", "big", "prices", "blobs")) {
-        String key = "id";
-        Map<String, Map<String, String>> expected = sourceRows(server, database, table, key);
-        await(table + " equals the source")
-            .atMost(Duration.ofSeconds(120))
-            .pollInterval(Duration.ofSeconds(1))
-            .failFast(
-                "cdc-sync exited",
-                () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-            .untilAsserted(
-                () ->
-                    assertThat(replay(IcebergRows.list(warehouse, database, table), key))
-                        .isEqualTo(expected));
+        awaitEqual(cdcSync, server, warehouse, database, table);
       }
       // Only inserts reach it: its change log holds each source row once.
-      List<String> expectedEvents = new ArrayList<>();
-      sourceRows(server, database, "events", "n")
-          .values()
-          .forEach(row -> expectedEvents.add(row.get("kind") + " " + row.get("n")));
-      await("events holds each row once")
-          .atMost(Duration.ofSeconds(120))
-          .pollInterval(Duration.ofSeconds(1))
-          .untilAsserted(
-              () ->
-                  assertThat(
-                          IcebergRows.list(warehouse, database, "events").stream()
-                              .map(row -> row.get("kind") + " " + row.get("n"))
-                              .toList())
-                      .containsExactlyInAnyOrderElementsOf(expectedEvents));
+      awaitEachRowOnce(server, warehouse, database, "events");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
   }
@@ -320,20 +296,7 @@ class MariaDbInitialLoadIT {
       for (String table : List.of("accounts", "later")) {
         awaitEqual(cdcSync, server, warehouse, database, table);
       }
-      List<String> expectedNotes = new ArrayList<>();
-      sourceRows(server, database, "notes", "n")
-          .values()
-          .forEach(row -> expectedNotes.add(row.get("kind") + " " + row.get("n")));
-      await("notes holds each row once")
-          .atMost(Duration.ofSeconds(120))
-          .pollInterval(Duration.ofSeconds(1))
-          .untilAsserted(
-              () ->
-                  assertThat(
-                          IcebergRows.list(warehouse, database, "notes").stream()
-                              .map(row -> row.get("kind") + " " + row.get("n"))
-                              .toList())
-                      .containsExactlyInAnyOrderElementsOf(expectedNotes));
+      awaitEachRowOnce(server, warehouse, database, "notes");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
 
@@ -432,6 +395,25 @@ class MariaDbInitialLoadIT {
             () ->
                 assertThat(replay(IcebergRows.list(warehouse, database, table), "id"))
                     .isEqualTo(expected));
+  }
+
+  /** Waits until a keyless table that only inserts reach holds each source row (kind, n) once. */
+  private static void awaitEachRowOnce(
+      TestDatabaseServer server, Path warehouse, String database, String table) throws Exception {
+    List<String> expected = new ArrayList<>();
+    sourceRows(server, database, table, "n")
+        .values()
+        .forEach(row -> expected.add(row.get("kind") + " " + row.get("n")));
+    await(table + " holds each row once")
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        IcebergRows.list(warehouse, database, table).stream()
+                            .map(row -> row.get("kind") + " " + row.get("n"))
+                            .toList())
+                    .containsExactlyInAnyOrderElementsOf(expected));
   }
 
   /** Updates, inserts and deletes on every table of the first test but the empty one. */
