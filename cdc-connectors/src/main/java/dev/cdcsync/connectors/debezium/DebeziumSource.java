@@ -379,7 +379,7 @@ public final class DebeziumSource implements Source {
     }
   }
 
-  /** Tells the handler how many rows the database expects; returns that estimate. */
+  /** Tells the handler how many rows the database expects. */
   private void announceSnapshot(ChangeHandler handler) {
     snapshotAnnounced = true;
     handler.snapshotStarting(snapshotEstimates());

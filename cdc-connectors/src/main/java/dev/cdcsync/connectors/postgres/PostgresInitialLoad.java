@@ -64,6 +64,9 @@ final class PostgresInitialLoad implements InitialLoad {
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresInitialLoad.class);
 
+  /** Debezium's property holding what option {@code tables} selects. */
+  private static final String INCLUDE_LIST = "table.include.list";
+
   private final String url;
   private final String database;
   private final String server;
@@ -123,8 +126,6 @@ final class PostgresInitialLoad implements InitialLoad {
     this.captured = Map.of(INCLUDE_LIST, engineProperties.getProperty(INCLUDE_LIST, ""));
     this.complete = LoadState.complete(captured).toJson();
   }
-
-  private static final String INCLUDE_LIST = "table.include.list";
 
   @Override
   public boolean loadOnly() {
