@@ -385,29 +385,9 @@ final class MariaDbInitialLoad implements InitialLoad {
               ? ", resuming: only the chunks not committed yet"
               : "");
       chunks.starting(state);
-      new ParallelChunks(chunkSize)
-          .run(
-              state,
-              started,
-              new ParallelChunks.Receiver() {
-                @Override
-                public void rows(List<SourceRecord> rows) throws InterruptedException {
-                  chunks.rows(rows);
-                }
-
-                @Override
-                public void chunkEnd(
-                    List<SourceRecord> rows,
-                    String table,
-                    KeyRange range,
-                    long chunkRows,
-                    int reader)
-                    throws InterruptedException {
-                  state = state.withLoaded(table, range, firstRead + reader, chunkRows);
-                  chunks.chunkEnd(rows, table, state);
-                }
-              },
-              () -> closed);
+      state =
+          new ParallelChunks(chunkSize)
+              .run(state, started, chunks, reader -> firstRead + reader, () -> closed);
       if (!closed) {
         LOG.info(
             "Loaded every table of {}{}",

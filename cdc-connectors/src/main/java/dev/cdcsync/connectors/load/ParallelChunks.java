@@ -12,6 +12,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntUnaryOperator;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
@@ -50,19 +51,6 @@ public final class ParallelChunks {
     void add(SourceRecord row, long bytes) throws InterruptedException;
   }
 
-  /** Receives the rows on the thread that called {@link #run}. */
-  public interface Receiver {
-    /** Rows of the chunk being handed over; more of it follow. */
-    void rows(List<SourceRecord> rows) throws InterruptedException;
-
-    /**
-     * The chunk's last rows (possibly none); the chunk, {@code chunkRows} rows read by the reader
-     * at index {@code reader} of the list given to {@link #run}, is whole after them.
-     */
-    void chunkEnd(List<SourceRecord> rows, String table, KeyRange range, long chunkRows, int reader)
-        throws InterruptedException;
-  }
-
   private record Gap(String table, String keyColumn, KeyRange range) {}
 
   /**
@@ -81,12 +69,21 @@ public final class ParallelChunks {
   }
 
   /**
-   * Reads every range {@code load} misses with these readers, until done or {@code stopped};
-   * rethrows a reader's failure.
+   * Reads every range {@code load} misses with these readers, until done or {@code stopped}, and
+   * hands the rows to {@code chunks}; rethrows a reader's failure. Each chunk's end carries the
+   * load's state with that chunk loaded under the read {@code readOf} gives for its reader's index
+   * in {@code readers}.
+   *
+   * @return the load's state after the last chunk handed over
    */
-  public void run(
-      LoadState load, List<? extends Reader> readers, Receiver receiver, BooleanSupplier stopped)
+  public LoadState run(
+      LoadState load,
+      List<? extends Reader> readers,
+      InitialLoad.Chunks chunks,
+      IntUnaryOperator readOf,
+      BooleanSupplier stopped)
       throws Exception {
+    LoadState state = load;
     Deque<Gap> gaps = new ArrayDeque<>();
     load.tables()
         .forEach(
@@ -153,19 +150,22 @@ public final class ParallelChunks {
           }
           part.ahead().release();
           if (part.chunkEnd() == null) {
-            receiver.rows(part.rows());
+            chunks.rows(part.rows());
           } else {
-            receiver.chunkEnd(
-                part.rows(),
-                part.chunkEnd().table(),
-                part.chunkEnd().range(),
-                part.chunkRows(),
-                part.reader());
+            String table = part.chunkEnd().table();
+            state =
+                state.withLoaded(
+                    table,
+                    part.chunkEnd().range(),
+                    readOf.applyAsInt(part.reader()),
+                    part.chunkRows());
+            chunks.chunkEnd(part.rows(), table, state);
             break;
           }
         }
       }
       throwIfFailed(failure);
+      return state;
     } finally {
       threads.forEach(Thread::interrupt);
       for (Thread thread : threads) {

@@ -305,30 +305,10 @@ final class PostgresInitialLoad implements InitialLoad {
                     ? " (scan.startup.mode snapshot: no change stream follows)"
                     : ", under the snapshot the replication slot starts from");
         chunks.starting(state);
-        new ParallelChunks(chunkSize)
-            .run(
-                state,
-                started,
-                new ParallelChunks.Receiver() {
-                  @Override
-                  public void rows(List<SourceRecord> rows) throws InterruptedException {
-                    chunks.rows(rows);
-                  }
-
-                  @Override
-                  public void chunkEnd(
-                      List<SourceRecord> rows,
-                      String table,
-                      KeyRange range,
-                      long chunkRows,
-                      int reader)
-                      throws InterruptedException {
-                    // Every reader imported the one snapshot of this start.
-                    state = state.withLoaded(table, range, readIndex, chunkRows);
-                    chunks.chunkEnd(rows, table, state);
-                  }
-                },
-                () -> closed);
+        // Every reader imported the one snapshot of this start.
+        state =
+            new ParallelChunks(chunkSize)
+                .run(state, started, chunks, reader -> readIndex, () -> closed);
         if (!closed) {
           LOG.info(
               "Loaded every table of {}{}",
