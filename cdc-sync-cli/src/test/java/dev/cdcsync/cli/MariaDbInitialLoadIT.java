@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.iceberg.Table;
 import org.junit.jupiter.api.Test;
@@ -265,7 +266,10 @@ class MariaDbInitialLoadIT {
     Thread writer = new Thread(writes, "writes");
     writer.start();
     // Changes while cdc-sync is stopped, then option tables takes in the other tables.
-    Thread.sleep(500);
+    await("writes while cdc-sync is stopped")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> writes.rounds.get() >= 20 || writes.failure.get() != null);
     Files.writeString(
         pipeline,
         Files.readString(pipeline)
@@ -547,6 +551,7 @@ class MariaDbInitialLoadIT {
     private final long pauseMillis;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final AtomicLong rounds = new AtomicLong();
     private final Random random = new Random(11);
 
     /** @param pauseMillis the pause after each round */
@@ -573,6 +578,7 @@ class MariaDbInitialLoadIT {
             }
           }
           connection.commit();
+          rounds.incrementAndGet();
           Thread.sleep(pauseMillis);
         }
       } catch (Exception e) {
