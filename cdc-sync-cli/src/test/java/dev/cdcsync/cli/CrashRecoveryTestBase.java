@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class CrashRecoveryTestBase {
 
   private static final int KILLS = 10;
+  private static final int PRELOADED = 20_000;
 
   @TempDir Path work;
 
@@ -60,7 +62,7 @@ abstract class CrashRecoveryTestBase {
     setup.addAll(appendTableSetup());
     server.execute(database, setup.toArray(String[]::new));
     Workload workload = new Workload(server, database);
-    workload.preload(20_000);
+    workload.preload(PRELOADED);
 
     Path warehouse = work.resolve("warehouse");
     String namespace = sinkNamespace(database);
@@ -74,20 +76,16 @@ abstract class CrashRecoveryTestBase {
             CdcSyncProcess.start(
                 work, Map.of(), "run", pipelineFile.toString(), "--progress-interval", "0")) {
           if (kill == 2) {
-            // The first kill came early, most likely during the snapshot. Changes start once a
-            // snapshot is committed: before that, a snapshot sees only the state they leave,
-            // not one append row per change.
-            await("the snapshot is committed")
+            // The first kill came early, most likely during the load. Changes start once the
+            // append table's rows are committed: a snapshot read after a change sees only the
+            // state it leaves, not one append row per change. Accounts may still be loading.
+            await("the ledger's load is committed")
                 .atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(200))
                 .failFast(
                     "cdc-sync exited",
                     () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-                .until(
-                    () ->
-                        IcebergRows.exists(warehouse, namespace, "accounts")
-                            && IcebergRows.table(warehouse, namespace, "accounts").currentSnapshot()
-                                != null);
+                .until(() -> committedRows(warehouse, namespace, "ledger") == PRELOADED);
             writer.start();
           }
           Thread.sleep(kill == 1 ? 1_000 + random.nextInt(1_500) : 1_000 + random.nextInt(3_000));
@@ -161,6 +159,15 @@ abstract class CrashRecoveryTestBase {
       }
     }
     return text.toString();
+  }
+
+  /** The rows a table's current snapshot holds, as its summary counts them; 0 before one. */
+  private static long committedRows(Path warehouse, String namespace, String name) {
+    if (!IcebergRows.exists(warehouse, namespace, name)) {
+      return 0;
+    }
+    Snapshot current = IcebergRows.table(warehouse, namespace, name).currentSnapshot();
+    return current == null ? 0 : Long.parseLong(current.summary().get("total-records"));
   }
 
   private static List<Record> ledgerRows(Path warehouse, String namespace) throws Exception {
