@@ -209,7 +209,6 @@ class MariaDbInitialLoadIT {
    * before are loaded under snapshots taken then while the stream waits at its stored position,
    * and every change made while cdc-sync was stopped or loading arrives once, in the joined tables
    * and in the one captured before, also after a kill -9 in the middle of the joined tables' load.
-   * Then a table of a database not captured before joins.
    */
   @Test
   void tablesJoiningTheCaptureAreLoadedAndEveryChangeArrivesOnce() throws Exception {
@@ -303,26 +302,61 @@ class MariaDbInitialLoadIT {
       awaitEachRowOnce(server, warehouse, database, "notes");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
+  }
 
-    // A table of another database joins too: the schema history holds every database's tables.
-    server.createDatabase("join_maria_other");
+  /**
+   * A table of a database not captured before joins (the schema history holds every database's
+   * tables), leaves the capture again, loses a row meanwhile, and comes back: its load replaces
+   * the rows Iceberg kept.
+   */
+  @Test
+  void aTableOfAnotherDatabaseJoinsAndATableTakenInAgainIsReplaced() throws Exception {
+    TestDatabaseServer server = TestDatabases.mariadb();
+    String database = "rejoin_maria";
+    String other = "rejoin_maria_other";
+    server.createDatabase(database);
+    server.createDatabase(other);
+    server.execute(database, "CREATE TABLE a (id INT PRIMARY KEY, owner VARCHAR(64))");
     server.execute(
-        "join_maria_other",
-        "CREATE TABLE t (id INT PRIMARY KEY, owner VARCHAR(64), balance BIGINT)",
-        "INSERT INTO t VALUES (1, 'one', 1), (2, 'two', 2)");
-    Files.writeString(
-        pipeline,
-        Files.readString(pipeline)
-            .replace(
-                "tables: " + database + ".\\.*",
-                "tables: " + database + ".\\.*, join_maria_other.t"));
-    try (CdcSyncProcess cdcSync =
-        CdcSyncProcess.start(
-            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
-      awaitEqual(cdcSync, server, warehouse, "join_maria_other", "t");
-      server.execute("join_maria_other", "UPDATE t SET balance = balance + 1 WHERE id = 2");
-      awaitEqual(cdcSync, server, warehouse, "join_maria_other", "t");
-      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+        other,
+        "CREATE TABLE t (id INT PRIMARY KEY, owner VARCHAR(64))",
+        "INSERT INTO t VALUES (1, 'one'), (2, 'two')");
+    Path warehouse = work.resolve("warehouse");
+    String alone = "tables: " + database + ".a";
+    String both = "tables: " + database + ".a, " + other + ".t";
+    Path pipeline =
+        PipelineFiles.writeWithSink(
+            work.resolve("pipeline.yaml"),
+            server,
+            server.username(),
+            server.password(),
+            database,
+            List.of(alone, "server-id: 5435"),
+            PipelineFiles.hadoopSink(warehouse),
+            "200ms",
+            List.of());
+    int marker = 0;
+    for (String tables : List.of(alone, both, alone, both)) {
+      Files.writeString(pipeline, Files.readString(pipeline).replaceAll("tables: .*", tables));
+      try (CdcSyncProcess cdcSync =
+          CdcSyncProcess.start(
+              work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+        // A committed change stores what option tables selects now.
+        server.execute(database, "INSERT INTO a VALUES (" + ++marker + ", 'marker')");
+        awaitSame(cdcSync, server, warehouse, database, "a");
+        if (tables.equals(both)) {
+          awaitSame(cdcSync, server, warehouse, other, "t");
+          server.execute(other, "UPDATE t SET owner = 'changed' WHERE id = 2");
+          awaitSame(cdcSync, server, warehouse, other, "t");
+        }
+        if (marker == 4) {
+          assertThat(cdcSync.output()).contains("replaced the rows it held");
+        }
+        assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+      }
+      if (marker == 3) {
+        server.execute(other, "DELETE FROM t WHERE id = 1", "INSERT INTO t VALUES (3, 'three')");
+      }
     }
   }
 
@@ -379,6 +413,26 @@ class MariaDbInitialLoadIT {
           .contains("Cannot capture table(s) " + database + ".other of MariaDB at")
           .contains("schema.history.internal.store.only.captured.tables.ddl");
     }
+  }
+
+  /** Waits until the upsert table equals the source table. */
+  private static void awaitSame(
+      CdcSyncProcess cdcSync,
+      TestDatabaseServer server,
+      Path warehouse,
+      String database,
+      String table)
+      throws Exception {
+    Map<String, Map<String, String>> expected = sourceRows(server, database, table, "id");
+    await(table + " equals the source")
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(500))
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .untilAsserted(
+            () ->
+                assertThat(texts(IcebergRows.list(warehouse, database, table), "id"))
+                    .isEqualTo(expected));
   }
 
   /** Waits until the append table's change log, replayed, equals the source table. */

@@ -1,6 +1,8 @@
 package dev.cdcsync.api;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Receives a source's changes, in source order. */
 @FunctionalInterface
@@ -24,7 +26,7 @@ public interface ChangeHandler {
    *
    * @param estimatedRows per table, the database's estimate of its rows (-1 when it has none)
    */
-  default void snapshotStarting(java.util.Map<TableId, Long> estimatedRows) {}
+  default void snapshotStarting(Map<TableId, Long> estimatedRows) {}
 
   /**
    * Where a table's chunked initial load stands; called on the source's thread when the load
@@ -43,8 +45,12 @@ public interface ChangeHandler {
    * across its restarts; null if it has none) or is over (null), on the source's thread. Each row
    * such a load hands over is of a key range no earlier run committed; the handler tells the sink
    * (see {@link Sink#initialLoad}).
+   *
+   * @param replacing the source tables whose rows this load replaces: rows their sink tables hold
+   *     from before (a table captured earlier, left out, and taken in again, or loaded again on
+   *     request) may be stale, so the load's rows take their place
    */
-  default void initialLoad(String loadId) {}
+  default void initialLoad(String loadId, Set<TableId> replacing) {}
 
   /**
    * Whether the handler wants every transaction boundary to end a batch (for a while, to commit

@@ -2,6 +2,7 @@ package dev.cdcsync.api;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes changes into tables in two phases, so that a pipeline can record what it is about to
@@ -29,8 +30,12 @@ public interface Sink extends AutoCloseable {
    * it is over, the snapshot rows written are of key ranges no earlier run of that load committed:
    * a sink table that held nothing but that load's rows when the load went on holds none of their
    * keys, so a sink may write them without first deleting an older row of the same key.
+   *
+   * @param replacing sink tables whose rows from before the load are replaced by its rows: the
+   *     commit of a table's first rows of the load leaves out every row it held (a change log
+   *     keeps its history); after that, the table holds nothing but the load's rows
    */
-  default void initialLoad(String loadId) {}
+  default void initialLoad(String loadId, Set<TableId> replacing) {}
 
   /**
    * How to create a sink table that does not exist yet; called before the table's first write in a

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -361,9 +362,28 @@ public final class PipelineRunner implements ChangeHandler {
     status.recordSnapshotStarting(perSinkTable, clock.millis());
   }
 
+  /**
+   * Passes the load on with the sink tables it replaces; a sink table that merges several source
+   * tables is not replaced, as the others' rows are in it too.
+   */
   @Override
-  public void initialLoad(String loadId) {
-    sink.initialLoad(loadId);
+  public void initialLoad(String loadId, Set<TableId> replacing) {
+    Set<TableId> sinkTables = new LinkedHashSet<>();
+    for (TableId sourceTable : replacing) {
+      for (TableId sinkTable : router.route(sourceTable)) {
+        if (router.merges(sinkTable)) {
+          LOG.warn(
+              "Table {}: source table {} is loaded again, but its rows are not replaced, as the"
+                  + " table merges other source tables too: rows deleted at the source while it"
+                  + " was not captured stay",
+              sinkTable,
+              sourceTable);
+        } else {
+          sinkTables.add(sinkTable);
+        }
+      }
+    }
+    sink.initialLoad(loadId, sinkTables);
   }
 
   @Override

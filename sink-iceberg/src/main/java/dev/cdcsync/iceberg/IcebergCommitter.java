@@ -10,10 +10,12 @@ import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Expressions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +125,12 @@ final class IcebergCommitter {
         return false;
       }
     }
-    RowDelta delta = table.newRowDelta();
+    // A table loaded again: one commit leaves out the rows it held and adds the load's first.
+    Transaction replacing = prepared.replaces() ? table.newTransaction() : null;
+    if (replacing != null) {
+      replacing.newDelete().deleteFromRowFilter(Expressions.alwaysTrue()).commit();
+    }
+    RowDelta delta = replacing != null ? replacing.newRowDelta() : table.newRowDelta();
     prepared.addTo(delta, table);
     delta.set(SUMMARY_PIPELINE, checkpoint.pipelineName());
     delta.set(SUMMARY_CHECKPOINT_ID, Long.toString(checkpoint.id()));
@@ -140,7 +147,17 @@ final class IcebergCommitter {
       delta.validateNoConflictingDataFiles();
       delta.validateNoConflictingDeleteFiles();
     }
-    maintenance.commitPipelineUpdate(sinkTable, delta);
+    if (replacing != null) {
+      maintenance.withoutMaintenanceCommits(
+          sinkTable,
+          () -> {
+            delta.commit();
+            replacing.commitTransaction();
+          });
+      LOG.info("Table {}: replaced the rows it held by the rows of its new load", sinkTable);
+    } else {
+      maintenance.commitPipelineUpdate(sinkTable, delta);
+    }
     maintenance.afterCommit(sinkTable, table);
     return true;
   }

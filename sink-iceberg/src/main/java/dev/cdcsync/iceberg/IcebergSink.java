@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +50,9 @@ final class IcebergSink implements Sink {
   /** The chunked initial load running, if any (see {@link #initialLoad}). */
   private volatile String initialLoad;
 
+  /** The sink tables whose rows that load replaces. */
+  private volatile Set<TableId> replacing = Set.of();
+
   private final Map<TableId, IcebergTableWriter> writers = new LinkedHashMap<>();
   private ExecutorService tablePool;
 
@@ -77,8 +81,27 @@ final class IcebergSink implements Sink {
   }
 
   @Override
-  public void initialLoad(String loadId) {
+  public void initialLoad(String loadId, Set<TableId> replacing) {
     initialLoad = loadId;
+    this.replacing = Set.copyOf(replacing);
+    for (TableId sinkTable : replacing) {
+      IcebergTableWriter writer = writers.get(sinkTable);
+      if (writer != null && writer.hasChanges()) {
+        throw new IllegalStateException(
+            "Cannot load " + sinkTable + " again while it has uncommitted changes");
+      }
+      writers.remove(sinkTable);
+      openFiles.remove(sinkTable);
+      // Opened now, not at the table's first row: a table whose source is empty now is replaced
+      // too, at the load's first commit.
+      if (tables.schema(sinkTable).isPresent()) {
+        writer =
+            new IcebergTableWriter(sinkTable, tables.load(sinkTable), writers.size(), loadId, true);
+        if (writer.hasChanges()) {
+          writers.put(sinkTable, writer);
+        }
+      }
+    }
   }
 
   @Override
@@ -95,7 +118,8 @@ final class IcebergSink implements Sink {
               sinkTable,
               tables.loadOrCreate(sinkTable, event.schema()),
               writers.size(),
-              initialLoad);
+              initialLoad,
+              replacing.contains(sinkTable));
       writers.put(sinkTable, writer);
     }
     writer.write(event, sequence);
@@ -249,7 +273,7 @@ final class IcebergSink implements Sink {
   @Override
   public void applySchemaChanges(TableId sinkTable, List<SchemaChange> changes) throws IOException {
     IcebergTableWriter writer = writers.get(sinkTable);
-    boolean handOver = writer != null && writer.hasChanges();
+    boolean handOver = writer != null && writer.hasFiles();
     if (handOver && !(SchemaChange.additive(changes) && writer.appendsOnly())) {
       throw new IllegalStateException(
           "Cannot change the columns of " + sinkTable + " while it has uncommitted changes");
@@ -262,7 +286,11 @@ final class IcebergSink implements Sink {
     if (handOver) {
       IcebergTableWriter next =
           new IcebergTableWriter(
-              sinkTable, tables.load(sinkTable), writer.partitionId(), initialLoad);
+              sinkTable,
+              tables.load(sinkTable),
+              writer.partitionId(),
+              initialLoad,
+              replacing.contains(sinkTable));
       writer.handOver(next);
       writers.put(sinkTable, next);
     }

@@ -61,6 +61,10 @@ final class IcebergTableWriter {
   private final int timestampPosition;
   private final int sequencePosition;
   private boolean snapshotRowsAreNew;
+
+  /** The next commit replaces every row the table holds (see {@link dev.cdcsync.api.Sink#initialLoad}). */
+  private boolean replaceOnCommit;
+
   private long taskId;
 
   private TaskWriter<Record> writer;
@@ -76,8 +80,12 @@ final class IcebergTableWriter {
    * @param initialLoad the chunked initial load running (null: none): a table whose newest commit
    *     says it holds nothing but that load's rows gets the load's further rows appended, as an
    *     empty table does, since none of their keys is in it
+   * @param replacing that load replaces the table's rows: unless its newest commit says it holds
+   *     that load's rows already, the next commit leaves out every row it holds (a change log
+   *     keeps them), and the load's rows are appended
    */
-  IcebergTableWriter(TableId sinkTable, Table table, int partitionId, String initialLoad) {
+  IcebergTableWriter(
+      TableId sinkTable, Table table, int partitionId, String initialLoad, boolean replacing) {
     this.sinkTable = sinkTable;
     this.table = table;
     this.schema = table.schema();
@@ -114,6 +122,13 @@ final class IcebergTableWriter {
           "Iceberg table {} holds only rows of the initial load that resumes: its further rows"
               + " are appended without deletes",
           sinkTable);
+    } else if (current != null && replacing && initialLoad != null && !appendMode) {
+      replaceOnCommit = true;
+      snapshotRowsAreNew = true;
+      LOG.info(
+          "Iceberg table {} is loaded again: the commit of its first rows replaces every row it"
+              + " holds",
+          sinkTable);
     }
   }
 
@@ -133,7 +148,13 @@ final class IcebergTableWriter {
     return maxSourceTimestamp;
   }
 
+  /** Whether the next commit has something to do: rows written, or the rows to replace. */
   boolean hasChanges() {
+    return hasFiles() || replaceOnCommit;
+  }
+
+  /** Whether rows were written since the last commit. */
+  boolean hasFiles() {
     return writer != null || !released.isEmpty();
   }
 
@@ -241,12 +262,15 @@ final class IcebergTableWriter {
   PreparedTable prepare(String initialLoad) throws IOException {
     long preparedChanges = changes;
     long preparedMaxTimestamp = maxSourceTimestamp;
+    boolean replaces = replaceOnCommit;
+    replaceOnCommit = false;
     return PreparedTable.write(
         table,
         complete(),
         preparedChanges,
         preparedMaxTimestamp,
-        !appendMode && snapshotRowsAreNew ? initialLoad : null);
+        !appendMode && snapshotRowsAreNew ? initialLoad : null,
+        replaces);
   }
 
   private WriteResult complete() throws IOException {

@@ -25,22 +25,29 @@ import org.apache.iceberg.io.WriteResult;
  *
  * @param initialLoad the chunked initial load whose rows are all the table holds once committed,
  *     or null
+ * @param replaces the commit first leaves out every row the table holds (a table loaded again)
  */
 record PreparedTable(
     long changes,
     long maxSourceTimestamp,
     byte[] dataManifest,
     byte[] deleteManifest,
-    String initialLoad) {
+    String initialLoad,
+    boolean replaces) {
 
-  /** Format 1 lacks {@link #initialLoad}. */
-  private static final int FORMAT = 2;
+  /** Format 1 lacks {@link #initialLoad}, format 2 {@link #replaces}. */
+  private static final int FORMAT = 3;
 
   /** Manifests listing uncommitted files need some snapshot id; the commit assigns the real one. */
   private static final long UNCOMMITTED_SNAPSHOT_ID = 0L;
 
   static PreparedTable write(
-      Table table, WriteResult result, long changes, long maxSourceTimestamp, String initialLoad)
+      Table table,
+      WriteResult result,
+      long changes,
+      long maxSourceTimestamp,
+      String initialLoad,
+      boolean replaces)
       throws IOException {
     int formatVersion = ((HasTableOperations) table).operations().current().formatVersion();
     byte[] data = null;
@@ -67,7 +74,7 @@ record PreparedTable(
       }
       deletes = ManifestFiles.encode(writer.toManifestFile());
     }
-    return new PreparedTable(changes, maxSourceTimestamp, data, deletes, initialLoad);
+    return new PreparedTable(changes, maxSourceTimestamp, data, deletes, initialLoad, replaces);
   }
 
   /** Adds the prepared files to a commit. */
@@ -104,6 +111,7 @@ record PreparedTable(
       if (initialLoad != null) {
         out.writeUTF(initialLoad);
       }
+      out.writeBoolean(replaces);
     }
     return bytes.toByteArray();
   }
@@ -111,7 +119,7 @@ record PreparedTable(
   static PreparedTable fromBytes(byte[] bytes) throws IOException {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int format = in.readInt();
-      if (format != 1 && format != FORMAT) {
+      if (format < 1 || format > FORMAT) {
         throw new IOException("Cannot read a prepared commit of format " + format);
       }
       long changes = in.readLong();
@@ -119,7 +127,8 @@ record PreparedTable(
       byte[] data = readBytes(in);
       byte[] deletes = readBytes(in);
       String initialLoad = format >= 2 && in.readBoolean() ? in.readUTF() : null;
-      return new PreparedTable(changes, maxSourceTimestamp, data, deletes, initialLoad);
+      boolean replaces = format >= 3 && in.readBoolean();
+      return new PreparedTable(changes, maxSourceTimestamp, data, deletes, initialLoad, replaces);
     }
   }
 

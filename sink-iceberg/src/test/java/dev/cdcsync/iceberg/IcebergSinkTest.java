@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.iceberg.FileFormat;
@@ -362,14 +363,14 @@ class IcebergSinkTest {
    */
   @Test
   void aResumedInitialLoadAppendsToATableHoldingOnlyItsRows() throws Exception {
-    sink.initialLoad("load-1");
+    sink.initialLoad("load-1", Set.of());
     sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
     sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(2, "b"), 1), sequence++);
     commit(1, "");
     assertThat(snapshotSummary()).containsEntry("cdc-sync.initial-load", "load-1");
 
     restartSink();
-    sink.initialLoad("load-1");
+    sink.initialLoad("load-1", Set.of());
     sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(3, "c"), 1), sequence++);
     commit(2, "");
     assertThat(snapshotSummary())
@@ -378,7 +379,7 @@ class IcebergSinkTest {
 
     // Another load (its state was reset) finds rows it did not write: upserts.
     restartSink();
-    sink.initialLoad("load-2");
+    sink.initialLoad("load-2", Set.of());
     sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "a2"), 1), sequence++);
     commit(3, "");
     assertThat(snapshotSummary())
@@ -395,9 +396,41 @@ class IcebergSinkTest {
         .isEqualTo(new TreeMap<>(Map.of(1L, "a2", 2L, "b2", 3L, "c")));
   }
 
+  /**
+   * A table loaded again: the commit of the load's first rows leaves out every row the table held,
+   * and a resumed load does not do it again; a table whose source is empty is replaced too.
+   */
+  @Test
+  void aLoadThatReplacesATableLeavesOutItsRowsOnceInTheCommitOfItsFirstRows() throws Exception {
+    TableId emptied = TableId.of("db", "emptied");
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "stale"), 1), sequence++);
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "old"), 1), sequence++);
+    sink.write(emptied, DataChangeEvent.insert(SOURCE, SCHEMA, row(9, "gone"), 1), sequence++);
+    commit(1, "");
+
+    restartSink();
+    sink.initialLoad("load-1", Set.of(SINK, emptied));
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(2, "new"), 1), sequence++);
+    commit(2, "");
+    Table table = catalog().loadTable(IcebergTables.identifier(SINK));
+    assertThat(names(read(table))).isEqualTo(Map.of(2L, "new"));
+    assertThat(table.currentSnapshot().summary())
+        .containsEntry("cdc-sync.initial-load", "load-1")
+        .containsEntry("total-equality-deletes", "0");
+    assertThat(read(catalog().loadTable(IcebergTables.identifier(emptied)))).isEmpty();
+
+    // The load resumes after a crash: its table holds only its rows, which stay.
+    restartSink();
+    sink.initialLoad("load-1", Set.of(SINK, emptied));
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(3, "c"), 1), sequence++);
+    commit(3, "");
+    assertThat(names(read(catalog().loadTable(IcebergTables.identifier(SINK)))))
+        .isEqualTo(new TreeMap<>(Map.of(2L, "new", 3L, "c")));
+  }
+
   @Test
   void aLoadThatMetAStreamedChangeNoLongerMarksTheTable() throws Exception {
-    sink.initialLoad("load-1");
+    sink.initialLoad("load-1", Set.of());
     sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
     commit(1, "");
     assertThat(snapshotSummary()).doesNotContainKey("cdc-sync.initial-load");

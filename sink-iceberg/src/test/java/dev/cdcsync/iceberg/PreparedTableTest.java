@@ -10,16 +10,18 @@ class PreparedTableTest {
 
   @Test
   void survivesItsBytesWithTheInitialLoadItHolds() throws Exception {
-    PreparedTable prepared = new PreparedTable(7, 1234, null, new byte[] {1, 2}, "load-1");
+    PreparedTable prepared = new PreparedTable(7, 1234, null, new byte[] {1, 2}, "load-1", true);
     PreparedTable read = PreparedTable.fromBytes(prepared.toBytes());
     assertThat(read.changes()).isEqualTo(7);
     assertThat(read.maxSourceTimestamp()).isEqualTo(1234);
     assertThat(read.dataManifest()).isNull();
     assertThat(read.deleteManifest()).containsExactly(1, 2);
     assertThat(read.initialLoad()).isEqualTo("load-1");
-    assertThat(PreparedTable.fromBytes(new PreparedTable(1, 2, null, null, null).toBytes()))
-        .extracting(PreparedTable::initialLoad)
-        .isNull();
+    assertThat(read.replaces()).isTrue();
+    PreparedTable plain =
+        PreparedTable.fromBytes(new PreparedTable(1, 2, null, null, null, false).toBytes());
+    assertThat(plain.initialLoad()).isNull();
+    assertThat(plain.replaces()).isFalse();
   }
 
   /** A checkpoint recorded by the version before: format 1, without the initial load. */
@@ -38,5 +40,6 @@ class PreparedTableTest {
     assertThat(read.changes()).isEqualTo(3);
     assertThat(read.deleteManifest()).containsExactly(5);
     assertThat(read.initialLoad()).isNull();
+    assertThat(read.replaces()).isFalse();
   }
 }

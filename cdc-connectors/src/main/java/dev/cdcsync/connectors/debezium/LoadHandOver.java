@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.stream.Collectors;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
@@ -68,7 +70,8 @@ final class LoadHandOver implements InitialLoad.Chunks {
       }
     }
     handler.snapshotStarting(loading);
-    handler.initialLoad(state.id());
+    handler.initialLoad(
+        state.id(), state.replacing().stream().map(load::tableId).collect(Collectors.toSet()));
     state.tables().forEach((table, tableLoad) -> rowsBefore.put(table, tableLoad.rows()));
     state.tables().forEach(this::tellProgress);
   }
@@ -94,7 +97,7 @@ final class LoadHandOver implements InitialLoad.Chunks {
             position.apply(stateAfter.toJson(), "initial load done: " + stateAfter.summary()),
             true,
             false));
-    handler.initialLoad(null);
+    handler.initialLoad(null, Set.of());
   }
 
   private void tellProgress(String table, TableLoad tableLoad) {

@@ -27,13 +27,16 @@ import java.util.Optional;
  *     (MariaDB: Debezium's database and table include lists), to tell the tables that join the
  *     capture later; null where the source does not keep it, or in a state stored before it was
  *     kept
+ * @param replacing the tables whose rows replace what their sink tables hold (tables that joined
+ *     the capture: rows there are from before, if any)
  */
 public record LoadState(
     List<Read> reads,
     Map<String, TableLoad> tables,
     boolean complete,
     String id,
-    Map<String, String> captured) {
+    Map<String, String> captured,
+    List<String> replacing) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,11 +44,12 @@ public record LoadState(
     reads = List.copyOf(reads);
     tables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tables));
     captured = captured == null ? null : Map.copyOf(captured);
+    replacing = replacing == null ? List.of() : List.copyOf(replacing);
   }
 
   /** A complete load, nothing to absorb any more: all that matters once a load is over. */
   public static LoadState complete(Map<String, String> captured) {
-    return new LoadState(List.of(), Map.of(), true, null, captured);
+    return new LoadState(List.of(), Map.of(), true, null, captured, List.of());
   }
 
   /**
@@ -302,31 +306,43 @@ public record LoadState(
     keys.forEach(
         (table, key) -> tables.put(table, new TableLoad(key.column(), key.type(), List.of())));
     return new LoadState(
-        List.of(), tables, tables.isEmpty(), java.util.UUID.randomUUID().toString(), null);
+        List.of(),
+        tables,
+        tables.isEmpty(),
+        java.util.UUID.randomUUID().toString(),
+        null,
+        List.of());
   }
 
   /**
    * This state with more tables to load (tables that joined the capture), as a load of its own: a
-   * new id, so that no sink table counts as holding its rows only.
+   * new id, so that no sink table counts as holding its rows only. Their rows replace what their
+   * sink tables hold.
    */
   public LoadState withTables(Map<String, Key> keys) {
     Map<String, TableLoad> all = new LinkedHashMap<>(tables);
     keys.forEach(
         (table, key) -> all.put(table, new TableLoad(key.column(), key.type(), List.of())));
     boolean done = all.values().stream().allMatch(TableLoad::loaded);
-    return new LoadState(reads, all, done, java.util.UUID.randomUUID().toString(), captured);
+    return new LoadState(
+        reads,
+        all,
+        done,
+        java.util.UUID.randomUUID().toString(),
+        captured,
+        List.copyOf(keys.keySet()));
   }
 
   /** This state with one more snapshot to read under; its index is {@code reads().size()}. */
   public LoadState withRead(Read read) {
     List<Read> all = new ArrayList<>(reads);
     all.add(read);
-    return new LoadState(all, tables, complete, id, captured);
+    return new LoadState(all, tables, complete, id, captured, replacing);
   }
 
   /** This state with what the source's option {@code tables} selects now. */
   public LoadState withCaptured(Map<String, String> now) {
-    return new LoadState(reads, tables, complete, id, now);
+    return new LoadState(reads, tables, complete, id, now, replacing);
   }
 
   /** This state with a chunk of a table, {@code rows} rows, loaded under snapshot {@code read}. */
@@ -338,7 +354,7 @@ public record LoadState(
     }
     all.put(table, load.with(range, read, rows));
     boolean done = all.values().stream().allMatch(TableLoad::loaded);
-    return new LoadState(reads, all, done, id, captured);
+    return new LoadState(reads, all, done, id, captured, replacing);
   }
 
   /** What is loaded, for people: chunks and rows read, and how many tables are whole. */
