@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       RunCommand.class,
+      SnapshotCommand.class,
       ValidateCommand.class,
       StatusCommand.class,
       ShowCommand.class,
@@ -105,7 +106,7 @@ public final class CdcSyncCommand implements Runnable {
     if (args.length > 0 && !args[0].startsWith("-")) {
       String first = args[0];
       boolean subcommand =
-          List.of("run", "validate", "status", "show", "demo", "help").contains(first);
+          List.of("run", "snapshot", "validate", "status", "show", "demo", "help").contains(first);
       if (!subcommand
           && (first.endsWith(".yaml")
               || first.endsWith(".yml")

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.expressions.Expressions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -307,7 +308,7 @@ class MariaDbInitialLoadIT {
   /**
    * A table of a database not captured before joins (the schema history holds every database's
    * tables), leaves the capture again, loses a row meanwhile, and comes back: its load replaces
-   * the rows Iceberg kept.
+   * the rows Iceberg kept. Then it is loaded again on request ({@code cdc-sync snapshot}).
    */
   @Test
   void aTableOfAnotherDatabaseJoinsAndATableTakenInAgainIsReplaced() throws Exception {
@@ -357,6 +358,48 @@ class MariaDbInitialLoadIT {
       if (marker == 3) {
         server.execute(other, "DELETE FROM t WHERE id = 1", "INSERT INTO t VALUES (3, 'three')");
       }
+    }
+
+    // Loaded again on request: rows lost in Iceberg (all of them, by hand) come back, and the
+    // changes made before, during and after it arrive once the pipeline runs again.
+    IcebergRows.table(warehouse, other, "t")
+        .newDelete()
+        .deleteFromRowFilter(Expressions.alwaysTrue())
+        .commit();
+    server.execute(
+        other, "UPDATE t SET owner = 'before' WHERE id = 2", "INSERT INTO t VALUES (4, 'four')");
+    server.execute(database, "INSERT INTO a VALUES (100, 'before')");
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work,
+            Map.of(),
+            "snapshot",
+            pipeline.toString(),
+            "--table",
+            other + ".t",
+            "--progress-interval",
+            "0")) {
+      assertThat(cdcSync.waitFor(120)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+      assertThat(cdcSync.output()).contains("Loading table(s) " + other + ".t of");
+    }
+    assertThat(texts(IcebergRows.list(warehouse, other, "t"), "id"))
+        .isEqualTo(sourceRows(server, other, "t", "id"));
+    server.execute(
+        other, "UPDATE t SET owner = 'after' WHERE id = 3", "DELETE FROM t WHERE id = 4");
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      awaitSame(cdcSync, server, warehouse, other, "t");
+      awaitSame(cdcSync, server, warehouse, database, "a");
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "snapshot", pipeline.toString(), "--table", database + ".nope")) {
+      assertThat(cdcSync.waitFor(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
+      assertThat(cdcSync.errors())
+          .contains("Cannot load table " + database + ".nope of")
+          .contains("option 'tables' does not select it");
     }
   }
 

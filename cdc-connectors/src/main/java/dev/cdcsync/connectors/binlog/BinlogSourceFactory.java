@@ -160,6 +160,9 @@ public abstract class BinlogSourceFactory implements SourceFactory {
               + " source: only postgres and mariadb sources load their tables and stop so far; use"
               + " initial (snapshot, then stream) instead");
     }
+    if (ownLoad()) {
+      LoadOptions.requireLoadOnlyForReload(options);
+    }
     tableIncludeList(options, includePatterns(options));
     options.optional(SERVER_ID).ifPresent(BinlogSourceFactory::parseServerId);
     tls().validate(options);

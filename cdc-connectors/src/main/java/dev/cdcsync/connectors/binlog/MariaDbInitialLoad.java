@@ -76,6 +76,9 @@ final class MariaDbInitialLoad implements InitialLoad {
   private final Map<String, String> keyColumns;
   private final SourceOptions.StartupMode startupMode;
 
+  /** Tables ({@code database.table}) to load again, replacing their rows (a load-only run). */
+  private final List<String> reload;
+
   /** Debezium's include lists now: what option {@code tables} selects (see {@link #joining}). */
   private final Map<String, String> captured;
 
@@ -107,6 +110,8 @@ final class MariaDbInitialLoad implements InitialLoad {
    *     the first primary key column
    * @param startupMode {@code snapshot}: no stream follows the load; {@code latest-offset}: tables
    *     joining the capture later are not loaded either
+   * @param reload tables ({@code database.table}) to load again, replacing their rows; the stream
+   *     of a later run goes on from its stored position and leaves out the changes their rows show
    */
   MariaDbInitialLoad(
       String server,
@@ -116,7 +121,8 @@ final class MariaDbInitialLoad implements InitialLoad {
       int chunkSize,
       int fetchSize,
       Map<String, String> keyColumns,
-      SourceOptions.StartupMode startupMode) {
+      SourceOptions.StartupMode startupMode,
+      List<String> reload) {
     this.server = server;
     this.engineProperties = engineProperties;
     this.stateStorage = stateStorage;
@@ -125,6 +131,7 @@ final class MariaDbInitialLoad implements InitialLoad {
     this.fetchSize = fetchSize;
     this.keyColumns = keyColumns;
     this.startupMode = startupMode;
+    this.reload = List.copyOf(reload);
     this.captured = new TreeMap<>();
     for (String list : List.of("database.include.list", "table.include.list")) {
       captured.put(list, engineProperties.getProperty(list, ""));
@@ -149,8 +156,9 @@ final class MariaDbInitialLoad implements InitialLoad {
   }
 
   /**
-   * Whether rows are left to load: a fresh start's, a load's that did not end, or those of tables
-   * that joined the capture since the state was stored (see {@link #joining(LoadState)}).
+   * Whether rows are left to load: a fresh start's, a load's that did not end, those of tables
+   * that joined the capture since the state was stored (see {@link #joining(LoadState)}), or
+   * those of the tables to load again.
    */
   @Override
   public boolean pending(Optional<String> storedState) {
@@ -159,10 +167,54 @@ final class MariaDbInitialLoad implements InitialLoad {
     }
     LoadState stored = LoadState.fromJson(storedState.get());
     if (!stored.complete()) {
+      if (!reload.isEmpty()) {
+        throw new PermanentPipelineException(
+            "Cannot load table(s) "
+                + String.join(", ", reload)
+                + " of "
+                + server
+                + " again: the pipeline's initial load is not complete; run it to the end first");
+      }
       return true;
     }
-    joining = joining(stored);
+    List<String> loading = new ArrayList<>(joining(stored));
+    for (String table : reloaded()) {
+      if (!loading.contains(table)) {
+        loading.add(table);
+      }
+    }
+    joining = loading;
     return !joining.isEmpty();
+  }
+
+  /** The tables to load again, each one checked to exist and be captured. */
+  private List<String> reloaded() {
+    if (reload.isEmpty()) {
+      return List.of();
+    }
+    var capturedNow = config().getTableFilters().dataCollectionFilter();
+    List<String> present = new ArrayList<>();
+    try (MariaDbConnection connection = connection(config())) {
+      for (io.debezium.relational.TableId id : connection.getAllTableIds()) {
+        if (capturedNow.isIncluded(id)) {
+          present.add(id.catalog() + "." + id.table());
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot list the tables of " + server + ": " + e.getMessage(), e);
+    }
+    for (String table : reload) {
+      if (!present.contains(table)) {
+        throw new PermanentPipelineException(
+            "Cannot load table "
+                + table
+                + " of "
+                + server
+                + " again: it does not exist, or option 'tables' does not select it");
+      }
+    }
+    return reload;
   }
 
   /**
@@ -359,11 +411,21 @@ final class MariaDbInitialLoad implements InitialLoad {
         // starts at the earliest read when no engine offset was stored (streamStart), and
         // changes of the earlier tables are absorbed as before.
         loaded = LoadState.fromJson(storedState.orElseThrow()).withTables(plan(joined));
-        LOG.info(
-            "Table(s) {} of {} joined the capture (option 'tables') since the last run: loading"
-                + " them while the stream waits at its position",
-            String.join(", ", joining),
-            server);
+        List<String> newlySelected = new ArrayList<>(joining);
+        newlySelected.removeAll(reload);
+        if (!newlySelected.isEmpty()) {
+          LOG.info(
+              "Table(s) {} of {} joined the capture (option 'tables') since the last run: loading"
+                  + " them while the stream waits at its position",
+              String.join(", ", newlySelected),
+              server);
+        }
+        if (!reload.isEmpty()) {
+          LOG.info(
+              "Loading table(s) {} of {} again; a later run streams on from the stored position",
+              String.join(", ", reload),
+              server);
+        }
       } else {
         loaded =
             storedState.map(LoadState::fromJson).orElseGet(() -> LoadState.starting(plan(tables)));

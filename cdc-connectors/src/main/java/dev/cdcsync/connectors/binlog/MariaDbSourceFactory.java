@@ -57,7 +57,8 @@ public final class MariaDbSourceFactory extends BinlogSourceFactory {
         LoadOptions.positive(options, LoadOptions.CHUNK_SIZE),
         LoadOptions.positive(options, LoadOptions.FETCH_SIZE),
         keyColumns(options),
-        options.get(SourceOptions.STARTUP_MODE));
+        options.get(SourceOptions.STARTUP_MODE),
+        LoadOptions.reloadTables(options));
   }
 
   private static Map<String, String> keyColumns(Configuration options) {

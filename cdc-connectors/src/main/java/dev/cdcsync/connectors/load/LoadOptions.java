@@ -3,6 +3,7 @@ package dev.cdcsync.connectors.load;
 import dev.cdcsync.api.ConfigOption;
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.ConfigurationException;
+import dev.cdcsync.connectors.SourceOptions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +45,18 @@ public final class LoadOptions {
           "How many connections read the initial load's chunks at once. Default: the machine's"
               + " processors.");
 
+  /** Set by {@code cdc-sync snapshot --table}, with {@code scan.startup.mode: snapshot}. */
+  public static final ConfigOption<String> RELOAD_TABLES =
+      ConfigOption.optional(
+          "scan.snapshot.reload.tables",
+          String.class,
+          null,
+          "Tables (schema.table or database.table, comma-separated) whose rows this run loads"
+              + " again, replacing the rows their Iceberg tables hold, before it commits and exits."
+              + " Set by 'cdc-sync snapshot --table'.");
+
   public static final List<ConfigOption<?>> ALL =
-      List.of(CHUNK_SIZE, FETCH_SIZE, CHUNK_KEY_COLUMN, SNAPSHOT_READERS);
+      List.of(CHUNK_SIZE, FETCH_SIZE, CHUNK_KEY_COLUMN, SNAPSHOT_READERS, RELOAD_TABLES);
 
   private LoadOptions() {}
 
@@ -57,6 +68,45 @@ public final class LoadOptions {
           "Cannot use source option '" + option.key() + "': it must be at least 1, not " + value);
     }
     return value;
+  }
+
+  /**
+   * Option {@code scan.snapshot.reload.tables}: the tables to load again, by their last two parts
+   * ({@code schema.table} or {@code database.table}), in the order given.
+   */
+  public static List<String> reloadTables(Configuration options) {
+    List<String> tables = new java.util.ArrayList<>();
+    for (String entry : options.optional(RELOAD_TABLES).orElse("").split(",")) {
+      String[] parts = entry.trim().split("\\.");
+      if (entry.isBlank()) {
+        continue;
+      }
+      if (parts.length < 2 || parts.length > 3) {
+        throw new ConfigurationException(
+            "Cannot load table '"
+                + entry.trim()
+                + "' again (option '"
+                + RELOAD_TABLES.key()
+                + "'): name it as schema.table or database.table");
+      }
+      String table = parts[parts.length - 2] + "." + parts[parts.length - 1];
+      if (!tables.contains(table)) {
+        tables.add(table);
+      }
+    }
+    return tables;
+  }
+
+  /** Refuses option {@code scan.snapshot.reload.tables} without {@code scan.startup.mode: snapshot}. */
+  public static void requireLoadOnlyForReload(Configuration options) {
+    if (!reloadTables(options).isEmpty()
+        && options.get(SourceOptions.STARTUP_MODE) != SourceOptions.StartupMode.SNAPSHOT) {
+      throw new ConfigurationException(
+          "Cannot use source option '"
+              + RELOAD_TABLES.key()
+              + "' without scan.startup.mode snapshot: tables are loaded again by 'cdc-sync"
+              + " snapshot PIPELINE_FILE --table TABLE', which loads them, commits and exits");
+    }
   }
 
   /**

@@ -78,6 +78,9 @@ final class PostgresInitialLoad implements InitialLoad {
   private final Map<String, String> keyColumns;
   private final boolean loadOnly;
 
+  /** Tables ({@code schema.table}) to load again, replacing their rows (a load-only run). */
+  private final List<String> reload;
+
   /** Debezium's table.include.list now: what option {@code tables} selects. */
   private final Map<String, String> captured;
 
@@ -101,6 +104,7 @@ final class PostgresInitialLoad implements InitialLoad {
   /**
    * @param keyColumns per table ({@code schema.table}), the column to split it by,
    *     where not the first primary key column
+   * @param reload tables ({@code schema.table}) to load again, replacing their rows
    */
   PostgresInitialLoad(
       String url,
@@ -112,7 +116,8 @@ final class PostgresInitialLoad implements InitialLoad {
       int chunkSize,
       int fetchSize,
       Map<String, String> keyColumns,
-      boolean loadOnly) {
+      boolean loadOnly,
+      List<String> reload) {
     this.url = url;
     this.database = database;
     this.server = server;
@@ -123,6 +128,7 @@ final class PostgresInitialLoad implements InitialLoad {
     this.fetchSize = fetchSize;
     this.keyColumns = keyColumns;
     this.loadOnly = loadOnly;
+    this.reload = List.copyOf(reload);
     this.captured = Map.of(INCLUDE_LIST, engineProperties.getProperty(INCLUDE_LIST, ""));
     this.complete = LoadState.complete(captured).toJson();
   }
@@ -158,7 +164,36 @@ final class PostgresInitialLoad implements InitialLoad {
       return true;
     }
     LoadState stored = LoadState.fromJson(storedState.get());
-    return !stored.complete() || (loadOnly && joins(stored));
+    if (!reload.isEmpty()) {
+      refuseReload(stored);
+    }
+    return !stored.complete() || (loadOnly && (joins(stored) || !reload.isEmpty()));
+  }
+
+  /**
+   * Tables are loaded again only by a pipeline whose loads are all load-only: one that streams
+   * from a slot has no way yet to put rows read under a snapshot taken now in line with the
+   * changes the slot holds from before it.
+   */
+  private void refuseReload(LoadState stored) {
+    if (!stored.complete()) {
+      throw new PermanentPipelineException(
+          "Cannot load table(s) "
+              + String.join(", ", reload)
+              + " of "
+              + server
+              + " again: the pipeline's initial load is not complete; run it to the end first");
+    }
+    if (stored.reads().isEmpty() || stored.reads().get(0).exact()) {
+      throw new PermanentPipelineException(
+          "Cannot load table(s) "
+              + String.join(", ", reload)
+              + " of "
+              + server
+              + " again: this pipeline streams from a replication slot, and loading tables again"
+              + " is supported for PostgreSQL pipelines with scan.startup.mode snapshot only so"
+              + " far");
+    }
   }
 
   /** Whether option {@code tables} may select tables now that it did not when stored. */
@@ -289,7 +324,24 @@ final class PostgresInitialLoad implements InitialLoad {
         if (loaded == null) {
           loaded = LoadState.starting(plan(started.get(0)));
         } else if (joining) {
-          loaded = loaded.withTables(joined(loaded, plan(started.get(0)), started.get(0)));
+          Map<String, LoadState.Key> planned = plan(started.get(0));
+          Map<String, LoadState.Key> loading =
+              joins(loaded) ? joined(loaded, planned, started.get(0)) : new LinkedHashMap<>();
+          for (String table : reload) {
+            if (!planned.containsKey(table)) {
+              throw new PermanentPipelineException(
+                  "Cannot load table "
+                      + table
+                      + " of "
+                      + server
+                      + " again: it does not exist, or option 'tables' does not select it");
+            }
+            loading.put(table, planned.get(table));
+          }
+          if (!reload.isEmpty()) {
+            LOG.info("Loading table(s) {} of {} again", String.join(", ", reload), server);
+          }
+          loaded = loaded.withTables(loading);
         }
         int readIndex = loaded.reads().size();
         adopt(withoutDroppedTables(loaded.withRead(read), started.get(0), readIndex));

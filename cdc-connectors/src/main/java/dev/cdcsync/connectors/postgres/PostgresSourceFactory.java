@@ -73,7 +73,8 @@ public final class PostgresSourceFactory implements SourceFactory {
                 LoadOptions.CHUNK_SIZE,
                 LoadOptions.FETCH_SIZE,
                 LoadOptions.CHUNK_KEY_COLUMN,
-                LoadOptions.SNAPSHOT_READERS));
+                LoadOptions.SNAPSHOT_READERS,
+                LoadOptions.RELOAD_TABLES));
     // Flink CDC's postgres source options, honoured, then those without effect here.
     options.addAll(
         List.of(
@@ -152,13 +153,15 @@ public final class PostgresSourceFactory implements SourceFactory {
             LoadOptions.positive(options, LoadOptions.FETCH_SIZE),
             LoadOptions.chunkKeyColumns(
                 options, "schema.table:column (or database.schema.table:column)", 3),
-            options.get(SourceOptions.STARTUP_MODE) == SourceOptions.StartupMode.SNAPSHOT));
+            options.get(SourceOptions.STARTUP_MODE) == SourceOptions.StartupMode.SNAPSHOT,
+            LoadOptions.reloadTables(options)));
   }
 
   @Override
   public void validateOptions(Configuration options) {
     includePatterns(options);
     excludePatterns(options);
+    LoadOptions.requireLoadOnlyForReload(options);
   }
 
   /** Option {@code tables}, each pattern naming the one database with a plain name. */

@@ -29,7 +29,15 @@ class MariaDbInitialLoadKeyTest {
 
   private static MariaDbInitialLoad load(Map<String, String> keyColumns) {
     return new MariaDbInitialLoad(
-        "test", new Properties(), null, 1, 100, 100, keyColumns, SourceOptions.StartupMode.INITIAL);
+        "test",
+        new Properties(),
+        null,
+        1,
+        100,
+        100,
+        keyColumns,
+        SourceOptions.StartupMode.INITIAL,
+        List.of());
   }
 
   private static LoadState.Key key(String ddl) {

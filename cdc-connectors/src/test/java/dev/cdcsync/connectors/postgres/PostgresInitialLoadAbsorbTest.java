@@ -58,7 +58,8 @@ class PostgresInitialLoadAbsorbTest {
             100,
             100,
             Map.of(),
-            false);
+            false,
+            List.of());
     load.streaming(Optional.of(state.toJson()));
     return load;
   }

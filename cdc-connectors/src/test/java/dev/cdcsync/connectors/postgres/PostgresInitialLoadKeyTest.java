@@ -42,7 +42,8 @@ class PostgresInitialLoadKeyTest {
         100,
         100,
         keyColumns,
-        false);
+        false,
+        List.of());
   }
 
   @Test

@@ -1,0 +1,105 @@
+package dev.cdcsync.cli;
+
+import dev.cdcsync.runtime.definition.ComponentDefinition;
+import dev.cdcsync.runtime.definition.ConfigValue;
+import dev.cdcsync.runtime.definition.PipelineDefinition;
+import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cdc-sync snapshot pipeline.yaml --table db.t}: the pipeline's run with {@code
+ * scan.startup.mode: snapshot} and the tables to load again (source option {@code
+ * scan.snapshot.reload.tables}).
+ */
+@Command(
+    name = "snapshot",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Loads tables of a pipeline again, replacing the rows their Iceberg tables hold, commits and"
+          + " exits 0 (MariaDB sources, and PostgreSQL ones with scan.startup.mode snapshot).",
+      "Stop the pipeline first; its next run streams on from where it was, leaving out the changes"
+          + " the loaded rows show."
+    })
+final class SnapshotCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotCommand.class);
+
+  @Parameters(
+      index = "0",
+      paramLabel = "PIPELINE_FILE",
+      description = "The pipeline definition (YAML).")
+  Path file;
+
+  @Option(
+      names = "--table",
+      required = true,
+      paramLabel = "TABLE",
+      description =
+          "A table to load again, as database.table (MariaDB) or schema.table (PostgreSQL);"
+              + " repeat the option for more.")
+  List<String> tables;
+
+  @Option(
+      names = "--progress-interval",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
+      description = "Print a line per table every SECONDS (0: never). Default: ${DEFAULT-VALUE}.")
+  long progressSeconds;
+
+  @Override
+  public Integer call() {
+    PipelineProcess process;
+    try {
+      process =
+          PipelineProcess.load(
+              reloading(PipelineDefinitionParser.withSystemEnvironment().parse(file), tables),
+              PipelineProcess.defaultName(file));
+    } catch (RuntimeException e) {
+      return CommandFailures.report(e);
+    }
+    Signals.onTerminate(
+        () -> {
+          try {
+            process.stop();
+          } catch (Exception e) {
+            LOG.error("Cannot stop the pipeline cleanly: {}", e.getMessage(), e);
+          }
+        });
+    try {
+      process.run(System.out, Duration.ofSeconds(progressSeconds));
+      LOG.info(
+          "Pipeline '{}': loaded {} again; 'cdc-sync run' goes on from here",
+          process.pipeline().name(),
+          String.join(", ", tables));
+      return ExitCodes.OK;
+    } catch (Exception e) {
+      return CommandFailures.report(e);
+    }
+  }
+
+  /** The definition with a load-only start that loads {@code tables} again. */
+  static PipelineDefinition reloading(PipelineDefinition definition, List<String> tables) {
+    ComponentDefinition source = definition.source();
+    Map<String, ConfigValue> options = new LinkedHashMap<>(source.options());
+    options.put("scan.startup.mode", new ConfigValue("snapshot", source.line()));
+    options.put(
+        "scan.snapshot.reload.tables", new ConfigValue(String.join(",", tables), source.line()));
+    return new PipelineDefinition(
+        definition.location(),
+        new ComponentDefinition(source.section(), source.line(), source.type(), options),
+        definition.sink(),
+        definition.pipeline(),
+        definition.routes(),
+        definition.transforms());
+  }
+}
