@@ -162,6 +162,15 @@ class PostgresInitialLoadIT {
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
     if (mode.equals("upsert")) {
+      // Loading a table again is refused while the pipeline streams from a slot.
+      try (CdcSyncProcess cdcSync =
+          CdcSyncProcess.start(
+              work, Map.of(), "snapshot", pipeline.toString(), "--table", "public.accounts")) {
+        assertThat(cdcSync.waitFor(120))
+            .as(cdcSync.describe())
+            .isEqualTo(ExitCodes.RUNTIME_FAILURE);
+        assertThat(cdcSync.errors()).contains("this pipeline streams from a replication slot");
+      }
       // The resumed runs appended their chunks to a table holding only the load's rows: no
       // equality deletes, as in the first run.
       List<Snapshot> loadCommits = loadCommits(warehouse);
@@ -187,8 +196,9 @@ class PostgresInitialLoadIT {
   /**
    * {@code scan.startup.mode: snapshot}: the tables are loaded and committed, the process exits 0,
    * and no replication slot is left behind; a second run has nothing left to do and exits 0 too,
-   * and a run after option {@code tables} took in another table loads that table alone. A user
-   * that may only read the tables will do: nothing of logical replication is checked or made.
+   * and a run after option {@code tables} took in another table loads that table alone; {@code
+   * cdc-sync snapshot --table} loads one again. A user that may only read the tables will do:
+   * nothing of logical replication is checked or made.
    */
   @Test
   void snapshotModeLoadsCommitsAndExits() throws Exception {
@@ -252,6 +262,27 @@ class PostgresInitialLoadIT {
     assertThat(IcebergRows.table(warehouse, "public", "accounts").snapshots())
         .as("accounts is not loaded again")
         .hasSameSizeAs(accountsCommits);
+    // Loaded again on request, after changes: its rows replace those Iceberg holds.
+    server.execute(
+        database,
+        "DELETE FROM accounts WHERE id > 4000",
+        "UPDATE accounts SET balance = -1 WHERE id <= 10");
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work,
+            Map.of(),
+            "snapshot",
+            pipeline.toString(),
+            "--table",
+            "public.accounts",
+            "--progress-interval",
+            "0")) {
+      assertThat(cdcSync.waitFor(120)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+    assertThat(IcebergRows.rows(warehouse, "public", "accounts", "id"))
+        .isEqualTo(sourceRows(server, database, "accounts", "id"));
+    assertThat(IcebergRows.rows(warehouse, "public", "others", "id"))
+        .isEqualTo(sourceRows(server, database, "others", "id"));
     try (Connection connection = server.connect(database);
         Statement statement = connection.createStatement();
         ResultSet result =

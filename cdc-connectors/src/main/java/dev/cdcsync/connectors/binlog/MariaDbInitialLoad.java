@@ -167,13 +167,14 @@ final class MariaDbInitialLoad implements InitialLoad {
     }
     LoadState stored = LoadState.fromJson(storedState.get());
     if (!stored.complete()) {
-      if (!reload.isEmpty()) {
+      // A load of the same tables again that did not end goes on.
+      if (!stored.replacing().containsAll(reload)) {
         throw new PermanentPipelineException(
             "Cannot load table(s) "
                 + String.join(", ", reload)
                 + " of "
                 + server
-                + " again: the pipeline's initial load is not complete; run it to the end first");
+                + " again: a load of this pipeline is not complete; finish it first (cdc-sync run)");
       }
       return true;
     }

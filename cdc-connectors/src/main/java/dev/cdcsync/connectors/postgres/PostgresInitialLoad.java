@@ -176,13 +176,13 @@ final class PostgresInitialLoad implements InitialLoad {
    * changes the slot holds from before it.
    */
   private void refuseReload(LoadState stored) {
-    if (!stored.complete()) {
+    if (!stored.complete() && !stored.replacing().containsAll(reload)) {
       throw new PermanentPipelineException(
           "Cannot load table(s) "
               + String.join(", ", reload)
               + " of "
               + server
-              + " again: the pipeline's initial load is not complete; run it to the end first");
+              + " again: a load of this pipeline is not complete; finish it first (cdc-sync run)");
     }
     if (stored.reads().isEmpty() || stored.reads().get(0).exact()) {
       throw new PermanentPipelineException(
