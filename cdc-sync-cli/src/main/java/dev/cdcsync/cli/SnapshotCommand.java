@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Loads tables of a pipeline again, replacing the rows their Iceberg tables hold, commits and"
-          + " exits 0 (MariaDB sources, and PostgreSQL ones with scan.startup.mode snapshot).",
+          + " exits 0 (PostgreSQL and MariaDB sources).",
       "Stop the pipeline first; its next run streams on from where it was, leaving out the changes"
           + " the loaded rows show."
     })

@@ -383,7 +383,9 @@ public final class PipelineRunner implements ChangeHandler {
         }
       }
     }
-    sink.initialLoad(loadId, sinkTables);
+    synchronized (lock) {
+      sink.initialLoad(loadId, sinkTables);
+    }
   }
 
   @Override

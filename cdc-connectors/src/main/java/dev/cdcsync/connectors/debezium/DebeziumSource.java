@@ -164,6 +164,7 @@ public final class DebeziumSource implements Source {
       Optional<String> loadState =
           startAfter.flatMap(
               position -> Optional.ofNullable(position.offsets().get(InitialLoad.POSITION_KEY)));
+      initialLoad.streamPositionStored(!offsets.offsets().isEmpty());
       boolean load =
           startAfter.isEmpty()
               ? !"no_data".equals(startupSnapshotMode)

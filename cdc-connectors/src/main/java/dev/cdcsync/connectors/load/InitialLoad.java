@@ -68,6 +68,12 @@ public interface InitialLoad extends AutoCloseable {
   /** The pipeline's name of a table of the load state ({@code schema.table}). */
   TableId tableId(String table);
 
+  /**
+   * Called first at each start: whether the stored position holds the change stream's own
+   * (engine offsets), as it does once the pipeline streamed.
+   */
+  default void streamPositionStored(boolean stored) {}
+
   /** Whether a start from this stored state (empty: a fresh start) has rows left to load. */
   boolean pending(Optional<String> storedState);
 

@@ -90,6 +90,9 @@ final class PostgresInitialLoad implements InitialLoad {
   private volatile LoadState state;
   private volatile boolean closed;
 
+  /** Whether this start's stored position holds the slot's (see {@link #streamPositionStored}). */
+  private volatile boolean streamPositionStored;
+
   /** Per read index: its visibility (null where exact), and its LSN; for {@link #absorbed}. */
   private volatile List<PostgresSnapshotVisibility> visibilities = List.of();
 
@@ -159,6 +162,11 @@ final class PostgresInitialLoad implements InitialLoad {
    * load (a streaming capture copies those as {@link PostgresNewTables} finds them).
    */
   @Override
+  public void streamPositionStored(boolean stored) {
+    streamPositionStored = stored;
+  }
+
+  @Override
   public boolean pending(Optional<String> storedState) {
     if (storedState.isEmpty()) {
       return true;
@@ -171,9 +179,10 @@ final class PostgresInitialLoad implements InitialLoad {
   }
 
   /**
-   * Tables are loaded again only by a pipeline whose loads are all load-only: one that streams
-   * from a slot has no way yet to put rows read under a snapshot taken now in line with the
-   * changes the slot holds from before it.
+   * Tables are loaded again once no other load is left to finish; a stored load of the same tables
+   * that did not end goes on. A pipeline that streams from a slot streams on afterwards from its
+   * stored position, and {@link #absorbed} leaves out the changes the rows read now show, as after
+   * a resumed load.
    */
   private void refuseReload(LoadState stored) {
     if (!stored.complete() && !stored.replacing().containsAll(reload)) {
@@ -183,16 +192,6 @@ final class PostgresInitialLoad implements InitialLoad {
               + " of "
               + server
               + " again: a load of this pipeline is not complete; finish it first (cdc-sync run)");
-    }
-    if (stored.reads().isEmpty() || stored.reads().get(0).exact()) {
-      throw new PermanentPipelineException(
-          "Cannot load table(s) "
-              + String.join(", ", reload)
-              + " of "
-              + server
-              + " again: this pipeline streams from a replication slot, and loading tables again"
-              + " is supported for PostgreSQL pipelines with scan.startup.mode snapshot only so"
-              + " far");
     }
   }
 
@@ -220,11 +219,15 @@ final class PostgresInitialLoad implements InitialLoad {
   /**
    * Refuses to stream after a load made without a replication slot ({@code scan.startup.mode:
    * snapshot}): no slot holds the changes since, so a stream started now would miss them. Such a
-   * load's first read is not the slot's own.
+   * load's first read is not the slot's own, and no stream position was ever stored (a table
+   * loaded again by a pipeline that streams keeps the slot's position).
    */
   private void refuseStreamAfterLoadWithoutSlot(String storedState) {
     LoadState stored = LoadState.fromJson(storedState);
-    if (!loadOnly && !stored.reads().isEmpty() && !stored.reads().get(0).exact()) {
+    if (!loadOnly
+        && !streamPositionStored
+        && !stored.reads().isEmpty()
+        && !stored.reads().get(0).exact()) {
       throw new PermanentPipelineException(
           "Cannot stream the changes of "
               + server
