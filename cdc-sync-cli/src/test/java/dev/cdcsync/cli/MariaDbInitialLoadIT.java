@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.expressions.Expressions;
 import org.junit.jupiter.api.Test;
@@ -479,16 +480,7 @@ class MariaDbInitialLoadIT {
       String database,
       String table)
       throws Exception {
-    Map<String, Map<String, String>> expected = sourceRows(server, database, table, "id");
-    await(table + " equals the source")
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofMillis(500))
-        .failFast(
-            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-        .untilAsserted(
-            () ->
-                assertThat(texts(IcebergRows.list(warehouse, database, table), "id"))
-                    .isEqualTo(expected));
+    awaitRows(cdcSync, server, warehouse, database, table, rows -> texts(rows, "id"));
   }
 
   /** Waits until the append table's change log, replayed, equals the source table. */
@@ -499,15 +491,27 @@ class MariaDbInitialLoadIT {
       String database,
       String table)
       throws Exception {
+    awaitRows(cdcSync, server, warehouse, database, table, rows -> replay(rows, "id"));
+  }
+
+  /** Waits until the table's rows, as {@code view} reads them, equal the source table's. */
+  private static void awaitRows(
+      CdcSyncProcess cdcSync,
+      TestDatabaseServer server,
+      Path warehouse,
+      String database,
+      String table,
+      Function<List<Map<String, Object>>, Map<String, Map<String, String>>> view)
+      throws Exception {
     Map<String, Map<String, String>> expected = sourceRows(server, database, table, "id");
     await(table + " equals the source")
         .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofSeconds(1))
+        .pollInterval(Duration.ofMillis(500))
         .failFast(
             "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
         .untilAsserted(
             () ->
-                assertThat(replay(IcebergRows.list(warehouse, database, table), "id"))
+                assertThat(view.apply(IcebergRows.list(warehouse, database, table)))
                     .isEqualTo(expected));
   }
 

@@ -166,16 +166,8 @@ final class MariaDbInitialLoad implements InitialLoad {
       return true;
     }
     LoadState stored = LoadState.fromJson(storedState.get());
+    InitialLoad.checkReload(stored, reload, server);
     if (!stored.complete()) {
-      // A load of the same tables again that did not end goes on.
-      if (!stored.replacing().containsAll(reload)) {
-        throw new PermanentPipelineException(
-            "Cannot load table(s) "
-                + String.join(", ", reload)
-                + " of "
-                + server
-                + " again: a load of this pipeline is not complete; finish it first (cdc-sync run)");
-      }
       return true;
     }
     List<String> loading = new ArrayList<>(joining(stored));
@@ -207,12 +199,7 @@ final class MariaDbInitialLoad implements InitialLoad {
     }
     for (String table : reload) {
       if (!present.contains(table)) {
-        throw new PermanentPipelineException(
-            "Cannot load table "
-                + table
-                + " of "
-                + server
-                + " again: it does not exist, or option 'tables' does not select it");
+        throw InitialLoad.unknownReloadTable(table, server);
       }
     }
     return reload;

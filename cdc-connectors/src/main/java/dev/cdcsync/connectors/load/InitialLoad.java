@@ -1,6 +1,7 @@
 package dev.cdcsync.connectors.load;
 
 import dev.cdcsync.api.DataChangeEvent;
+import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.TableId;
 import java.util.List;
 import java.util.Map;
@@ -103,4 +104,29 @@ public interface InitialLoad extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * Refuses to load {@code tables} again while another load of the pipeline is not complete; a
+   * stored load of the same tables that did not end goes on.
+   */
+  static void checkReload(LoadState stored, List<String> tables, String server) {
+    if (!tables.isEmpty() && !stored.complete() && !stored.replacing().containsAll(tables)) {
+      throw new PermanentPipelineException(
+          "Cannot load table(s) "
+              + String.join(", ", tables)
+              + " of "
+              + server
+              + " again: a load of this pipeline is not complete; finish it first (cdc-sync run)");
+    }
+  }
+
+  /** The failure of a table to load again that does not exist or that is not captured. */
+  static PermanentPipelineException unknownReloadTable(String table, String server) {
+    return new PermanentPipelineException(
+        "Cannot load table "
+            + table
+            + " of "
+            + server
+            + " again: it does not exist, or option 'tables' does not select it");
+  }
 }

@@ -159,7 +159,9 @@ final class PostgresInitialLoad implements InitialLoad {
   /**
    * Whether rows are left to load: a fresh start's, a load's that did not end, or, with {@code
    * scan.startup.mode: snapshot}, those of tables option {@code tables} selects since the last
-   * load (a streaming capture copies those as {@link PostgresNewTables} finds them).
+   * load (a streaming capture copies those as {@link PostgresNewTables} finds them) and those of
+   * the tables to load again ({@code cdc-sync snapshot --table}, on any pipeline: one that
+   * streams goes on from the slot's stored position afterwards).
    */
   @Override
   public void streamPositionStored(boolean stored) {
@@ -172,27 +174,8 @@ final class PostgresInitialLoad implements InitialLoad {
       return true;
     }
     LoadState stored = LoadState.fromJson(storedState.get());
-    if (!reload.isEmpty()) {
-      refuseReload(stored);
-    }
+    InitialLoad.checkReload(stored, reload, server);
     return !stored.complete() || (loadOnly && (joins(stored) || !reload.isEmpty()));
-  }
-
-  /**
-   * Tables are loaded again once no other load is left to finish; a stored load of the same tables
-   * that did not end goes on. A pipeline that streams from a slot streams on afterwards from its
-   * stored position, and {@link #absorbed} leaves out the changes the rows read now show, as after
-   * a resumed load.
-   */
-  private void refuseReload(LoadState stored) {
-    if (!stored.complete() && !stored.replacing().containsAll(reload)) {
-      throw new PermanentPipelineException(
-          "Cannot load table(s) "
-              + String.join(", ", reload)
-              + " of "
-              + server
-              + " again: a load of this pipeline is not complete; finish it first (cdc-sync run)");
-    }
   }
 
   /** Whether option {@code tables} may select tables now that it did not when stored. */
@@ -332,12 +315,7 @@ final class PostgresInitialLoad implements InitialLoad {
               joins(loaded) ? joined(loaded, planned, started.get(0)) : new LinkedHashMap<>();
           for (String table : reload) {
             if (!planned.containsKey(table)) {
-              throw new PermanentPipelineException(
-                  "Cannot load table "
-                      + table
-                      + " of "
-                      + server
-                      + " again: it does not exist, or option 'tables' does not select it");
+              throw InitialLoad.unknownReloadTable(table, server);
             }
             loading.put(table, planned.get(table));
           }
