@@ -12,6 +12,7 @@ import dev.cdcsync.runtime.PipelineRunner.PipelineFailure;
 import dev.cdcsync.runtime.PipelineStatus.TableStatus;
 import dev.cdcsync.runtime.RecordingSink.Commit;
 import dev.cdcsync.runtime.checkpoint.CheckpointRecord;
+import dev.cdcsync.runtime.definition.PipelineDefinitionParser;
 import dev.cdcsync.runtime.routing.TableRouter;
 import dev.cdcsync.runtime.schema.SchemaChangeBehavior;
 import dev.cdcsync.runtime.schema.SchemaEvolver;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -148,6 +150,47 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
             "record 1 at pos-3",
             "commit 1 at pos-3",
             "acknowledge pos-3");
+  }
+
+  /**
+   * A load replacing source tables replaces their sink tables, except one that merges several
+   * source tables: the others' rows are in it too.
+   */
+  @Test
+  void aLoadReplacesTheSinkTablesOfItsTablesButNotAMergedOne() throws Exception {
+    TableRouter routes =
+        TableRouter.of(
+            new PipelineDefinitionParser(Map.<String, String>of()::get)
+                .parse(
+                    """
+                    source:
+                      type: postgres
+                    sink:
+                      type: iceberg
+                    route:
+                      - source-table: shop.public.order\\.*
+                        sink-table: lake.orders
+                    """,
+                    "p.yaml")
+                .routes(),
+            "database.schema.table");
+    PipelineRunner runner =
+        new PipelineRunner(
+            PIPELINE,
+            new ScriptedSource(journal),
+            new RecordingSink(journal),
+            routes,
+            Transformer.NONE,
+            Duration.ZERO,
+            store,
+            lease(clock),
+            new SchemaEvolver(SchemaChangeBehavior.EVOLVE),
+            clock,
+            new PipelineStatus());
+
+    runner.initialLoad("load-1", Set.of(ITEMS, ORDERS));
+
+    assertThat(journal.entries()).containsExactly("initial load load-1 replacing [public.items]");
   }
 
   @Test

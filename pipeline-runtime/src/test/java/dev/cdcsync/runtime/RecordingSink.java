@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * An in-memory sink that records its calls in a {@link Journal} shared with the source. A call's
@@ -42,6 +44,15 @@ final class RecordingSink implements Sink {
 
   RecordingSink(Journal journal) {
     this.journal = journal;
+  }
+
+  @Override
+  public void initialLoad(String loadId, Set<TableId> replacing) {
+    journal.add(
+        "initial load "
+            + loadId
+            + " replacing "
+            + new TreeSet<>(replacing.stream().map(TableId::toString).toList()));
   }
 
   /** Makes every later write throw {@code failure}. */
