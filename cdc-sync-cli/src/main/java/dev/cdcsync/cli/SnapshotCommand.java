@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -67,8 +68,10 @@ final class SnapshotCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       return CommandFailures.report(e);
     }
+    AtomicBoolean stopped = new AtomicBoolean();
     Signals.onTerminate(
         () -> {
+          stopped.set(true);
           try {
             process.stop();
           } catch (Exception e) {
@@ -77,10 +80,18 @@ final class SnapshotCommand implements Callable<Integer> {
         });
     try {
       process.run(System.out, Duration.ofSeconds(progressSeconds));
-      LOG.info(
-          "Pipeline '{}': loaded {} again; 'cdc-sync run' goes on from here",
-          process.pipeline().name(),
-          String.join(", ", tables));
+      if (stopped.get()) {
+        LOG.info(
+            "Pipeline '{}': stopped before {} were loaded again; this command or 'cdc-sync run'"
+                + " goes on with the chunks not committed yet",
+            process.pipeline().name(),
+            String.join(", ", tables));
+      } else {
+        LOG.info(
+            "Pipeline '{}': loaded {} again; 'cdc-sync run' goes on from here",
+            process.pipeline().name(),
+            String.join(", ", tables));
+      }
       return ExitCodes.OK;
     } catch (Exception e) {
       return CommandFailures.report(e);

@@ -337,6 +337,13 @@ class MariaDbInitialLoadIT {
             PipelineFiles.hadoopSink(warehouse),
             "200ms",
             List.of());
+    // Nothing to load again before the first run, which loads every table.
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "snapshot", pipeline.toString(), "--table", database + ".a")) {
+      assertThat(cdcSync.waitFor(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
+      assertThat(cdcSync.errors()).contains("this pipeline has no initial load stored");
+    }
     int marker = 0;
     for (String tables : List.of(alone, both, alone, both)) {
       Files.writeString(pipeline, Files.readString(pipeline).replaceAll("tables: .*", tables));

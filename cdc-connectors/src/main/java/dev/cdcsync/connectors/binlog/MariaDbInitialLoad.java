@@ -278,6 +278,7 @@ final class MariaDbInitialLoad implements InitialLoad {
    */
   @Override
   public void streaming(Optional<String> storedState) {
+    InitialLoad.checkReloadHasALoad(storedState, reload, server);
     adopt(storedState.map(LoadState::fromJson).orElseGet(() -> LoadState.complete(null)));
   }
 
@@ -361,6 +362,7 @@ final class MariaDbInitialLoad implements InitialLoad {
 
   @Override
   public void run(Optional<String> storedState, Chunks chunks) throws Exception {
+    InitialLoad.checkReloadHasALoad(storedState, reload, server);
     MariaDbConnectorConfig config = config();
     Configuration engineConfig = Configuration.from(engineProperties);
     // As the connector's task does: the field reader asks the registry for custom converters.

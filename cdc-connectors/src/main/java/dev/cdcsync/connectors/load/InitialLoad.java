@@ -120,6 +120,24 @@ public interface InitialLoad extends AutoCloseable {
     }
   }
 
+  /**
+   * Refuses to load {@code tables} again when no load is stored to load them onto: a pipeline that
+   * has not run yet (its first run loads every table) or that began without a load ({@code
+   * scan.startup.mode: latest-offset}, or a state stored before loads were kept).
+   */
+  static void checkReloadHasALoad(
+      Optional<String> storedState, List<String> tables, String server) {
+    if (!tables.isEmpty() && storedState.isEmpty()) {
+      throw new PermanentPipelineException(
+          "Cannot load table(s) "
+              + String.join(", ", tables)
+              + " of "
+              + server
+              + " again: this pipeline has no initial load stored to go on from (it has not run"
+              + " yet, and its first run loads every table; or it started without a load)");
+    }
+  }
+
   /** The failure of a table to load again that does not exist or that is not captured. */
   static PermanentPipelineException unknownReloadTable(String table, String server) {
     return new PermanentPipelineException(

@@ -164,11 +164,6 @@ final class PostgresInitialLoad implements InitialLoad {
    * streams goes on from the slot's stored position afterwards).
    */
   @Override
-  public void streamPositionStored(boolean stored) {
-    streamPositionStored = stored;
-  }
-
-  @Override
   public boolean pending(Optional<String> storedState) {
     if (storedState.isEmpty()) {
       return true;
@@ -176,6 +171,11 @@ final class PostgresInitialLoad implements InitialLoad {
     LoadState stored = LoadState.fromJson(storedState.get());
     InitialLoad.checkReload(stored, reload, server);
     return !stored.complete() || (loadOnly && (joins(stored) || !reload.isEmpty()));
+  }
+
+  @Override
+  public void streamPositionStored(boolean stored) {
+    streamPositionStored = stored;
   }
 
   /** Whether option {@code tables} may select tables now that it did not when stored. */
@@ -195,6 +195,7 @@ final class PostgresInitialLoad implements InitialLoad {
 
   @Override
   public void streaming(Optional<String> storedState) {
+    InitialLoad.checkReloadHasALoad(storedState, reload, server);
     storedState.map(LoadState::fromJson).ifPresent(this::adopt);
     storedState.ifPresent(this::refuseStreamAfterLoadWithoutSlot);
   }
@@ -266,6 +267,7 @@ final class PostgresInitialLoad implements InitialLoad {
 
   @Override
   public void run(Optional<String> storedState, Chunks chunks) throws Exception {
+    InitialLoad.checkReloadHasALoad(storedState, reload, server);
     storedState.ifPresent(this::refuseStreamAfterLoadWithoutSlot);
     PostgresConnectorConfig config =
         new PostgresConnectorConfig(io.debezium.config.Configuration.from(engineProperties));
