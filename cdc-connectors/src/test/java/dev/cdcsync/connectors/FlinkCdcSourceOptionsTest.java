@@ -7,6 +7,7 @@ import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.SourceFactory;
 import dev.cdcsync.connectors.binlog.MariaDbSourceFactory;
 import dev.cdcsync.connectors.binlog.MySqlSourceFactory;
+import dev.cdcsync.connectors.load.LoadOptions;
 import dev.cdcsync.connectors.postgres.PostgresSourceFactory;
 import dev.cdcsync.runtime.definition.SourceSectionOptions;
 import java.time.Duration;
@@ -183,6 +184,34 @@ class FlinkCdcSourceOptionsTest {
         .isInstanceOf(dev.cdcsync.api.ConfigurationException.class)
         .hasMessageContaining("'scan.startup.mode' snapshot with a mysql source");
     new MariaDbSourceFactory().validateOptions(options);
+  }
+
+  /** The tables to load again: checked names, and only in a load-only run (cdc-sync snapshot). */
+  @Test
+  void takesTablesToLoadAgainOnlyWithTheSnapshotStartupMode() {
+    Configuration reload =
+        Configuration.of(
+            Map.of(
+                "tables", "shop.public.\\.*",
+                "scan.startup.mode", "snapshot",
+                "scan.snapshot.reload.tables", "public.orders, shop.public.items,public.orders"));
+    new PostgresSourceFactory().validateOptions(reload);
+    assertThat(LoadOptions.reloadTables(reload)).containsExactly("public.orders", "public.items");
+
+    Configuration streaming =
+        Configuration.of(
+            Map.of("tables", "shop.orders", "scan.snapshot.reload.tables", "shop.orders"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new MariaDbSourceFactory().validateOptions(streaming))
+        .isInstanceOf(dev.cdcsync.api.ConfigurationException.class)
+        .hasMessageContaining("'scan.snapshot.reload.tables' without scan.startup.mode snapshot");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                LoadOptions.reloadTables(
+                    Configuration.of(Map.of("scan.snapshot.reload.tables", "orders"))))
+        .isInstanceOf(dev.cdcsync.api.ConfigurationException.class)
+        .hasMessageContaining("Cannot load table 'orders' again")
+        .hasMessageContaining("name it as schema.table or database.table");
   }
 
   @Test
