@@ -62,7 +62,10 @@ final class IcebergTableWriter {
   private final int sequencePosition;
   private boolean snapshotRowsAreNew;
 
-  /** The next commit replaces every row the table holds (see {@link dev.cdcsync.api.Sink#initialLoad}). */
+  /**
+   * The next commit replaces every row the table holds (see {@link
+   * dev.cdcsync.api.Sink#initialLoad}).
+   */
   private boolean replaceOnCommit;
 
   private long taskId;

@@ -97,7 +97,10 @@ public final class LoadOptions {
     return tables;
   }
 
-  /** Refuses option {@code scan.snapshot.reload.tables} without {@code scan.startup.mode: snapshot}. */
+  /**
+   * Refuses option {@code scan.snapshot.reload.tables} without {@code scan.startup.mode:
+   * snapshot}.
+   */
   public static void requireLoadOnlyForReload(Configuration options) {
     if (!reloadTables(options).isEmpty()
         && options.get(SourceOptions.STARTUP_MODE) != SourceOptions.StartupMode.SNAPSHOT) {
