@@ -83,7 +83,8 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static void stopQuietly(PipelineProcess process) {
+  /** Asks the pipeline to stop (from a signal handler), logging a failure rather than throwing. */
+  static void stopQuietly(PipelineProcess process) {
     try {
       process.stop();
     } catch (Exception e) {

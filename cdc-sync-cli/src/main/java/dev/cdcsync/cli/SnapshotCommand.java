@@ -72,11 +72,7 @@ final class SnapshotCommand implements Callable<Integer> {
     Signals.onTerminate(
         () -> {
           stopped.set(true);
-          try {
-            process.stop();
-          } catch (Exception e) {
-            LOG.error("Cannot stop the pipeline cleanly: {}", e.getMessage(), e);
-          }
+          RunCommand.stopQuietly(process);
         });
     try {
       process.run(System.out, Duration.ofSeconds(progressSeconds));

@@ -174,18 +174,7 @@ class PostgresInitialLoadIT {
           "UPDATE accounts SET balance = -5 WHERE id <= 100",
           "DELETE FROM accounts WHERE id BETWEEN 200 AND 300",
           "INSERT INTO tokens VALUES (gen_random_uuid(), -1)");
-      try (CdcSyncProcess cdcSync =
-          CdcSyncProcess.start(
-              work,
-              Map.of(),
-              "snapshot",
-              pipeline.toString(),
-              "--table",
-              "public.accounts",
-              "--progress-interval",
-              "0")) {
-        assertThat(cdcSync.waitFor(120)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
-      }
+      loadAgain(pipeline, "public.accounts");
       assertThat(IcebergRows.rows(warehouse, "public", "accounts", "id"))
           .isEqualTo(sourceRows(server, database, "accounts", "id"));
       server.execute(
@@ -218,6 +207,22 @@ class PostgresInitialLoadIT {
           .allSatisfy(
               snapshot ->
                   assertThat(snapshot.summary()).doesNotContainKey("added-equality-deletes"));
+    }
+  }
+
+  /** Runs {@code cdc-sync snapshot --table}, which must load the table again and exit 0. */
+  private void loadAgain(Path pipeline, String table) throws Exception {
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work,
+            Map.of(),
+            "snapshot",
+            pipeline.toString(),
+            "--table",
+            table,
+            "--progress-interval",
+            "0")) {
+      assertThat(cdcSync.waitFor(120)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
   }
 
@@ -306,18 +311,7 @@ class PostgresInitialLoadIT {
         database,
         "DELETE FROM accounts WHERE id > 4000",
         "UPDATE accounts SET balance = -1 WHERE id <= 10");
-    try (CdcSyncProcess cdcSync =
-        CdcSyncProcess.start(
-            work,
-            Map.of(),
-            "snapshot",
-            pipeline.toString(),
-            "--table",
-            "public.accounts",
-            "--progress-interval",
-            "0")) {
-      assertThat(cdcSync.waitFor(120)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
-    }
+    loadAgain(pipeline, "public.accounts");
     assertThat(IcebergRows.rows(warehouse, "public", "accounts", "id"))
         .isEqualTo(sourceRows(server, database, "accounts", "id"));
     assertThat(IcebergRows.rows(warehouse, "public", "others", "id"))

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,9 +95,9 @@ final class IcebergSink implements Sink {
       openFiles.remove(sinkTable);
       // Opened now, not at the table's first row: a table whose source is empty now is replaced
       // too, at the load's first commit.
-      if (tables.schema(sinkTable).isPresent()) {
-        writer =
-            new IcebergTableWriter(sinkTable, tables.load(sinkTable), writers.size(), loadId, true);
+      Optional<Table> existing = tables.existing(sinkTable);
+      if (existing.isPresent()) {
+        writer = new IcebergTableWriter(sinkTable, existing.get(), writers.size(), loadId, true);
         if (writer.hasChanges()) {
           writers.put(sinkTable, writer);
         }

@@ -78,6 +78,15 @@ final class IcebergTables {
     return catalog.loadTable(identifier(sinkTable));
   }
 
+  /** The table, or empty when it does not exist. */
+  Optional<Table> existing(TableId sinkTable) {
+    try {
+      return Optional.of(load(sinkTable));
+    } catch (NoSuchTableException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The table's columns and key as the event model has them, or empty when it does not exist. */
   Optional<dev.cdcsync.api.Schema> schema(TableId sinkTable) {
     TableIdentifier identifier = identifier(sinkTable);
