@@ -1,10 +1,10 @@
 package dev.cdcsync.connectors.binlog;
 
 import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.connectors.load.LoadRow;
 import dev.cdcsync.connectors.load.LoadState.KeyRange;
 import dev.cdcsync.connectors.load.LoadState.KeyType;
 import dev.cdcsync.connectors.load.ParallelChunks;
-import dev.cdcsync.connectors.load.SnapshotRecords;
 import io.debezium.config.CommonConnectorConfig;
 import io.debezium.config.Configuration;
 import io.debezium.connector.mariadb.MariaDbConnectorConfig;
@@ -38,7 +38,7 @@ import org.apache.kafka.connect.data.Struct;
  * One connection of a MariaDB initial load (see {@link MariaDbInitialLoad}), inside its own
  * consistent snapshot ({@code START TRANSACTION WITH CONSISTENT SNAPSHOT}), whose binlog position
  * MariaDB tells exactly ({@code binlog_snapshot_file} / {@code _position}). Reads key ranges into
- * Debezium snapshot records as Debezium's snapshot does: the same field reader, value converters
+ * {@link LoadRow}s as Debezium's snapshot reads its rows: the same field reader, value converters
  * and custom converters, and FLOAT columns read as DOUBLE (see {@link
  * BinlogPreflight#floatSnapshotSelects}).
  */
@@ -237,10 +237,9 @@ final class MariaDbChunkReader implements ParallelChunks.Reader {
       try (ResultSet result = statement.executeQuery()) {
         ColumnUtils.ColumnArray columns = ColumnUtils.toArray(result, table);
         Struct source = sourceStruct(table);
-        String topic = topicPrefix + "." + name;
         while (result.next()) {
           Object[] row = connection.rowToArray(table, result, columns);
-          SnapshotRecords.add(parts, schema, row, source, topic);
+          LoadRow.add(parts, schema, row, source);
         }
       }
     }
@@ -277,7 +276,7 @@ final class MariaDbChunkReader implements ParallelChunks.Reader {
     for (Field field : sourceSchema.fields()) {
       if (!field.schema().isOptional() && source.get(field) == null) {
         throw new IllegalStateException(
-            "The snapshot records of " + server + " miss the source field " + field.name());
+            "The load rows of " + server + " miss the source field " + field.name());
       }
     }
     return source;

@@ -6,6 +6,7 @@ import dev.cdcsync.api.SourceAcknowledger;
 import dev.cdcsync.api.SourcePosition;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.load.InitialLoad;
+import dev.cdcsync.connectors.load.LoadRow;
 import dev.cdcsync.connectors.load.LoadState;
 import dev.cdcsync.connectors.load.LoadState.TableLoad;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
-import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * Hands an initial load's rows to the pipeline as {@code READ} events: the parts inside a chunk
@@ -77,12 +77,12 @@ final class LoadHandOver implements InitialLoad.Chunks {
   }
 
   @Override
-  public void rows(List<SourceRecord> rows) throws InterruptedException {
+  public void rows(List<LoadRow> rows) throws InterruptedException {
     handler.handle(events(rows), new Acknowledger(committed, false, true));
   }
 
   @Override
-  public void chunkEnd(List<SourceRecord> rows, String table, LoadState stateAfter)
+  public void chunkEnd(List<LoadRow> rows, String table, LoadState stateAfter)
       throws InterruptedException {
     committed = position.apply(stateAfter.toJson(), "initial load: " + stateAfter.summary());
     handler.handle(events(rows), new Acknowledger(committed, true, true));
@@ -110,10 +110,10 @@ final class LoadHandOver implements InitialLoad.Chunks {
         tableLoad.expectedChunks(estimate, load.chunkRows()));
   }
 
-  private List<DataChangeEvent> events(List<SourceRecord> records) {
-    List<DataChangeEvent> events = new ArrayList<>(records.size());
-    for (SourceRecord record : records) {
-      DataChangeEvent event = converter.convert(record);
+  private List<DataChangeEvent> events(List<LoadRow> rows) {
+    List<DataChangeEvent> events = new ArrayList<>(rows.size());
+    for (LoadRow row : rows) {
+      DataChangeEvent event = converter.convert(row);
       if (event != null) {
         events.add(event);
       }

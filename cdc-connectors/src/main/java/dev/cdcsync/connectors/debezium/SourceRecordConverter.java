@@ -6,6 +6,7 @@ import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.Schema;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.debezium.ConnectTypes.ColumnMapping;
+import dev.cdcsync.connectors.load.LoadRow;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -160,7 +161,8 @@ public final class SourceRecordConverter {
     Struct source = value.getStruct("source");
     Long sourceTs = source.getInt64("ts_ms");
     long timestamp = sourceTs != null ? sourceTs : System.currentTimeMillis();
-    TableConversion conversion = conversion(record, value, source);
+    TableConversion conversion =
+        conversion(value.schema().field("after").schema(), source, record.keySchema());
     return switch (op) {
       case "r" ->
           DataChangeEvent.read(
@@ -201,6 +203,17 @@ public final class SourceRecordConverter {
                   + op
                   + "', which cdc-sync does not know");
     };
+  }
+
+  /** The {@code READ} event for a row an initial load read. */
+  public DataChangeEvent convert(LoadRow row) {
+    TableConversion conversion = conversion(row.value().schema(), row.source(), row.keySchema());
+    Long sourceTs = row.source().getInt64("ts_ms");
+    return DataChangeEvent.read(
+        conversion.tableId(),
+        conversion.schema(),
+        row(conversion, row.value()),
+        sourceTs != null ? sourceTs : System.currentTimeMillis());
   }
 
   /**
@@ -340,8 +353,10 @@ public final class SourceRecordConverter {
     return parts;
   }
 
-  private TableConversion conversion(SourceRecord record, Struct value, Struct source) {
-    org.apache.kafka.connect.data.Schema rowSchema = value.schema().field("after").schema();
+  private TableConversion conversion(
+      org.apache.kafka.connect.data.Schema rowSchema,
+      Struct source,
+      org.apache.kafka.connect.data.Schema keySchema) {
     // Debezium hands the same schema object for a table's rows until it changes; hashing a schema
     // (all its fields) for every row costs more than converting the row.
     if (rowSchema == lastRowSchema) {
@@ -355,7 +370,7 @@ public final class SourceRecordConverter {
       if (columnNumbers != null) {
         renames.putAll(renamesByNumber(tableId, rowSchema));
       }
-      conversion = newConversion(record, rowSchema, tableId, renames);
+      conversion = newConversion(keySchema, rowSchema, tableId, renames);
       conversions.put(rowSchema, conversion);
       lastSchemas.put(tableId, conversion.schema());
     }
@@ -371,7 +386,7 @@ public final class SourceRecordConverter {
 
   @SuppressWarnings("unchecked")
   private TableConversion newConversion(
-      SourceRecord record,
+      org.apache.kafka.connect.data.Schema keySchema,
       org.apache.kafka.connect.data.Schema rowSchema,
       TableId tableId,
       Map<String, String> renames) {
@@ -411,8 +426,8 @@ public final class SourceRecordConverter {
           placeholder == null ? null : placeholder.matcher(field.schema()).orElse(null);
     }
     List<String> primaryKeys = new ArrayList<>();
-    if (record.keySchema() != null) {
-      record.keySchema().fields().forEach(field -> primaryKeys.add(field.name()));
+    if (keySchema != null) {
+      keySchema.fields().forEach(field -> primaryKeys.add(field.name()));
     }
     return new TableConversion(
         tableId, new Schema(columns, primaryKeys, renames), converters, fieldArray, placeholders);

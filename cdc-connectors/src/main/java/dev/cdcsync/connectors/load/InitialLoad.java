@@ -28,22 +28,19 @@ public interface InitialLoad extends AutoCloseable {
   /** Key of the position entry that holds {@link #state()}; not a Debezium offset. */
   String POSITION_KEY = "cdc-sync/initial-load";
 
-  /**
-   * Receives the load's rows, as Debezium snapshot records, one chunk after another, on the thread
-   * that called {@link #run}.
-   */
+  /** Receives the load's rows one chunk after another, on the thread that called {@link #run}. */
   interface Chunks {
     /** The load starts, with what earlier runs loaded (for progress reports). */
     void starting(LoadState state);
 
     /** Rows of the current chunk; more of it follow, so no commit may cut after them. */
-    void rows(List<SourceRecord> rows) throws InterruptedException;
+    void rows(List<LoadRow> rows) throws InterruptedException;
 
     /**
      * The current chunk's last rows (possibly none), its table ({@code schema.table} as in the
      * state) and the load's state once the chunk is committed: a commit may cut here.
      */
-    void chunkEnd(List<SourceRecord> rows, String table, LoadState stateAfter)
+    void chunkEnd(List<LoadRow> rows, String table, LoadState stateAfter)
         throws InterruptedException;
 
     /** The load is over: its state, to commit before the first streamed change. */

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntUnaryOperator;
-import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * Reads what a load misses with several readers at once, and hands the rows over on the calling
@@ -48,7 +47,7 @@ public final class ParallelChunks {
   /** Where a reader puts its rows. */
   public interface Parts {
     /** Adds a row whose values take about {@code bytes}; may wait for the hand-over. */
-    void add(SourceRecord row, long bytes) throws InterruptedException;
+    void add(LoadRow row, long bytes) throws InterruptedException;
   }
 
   private record Gap(String table, String keyColumn, KeyRange range) {}
@@ -58,7 +57,7 @@ public final class ParallelChunks {
    * ahead} is the reader's allowance of parts not handed over yet, returned when this one is.
    */
   private record Part(
-      List<SourceRecord> rows, Gap chunkEnd, long chunkRows, int reader, Semaphore ahead) {}
+      List<LoadRow> rows, Gap chunkEnd, long chunkRows, int reader, Semaphore ahead) {}
 
   private final int chunkRows;
   private final int partsAhead;
@@ -192,7 +191,7 @@ public final class ParallelChunks {
 
   private void read(Reader reader, int index, Gap chunk, BlockingQueue<Part> parts, Semaphore ahead)
       throws Exception {
-    List<SourceRecord>[] rows = new List[] {new ArrayList<>()};
+    List<LoadRow>[] rows = new List[] {new ArrayList<>()};
     long[] bytes = {0};
     long[] total = {0};
     reader.read(

@@ -3,10 +3,10 @@ package dev.cdcsync.connectors.postgres;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.connectors.load.LoadRow;
 import dev.cdcsync.connectors.load.LoadState.KeyRange;
 import dev.cdcsync.connectors.load.LoadState.KeyType;
 import dev.cdcsync.connectors.load.ParallelChunks;
-import dev.cdcsync.connectors.load.SnapshotRecords;
 import io.debezium.config.CommonConnectorConfig;
 import io.debezium.connector.postgresql.PostgresConnectorConfig;
 import io.debezium.connector.postgresql.connection.PostgresConnection;
@@ -34,9 +34,9 @@ import org.apache.kafka.connect.data.Struct;
 
 /**
  * One connection of the initial load (see {@link PostgresInitialLoad}), inside the load's snapshot
- * ({@code SET TRANSACTION SNAPSHOT}), reading key ranges into Debezium snapshot records: each row
- * goes through Debezium's own value converters and the connector's custom converters, as in
- * Debezium's snapshot, so a value arrives the same whether the load or the stream read it.
+ * ({@code SET TRANSACTION SNAPSHOT}), reading key ranges into {@link LoadRow}s: each row goes
+ * through Debezium's own value converters and the connector's custom converters, as in Debezium's
+ * snapshot, so a value arrives the same whether the load or the stream read it.
  */
 final class PostgresChunkReader implements ParallelChunks.Reader {
 
@@ -181,10 +181,9 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
       try (ResultSet result = statement.executeQuery()) {
         ColumnUtils.ColumnArray columns = ColumnUtils.toArray(result, table);
         Struct source = sourceStruct(table);
-        String topic = topicPrefix + "." + name;
         while (result.next()) {
           Object[] row = connection.rowToArray(table, result, columns);
-          SnapshotRecords.add(parts, schema, row, source, topic);
+          LoadRow.add(parts, schema, row, source);
         }
       }
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.TableId;
+import dev.cdcsync.connectors.load.LoadRow;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -37,6 +38,24 @@ class SourceRecordConverterTest {
         .isInstanceOf(PermanentPipelineException.class)
         .hasMessage(
             "Cannot read a change of table shop.orders: Debezium reports operation 'x', which cdc-sync does not know");
+  }
+
+  @Test
+  void aLoadedRowGivesTheEventItsSnapshotRecordGives() {
+    Struct values = new Struct(ROW).put("id", 7).put("qty", null);
+    Struct source = (Struct) record("r", values).value();
+    Schema key = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).build();
+
+    DataChangeEvent loaded =
+        converter().convert(new LoadRow(values, source.getStruct("source"), key));
+    DataChangeEvent read = converter().convert(record("r", values));
+
+    assertThat(loaded.operation()).isEqualTo(read.operation());
+    assertThat(loaded.tableId()).isEqualTo(TableId.of("shop", "orders"));
+    assertThat(loaded.after()).containsExactly(7, null).containsExactly(read.after());
+    assertThat(loaded.sourceTimestampMillis()).isEqualTo(1L);
+    assertThat(loaded.schema().columns()).isEqualTo(read.schema().columns());
+    assertThat(loaded.schema().primaryKeys()).containsExactly("id");
   }
 
   private static SourceRecordConverter converter() {
