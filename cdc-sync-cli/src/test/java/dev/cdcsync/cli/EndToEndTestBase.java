@@ -39,6 +39,11 @@ abstract class EndToEndTestBase {
   /** Every supported type, with values at the edges of their ranges. */
   protected abstract List<TypeCase> typeCases();
 
+  /** The type cases a table created while the pipeline runs gets right from its first rows. */
+  protected List<TypeCase> typeCasesOfANewTable() {
+    return typeCases();
+  }
+
   /** The source section's table option and source-specific options, as YAML lines. */
   protected abstract List<String> sourceOptions(String database);
 
@@ -73,7 +78,7 @@ abstract class EndToEndTestBase {
     statements.addAll(afterCreate("items"));
     statements.addAll(afterCreate("all_types"));
     statements.add("INSERT INTO items VALUES (1, 'one', 1), (2, 'two', 2), (3, 'three', 3)");
-    statements.add(insertAllTypes(1));
+    statements.add(insertAllTypes(typeCases(), 1));
     statements.add("INSERT INTO all_types (id) VALUES (2)");
     server.execute(database, statements.toArray(String[]::new));
 
@@ -93,7 +98,7 @@ abstract class EndToEndTestBase {
             "--progress-interval",
             "1")) {
       awaitRows(cdcSync, warehouse, namespace, "items", expectedItems);
-      awaitAllTypes(cdcSync, warehouse, namespace, Set.of(1, 2));
+      awaitAllTypes(cdcSync, warehouse, namespace, typeCases(), Set.of(1, 2));
 
       // Streaming: every change kind, a primary-key change, and one multi-row transaction.
       server.execute(
@@ -102,7 +107,7 @@ abstract class EndToEndTestBase {
           "UPDATE items SET name = 'two, renamed', qty = 22 WHERE id = 2",
           "UPDATE items SET id = 30 WHERE id = 3",
           "DELETE FROM items WHERE id = 1",
-          insertAllTypes(3),
+          insertAllTypes(typeCases(), 3),
           "UPDATE all_types SET "
               + typeCases().get(0).column()
               + " = "
@@ -122,7 +127,7 @@ abstract class EndToEndTestBase {
       expectedItems.put(7L, item(7, "seven", 7));
 
       awaitRows(cdcSync, warehouse, namespace, "items", expectedItems);
-      awaitAllTypes(cdcSync, warehouse, namespace, Set.of(1, 2, 3));
+      awaitAllTypes(cdcSync, warehouse, namespace, typeCases(), Set.of(1, 2, 3));
 
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
       assertThat(cdcSync.output() + cdcSync.errors())
@@ -131,7 +136,7 @@ abstract class EndToEndTestBase {
     }
 
     assertThat(IcebergRows.rows(warehouse, namespace, "items", "id")).isEqualTo(expectedItems);
-    assertAllTypes(warehouse, namespace, Set.of(1, 2, 3));
+    assertAllTypes(warehouse, namespace, typeCases(), Set.of(1, 2, 3));
     assertOneCommitPerTablePerCheckpoint(IcebergRows.table(warehouse, namespace, "items"));
     Table allTypes = IcebergRows.table(warehouse, namespace, "all_types");
     assertThat(allTypes.schema().identifierFieldNames()).containsExactly("id");
@@ -145,7 +150,7 @@ abstract class EndToEndTestBase {
     // After a restart the type mapping is the same: no column changes type (temporal and decimal
     // columns included), and a new row of every type reads back as before.
     org.apache.iceberg.Schema schemaBefore = allTypes.schema();
-    server.execute(database, insertAllTypes(4));
+    server.execute(database, insertAllTypes(typeCases(), 4));
     try (CdcSyncProcess again =
         CdcSyncProcess.start(
             work,
@@ -153,7 +158,7 @@ abstract class EndToEndTestBase {
             pipelineFile.toString(),
             "--progress-interval",
             "1")) {
-      awaitAllTypes(again, warehouse, namespace, Set.of(1, 2, 3, 4));
+      awaitAllTypes(again, warehouse, namespace, typeCases(), Set.of(1, 2, 3, 4));
       assertThat(again.terminate(60)).as(again.describe()).isEqualTo(ExitCodes.OK);
     }
     org.apache.iceberg.Schema schemaAfter =
@@ -170,6 +175,7 @@ abstract class EndToEndTestBase {
    */
   @Test
   void aTableCreatedWhileRunningArrivesValueByValue() throws Exception {
+    List<TypeCase> cases = typeCasesOfANewTable();
     String database = database() + "_new";
     TestDatabaseServer server = server();
     server.createDatabase(database);
@@ -189,24 +195,24 @@ abstract class EndToEndTestBase {
       List<String> create = new ArrayList<>();
       create.add(
           "CREATE TABLE all_types (id INT PRIMARY KEY, "
-              + typeCases().stream()
+              + cases.stream()
                   .map(c -> c.column() + " " + c.sqlType())
                   .collect(Collectors.joining(", "))
               + ")");
       create.addAll(afterCreate("all_types"));
-      create.add(insertAllTypes(1));
+      create.add(insertAllTypes(cases, 1));
       create.add("INSERT INTO all_types (id) VALUES (2)");
       server.executeInTransaction(database, create.toArray(String[]::new));
-      awaitAllTypes(cdcSync, warehouse, namespace, Set.of(1, 2));
+      awaitAllTypes(cdcSync, warehouse, namespace, cases, Set.of(1, 2));
       server.execute(
           database,
-          insertAllTypes(3),
+          insertAllTypes(cases, 3),
           "UPDATE all_types SET "
-              + typeCases().get(0).column()
+              + cases.get(0).column()
               + " = "
-              + typeCases().get(0).literal()
+              + cases.get(0).literal()
               + " WHERE id = 2");
-      awaitAllTypes(cdcSync, warehouse, namespace, Set.of(1, 2, 3));
+      awaitAllTypes(cdcSync, warehouse, namespace, cases, Set.of(1, 2, 3));
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
   }
@@ -283,13 +289,13 @@ abstract class EndToEndTestBase {
         .isEqualTo(snapshotsBefore + 1);
   }
 
-  private String insertAllTypes(int id) {
+  private static String insertAllTypes(List<TypeCase> cases, int id) {
     return "INSERT INTO all_types (id, "
-        + typeCases().stream().map(TypeCase::column).collect(Collectors.joining(", "))
+        + cases.stream().map(TypeCase::column).collect(Collectors.joining(", "))
         + ") VALUES ("
         + id
         + ", "
-        + typeCases().stream().map(TypeCase::literal).collect(Collectors.joining(", "))
+        + cases.stream().map(TypeCase::literal).collect(Collectors.joining(", "))
         + ")";
   }
 
@@ -332,26 +338,31 @@ abstract class EndToEndTestBase {
                     .isEqualTo(expected));
   }
 
-  private void awaitAllTypes(
-      CdcSyncProcess cdcSync, Path warehouse, String namespace, Set<Integer> ids) {
+  private static void awaitAllTypes(
+      CdcSyncProcess cdcSync,
+      Path warehouse,
+      String namespace,
+      List<TypeCase> cases,
+      Set<Integer> ids) {
     await(namespace + ".all_types equals the source")
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
         .failFast(
             "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-        .untilAsserted(() -> assertAllTypes(warehouse, namespace, ids));
+        .untilAsserted(() -> assertAllTypes(warehouse, namespace, cases, ids));
   }
 
   /** Rows 1 and 3 hold every type's sample value, row 2 NULLs but for the first column. */
-  private void assertAllTypes(Path warehouse, String namespace, Set<Integer> ids) {
+  private static void assertAllTypes(
+      Path warehouse, String namespace, List<TypeCase> cases, Set<Integer> ids) {
     Map<Object, Map<String, Object>> rows =
         IcebergRows.rows(warehouse, namespace, "all_types", "id");
     assertThat(rows.keySet()).isEqualTo(new HashSet<>(ids));
     for (int id : ids) {
       Map<String, Object> expected = new LinkedHashMap<>();
       expected.put("id", id);
-      for (int i = 0; i < typeCases().size(); i++) {
-        TypeCase typeCase = typeCases().get(i);
+      for (int i = 0; i < cases.size(); i++) {
+        TypeCase typeCase = cases.get(i);
         boolean nullRow = id == 2 && !(i == 0 && ids.contains(3));
         expected.put(typeCase.column(), nullRow ? null : typeCase.expected());
       }

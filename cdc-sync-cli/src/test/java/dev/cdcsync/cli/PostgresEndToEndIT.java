@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,24 @@ class PostgresEndToEndIT extends EndToEndTestBase {
     return List.of("ALTER TABLE " + table + " OWNER TO " + USER);
   }
 
+  /**
+   * Not the days before 1582 and before Christ: the rows a new table holds when it is noticed are
+   * copied by Debezium's snapshot, which reads them as java.sql values (Julian days, no era), not
+   * by cdc-sync's load, which reads them as java.time values.
+   */
+  @Override
+  protected List<TypeCase> typeCasesOfANewTable() {
+    return typeCases().stream().filter(c -> !CALENDAR_EDGES.contains(c.column())).toList();
+  }
+
+  private static final Set<String> CALENDAR_EDGES =
+      Set.of(
+          "c_date_bc",
+          "c_timestamp_bc",
+          "c_timestamp_old",
+          "c_timestamptz_old",
+          "c_timestamptz_bc");
+
   @Override
   protected List<TypeCase> typeCases() {
     return List.of(
@@ -81,6 +100,30 @@ class PostgresEndToEndIT extends EndToEndTestBase {
             "timestamptz",
             "'2024-03-10 02:30:00.000001+00'",
             OffsetDateTime.of(2024, 3, 10, 2, 30, 0, 1_000, ZoneOffset.UTC)),
+        // Before the Gregorian calendar (1582) and before Christ: the JDBC driver's java.sql
+        // values count such days by the Julian calendar, PostgreSQL by the Gregorian one.
+        new TypeCase("c_date_bc", "date", "'0044-03-15 BC'", LocalDate.of(-43, 3, 15)),
+        new TypeCase("c_date_old", "date", "'1500-03-01'", LocalDate.of(1500, 3, 1)),
+        new TypeCase(
+            "c_timestamp_bc",
+            "timestamp(6)",
+            "'0044-03-15 12:00:00.5 BC'",
+            LocalDateTime.of(-43, 3, 15, 12, 0, 0, 500_000_000)),
+        new TypeCase(
+            "c_timestamp_old",
+            "timestamp(6)",
+            "'0001-01-01 00:00:00'",
+            LocalDateTime.of(1, 1, 1, 0, 0)),
+        new TypeCase(
+            "c_timestamptz_old",
+            "timestamptz",
+            "'0001-01-01 00:00:00+00'",
+            OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC)),
+        new TypeCase(
+            "c_timestamptz_bc",
+            "timestamptz",
+            "'0044-03-15 12:00:00.25+00 BC'",
+            OffsetDateTime.of(-43, 3, 15, 12, 0, 0, 250_000_000, ZoneOffset.UTC)),
         new TypeCase("c_json", "json", "'{\"a\": 1}'", "{\"a\": 1}"),
         new TypeCase("c_jsonb", "jsonb", "'{\"b\": [1, 2]}'", "{\"b\": [1, 2]}"),
         new TypeCase(

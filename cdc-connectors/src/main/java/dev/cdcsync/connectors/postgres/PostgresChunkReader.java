@@ -65,7 +65,7 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
     this.server = server;
     this.topicPrefix = config.getLogicalName();
     this.connection =
-        new PostgresConnection(config.getJdbcConfig(), converters, "cdc-sync initial load");
+        new PostgresLoadConnection(config.getJdbcConfig(), converters, "cdc-sync initial load");
     Connection jdbc = connection.connection();
     jdbc.setAutoCommit(false);
     try (Statement statement = jdbc.createStatement()) {
