@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -32,8 +35,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * cdc-sync's chunked initial load (invariant 6): killed with -9 while it loads and while writes
  * change the tables, it resumes with the chunks not committed yet, and every table ends equal to
  * its source: one split in many chunks by an integer key, one by a uuid key, one by a text key
- * (collation C), one by the first column of a composite key (values repeating more often than a
- * chunk holds rows), one of 2 MB rows, one without a key (read whole), an empty one.
+ * (collation C), one by a date key (a BC date among them), one by a timestamp key, one by the
+ * first column of a composite key (values repeating more often than a chunk holds rows), one of
+ * 2 MB rows, one without a key (read whole), an empty one.
  */
 class PostgresInitialLoadIT {
 
@@ -62,6 +66,13 @@ class PostgresInitialLoadIT {
             + " PRIMARY KEY (tenant, id))",
         "INSERT INTO lines SELECT t, i, t * 10000000 + i, 0"
             + " FROM generate_series(1, 3) t, generate_series(1, 1500) i",
+        // Split by a date key (a BC one among them) and by a timestamp key.
+        "CREATE TABLE days (day DATE PRIMARY KEY, n BIGINT UNIQUE NOT NULL, qty BIGINT)",
+        "INSERT INTO days SELECT date '1990-01-01' + i, i, 0 FROM generate_series(1, 3000) i",
+        "INSERT INTO days VALUES (date '0044-03-15 BC', -1, 0)",
+        "CREATE TABLE ticks (at TIMESTAMP(6) PRIMARY KEY, n BIGINT UNIQUE NOT NULL, qty BIGINT)",
+        "INSERT INTO ticks SELECT timestamp '2024-01-01' + i * interval '1.25 second', i, 0"
+            + " FROM generate_series(1, 3000) i",
         // Rows of 2 MB each.
         "CREATE TABLE blobs (id INT PRIMARY KEY, body TEXT)",
         "INSERT INTO blobs SELECT i, repeat(md5(i::text), 65536) FROM generate_series(1, 12) i",
@@ -123,11 +134,13 @@ class PostgresInitialLoadIT {
     try (CdcSyncProcess cdcSync =
         CdcSyncProcess.start(
             work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
-      for (String table : List.of("accounts", "notes", "nothing", "tokens", "lines", "blobs")) {
+      for (String table :
+          List.of("accounts", "notes", "nothing", "tokens", "lines", "blobs", "days", "ticks")) {
         String key =
             switch (table) {
               case "notes" -> "code";
               case "lines" -> "line_no";
+              case "days", "ticks" -> "n";
               default -> "id";
             };
         Map<Object, Map<String, Object>> expected = sourceRows(server, database, table, key);
@@ -416,7 +429,14 @@ class PostgresInitialLoadIT {
       while (result.next()) {
         Map<String, Object> row = new LinkedHashMap<>();
         for (int i = 1; i <= columns; i++) {
-          row.put(result.getMetaData().getColumnName(i), result.getObject(i));
+          Object value = result.getObject(i);
+          // As Iceberg's reader gives them.
+          if (value instanceof java.sql.Date date) {
+            value = result.getObject(i, LocalDate.class);
+          } else if (value instanceof Timestamp) {
+            value = result.getObject(i, LocalDateTime.class);
+          }
+          row.put(result.getMetaData().getColumnName(i), value);
         }
         rows.put(row.get(key), row);
       }
@@ -475,6 +495,20 @@ class PostgresInitialLoadIT {
             statement.executeUpdate(
                 "INSERT INTO tokens VALUES (md5('new " + next + "')::uuid, " + next + ")");
             statement.executeUpdate("INSERT INTO events VALUES ('new', " + next + ")");
+            for (String table : List.of("days", "ticks")) {
+              statement.executeUpdate(
+                  "UPDATE " + table + " SET qty = qty + 1 WHERE n = " + (1 + random.nextInt(3000)));
+              statement.executeUpdate(
+                  "DELETE FROM " + table + " WHERE n = " + (1 + random.nextInt(3000)));
+            }
+            statement.executeUpdate(
+                "INSERT INTO days VALUES (date '2100-01-01' + " + next + ", " + next + ", 0)");
+            statement.executeUpdate(
+                "INSERT INTO ticks VALUES (timestamp '2030-01-01' + "
+                    + next
+                    + " * interval '0.001 second', "
+                    + next
+                    + ", 0)");
             int tenant = 1 + random.nextInt(3);
             statement.executeUpdate(
                 "UPDATE lines SET qty = qty + 1 WHERE tenant = "

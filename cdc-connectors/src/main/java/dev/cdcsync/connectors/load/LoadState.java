@@ -3,7 +3,10 @@ package dev.cdcsync.connectors.load;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,7 +87,19 @@ public record LoadState(
      * numeric, as PostgreSQL orders it: {@code -Infinity}, then the numbers by value, then {@code
      * Infinity}, then {@code NaN}.
      */
-    DECIMAL;
+    DECIMAL,
+    /**
+     * date, as the databases print it ({@code 2024-05-06}; PostgreSQL also {@code 0044-03-15 BC},
+     * {@code infinity} and {@code -infinity}; MariaDB's zero date {@code 0000-00-00} first), ordered
+     * by the calendar.
+     */
+    DATE,
+    /**
+     * timestamp without time zone (MariaDB: DATETIME), as the databases print it ({@code
+     * 2024-05-06 07:08:09.5}, the fraction's digits as printed), ordered like {@link #DATE} and then
+     * by the time of day.
+     */
+    TIMESTAMP;
 
     public int compare(String a, String b) {
       return switch (this) {
@@ -98,6 +113,7 @@ public record LoadState(
               : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
         }
         case TEXT -> compareCodePoints(a, b);
+        case DATE, TIMESTAMP -> Arrays.compare(DateTimes.sortKey(a), DateTimes.sortKey(b));
         case DECIMAL -> {
           int rank = Integer.compare(decimalRank(a), decimalRank(b));
           yield rank != 0 || decimalRank(a) != 1
@@ -142,6 +158,8 @@ public record LoadState(
                 : null;
         case UUID -> value instanceof java.util.UUID uuid ? uuid.toString() : null;
         case TEXT -> value instanceof String text ? text : null;
+        case DATE -> value instanceof LocalDate date ? DateTimes.text(date) : null;
+        case TIMESTAMP -> value instanceof LocalDateTime time ? DateTimes.text(time) : null;
         // numeric(p, s) arrives as a decimal, numeric as its exact text (NaN and infinities too).
         case DECIMAL ->
             value instanceof BigDecimal decimal

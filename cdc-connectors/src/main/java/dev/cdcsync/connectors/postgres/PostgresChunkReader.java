@@ -227,6 +227,8 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
       case UUID -> "CAST(? AS uuid)";
       case TEXT -> "CAST(? AS text)";
       case DECIMAL -> "CAST(? AS numeric)";
+      case DATE -> "CAST(? AS date)";
+      case TIMESTAMP -> "CAST(? AS timestamp)";
     };
   }
 

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A fresh start creates the replication slot with an exported snapshot: the slot's stream
  * starts exactly where that snapshot ends. Readers import the snapshot and read the tables in
- * chunks of about {@code chunkSize} rows, ranges of an integer, numeric, uuid or text key column
+ * chunks of about {@code chunkSize} rows, ranges of an integer, numeric, uuid, date, timestamp or
+ * text key column
  * (the first column of the primary key, or the one configured); a table without such a column is
  * one chunk.
  * Rows are turned into records by Debezium's own converters, so they carry the same values as
@@ -444,8 +445,8 @@ final class PostgresInitialLoad implements InitialLoad {
                 + " by column '"
                 + configured
                 + "' (option scan.incremental.snapshot.chunk.key-column): it needs a NOT NULL"
-                + " smallint, integer, bigint, numeric or uuid column of the table, or a text or"
-                + " varchar one under the C collation");
+                + " smallint, integer, bigint, numeric, uuid, date or timestamp column of the"
+                + " table, or a text or varchar one under the C collation");
       }
       return new LoadState.Key(configured, keyType(column, ordersByCodePoint));
     }
@@ -474,6 +475,12 @@ final class PostgresInitialLoad implements InitialLoad {
     }
     if ("numeric".equals(column.typeName())) {
       return KeyType.DECIMAL;
+    }
+    if ("date".equals(column.typeName())) {
+      return KeyType.DATE;
+    }
+    if ("timestamp".equals(column.typeName())) {
+      return KeyType.TIMESTAMP;
     }
     return isText(column) && ordersByCodePoint.test(column) ? KeyType.TEXT : null;
   }

@@ -7,6 +7,8 @@ import dev.cdcsync.connectors.load.LoadState.KeyType;
 import dev.cdcsync.connectors.load.LoadState.Read;
 import dev.cdcsync.connectors.load.LoadState.Segment;
 import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -225,5 +227,67 @@ class LoadStateTest {
     assertThat(prices.segmentOf("9.999")).as("numeric: its text").isPresent();
     assertThat(prices.segmentOf(new BigDecimal("10"))).isEmpty();
     assertThat(prices.segmentOf("NaN")).isEmpty();
+  }
+
+  /** Date and timestamp keys order by the calendar, PostgreSQL's infinities at the ends. */
+  @Test
+  void dateAndTimestampKeysOrderByTheCalendar() {
+    List<String> dates =
+        List.of(
+            "-infinity",
+            "0044-03-15 BC",
+            "0001-12-31 BC",
+            "0001-01-01",
+            "0999-12-31",
+            "2024-02-29",
+            "2024-03-01",
+            "10000-01-01",
+            "infinity");
+    List<String> timestamps =
+        List.of(
+            "-infinity",
+            "0001-01-01 00:00:00 BC",
+            "2024-02-29 23:59:59.999999",
+            "2024-03-01 00:00:00",
+            "2024-03-01 00:00:00.000001",
+            "2024-03-01 00:00:00.25",
+            "2024-03-01 00:00:00.5",
+            "2024-03-01 09:00:00",
+            "2024-03-01 10:00:00",
+            "infinity");
+    for (List<String> sorted : List.of(dates, timestamps)) {
+      KeyType type = sorted == dates ? KeyType.DATE : KeyType.TIMESTAMP;
+      for (int i = 0; i < sorted.size(); i++) {
+        for (int j = 0; j < sorted.size(); j++) {
+          assertThat(Integer.signum(type.compare(sorted.get(i), sorted.get(j))))
+              .as(sorted.get(i) + " against " + sorted.get(j))
+              .isEqualTo(Integer.compare(i, j));
+        }
+      }
+    }
+    assertThat(KeyType.TIMESTAMP.compare("2024-03-01 00:00:00.500000", "2024-03-01 00:00:00.5"))
+        .as("MariaDB prints the column's digits, PostgreSQL trims the zeros")
+        .isZero();
+    assertThat(KeyType.DATE.compare("0000-00-00", "1000-01-01"))
+        .as("MariaDB's zero date")
+        .isNegative();
+
+    assertThat(KeyType.DATE.text(LocalDate.of(2024, 2, 29))).isEqualTo("2024-02-29");
+    assertThat(KeyType.DATE.text(LocalDate.of(-43, 3, 15))).isEqualTo("0044-03-15 BC");
+    assertThat(KeyType.TIMESTAMP.text(LocalDateTime.of(2024, 3, 1, 0, 0, 0, 250_000_000)))
+        .isEqualTo("2024-03-01 00:00:00.25");
+    assertThat(KeyType.TIMESTAMP.text(LocalDateTime.of(0, 1, 1, 9, 8, 7)))
+        .isEqualTo("0001-01-01 09:08:07 BC");
+    assertThat(KeyType.DATE.text(LocalDateTime.of(2024, 1, 1, 0, 0))).as("another type").isNull();
+
+    LoadState state =
+        LoadState.starting(Map.of("public.days", new LoadState.Key("day", KeyType.DATE)))
+            .withRead(new Read("", "0/1", true))
+            .withLoaded("public.days", new KeyRange("2024-01-01", "2024-02-01"), 0, 31);
+    LoadState.TableLoad days = state.tables().get("public.days");
+    assertThat(days.segmentOf(LocalDate.of(2024, 1, 31))).isPresent();
+    assertThat(days.segmentOf(LocalDate.of(2024, 2, 1))).isEmpty();
+    assertThat(days.missing())
+        .containsExactly(new KeyRange(null, "2024-01-01"), new KeyRange("2024-02-01", null));
   }
 }

@@ -47,7 +47,7 @@ class PostgresInitialLoadKeyTest {
   }
 
   @Test
-  void splitsByTheFirstPrimaryKeyColumnWhenItIsAnIntegerANumericOrAUuid() {
+  void splitsByTheFirstPrimaryKeyColumnWhenItIsAnIntegerANumericAUuidADateOrATimestamp() {
     Column id = column("id", "int8", Types.BIGINT, false);
     Column token = column("token", "uuid", Types.OTHER, false);
     Column code = column("code", "text", Types.VARCHAR, false);
@@ -74,6 +74,16 @@ class PostgresInitialLoadKeyTest {
             load(Map.of())
                 .key("public.f", table("f", List.of("price", "id"), price, id), column -> false))
         .isEqualTo(new LoadState.Key("price", KeyType.DECIMAL));
+    Column day = column("day", "date", Types.DATE, false);
+    assertThat(load(Map.of()).key("public.g", table("g", List.of("day", "id"), day, id), c -> true))
+        .isEqualTo(new LoadState.Key("day", KeyType.DATE));
+    Column at = column("at", "timestamp", Types.TIMESTAMP, false);
+    assertThat(load(Map.of()).key("public.h", table("h", List.of("at"), at), c -> true))
+        .isEqualTo(new LoadState.Key("at", KeyType.TIMESTAMP));
+    Column zoned = column("zoned", "timestamptz", Types.TIMESTAMP_WITH_TIMEZONE, false);
+    assertThat(load(Map.of()).key("public.i", table("i", List.of("zoned"), zoned), c -> true))
+        .as("timestamptz prints in the session's time zone: read whole")
+        .isEqualTo(LoadState.Key.NONE);
     Column fixed = column("fixed", "bpchar", Types.CHAR, false);
     assertThat(load(Map.of()).key("public.e", table("e", List.of("fixed"), fixed), column -> true))
         .as("char(n) compares ignoring trailing blanks: read whole")
@@ -98,8 +108,8 @@ class PostgresInitialLoadKeyTest {
               "Cannot split table public.notes by column '"
                   + column
                   + "' (option scan.incremental.snapshot.chunk.key-column): it needs a NOT NULL"
-                  + " smallint, integer, bigint, numeric or uuid column of the table, or a text"
-                  + " or varchar one under the C collation");
+                  + " smallint, integer, bigint, numeric, uuid, date or timestamp column of the"
+                  + " table, or a text or varchar one under the C collation");
     }
   }
 }
