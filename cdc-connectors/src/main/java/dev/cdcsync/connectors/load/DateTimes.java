@@ -62,8 +62,25 @@ final class DateTimes {
         + fraction;
   }
 
-  /** A date as PostgreSQL prints it (years before 1 as {@code BC}). */
+  /** PostgreSQL's first year (4713 BC, as a proleptic year) for dates and timestamps. */
+  private static final int FIRST_YEAR = -4712;
+
+  /** PostgreSQL's last year of a date; a timestamp's is {@value #LAST_TIMESTAMP_YEAR}. */
+  private static final int LAST_DATE_YEAR = 5874897;
+
+  private static final int LAST_TIMESTAMP_YEAR = 294276;
+
+  /**
+   * A date as PostgreSQL prints it (years before 1 as {@code BC}); one beyond PostgreSQL's range
+   * as the infinity Debezium made it from.
+   */
   static String text(LocalDate date) {
+    return date.getYear() > LAST_DATE_YEAR
+        ? "infinity"
+        : date.getYear() < FIRST_YEAR ? "-infinity" : finiteText(date);
+  }
+
+  private static String finiteText(LocalDate date) {
     int year = date.getYear();
     String text =
         String.format(
@@ -72,10 +89,16 @@ final class DateTimes {
     return year > 0 ? text : text + " BC";
   }
 
-  /** A timestamp as PostgreSQL prints it: the fraction without trailing zeros, if any. */
+  /**
+   * A timestamp as PostgreSQL prints it: the fraction without trailing zeros, if any; one beyond
+   * PostgreSQL's range as the infinity Debezium made it from.
+   */
   static String text(LocalDateTime time) {
+    if (time.getYear() > LAST_TIMESTAMP_YEAR || time.getYear() < FIRST_YEAR) {
+      return time.getYear() > 0 ? "infinity" : "-infinity";
+    }
     LocalDate date = time.toLocalDate();
-    String day = text(date);
+    String day = finiteText(date);
     boolean beforeChrist = day.endsWith(" BC");
     StringBuilder text = new StringBuilder(beforeChrist ? day.substring(0, day.length() - 3) : day);
     text.append(

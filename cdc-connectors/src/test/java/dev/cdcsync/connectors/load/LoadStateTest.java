@@ -279,6 +279,12 @@ class LoadStateTest {
     assertThat(KeyType.TIMESTAMP.text(LocalDateTime.of(0, 1, 1, 9, 8, 7)))
         .isEqualTo("0001-01-01 09:08:07 BC");
     assertThat(KeyType.DATE.text(LocalDateTime.of(2024, 1, 1, 0, 0))).as("another type").isNull();
+    // Beyond PostgreSQL's range: what Debezium made of an infinity.
+    assertThat(KeyType.DATE.text(LocalDate.of(5881580, 7, 11))).isEqualTo("infinity");
+    assertThat(KeyType.DATE.text(LocalDate.of(-5877641, 6, 23))).isEqualTo("-infinity");
+    assertThat(KeyType.TIMESTAMP.text(LocalDateTime.of(294277, 1, 1, 0, 0))).isEqualTo("infinity");
+    assertThat(KeyType.TIMESTAMP.text(LocalDateTime.of(-290000, 1, 1, 0, 0)))
+        .isEqualTo("-infinity");
 
     LoadState state =
         LoadState.starting(Map.of("public.days", new LoadState.Key("day", KeyType.DATE)))
