@@ -35,7 +35,8 @@ final class LoadValueConverters implements ValueConverterProvider {
   @Override
   public ValueConverter converter(Column column, Field field) {
     ValueConverter converter = debezium.converter(column, field);
-    int width = column.length();
+    // The fraction's digits, as PostgresValueConverter counts them.
+    int width = column.scale().orElse(column.length());
     if (converter == null
         || !"timestamptz".equals(column.typeName())
         || !ZonedTimestamp.SCHEMA_NAME.equals(field.schema().name())

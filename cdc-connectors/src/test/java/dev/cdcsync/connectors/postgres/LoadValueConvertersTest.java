@@ -2,14 +2,21 @@ package dev.cdcsync.connectors.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.debezium.relational.Column;
+import io.debezium.relational.ValueConverter;
+import io.debezium.relational.ValueConverterProvider;
 import io.debezium.time.ZonedTimestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.SchemaBuilder;
 import org.junit.jupiter.api.Test;
 
 class LoadValueConvertersTest {
@@ -48,5 +55,39 @@ class LoadValueConvertersTest {
     assertThat(LoadValueConverters.utcText(Instant.parse("0000-12-31T23:59:59Z"), 6)).isNull();
     // PostgreSQL's driver reads 'infinity' as this instant.
     assertThat(LoadValueConverters.utcText(Instant.ofEpochMilli(9223372036825200000L), 6)).isNull();
+  }
+
+  @Test
+  void aTimestamptzColumnAsDebeziumSizesItTakesTheShortcut() {
+    // Debezium reads timestamptz(6) with length 35 and scale 6; the fraction's width is the scale.
+    Column column =
+        Column.editor()
+            .name("at")
+            .type("timestamptz")
+            .jdbcType(Types.TIMESTAMP_WITH_TIMEZONE)
+            .length(35)
+            .scale(6)
+            .create();
+    Field field = new Field("at", 0, ZonedTimestamp.builder().optional().build());
+    ValueConverterProvider debezium =
+        new ValueConverterProvider() {
+          @Override
+          public SchemaBuilder schemaBuilder(Column column) {
+            return ZonedTimestamp.builder();
+          }
+
+          @Override
+          public ValueConverter converter(Column column, Field field) {
+            return value -> "debezium:" + value;
+          }
+        };
+    ValueConverter converter = new LoadValueConverters(debezium).converter(column, field);
+
+    assertThat(converter.convert(OffsetDateTime.parse("2024-05-06T07:08:09.1234Z")))
+        .isEqualTo("2024-05-06T07:08:09.123400Z");
+    assertThat(converter.convert(null)).as("left to Debezium").isEqualTo("debezium:null");
+    assertThat(converter.convert(OffsetDateTime.parse("2024-05-06T07:08:09+02:00")))
+        .as("not in UTC: left to Debezium")
+        .isEqualTo("debezium:2024-05-06T07:08:09+02:00");
   }
 }
