@@ -14,6 +14,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -35,9 +36,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * cdc-sync's chunked initial load (invariant 6): killed with -9 while it loads and while writes
  * change the tables, it resumes with the chunks not committed yet, and every table ends equal to
  * its source: one split in many chunks by an integer key, one by a uuid key, one by a text key
- * (collation C), one by a date key (a BC date among them), one by a timestamp key, one by the
- * first column of a composite key (values repeating more often than a chunk holds rows), one of
- * 2 MB rows, one without a key (read whole), an empty one.
+ * (collation C), one by a date key (a BC date among them), one by a timestamp key, one by a
+ * timestamptz key, one by the first column of a composite key (values repeating more often than
+ * a chunk holds rows), one of 2 MB rows, one without a key (read whole), an empty one.
  */
 class PostgresInitialLoadIT {
 
@@ -73,6 +74,10 @@ class PostgresInitialLoadIT {
         "CREATE TABLE ticks (at TIMESTAMP(6) PRIMARY KEY, n BIGINT UNIQUE NOT NULL, qty BIGINT)",
         "INSERT INTO ticks SELECT timestamp '2024-01-01' + i * interval '1.25 second', i, 0"
             + " FROM generate_series(1, 3000) i",
+        // Split in UTC, whatever the session's time zone.
+        "CREATE TABLE moments (at TIMESTAMPTZ PRIMARY KEY, n BIGINT UNIQUE NOT NULL, qty BIGINT)",
+        "INSERT INTO moments SELECT timestamptz '2024-03-31 00:00:00+02' + i * interval '7 second',"
+            + " i, 0 FROM generate_series(1, 3000) i",
         // Rows of 2 MB each.
         "CREATE TABLE blobs (id INT PRIMARY KEY, body TEXT)",
         "INSERT INTO blobs SELECT i, repeat(md5(i::text), 65536) FROM generate_series(1, 12) i",
@@ -135,12 +140,21 @@ class PostgresInitialLoadIT {
         CdcSyncProcess.start(
             work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
       for (String table :
-          List.of("accounts", "notes", "nothing", "tokens", "lines", "blobs", "days", "ticks")) {
+          List.of(
+              "accounts",
+              "notes",
+              "nothing",
+              "tokens",
+              "lines",
+              "blobs",
+              "days",
+              "ticks",
+              "moments")) {
         String key =
             switch (table) {
               case "notes" -> "code";
               case "lines" -> "line_no";
-              case "days", "ticks" -> "n";
+              case "days", "ticks", "moments" -> "n";
               default -> "id";
             };
         Map<Object, Map<String, Object>> expected = sourceRows(server, database, table, key);
@@ -431,10 +445,13 @@ class PostgresInitialLoadIT {
         for (int i = 1; i <= columns; i++) {
           Object value = result.getObject(i);
           // As Iceberg's reader gives them.
-          if (value instanceof java.sql.Date date) {
+          if (value instanceof java.sql.Date) {
             value = result.getObject(i, LocalDate.class);
           } else if (value instanceof Timestamp) {
-            value = result.getObject(i, LocalDateTime.class);
+            value =
+                result.getMetaData().getColumnTypeName(i).equals("timestamptz")
+                    ? result.getObject(i, OffsetDateTime.class)
+                    : result.getObject(i, LocalDateTime.class);
           }
           row.put(result.getMetaData().getColumnName(i), value);
         }
@@ -495,7 +512,7 @@ class PostgresInitialLoadIT {
             statement.executeUpdate(
                 "INSERT INTO tokens VALUES (md5('new " + next + "')::uuid, " + next + ")");
             statement.executeUpdate("INSERT INTO events VALUES ('new', " + next + ")");
-            for (String table : List.of("days", "ticks")) {
+            for (String table : List.of("days", "ticks", "moments")) {
               statement.executeUpdate(
                   "UPDATE " + table + " SET qty = qty + 1 WHERE n = " + (1 + random.nextInt(3000)));
               statement.executeUpdate(
@@ -503,6 +520,12 @@ class PostgresInitialLoadIT {
             }
             statement.executeUpdate(
                 "INSERT INTO days VALUES (date '2100-01-01' + " + next + ", " + next + ", 0)");
+            statement.executeUpdate(
+                "INSERT INTO moments VALUES (timestamptz '2030-01-01 00:00:00-05' + "
+                    + next
+                    + " * interval '0.001 second', "
+                    + next
+                    + ", 0)");
             statement.executeUpdate(
                 "INSERT INTO ticks VALUES (timestamp '2030-01-01' + "
                     + next

@@ -3,8 +3,10 @@ package dev.cdcsync.connectors.load;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -99,7 +101,9 @@ public record LoadState(
      * 2024-05-06 07:08:09.5}, the fraction's digits as printed), ordered like {@link #DATE} and then
      * by the time of day.
      */
-    TIMESTAMP;
+    TIMESTAMP,
+    /** timestamptz: its time in UTC, printed and ordered as a {@link #TIMESTAMP}. */
+    TIMESTAMPTZ;
 
     public int compare(String a, String b) {
       return switch (this) {
@@ -113,7 +117,8 @@ public record LoadState(
               : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
         }
         case TEXT -> compareCodePoints(a, b);
-        case DATE, TIMESTAMP -> Arrays.compare(DateTimes.sortKey(a), DateTimes.sortKey(b));
+        case DATE, TIMESTAMP, TIMESTAMPTZ ->
+            Arrays.compare(DateTimes.sortKey(a), DateTimes.sortKey(b));
         case DECIMAL -> {
           int rank = Integer.compare(decimalRank(a), decimalRank(b));
           yield rank != 0 || decimalRank(a) != 1
@@ -160,6 +165,12 @@ public record LoadState(
         case TEXT -> value instanceof String text ? text : null;
         case DATE -> value instanceof LocalDate date ? DateTimes.text(date) : null;
         case TIMESTAMP -> value instanceof LocalDateTime time ? DateTimes.text(time) : null;
+        case TIMESTAMPTZ ->
+            value instanceof Instant instant
+                ? DateTimes.text(
+                    LocalDateTime.ofEpochSecond(
+                        instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC))
+                : null;
         // numeric(p, s) arrives as a decimal, numeric as its exact text (NaN and infinities too).
         case DECIMAL ->
             value instanceof BigDecimal decimal

@@ -118,8 +118,8 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
     String sql =
         // Named apart from the column: ORDER BY would otherwise sort by the text.
         "SELECT "
-            + key
-            + "::text AS boundary FROM "
+            + printed(table, keyColumn, key)
+            + " AS boundary FROM "
             + quotedName(table)
             + where(table, keyColumn, range)
             + " ORDER BY "
@@ -136,9 +136,9 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
       // numerics may print apart, as 1.0 and 1.00.)
       boundary =
           firstKey(
-              "SELECT min("
-                  + key
-                  + ")::text FROM "
+              "SELECT "
+                  + printed(table, keyColumn, "min(" + key + ")")
+                  + " FROM "
                   + quotedName(table)
                   + where(table, keyColumn, new KeyRange(null, range.to()))
                   + (range.to() == null ? " WHERE " : " AND ")
@@ -229,7 +229,18 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
       case DECIMAL -> "CAST(? AS numeric)";
       case DATE -> "CAST(? AS date)";
       case TIMESTAMP -> "CAST(? AS timestamp)";
+      case TIMESTAMPTZ -> "(CAST(? AS timestamp) AT TIME ZONE 'UTC')";
     };
+  }
+
+  /**
+   * The text of a key value (an expression of the key column), as {@link KeyType} orders it: a
+   * timestamptz in UTC, whatever the session's time zone.
+   */
+  private String printed(String table, String keyColumn, String value) {
+    return keyType(table, keyColumn) == KeyType.TIMESTAMPTZ
+        ? "(" + value + " AT TIME ZONE 'UTC')::text"
+        : value + "::text";
   }
 
   private KeyType keyType(String table, String keyColumn) {

@@ -7,6 +7,7 @@ import dev.cdcsync.connectors.load.LoadState.KeyType;
 import dev.cdcsync.connectors.load.LoadState.Read;
 import dev.cdcsync.connectors.load.LoadState.Segment;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
@@ -279,6 +280,11 @@ class LoadStateTest {
     assertThat(KeyType.TIMESTAMP.text(LocalDateTime.of(0, 1, 1, 9, 8, 7)))
         .isEqualTo("0001-01-01 09:08:07 BC");
     assertThat(KeyType.DATE.text(LocalDateTime.of(2024, 1, 1, 0, 0))).as("another type").isNull();
+    assertThat(KeyType.TIMESTAMPTZ.text(Instant.parse("2024-03-01T00:00:00.25Z")))
+        .as("in UTC")
+        .isEqualTo("2024-03-01 00:00:00.25");
+    assertThat(KeyType.TIMESTAMPTZ.compare("2024-03-01 00:00:00.25", "2024-03-01 00:00:00.3"))
+        .isNegative();
     // Beyond PostgreSQL's range: what Debezium made of an infinity.
     assertThat(KeyType.DATE.text(LocalDate.of(5881580, 7, 11))).isEqualTo("infinity");
     assertThat(KeyType.DATE.text(LocalDate.of(-5877641, 6, 23))).isEqualTo("-infinity");
