@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cdcsync.testing.TestDatabaseServer;
 import dev.cdcsync.testing.TestDatabases;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the stream from the load's start leaves out the changes the loaded rows already show, and every
  * table ends equal to its source, each change once. Tables split by a BIGINT key,
  * by a BIGINT UNSIGNED key beyond a long's range, by the DECIMAL first column of a composite key
- * (values repeating more often than a chunk holds rows); one of 2 MB rows, one without a key
- * (read whole), an empty one.
+ * (values repeating more often than a chunk holds rows), by a BINARY(16) and by a VARBINARY key;
+ * one of 2 MB rows, one without a key (read whole), an empty one.
  *
  * <p>Append mode only: its change log, replayed, must equal the source and fails on any change
  * applied twice or lost, which is what the stream's hand-over decides; upsert tables take the same
@@ -68,6 +70,15 @@ class MariaDbInitialLoadIT {
         // A composite key whose DECIMAL first column repeats more often than a chunk holds rows.
         "CREATE TABLE prices (price DECIMAL(10, 2), id INT, qty BIGINT, PRIMARY KEY (price, id))",
         "INSERT INTO prices SELECT seq % 3, seq, 0 FROM seq_1_to_4500",
+        // Binary keys, fixed (one ending in zero bytes) and varying in length (one the start of
+        // another).
+        "CREATE TABLE digests (id BINARY(16) PRIMARY KEY, n BIGINT UNIQUE NOT NULL, qty BIGINT)",
+        "INSERT INTO digests SELECT UNHEX(MD5(seq)), seq, 0 FROM seq_1_to_3000",
+        "INSERT INTO digests VALUES (x'01', -1, 0)",
+        "CREATE TABLE tags (id VARBINARY(32) PRIMARY KEY, n BIGINT UNIQUE NOT NULL, qty BIGINT)",
+        "INSERT INTO tags SELECT SUBSTRING(UNHEX(SHA2(seq, 256)), 1, 8 + seq % 9), seq, 0"
+            + " FROM seq_1_to_3000",
+        "INSERT INTO tags VALUES (x'AB', -1, 0), (x'AB00', -2, 0)",
         // Rows of 2 MB each.
         "CREATE TABLE blobs (id INT PRIMARY KEY, body LONGTEXT)",
         "INSERT INTO blobs SELECT seq, REPEAT(MD5(seq), 65536) FROM seq_1_to_12",
@@ -126,7 +137,8 @@ class MariaDbInitialLoadIT {
     try (CdcSyncProcess cdcSync =
         CdcSyncProcess.start(
             work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
-      for (String table : List.of("accounts", "nothing", "big", "prices", "blobs")) {
+      for (String table :
+          List.of("accounts", "nothing", "big", "prices", "blobs", "digests", "tags")) {
         awaitEqual(cdcSync, server, warehouse, database, table);
       }
       // Only inserts reach it: its change log holds each source row once.
@@ -563,7 +575,13 @@ class MariaDbInitialLoadIT {
             + (1 + random.nextInt(4500)),
         "DELETE FROM prices WHERE id = " + (1 + random.nextInt(4500)),
         "INSERT INTO prices VALUES (" + price + ", " + next + ", 0)",
-        "INSERT INTO events VALUES ('new', " + next + ")");
+        "INSERT INTO events VALUES ('new', " + next + ")",
+        "UPDATE digests SET qty = qty + 1 WHERE n = " + (1 + random.nextInt(3000)),
+        "DELETE FROM digests WHERE n = " + (1 + random.nextInt(3000)),
+        "INSERT INTO digests VALUES (UNHEX(MD5(CONCAT('new', " + next + "))), " + next + ", 0)",
+        "UPDATE tags SET qty = qty + 1 WHERE n = " + (1 + random.nextInt(3000)),
+        "DELETE FROM tags WHERE n = " + (1 + random.nextInt(3000)),
+        "INSERT INTO tags VALUES (UNHEX(SHA2(CONCAT('new', " + next + "), 256)), " + next + ", 0)");
   }
 
   /** Rows by key, each value as text (the source's and Iceberg's Java types differ). */
@@ -572,10 +590,20 @@ class MariaDbInitialLoadIT {
     Map<String, Map<String, String>> texts = new TreeMap<>();
     for (Map<String, Object> row : rows) {
       Map<String, String> text = new LinkedHashMap<>();
-      row.forEach((column, value) -> text.put(column, String.valueOf(value)));
+      row.forEach((column, value) -> text.put(column, text(value)));
       texts.put(text.get(key), text);
     }
     return texts;
+  }
+
+  /** A value as text; bytes (the source's byte[], Iceberg's ByteBuffer) in hex. */
+  private static String text(Object value) {
+    if (value instanceof ByteBuffer buffer) {
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.duplicate().get(bytes);
+      value = bytes;
+    }
+    return value instanceof byte[] bytes ? HexFormat.of().formatHex(bytes) : String.valueOf(value);
   }
 
   /**

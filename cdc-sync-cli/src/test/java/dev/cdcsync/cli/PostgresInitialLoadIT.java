@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cdcsync.testing.TestDatabaseServer;
 import dev.cdcsync.testing.TestDatabases;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,8 +38,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * change the tables, it resumes with the chunks not committed yet, and every table ends equal to
  * its source: one split in many chunks by an integer key, one by a uuid key, one by a text key
  * (collation C), one by a date key (a BC date among them), one by a timestamp key, one by a
- * timestamptz key, one by the first column of a composite key (values repeating more often than
- * a chunk holds rows), one of 2 MB rows, one without a key (read whole), an empty one.
+ * timestamptz key, one by a bytea key, one by the first column of a composite key (values
+ * repeating more often than a chunk holds rows), one of 2 MB rows, one without a key (read whole),
+ * an empty one.
  */
 class PostgresInitialLoadIT {
 
@@ -74,6 +76,11 @@ class PostgresInitialLoadIT {
         "CREATE TABLE ticks (at TIMESTAMP(6) PRIMARY KEY, n BIGINT UNIQUE NOT NULL, qty BIGINT)",
         "INSERT INTO ticks SELECT timestamp '2024-01-01' + i * interval '1.25 second', i, 0"
             + " FROM generate_series(1, 3000) i",
+        // Split by bytes: values of several lengths, one the start of another.
+        "CREATE TABLE digests (id BYTEA PRIMARY KEY, n BIGINT UNIQUE NOT NULL, qty BIGINT)",
+        "INSERT INTO digests SELECT substring(sha256(i::text::bytea) FROM 1 FOR 8 + i % 9), i, 0"
+            + " FROM generate_series(1, 3000) i",
+        "INSERT INTO digests VALUES ('\\xab', -1, 0), ('\\xab00', -2, 0), ('\\x', -3, 0)",
         // Split in UTC, whatever the session's time zone.
         "CREATE TABLE moments (at TIMESTAMPTZ PRIMARY KEY, n BIGINT UNIQUE NOT NULL, qty BIGINT)",
         "INSERT INTO moments SELECT timestamptz '2024-03-31 00:00:00+02' + i * interval '7 second',"
@@ -149,12 +156,13 @@ class PostgresInitialLoadIT {
               "blobs",
               "days",
               "ticks",
-              "moments")) {
+              "moments",
+              "digests")) {
         String key =
             switch (table) {
               case "notes" -> "code";
               case "lines" -> "line_no";
-              case "days", "ticks", "moments" -> "n";
+              case "days", "ticks", "moments", "digests" -> "n";
               default -> "id";
             };
         Map<Object, Map<String, Object>> expected = sourceRows(server, database, table, key);
@@ -445,7 +453,9 @@ class PostgresInitialLoadIT {
         for (int i = 1; i <= columns; i++) {
           Object value = result.getObject(i);
           // As Iceberg's reader gives them.
-          if (value instanceof java.sql.Date) {
+          if (value instanceof byte[] bytes) {
+            value = ByteBuffer.wrap(bytes);
+          } else if (value instanceof java.sql.Date) {
             value = result.getObject(i, LocalDate.class);
           } else if (value instanceof Timestamp) {
             value =
@@ -512,7 +522,7 @@ class PostgresInitialLoadIT {
             statement.executeUpdate(
                 "INSERT INTO tokens VALUES (md5('new " + next + "')::uuid, " + next + ")");
             statement.executeUpdate("INSERT INTO events VALUES ('new', " + next + ")");
-            for (String table : List.of("days", "ticks", "moments")) {
+            for (String table : List.of("days", "ticks", "moments", "digests")) {
               statement.executeUpdate(
                   "UPDATE " + table + " SET qty = qty + 1 WHERE n = " + (1 + random.nextInt(3000)));
               statement.executeUpdate(
@@ -520,6 +530,8 @@ class PostgresInitialLoadIT {
             }
             statement.executeUpdate(
                 "INSERT INTO days VALUES (date '2100-01-01' + " + next + ", " + next + ", 0)");
+            statement.executeUpdate(
+                "INSERT INTO digests VALUES (sha256('new " + next + "'::bytea), " + next + ", 0)");
             statement.executeUpdate(
                 "INSERT INTO moments VALUES (timestamptz '2030-01-01 00:00:00-05' + "
                     + next

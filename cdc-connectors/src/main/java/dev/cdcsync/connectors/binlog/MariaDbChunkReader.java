@@ -27,6 +27,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -166,9 +167,9 @@ final class MariaDbChunkReader implements ParallelChunks.Reader {
     String key = BinlogPreflight.quoted(keyColumn);
     Optional<String> boundary =
         firstKey(
-            "SELECT CAST("
-                + key
-                + " AS CHAR) FROM "
+            "SELECT "
+                + printed(table, keyColumn, key)
+                + " FROM "
                 + quotedName(table)
                 + where(key, range)
                 + " ORDER BY "
@@ -187,9 +188,9 @@ final class MariaDbChunkReader implements ParallelChunks.Reader {
       String condition = where(key, after);
       boundary =
           firstKey(
-              "SELECT CAST(min("
-                  + key
-                  + ") AS CHAR) FROM "
+              "SELECT "
+                  + printed(table, keyColumn, "min(" + key + ")")
+                  + " FROM "
                   + quotedName(table)
                   + condition
                   + (condition.isEmpty() ? " WHERE " : " AND ")
@@ -282,7 +283,7 @@ final class MariaDbChunkReader implements ParallelChunks.Reader {
     return source;
   }
 
-  /** The condition on the key column for a range; its bounds are bound as numbers. */
+  /** The condition on the key column for a range; its bounds are bound as numbers or bytes. */
   private static String where(String key, KeyRange range) {
     List<String> conditions = new ArrayList<>();
     if (range.from() != null) {
@@ -307,17 +308,24 @@ final class MariaDbChunkReader implements ParallelChunks.Reader {
     return index;
   }
 
+  /** The text of a key value (an expression of the key column): bytes in upper-case hex. */
+  private String printed(String table, String keyColumn, String value) {
+    return keyType(table, keyColumn) == KeyType.BYTES
+        ? "HEX(" + value + ")"
+        : "CAST(" + value + " AS CHAR)";
+  }
+
   /**
-   * Binds a key as a number: compared with a string, MariaDB would compare both as doubles, which
-   * cannot tell big integers apart.
+   * Binds a key as a number (compared with a string, MariaDB would compare both as doubles, which
+   * cannot tell big integers apart), or as bytes.
    */
   private void bindKey(
       PreparedStatement statement, int index, String table, String keyColumn, String key)
       throws SQLException {
-    if (keyType(table, keyColumn) == KeyType.INTEGER) {
-      statement.setLong(index, Long.parseLong(key));
-    } else {
-      statement.setBigDecimal(index, new BigDecimal(key));
+    switch (keyType(table, keyColumn)) {
+      case INTEGER -> statement.setLong(index, Long.parseLong(key));
+      case BYTES -> statement.setBytes(index, HexFormat.of().parseHex(key));
+      default -> statement.setBigDecimal(index, new BigDecimal(key));
     }
   }
 

@@ -520,7 +520,8 @@ final class MariaDbInitialLoad implements InitialLoad {
                 + " by column '"
                 + configured
                 + "' (option scan.incremental.snapshot.chunk.key-column): it needs a NOT NULL"
-                + " SMALLINT, MEDIUMINT, INT, BIGINT or DECIMAL column of the table");
+                + " SMALLINT, MEDIUMINT, INT, BIGINT, DECIMAL, BINARY or VARBINARY column of the"
+                + " table");
       }
       return new LoadState.Key(column.name(), keyType(column));
     }
@@ -537,7 +538,8 @@ final class MariaDbInitialLoad implements InitialLoad {
   /**
    * How a column's values order, if a table can be split by it: SMALLINT, MEDIUMINT, INT and
    * BIGINT as integers (BIGINT UNSIGNED, which outgrows a long, as a decimal), DECIMAL as a
-   * decimal. Not TINYINT, which may arrive as a boolean, nor text, whose order is the collation's.
+   * decimal, BINARY and VARBINARY byte by byte. Not TINYINT, which may arrive as a boolean, nor
+   * text, whose order is the collation's.
    */
   static KeyType keyType(Column column) {
     String type = column.typeName().toUpperCase(Locale.ROOT).split("[ (]")[0];
@@ -549,6 +551,7 @@ final class MariaDbInitialLoad implements InitialLoad {
           column.jdbcType() == Types.DECIMAL || column.jdbcType() == Types.NUMERIC
               ? KeyType.DECIMAL
               : null;
+      case "BINARY", "VARBINARY" -> KeyType.BYTES;
       default -> null;
     };
   }

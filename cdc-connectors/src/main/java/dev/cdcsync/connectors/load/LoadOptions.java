@@ -32,9 +32,9 @@ public final class LoadOptions {
           null,
           "Per table, the NOT NULL column the initial load splits it by, table:column entries"
               + " separated by ';' (postgres: schema.table, an integer, numeric, uuid, date,"
-              + " timestamp or timestamptz column or a text or varchar one under a collation that"
-              + " orders by code point, such as C;"
-              + " mariadb: database.table, an integer or decimal column). Default: the first"
+              + " timestamp, timestamptz or bytea column or a text or varchar one under a collation"
+              + " that orders by code point, such as C; mariadb: database.table, an integer,"
+              + " decimal, binary or varbinary column). Default: the first"
               + " primary key column when it is one of those; a table without one is read as one"
               + " chunk.");
 

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +104,12 @@ public record LoadState(
      */
     TIMESTAMP,
     /** timestamptz: its time in UTC, printed and ordered as a {@link #TIMESTAMP}. */
-    TIMESTAMPTZ;
+    TIMESTAMPTZ,
+    /**
+     * bytea, BINARY, VARBINARY: the bytes in upper-case hex, ordered byte by byte (unsigned), a
+     * shorter value before a longer one it starts, as both databases order them.
+     */
+    BYTES;
 
     public int compare(String a, String b) {
       return switch (this) {
@@ -117,6 +123,8 @@ public record LoadState(
               : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
         }
         case TEXT -> compareCodePoints(a, b);
+        // Upper-case hex digits order as their values, two to a byte.
+        case BYTES -> a.compareTo(b);
         case DATE, TIMESTAMP, TIMESTAMPTZ ->
             Arrays.compare(DateTimes.sortKey(a), DateTimes.sortKey(b));
         case DECIMAL -> {
@@ -165,6 +173,7 @@ public record LoadState(
         case TEXT -> value instanceof String text ? text : null;
         case DATE -> value instanceof LocalDate date ? DateTimes.text(date) : null;
         case TIMESTAMP -> value instanceof LocalDateTime time ? DateTimes.text(time) : null;
+        case BYTES -> value instanceof byte[] bytes ? HEX.formatHex(bytes) : null;
         case TIMESTAMPTZ ->
             value instanceof Instant instant
                 ? DateTimes.text(
@@ -178,6 +187,8 @@ public record LoadState(
                 : value instanceof String text ? text : null;
       };
     }
+
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
     private Comparator<String> order() {
       return Comparator.nullsFirst(this::compare);

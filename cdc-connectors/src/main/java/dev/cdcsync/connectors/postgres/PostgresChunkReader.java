@@ -230,17 +230,20 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
       case DATE -> "CAST(? AS date)";
       case TIMESTAMP -> "CAST(? AS timestamp)";
       case TIMESTAMPTZ -> "(CAST(? AS timestamp) AT TIME ZONE 'UTC')";
+      case BYTES -> "decode(?, 'hex')";
     };
   }
 
   /**
    * The text of a key value (an expression of the key column), as {@link KeyType} orders it: a
-   * timestamptz in UTC, whatever the session's time zone.
+   * timestamptz in UTC, whatever the session's time zone; bytes in upper-case hex.
    */
   private String printed(String table, String keyColumn, String value) {
-    return keyType(table, keyColumn) == KeyType.TIMESTAMPTZ
-        ? "(" + value + " AT TIME ZONE 'UTC')::text"
-        : value + "::text";
+    return switch (keyType(table, keyColumn)) {
+      case TIMESTAMPTZ -> "(" + value + " AT TIME ZONE 'UTC')::text";
+      case BYTES -> "upper(encode(" + value + ", 'hex'))";
+      default -> value + "::text";
+    };
   }
 
   private KeyType keyType(String table, String keyColumn) {

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * <p>A fresh start creates the replication slot with an exported snapshot: the slot's stream
  * starts exactly where that snapshot ends. Readers import the snapshot and read the tables in
  * chunks of about {@code chunkSize} rows, ranges of an integer, numeric, uuid, date, timestamp,
- * timestamptz or text key column
+ * timestamptz, bytea or text key column
  * (the first column of the primary key, or the one configured); a table without such a column is
  * one chunk.
  * Rows are turned into records by Debezium's own converters, so they carry the same values as
@@ -445,8 +445,8 @@ final class PostgresInitialLoad implements InitialLoad {
                 + " by column '"
                 + configured
                 + "' (option scan.incremental.snapshot.chunk.key-column): it needs a NOT NULL"
-                + " smallint, integer, bigint, numeric, uuid, date, timestamp or timestamptz column"
-                + " of the table, or a text or varchar one under the C collation");
+                + " smallint, integer, bigint, numeric, uuid, date, timestamp, timestamptz or bytea"
+                + " column of the table, or a text or varchar one under the C collation");
       }
       return new LoadState.Key(configured, keyType(column, ordersByCodePoint));
     }
@@ -484,6 +484,9 @@ final class PostgresInitialLoad implements InitialLoad {
     }
     if ("timestamptz".equals(column.typeName())) {
       return KeyType.TIMESTAMPTZ;
+    }
+    if ("bytea".equals(column.typeName())) {
+      return KeyType.BYTES;
     }
     return isText(column) && ordersByCodePoint.test(column) ? KeyType.TEXT : null;
   }

@@ -45,7 +45,7 @@ class MariaDbInitialLoadKeyTest {
   }
 
   @Test
-  void splitsByAnIntegerOrDecimalFirstPrimaryKeyColumn() {
+  void splitsByAnIntegerDecimalOrBinaryFirstPrimaryKeyColumn() {
     assertThat(key("CREATE TABLE t (id BIGINT PRIMARY KEY, v TEXT)"))
         .isEqualTo(new LoadState.Key("id", KeyType.INTEGER));
     assertThat(key("CREATE TABLE t (id INT UNSIGNED NOT NULL, PRIMARY KEY (id))"))
@@ -57,6 +57,10 @@ class MariaDbInitialLoadKeyTest {
         .isEqualTo(new LoadState.Key("id", KeyType.DECIMAL));
     assertThat(key("CREATE TABLE t (price DECIMAL(10, 2), id INT, PRIMARY KEY (price, id))"))
         .isEqualTo(new LoadState.Key("price", KeyType.DECIMAL));
+    assertThat(key("CREATE TABLE t (id BINARY(16) PRIMARY KEY)"))
+        .isEqualTo(new LoadState.Key("id", KeyType.BYTES));
+    assertThat(key("CREATE TABLE t (id VARBINARY(32), n INT, PRIMARY KEY (id, n))"))
+        .isEqualTo(new LoadState.Key("id", KeyType.BYTES));
   }
 
   @Test
@@ -83,7 +87,8 @@ class MariaDbInitialLoadKeyTest {
               "Cannot split table shop.t by column '"
                   + column
                   + "' (option scan.incremental.snapshot.chunk.key-column): it needs a NOT NULL"
-                  + " SMALLINT, MEDIUMINT, INT, BIGINT or DECIMAL column of the table");
+                  + " SMALLINT, MEDIUMINT, INT, BIGINT, DECIMAL, BINARY or VARBINARY column of"
+                  + " the table");
     }
   }
 }

@@ -302,4 +302,31 @@ class LoadStateTest {
     assertThat(days.missing())
         .containsExactly(new KeyRange(null, "2024-01-01"), new KeyRange("2024-02-01", null));
   }
+
+  /** Bytes order byte by byte, unsigned, a value before the longer ones it starts. */
+  @Test
+  void byteKeysOrderByteByByte() {
+    List<byte[]> sorted =
+        List.of(
+            new byte[] {},
+            new byte[] {0},
+            new byte[] {0, 0},
+            new byte[] {0, 1},
+            new byte[] {9},
+            new byte[] {10},
+            new byte[] {0x7f},
+            new byte[] {(byte) 0x80},
+            new byte[] {(byte) 0xff, 0});
+    for (int i = 0; i < sorted.size(); i++) {
+      for (int j = 0; j < sorted.size(); j++) {
+        String a = KeyType.BYTES.text(sorted.get(i));
+        String b = KeyType.BYTES.text(sorted.get(j));
+        assertThat(Integer.signum(KeyType.BYTES.compare(a, b)))
+            .as(a + " against " + b)
+            .isEqualTo(Integer.compare(i, j));
+      }
+    }
+    assertThat(KeyType.BYTES.text(new byte[] {(byte) 0xca, (byte) 0xfe})).isEqualTo("CAFE");
+    assertThat(KeyType.BYTES.text("CAFE")).as("another type").isNull();
+  }
 }

@@ -83,6 +83,9 @@ class PostgresInitialLoadKeyTest {
     Column zoned = column("zoned", "timestamptz", Types.TIMESTAMP_WITH_TIMEZONE, false);
     assertThat(load(Map.of()).key("public.i", table("i", List.of("zoned"), zoned), c -> true))
         .isEqualTo(new LoadState.Key("zoned", KeyType.TIMESTAMPTZ));
+    Column digest = column("digest", "bytea", Types.BINARY, false);
+    assertThat(load(Map.of()).key("public.j", table("j", List.of("digest"), digest), c -> true))
+        .isEqualTo(new LoadState.Key("digest", KeyType.BYTES));
     Column fixed = column("fixed", "bpchar", Types.CHAR, false);
     assertThat(load(Map.of()).key("public.e", table("e", List.of("fixed"), fixed), column -> true))
         .as("char(n) compares ignoring trailing blanks: read whole")
@@ -107,8 +110,8 @@ class PostgresInitialLoadKeyTest {
               "Cannot split table public.notes by column '"
                   + column
                   + "' (option scan.incremental.snapshot.chunk.key-column): it needs a NOT NULL"
-                  + " smallint, integer, bigint, numeric, uuid, date, timestamp or timestamptz"
-                  + " column of the table, or a text or varchar one under the C collation");
+                  + " smallint, integer, bigint, numeric, uuid, date, timestamp, timestamptz or"
+                  + " bytea column of the table, or a text or varchar one under the C collation");
     }
   }
 }
