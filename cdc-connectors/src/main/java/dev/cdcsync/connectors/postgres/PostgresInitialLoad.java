@@ -470,25 +470,15 @@ final class PostgresInitialLoad implements InitialLoad {
         || column.jdbcType() == Types.BIGINT) {
       return KeyType.INTEGER;
     }
-    if ("uuid".equals(column.typeName())) {
-      return KeyType.UUID;
-    }
-    if ("numeric".equals(column.typeName())) {
-      return KeyType.DECIMAL;
-    }
-    if ("date".equals(column.typeName())) {
-      return KeyType.DATE;
-    }
-    if ("timestamp".equals(column.typeName())) {
-      return KeyType.TIMESTAMP;
-    }
-    if ("timestamptz".equals(column.typeName())) {
-      return KeyType.TIMESTAMPTZ;
-    }
-    if ("bytea".equals(column.typeName())) {
-      return KeyType.BYTES;
-    }
-    return isText(column) && ordersByCodePoint.test(column) ? KeyType.TEXT : null;
+    return switch (column.typeName()) {
+      case "uuid" -> KeyType.UUID;
+      case "numeric" -> KeyType.DECIMAL;
+      case "date" -> KeyType.DATE;
+      case "timestamp" -> KeyType.TIMESTAMP;
+      case "timestamptz" -> KeyType.TIMESTAMPTZ;
+      case "bytea" -> KeyType.BYTES;
+      default -> isText(column) && ordersByCodePoint.test(column) ? KeyType.TEXT : null;
+    };
   }
 
   /** text or varchar; not char(n), whose comparison ignores trailing blanks. */

@@ -18,6 +18,10 @@ import java.time.ZoneOffset;
  * reads them as {@code java.sql} values, which count days before 1582 by the Julian calendar and
  * drop the era: {@code 0001-01-01 00:00} arrived as {@code 0000-12-30} and {@code 0044-03-15 BC}
  * as 44 AD. Infinities keep Debezium's reading, which knows them.
+ *
+ * <p>Columns of the plain built-in types are read as Debezium reads them ({@code getObject}),
+ * without its lookup of the result's column type for every value; the other types keep its
+ * reading (arrays, numeric, money, bit, time, domains and the rest).
  */
 final class PostgresLoadConnection extends PostgresConnection {
 
@@ -42,6 +46,22 @@ final class PostgresLoadConnection extends PostgresConnection {
                 ? UNHANDLED
                 : time.withOffsetSameInstant(ZoneOffset.UTC);
           }
+          // What Debezium's reading comes to for these, without its lookup of the result's type
+          // for every value.
+          case "int2",
+              "int4",
+              "int8",
+              "float4",
+              "float8",
+              "bool",
+              "text",
+              "varchar",
+              "bpchar",
+              "uuid",
+              "json",
+              "jsonb",
+              "bytea" ->
+              rs.getObject(columnIndex);
           default -> UNHANDLED;
         };
     return value == UNHANDLED ? super.getColumnValue(rs, columnIndex, column, table) : value;
