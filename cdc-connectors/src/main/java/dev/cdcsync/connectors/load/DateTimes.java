@@ -4,10 +4,9 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 
 /**
- * Date and timestamp key values as PostgreSQL and MariaDB print them ({@code 2024-05-06}, {@code
- * 2024-05-06 07:08:09.123456}, PostgreSQL's {@code 0044-03-15 BC}, {@code infinity} and {@code
- * -infinity}, MariaDB's zero date {@code 0000-00-00}), and their order: by the calendar, as both
- * databases order such columns.
+ * Date and timestamp key values as PostgreSQL prints them ({@code 2024-05-06}, {@code 2024-05-06
+ * 07:08:09.123456}, {@code 0044-03-15 BC}, {@code infinity}, {@code -infinity}), and their order:
+ * by the calendar, as PostgreSQL orders such columns.
  */
 final class DateTimes {
 

@@ -92,15 +92,13 @@ public record LoadState(
      */
     DECIMAL,
     /**
-     * date, as the databases print it ({@code 2024-05-06}; PostgreSQL also {@code 0044-03-15 BC},
-     * {@code infinity} and {@code -infinity}; MariaDB's zero date {@code 0000-00-00} first), ordered
-     * by the calendar.
+     * date, as PostgreSQL prints it ({@code 2024-05-06}, {@code 0044-03-15 BC}, {@code infinity},
+     * {@code -infinity}), ordered by the calendar.
      */
     DATE,
     /**
-     * timestamp without time zone (MariaDB: DATETIME), as the databases print it ({@code
-     * 2024-05-06 07:08:09.5}, the fraction's digits as printed), ordered like {@link #DATE} and then
-     * by the time of day.
+     * timestamp without time zone, as PostgreSQL prints it ({@code 2024-05-06 07:08:09.5}),
+     * ordered like {@link #DATE} and then by the time of day.
      */
     TIMESTAMP,
     /** timestamptz: its time in UTC, printed and ordered as a {@link #TIMESTAMP}. */

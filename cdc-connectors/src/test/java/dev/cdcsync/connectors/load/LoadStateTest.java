@@ -267,11 +267,8 @@ class LoadStateTest {
       }
     }
     assertThat(KeyType.TIMESTAMP.compare("2024-03-01 00:00:00.500000", "2024-03-01 00:00:00.5"))
-        .as("MariaDB prints the column's digits, PostgreSQL trims the zeros")
+        .as("a fraction's trailing zeros do not count")
         .isZero();
-    assertThat(KeyType.DATE.compare("0000-00-00", "1000-01-01"))
-        .as("MariaDB's zero date")
-        .isNegative();
 
     assertThat(KeyType.DATE.text(LocalDate.of(2024, 2, 29))).isEqualTo("2024-02-29");
     assertThat(KeyType.DATE.text(LocalDate.of(-43, 3, 15))).isEqualTo("0044-03-15 BC");
