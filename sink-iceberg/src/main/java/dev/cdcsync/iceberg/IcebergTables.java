@@ -89,11 +89,12 @@ final class IcebergTables {
 
   /** The table's columns and key as the event model has them, or empty when it does not exist. */
   Optional<dev.cdcsync.api.Schema> schema(TableId sinkTable) {
-    TableIdentifier identifier = identifier(sinkTable);
-    if (!catalog.tableExists(identifier)) {
+    // One catalog call: tableExists loads the table too.
+    Optional<Table> table = existing(sinkTable);
+    if (table.isEmpty()) {
       return Optional.empty();
     }
-    org.apache.iceberg.Schema schema = catalog.loadTable(identifier).schema();
+    org.apache.iceberg.Schema schema = table.get().schema();
     List<Column> columns = new ArrayList<>();
     for (Types.NestedField field : schema.columns()) {
       if (!AppendColumns.isChangeColumn(field.name())) {
