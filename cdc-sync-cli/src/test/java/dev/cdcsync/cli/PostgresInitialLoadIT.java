@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.iceberg.Snapshot;
@@ -165,20 +166,14 @@ class PostgresInitialLoadIT {
               case "days", "ticks", "moments", "digests" -> "n";
               default -> "id";
             };
-        Map<Object, Map<String, Object>> expected = sourceRows(server, database, table, key);
-        await(table + " equals the source")
-            .atMost(Duration.ofSeconds(120))
-            .pollInterval(Duration.ofSeconds(1))
-            .failFast(
-                "cdc-sync exited",
-                () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-            .untilAsserted(
-                () ->
-                    assertThat(
-                            mode.equals("upsert")
-                                ? IcebergRows.rows(warehouse, "public", table, key)
-                                : replay(IcebergRows.list(warehouse, "public", table), key))
-                        .isEqualTo(expected));
+        awaitEqual(
+            cdcSync,
+            table + " equals the source",
+            sourceRows(server, database, table, key),
+            () ->
+                mode.equals("upsert")
+                    ? IcebergRows.rows(warehouse, "public", table, key)
+                    : replay(IcebergRows.list(warehouse, "public", table), key));
       }
       // Only inserts reach it: its change log holds each source row once.
       List<String> expectedEvents = new ArrayList<>();
@@ -220,17 +215,11 @@ class PostgresInitialLoadIT {
           CdcSyncProcess.start(
               work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
         for (String table : List.of("accounts", "tokens")) {
-          Map<Object, Map<String, Object>> expected = sourceRows(server, database, table, "id");
-          await(table + " equals the source after the load again")
-              .atMost(Duration.ofSeconds(120))
-              .pollInterval(Duration.ofSeconds(1))
-              .failFast(
-                  "cdc-sync exited",
-                  () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-              .untilAsserted(
-                  () ->
-                      assertThat(IcebergRows.rows(warehouse, "public", table, "id"))
-                          .isEqualTo(expected));
+          awaitEqual(
+              cdcSync,
+              table + " equals the source after the load again",
+              sourceRows(server, database, table, "id"),
+              () -> IcebergRows.rows(warehouse, "public", table, "id"));
         }
         assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
       }
@@ -243,6 +232,20 @@ class PostgresInitialLoadIT {
               snapshot ->
                   assertThat(snapshot.summary()).doesNotContainKey("added-equality-deletes"));
     }
+  }
+
+  /** Waits until what {@code actual} reads equals {@code expected}, while cdc-sync runs. */
+  private static void awaitEqual(
+      CdcSyncProcess cdcSync,
+      String description,
+      Map<Object, Map<String, Object>> expected,
+      Callable<Map<Object, Map<String, Object>>> actual) {
+    await(description)
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .untilAsserted(() -> assertThat(actual.call()).isEqualTo(expected));
   }
 
   /** Runs {@code cdc-sync snapshot --table}, which must load the table again and exit 0. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cdcsync.api.Checkpoint;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.PermanentPipelineException;
+import dev.cdcsync.api.Sink;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.runtime.PipelineRunner.PipelineFailure;
 import dev.cdcsync.runtime.PipelineStatus.TableStatus;
@@ -175,18 +176,8 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
                 .routes(),
             "database.schema.table");
     PipelineRunner runner =
-        new PipelineRunner(
-            PIPELINE,
-            new ScriptedSource(journal),
-            new RecordingSink(journal),
-            routes,
-            Transformer.NONE,
-            Duration.ZERO,
-            store,
-            lease(clock),
-            new SchemaEvolver(SchemaChangeBehavior.EVOLVE),
-            clock,
-            new PipelineStatus());
+        evolvingRunner(
+            new ScriptedSource(journal), new RecordingSink(journal), routes, Duration.ZERO);
 
     runner.initialLoad("load-1", Set.of(ITEMS, ORDERS));
 
@@ -205,19 +196,7 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
             .batchInsideTransaction("pos-2", insert(1))
             .batch("pos-3", DataChangeEvent.truncate(ITEMS, SCHEMA, START.toEpochMilli()));
     RecordingSink sink = new RecordingSink(journal);
-    PipelineRunner runner =
-        new PipelineRunner(
-            PIPELINE,
-            source,
-            sink,
-            new TableRouter(),
-            Transformer.NONE,
-            Duration.ZERO,
-            store,
-            lease(clock),
-            new SchemaEvolver(SchemaChangeBehavior.EVOLVE),
-            clock,
-            new PipelineStatus());
+    PipelineRunner runner = evolvingRunner(source, sink, new TableRouter(), Duration.ZERO);
 
     runner.run();
 
@@ -249,18 +228,8 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
             .batchInsideTransaction("pos-5", insert(4))
             .batch("pos-6", DataChangeEvent.truncate(ITEMS, SCHEMA, START.toEpochMilli()));
     PipelineRunner runner =
-        new PipelineRunner(
-            PIPELINE,
-            source,
-            new RecordingSink(journal),
-            new TableRouter(),
-            Transformer.NONE,
-            Duration.ofMinutes(1),
-            store,
-            lease(clock),
-            new SchemaEvolver(SchemaChangeBehavior.EVOLVE),
-            clock,
-            new PipelineStatus());
+        evolvingRunner(
+            source, new RecordingSink(journal), new TableRouter(), Duration.ofMinutes(1));
 
     assertThat(runner.run())
         .hasValueSatisfying(
@@ -641,5 +610,22 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
         .containsExactly(
             new TableStatus(SINK_ITEMS, 3, secondCommit, 30_000),
             new TableStatus(SINK_ORDERS, 1, START, 0));
+  }
+
+  /** A runner that evolves schemas as the events' schemas change and commits at once. */
+  private PipelineRunner evolvingRunner(
+      ScriptedSource source, Sink sink, TableRouter router, Duration interval) {
+    return new PipelineRunner(
+        PIPELINE,
+        source,
+        sink,
+        router,
+        Transformer.NONE,
+        interval,
+        store,
+        lease(clock),
+        new SchemaEvolver(SchemaChangeBehavior.EVOLVE),
+        clock,
+        new PipelineStatus());
   }
 }
