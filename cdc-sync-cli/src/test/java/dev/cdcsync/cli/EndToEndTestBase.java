@@ -39,11 +39,6 @@ abstract class EndToEndTestBase {
   /** Every supported type, with values at the edges of their ranges. */
   protected abstract List<TypeCase> typeCases();
 
-  /** The type cases a table created while the pipeline runs gets right from its first rows. */
-  protected List<TypeCase> typeCasesOfANewTable() {
-    return typeCases();
-  }
-
   /** The source section's table option and source-specific options, as YAML lines. */
   protected abstract List<String> sourceOptions(String database);
 
@@ -175,7 +170,7 @@ abstract class EndToEndTestBase {
    */
   @Test
   void aTableCreatedWhileRunningArrivesValueByValue() throws Exception {
-    List<TypeCase> cases = typeCasesOfANewTable();
+    List<TypeCase> cases = typeCases();
     String database = database() + "_new";
     TestDatabaseServer server = server();
     server.createDatabase(database);

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -52,24 +51,6 @@ class PostgresEndToEndIT extends EndToEndTestBase {
   protected List<String> afterCreate(String table) {
     return List.of("ALTER TABLE " + table + " OWNER TO " + USER);
   }
-
-  /**
-   * Not the days before 1582 and before Christ: the rows a new table holds when it is noticed are
-   * copied by Debezium's snapshot, which reads them as java.sql values (Julian days, no era), not
-   * by cdc-sync's load, which reads them as java.time values.
-   */
-  @Override
-  protected List<TypeCase> typeCasesOfANewTable() {
-    return typeCases().stream().filter(c -> !CALENDAR_EDGES.contains(c.column())).toList();
-  }
-
-  private static final Set<String> CALENDAR_EDGES =
-      Set.of(
-          "c_date_bc",
-          "c_timestamp_bc",
-          "c_timestamp_old",
-          "c_timestamptz_old",
-          "c_timestamptz_bc");
 
   @Override
   protected List<TypeCase> typeCases() {

@@ -17,7 +17,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,7 +172,7 @@ class PostgresInitialLoadIT {
             () ->
                 mode.equals("upsert")
                     ? IcebergRows.rows(warehouse, "public", table, key)
-                    : replay(IcebergRows.list(warehouse, "public", table), key));
+                    : ChangeLogs.replay(IcebergRows.list(warehouse, "public", table), key));
       }
       // Only inserts reach it: its change log holds each source row once.
       List<String> expectedEvents = new ArrayList<>();
@@ -384,47 +383,6 @@ class PostgresInitialLoadIT {
       assertThat(cdcSync.errors())
           .contains("were loaded with scan.startup.mode snapshot, without a replication slot");
     }
-  }
-
-  /**
-   * The rows an append table's change log leaves, replayed in commit order; fails on a change that
-   * cannot follow the one before it (an insert of a live key, an update or delete of a gone one,
-   * an account's balance not one more than before): a change applied twice or lost.
-   */
-  private static Map<Object, Map<String, Object>> replay(
-      List<Map<String, Object>> log, String key) {
-    List<Map<String, Object>> ordered = new ArrayList<>(log);
-    ordered.sort(Comparator.comparing(row -> (Long) row.get("_cdc_seq")));
-    Map<Object, Map<String, Object>> live = new TreeMap<>();
-    for (Map<String, Object> change : ordered) {
-      Map<String, Object> row = new LinkedHashMap<>(change);
-      String operation = (String) row.remove("_cdc_op");
-      row.remove("_cdc_seq");
-      row.remove("_cdc_ts_ms");
-      Object id = row.get(key);
-      Map<String, Object> before = live.get(id);
-      switch (operation) {
-        case "+I" -> {
-          assertThat(before).as("insert of live key %s: %s", id, change).isNull();
-          live.put(id, row);
-        }
-        case "+U" -> {
-          assertThat(before).as("update of gone key %s: %s", id, change).isNotNull();
-          if (row.containsKey("balance")) {
-            assertThat(row.get("balance"))
-                .as("balance of %s after %s", id, before)
-                .isEqualTo((Long) before.get("balance") + 1);
-          }
-          live.put(id, row);
-        }
-        case "-D" -> {
-          assertThat(before).as("delete of gone key %s: %s", id, change).isNotNull();
-          live.remove(id);
-        }
-        default -> throw new AssertionError("Unexpected operation " + operation);
-      }
-    }
-    return live;
   }
 
   private static List<String> concat(List<String> first, List<String> second) {

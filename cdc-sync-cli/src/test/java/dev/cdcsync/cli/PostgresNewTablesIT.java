@@ -11,14 +11,19 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.iceberg.Snapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * PostgreSQL tables that start to match option {@code tables} while the pipeline runs, or while it
@@ -55,7 +60,7 @@ class PostgresNewTablesIT {
       AtomicBoolean writing = new AtomicBoolean(true);
       CompletableFuture<Integer> writer =
           CompletableFuture.supplyAsync(() -> write(server, database, writing));
-      awaitOutput(cdcSync, "Copied the rows of new table \"public\".\"b\"");
+      awaitOutput(cdcSync, "Loaded new table(s) [public.b");
       writing.set(false);
       assertThat(writer.get()).as("changes written while b was copied").isPositive();
       server.execute(database, "INSERT INTO c VALUES (1, 'first row of c')");
@@ -63,10 +68,11 @@ class PostgresNewTablesIT {
       awaitEqual(cdcSync, server, database, warehouse, "a");
       awaitEqual(cdcSync, server, database, warehouse, "b");
       awaitEqual(cdcSync, server, database, warehouse, "c");
+      // c, empty when found, is loaded too: a row written before its load started is in it.
       assertThat(cdcSync.output())
-          .contains("Copying the rows of new table(s) [public.b]")
-          .contains("Capturing new table \"public\".\"c\"")
-          .doesNotContain("Copying the rows of new table(s) [public.c]");
+          .contains("Loading new table(s) [public.b")
+          .containsPattern("Loaded new table\\(s\\) \\[(public\\.b, )?public\\.c\\]")
+          .doesNotContain("Copying the rows");
       assertThat(cdcSync.errors() + cdcSync.output())
           .contains(
               "Table \"public\".\"keyless\" matches option 'tables' but has no replica identity")
@@ -102,52 +108,80 @@ class PostgresNewTablesIT {
     }
   }
 
-  @Test
-  void aCrashWhileCopyingANewTableLosesNothingAndCopiesItAgain() throws Exception {
+  /**
+   * A table created while the pipeline runs is loaded in chunks; killed in the middle, the next run
+   * loads only the chunks not committed. Changes made meanwhile arrive once: the upsert table ends
+   * equal to the source, and the change log replays to it, each balance counting up by one.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"upsert", "append"})
+  void aNewTableKilledInTheMiddleOfItsLoadGoesOnWithTheChunksNotCommitted(String mode)
+      throws Exception {
     TestDatabaseServer server = TestDatabases.postgres();
-    String database = "new_table_crash_pg";
+    String database = "new_table_crash_pg_" + mode;
     server.createDatabase(database);
     server.execute(
         database, "CREATE TABLE a (id INT PRIMARY KEY, v TEXT)", "INSERT INTO a VALUES (1, 'one')");
     Path warehouse = work.resolve("warehouse");
     Path file =
-        PipelineFiles.write(
-            work, server, database, PipelineFiles.postgresTables(database), warehouse, "300ms");
+        PipelineFiles.writeWithSink(
+            work.resolve("pipeline.yaml"),
+            server,
+            server.username(),
+            server.password(),
+            database,
+            List.of(
+                "tables: " + database + ".public.\\.*",
+                "slot.name: slot_" + database,
+                "scan.incremental.snapshot.chunk.size: 2000",
+                "scan.snapshot.readers: 1"),
+            concat(PipelineFiles.hadoopSink(warehouse), List.of("write.mode: " + mode)),
+            "300ms",
+            List.of());
 
+    AtomicBoolean writing = new AtomicBoolean(true);
+    CompletableFuture<Integer> writer;
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
-      awaitEqual(cdcSync, server, database, warehouse, "a");
-      // One transaction: the watcher cannot find the table empty before its rows are in.
+      awaitRows(cdcSync, server, database, warehouse, "a", mode);
+      // One transaction: the table is found with all its rows.
       server.executeInTransaction(
           database,
-          "CREATE TABLE b (id INT PRIMARY KEY, v TEXT)",
-          "INSERT INTO b SELECT i, 'v' || i FROM generate_series(1, 100000) i");
-      awaitOutput(cdcSync, "Copying the rows of new table(s) [public.b]");
-      server.execute(
-          database,
-          "UPDATE b SET v = 'changed while copying' WHERE id % 1000 = 0",
-          "DELETE FROM b WHERE id % 1000 = 1");
+          "CREATE TABLE b (id INT PRIMARY KEY, v TEXT, balance BIGINT)",
+          "INSERT INTO b SELECT i, 'v' || i, 0 FROM generate_series(1, " + NEW_ROWS + ") i");
+      writer = CompletableFuture.supplyAsync(() -> write(server, database, writing, NEW_ROWS));
+      await("b's first chunks are committed")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(50))
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(() -> committedRows(warehouse, "b") > 0);
       cdcSync.kill();
-      assertThat(cdcSync.output()).doesNotContain("Copied the rows of new table \"public\".\"b\"");
+      assertThat(cdcSync.output())
+          .contains("Loading new table(s) [public.b]")
+          .doesNotContain("Loaded new table(s) [public.b]");
     }
-    server.execute(
-        database,
-        "UPDATE b SET v = 'changed while stopped' WHERE id % 1000 = 2",
-        "INSERT INTO a VALUES (2, 'two')");
+    assertThat(committedRows(warehouse, "b")).as("killed in the middle").isLessThan(NEW_ROWS);
+    server.execute(database, "INSERT INTO a VALUES (2, 'two')");
 
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
-      // Comparing the whole table only after the copy: each comparison reads it twice, and on a
-      // loaded machine reading it every half second slowed the copy past the wait.
-      await("the copy of b ends")
+      await("b's load ends")
           .atMost(Duration.ofSeconds(180))
           .failFast(
               "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-          .until(() -> cdcSync.output().contains("Copied the rows of new table \"public\".\"b\""));
-      awaitEqual(cdcSync, server, database, warehouse, "b");
-      awaitEqual(cdcSync, server, database, warehouse, "a");
-      assertThat(cdcSync.output()).contains("Copying the rows of new table(s) [public.b]");
+          .until(() -> cdcSync.output().contains("Loaded every table of"));
+      writing.set(false);
+      assertThat(writer.get()).as("changes written to b").isPositive();
+      awaitRows(cdcSync, server, database, warehouse, "b", mode);
+      awaitRows(cdcSync, server, database, warehouse, "a", mode);
+      assertThat(cdcSync.output())
+          .contains("resuming: only the chunks not committed yet")
+          .doesNotContain("Loading new table(s)")
+          .doesNotContain("Copying the rows");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
   }
+
+  private static final int NEW_ROWS = 200_000;
 
   /**
    * PostgreSQL publishes only the changes a transaction makes after the table joined the
@@ -229,7 +263,7 @@ class PostgresNewTablesIT {
             PipelineFiles.postgresTables(evolve),
             evolveWarehouse,
             "300ms",
-            java.util.List.of("schema.change.behavior: evolve"));
+            List.of("schema.change.behavior: evolve"));
     try (CdcSyncProcess cdcSync =
         CdcSyncProcess.start(work, Map.of(), "run", evolveFile.toString())) {
       awaitEqual(cdcSync, server, evolve, evolveWarehouse, "gone");
@@ -296,9 +330,49 @@ class PostgresNewTablesIT {
           "UPDATE b SET v = 'changed' WHERE id = 5");
       awaitEqual(cdcSync, server, database, warehouse, "b");
       awaitOutput(cdcSync, "Capturing new table \"public\".\"b\"");
-      assertThat(cdcSync.output()).doesNotContain("Copying the rows");
+      assertThat(cdcSync.output()).doesNotContain("Loading new table(s)");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
+  }
+
+  /**
+   * Adds one to balances of b, inserts rows and deletes some until told to stop; returns how
+   * many changes it made.
+   */
+  private static int write(
+      TestDatabaseServer server, String database, AtomicBoolean writing, int rows) {
+    Random random = new Random(11);
+    int changes = 0;
+    int nextId = rows + 1;
+    try (Connection connection = server.connect(database);
+        PreparedStatement update =
+            connection.prepareStatement("UPDATE b SET balance = balance + 1 WHERE id = ?");
+        PreparedStatement insert =
+            connection.prepareStatement("INSERT INTO b VALUES (?, 'new', 0)");
+        PreparedStatement delete = connection.prepareStatement("DELETE FROM b WHERE id = ?")) {
+      while (writing.get()) {
+        int id = 1 + random.nextInt(rows);
+        switch (random.nextInt(4)) {
+          case 0, 1 -> {
+            update.setInt(1, id);
+            update.executeUpdate();
+          }
+          case 2 -> {
+            insert.setInt(1, nextId++);
+            insert.executeUpdate();
+          }
+          default -> {
+            delete.setInt(1, id);
+            delete.executeUpdate();
+          }
+        }
+        changes++;
+        Thread.sleep(5);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return changes;
   }
 
   /** Updates, inserts and deletes rows of b (and a) until told to stop; returns how many. */
@@ -358,6 +432,66 @@ class PostgresNewTablesIT {
                   .as(() -> table + " in Iceberg\n" + cdcSync.describe())
                   .isEqualTo(sourceRows(server, database, table));
             });
+  }
+
+  /** Waits until the table equals the source: its rows, or those its change log replays to. */
+  private static void awaitRows(
+      CdcSyncProcess cdcSync,
+      TestDatabaseServer server,
+      String database,
+      Path warehouse,
+      String table,
+      String mode) {
+    await(table + " equals the source")
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .untilAsserted(
+            () -> {
+              assertThat(IcebergRows.exists(warehouse, "public", table)).isTrue();
+              assertThat(
+                      mode.equals("append")
+                          ? ChangeLogs.replay(IcebergRows.list(warehouse, "public", table), "id")
+                          : IcebergRows.rows(warehouse, "public", table, "id"))
+                  .as(() -> table + " in Iceberg\n" + cdcSync.describe())
+                  .isEqualTo(allSourceRows(server, database, table));
+            });
+  }
+
+  private static long committedRows(Path warehouse, String table) {
+    if (!IcebergRows.exists(warehouse, "public", table)) {
+      return 0;
+    }
+    Snapshot current = IcebergRows.table(warehouse, "public", table).currentSnapshot();
+    return current == null
+        ? 0
+        : Long.parseLong(current.summary().getOrDefault("total-records", "0"));
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(second);
+    return all;
+  }
+
+  /** Every column of the table's rows, by id. */
+  private static Map<Object, Map<String, Object>> allSourceRows(
+      TestDatabaseServer server, String database, String table) throws Exception {
+    Map<Object, Map<String, Object>> rows = new TreeMap<>();
+    try (Connection connection = server.connect(database);
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery("SELECT * FROM " + table)) {
+      int columns = result.getMetaData().getColumnCount();
+      while (result.next()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 1; i <= columns; i++) {
+          row.put(result.getMetaData().getColumnName(i), result.getObject(i));
+        }
+        rows.put(result.getObject("id"), row);
+      }
+    }
+    return rows;
   }
 
   private static Map<Object, Map<String, Object>> sourceRows(

@@ -64,7 +64,7 @@ class PostgresPartitionedTablesIT {
                   assertThat(cdcSync.output())
                       .containsAnyOf(
                           "Capturing new partition \"public\".\"measurements_asia\"",
-                          "Copied the rows of new table \"public\".\"measurements_asia\""));
+                          "Copied the rows of new partition \"public\".\"measurements_asia\""));
       long before =
           IcebergRows.table(warehouse, "public", "measurements").currentSnapshot().snapshotId();
       // A table created with rows and attached later (in one transaction, so that it is never

@@ -400,7 +400,7 @@ final class MariaDbInitialLoad implements InitialLoad {
         // The earlier load's reads and segments stay while the stream may not be past them: it
         // starts at the earliest read when no engine offset was stored (streamStart), and
         // changes of the earlier tables are absorbed as before.
-        loaded = LoadState.fromJson(storedState.orElseThrow()).withTables(plan(joined));
+        loaded = LoadState.fromJson(storedState.orElseThrow()).withTables(plan(joined), true);
         List<String> newlySelected = new ArrayList<>(joining);
         newlySelected.removeAll(reload);
         if (!newlySelected.isEmpty()) {

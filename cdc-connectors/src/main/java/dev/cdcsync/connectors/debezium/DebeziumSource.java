@@ -109,8 +109,9 @@ public final class DebeziumSource implements Source {
    *     reports when a snapshot starts
    * @param stateDirectory a local directory for the engine's working files (the start offsets),
    *     rewritten on every start
-   * @param newTables tables joining the capture whose rows must be copied; null where every table
-   *     is in the change stream from its creation (the binlog carries its DDL and rows)
+   * @param newTables tables joining the capture whose rows must be read (loaded by {@code
+   *     initialLoad}, which is then not null); null where every table is in the change stream
+   *     from its creation (the binlog carries its DDL and rows)
    * @param resumable each stored offset (Debezium's JSON) as Debezium is to resume from it: the
    *     identity, unless the connector needs a bug worked around
    * @param initialLoad cdc-sync's own initial load, which replaces Debezium's snapshot; null where
@@ -300,6 +301,10 @@ public final class DebeziumSource implements Source {
             && initialLoad.absorbed(record, events[i])) {
           events[i] = null;
         }
+        if (newTables != null && events[i] != null && newTables.awaitsLoad(events[i].tableId())) {
+          // Its load, at a later boundary, reads rows that show the change.
+          events[i] = null;
+        }
         boolean copy = newTables != null && events[i] != null && isCopy(events[i]);
         if (newTables != null) {
           copiesDone[i] = trackCopies(record, events[i], copy);
@@ -364,9 +369,34 @@ public final class DebeziumSource implements Source {
           cut = cuts.hasNext() ? cuts.next() : null;
         }
       }
+      if (newTables != null && !inTransaction && newTables.loadPending()) {
+        loadNewTables(handler);
+      }
     } catch (RuntimeException | Error e) {
       handlerFailure.compareAndSet(null, e);
       throw e;
+    }
+  }
+
+  /**
+   * Loads the tables that joined the capture (see {@link NewTables#load}) at a transaction
+   * boundary, the end of what was handed over: each chunk's position is the stream's there.
+   */
+  private void loadNewTables(ChangeHandler handler) throws InterruptedException {
+    try {
+      newTables.load(
+          new LoadHandOver(
+              initialLoad,
+              converter,
+              handler,
+              (state, description) -> position(offsets.offsets(), state, description),
+              initialLoad.state(),
+              snapshotEstimates()));
+    } catch (InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "Cannot load the new tables of " + description + ": " + e.getMessage(), e);
     }
   }
 
@@ -462,15 +492,12 @@ public final class DebeziumSource implements Source {
     // A blocking snapshot takes an "additional condition" as the whole SELECT of the table.
     List<Map<String, String>> conditions = new ArrayList<>();
     for (NewTables.Copy copy : copies) {
-      copy.select()
-          .ifPresent(
-              select ->
-                  conditions.add(
-                      Map.of(
-                          "data-collection",
-                          copy.table().schemaName() + "." + copy.table().tableName(),
-                          "filter",
-                          select)));
+      conditions.add(
+          Map.of(
+              "data-collection",
+              copy.table().schemaName() + "." + copy.table().tableName(),
+              "filter",
+              copy.select()));
     }
     String data;
     try {

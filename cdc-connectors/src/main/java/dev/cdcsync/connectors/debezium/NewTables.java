@@ -1,13 +1,16 @@
 package dev.cdcsync.connectors.debezium;
 
 import dev.cdcsync.api.TableId;
+import dev.cdcsync.connectors.load.InitialLoad;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Tables that join a running capture and whose earlier rows the source must copy. On PostgreSQL a
+ * Tables that join a running capture and whose earlier rows the source must read. On PostgreSQL a
  * table enters the change stream only once cdc-sync adds it to the publication, so the rows it held
- * before are not in the stream: they are copied by a Debezium blocking snapshot of that table.
+ * before are not in the stream: cdc-sync's own load reads them ({@link #load}), while the stream
+ * waits; a partition attached to a captured partitioned table has its rows copied by a Debezium
+ * blocking snapshot instead ({@link Copier}).
  *
  * <p>Dropped tables are noticed the same way and announced in the change stream, so the drop
  * reaches the pipeline after the table's last change.
@@ -21,16 +24,16 @@ public interface NewTables extends AutoCloseable {
   /** Key of the position entry that holds {@link #state()}; not a Debezium offset. */
   String POSITION_KEY = "cdc-sync/captured-tables";
 
-  /** Asks the engine to copy the current rows of tables (a blocking snapshot). */
+  /** Asks the engine to copy the current rows of partitions (a blocking snapshot). */
   interface Copier {
     void copy(List<Copy> copies);
   }
 
   /**
-   * The rows of a table to copy: all of them, or those a SELECT of the table reads (e.g. the rows
-   * of one partition of a partitioned table, copied under the partitioned table's name).
+   * Rows to copy into a table: those a SELECT of it reads (the rows of one partition of a
+   * partitioned table, copied under the partitioned table's name).
    */
-  record Copy(TableId table, Optional<String> select) {
+  record Copy(TableId table, String select) {
     public Copy {
       java.util.Objects.requireNonNull(table, "table");
       java.util.Objects.requireNonNull(select, "select");
@@ -50,6 +53,22 @@ public interface NewTables extends AutoCloseable {
 
   /** The tables whose rows are in the stream's past, to store with a position taken now. */
   String state();
+
+  /**
+   * Whether the table's streamed changes are to be left out: it joined the change stream and
+   * awaits its load, whose rows show them (they were committed before its snapshot).
+   */
+  boolean awaitsLoad(TableId table);
+
+  /** Whether tables await their load. */
+  boolean loadPending();
+
+  /**
+   * Loads the tables that await it, handing their rows to {@code chunks} (their changes streamed
+   * next that the rows already show are left out by the load's {@code absorbed}); called at a
+   * transaction boundary of the stream, which waits meanwhile.
+   */
+  void load(InitialLoad.Chunks chunks) throws Exception;
 
   /** Whether the table's snapshot rows arriving now are a copy this source asked for. */
   boolean copying(TableId table);

@@ -354,10 +354,12 @@ public record LoadState(
 
   /**
    * This state with more tables to load (tables that joined the capture), as a load of its own: a
-   * new id, so that no sink table counts as holding its rows only. Their rows replace what their
-   * sink tables hold.
+   * new id, so that no sink table counts as holding its rows only.
+   *
+   * @param replace whether their rows replace what their sink tables hold (see {@link
+   *     #replacing}); otherwise they are written over it, key by key
    */
-  public LoadState withTables(Map<String, Key> keys) {
+  public LoadState withTables(Map<String, Key> keys, boolean replace) {
     Map<String, TableLoad> all = new LinkedHashMap<>(tables);
     keys.forEach(
         (table, key) -> all.put(table, new TableLoad(key.column(), key.type(), List.of())));
@@ -368,7 +370,7 @@ public record LoadState(
         done,
         java.util.UUID.randomUUID().toString(),
         captured,
-        List.copyOf(keys.keySet()));
+        replace ? List.copyOf(keys.keySet()) : List.of());
   }
 
   /** This state with one more snapshot to read under; its index is {@code reads().size()}. */

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.connect.data.Schema;
@@ -52,13 +53,17 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
   private final Map<String, Table> tables = new HashMap<>();
   private final Map<String, TableSchema> schemas = new HashMap<>();
 
+  /**
+   * @param only the tables ({@code schema.table}) to read, of those captured; empty: every one
+   */
   PostgresChunkReader(
       PostgresConnectorConfig config,
       PostgresConnection.PostgresValueConverterBuilder converters,
       CustomConverterRegistry customConverters,
       String snapshotName,
       int fetchSize,
-      String server)
+      String server,
+      Optional<Set<String>> only)
       throws SQLException {
     this.config = config;
     this.fetchSize = fetchSize;
@@ -84,11 +89,14 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
             false,
             config.getEventConvertingFailureHandlingMode());
     Tables read = new Tables();
+    Tables.TableFilter captured = config.getTableFilters().dataCollectionFilter();
     connection.readSchema(
         read,
         config.databaseName(),
         null,
-        config.getTableFilters().dataCollectionFilter(),
+        id ->
+            captured.isIncluded(id)
+                && only.map(names -> names.contains(id.schema() + "." + id.table())).orElse(true),
         null,
         false);
     for (io.debezium.relational.TableId id : read.tableIds()) {

@@ -103,7 +103,8 @@ final class PostgresInitialLoad implements InitialLoad {
   /** The pipeline's names of the tables present when the load started, by {@code schema.table}. */
   private final Map<String, TableId> tableIds = new ConcurrentHashMap<>();
 
-  private final LoadedSegments segments = new LoadedSegments();
+  /** Where streamed changes fall in {@link #state}'s segments; anew with each state adopted. */
+  private volatile LoadedSegments segments = new LoadedSegments();
 
   /**
    * @param keyColumns per table ({@code schema.table}), the column to split it by,
@@ -239,6 +240,7 @@ final class PostgresInitialLoad implements InitialLoad {
     visibilities = parsed;
     readLsns = lsns;
     absorbUntilLsn = until;
+    segments = new LoadedSegments();
   }
 
   @Override
@@ -270,15 +272,6 @@ final class PostgresInitialLoad implements InitialLoad {
   public void run(Optional<String> storedState, Chunks chunks) throws Exception {
     InitialLoad.checkReloadHasALoad(storedState, reload, server);
     storedState.ifPresent(this::refuseStreamAfterLoadWithoutSlot);
-    PostgresConnectorConfig config =
-        new PostgresConnectorConfig(io.debezium.config.Configuration.from(engineProperties));
-    Charset charset;
-    try (PostgresConnection probe =
-        new PostgresConnection(config.getJdbcConfig(), "cdc-sync initial load")) {
-      charset = probe.getDatabaseCharset();
-    }
-    PostgresConnection.PostgresValueConverterBuilder converters =
-        typeRegistry -> PostgresValueConverter.of(config, charset, typeRegistry);
     boolean createSlot = storedState.isEmpty() && !loadOnly;
     try (Connection exporter = exporterConnection(createSlot)) {
       LoadState loaded = null;
@@ -295,20 +288,8 @@ final class PostgresInitialLoad implements InitialLoad {
         snapshotName = exported[0];
         read = new Read(exported[1], exported[2], false);
       }
-      List<PostgresChunkReader> started = new ArrayList<>();
+      List<PostgresChunkReader> started = startReaders(snapshotName, Optional.empty());
       try {
-        for (int i = 0; i < readers; i++) {
-          started.add(
-              new PostgresChunkReader(
-                  config, converters, customConverters(), snapshotName, fetchSize, server));
-        }
-        started
-            .get(0)
-            .tables()
-            .forEach(
-                (name, table) ->
-                    tableIds.put(
-                        name, TableId.of(database, table.id().schema(), table.id().table())));
         boolean joining = loaded != null && loaded.complete();
         if (loaded == null) {
           loaded = LoadState.starting(plan(started.get(0)));
@@ -325,7 +306,7 @@ final class PostgresInitialLoad implements InitialLoad {
           if (!reload.isEmpty()) {
             LOG.info("Loading table(s) {} of {} again", String.join(", ", reload), server);
           }
-          loaded = loaded.withTables(loading);
+          loaded = loaded.withTables(loading, true);
         }
         int readIndex = loaded.reads().size();
         adopt(withoutDroppedTables(loaded.withRead(read), started.get(0), readIndex));
@@ -340,12 +321,7 @@ final class PostgresInitialLoad implements InitialLoad {
                 : loadOnly
                     ? " (scan.startup.mode snapshot: no change stream follows)"
                     : ", under the snapshot the replication slot starts from");
-        chunks.starting(state);
-        // Every reader imported the one snapshot of this start.
-        state =
-            new ParallelChunks(chunkSize)
-                .run(state, started, chunks, reader -> readIndex, () -> closed);
-        if (!closed) {
+        if (read(started, readIndex, chunks)) {
           LOG.info(
               "Loaded every table of {}{}",
               server,
@@ -353,10 +329,97 @@ final class PostgresInitialLoad implements InitialLoad {
           chunks.done(state);
         }
       } finally {
-        for (PostgresChunkReader reader : started) {
-          reader.close();
-        }
+        closeAll(started);
       }
+    }
+  }
+
+  /**
+   * Loads tables ({@code schema.table}) that joined the capture while the stream runs, which waits
+   * meanwhile: in chunks under a new snapshot, as a load that resumes reads its chunks, so that
+   * the changes streamed next that their rows already show are {@link #absorbed}, and a restart
+   * in the middle goes on with the chunks not committed yet. Their rows are written over what
+   * their sink tables hold, not in its place. Returns whether it got to the end (it was not
+   * closed).
+   */
+  boolean join(List<String> tables, Chunks chunks) throws Exception {
+    try (Connection exporter = exporterConnection(false)) {
+      String[] exported = exportSnapshot(exporter);
+      List<PostgresChunkReader> started =
+          startReaders(exported[0], Optional.of(Set.copyOf(tables)));
+      try {
+        Map<String, LoadState.Key> planned = plan(started.get(0));
+        for (String table : tables) {
+          if (!planned.containsKey(table)) {
+            LOG.warn("New table {} of {} is gone before its load; it is not loaded", table, server);
+          }
+        }
+        LoadState before = state != null ? state : LoadState.complete(captured);
+        LoadState loading = before.withTables(planned, false);
+        int readIndex = loading.reads().size();
+        adopt(loading.withRead(new Read(exported[1], exported[2], false)));
+        if (!read(started, readIndex, chunks)) {
+          return false;
+        }
+        chunks.done(state);
+        return true;
+      } finally {
+        closeAll(started);
+      }
+    }
+  }
+
+  /**
+   * Readers in the snapshot {@code snapshotName}, of the captured tables or {@code only} those;
+   * notes the pipeline's name of each table they see.
+   */
+  private List<PostgresChunkReader> startReaders(String snapshotName, Optional<Set<String>> only)
+      throws SQLException {
+    PostgresConnectorConfig config =
+        new PostgresConnectorConfig(io.debezium.config.Configuration.from(engineProperties));
+    Charset charset;
+    try (PostgresConnection probe =
+        new PostgresConnection(config.getJdbcConfig(), "cdc-sync initial load")) {
+      charset = probe.getDatabaseCharset();
+    }
+    PostgresConnection.PostgresValueConverterBuilder converters =
+        typeRegistry -> PostgresValueConverter.of(config, charset, typeRegistry);
+    List<PostgresChunkReader> started = new ArrayList<>();
+    try {
+      for (int i = 0; i < readers; i++) {
+        started.add(
+            new PostgresChunkReader(
+                config, converters, customConverters(), snapshotName, fetchSize, server, only));
+      }
+    } catch (SQLException | RuntimeException e) {
+      closeAll(started);
+      throw e;
+    }
+    started
+        .get(0)
+        .tables()
+        .forEach(
+            (name, table) ->
+                tableIds.put(name, TableId.of(database, table.id().schema(), table.id().table())));
+    return started;
+  }
+
+  /**
+   * Reads what {@link #state} has not loaded, every reader under the read {@code readIndex};
+   * whether it got to the end (it was not closed).
+   */
+  private boolean read(List<PostgresChunkReader> started, int readIndex, Chunks chunks)
+      throws Exception {
+    chunks.starting(state);
+    state =
+        new ParallelChunks(chunkSize)
+            .run(state, started, chunks, reader -> readIndex, () -> closed);
+    return !closed;
+  }
+
+  private static void closeAll(List<PostgresChunkReader> started) {
+    for (PostgresChunkReader reader : started) {
+      reader.close();
     }
   }
 

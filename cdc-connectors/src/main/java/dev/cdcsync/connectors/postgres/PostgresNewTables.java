@@ -8,6 +8,7 @@ import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.JdbcConnections;
 import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.connectors.debezium.NewTables;
+import dev.cdcsync.connectors.load.InitialLoad;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -36,14 +37,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds tables that start to match option {@code tables} while the pipeline runs (or while it was
- * stopped), adds them to the publication and has their current rows copied; their changes stream
+ * stopped), adds them to the publication and has their current rows loaded; their changes stream
  * from the moment they are in the publication.
  *
  * <p>A table counts by its identity: oid and name. A table dropped and created again, or renamed,
- * is a new table whose rows are copied. The copy is a snapshot taken while the stream is paused
- * behind it; the changes streamed after it include some the copy already holds, which an upsert
- * table applies again harmlessly (the last change of each key wins), while an append table (a
- * change log) may list those changes twice.
+ * is a new table whose rows are loaded. From the moment it joins the publication until its load
+ * starts, its streamed changes are left out: they were committed before the load's snapshot,
+ * which shows them. The load ({@link PostgresInitialLoad#join}) runs while the stream waits, and
+ * the changes streamed after it that its rows already show are left out too, so each change
+ * arrives once, in a change log as well; a crash in the middle goes on with the chunks not
+ * committed yet.
+ *
+ * <p>A partition attached to (or created in) a captured partitioned table streams through the
+ * partitioned table. The rows it held before are copied under the partitioned table's name by a
+ * Debezium blocking snapshot: its changes cannot be told from the other partitions' in the
+ * stream, so none is left out, and a change made during the copy is applied again after it (an
+ * upsert table is not affected; a change log may list it twice).
  *
  * <p>pgoutput carries no DDL, so a captured table that is gone from the catalog (dropped, or
  * renamed: the old name is gone) is announced in the change stream with a logical decoding
@@ -89,10 +98,18 @@ final class PostgresNewTables implements NewTables {
   private final String database;
   private final String publication;
   private final PostgresPreflight preflight;
+  private final PostgresInitialLoad initialLoad;
   private final Set<Captured> known = ConcurrentHashMap.newKeySet();
   private final Map<TableId, Captured> copying = new ConcurrentHashMap<>();
   private final Set<Captured> reported = ConcurrentHashMap.newKeySet();
   private final Set<Captured> dropsAnnounced = ConcurrentHashMap.newKeySet();
+
+  /** Tables in the publication whose load has not started: their changes are left out. */
+  private final Map<TableId, Captured> awaitingLoad = new ConcurrentHashMap<>();
+
+  /** Of those, the ones ready to load, with the database's estimate of their rows. */
+  private final Map<TableId, Long> readyToLoad = new ConcurrentHashMap<>();
+
   private volatile String state = "[]";
   private volatile boolean streaming;
   private volatile Copier copier;
@@ -104,13 +121,15 @@ final class PostgresNewTables implements NewTables {
       Configuration options,
       String database,
       String publication,
-      PostgresPreflight preflight) {
+      PostgresPreflight preflight,
+      PostgresInitialLoad initialLoad) {
     this.url = url;
     this.description = description;
     this.options = options;
     this.database = database;
     this.publication = publication;
     this.preflight = preflight;
+    this.initialLoad = initialLoad;
   }
 
   @Override
@@ -121,7 +140,16 @@ final class PostgresNewTables implements NewTables {
     known.clear();
     copying.clear();
     dropsAnnounced.clear();
-    remember(state.isPresent() ? parse(state.get()) : found().stream().map(Found::table).toList());
+    awaitingLoad.clear();
+    readyToLoad.clear();
+    List<Found> found = found();
+    remember(state.isPresent() ? parse(state.get()) : found.stream().map(Found::table).toList());
+    // Tables that joined the publication before a stop (or crash) and were not loaded since.
+    for (Found table : found) {
+      if (awaitsLoadOnceFound(table)) {
+        awaitingLoad.put(tableId(table.table()), table.table());
+      }
+    }
     watcher =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -149,7 +177,10 @@ final class PostgresNewTables implements NewTables {
     }
   }
 
-  /** Adds the selected tables not yet captured to the publication and has those with rows copied. */
+  /**
+   * Adds the selected tables not yet captured to the publication and readies them for their load;
+   * has the rows of new partitions copied.
+   */
   void look() {
     List<Copy> toCopy = new ArrayList<>();
     long estimate = 0;
@@ -157,7 +188,10 @@ final class PostgresNewTables implements NewTables {
       noticeDrops(connection);
       for (Found found : found(connection)) {
         Captured table = found.table();
-        if (known.contains(table) || copying.containsValue(table) || dropPending(table)) {
+        if (known.contains(table)
+            || copying.containsValue(table)
+            || readyToLoad.containsKey(tableId(table))
+            || dropPending(table)) {
           // A table created again under a dropped one's name waits until the drop has passed.
           continue;
         }
@@ -174,13 +208,12 @@ final class PostgresNewTables implements NewTables {
             toCopy.add(
                 new Copy(
                     root,
-                    Optional.of(
-                        "SELECT * FROM "
-                            + PostgresPreflight.quote(root.schemaName())
-                            + "."
-                            + PostgresPreflight.quote(root.tableName())
-                            + " WHERE tableoid = "
-                            + table.oid())));
+                    "SELECT * FROM "
+                        + PostgresPreflight.quote(root.schemaName())
+                        + "."
+                        + PostgresPreflight.quote(root.tableName())
+                        + " WHERE tableoid = "
+                        + table.oid()));
             estimate += Math.max(0, found.estimatedRows());
           }
           continue;
@@ -209,6 +242,15 @@ final class PostgresNewTables implements NewTables {
                   + ";");
           continue;
         }
+        if (found.publishedFromCreation()) {
+          // Every row it ever held is in the stream.
+          remember(List.of(table));
+          LOG.info("Capturing new table {} of {}", table.quotedName(), description);
+          continue;
+        }
+        // Its changes are left out from now until its load, whose snapshot comes later.
+        TableId id = tableId(table);
+        awaitingLoad.put(id, table);
         if (!found.published()) {
           String add =
               "ALTER PUBLICATION "
@@ -218,6 +260,7 @@ final class PostgresNewTables implements NewTables {
           try (Statement statement = connection.createStatement()) {
             statement.execute(add);
           } catch (SQLException e) {
+            awaitingLoad.remove(id);
             reportOnce(
                 table,
                 "Cannot capture new table "
@@ -231,39 +274,19 @@ final class PostgresNewTables implements NewTables {
           }
           LOG.info("Added new table {} to publication {}", table.quotedName(), publication);
         }
-        if (!found.publishedFromCreation()) {
-          awaitEarlierTransactions(connection, table);
-        }
-        // Rows written from now on stream; only rows already there need a copy.
-        if (found.publishedFromCreation() || isEmpty(connection, table)) {
-          remember(List.of(table));
-          LOG.info("Capturing new table {} of {}", table.quotedName(), description);
-        } else {
-          TableId id = TableId.of(database, table.schema(), table.table());
-          copying.put(id, table);
-          toCopy.add(new Copy(id, Optional.empty()));
-          estimate += Math.max(0, found.estimatedRows());
-        }
+        awaitEarlierTransactions(connection, table);
+        readyToLoad.put(id, found.estimatedRows());
+        wakeTheStream(connection);
       }
     } catch (SQLException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
     if (!toCopy.isEmpty()) {
       LOG.info(
-          "Copying the rows of new table(s) {}{}; the stream waits meanwhile, then follows their changes",
+          "Copying the rows of new partition(s) {}{}; the stream waits meanwhile, then follows"
+              + " their changes",
           toCopy.stream()
-              .map(
-                  copy ->
-                      copy.table().schemaName()
-                          + "."
-                          + copy.table().tableName()
-                          + copy.select()
-                              .map(
-                                  select ->
-                                      " (rows of partition "
-                                          + copying.get(copy.table()).quotedName()
-                                          + ")")
-                              .orElse(""))
+              .map(copy -> copying.get(copy.table()).quotedName() + " of " + copy.table())
               .toList(),
           estimate > 0 ? " (about " + estimate + " rows)" : "");
       try {
@@ -277,9 +300,8 @@ final class PostgresNewTables implements NewTables {
 
   /**
    * Waits until the transactions that were running when the table joined the publication have
-   * ended. PostgreSQL publishes only the changes such a transaction made after that moment: one
-   * still inserting into the table would look empty to the check that follows, and its first rows
-   * would reach neither the stream nor a copy. Once it has ended, the table's rows are visible.
+   * ended. PostgreSQL publishes only the changes such a transaction made after that moment: the
+   * rows it wrote before reach the pipeline only through the load, whose snapshot must show them.
    */
   private void awaitEarlierTransactions(Connection connection, Captured table) throws SQLException {
     long started = System.nanoTime();
@@ -302,7 +324,7 @@ final class PostgresNewTables implements NewTables {
         if (!reported && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(30)) {
           LOG.warn(
               "New table {}: waiting for the transactions that were running when it joined the publication to end"
-                  + " (see pg_stat_activity) before its rows are copied",
+                  + " (see pg_stat_activity) before its rows are loaded",
               table.quotedName());
           reported = true;
         }
@@ -474,6 +496,68 @@ final class PostgresNewTables implements NewTables {
   }
 
   @Override
+  public boolean awaitsLoad(TableId table) {
+    return !awaitingLoad.isEmpty() && awaitingLoad.containsKey(table);
+  }
+
+  @Override
+  public boolean loadPending() {
+    return !readyToLoad.isEmpty();
+  }
+
+  @Override
+  public void load(InitialLoad.Chunks chunks) throws Exception {
+    Map<TableId, Long> ready = Map.copyOf(readyToLoad);
+    List<Captured> tables = new ArrayList<>();
+    for (TableId id : ready.keySet()) {
+      tables.add(awaitingLoad.remove(id));
+      readyToLoad.remove(id);
+    }
+    tables.sort(Comparator.comparing(Captured::schema).thenComparing(Captured::table));
+    // Captured from the load's start on: the load's state, stored with the same positions,
+    // has a restart finish it.
+    remember(tables);
+    long estimate = ready.values().stream().mapToLong(rows -> Math.max(0, rows)).sum();
+    List<String> names =
+        tables.stream().map(table -> table.schema() + "." + table.table()).toList();
+    LOG.info(
+        "Loading new table(s) {} of {}{}; the stream waits meanwhile, then follows their changes",
+        names,
+        description,
+        estimate > 0 ? " (about " + estimate + " rows)" : "");
+    if (initialLoad.join(names, chunks)) {
+      LOG.info("Loaded new table(s) {}; following their changes", names);
+    }
+  }
+
+  /**
+   * Whether a table found in the publication at the start is one that joined it before, but whose
+   * load has not started: the load comes once the table is found again.
+   */
+  private boolean awaitsLoadOnceFound(Found table) {
+    return table.published()
+        && !table.publishedFromCreation()
+        && table.root().isEmpty()
+        && table.hasIdentity()
+        && table.readable()
+        && !known.contains(table.table());
+  }
+
+  /**
+   * Writes a message to the WAL, so that the stream hands a record over soon, at a transaction
+   * boundary, where the load of the tables ready for it starts.
+   */
+  private static void wakeTheStream(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SELECT pg_logical_emit_message(false, 'cdc-sync-heartbeat', '')");
+    }
+  }
+
+  private TableId tableId(Captured table) {
+    return TableId.of(database, table.schema(), table.table());
+  }
+
+  @Override
   public boolean copying(TableId table) {
     return copying.containsKey(table);
   }
@@ -483,7 +567,7 @@ final class PostgresNewTables implements NewTables {
     Captured captured = copying.remove(table);
     if (captured != null) {
       remember(List.of(captured));
-      LOG.info("Copied the rows of new table {}; following its changes", captured.quotedName());
+      LOG.info("Copied the rows of new partition {}; following its changes", captured.quotedName());
     }
   }
 

@@ -125,6 +125,20 @@ public final class PostgresSourceFactory implements SourceFactory {
     String server = "PostgreSQL at " + setup.address() + "/" + database;
     PostgresPreflight preflight = setup.preflight();
     PostgresColumnNumbers columns = new PostgresColumnNumbers(url, options, server);
+    PostgresInitialLoad initialLoad =
+        new PostgresInitialLoad(
+            url,
+            database,
+            server,
+            options,
+            properties,
+            LoadOptions.positive(options, LoadOptions.SNAPSHOT_READERS),
+            LoadOptions.positive(options, LoadOptions.CHUNK_SIZE),
+            LoadOptions.positive(options, LoadOptions.FETCH_SIZE),
+            LoadOptions.chunkKeyColumns(
+                options, "schema.table:column (or database.schema.table:column)", 3),
+            options.get(SourceOptions.STARTUP_MODE) == SourceOptions.StartupMode.SNAPSHOT,
+            LoadOptions.reloadTables(options));
     return new DebeziumSource(
         "PostgreSQL " + setup.address() + "/" + database + " (slot " + setup.slot() + ")",
         properties,
@@ -140,21 +154,10 @@ public final class PostgresSourceFactory implements SourceFactory {
         preflight::dropStaleSlot,
         () -> preflight.estimatedRows(database),
         context.workDirectory(),
-        new PostgresNewTables(url, server, options, database, setup.publication(), preflight),
+        new PostgresNewTables(
+            url, server, options, database, setup.publication(), preflight, initialLoad),
         PostgresResumeOffsets::resumable,
-        new PostgresInitialLoad(
-            url,
-            database,
-            server,
-            options,
-            properties,
-            LoadOptions.positive(options, LoadOptions.SNAPSHOT_READERS),
-            LoadOptions.positive(options, LoadOptions.CHUNK_SIZE),
-            LoadOptions.positive(options, LoadOptions.FETCH_SIZE),
-            LoadOptions.chunkKeyColumns(
-                options, "schema.table:column (or database.schema.table:column)", 3),
-            options.get(SourceOptions.STARTUP_MODE) == SourceOptions.StartupMode.SNAPSHOT,
-            LoadOptions.reloadTables(options)));
+        initialLoad);
   }
 
   @Override
@@ -237,8 +240,8 @@ public final class PostgresSourceFactory implements SourceFactory {
                 properties.putIfAbsent(
                     "driver.connectTimeout",
                     Long.toString(JdbcConnections.postgresSeconds(timeout))));
-    // Tables that join the capture get their rows copied through blocking snapshots
-    // (PostgresNewTables).
+    // Partitions that join a captured partitioned table get their rows copied through blocking
+    // snapshots (PostgresNewTables).
     properties.setProperty("signal.enabled.channels", "in-process");
     properties.setProperty("signal.poll.interval.ms", "1000");
     List<TablePattern> exclude = excludePatterns(options);

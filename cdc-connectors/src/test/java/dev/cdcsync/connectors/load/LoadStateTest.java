@@ -37,7 +37,7 @@ class LoadStateTest {
 
     LoadState joined =
         LoadState.fromJson(earlier.toJson())
-            .withTables(Map.of("public.later", new LoadState.Key("id", KeyType.INTEGER)));
+            .withTables(Map.of("public.later", new LoadState.Key("id", KeyType.INTEGER)), true);
 
     assertThat(joined.complete()).isFalse();
     assertThat(joined.id()).isNotEqualTo(earlier.id());
@@ -46,6 +46,12 @@ class LoadStateTest {
     assertThat(joined.tables().get("public.orders").loaded()).isTrue();
     assertThat(joined.tables().get("public.later").missing()).containsExactly(KeyRange.ALL);
     assertThat(LoadState.complete(null).captured()).isNull();
+    assertThat(joined.replacing()).containsExactly("public.later");
+    assertThat(
+            earlier
+                .withTables(Map.of("public.later", new LoadState.Key("id", KeyType.INTEGER)), false)
+                .replacing())
+        .isEmpty();
   }
 
   @Test
