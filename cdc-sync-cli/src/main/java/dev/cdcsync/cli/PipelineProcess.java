@@ -22,10 +22,12 @@ import dev.cdcsync.runtime.schema.SchemaChangeFilter;
 import dev.cdcsync.runtime.schema.SchemaEvolver;
 import dev.cdcsync.runtime.transform.Transformer;
 import dev.cdcsync.util.Retry;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +89,22 @@ final class PipelineProcess {
 
   LoadedPipeline pipeline() {
     return pipeline;
+  }
+
+  /**
+   * The instance of this pipeline that seems to be running elsewhere, said for people (see {@link
+   * InstanceLease#aliveInstance}); empty if none.
+   */
+  Optional<String> runningInstance() throws IOException {
+    try (StateStorage storage = pipeline.context().stateStorage()) {
+      return new InstanceLease(storage, pipeline.name(), Clock.systemUTC(), LEASE_STALE_AFTER)
+          .aliveInstance();
+    }
+  }
+
+  /** Asks the instance that runs to load tables again (see {@code SourceFactory#requestReload}). */
+  void requestReload(List<String> tables) {
+    pipeline.sourceFactory().requestReload(pipeline.sourceOptions(), pipeline.context(), tables);
   }
 
   /** The counters of this process's pipeline, across its restarts. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -28,8 +29,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "Loads tables of a pipeline again, replacing the rows their Iceberg tables hold, commits and"
           + " exits 0 (PostgreSQL and MariaDB sources).",
-      "Stop the pipeline first; its next run streams on from where it was, leaving out the changes"
-          + " the loaded rows show."
+      "With the pipeline stopped, its next run streams on from where it was, leaving out the"
+          + " changes the loaded rows show. While it runs (PostgreSQL), asks the running instance to"
+          + " load them, and exits 0; that instance's log says when they are loaded."
     })
 final class SnapshotCommand implements Callable<Integer> {
 
@@ -66,6 +68,21 @@ final class SnapshotCommand implements Callable<Integer> {
               reloading(PipelineDefinitionParser.withSystemEnvironment().parse(file), tables),
               PipelineProcess.defaultName(file));
     } catch (RuntimeException e) {
+      return CommandFailures.report(e);
+    }
+    try {
+      Optional<String> running = process.runningInstance();
+      if (running.isPresent()) {
+        process.requestReload(tables);
+        LOG.info(
+            "Pipeline '{}': {}, so it was asked to load {} again; its log says when they are"
+                + " loaded",
+            process.pipeline().name(),
+            running.get(),
+            String.join(", ", tables));
+        return ExitCodes.OK;
+      }
+    } catch (Exception e) {
       return CommandFailures.report(e);
     }
     AtomicBoolean stopped = new AtomicBoolean();

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.expressions.Expressions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * PostgreSQL tables that start to match option {@code tables} while the pipeline runs, or while it
  * is stopped, arrive in Iceberg with the rows they held before, and with every change made while
- * their rows were being copied.
+ * their rows were being loaded; a table loaded again on request while the pipeline runs too.
  */
 class PostgresNewTablesIT {
 
@@ -182,6 +183,84 @@ class PostgresNewTablesIT {
   }
 
   private static final int NEW_ROWS = 200_000;
+
+  /**
+   * {@code cdc-sync snapshot --table} while the pipeline runs asks the running instance to load
+   * the table again: its Iceberg rows (lost by hand here) are replaced by the load's, under
+   * writes; killed in the middle, the next run goes on with the chunks not committed yet.
+   */
+  @Test
+  void aTableLoadedAgainWhileThePipelineRunsIsReplacedAndSurvivesAKill() throws Exception {
+    TestDatabaseServer server = TestDatabases.postgres();
+    String database = "reload_running_pg";
+    server.createDatabase(database);
+    server.execute(
+        database,
+        "CREATE TABLE a (id INT PRIMARY KEY, v TEXT)",
+        "INSERT INTO a VALUES (1, 'one')",
+        "CREATE TABLE b (id INT PRIMARY KEY, v TEXT, balance BIGINT)",
+        "INSERT INTO b SELECT i, 'v' || i, 0 FROM generate_series(1, " + NEW_ROWS + ") i");
+    Path warehouse = work.resolve("warehouse");
+    Path file =
+        PipelineFiles.write(
+            work,
+            server,
+            database,
+            List.of(
+                "tables: " + database + ".public.\\.*",
+                "slot.name: slot_" + database,
+                "scan.incremental.snapshot.chunk.size: 2000",
+                "scan.snapshot.readers: 1"),
+            warehouse,
+            "300ms");
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      awaitRows(cdcSync, server, database, warehouse, "b", "upsert");
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+    IcebergRows.table(warehouse, "public", "b")
+        .newDelete()
+        .deleteFromRowFilter(Expressions.alwaysTrue())
+        .commit();
+
+    AtomicBoolean writing = new AtomicBoolean(true);
+    CompletableFuture<Integer> writer;
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      server.execute(database, "INSERT INTO a VALUES (2, 'two')");
+      awaitRows(cdcSync, server, database, warehouse, "a", "upsert");
+      try (CdcSyncProcess request =
+          CdcSyncProcess.start(
+              work, Map.of(), "snapshot", file.toString(), "--table", "public.b")) {
+        assertThat(request.waitFor(60)).as(request.describe()).isEqualTo(ExitCodes.OK);
+        assertThat(request.output()).contains("so it was asked to load public.b again");
+      }
+      writer = CompletableFuture.supplyAsync(() -> write(server, database, writing, NEW_ROWS));
+      await("b's first chunks are committed again")
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(50))
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(() -> committedRows(warehouse, "b") > 0);
+      cdcSync.kill();
+      assertThat(cdcSync.output())
+          .contains("Loading table(s) [public.b] of")
+          .doesNotContain("Loaded table(s) [public.b] again");
+    }
+    assertThat(committedRows(warehouse, "b")).as("killed in the middle").isLessThan(NEW_ROWS);
+
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      await("b's load ends")
+          .atMost(Duration.ofSeconds(180))
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(() -> cdcSync.output().contains("Loaded every table of"));
+      writing.set(false);
+      assertThat(writer.get()).as("changes written to b").isPositive();
+      awaitRows(cdcSync, server, database, warehouse, "b", "upsert");
+      awaitRows(cdcSync, server, database, warehouse, "a", "upsert");
+      assertThat(cdcSync.output()).contains("resuming: only the chunks not committed yet");
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
 
   /**
    * PostgreSQL publishes only the changes a transaction makes after the table joined the

@@ -30,6 +30,25 @@ public interface SourceFactory extends Factory {
   default void validateOptions(Configuration options) {}
 
   /**
+   * Asks the pipeline's instance that runs now to load tables again, replacing the rows their
+   * sink tables hold (what {@code cdc-sync snapshot --table} does with the pipeline stopped). The
+   * request goes through the database, into the change stream the instance reads; it acts on it
+   * there, and after a crash before its load began, reads it again.
+   *
+   * @param tables the tables as option {@code scan.snapshot.reload.tables} names them
+   * @throws PermanentPipelineException where this source takes no such request, or a table does
+   *     not exist or is not captured
+   */
+  default void requestReload(Configuration options, PipelineContext context, List<String> tables) {
+    throw new PermanentPipelineException(
+        "Cannot load table(s) "
+            + String.join(", ", tables)
+            + " again while the pipeline runs: a "
+            + type()
+            + " source loads tables again only with the pipeline stopped; stop it first");
+  }
+
+  /**
    * The parts of this source's table ids, outermost first, e.g. {@code database.schema.table};
    * table patterns in {@code route} and {@code transform} rules have as many parts.
    */

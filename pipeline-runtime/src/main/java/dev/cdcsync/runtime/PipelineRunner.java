@@ -384,6 +384,19 @@ public final class PipelineRunner implements ChangeHandler {
       }
     }
     synchronized (lock) {
+      if (!java.util.Collections.disjoint(tablesWritten, sinkTables)) {
+        // A table loaded again while the pipeline runs: the changes written to it so far are
+        // committed first (the source starts such a load at a transaction boundary), as the load's
+        // first commit replaces the rows committed before it.
+        try {
+          checkpoint();
+          checkpoints.awaitCommit();
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new PipelineFailure(e);
+        }
+      }
       sink.initialLoad(loadId, sinkTables);
     }
   }

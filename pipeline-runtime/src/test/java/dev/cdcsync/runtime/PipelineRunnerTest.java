@@ -185,6 +185,30 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
   }
 
   @Test
+  void aTableLoadedAgainWhileRunningHasItsChangesCommittedBeforeTheLoadReplacesIt()
+      throws Exception {
+    ScriptedSource source =
+        new ScriptedSource(journal)
+            .batch("pos-1", insert(1))
+            .loading("load-2", Set.of(ITEMS))
+            .thenSilentUntilClosed();
+    PipelineRunner runner =
+        evolvingRunner(source, new RecordingSink(journal), new TableRouter(), Duration.ofHours(1));
+    Future<?> running = runInBackground(runner);
+    source.awaitScriptPlayed();
+
+    source.close();
+
+    running.get(10, TimeUnit.SECONDS);
+    assertThat(journal.entries())
+        .containsSubsequence(
+            "write public.items INSERT [1, item 1]",
+            "prepare public.items: 1 change",
+            "commit 1 at pos-1",
+            "initial load load-2 replacing [public.items]");
+  }
+
+  @Test
   void countsEventsFromTheNewestCheckpointAlsoWhenItRecordsOnlyThePosition() throws Exception {
     // A truncate of an empty table is handed over but writes nothing: checkpoint 1 records only
     // pos-1. The transaction after it starts right at checkpoint 1, so a run restarted there

@@ -79,6 +79,12 @@ final class ScriptedSource implements Source {
     return this;
   }
 
+  /** Tells the handler that a chunked load starts ({@link ChangeHandler#initialLoad}). */
+  ScriptedSource loading(String loadId, java.util.Set<dev.cdcsync.api.TableId> replacing) {
+    steps.add(handler -> handler.initialLoad(loadId, replacing));
+    return this;
+  }
+
   /** Runs an action between batches, e.g. advancing the clock. */
   ScriptedSource then(Action action) {
     steps.add(handler -> action.run());

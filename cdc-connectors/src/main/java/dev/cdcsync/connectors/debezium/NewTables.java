@@ -60,6 +60,12 @@ public interface NewTables extends AutoCloseable {
    */
   boolean awaitsLoad(TableId table);
 
+  /**
+   * Whether the record is a request, written to the change stream (see {@code
+   * SourceFactory#requestReload}), to load captured tables again; they then await their load.
+   */
+  boolean reloadRequested(org.apache.kafka.connect.source.SourceRecord record);
+
   /** Whether tables await their load. */
   boolean loadPending();
 

@@ -338,11 +338,13 @@ final class PostgresInitialLoad implements InitialLoad {
    * Loads tables ({@code schema.table}) that joined the capture while the stream runs, which waits
    * meanwhile: in chunks under a new snapshot, as a load that resumes reads its chunks, so that
    * the changes streamed next that their rows already show are {@link #absorbed}, and a restart
-   * in the middle goes on with the chunks not committed yet. Their rows are written over what
-   * their sink tables hold, not in its place. Returns whether it got to the end (it was not
-   * closed).
+   * in the middle goes on with the chunks not committed yet. Returns whether it got to the end (it
+   * was not closed).
+   *
+   * @param replace whether their rows replace what their sink tables hold (tables loaded again on
+   *     request), or are written over it (new tables)
    */
-  boolean join(List<String> tables, Chunks chunks) throws Exception {
+  boolean join(List<String> tables, boolean replace, Chunks chunks) throws Exception {
     try (Connection exporter = exporterConnection(false)) {
       String[] exported = exportSnapshot(exporter);
       List<PostgresChunkReader> started =
@@ -355,7 +357,7 @@ final class PostgresInitialLoad implements InitialLoad {
           }
         }
         LoadState before = state != null ? state : LoadState.complete(captured);
-        LoadState loading = before.withTables(planned, false);
+        LoadState loading = before.withTables(planned, replace);
         int readIndex = loading.reads().size();
         adopt(loading.withRead(new Read(exported[1], exported[2], false)));
         if (!read(started, readIndex, chunks)) {

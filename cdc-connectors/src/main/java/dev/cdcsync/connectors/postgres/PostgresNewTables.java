@@ -107,8 +107,11 @@ final class PostgresNewTables implements NewTables {
   /** Tables in the publication whose load has not started: their changes are left out. */
   private final Map<TableId, Captured> awaitingLoad = new ConcurrentHashMap<>();
 
-  /** Of those, the ones ready to load, with the database's estimate of their rows. */
+  /** Of those, the new ones ready to load, with the database's estimate of their rows. */
   private final Map<TableId, Long> readyToLoad = new ConcurrentHashMap<>();
+
+  /** Of those, the captured ones asked to be loaded again (handler thread only). */
+  private final Set<TableId> reloads = new java.util.LinkedHashSet<>();
 
   private volatile String state = "[]";
   private volatile boolean streaming;
@@ -142,6 +145,7 @@ final class PostgresNewTables implements NewTables {
     dropsAnnounced.clear();
     awaitingLoad.clear();
     readyToLoad.clear();
+    reloads.clear();
     List<Found> found = found();
     remember(state.isPresent() ? parse(state.get()) : found.stream().map(Found::table).toList());
     // Tables that joined the publication before a stop (or crash) and were not loaded since.
@@ -371,7 +375,7 @@ final class PostgresNewTables implements NewTables {
       // resumes from after a restart (it skips a lone message read before the first commit).
       try (PreparedStatement statement =
           connection.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
-        statement.setString(1, messagePrefix());
+        statement.setString(1, messagePrefix(publication));
         statement.setString(2, JSON.writeValueAsString(table));
         statement.execute();
       } catch (SQLException | JsonProcessingException e) {
@@ -395,31 +399,25 @@ final class PostgresNewTables implements NewTables {
     }
   }
 
-  private String messagePrefix() {
+  /** The prefix of the drop announcements in the stream of {@code publication}. */
+  private static String messagePrefix(String publication) {
     return "cdc-sync/" + publication;
+  }
+
+  /** The prefix of the requests to load tables again in the stream of {@code publication}. */
+  private static String reloadPrefix(String publication) {
+    return "cdc-sync/" + publication + "/reload";
   }
 
   @Override
   public Optional<TableId> dropAnnounced(SourceRecord record) {
-    if (!(record.value() instanceof Struct value)
-        || value.schema().field("message") == null
-        || !(value.get("message") instanceof Struct message)
-        || !messagePrefix().equals(message.get("prefix"))) {
+    Optional<byte[]> content = message(record, messagePrefix(publication));
+    if (content.isEmpty()) {
       return Optional.empty();
     }
-    Object content = message.get("content");
-    byte[] bytes =
-        content instanceof ByteBuffer buffer
-            ? Arrays.copyOfRange(
-                buffer.array(),
-                buffer.arrayOffset() + buffer.position(),
-                buffer.arrayOffset() + buffer.limit())
-            : content instanceof byte[] array
-                ? array
-                : String.valueOf(content).getBytes(StandardCharsets.UTF_8);
     Captured table;
     try {
-      table = JSON.readValue(bytes, Captured.class);
+      table = JSON.readValue(content.get(), Captured.class);
     } catch (IOException e) {
       LOG.warn(
           "Cannot read a drop announcement in the change stream of {}: {}",
@@ -431,6 +429,114 @@ final class PostgresNewTables implements NewTables {
     return dropsAnnounced.contains(table)
         ? Optional.of(TableId.of(database, table.schema(), table.table()))
         : Optional.empty();
+  }
+
+  @Override
+  public boolean reloadRequested(SourceRecord record) {
+    Optional<byte[]> content = message(record, reloadPrefix(publication));
+    if (content.isEmpty()) {
+      return false;
+    }
+    List<String> tables;
+    try {
+      tables = JSON.readValue(content.get(), new TypeReference<List<String>>() {});
+    } catch (IOException e) {
+      LOG.warn(
+          "Cannot read a request to load tables again in the change stream of {}: {}",
+          description,
+          e.getMessage());
+      return false;
+    }
+    for (String name : tables) {
+      Optional<Captured> table =
+          known.stream()
+              .filter(captured -> name.equals(captured.schema() + "." + captured.table()))
+              .findFirst();
+      if (table.isEmpty()) {
+        LOG.error(
+            "Cannot load table {} of {} again, as asked: it is not captured (now)",
+            name,
+            description);
+        continue;
+      }
+      TableId id = tableId(table.get());
+      awaitingLoad.put(id, table.get());
+      reloads.add(id);
+    }
+    return true;
+  }
+
+  /** The content of a logical decoding message of this prefix, if the record is one. */
+  private static Optional<byte[]> message(SourceRecord record, String prefix) {
+    if (!(record.value() instanceof Struct value)
+        || value.schema().field("message") == null
+        || !(value.get("message") instanceof Struct message)
+        || !prefix.equals(message.get("prefix"))) {
+      return Optional.empty();
+    }
+    Object content = message.get("content");
+    return Optional.of(
+        content instanceof ByteBuffer buffer
+            ? Arrays.copyOfRange(
+                buffer.array(),
+                buffer.arrayOffset() + buffer.position(),
+                buffer.arrayOffset() + buffer.limit())
+            : content instanceof byte[] array
+                ? array
+                : String.valueOf(content).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Asks the pipeline that reads through {@code publication} to load {@code tables} ({@code
+   * schema.table}) again: a transactional logical decoding message, which the running instance
+   * reads in its change stream ({@link #reloadRequested}).
+   */
+  static void requestReload(
+      String url,
+      String description,
+      Configuration options,
+      String publication,
+      PostgresPreflight preflight,
+      List<String> tables) {
+    try (Connection connection = JdbcConnections.open(url, options, description)) {
+      for (String table : tables) {
+        int dot = table.indexOf('.');
+        if (dot < 0
+            || !preflight.selected(table.substring(0, dot), table.substring(dot + 1))
+            || !exists(connection, table.substring(0, dot), table.substring(dot + 1))) {
+          throw InitialLoad.unknownReloadTable(table, description);
+        }
+      }
+      try (PreparedStatement statement =
+          connection.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+        statement.setString(1, reloadPrefix(publication));
+        statement.setString(2, JSON.writeValueAsString(tables));
+        statement.execute();
+      }
+    } catch (SQLException | JsonProcessingException e) {
+      throw new IllegalStateException(
+          "Cannot ask the pipeline reading "
+              + description
+              + " to load "
+              + String.join(", ", tables)
+              + " again: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static boolean exists(Connection connection, String schema, String table)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')")) {
+      statement.setString(1, schema);
+      statement.setString(2, table);
+      try (ResultSet result = statement.executeQuery()) {
+        return result.next();
+      }
+    }
   }
 
   @Override
@@ -502,32 +608,54 @@ final class PostgresNewTables implements NewTables {
 
   @Override
   public boolean loadPending() {
-    return !readyToLoad.isEmpty();
+    return !readyToLoad.isEmpty() || !reloads.isEmpty();
   }
 
   @Override
   public void load(InitialLoad.Chunks chunks) throws Exception {
     Map<TableId, Long> ready = Map.copyOf(readyToLoad);
-    List<Captured> tables = new ArrayList<>();
-    for (TableId id : ready.keySet()) {
-      tables.add(awaitingLoad.remove(id));
-      readyToLoad.remove(id);
-    }
-    tables.sort(Comparator.comparing(Captured::schema).thenComparing(Captured::table));
-    // Captured from the load's start on: the load's state, stored with the same positions,
-    // has a restart finish it.
-    remember(tables);
-    long estimate = ready.values().stream().mapToLong(rows -> Math.max(0, rows)).sum();
-    List<String> names =
-        tables.stream().map(table -> table.schema() + "." + table.table()).toList();
-    LOG.info(
-        "Loading new table(s) {} of {}{}; the stream waits meanwhile, then follows their changes",
-        names,
-        description,
-        estimate > 0 ? " (about " + estimate + " rows)" : "");
-    if (initialLoad.join(names, chunks)) {
+    if (!ready.isEmpty()) {
+      List<Captured> tables = new ArrayList<>();
+      for (TableId id : ready.keySet()) {
+        tables.add(awaitingLoad.remove(id));
+        readyToLoad.remove(id);
+      }
+      tables.sort(Comparator.comparing(Captured::schema).thenComparing(Captured::table));
+      // Captured from the load's start on: the load's state, stored with the same positions,
+      // has a restart finish it.
+      remember(tables);
+      long estimate = ready.values().stream().mapToLong(rows -> Math.max(0, rows)).sum();
+      List<String> names = names(tables);
+      LOG.info(
+          "Loading new table(s) {} of {}{}; the stream waits meanwhile, then follows their changes",
+          names,
+          description,
+          estimate > 0 ? " (about " + estimate + " rows)" : "");
+      if (!initialLoad.join(names, false, chunks)) {
+        return;
+      }
       LOG.info("Loaded new table(s) {}; following their changes", names);
     }
+    if (!reloads.isEmpty()) {
+      List<Captured> tables = new ArrayList<>();
+      for (TableId id : reloads) {
+        tables.add(awaitingLoad.remove(id));
+      }
+      reloads.clear();
+      List<String> names = names(tables);
+      LOG.info(
+          "Loading table(s) {} of {} again, as asked; the stream waits meanwhile, then follows"
+              + " their changes",
+          names,
+          description);
+      if (initialLoad.join(names, true, chunks)) {
+        LOG.info("Loaded table(s) {} again; following their changes", names);
+      }
+    }
+  }
+
+  private static List<String> names(List<Captured> tables) {
+    return tables.stream().map(table -> table.schema() + "." + table.table()).toList();
   }
 
   /**

@@ -161,6 +161,18 @@ public final class PostgresSourceFactory implements SourceFactory {
   }
 
   @Override
+  public void requestReload(Configuration options, PipelineContext context, List<String> tables) {
+    Setup setup = setup(options, context);
+    PostgresNewTables.requestReload(
+        "jdbc:postgresql://" + setup.address() + "/" + setup.database(),
+        "PostgreSQL at " + setup.address() + "/" + setup.database(),
+        options,
+        setup.publication(),
+        setup.preflight(),
+        tables);
+  }
+
+  @Override
   public void validateOptions(Configuration options) {
     includePatterns(options);
     excludePatterns(options);

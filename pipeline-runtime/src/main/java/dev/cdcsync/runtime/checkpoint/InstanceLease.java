@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Makes sure only one instance of a pipeline commits. Each instance takes a new epoch (a file
@@ -42,30 +43,45 @@ public final class InstanceLease {
 
   /** Takes a new epoch, or fails if another instance seems to be running. */
   public long acquire() throws IOException {
+    Optional<String> alive = aliveInstance();
+    if (alive.isPresent()) {
+      throw new PermanentPipelineException(
+          "Cannot start pipeline '"
+              + pipeline
+              + "': "
+              + alive.get()
+              + "; stop it first, or wait "
+              + staleAfter.toSeconds()
+              + " s if it has died (state in "
+              + storage.location()
+              + ")");
+    }
+    epoch = latestEpoch() + 1;
+    String who = ManagementFactory.getRuntimeMXBean().getName() + " started " + clock.instant();
+    storage.create(String.format("%s%020d", EPOCH, epoch), who.getBytes(StandardCharsets.UTF_8));
+    heartbeat();
+    return epoch;
+  }
+
+  /**
+   * The other instance that seems to be running, if any, said as {@code another instance (epoch
+   * 3, 1234@host started …) was alive 4 s ago}.
+   */
+  public Optional<String> aliveInstance() throws IOException {
     long latest = latestEpoch();
     Instant lastSign = lastSignOfLife(latest);
     if (latest > 0 && lastSign != null && !diedOnThisHost(latest)) {
       Duration silence = Duration.between(lastSign, clock.instant());
       if (silence.compareTo(staleAfter) < 0) {
-        throw new PermanentPipelineException(
-            "Cannot start pipeline '"
-                + pipeline
-                + "': another instance ("
+        return Optional.of(
+            "another instance ("
                 + describe(latest)
                 + ") was alive "
                 + Math.max(0, silence.toSeconds())
-                + " s ago; stop it first, or wait "
-                + staleAfter.toSeconds()
-                + " s if it has died (state in "
-                + storage.location()
-                + ")");
+                + " s ago");
       }
     }
-    epoch = latest + 1;
-    String who = ManagementFactory.getRuntimeMXBean().getName() + " started " + clock.instant();
-    storage.create(String.format("%s%020d", EPOCH, epoch), who.getBytes(StandardCharsets.UTF_8));
-    heartbeat();
-    return epoch;
+    return Optional.empty();
   }
 
   public long epoch() {
