@@ -61,19 +61,20 @@ final class SnapshotCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    PipelineDefinition definition;
     PipelineProcess process;
     try {
+      definition = PipelineDefinitionParser.withSystemEnvironment().parse(file);
       process =
-          PipelineProcess.load(
-              reloading(PipelineDefinitionParser.withSystemEnvironment().parse(file), tables),
-              PipelineProcess.defaultName(file));
+          PipelineProcess.load(reloading(definition, tables), PipelineProcess.defaultName(file));
     } catch (RuntimeException e) {
       return CommandFailures.report(e);
     }
     try {
       Optional<String> running = process.runningInstance();
       if (running.isPresent()) {
-        process.requestReload(tables);
+        // The running instance's own options: its startup mode decides whether it streams.
+        PipelineProcess.load(definition, PipelineProcess.defaultName(file)).requestReload(tables);
         LOG.info(
             "Pipeline '{}': {}, so it was asked to load {} again; its log says when they are"
                 + " loaded",

@@ -54,13 +54,13 @@ class PostgresNewTablesIT {
       // Rows written before the table is in the publication, then changes while it is copied.
       server.execute(
           database,
-          "CREATE TABLE b (id INT PRIMARY KEY, v TEXT)",
-          "INSERT INTO b SELECT i, 'v' || i FROM generate_series(1, 20000) i",
+          "CREATE TABLE b (id INT PRIMARY KEY, v TEXT, balance BIGINT)",
+          "INSERT INTO b SELECT i, 'v' || i, 0 FROM generate_series(1, 20000) i",
           "CREATE TABLE c (id INT PRIMARY KEY, v TEXT)",
           "CREATE TABLE keyless (v TEXT)");
       AtomicBoolean writing = new AtomicBoolean(true);
       CompletableFuture<Integer> writer =
-          CompletableFuture.supplyAsync(() -> write(server, database, writing));
+          CompletableFuture.supplyAsync(() -> write(server, database, writing, 20000));
       awaitOutput(cdcSync, "Loaded new table(s) [public.b");
       writing.set(false);
       assertThat(writer.get()).as("changes written while b was copied").isPositive();
@@ -429,7 +429,7 @@ class PostgresNewTablesIT {
         PreparedStatement insert =
             connection.prepareStatement("INSERT INTO b VALUES (?, 'new', 0)");
         PreparedStatement delete = connection.prepareStatement("DELETE FROM b WHERE id = ?")) {
-      while (writing.get()) {
+      while (writing.get() || changes < 50) {
         int id = 1 + random.nextInt(rows);
         switch (random.nextInt(4)) {
           case 0, 1 -> {
@@ -454,63 +454,13 @@ class PostgresNewTablesIT {
     return changes;
   }
 
-  /** Updates, inserts and deletes rows of b (and a) until told to stop; returns how many. */
-  private static int write(TestDatabaseServer server, String database, AtomicBoolean writing) {
-    Random random = new Random(7);
-    int changes = 0;
-    int nextId = 20001;
-    try (Connection connection = server.connect(database);
-        PreparedStatement update =
-            connection.prepareStatement("UPDATE b SET v = v || '+' WHERE id = ?");
-        PreparedStatement insert = connection.prepareStatement("INSERT INTO b VALUES (?, 'new')");
-        PreparedStatement delete = connection.prepareStatement("DELETE FROM b WHERE id = ?");
-        Statement statement = connection.createStatement()) {
-      while (writing.get() || changes < 50) {
-        int id = 1 + random.nextInt(20000);
-        switch (random.nextInt(4)) {
-          case 0, 1 -> {
-            update.setInt(1, id);
-            update.executeUpdate();
-          }
-          case 2 -> {
-            insert.setInt(1, nextId++);
-            insert.executeUpdate();
-          }
-          default -> {
-            delete.setInt(1, id);
-            delete.executeUpdate();
-          }
-        }
-        if (changes % 50 == 0) {
-          statement.execute("UPDATE a SET v = v || '.' WHERE id = 1");
-        }
-        changes++;
-        Thread.sleep(2);
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    return changes;
-  }
-
   private static void awaitEqual(
       CdcSyncProcess cdcSync,
       TestDatabaseServer server,
       String database,
       Path warehouse,
       String table) {
-    await(table + " equals the source")
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(500))
-        .failFast(
-            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-        .untilAsserted(
-            () -> {
-              assertThat(IcebergRows.exists(warehouse, "public", table)).isTrue();
-              assertThat(IcebergRows.rows(warehouse, "public", table, "id"))
-                  .as(() -> table + " in Iceberg\n" + cdcSync.describe())
-                  .isEqualTo(sourceRows(server, database, table));
-            });
+    awaitRows(cdcSync, server, database, warehouse, table, "upsert");
   }
 
   /** Waits until the table equals the source: its rows, or those its change log replays to. */
@@ -534,7 +484,7 @@ class PostgresNewTablesIT {
                           ? ChangeLogs.replay(IcebergRows.list(warehouse, "public", table), "id")
                           : IcebergRows.rows(warehouse, "public", table, "id"))
                   .as(() -> table + " in Iceberg\n" + cdcSync.describe())
-                  .isEqualTo(allSourceRows(server, database, table));
+                  .isEqualTo(sourceRows(server, database, table));
             });
   }
 
@@ -555,7 +505,7 @@ class PostgresNewTablesIT {
   }
 
   /** Every column of the table's rows, by id. */
-  private static Map<Object, Map<String, Object>> allSourceRows(
+  private static Map<Object, Map<String, Object>> sourceRows(
       TestDatabaseServer server, String database, String table) throws Exception {
     Map<Object, Map<String, Object>> rows = new TreeMap<>();
     try (Connection connection = server.connect(database);
@@ -568,22 +518,6 @@ class PostgresNewTablesIT {
           row.put(result.getMetaData().getColumnName(i), result.getObject(i));
         }
         rows.put(result.getObject("id"), row);
-      }
-    }
-    return rows;
-  }
-
-  private static Map<Object, Map<String, Object>> sourceRows(
-      TestDatabaseServer server, String database, String table) throws Exception {
-    Map<Object, Map<String, Object>> rows = new TreeMap<>();
-    try (Connection connection = server.connect(database);
-        Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery("SELECT id, v FROM " + table)) {
-      while (result.next()) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("id", result.getInt(1));
-        row.put("v", result.getString(2));
-        rows.put(result.getInt(1), row);
       }
     }
     return rows;

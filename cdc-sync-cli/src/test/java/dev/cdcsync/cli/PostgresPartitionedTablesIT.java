@@ -32,7 +32,7 @@ class PostgresPartitionedTablesIT {
     server.createDatabase(database);
     server.execute(
         database,
-        "CREATE TABLE measurements (id INT, region TEXT, reading INT, PRIMARY KEY (id, region)) PARTITION BY LIST (region)",
+        "CREATE TABLE measurements (id INT, region TEXT, reading INT, taken DATE, PRIMARY KEY (id, region)) PARTITION BY LIST (region)",
         "CREATE TABLE measurements_eu PARTITION OF measurements FOR VALUES IN ('eu')",
         "CREATE TABLE measurements_us PARTITION OF measurements FOR VALUES IN ('us')",
         "CREATE TABLE plain (id INT PRIMARY KEY)",
@@ -72,7 +72,8 @@ class PostgresPartitionedTablesIT {
       server.executeInTransaction(
           database,
           "CREATE TABLE measurements_sa (LIKE measurements INCLUDING ALL)",
-          "INSERT INTO measurements_sa VALUES (6, 'sa', 60)",
+          // A day before Christ: read as the stream would read it, not by the Julian calendar.
+          "INSERT INTO measurements_sa VALUES (6, 'sa', 60, date '0044-03-15 BC')",
           "ALTER TABLE measurements ATTACH PARTITION measurements_sa FOR VALUES IN ('sa')");
       awaitEqualToSource(cdcSync, server, database, warehouse);
       // Only the attached partition's row was copied, not the whole partitioned table again.
@@ -117,7 +118,10 @@ class PostgresPartitionedTablesIT {
               Map<Object, Object> iceberg = new TreeMap<>();
               for (Map<String, Object> row :
                   IcebergRows.list(warehouse, "public", "measurements")) {
-                assertThat(iceberg.put(row.get("id"), row.get("region") + ":" + row.get("reading")))
+                assertThat(
+                        iceberg.put(
+                            row.get("id"),
+                            row.get("region") + ":" + row.get("reading") + ":" + row.get("taken")))
                     .as("row %s appears once", row.get("id"))
                     .isNull();
               }
@@ -130,9 +134,16 @@ class PostgresPartitionedTablesIT {
     Map<Object, Object> rows = new TreeMap<>();
     try (Connection connection = server.connect(database);
         Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery("SELECT id, region, reading FROM measurements")) {
+        ResultSet result =
+            statement.executeQuery("SELECT id, region, reading, taken FROM measurements")) {
       while (result.next()) {
-        rows.put(result.getInt(1), result.getString(2) + ":" + result.getInt(3));
+        rows.put(
+            result.getInt(1),
+            result.getString(2)
+                + ":"
+                + result.getInt(3)
+                + ":"
+                + result.getObject(4, java.time.LocalDate.class));
       }
     }
     return rows;

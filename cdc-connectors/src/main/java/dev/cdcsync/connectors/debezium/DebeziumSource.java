@@ -1,7 +1,5 @@
 package dev.cdcsync.connectors.debezium;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdcsync.api.ChangeHandler;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.OperationType;
@@ -28,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -75,7 +72,6 @@ public final class DebeziumSource implements Source {
   private final Predicate<String> captured;
   private final NewTables newTables;
   private final UnaryOperator<String> resumable;
-  private static final ObjectMapper SIGNAL_JSON = new ObjectMapper();
   private volatile boolean closed;
 
   /** Whether the last {@link #run} started from the beginning, past its checks. */
@@ -83,9 +79,6 @@ public final class DebeziumSource implements Source {
 
   private boolean inTransaction;
   private boolean streaming;
-
-  /** The table whose copy (see {@link NewTables}) the last records belonged to, or null. */
-  private TableId copyInProgress;
 
   private final InitialLoad initialLoad;
 
@@ -158,8 +151,7 @@ public final class DebeziumSource implements Source {
     if (newTables != null) {
       newTables.start(
           startAfter.flatMap(
-              position -> Optional.ofNullable(position.offsets().get(NewTables.POSITION_KEY))),
-          this::copy);
+              position -> Optional.ofNullable(position.offsets().get(NewTables.POSITION_KEY))));
     }
     if (initialLoad != null) {
       Optional<String> loadState =
@@ -269,7 +261,6 @@ public final class DebeziumSource implements Source {
     offsets.restart(engineOffsets);
     inTransaction = false;
     streaming = false;
-    copyInProgress = null;
     snapshotAnnounced = false;
   }
 
@@ -286,7 +277,6 @@ public final class DebeziumSource implements Source {
       }
       DataChangeEvent[] events = new DataChangeEvent[count];
       List<DataChangeEvent>[] drops = new List[count];
-      List<TableId>[] copiesDone = new List[count];
       TableId[] announcedDrops = new TableId[count];
       boolean[] boundaries = new boolean[count];
       boolean[] snapshotEnds = new boolean[count];
@@ -305,24 +295,16 @@ public final class DebeziumSource implements Source {
           // Its load, at a later boundary, reads rows that show the change.
           events[i] = null;
         }
-        boolean copy = newTables != null && events[i] != null && isCopy(events[i]);
-        if (newTables != null) {
-          copiesDone[i] = trackCopies(record, events[i], copy);
+        if (newTables != null && !streaming) {
+          noteStreaming(record);
         }
-        if (copy) {
-          // A copy lands on a table whose changes already stream: upsert it, never append it blind.
-          DataChangeEvent read = events[i];
-          events[i] =
-              DataChangeEvent.insert(
-                  read.tableId(), read.schema(), read.after(), read.sourceTimestampMillis());
-        }
-        boundaries[i] = isBoundaryAfter(record, copy);
+        boundaries[i] = isBoundaryAfter(record);
         snapshotEnds[i] = boundaries[i] && "last".equals(snapshotMarker(record));
         if (events[i] == null) {
           List<DataChangeEvent> dropped = converter.tableDrops(record, captured);
           if (newTables != null) {
             announcedDrops[i] = newTables.dropAnnounced(record).orElse(null);
-            newTables.reloadRequested(record);
+            newTables.noticeReloadRequest(record);
             if (announcedDrops[i] != null) {
               dropped = List.of(converter.tableDrop(announcedDrops[i], System.currentTimeMillis()));
             }
@@ -355,9 +337,6 @@ public final class DebeziumSource implements Source {
           part.addAll(drops[i]);
         }
         offsets.remember(records.get(i).record());
-        if (copiesDone[i] != null) {
-          copiesDone[i].forEach(newTables::copied);
-        }
         if (announcedDrops[i] != null) {
           newTables.dropped(announcedDrops[i]);
         }
@@ -449,84 +428,20 @@ public final class DebeziumSource implements Source {
     }
   }
 
-  private boolean isCopy(DataChangeEvent event) {
-    return event.operation() == OperationType.READ && newTables.copying(event.tableId());
-  }
-
   /**
-   * Follows the copies of new tables through the records; returns the tables whose copy ends at
-   * this record (its last row came before, or is this one), or null. The stream waits while
-   * Debezium copies, so any other record (a row of another table, a streamed change or heartbeat)
-   * ends the copy before it.
+   * Tells the new tables once the engine streams: the first record outside its initial snapshot
+   * (if it took one) says so.
    */
-  private List<TableId> trackCopies(SourceRecord record, DataChangeEvent event, boolean copy) {
-    List<TableId> done = null;
-    TableId table = copy ? event.tableId() : null;
-    if (copyInProgress != null && !copyInProgress.equals(table)) {
-      done = new ArrayList<>(List.of(copyInProgress));
-      copyInProgress = null;
+  private void noteStreaming(SourceRecord record) {
+    String marker = snapshotMarker(record);
+    if (marker == null || marker.equals("false")) {
+      streaming = true;
+      newTables.streaming();
     }
-    if (table != null) {
-      copyInProgress = table;
-      if ("last".equals(snapshotMarker(record))) {
-        done = done == null ? new ArrayList<>() : done;
-        done.add(table);
-        copyInProgress = null;
-      }
-    } else if (!streaming) {
-      String marker = snapshotMarker(record);
-      if (marker == null || marker.equals("false")) {
-        streaming = true;
-        newTables.streaming();
-      }
-    }
-    return done;
   }
 
-  /** Asks Debezium for a blocking snapshot of the tables: it pauses the stream and reads them. */
-  private void copy(List<NewTables.Copy> copies) {
-    // Debezium matches each entry as a regex against schema.table.
-    List<String> patterns =
-        copies.stream()
-            .map(copy -> Pattern.quote(copy.table().schemaName() + "." + copy.table().tableName()))
-            .toList();
-    // A blocking snapshot takes an "additional condition" as the whole SELECT of the table.
-    List<Map<String, String>> conditions = new ArrayList<>();
-    for (NewTables.Copy copy : copies) {
-      conditions.add(
-          Map.of(
-              "data-collection",
-              copy.table().schemaName() + "." + copy.table().tableName(),
-              "filter",
-              copy.select()));
-    }
-    String data;
-    try {
-      data =
-          SIGNAL_JSON.writeValueAsString(
-              Map.of(
-                  "data-collections",
-                  patterns,
-                  "type",
-                  "blocking",
-                  "additional-conditions",
-                  conditions));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot write the copy request for " + copies, e);
-    }
-    DebeziumEngine<RecordChangeEvent<SourceRecord>> running = engine.get();
-    if (running == null || closed) {
-      return;
-    }
-    running
-        .getSignaler()
-        .signal(
-            new DebeziumEngine.Signal(
-                UUID.randomUUID().toString(), "execute-snapshot", data, null));
-  }
-
-  /** Whether a commit may cut right after this record; between copy rows only outside a transaction. */
-  private boolean isBoundaryAfter(SourceRecord record, boolean copy) {
+  /** Whether a commit may cut right after this record: outside a transaction, or a snapshot's end. */
+  private boolean isBoundaryAfter(SourceRecord record) {
     if (!(record.value() instanceof Struct value)) {
       return !inTransaction;
     }
@@ -540,7 +455,7 @@ public final class DebeziumSource implements Source {
     if (schemaName != null && schemaName.endsWith(".Envelope")) {
       String snapshot = snapshotMarker(record);
       if (snapshot != null && !snapshot.equals("false")) {
-        return copy ? !inTransaction : snapshot.equals("last");
+        return snapshot.equals("last");
       }
       return !inTransaction;
     }

@@ -23,9 +23,10 @@ import java.util.stream.Collectors;
  * SourceAcknowledger#snapshotGoesOn()}), and the load's end is one that must, before the first
  * streamed change. Acknowledging tells the database nothing: the stream starts from the slot's
  * position afterwards. Announces the snapshot of the load's tables and tells the handler each
- * one's chunks as they complete, for progress.
+ * one's chunks as they complete, for progress. Hands a partition's copied rows over as inserts,
+ * with a place to commit at the copy's end.
  */
-final class LoadHandOver implements InitialLoad.Chunks {
+final class LoadHandOver implements NewTables.Rows {
 
   private final InitialLoad load;
   private final SourceRecordConverter converter;
@@ -98,6 +99,23 @@ final class LoadHandOver implements InitialLoad.Chunks {
             true,
             false));
     handler.initialLoad(null, Set.of());
+  }
+
+  @Override
+  public void copied(List<LoadRow> rows) throws InterruptedException {
+    List<DataChangeEvent> inserts = new ArrayList<>(rows.size());
+    for (DataChangeEvent read : events(rows)) {
+      inserts.add(
+          DataChangeEvent.insert(
+              read.tableId(), read.schema(), read.after(), read.sourceTimestampMillis()));
+    }
+    handler.handle(inserts, new Acknowledger(committed, false, false));
+  }
+
+  @Override
+  public void copyEnd() throws InterruptedException {
+    committed = position.apply(load.state(), "copy of a new partition done");
+    handler.handle(List.of(), new Acknowledger(committed, true, false));
   }
 
   private void tellProgress(String table, TableLoad tableLoad) {

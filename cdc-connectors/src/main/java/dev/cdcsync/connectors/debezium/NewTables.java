@@ -2,6 +2,7 @@ package dev.cdcsync.connectors.debezium;
 
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.load.InitialLoad;
+import dev.cdcsync.connectors.load.LoadRow;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,35 +10,31 @@ import java.util.Optional;
  * Tables that join a running capture and whose earlier rows the source must read. On PostgreSQL a
  * table enters the change stream only once cdc-sync adds it to the publication, so the rows it held
  * before are not in the stream: cdc-sync's own load reads them ({@link #load}), while the stream
- * waits; a partition attached to a captured partitioned table has its rows copied by a Debezium
- * blocking snapshot instead ({@link Copier}).
+ * waits; a partition attached to a captured partitioned table has its rows copied under the
+ * partitioned table's name ({@link Rows#copied}).
  *
  * <p>Dropped tables are noticed the same way and announced in the change stream, so the drop
  * reaches the pipeline after the table's last change.
  *
  * <p>Threading: {@link #start} is called on the thread that runs the source, before the engine
  * starts; every other method but {@link #close} on the engine's handler thread. An implementation
- * may watch for tables on a thread of its own and calls the {@link Copier} from there.
+ * may watch for tables on a thread of its own.
  */
 public interface NewTables extends AutoCloseable {
 
   /** Key of the position entry that holds {@link #state()}; not a Debezium offset. */
   String POSITION_KEY = "cdc-sync/captured-tables";
 
-  /** Asks the engine to copy the current rows of partitions (a blocking snapshot). */
-  interface Copier {
-    void copy(List<Copy> copies);
-  }
+  /** Where the rows {@link #load} reads go: a load's chunks, and copies of partitions. */
+  interface Rows extends InitialLoad.Chunks {
+    /**
+     * Rows of a partition, copied under its partitioned table's name: changes to apply over what
+     * the table holds (its other partitions' rows are there too), not a load; more may follow.
+     */
+    void copied(List<LoadRow> rows) throws InterruptedException;
 
-  /**
-   * Rows to copy into a table: those a SELECT of it reads (the rows of one partition of a
-   * partitioned table, copied under the partitioned table's name).
-   */
-  record Copy(TableId table, String select) {
-    public Copy {
-      java.util.Objects.requireNonNull(table, "table");
-      java.util.Objects.requireNonNull(select, "select");
-    }
+    /** The copy is over, and {@link #state()} counts the partition: a commit may cut here. */
+    void copyEnd() throws InterruptedException;
   }
 
   /**
@@ -46,9 +43,9 @@ public interface NewTables extends AutoCloseable {
    * @param state {@link #state()} as stored with the start position; empty for a fresh start or a
    *     position written before tables were tracked, when every table captured now counts as copied
    */
-  void start(Optional<String> state, Copier copier);
+  void start(Optional<String> state);
 
-  /** The engine streams changes (its initial snapshot, if any, is over); copies may start. */
+  /** The engine streams changes (its initial snapshot, if any, is over); loads may start. */
   void streaming();
 
   /** The tables whose rows are in the stream's past, to store with a position taken now. */
@@ -61,26 +58,20 @@ public interface NewTables extends AutoCloseable {
   boolean awaitsLoad(TableId table);
 
   /**
-   * Whether the record is a request, written to the change stream (see {@code
-   * SourceFactory#requestReload}), to load captured tables again; they then await their load.
+   * Takes the request to load captured tables again that the record is, if it is one (written to
+   * the change stream, see {@code SourceFactory#requestReload}): the tables then await their load.
    */
-  boolean reloadRequested(org.apache.kafka.connect.source.SourceRecord record);
+  void noticeReloadRequest(org.apache.kafka.connect.source.SourceRecord record);
 
-  /** Whether tables await their load. */
+  /** Whether tables await their load, or partitions their copy. */
   boolean loadPending();
 
   /**
-   * Loads the tables that await it, handing their rows to {@code chunks} (their changes streamed
-   * next that the rows already show are left out by the load's {@code absorbed}); called at a
-   * transaction boundary of the stream, which waits meanwhile.
+   * Loads the tables that await it, handing their rows to {@code rows} (their changes streamed
+   * next that the rows already show are left out by the load's {@code absorbed}), and copies the
+   * rows of new partitions; called at a transaction boundary of the stream, which waits meanwhile.
    */
-  void load(InitialLoad.Chunks chunks) throws Exception;
-
-  /** Whether the table's snapshot rows arriving now are a copy this source asked for. */
-  boolean copying(TableId table);
-
-  /** The copy of the table handed over its last row. */
-  void copied(TableId table);
+  void load(Rows rows) throws Exception;
 
   /**
    * The table a record says was dropped, when the record is this source's own announcement in the

@@ -176,15 +176,30 @@ final class PostgresChunkReader implements ParallelChunks.Reader {
   @Override
   public void read(String name, String keyColumn, KeyRange range, ParallelChunks.Parts parts)
       throws SQLException, InterruptedException {
+    if (keyColumn == null) {
+      readRows(name, "", null, parts);
+    } else {
+      readRows(name, where(name, keyColumn, range), range, parts);
+    }
+  }
+
+  /**
+   * Reads the rows of one partition of a partitioned table ({@code name}), as rows of that table.
+   */
+  void readPartition(String name, long partitionOid, ParallelChunks.Parts parts)
+      throws SQLException, InterruptedException {
+    readRows(name, " WHERE tableoid = " + partitionOid, null, parts);
+  }
+
+  /** Reads the table's rows that {@code where} selects, its key range bound if any. */
+  private void readRows(String name, String where, KeyRange range, ParallelChunks.Parts parts)
+      throws SQLException, InterruptedException {
     Table table = tables.get(name);
     TableSchema schema = schemas.get(name);
-    String sql =
-        "SELECT * FROM "
-            + quotedName(name)
-            + (keyColumn == null ? "" : where(name, keyColumn, range));
+    String sql = "SELECT * FROM " + quotedName(name) + where;
     try (PreparedStatement statement = connection.connection().prepareStatement(sql)) {
       statement.setFetchSize(fetchSize);
-      if (keyColumn != null) {
+      if (range != null) {
         bind(statement, range);
       }
       try (ResultSet result = statement.executeQuery()) {

@@ -372,11 +372,33 @@ final class PostgresInitialLoad implements InitialLoad {
   }
 
   /**
-   * Readers in the snapshot {@code snapshotName}, of the captured tables or {@code only} those;
-   * notes the pipeline's name of each table they see.
+   * Copies the rows of a partition attached to the captured partitioned table {@code root}
+   * ({@code schema.table}), as rows of that table, under a snapshot of their own; not part of the
+   * load's state.
+   */
+  void copyPartition(String root, long partitionOid, ParallelChunks.Parts parts) throws Exception {
+    try (Connection exporter = exporterConnection(false)) {
+      String[] exported = exportSnapshot(exporter);
+      List<PostgresChunkReader> started = startReaders(exported[0], Optional.of(Set.of(root)), 1);
+      try {
+        started.get(0).readPartition(root, partitionOid, parts);
+      } finally {
+        closeAll(started);
+      }
+    }
+  }
+
+  /**
+   * {@link #readers} readers in the snapshot {@code snapshotName}, of the captured tables or {@code
+   * only} those; notes the pipeline's name of each table they see.
    */
   private List<PostgresChunkReader> startReaders(String snapshotName, Optional<Set<String>> only)
       throws SQLException {
+    return startReaders(snapshotName, only, readers);
+  }
+
+  private List<PostgresChunkReader> startReaders(
+      String snapshotName, Optional<Set<String>> only, int count) throws SQLException {
     PostgresConnectorConfig config =
         new PostgresConnectorConfig(io.debezium.config.Configuration.from(engineProperties));
     Charset charset;
@@ -388,7 +410,7 @@ final class PostgresInitialLoad implements InitialLoad {
         typeRegistry -> PostgresValueConverter.of(config, charset, typeRegistry);
     List<PostgresChunkReader> started = new ArrayList<>();
     try {
-      for (int i = 0; i < readers; i++) {
+      for (int i = 0; i < count; i++) {
         started.add(
             new PostgresChunkReader(
                 config, converters, customConverters(), snapshotName, fetchSize, server, only));

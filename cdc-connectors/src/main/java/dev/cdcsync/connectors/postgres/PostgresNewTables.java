@@ -9,6 +9,7 @@ import dev.cdcsync.connectors.JdbcConnections;
 import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.connectors.debezium.NewTables;
 import dev.cdcsync.connectors.load.InitialLoad;
+import dev.cdcsync.connectors.load.LoadRow;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -49,10 +50,11 @@ import org.slf4j.LoggerFactory;
  * committed yet.
  *
  * <p>A partition attached to (or created in) a captured partitioned table streams through the
- * partitioned table. The rows it held before are copied under the partitioned table's name by a
- * Debezium blocking snapshot: its changes cannot be told from the other partitions' in the
- * stream, so none is left out, and a change made during the copy is applied again after it (an
- * upsert table is not affected; a change log may list it twice).
+ * partitioned table. The rows it held before are copied under the partitioned table's name by
+ * the load's readers while the stream waits ({@link #copyPartition}): its changes cannot be told
+ * from the other partitions' in the stream, so none is left out, and a change made during the
+ * copy is applied again after it (an upsert table is not affected; a change log may list it
+ * twice).
  *
  * <p>pgoutput carries no DDL, so a captured table that is gone from the catalog (dropped, or
  * renamed: the old name is gone) is announced in the change stream with a logical decoding
@@ -100,7 +102,6 @@ final class PostgresNewTables implements NewTables {
   private final PostgresPreflight preflight;
   private final PostgresInitialLoad initialLoad;
   private final Set<Captured> known = ConcurrentHashMap.newKeySet();
-  private final Map<TableId, Captured> copying = new ConcurrentHashMap<>();
   private final Set<Captured> reported = ConcurrentHashMap.newKeySet();
   private final Set<Captured> dropsAnnounced = ConcurrentHashMap.newKeySet();
 
@@ -113,9 +114,11 @@ final class PostgresNewTables implements NewTables {
   /** Of those, the captured ones asked to be loaded again (handler thread only). */
   private final Set<TableId> reloads = new java.util.LinkedHashSet<>();
 
+  /** New partitions whose rows are to be copied, by the captured partitioned table they join. */
+  private final Map<TableId, Captured> partitionsToCopy = new ConcurrentHashMap<>();
+
   private volatile String state = "[]";
   private volatile boolean streaming;
-  private volatile Copier copier;
   private ScheduledExecutorService watcher;
 
   PostgresNewTables(
@@ -136,12 +139,11 @@ final class PostgresNewTables implements NewTables {
   }
 
   @Override
-  public void start(Optional<String> state, Copier copier) {
+  public void start(Optional<String> state) {
     close();
-    this.copier = copier;
     streaming = false;
     known.clear();
-    copying.clear();
+    partitionsToCopy.clear();
     dropsAnnounced.clear();
     awaitingLoad.clear();
     readyToLoad.clear();
@@ -186,14 +188,12 @@ final class PostgresNewTables implements NewTables {
    * has the rows of new partitions copied.
    */
   void look() {
-    List<Copy> toCopy = new ArrayList<>();
-    long estimate = 0;
     try (Connection connection = JdbcConnections.open(url, options, description)) {
       noticeDrops(connection);
       for (Found found : found(connection)) {
         Captured table = found.table();
         if (known.contains(table)
-            || copying.containsValue(table)
+            || partitionsToCopy.containsValue(table)
             || readyToLoad.containsKey(tableId(table))
             || dropPending(table)) {
           // A table created again under a dropped one's name waits until the drop has passed.
@@ -207,18 +207,9 @@ final class PostgresNewTables implements NewTables {
           if (isEmpty(connection, table)) {
             remember(List.of(table));
             LOG.info("Capturing new partition {} through {}", table.quotedName(), root);
-          } else if (!copying.containsKey(root)) {
-            copying.put(root, table);
-            toCopy.add(
-                new Copy(
-                    root,
-                    "SELECT * FROM "
-                        + PostgresPreflight.quote(root.schemaName())
-                        + "."
-                        + PostgresPreflight.quote(root.tableName())
-                        + " WHERE tableoid = "
-                        + table.oid()));
-            estimate += Math.max(0, found.estimatedRows());
+          } else if (!partitionsToCopy.containsKey(root)) {
+            partitionsToCopy.put(root, table);
+            wakeTheStream(connection);
           }
           continue;
         }
@@ -284,21 +275,6 @@ final class PostgresNewTables implements NewTables {
       }
     } catch (SQLException e) {
       throw new IllegalStateException(e.getMessage(), e);
-    }
-    if (!toCopy.isEmpty()) {
-      LOG.info(
-          "Copying the rows of new partition(s) {}{}; the stream waits meanwhile, then follows"
-              + " their changes",
-          toCopy.stream()
-              .map(copy -> copying.get(copy.table()).quotedName() + " of " + copy.table())
-              .toList(),
-          estimate > 0 ? " (about " + estimate + " rows)" : "");
-      try {
-        copier.copy(toCopy);
-      } catch (RuntimeException e) {
-        toCopy.forEach(copy -> copying.remove(copy.table()));
-        throw e;
-      }
     }
   }
 
@@ -371,13 +347,8 @@ final class PostgresNewTables implements NewTables {
       if (!dropsAnnounced.add(table)) {
         continue;
       }
-      // Transactional: the stream carries it in a transaction of its own, which Debezium also
-      // resumes from after a restart (it skips a lone message read before the first commit).
-      try (PreparedStatement statement =
-          connection.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
-        statement.setString(1, messagePrefix(publication));
-        statement.setString(2, JSON.writeValueAsString(table));
-        statement.execute();
+      try {
+        emitMessage(connection, messagePrefix(publication), table);
       } catch (SQLException | JsonProcessingException e) {
         dropsAnnounced.remove(table);
         reportOnce(
@@ -396,6 +367,21 @@ final class PostgresNewTables implements NewTables {
           table.quotedName(),
           current == null ? "dropped" : "renamed to " + current.quotedName(),
           description);
+    }
+  }
+
+  /**
+   * Writes {@code content}, as JSON, to the change stream in a logical decoding message.
+   * Transactional: the stream carries it in a transaction of its own, which Debezium also resumes
+   * from after a restart (it skips a lone message read before the first commit).
+   */
+  private static void emitMessage(Connection connection, String prefix, Object content)
+      throws SQLException, JsonProcessingException {
+    try (PreparedStatement statement =
+        connection.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+      statement.setString(1, prefix);
+      statement.setString(2, JSON.writeValueAsString(content));
+      statement.execute();
     }
   }
 
@@ -432,10 +418,10 @@ final class PostgresNewTables implements NewTables {
   }
 
   @Override
-  public boolean reloadRequested(SourceRecord record) {
+  public void noticeReloadRequest(SourceRecord record) {
     Optional<byte[]> content = message(record, reloadPrefix(publication));
     if (content.isEmpty()) {
-      return false;
+      return;
     }
     List<String> tables;
     try {
@@ -445,7 +431,7 @@ final class PostgresNewTables implements NewTables {
           "Cannot read a request to load tables again in the change stream of {}: {}",
           description,
           e.getMessage());
-      return false;
+      return;
     }
     for (String name : tables) {
       Optional<Captured> table =
@@ -463,7 +449,6 @@ final class PostgresNewTables implements NewTables {
       awaitingLoad.put(id, table.get());
       reloads.add(id);
     }
-    return true;
   }
 
   /** The content of a logical decoding message of this prefix, if the record is one. */
@@ -489,7 +474,7 @@ final class PostgresNewTables implements NewTables {
   /**
    * Asks the pipeline that reads through {@code publication} to load {@code tables} ({@code
    * schema.table}) again: a transactional logical decoding message, which the running instance
-   * reads in its change stream ({@link #reloadRequested}).
+   * reads in its change stream ({@link #noticeReloadRequest}).
    */
   static void requestReload(
       String url,
@@ -507,12 +492,7 @@ final class PostgresNewTables implements NewTables {
           throw InitialLoad.unknownReloadTable(table, description);
         }
       }
-      try (PreparedStatement statement =
-          connection.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
-        statement.setString(1, reloadPrefix(publication));
-        statement.setString(2, JSON.writeValueAsString(tables));
-        statement.execute();
-      }
+      emitMessage(connection, reloadPrefix(publication), tables);
     } catch (SQLException | JsonProcessingException e) {
       throw new IllegalStateException(
           "Cannot ask the pipeline reading "
@@ -608,11 +588,11 @@ final class PostgresNewTables implements NewTables {
 
   @Override
   public boolean loadPending() {
-    return !readyToLoad.isEmpty() || !reloads.isEmpty();
+    return !readyToLoad.isEmpty() || !reloads.isEmpty() || !partitionsToCopy.isEmpty();
   }
 
   @Override
-  public void load(InitialLoad.Chunks chunks) throws Exception {
+  public void load(Rows rows) throws Exception {
     Map<TableId, Long> ready = Map.copyOf(readyToLoad);
     if (!ready.isEmpty()) {
       List<Captured> tables = new ArrayList<>();
@@ -624,14 +604,14 @@ final class PostgresNewTables implements NewTables {
       // Captured from the load's start on: the load's state, stored with the same positions,
       // has a restart finish it.
       remember(tables);
-      long estimate = ready.values().stream().mapToLong(rows -> Math.max(0, rows)).sum();
+      long estimate = ready.values().stream().mapToLong(estimated -> Math.max(0, estimated)).sum();
       List<String> names = names(tables);
       LOG.info(
           "Loading new table(s) {} of {}{}; the stream waits meanwhile, then follows their changes",
           names,
           description,
           estimate > 0 ? " (about " + estimate + " rows)" : "");
-      if (!initialLoad.join(names, false, chunks)) {
+      if (!initialLoad.join(names, false, rows)) {
         return;
       }
       LOG.info("Loaded new table(s) {}; following their changes", names);
@@ -648,11 +628,50 @@ final class PostgresNewTables implements NewTables {
               + " their changes",
           names,
           description);
-      if (initialLoad.join(names, true, chunks)) {
-        LOG.info("Loaded table(s) {} again; following their changes", names);
+      if (!initialLoad.join(names, true, rows)) {
+        return;
       }
+      LOG.info("Loaded table(s) {} again; following their changes", names);
+    }
+    for (Map.Entry<TableId, Captured> copy : Map.copyOf(partitionsToCopy).entrySet()) {
+      copyPartition(copy.getKey(), copy.getValue(), rows);
     }
   }
+
+  /**
+   * Copies the rows a partition held when it joined the captured partitioned table {@code root},
+   * under the root's name, as changes over what the root's table holds. The stream waits
+   * meanwhile; it then brings the partition's changes made since the stream's position again,
+   * which an upsert table applies harmlessly (a change log may list them twice: its changes cannot
+   * be told from the other partitions' to leave them out). A crash before the copy's end copies it
+   * again.
+   */
+  private void copyPartition(TableId root, Captured partition, Rows rows) throws Exception {
+    LOG.info(
+        "Copying the rows of new partition {} of {}; the stream waits meanwhile, then follows"
+            + " their changes",
+        partition.quotedName(),
+        root);
+    List<LoadRow> part = new ArrayList<>();
+    initialLoad.copyPartition(
+        root.schemaName() + "." + root.tableName(),
+        partition.oid(),
+        (row, bytes) -> {
+          part.add(row);
+          if (part.size() == COPY_PART_ROWS) {
+            rows.copied(List.copyOf(part));
+            part.clear();
+          }
+        });
+    rows.copied(List.copyOf(part));
+    partitionsToCopy.remove(root);
+    remember(List.of(partition));
+    rows.copyEnd();
+    LOG.info("Copied the rows of new partition {}; following its changes", partition.quotedName());
+  }
+
+  /** Rows of a partition's copy handed over at once. */
+  private static final int COPY_PART_ROWS = 1024;
 
   private static List<String> names(List<Captured> tables) {
     return tables.stream().map(table -> table.schema() + "." + table.table()).toList();
@@ -683,20 +702,6 @@ final class PostgresNewTables implements NewTables {
 
   private TableId tableId(Captured table) {
     return TableId.of(database, table.schema(), table.table());
-  }
-
-  @Override
-  public boolean copying(TableId table) {
-    return copying.containsKey(table);
-  }
-
-  @Override
-  public void copied(TableId table) {
-    Captured captured = copying.remove(table);
-    if (captured != null) {
-      remember(List.of(captured));
-      LOG.info("Copied the rows of new partition {}; following its changes", captured.quotedName());
-    }
   }
 
   @Override

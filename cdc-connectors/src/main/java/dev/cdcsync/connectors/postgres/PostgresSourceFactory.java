@@ -3,6 +3,7 @@ package dev.cdcsync.connectors.postgres;
 import dev.cdcsync.api.ConfigOption;
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.ConfigurationException;
+import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.api.PreflightCheck;
 import dev.cdcsync.api.Source;
@@ -162,6 +163,14 @@ public final class PostgresSourceFactory implements SourceFactory {
 
   @Override
   public void requestReload(Configuration options, PipelineContext context, List<String> tables) {
+    if (options.get(SourceOptions.STARTUP_MODE) == SourceOptions.StartupMode.SNAPSHOT) {
+      throw new PermanentPipelineException(
+          "Cannot load table(s) "
+              + String.join(", ", tables)
+              + " again now: the pipeline runs with scan.startup.mode snapshot, so it reads no"
+              + " change stream to take the request from; wait until it ends, then run this"
+              + " command again");
+    }
     Setup setup = setup(options, context);
     PostgresNewTables.requestReload(
         "jdbc:postgresql://" + setup.address() + "/" + setup.database(),
@@ -252,10 +261,6 @@ public final class PostgresSourceFactory implements SourceFactory {
                 properties.putIfAbsent(
                     "driver.connectTimeout",
                     Long.toString(JdbcConnections.postgresSeconds(timeout))));
-    // Partitions that join a captured partitioned table get their rows copied through blocking
-    // snapshots (PostgresNewTables).
-    properties.setProperty("signal.enabled.channels", "in-process");
-    properties.setProperty("signal.poll.interval.ms", "1000");
     List<TablePattern> exclude = excludePatterns(options);
     properties.setProperty(
         "table.include.list",
