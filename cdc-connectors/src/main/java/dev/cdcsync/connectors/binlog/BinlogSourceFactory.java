@@ -14,6 +14,7 @@ import dev.cdcsync.connectors.FlinkCdcSourceOptions;
 import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.connectors.debezium.DebeziumSource;
 import dev.cdcsync.connectors.debezium.EngineProperties;
+import dev.cdcsync.connectors.debezium.NewTables;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter;
 import dev.cdcsync.connectors.load.InitialLoad;
 import dev.cdcsync.connectors.load.LoadOptions;
@@ -268,6 +269,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
             setSnapshotSelects(properties, userGiven, preflight.floatSnapshotSelects());
           }
         };
+    InitialLoad initialLoad = initialLoad(options, context, properties, description);
     return new DebeziumSource(
         description,
         properties,
@@ -278,9 +280,18 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         () -> StateStorageSchemaHistory.clear(context.stateStorage()),
         preflight::estimatedRows,
         context.workDirectory(),
-        null,
+        newTables(options, initialLoad, description),
         UnaryOperator.identity(),
-        initialLoad(options, context, properties, description));
+        initialLoad);
+  }
+
+  /**
+   * The tables joining the capture while it runs whose rows the source must load; null where none
+   * is loaded (the binlog has every table created in a captured database, with its rows).
+   */
+  protected NewTables newTables(
+      Configuration options, InitialLoad initialLoad, String description) {
+    return null;
   }
 
   /**

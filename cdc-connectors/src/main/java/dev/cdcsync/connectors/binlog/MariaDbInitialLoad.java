@@ -102,7 +102,8 @@ final class MariaDbInitialLoad implements InitialLoad {
   /** Changes before this position may be absorbed; null once the stream is past every read. */
   private volatile BinlogPosition absorbUntil;
 
-  private final LoadedSegments segments = new LoadedSegments();
+  /** Where streamed changes fall in {@link #state}'s segments; anew with each state adopted. */
+  private volatile LoadedSegments segments = new LoadedSegments();
 
   /**
    * @param stateStorage where the schema history is kept (see {@link StateStorageSchemaHistory})
@@ -291,6 +292,7 @@ final class MariaDbInitialLoad implements InitialLoad {
     readPositions = positions;
     // The stream starts at the first read's position, or before every read (tables joining).
     absorbUntil = positions.stream().max(BinlogPosition::compareTo).orElse(null);
+    segments = new LoadedSegments();
   }
 
   @Override
@@ -364,29 +366,16 @@ final class MariaDbInitialLoad implements InitialLoad {
   public void run(Optional<String> storedState, Chunks chunks) throws Exception {
     InitialLoad.checkReloadHasALoad(storedState, reload, server);
     MariaDbConnectorConfig config = config();
-    Configuration engineConfig = Configuration.from(engineProperties);
-    // As the connector's task does: the field reader asks the registry for custom converters.
-    config.getServiceRegistry().registerServiceProvider(new CustomConverterServiceProvider());
-    CustomConverterRegistry customConverters =
-        config.getServiceRegistry().getService(CustomConverterRegistry.class);
     List<MariaDbChunkReader> started = new ArrayList<>();
     try {
       Map<String, Table> tables;
       try (MariaDbConnection connection = connection(config)) {
         String columnsBefore = MariaDbTableDefinitions.columnsDigest(connection);
-        for (int i = 0; i < readers; i++) {
-          started.add(
-              new MariaDbChunkReader(config, engineConfig, customConverters, fetchSize, server));
-        }
+        startReaders(config, started);
         Definitions schema = MariaDbTableDefinitions.read(connection, config);
         tables = schema.tables();
         if (storedState.isEmpty() || !joining.isEmpty()) {
-          if (!MariaDbTableDefinitions.columnsDigest(connection).equals(columnsBefore)) {
-            throw new IllegalStateException(
-                "A table of "
-                    + server
-                    + " changed its columns while the initial load began; it begins again");
-          }
+          checkColumnsUnchanged(connection, columnsBefore);
         }
         if (storedState.isEmpty()) {
           recordSchemaHistory(connection, schema, firstPosition(started));
@@ -452,6 +441,89 @@ final class MariaDbInitialLoad implements InitialLoad {
       for (MariaDbChunkReader reader : started) {
         reader.close();
       }
+    }
+  }
+
+  /**
+   * Loads tables ({@code database.table}) that joined the capture while the stream runs (renamed
+   * into option {@code tables}), which waits meanwhile: under new snapshots, one per reader, as a
+   * load that resumes reads its chunks, so that the changes streamed next that their rows already
+   * show are {@link #absorbed}, and a restart in the middle goes on with the chunks not committed
+   * yet. Their rows are written over what their sink tables hold. Returns whether it got to the
+   * end (it was not closed).
+   */
+  boolean join(List<String> names, Chunks chunks) throws Exception {
+    MariaDbConnectorConfig config = config();
+    List<MariaDbChunkReader> started = new ArrayList<>();
+    try {
+      Map<String, Table> tables;
+      try (MariaDbConnection connection = connection(config)) {
+        String columnsBefore = MariaDbTableDefinitions.columnsDigest(connection);
+        startReaders(config, started);
+        tables = MariaDbTableDefinitions.read(connection, config).tables();
+        checkColumnsUnchanged(connection, columnsBefore);
+      }
+      started.forEach(reader -> reader.use(tables));
+      Map<String, Table> joined = new TreeMap<>(tables);
+      joined.keySet().retainAll(names);
+      for (String name : names) {
+        if (!joined.containsKey(name)) {
+          LOG.warn("Table {} of {} is gone before its load; it is not loaded", name, server);
+        }
+      }
+      LoadState loaded =
+          (state != null ? state : LoadState.complete(captured)).withTables(plan(joined), false);
+      int firstRead = loaded.reads().size();
+      for (MariaDbChunkReader reader : started) {
+        loaded = loaded.withRead(new Read("", reader.position().toString(), false));
+      }
+      adopt(loaded);
+      chunks.starting(state);
+      state =
+          new ParallelChunks(chunkSize)
+              .run(state, started, chunks, reader -> firstRead + reader, () -> closed);
+      if (closed) {
+        return false;
+      }
+      chunks.done(state);
+      return true;
+    } finally {
+      for (MariaDbChunkReader reader : started) {
+        reader.close();
+      }
+    }
+  }
+
+  /** Whether option {@code tables} selects the table. */
+  boolean captures(TableId table) {
+    return config()
+        .getTableFilters()
+        .dataCollectionFilter()
+        .isIncluded(
+            new io.debezium.relational.TableId(table.schemaName(), null, table.tableName()));
+  }
+
+  /** Starts {@link #readers} readers, each in a consistent snapshot of its own. */
+  private void startReaders(MariaDbConnectorConfig config, List<MariaDbChunkReader> started)
+      throws SQLException {
+    Configuration engineConfig = Configuration.from(engineProperties);
+    // As the connector's task does: the field reader asks the registry for custom converters.
+    config.getServiceRegistry().registerServiceProvider(new CustomConverterServiceProvider());
+    CustomConverterRegistry customConverters =
+        config.getServiceRegistry().getService(CustomConverterRegistry.class);
+    for (int i = 0; i < readers; i++) {
+      started.add(
+          new MariaDbChunkReader(config, engineConfig, customConverters, fetchSize, server));
+    }
+  }
+
+  private void checkColumnsUnchanged(MariaDbConnection connection, String columnsBefore)
+      throws SQLException {
+    if (!MariaDbTableDefinitions.columnsDigest(connection).equals(columnsBefore)) {
+      throw new IllegalStateException(
+          "A table of "
+              + server
+              + " changed its columns while the initial load began; it begins again");
     }
   }
 

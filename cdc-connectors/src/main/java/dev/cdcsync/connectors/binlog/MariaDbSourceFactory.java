@@ -3,6 +3,7 @@ package dev.cdcsync.connectors.binlog;
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.PipelineContext;
 import dev.cdcsync.connectors.SourceOptions;
+import dev.cdcsync.connectors.debezium.NewTables;
 import dev.cdcsync.connectors.load.InitialLoad;
 import dev.cdcsync.connectors.load.LoadOptions;
 import java.util.List;
@@ -59,6 +60,20 @@ public final class MariaDbSourceFactory extends BinlogSourceFactory {
         keyColumns(options),
         options.get(SourceOptions.STARTUP_MODE),
         LoadOptions.reloadTables(options));
+  }
+
+  /**
+   * Tables renamed into option {@code tables} while the pipeline streams; not with {@code
+   * scan.startup.mode} {@code latest-offset} (no table's earlier rows are loaded) or {@code
+   * snapshot} (no stream).
+   */
+  @Override
+  protected NewTables newTables(
+      Configuration options, InitialLoad initialLoad, String description) {
+    return options.get(SourceOptions.STARTUP_MODE) == SourceOptions.StartupMode.INITIAL
+            && initialLoad instanceof MariaDbInitialLoad mariaDb
+        ? new MariaDbNewTables(mariaDb, description)
+        : null;
   }
 
   private static Map<String, String> keyColumns(Configuration options) {

@@ -304,7 +304,7 @@ public final class DebeziumSource implements Source {
           List<DataChangeEvent> dropped = converter.tableDrops(record, captured);
           if (newTables != null) {
             announcedDrops[i] = newTables.dropAnnounced(record).orElse(null);
-            newTables.noticeReloadRequest(record);
+            newTables.notice(record);
             if (announcedDrops[i] != null) {
               dropped = List.of(converter.tableDrop(announcedDrops[i], System.currentTimeMillis()));
             }

@@ -48,7 +48,10 @@ public interface NewTables extends AutoCloseable {
   /** The engine streams changes (its initial snapshot, if any, is over); loads may start. */
   void streaming();
 
-  /** The tables whose rows are in the stream's past, to store with a position taken now. */
+  /**
+   * What it keeps across restarts, to store with a position taken now: the tables whose rows are
+   * in the stream's past (PostgreSQL), or those awaiting their load (MariaDB).
+   */
   String state();
 
   /**
@@ -58,10 +61,11 @@ public interface NewTables extends AutoCloseable {
   boolean awaitsLoad(TableId table);
 
   /**
-   * Takes the request to load captured tables again that the record is, if it is one (written to
-   * the change stream, see {@code SourceFactory#requestReload}): the tables then await their load.
+   * Takes what a record that carries no change says about tables to load: a request to load
+   * captured tables again (PostgreSQL, see {@code SourceFactory#requestReload}), a table renamed
+   * into option {@code tables} (MariaDB); those tables then await their load.
    */
-  void noticeReloadRequest(org.apache.kafka.connect.source.SourceRecord record);
+  void notice(org.apache.kafka.connect.source.SourceRecord record);
 
   /** Whether tables await their load, or partitions their copy. */
   boolean loadPending();

@@ -418,7 +418,7 @@ final class PostgresNewTables implements NewTables {
   }
 
   @Override
-  public void noticeReloadRequest(SourceRecord record) {
+  public void notice(SourceRecord record) {
     Optional<byte[]> content = message(record, reloadPrefix(publication));
     if (content.isEmpty()) {
       return;
@@ -474,7 +474,7 @@ final class PostgresNewTables implements NewTables {
   /**
    * Asks the pipeline that reads through {@code publication} to load {@code tables} ({@code
    * schema.table}) again: a transactional logical decoding message, which the running instance
-   * reads in its change stream ({@link #noticeReloadRequest}).
+   * reads in its change stream ({@link #notice}).
    */
   static void requestReload(
       String url,
