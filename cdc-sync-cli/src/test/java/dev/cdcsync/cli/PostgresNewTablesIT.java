@@ -150,13 +150,7 @@ class PostgresNewTablesIT {
           "CREATE TABLE b (id INT PRIMARY KEY, v TEXT, balance BIGINT)",
           "INSERT INTO b SELECT i, 'v' || i, 0 FROM generate_series(1, " + NEW_ROWS + ") i");
       writer = CompletableFuture.supplyAsync(() -> write(server, database, writing, NEW_ROWS));
-      await("b's first chunks are committed")
-          .atMost(Duration.ofSeconds(120))
-          .pollInterval(Duration.ofMillis(50))
-          .failFast(
-              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-          .until(() -> committedRows(warehouse, "b") > 0);
-      cdcSync.kill();
+      killOnceBHasRows(cdcSync, warehouse);
       assertThat(cdcSync.output())
           .contains("Loading new table(s) [public.b]")
           .doesNotContain("Loaded new table(s) [public.b]");
@@ -164,22 +158,8 @@ class PostgresNewTablesIT {
     assertThat(committedRows(warehouse, "b")).as("killed in the middle").isLessThan(NEW_ROWS);
     server.execute(database, "INSERT INTO a VALUES (2, 'two')");
 
-    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
-      await("b's load ends")
-          .atMost(Duration.ofSeconds(180))
-          .failFast(
-              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-          .until(() -> cdcSync.output().contains("Loaded every table of"));
-      writing.set(false);
-      assertThat(writer.get()).as("changes written to b").isPositive();
-      awaitRows(cdcSync, server, database, warehouse, "b", mode);
-      awaitRows(cdcSync, server, database, warehouse, "a", mode);
-      assertThat(cdcSync.output())
-          .contains("resuming: only the chunks not committed yet")
-          .doesNotContain("Loading new table(s)")
-          .doesNotContain("Copying the rows");
-      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
-    }
+    String output = resumeUntilEqual(file, server, database, warehouse, writing, writer, mode);
+    assertThat(output).doesNotContain("Loading new table(s)");
   }
 
   private static final int NEW_ROWS = 200_000;
@@ -234,19 +214,41 @@ class PostgresNewTablesIT {
         assertThat(request.output()).contains("so it was asked to load public.b again");
       }
       writer = CompletableFuture.supplyAsync(() -> write(server, database, writing, NEW_ROWS));
-      await("b's first chunks are committed again")
-          .atMost(Duration.ofSeconds(120))
-          .pollInterval(Duration.ofMillis(50))
-          .failFast(
-              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-          .until(() -> committedRows(warehouse, "b") > 0);
-      cdcSync.kill();
+      killOnceBHasRows(cdcSync, warehouse);
       assertThat(cdcSync.output())
           .contains("Loading table(s) [public.b] of")
           .doesNotContain("Loaded table(s) [public.b] again");
     }
     assertThat(committedRows(warehouse, "b")).as("killed in the middle").isLessThan(NEW_ROWS);
 
+    resumeUntilEqual(file, server, database, warehouse, writing, writer, "upsert");
+  }
+
+  /** Kills cdc-sync once table b's first rows of a load are committed. */
+  private static void killOnceBHasRows(CdcSyncProcess cdcSync, Path warehouse)
+      throws InterruptedException {
+    await("b's first chunks are committed")
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(50))
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .until(() -> committedRows(warehouse, "b") > 0);
+    cdcSync.kill();
+  }
+
+  /**
+   * Runs cdc-sync again after a kill in the middle of b's load: the load goes on with the chunks
+   * not committed, then the writes stop and a and b end equal to the source. Returns the output.
+   */
+  private String resumeUntilEqual(
+      Path file,
+      TestDatabaseServer server,
+      String database,
+      Path warehouse,
+      AtomicBoolean writing,
+      CompletableFuture<Integer> writer,
+      String mode)
+      throws Exception {
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
       await("b's load ends")
           .atMost(Duration.ofSeconds(180))
@@ -255,10 +257,13 @@ class PostgresNewTablesIT {
           .until(() -> cdcSync.output().contains("Loaded every table of"));
       writing.set(false);
       assertThat(writer.get()).as("changes written to b").isPositive();
-      awaitRows(cdcSync, server, database, warehouse, "b", "upsert");
-      awaitRows(cdcSync, server, database, warehouse, "a", "upsert");
-      assertThat(cdcSync.output()).contains("resuming: only the chunks not committed yet");
+      awaitRows(cdcSync, server, database, warehouse, "b", mode);
+      awaitRows(cdcSync, server, database, warehouse, "a", mode);
+      assertThat(cdcSync.output())
+          .contains("resuming: only the chunks not committed yet")
+          .doesNotContain("Copying the rows");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+      return cdcSync.output();
     }
   }
 
