@@ -8,11 +8,8 @@ import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.JdbcConnections;
 import dev.cdcsync.connectors.SourceOptions;
 import dev.cdcsync.connectors.debezium.NewTables;
-import dev.cdcsync.connectors.load.InitialLoad;
 import dev.cdcsync.connectors.load.LoadRow;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +96,7 @@ final class PostgresNewTables implements NewTables {
   private final String publication;
   private final PostgresPreflight preflight;
   private final PostgresInitialLoad initialLoad;
+  private final PostgresStreamMessages messages;
   private final Set<Captured> known = ConcurrentHashMap.newKeySet();
   private final Set<Captured> reported = ConcurrentHashMap.newKeySet();
   private final Set<Captured> dropsAnnounced = ConcurrentHashMap.newKeySet();
@@ -136,6 +132,7 @@ final class PostgresNewTables implements NewTables {
     this.publication = publication;
     this.preflight = preflight;
     this.initialLoad = initialLoad;
+    this.messages = new PostgresStreamMessages(publication);
   }
 
   @Override
@@ -209,7 +206,7 @@ final class PostgresNewTables implements NewTables {
             LOG.info("Capturing new partition {} through {}", table.quotedName(), root);
           } else if (!partitionsToCopy.containsKey(root)) {
             partitionsToCopy.put(root, table);
-            wakeTheStream(connection);
+            PostgresStreamMessages.wake(connection);
           }
           continue;
         }
@@ -271,7 +268,7 @@ final class PostgresNewTables implements NewTables {
         }
         awaitEarlierTransactions(connection, table);
         readyToLoad.put(id, found.estimatedRows());
-        wakeTheStream(connection);
+        PostgresStreamMessages.wake(connection);
       }
     } catch (SQLException e) {
       throw new IllegalStateException(e.getMessage(), e);
@@ -348,7 +345,7 @@ final class PostgresNewTables implements NewTables {
         continue;
       }
       try {
-        emitMessage(connection, messagePrefix(publication), table);
+        messages.announceDrop(connection, table);
       } catch (SQLException | JsonProcessingException e) {
         dropsAnnounced.remove(table);
         reportOnce(
@@ -370,40 +367,15 @@ final class PostgresNewTables implements NewTables {
     }
   }
 
-  /**
-   * Writes {@code content}, as JSON, to the change stream in a logical decoding message.
-   * Transactional: the stream carries it in a transaction of its own, which Debezium also resumes
-   * from after a restart (it skips a lone message read before the first commit).
-   */
-  private static void emitMessage(Connection connection, String prefix, Object content)
-      throws SQLException, JsonProcessingException {
-    try (PreparedStatement statement =
-        connection.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
-      statement.setString(1, prefix);
-      statement.setString(2, JSON.writeValueAsString(content));
-      statement.execute();
-    }
-  }
-
-  /** The prefix of the drop announcements in the stream of {@code publication}. */
-  private static String messagePrefix(String publication) {
-    return "cdc-sync/" + publication;
-  }
-
-  /** The prefix of the requests to load tables again in the stream of {@code publication}. */
-  private static String reloadPrefix(String publication) {
-    return "cdc-sync/" + publication + "/reload";
-  }
-
   @Override
   public Optional<TableId> dropAnnounced(SourceRecord record) {
-    Optional<byte[]> content = message(record, messagePrefix(publication));
-    if (content.isEmpty()) {
-      return Optional.empty();
-    }
     Captured table;
     try {
-      table = JSON.readValue(content.get(), Captured.class);
+      Optional<Captured> announced = messages.dropAnnouncement(record);
+      if (announced.isEmpty()) {
+        return Optional.empty();
+      }
+      table = announced.get();
     } catch (IOException e) {
       LOG.warn(
           "Cannot read a drop announcement in the change stream of {}: {}",
@@ -419,13 +391,13 @@ final class PostgresNewTables implements NewTables {
 
   @Override
   public void notice(SourceRecord record) {
-    Optional<byte[]> content = message(record, reloadPrefix(publication));
-    if (content.isEmpty()) {
-      return;
-    }
     List<String> tables;
     try {
-      tables = JSON.readValue(content.get(), new TypeReference<List<String>>() {});
+      Optional<List<String>> requested = messages.reloadRequest(record);
+      if (requested.isEmpty()) {
+        return;
+      }
+      tables = requested.get();
     } catch (IOException e) {
       LOG.warn(
           "Cannot read a request to load tables again in the change stream of {}: {}",
@@ -448,74 +420,6 @@ final class PostgresNewTables implements NewTables {
       TableId id = tableId(table.get());
       awaitingLoad.put(id, table.get());
       reloads.add(id);
-    }
-  }
-
-  /** The content of a logical decoding message of this prefix, if the record is one. */
-  private static Optional<byte[]> message(SourceRecord record, String prefix) {
-    if (!(record.value() instanceof Struct value)
-        || value.schema().field("message") == null
-        || !(value.get("message") instanceof Struct message)
-        || !prefix.equals(message.get("prefix"))) {
-      return Optional.empty();
-    }
-    Object content = message.get("content");
-    return Optional.of(
-        content instanceof ByteBuffer buffer
-            ? Arrays.copyOfRange(
-                buffer.array(),
-                buffer.arrayOffset() + buffer.position(),
-                buffer.arrayOffset() + buffer.limit())
-            : content instanceof byte[] array
-                ? array
-                : String.valueOf(content).getBytes(StandardCharsets.UTF_8));
-  }
-
-  /**
-   * Asks the pipeline that reads through {@code publication} to load {@code tables} ({@code
-   * schema.table}) again: a transactional logical decoding message, which the running instance
-   * reads in its change stream ({@link #notice}).
-   */
-  static void requestReload(
-      String url,
-      String description,
-      Configuration options,
-      String publication,
-      PostgresPreflight preflight,
-      List<String> tables) {
-    try (Connection connection = JdbcConnections.open(url, options, description)) {
-      for (String table : tables) {
-        int dot = table.indexOf('.');
-        if (dot < 0
-            || !preflight.selected(table.substring(0, dot), table.substring(dot + 1))
-            || !exists(connection, table.substring(0, dot), table.substring(dot + 1))) {
-          throw InitialLoad.unknownReloadTable(table, description);
-        }
-      }
-      emitMessage(connection, reloadPrefix(publication), tables);
-    } catch (SQLException | JsonProcessingException e) {
-      throw new IllegalStateException(
-          "Cannot ask the pipeline reading "
-              + description
-              + " to load "
-              + String.join(", ", tables)
-              + " again: "
-              + e.getMessage(),
-          e);
-    }
-  }
-
-  private static boolean exists(Connection connection, String schema, String table)
-      throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')")) {
-      statement.setString(1, schema);
-      statement.setString(2, table);
-      try (ResultSet result = statement.executeQuery()) {
-        return result.next();
-      }
     }
   }
 
@@ -688,16 +592,6 @@ final class PostgresNewTables implements NewTables {
         && table.hasIdentity()
         && table.readable()
         && !known.contains(table.table());
-  }
-
-  /**
-   * Writes a message to the WAL, so that the stream hands a record over soon, at a transaction
-   * boundary, where the load of the tables ready for it starts.
-   */
-  private static void wakeTheStream(Connection connection) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("SELECT pg_logical_emit_message(false, 'cdc-sync-heartbeat', '')");
-    }
   }
 
   private TableId tableId(Captured table) {

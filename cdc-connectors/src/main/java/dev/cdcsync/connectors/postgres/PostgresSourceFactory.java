@@ -172,7 +172,7 @@ public final class PostgresSourceFactory implements SourceFactory {
               + " command again");
     }
     Setup setup = setup(options, context);
-    PostgresNewTables.requestReload(
+    PostgresStreamMessages.requestReload(
         "jdbc:postgresql://" + setup.address() + "/" + setup.database(),
         "PostgreSQL at " + setup.address() + "/" + setup.database(),
         options,
