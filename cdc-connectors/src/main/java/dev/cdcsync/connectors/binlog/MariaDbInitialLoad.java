@@ -409,11 +409,7 @@ final class MariaDbInitialLoad implements InitialLoad {
         loaded =
             storedState.map(LoadState::fromJson).orElseGet(() -> LoadState.starting(plan(tables)));
       }
-      int firstRead = loaded.reads().size();
-      for (MariaDbChunkReader reader : started) {
-        loaded = loaded.withRead(new Read("", reader.position().toString(), false));
-      }
-      adopt(withoutDroppedTables(loaded, tables.keySet(), firstRead));
+      int firstRead = adoptWithReads(loaded, tables.keySet(), started);
       LOG.info(
           "Loading {} table(s) of {} in chunks of {} rows with {} readers, from binlog position"
               + " {}{}",
@@ -425,11 +421,7 @@ final class MariaDbInitialLoad implements InitialLoad {
           storedState.isPresent() && joining.isEmpty()
               ? ", resuming: only the chunks not committed yet"
               : "");
-      chunks.starting(state);
-      state =
-          new ParallelChunks(chunkSize)
-              .run(state, started, chunks, reader -> firstRead + reader, () -> closed);
-      if (!closed) {
+      if (readChunks(firstRead, started, chunks)) {
         LOG.info(
             "Loaded every table of {}{}",
             server,
@@ -473,16 +465,8 @@ final class MariaDbInitialLoad implements InitialLoad {
       }
       LoadState loaded =
           (state != null ? state : LoadState.complete(captured)).withTables(plan(joined), false);
-      int firstRead = loaded.reads().size();
-      for (MariaDbChunkReader reader : started) {
-        loaded = loaded.withRead(new Read("", reader.position().toString(), false));
-      }
-      adopt(loaded);
-      chunks.starting(state);
-      state =
-          new ParallelChunks(chunkSize)
-              .run(state, started, chunks, reader -> firstRead + reader, () -> closed);
-      if (closed) {
+      int firstRead = adoptWithReads(loaded, tables.keySet(), started);
+      if (!readChunks(firstRead, started, chunks)) {
         return false;
       }
       chunks.done(state);
@@ -492,6 +476,34 @@ final class MariaDbInitialLoad implements InitialLoad {
         reader.close();
       }
     }
+  }
+
+  /**
+   * Adopts the load with one read per reader (its snapshot's binlog position), the tables gone
+   * from {@code present} counted as loaded; returns the first reader's read index.
+   */
+  private int adoptWithReads(
+      LoadState loaded, Set<String> present, List<MariaDbChunkReader> started) {
+    int firstRead = loaded.reads().size();
+    LoadState withReads = loaded;
+    for (MariaDbChunkReader reader : started) {
+      withReads = withReads.withRead(new Read("", reader.position().toString(), false));
+    }
+    adopt(withoutDroppedTables(withReads, present, firstRead));
+    return firstRead;
+  }
+
+  /**
+   * Reads what {@link #state} has not loaded, reader i under read {@code firstRead + i}; whether it
+   * got to the end (it was not closed).
+   */
+  private boolean readChunks(int firstRead, List<MariaDbChunkReader> started, Chunks chunks)
+      throws Exception {
+    chunks.starting(state);
+    state =
+        new ParallelChunks(chunkSize)
+            .run(state, started, chunks, reader -> firstRead + reader, () -> closed);
+    return !closed;
   }
 
   /** Whether option {@code tables} selects the table. */
