@@ -122,6 +122,10 @@ abstract class CrashRecoveryTestBase {
                                       IcebergRows.rows(warehouse, namespace, "accounts", "id"))
                                   + cdcSync.describe())
                       .isEqualTo(expected));
+      // Every restart resumed after a checkpoint: the table still mirrors its source, and its
+      // inserts take no equality deletes.
+      assertThat(IcebergRows.table(warehouse, namespace, "accounts").currentSnapshot().summary())
+          .containsEntry("cdc-sync.mirrors-source", "true");
       await("one ledger row per change")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofSeconds(1))

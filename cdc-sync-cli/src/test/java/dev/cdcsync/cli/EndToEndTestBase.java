@@ -280,8 +280,17 @@ abstract class EndToEndTestBase {
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
       assertThat(cdcSync.output()).contains(", 1 changes read");
     }
-    assertThat(countSnapshots(IcebergRows.table(warehouse, namespace, "items")))
-        .isEqualTo(snapshotsBefore + 1);
+    Table items = IcebergRows.table(warehouse, namespace, "items");
+    assertThat(countSnapshots(items)).isEqualTo(snapshotsBefore + 1);
+    // Inserts of new keys take no equality delete, in the first run and in the resumed one: only
+    // the update of a committed row does.
+    long equalityDeletes = 0;
+    for (Snapshot snapshot : items.snapshots()) {
+      equalityDeletes +=
+          Long.parseLong(snapshot.summary().getOrDefault("added-equality-deletes", "0"));
+    }
+    assertThat(equalityDeletes).isEqualTo(1);
+    assertThat(items.currentSnapshot().summary()).containsEntry("cdc-sync.mirrors-source", "true");
   }
 
   private static String insertAllTypes(List<TypeCase> cases, int id) {

@@ -21,9 +21,20 @@ public interface Sink extends AutoCloseable {
    * schema (its primary key becomes the table's key; a table without one is written in append
    * mode). Changes to one key within one commit apply in the order written.
    *
+   * <p>An {@code INSERT} is of a key its source table held no row of: unless {@link
+   * #insertsMayRepeatKeys} said otherwise, a sink table that holds exactly its source table's
+   * rows (in step with the changes written) holds no row of that key either.
+   *
    * @param sequence unique per change and increasing in source order, across restarts
    */
   void write(TableId sinkTable, DataChangeEvent event, long sequence) throws Exception;
+
+  /**
+   * Says, before a sink table's first write in a run, that an {@code INSERT} written to it may be
+   * of a key it holds a row of: several source tables write into it, or a transform gives it
+   * another key or keeps deleted rows. The sink then replaces such a row, as for an update.
+   */
+  default void insertsMayRepeatKeys(TableId sinkTable) {}
 
   /**
    * The source's chunked initial load {@code loadId} starts or resumes (null: none runs). Until

@@ -159,7 +159,9 @@ public final class PipelineRunner implements ChangeHandler {
         new CheckpointCoordinator(
             pipelineName, sink, checkpointStore, lease, status, clock, commitExecutor);
     this.schemaEvolver = schemaEvolver;
-    this.sinkSchemas = new SinkSchemas(sink, router, schemaEvolver, transformer::layout);
+    this.sinkSchemas =
+        new SinkSchemas(
+            sink, router, schemaEvolver, transformer::layout, transformer::keepsSourceKeys);
     this.clock = clock;
   }
 

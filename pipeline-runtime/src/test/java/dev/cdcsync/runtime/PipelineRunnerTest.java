@@ -184,6 +184,44 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
     assertThat(journal.entries()).containsExactly("initial load load-1 replacing [public.items]");
   }
 
+  /** The sink hears that a table merging several source tables may get inserts of one key. */
+  @Test
+  void tellsTheSinkThatInsertsIntoAMergedTableMayRepeatKeys() throws Exception {
+    TableRouter routes =
+        TableRouter.of(
+            new PipelineDefinitionParser(Map.<String, String>of()::get)
+                .parse(
+                    """
+                    source:
+                      type: postgres
+                    sink:
+                      type: iceberg
+                    route:
+                      - source-table: shop.public.items
+                        sink-table: lake.items
+                      - source-table: shop.public.order\\.*
+                        sink-table: lake.orders
+                    """,
+                    "p.yaml")
+                .routes(),
+            "database.schema.table");
+    ScriptedSource source =
+        new ScriptedSource(journal)
+            .batch("pos-1", insert(1), insertOrder(1))
+            .thenSilentUntilClosed();
+    PipelineRunner runner =
+        evolvingRunner(source, new RecordingSink(journal), routes, Duration.ofHours(1));
+    Future<?> running = runInBackground(runner);
+    source.awaitScriptPlayed();
+    source.close();
+    running.get(10, TimeUnit.SECONDS);
+
+    assertThat(journal.entries())
+        .containsSubsequence(
+            "inserts may repeat keys in lake.orders", "write lake.orders INSERT [1, item 1]")
+        .doesNotContain("inserts may repeat keys in lake.items");
+  }
+
   @Test
   void aTableLoadedAgainWhileRunningHasItsChangesCommittedBeforeTheLoadReplacesIt()
       throws Exception {

@@ -55,6 +55,11 @@ final class RecordingSink implements Sink {
             + new TreeSet<>(replacing.stream().map(TableId::toString).toList()));
   }
 
+  @Override
+  public void insertsMayRepeatKeys(TableId sinkTable) {
+    journal.add("inserts may repeat keys in " + sinkTable);
+  }
+
   /** Makes every later write throw {@code failure}. */
   RecordingSink failingWritesWith(Exception failure) {
     this.writeFailure = failure;

@@ -42,6 +42,16 @@ final class IcebergCommitter {
    */
   static final String SUMMARY_INITIAL_LOAD = "cdc-sync.initial-load";
 
+  /**
+   * {@code true} on a commit after which the table holds its source table's rows and nothing else,
+   * each key once, in step with the source position the commit records: the pipeline wrote every
+   * row, from a load into the empty (or replaced) table and the changes streamed after it, and
+   * only upserts keyed as the source (no merged tables, soft deletes or other keys). A later run
+   * of the pipeline then writes a source INSERT without an equality delete (see {@link
+   * IcebergTableWriter}).
+   */
+  static final String SUMMARY_MIRRORS_SOURCE = "cdc-sync.mirrors-source";
+
   /** The summary keys of the pipeline's commits, which maintenance commits carry forward. */
   static final List<String> SUMMARY_KEYS =
       List.of(
@@ -50,7 +60,8 @@ final class IcebergCommitter {
           SUMMARY_EPOCH,
           SUMMARY_SOURCE_POSITION,
           SUMMARY_SOURCE_TIMESTAMP,
-          SUMMARY_INITIAL_LOAD);
+          SUMMARY_INITIAL_LOAD,
+          SUMMARY_MIRRORS_SOURCE);
 
   private static final Logger LOG = LoggerFactory.getLogger(IcebergCommitter.class);
   private static final int COMMIT_ATTEMPTS = 4;
@@ -139,6 +150,9 @@ final class IcebergCommitter {
     delta.set(SUMMARY_SOURCE_TIMESTAMP, Long.toString(prepared.maxSourceTimestamp()));
     if (prepared.initialLoad() != null) {
       delta.set(SUMMARY_INITIAL_LOAD, prepared.initialLoad());
+    }
+    if (prepared.mirrorsSource()) {
+      delta.set(SUMMARY_MIRRORS_SOURCE, "true");
     }
     if (current != null) {
       // Anyone else's commit between the check above and this one fails this commit, which

@@ -10,6 +10,8 @@ import dev.cdcsync.api.TableLayout;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,19 @@ final class IcebergSink implements Sink {
   private final TableMaintenance maintenance;
   private final IcebergTables tables;
   private final IcebergCommitter committer;
+  private final String pipelineName;
+
+  /** This run resumes after a checkpoint (see {@link #recover}). */
+  private volatile boolean resumed;
+
+  /**
+   * Per sink table opened in this run, whether it holds its source table's rows, each key once
+   * (see {@link IcebergTableWriter#mirrorsSource}), as its last writer left it.
+   */
+  private final Map<TableId, Boolean> mirrorsSource = new HashMap<>();
+
+  /** Sink tables whose inserts may repeat keys (see {@link #insertsMayRepeatKeys}). */
+  private final Set<TableId> insertsMayRepeatKeys = new HashSet<>();
 
   /** The chunked initial load running, if any (see {@link #initialLoad}). */
   private volatile String initialLoad;
@@ -61,19 +76,13 @@ final class IcebergSink implements Sink {
   private final Map<TableId, IcebergTableWriter> openFiles = new LinkedHashMap<>(16, 0.75f, true);
 
   IcebergSink(
-      Catalog catalog,
-      Map<String, String> tableProperties,
-      WriteMode writeMode,
-      TableMaintenance maintenance) {
-    this(catalog, tableProperties, writeMode, maintenance, new IcebergPartitionKeys(Map.of()));
-  }
-
-  IcebergSink(
+      String pipelineName,
       Catalog catalog,
       Map<String, String> tableProperties,
       WriteMode writeMode,
       TableMaintenance maintenance,
       IcebergPartitionKeys partitionKeys) {
+    this.pipelineName = pipelineName;
     this.catalog = catalog;
     this.maintenance = maintenance;
     this.tables =
@@ -91,17 +100,25 @@ final class IcebergSink implements Sink {
         throw new IllegalStateException(
             "Cannot load " + sinkTable + " again while it has uncommitted changes");
       }
-      writers.remove(sinkTable);
-      openFiles.remove(sinkTable);
+      forget(sinkTable);
       // Opened now, not at the table's first row: a table whose source is empty now is replaced
       // too, at the load's first commit.
       Optional<Table> existing = tables.existing(sinkTable);
       if (existing.isPresent()) {
-        writer = new IcebergTableWriter(sinkTable, existing.get(), writers.size(), loadId, true);
+        writer = newWriter(sinkTable, existing.get(), writers.size());
         if (writer.hasChanges()) {
           writers.put(sinkTable, writer);
         }
       }
+    }
+  }
+
+  @Override
+  public void insertsMayRepeatKeys(TableId sinkTable) {
+    insertsMayRepeatKeys.add(sinkTable);
+    IcebergTableWriter writer = writers.get(sinkTable);
+    if (writer != null) {
+      writer.insertsMayRepeatKeys();
     }
   }
 
@@ -114,17 +131,33 @@ final class IcebergSink implements Sink {
   public void write(TableId sinkTable, DataChangeEvent event, long sequence) throws IOException {
     IcebergTableWriter writer = writers.get(sinkTable);
     if (writer == null) {
-      writer =
-          new IcebergTableWriter(
-              sinkTable,
-              tables.loadOrCreate(sinkTable, event.schema()),
-              writers.size(),
-              initialLoad,
-              replacing.contains(sinkTable));
+      writer = newWriter(sinkTable, tables.loadOrCreate(sinkTable, event.schema()), writers.size());
       writers.put(sinkTable, writer);
     }
     writer.write(event, sequence);
     boundOpenFiles(sinkTable, writer);
+  }
+
+  private IcebergTableWriter newWriter(TableId sinkTable, Table table, int partitionId) {
+    boolean mirrors =
+        mirrorsSource.computeIfAbsent(
+            sinkTable, t -> IcebergTableWriter.mirrorsSource(table, resumed ? pipelineName : null));
+    IcebergTableWriter writer =
+        new IcebergTableWriter(
+            sinkTable, table, partitionId, initialLoad, replacing.contains(sinkTable), mirrors);
+    if (insertsMayRepeatKeys.contains(sinkTable)) {
+      writer.insertsMayRepeatKeys();
+    }
+    return writer;
+  }
+
+  /** Closes nothing: drops the table's writer, which has no changes, remembering what it knew. */
+  private void forget(TableId sinkTable) {
+    IcebergTableWriter writer = writers.remove(sinkTable);
+    openFiles.remove(sinkTable);
+    if (writer != null) {
+      mirrorsSource.put(sinkTable, writer.mirrorsSource());
+    }
   }
 
   /**
@@ -172,6 +205,7 @@ final class IcebergSink implements Sink {
   @Override
   public List<TableCommit> recover(Checkpoint checkpoint, Map<TableId, byte[]> prepared)
       throws IOException {
+    resumed = true;
     return commit(checkpoint, prepared, true);
   }
 
@@ -282,16 +316,9 @@ final class IcebergSink implements Sink {
     tables.changeColumns(sinkTable, changes, handOver);
     // The next write opens a writer on the new schema; rows appended on the old one, whose files
     // Iceberg reads by field id, are committed with its own.
-    writers.remove(sinkTable);
-    openFiles.remove(sinkTable);
+    forget(sinkTable);
     if (handOver) {
-      IcebergTableWriter next =
-          new IcebergTableWriter(
-              sinkTable,
-              tables.load(sinkTable),
-              writer.partitionId(),
-              initialLoad,
-              replacing.contains(sinkTable));
+      IcebergTableWriter next = newWriter(sinkTable, tables.load(sinkTable), writer.partitionId());
       writer.handOver(next);
       writers.put(sinkTable, next);
     }
@@ -306,8 +333,7 @@ final class IcebergSink implements Sink {
           "Cannot truncate " + sinkTable + " while it has uncommitted changes");
     }
     if (tables.truncate(sinkTable)) {
-      writers.remove(sinkTable);
-      openFiles.remove(sinkTable);
+      forget(sinkTable);
     }
   }
 
@@ -320,6 +346,8 @@ final class IcebergSink implements Sink {
     }
     writers.remove(sinkTable);
     openFiles.remove(sinkTable);
+    // A table created again under this name starts empty.
+    mirrorsSource.remove(sinkTable);
     tables.drop(sinkTable);
   }
 

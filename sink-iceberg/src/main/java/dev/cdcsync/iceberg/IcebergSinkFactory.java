@@ -173,6 +173,7 @@ public final class IcebergSinkFactory implements SinkFactory {
             options.get(SNAPSHOT_MAX_AGE),
             Math.max(2, options.get(SNAPSHOTS_TO_KEEP)));
     return new IcebergSink(
+        context.pipelineName(),
         catalog(options),
         tableProperties,
         options.get(WRITE_MODE),

@@ -37,15 +37,25 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Snapshot rows of a table that was empty when this process first opened it are appended
  * without delete files: the snapshot reads each row once, and the pipeline commits the snapshot
- * before streaming starts. Every other change is an upsert by primary key.
+ * before streaming starts. An INSERT into a table that mirrors its source table ({@link
+ * #mirrorsSource}) is appended too: the source had no row of its key, so neither has the table.
+ * Every other change is an upsert by primary key (an equality delete of the key, or a position
+ * delete when the key was written since the last commit).
  */
 final class IcebergTableWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(IcebergTableWriter.class);
 
-  /** Where each event column goes in the Iceberg row, and how its values are converted. */
+  /**
+   * Where each event column goes in the Iceberg row, and how its values are converted; {@code
+   * sourceKeyed}: the event has a primary key and the table's key covers it, so two source rows
+   * never share a table key.
+   */
   private record RowMapping(
-      int[] positions, Function<Object, Object>[] converters, int[] keyColumns) {}
+      int[] positions,
+      Function<Object, Object>[] converters,
+      int[] keyColumns,
+      boolean sourceKeyed) {}
 
   private final TableId sinkTable;
   private final Table table;
@@ -61,6 +71,17 @@ final class IcebergTableWriter {
   private final int timestampPosition;
   private final int sequencePosition;
   private boolean snapshotRowsAreNew;
+
+  /** Whether the table held nothing but rows of the running load (or nothing) when opened. */
+  private final boolean heldOnlyLoadRows;
+
+  /**
+   * The table holds its source table's rows and nothing else, each key once, in step with the
+   * changes written: an INSERT is then of a key the table has no row of. Lost for good (until the
+   * table is loaded again, replacing its rows) on an INSERT not keyed as the source, a snapshot
+   * row upserted over the table's rows, or {@link #insertsMayRepeatKeys}.
+   */
+  private boolean mirrorsSource;
 
   /**
    * The next commit replaces every row the table holds (see {@link
@@ -86,9 +107,16 @@ final class IcebergTableWriter {
    * @param replacing that load replaces the table's rows: unless its newest commit says it holds
    *     that load's rows already, the next commit leaves out every row it holds (a change log
    *     keeps them), and the load's rows are appended
+   * @param mirrorsSource the table held its source table's rows, each key once, at its last
+   *     commit (see {@link #mirrorsSource(Table, String)})
    */
   IcebergTableWriter(
-      TableId sinkTable, Table table, int partitionId, String initialLoad, boolean replacing) {
+      TableId sinkTable,
+      Table table,
+      int partitionId,
+      String initialLoad,
+      boolean replacing,
+      boolean mirrorsSource) {
     this.sinkTable = sinkTable;
     this.table = table;
     this.schema = table.schema();
@@ -133,6 +161,44 @@ final class IcebergTableWriter {
               + " holds",
           sinkTable);
     }
+    this.heldOnlyLoadRows = snapshotRowsAreNew;
+    this.mirrorsSource = !appendMode && (mirrorsSource || snapshotRowsAreNew);
+  }
+
+  /**
+   * Whether a table held its source table's rows, each key once, at its last commit: it has no
+   * snapshot, or its newest commit says so ({@link IcebergCommitter#SUMMARY_MIRRORS_SOURCE}) and
+   * was made by {@code resumedPipeline}, the pipeline resuming after its checkpoint (null when
+   * the pipeline starts without one: a table it did not create then holds rows from elsewhere).
+   */
+  static boolean mirrorsSource(Table table, String resumedPipeline) {
+    Snapshot current = table.currentSnapshot();
+    if (current == null) {
+      return true;
+    }
+    Map<String, String> summary = current.summary();
+    return resumedPipeline != null
+        && resumedPipeline.equals(summary.get(IcebergCommitter.SUMMARY_PIPELINE))
+        && "true".equals(summary.get(IcebergCommitter.SUMMARY_MIRRORS_SOURCE));
+  }
+
+  /** Whether the table holds its source table's rows, each key once (see the field). */
+  boolean mirrorsSource() {
+    return mirrorsSource;
+  }
+
+  /**
+   * An INSERT may be of a key the table holds a row of from now on (see {@link
+   * dev.cdcsync.api.Sink#insertsMayRepeatKeys}).
+   */
+  void insertsMayRepeatKeys() {
+    if (mirrorsSource) {
+      LOG.info(
+          "Iceberg table {} takes rows of several source tables, or keys or rows a transform"
+              + " gives it: its inserts are written as upserts (with equality deletes)",
+          sinkTable);
+    }
+    mirrorsSource = false;
   }
 
   TableId sinkTable() {
@@ -238,7 +304,20 @@ final class IcebergTableWriter {
       UpsertTaskWriter upsert = upsertWriter();
       switch (operation) {
         case READ, INSERT -> {
-          upsert.deleteKey(fillKey(mapping, event.after()));
+          boolean overOtherRows = operation == OperationType.READ && !heldOnlyLoadRows;
+          if (mirrorsSource && (overOtherRows || !mapping.sourceKeyed())) {
+            LOG.info(
+                "Iceberg table {} gets {}: from now on it is not known to hold each source row"
+                    + " once, and its inserts are written as upserts (with equality deletes)",
+                sinkTable,
+                overOtherRows
+                    ? "snapshot rows over the rows it holds"
+                    : "an insert keyed otherwise than its table");
+            mirrorsSource = false;
+          }
+          if (operation == OperationType.READ || !mirrorsSource) {
+            upsert.deleteKey(fillKey(mapping, event.after()));
+          }
           upsert.write(fill(mapping, event.after()));
         }
         case UPDATE -> {
@@ -273,7 +352,8 @@ final class IcebergTableWriter {
         preparedChanges,
         preparedMaxTimestamp,
         !appendMode && snapshotRowsAreNew ? initialLoad : null,
-        replaces);
+        replaces,
+        mirrorsSource);
   }
 
   private WriteResult complete() throws IOException {
@@ -406,7 +486,13 @@ final class IcebergTableWriter {
                 + "' is not a source column");
       }
     }
-    return new RowMapping(positions, converters, keyColumns);
+    boolean sourceKeyed =
+        eventSchema.hasPrimaryKey()
+            && keySchema.columns().stream()
+                .map(Types.NestedField::name)
+                .toList()
+                .containsAll(eventSchema.primaryKeys());
+    return new RowMapping(positions, converters, keyColumns, sourceKeyed);
   }
 
   private Record fill(RowMapping mapping, Object[] values) {

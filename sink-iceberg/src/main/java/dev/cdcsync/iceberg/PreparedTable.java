@@ -26,6 +26,8 @@ import org.apache.iceberg.io.WriteResult;
  * @param initialLoad the chunked initial load whose rows are all the table holds once committed,
  *     or null
  * @param replaces the commit first leaves out every row the table holds (a table loaded again)
+ * @param mirrorsSource once committed, the table holds its source table's rows, each key once
+ *     (see {@link IcebergCommitter#SUMMARY_MIRRORS_SOURCE})
  */
 record PreparedTable(
     long changes,
@@ -33,10 +35,11 @@ record PreparedTable(
     byte[] dataManifest,
     byte[] deleteManifest,
     String initialLoad,
-    boolean replaces) {
+    boolean replaces,
+    boolean mirrorsSource) {
 
-  /** Format 1 lacks {@link #initialLoad}, format 2 {@link #replaces}. */
-  private static final int FORMAT = 3;
+  /** Format 1 lacks {@link #initialLoad}, 2 {@link #replaces}, 3 {@link #mirrorsSource}. */
+  private static final int FORMAT = 4;
 
   /** Manifests listing uncommitted files need some snapshot id; the commit assigns the real one. */
   private static final long UNCOMMITTED_SNAPSHOT_ID = 0L;
@@ -47,7 +50,8 @@ record PreparedTable(
       long changes,
       long maxSourceTimestamp,
       String initialLoad,
-      boolean replaces)
+      boolean replaces,
+      boolean mirrorsSource)
       throws IOException {
     int formatVersion = ((HasTableOperations) table).operations().current().formatVersion();
     byte[] data = null;
@@ -74,7 +78,8 @@ record PreparedTable(
       }
       deletes = ManifestFiles.encode(writer.toManifestFile());
     }
-    return new PreparedTable(changes, maxSourceTimestamp, data, deletes, initialLoad, replaces);
+    return new PreparedTable(
+        changes, maxSourceTimestamp, data, deletes, initialLoad, replaces, mirrorsSource);
   }
 
   /** Adds the prepared files to a commit. */
@@ -112,6 +117,7 @@ record PreparedTable(
         out.writeUTF(initialLoad);
       }
       out.writeBoolean(replaces);
+      out.writeBoolean(mirrorsSource);
     }
     return bytes.toByteArray();
   }
@@ -128,7 +134,9 @@ record PreparedTable(
       byte[] deletes = readBytes(in);
       String initialLoad = format >= 2 && in.readBoolean() ? in.readUTF() : null;
       boolean replaces = format >= 3 && in.readBoolean();
-      return new PreparedTable(changes, maxSourceTimestamp, data, deletes, initialLoad, replaces);
+      boolean mirrorsSource = format >= 4 && in.readBoolean();
+      return new PreparedTable(
+          changes, maxSourceTimestamp, data, deletes, initialLoad, replaces, mirrorsSource);
     }
   }
 

@@ -264,7 +264,11 @@ class IcebergSinkTest {
     sink.write(TOKENS_SINK, token(DataChangeEvent::read, LOW_UUID, 1), sequence++);
     sink.write(TOKENS_SINK, token(DataChangeEvent::read, HIGH_UUID, 1), sequence++);
     commit(1, "");
-    sink.write(TOKENS_SINK, token(DataChangeEvent::insert, LOW_UUID, 2), sequence++);
+    // An update without its before image: an upsert of the key.
+    sink.write(
+        TOKENS_SINK,
+        DataChangeEvent.update(TOKENS_SOURCE, TOKENS, null, new Object[] {LOW_UUID, 2L}, 2),
+        sequence++);
     commit(2, "");
     sink.write(
         TOKENS_SINK,
@@ -434,6 +438,116 @@ class IcebergSinkTest {
     sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
     commit(1, "");
     assertThat(snapshotSummary()).doesNotContainKey("cdc-sync.initial-load");
+  }
+
+  /**
+   * Inserts of new keys into a table that mirrors its source add no equality delete, across
+   * commits and a resumed run; updates and deletes of committed keys do.
+   */
+  @Test
+  void insertsIntoATableMirroringItsSourceWriteNoEqualityDelete() throws Exception {
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b"), 1), sequence++);
+    // Changed in the same commit: a position delete.
+    sink.write(
+        SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(2, "b"), row(2, "b2"), 1), sequence++);
+    commit(1, "");
+    assertThat(snapshotSummary())
+        .containsEntry("cdc-sync.mirrors-source", "true")
+        .containsEntry("total-equality-deletes", "0")
+        .containsEntry("total-position-deletes", "1");
+
+    // A run that resumes after its checkpoint trusts the table's own commit.
+    restartSink();
+    sink.recover(new Checkpoint(1, "test", 1, ""), Map.of());
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(3, "c"), 1), sequence++);
+    commit(2, "");
+    assertThat(snapshotSummary())
+        .containsEntry("cdc-sync.mirrors-source", "true")
+        .containsEntry("total-equality-deletes", "0");
+
+    // A deleted key inserted again: the delete of a committed row is an equality delete, which
+    // the later insert's row is not subject to.
+    sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    sink.write(SINK, DataChangeEvent.update(SOURCE, SCHEMA, null, row(3, "c2"), 1), sequence++);
+    commit(3, "");
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a again"), 1), sequence++);
+    commit(4, "");
+    assertThat(snapshotSummary()).containsEntry("total-equality-deletes", "2");
+    assertThat(names(read(catalog().loadTable(IcebergTables.identifier(SINK)))))
+        .isEqualTo(new TreeMap<>(Map.of(1L, "a again", 2L, "b2", 3L, "c2")));
+  }
+
+  /**
+   * A table the pipeline does not know to hold its source's rows only (a start without a
+   * checkpoint over rows that are there, as at {@code latest-offset}) upserts its inserts, and its
+   * commits no longer say it mirrors its source; a load that replaces its rows makes it mirror
+   * again.
+   */
+  @Test
+  void insertsIntoATableHoldingRowsFromElsewhereUpsertUntilALoadReplacesThem() throws Exception {
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "old"), 1), sequence++);
+    commit(1, "");
+
+    // Started again without its checkpoint: the row of key 1 may be one the source deleted since.
+    restartSink();
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "new"), 1), sequence++);
+    commit(2, "");
+    assertThat(snapshotSummary())
+        .doesNotContainKey("cdc-sync.mirrors-source")
+        .containsEntry("total-equality-deletes", "1");
+    restartSink();
+    sink.recover(new Checkpoint(2, "test", 1, ""), Map.of());
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b"), 1), sequence++);
+    commit(3, "");
+    assertThat(snapshotSummary()).containsEntry("total-equality-deletes", "2");
+    assertThat(names(read(catalog().loadTable(IcebergTables.identifier(SINK)))))
+        .isEqualTo(new TreeMap<>(Map.of(1L, "new", 2L, "b")));
+
+    restartSink();
+    sink.initialLoad("reload", Set.of(SINK));
+    sink.write(SINK, DataChangeEvent.read(SOURCE, SCHEMA, row(1, "loaded"), 1), sequence++);
+    commit(4, "");
+    sink.initialLoad(null, Set.of());
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(5, "e"), 1), sequence++);
+    commit(5, "");
+    assertThat(snapshotSummary())
+        .containsEntry("cdc-sync.mirrors-source", "true")
+        .containsEntry("total-equality-deletes", "0");
+    assertThat(names(read(catalog().loadTable(IcebergTables.identifier(SINK)))))
+        .isEqualTo(new TreeMap<>(Map.of(1L, "loaded", 5L, "e")));
+  }
+
+  /** A table several source tables write into upserts every insert: their keys may meet. */
+  @Test
+  void insertsIntoATableThatMayRepeatKeysUpsert() throws Exception {
+    TableId otherSource = TableId.of("shop", "public", "items_2");
+    sink.insertsMayRepeatKeys(SINK);
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    commit(1, "");
+    sink.write(
+        SINK, DataChangeEvent.insert(otherSource, SCHEMA, row(1, "a from 2"), 1), sequence++);
+    commit(2, "");
+    assertThat(snapshotSummary())
+        .doesNotContainKey("cdc-sync.mirrors-source")
+        .containsEntry("total-equality-deletes", "2");
+    assertThat(names(read(catalog().loadTable(IcebergTables.identifier(SINK)))))
+        .isEqualTo(Map.of(1L, "a from 2"));
+  }
+
+  /** An insert whose source key the table's key does not cover may meet a row of its key. */
+  @Test
+  void anInsertKeyedOtherwiseThanItsTableUpserts() throws Exception {
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    commit(1, "");
+    Schema byName = Schema.of(SCHEMA.columns(), List.of("name"));
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, byName, row(1, "a2"), 1), sequence++);
+    commit(2, "");
+    assertThat(snapshotSummary())
+        .doesNotContainKey("cdc-sync.mirrors-source")
+        .containsEntry("total-equality-deletes", "1");
+    assertThat(names(read(catalog().loadTable(IcebergTables.identifier(SINK)))))
+        .isEqualTo(Map.of(1L, "a2"));
   }
 
   private void restartSink() throws Exception {

@@ -10,7 +10,8 @@ class PreparedTableTest {
 
   @Test
   void survivesItsBytesWithTheInitialLoadItHolds() throws Exception {
-    PreparedTable prepared = new PreparedTable(7, 1234, null, new byte[] {1, 2}, "load-1", true);
+    PreparedTable prepared =
+        new PreparedTable(7, 1234, null, new byte[] {1, 2}, "load-1", true, true);
     PreparedTable read = PreparedTable.fromBytes(prepared.toBytes());
     assertThat(read.changes()).isEqualTo(7);
     assertThat(read.maxSourceTimestamp()).isEqualTo(1234);
@@ -18,10 +19,12 @@ class PreparedTableTest {
     assertThat(read.deleteManifest()).containsExactly(1, 2);
     assertThat(read.initialLoad()).isEqualTo("load-1");
     assertThat(read.replaces()).isTrue();
+    assertThat(read.mirrorsSource()).isTrue();
     PreparedTable plain =
-        PreparedTable.fromBytes(new PreparedTable(1, 2, null, null, null, false).toBytes());
+        PreparedTable.fromBytes(new PreparedTable(1, 2, null, null, null, false, false).toBytes());
     assertThat(plain.initialLoad()).isNull();
     assertThat(plain.replaces()).isFalse();
+    assertThat(plain.mirrorsSource()).isFalse();
   }
 
   /** A checkpoint recorded by the version before: format 1, without the initial load. */
@@ -41,5 +44,6 @@ class PreparedTableTest {
     assertThat(read.deleteManifest()).containsExactly(5);
     assertThat(read.initialLoad()).isNull();
     assertThat(read.replaces()).isFalse();
+    assertThat(read.mirrorsSource()).isFalse();
   }
 }

@@ -424,10 +424,12 @@ class TableMaintenanceTest {
 
   private Sink sink(Configuration options, TableMaintenance maintenance) {
     return new IcebergSink(
+        "maintenance-test",
         IcebergSinkFactory.catalog(options),
         IcebergSinkFactory.DEFAULT_TABLE_PROPERTIES,
         WriteMode.UPSERT,
-        maintenance);
+        maintenance,
+        new IcebergPartitionKeys(Map.of()));
   }
 
   private static Map<Long, String> rows(Table table) throws Exception {

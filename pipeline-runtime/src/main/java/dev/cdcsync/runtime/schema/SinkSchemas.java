@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,20 +60,25 @@ public final class SinkSchemas {
   private final TableRouter router;
   private final SchemaEvolver evolver;
   private final Function<TableId, TableLayout> layouts;
+  private final Predicate<TableId> keepsSourceKeys;
   private final Map<Flow, View> views = new HashMap<>();
 
   /**
    * @param layouts how to lay a new sink table out, by source table (from transform rules)
+   * @param keepsSourceKeys whether a source table's sink tables are keyed as it is (see {@link
+   *     dev.cdcsync.runtime.transform.Transformer#keepsSourceKeys})
    */
   public SinkSchemas(
       Sink sink,
       TableRouter router,
       SchemaEvolver evolver,
-      Function<TableId, TableLayout> layouts) {
+      Function<TableId, TableLayout> layouts,
+      Predicate<TableId> keepsSourceKeys) {
     this.sink = sink;
     this.router = router;
     this.evolver = evolver;
     this.layouts = layouts;
+    this.keepsSourceKeys = keepsSourceKeys;
   }
 
   /**
@@ -98,6 +104,9 @@ public final class SinkSchemas {
   private View evolve(Flow flow, DataChangeEvent event, BeforeColumnChange before)
       throws Exception {
     TableId sinkTable = flow.sink();
+    if (router.merges(sinkTable) || !keepsSourceKeys.test(flow.source())) {
+      sink.insertsMayRepeatKeys(sinkTable);
+    }
     Optional<Schema> current = sink.tableSchema(sinkTable);
     Schema incoming = event.schema();
     SchemaMerger.Coercion coercion = null;

@@ -59,6 +59,17 @@ public final class Transformer {
     return rule(sourceTable).map(TransformRule::layout).orElse(TableLayout.DEFAULT);
   }
 
+  /**
+   * Whether the sink tables of a source table are keyed as the source table is, each source row
+   * one sink row: no rule gives them another key ({@code primary-keys}) or keeps deleted rows
+   * ({@code SOFT_DELETE}). A projection that leaves a key column out leaves the sink without a key.
+   */
+  public boolean keepsSourceKeys(TableId sourceTable) {
+    return rule(sourceTable)
+        .map(rule -> rule.primaryKeys().isEmpty() && !rule.softDelete())
+        .orElse(true);
+  }
+
   /** The change as its sink tables receive it, or null when the rule's filter drops it. */
   public DataChangeEvent apply(DataChangeEvent event) {
     Optional<TransformRule> match = rule(event.tableId());

@@ -140,6 +140,19 @@ class TransformerTest {
             "Cannot use transform rule 1 (line 6): line 7: unknown converter-after-transform 'HARD_DELETE'; available: SOFT_DELETE");
   }
 
+  /** A rule that gives the sink another key or keeps deleted rows no longer keys it as the source. */
+  @Test
+  void keepsTheSourceKeysUnlessARuleGivesAnotherKeyOrKeepsDeletedRows() {
+    TableId other = TableId.of("shop", "other");
+    assertThat(transformer("filter: qty > 0\n").keepsSourceKeys(ORDERS)).isTrue();
+    assertThat(transformer("primary-keys: status\n").keepsSourceKeys(ORDERS)).isFalse();
+    assertThat(
+            transformer("projection: \\*\n    converter-after-transform: SOFT_DELETE\n")
+                .keepsSourceKeys(ORDERS))
+        .isFalse();
+    assertThat(transformer("primary-keys: status\n").keepsSourceKeys(other)).isTrue();
+  }
+
   private static Transformer transformer(String ruleLines) {
     var definitions =
         new PipelineDefinitionParser(Map.<String, String>of()::get)
