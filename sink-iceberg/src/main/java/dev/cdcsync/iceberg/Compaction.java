@@ -40,6 +40,7 @@ import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.io.RollingDataWriter;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.ContentFileUtil;
 import org.apache.iceberg.util.PartitionUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,6 +138,16 @@ final class Compaction {
     return replaced.size();
   }
 
+  /**
+   * A delete file's identity: its location, or for a deletion vector (format v3) also its place in
+   * the Puffin file, which holds the vectors of several data files.
+   */
+  private static String deleteId(DeleteFile delete) {
+    return ContentFileUtil.isDV(delete)
+        ? delete.location() + "#" + delete.contentOffset()
+        : delete.location();
+  }
+
   /** Rewrites one group of data files with their deletes applied, if the table has many. */
   private static int applyDeletes(
       TableId sinkTable,
@@ -146,7 +157,7 @@ final class Compaction {
       Consumer<SnapshotUpdate<?>> commit) {
     Map<String, List<FileScanTask>> byPartition = new LinkedHashMap<>();
     Map<String, DeleteFile> deleteFiles = new HashMap<>();
-    // Delete file location -> locations of the data files it applies to in this snapshot.
+    // Delete file (see deleteId) -> locations of the data files it applies to in this snapshot.
     Map<String, Set<String>> appliesTo = new HashMap<>();
     try (CloseableIterable<FileScanTask> tasks =
         table.newScan().useSnapshot(current.snapshotId()).planFiles()) {
@@ -155,9 +166,9 @@ final class Compaction {
           continue;
         }
         for (DeleteFile delete : task.deletes()) {
-          deleteFiles.putIfAbsent(delete.location(), delete);
+          deleteFiles.putIfAbsent(deleteId(delete), delete);
           appliesTo
-              .computeIfAbsent(delete.location(), key -> new HashSet<>())
+              .computeIfAbsent(deleteId(delete), key -> new HashSet<>())
               .add(task.file().location());
         }
         if (task.file().format() == FileFormat.PARQUET) {
@@ -180,8 +191,8 @@ final class Compaction {
     replaced.forEach(file -> replacedLocations.add(file.location()));
     List<DeleteFile> obsolete = new ArrayList<>();
     deleteFiles.forEach(
-        (location, delete) -> {
-          if (replacedLocations.containsAll(appliesTo.get(location))) {
+        (id, delete) -> {
+          if (replacedLocations.containsAll(appliesTo.get(id))) {
             obsolete.add(delete);
           }
         });

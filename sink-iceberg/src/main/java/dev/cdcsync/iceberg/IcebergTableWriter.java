@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -409,7 +410,8 @@ final class IcebergTableWriter {
               table.io(),
               targetFileSize(table),
               schema,
-              keySchema);
+              keySchema,
+              ((HasTableOperations) table).operations().current().formatVersion());
       writerAppendsOnly = false;
     }
     return (UpsertTaskWriter) writer;

@@ -10,6 +10,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.deletes.DeleteGranularity;
 import org.apache.iceberg.io.BaseTaskWriter;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.FileWriterFactory;
@@ -19,8 +20,14 @@ import org.apache.iceberg.io.OutputFileFactory;
  * Writes one table's changes of one checkpoint: rows go to data files, deleted keys to position
  * deletes (when the row was written in this checkpoint) or equality deletes. In a partitioned
  * table every partition column is a key column, so a key's partition follows from the key alone.
+ *
+ * <p>In a format v3 table the position deletes are deletion vectors (one Puffin blob per data
+ * file, as v3 asks) instead of position delete files.
  */
 final class UpsertTaskWriter extends BaseTaskWriter<Record> {
+
+  /** The first table format version whose position deletes are deletion vectors. */
+  static final int DELETION_VECTORS_FORMAT = 3;
 
   private final Schema schema;
   private final Schema keySchema;
@@ -29,6 +36,7 @@ final class UpsertTaskWriter extends BaseTaskWriter<Record> {
   private final InternalRecordWrapper rowWrapper;
   private final InternalRecordWrapper keyWrapper;
   private final Map<PartitionKey, DeltaWriter> writers = new HashMap<>();
+  private final boolean deletionVectors;
 
   UpsertTaskWriter(
       PartitionSpec spec,
@@ -37,8 +45,17 @@ final class UpsertTaskWriter extends BaseTaskWriter<Record> {
       FileIO io,
       long targetFileSize,
       Schema schema,
-      Schema keySchema) {
-    super(spec, FileFormat.PARQUET, writerFactory, fileFactory, io, targetFileSize);
+      Schema keySchema,
+      int formatVersion) {
+    super(
+        spec,
+        FileFormat.PARQUET,
+        writerFactory,
+        fileFactory,
+        io,
+        targetFileSize,
+        formatVersion >= DELETION_VECTORS_FORMAT);
+    this.deletionVectors = formatVersion >= DELETION_VECTORS_FORMAT;
     this.schema = schema;
     this.keySchema = keySchema;
     this.rowPartition = new PartitionKey(spec, schema);
@@ -70,28 +87,44 @@ final class UpsertTaskWriter extends BaseTaskWriter<Record> {
     return writer;
   }
 
+  /** Closes the delta writers, then the deletion vectors they wrote to (see the superclass). */
   @Override
   public void close() throws IOException {
     for (DeltaWriter writer : writers.values()) {
       writer.close();
     }
     writers.clear();
+    super.close();
   }
 
+  /**
+   * Finds the rows written in this checkpoint by key. The keys it holds are read in Iceberg's
+   * internal representation (a date as days, a timestamp as microseconds), as Iceberg's hashing
+   * and comparing of keys expects: Java time values in their place make a date key miss its row.
+   */
   private final class DeltaWriter extends BaseEqualityDeltaWriter {
 
+    private final InternalRecordWrapper dataWrapper = new InternalRecordWrapper(schema.asStruct());
+    private final InternalRecordWrapper deletedKeyWrapper =
+        new InternalRecordWrapper(keySchema.asStruct());
+
     DeltaWriter(StructLike partition, Schema schema, Schema keySchema) {
-      super(partition, schema, keySchema);
+      super(
+          partition,
+          schema,
+          keySchema,
+          DeleteGranularity.PARTITION,
+          deletionVectors ? dvFileWriter() : null);
     }
 
     @Override
     protected StructLike asStructLike(Record data) {
-      return data;
+      return dataWrapper.wrap(data);
     }
 
     @Override
     protected StructLike asStructLikeKey(Record key) {
-      return key;
+      return deletedKeyWrapper.wrap(key);
     }
   }
 }

@@ -123,6 +123,55 @@ class IcebergPartitioningTest {
     }
   }
 
+  /**
+   * A table partitioned by day of a date key column: rows of several days updated, some of them
+   * then deleted by their key, in one commit. The delete must find the updated row written in the
+   * same commit (a position delete): an equality delete does not apply to rows of its own commit.
+   */
+  @Test
+  void deletesUpdatedRowsOfATablePartitionedByDayOfAKeyColumn() throws Exception {
+    Schema events =
+        Schema.of(
+            List.of(
+                Column.of("day", DataTypeRoot.DATE),
+                Column.of("id", DataTypeRoot.BIGINT),
+                Column.of("note", DataTypeRoot.STRING)),
+            List.of("day", "id"));
+    java.time.LocalDate first = java.time.LocalDate.of(2026, 1, 1);
+    sink.configureTable(
+        SINK, layout(List.of(new PartitionKey(PartitionTransform.DAY, "day", 0)), Map.of()));
+    java.util.Map<Long, String> expected = new java.util.TreeMap<>();
+    for (long id = 1; id <= 40; id++) {
+      write(
+          DataChangeEvent.read(
+              SOURCE, events, new Object[] {first.plusDays(id % 5), id, "event " + id}, 1));
+      expected.put(id, "event " + id);
+    }
+    commit(1);
+    for (long id = 3; id <= 40; id += 3) {
+      write(
+          DataChangeEvent.update(
+              SOURCE, events, null, new Object[] {first.plusDays(id % 5), id, "moved on"}, 2));
+      expected.put(id, "moved on");
+    }
+    for (long id = 8; id <= 40; id += 8) {
+      write(
+          DataChangeEvent.delete(
+              SOURCE, events, new Object[] {first.plusDays(id % 5), id, null}, 3));
+      expected.remove(id);
+    }
+    commit(2);
+    java.util.Map<Long, String> rows = new java.util.TreeMap<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table()).build()) {
+      records.forEach(
+          record ->
+              assertThat(rows.put((Long) record.getField("id"), (String) record.getField("note")))
+                  .as("id %s once", record.getField("id"))
+                  .isNull());
+    }
+    assertThat(rows).isEqualTo(expected);
+  }
+
   @Test
   void appendsIntoATablePartitionedByDay() throws Exception {
     sink.close();

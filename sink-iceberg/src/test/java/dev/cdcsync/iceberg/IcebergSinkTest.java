@@ -518,6 +518,53 @@ class IcebergSinkTest {
         .isEqualTo(new TreeMap<>(Map.of(1L, "loaded", 5L, "e")));
   }
 
+  /**
+   * A format v3 table: rows changed in the commit that wrote them get a deletion vector instead of
+   * a position delete file, committed rows an equality delete, and Iceberg's reader applies both.
+   */
+  @Test
+  void writesDeletionVectorsIntoAFormatV3Table() throws Exception {
+    sink.close();
+    options =
+        Configuration.of(
+            Map.of(
+                "catalog.properties.type",
+                "hadoop",
+                "catalog.properties.warehouse",
+                warehouse.toUri().toString(),
+                "table.properties.format-version",
+                "3"));
+    sink = new IcebergSinkFactory().create(options, context(warehouse.resolve(".state")));
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b"), 1), sequence++);
+    sink.write(
+        SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(2, "b"), row(2, "b2"), 1), sequence++);
+    commit(1, "");
+    sink.write(
+        SINK, DataChangeEvent.update(SOURCE, SCHEMA, row(1, "a"), row(1, "a2"), 1), sequence++);
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(3, "c"), 1), sequence++);
+    sink.write(SINK, DataChangeEvent.delete(SOURCE, SCHEMA, row(3, "c"), 1), sequence++);
+    commit(2, "");
+
+    Table table = catalog().loadTable(IcebergTables.identifier(SINK));
+    assertThat(
+            ((org.apache.iceberg.HasTableOperations) table).operations().current().formatVersion())
+        .isEqualTo(3);
+    List<org.apache.iceberg.DeleteFile> deletes = new ArrayList<>();
+    try (var tasks = table.newScan().planFiles()) {
+      tasks.forEach(task -> deletes.addAll(task.deletes()));
+    }
+    assertThat(deletes)
+        .extracting(org.apache.iceberg.DeleteFile::format)
+        .containsOnly(FileFormat.PUFFIN, FileFormat.PARQUET);
+    assertThat(deletes)
+        .filteredOn(file -> file.format() == FileFormat.PUFFIN)
+        .as("deletion vectors of the rows changed in the commit that wrote them")
+        .hasSize(2);
+    assertThat(snapshotSummary()).containsEntry("total-equality-deletes", "1");
+    assertThat(names(read(table))).isEqualTo(new TreeMap<>(Map.of(1L, "a2", 2L, "b2")));
+  }
+
   /** A table several source tables write into upserts every insert: their keys may meet. */
   @Test
   void insertsIntoATableThatMayRepeatKeysUpsert() throws Exception {

@@ -40,6 +40,8 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TableMaintenanceTest {
 
@@ -130,14 +132,26 @@ class TableMaintenanceTest {
         .containsEntry(IcebergCommitter.SUMMARY_CHECKPOINT_ID, Long.toString(commits));
   }
 
-  @Test
-  void appliesTheDeletesOfAnUpsertTableKeepingTheLatestRows() throws Exception {
-    Configuration options = options(Map.of("maintenance.interval", "0s"));
+  /**
+   * Equality deletes and the deletes of rows changed in the commit that wrote them: position
+   * delete files in format v2, deletion vectors (several in one Puffin file) in v3.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"2", "3"})
+  void appliesTheDeletesOfAnUpsertTableKeepingTheLatestRows(String formatVersion) throws Exception {
+    Configuration options =
+        options(
+            Map.of("maintenance.interval", "0s", "table.properties.format-version", formatVersion));
     int checkpoints = Compaction.MIN_DELETE_FILES + 4;
     try (Sink sink = sink(options)) {
       long sequence = 0;
       for (long round = 1; round <= checkpoints; round++) {
         for (long id = 1; id <= 5; id++) {
+          sink.write(
+              SINK,
+              DataChangeEvent.update(
+                  SOURCE, SCHEMA, null, new Object[] {id, "draft " + round}, round),
+              ++sequence);
           sink.write(
               SINK,
               DataChangeEvent.update(SOURCE, SCHEMA, null, new Object[] {id, "v" + round}, round),
