@@ -101,15 +101,20 @@ final class LoadHandOver implements NewTables.Rows {
     handler.initialLoad(null, Set.of());
   }
 
+  /**
+   * Hands a partition's copied rows over as updates without a before image (upserts): the stream
+   * may have given some of them already (a row inserted while the partition was attached), so
+   * they are not inserts of keys the table cannot hold.
+   */
   @Override
   public void copied(List<LoadRow> rows) throws InterruptedException {
-    List<DataChangeEvent> inserts = new ArrayList<>(rows.size());
+    List<DataChangeEvent> upserts = new ArrayList<>(rows.size());
     for (DataChangeEvent read : events(rows)) {
-      inserts.add(
-          DataChangeEvent.insert(
-              read.tableId(), read.schema(), read.after(), read.sourceTimestampMillis()));
+      upserts.add(
+          DataChangeEvent.update(
+              read.tableId(), read.schema(), null, read.after(), read.sourceTimestampMillis()));
     }
-    handler.handle(inserts, new Acknowledger(committed, false, false));
+    handler.handle(upserts, new Acknowledger(committed, false, false));
   }
 
   @Override

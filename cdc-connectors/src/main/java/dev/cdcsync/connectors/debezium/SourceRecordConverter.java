@@ -436,13 +436,18 @@ public final class SourceRecordConverter {
   /**
    * Columns of a table's new schema that carry the number a column of its previous schema had:
    * renamed, new name to old name. Remembers the new schema's numbers for the next change.
+   *
+   * <p>The numbers are the table's now, which may be later than the change: a column of the new
+   * schema that is gone by now (renamed or dropped since) keeps the number it had in the previous
+   * schema, so that a rename right after the change is still told from a drop plus an add.
    */
   private Map<String, String> renamesByNumber(
       TableId tableId, org.apache.kafka.connect.data.Schema rowSchema) {
     Map<String, Integer> now = columnNumbers.current(tableId);
+    Map<String, Integer> earlier = knownNumbers.getOrDefault(tableId, Map.of());
     Map<String, Integer> known = new HashMap<>();
     for (Field field : rowSchema.fields()) {
-      Integer number = now.get(field.name());
+      Integer number = now.getOrDefault(field.name(), earlier.get(field.name()));
       if (number != null) {
         known.put(field.name(), number);
       }

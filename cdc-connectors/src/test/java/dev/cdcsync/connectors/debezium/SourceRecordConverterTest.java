@@ -58,6 +58,60 @@ class SourceRecordConverterTest {
     assertThat(loaded.schema().primaryKeys()).containsExactly("id");
   }
 
+  /**
+   * PostgreSQL: a column renamed right after a change, before cdc-sync converts that change (the
+   * table's numbers are read at conversion): the change's schema keeps the number the column had
+   * when last seen, so the next schema's column of that number is a rename, not an add.
+   */
+  @Test
+  void aColumnRenamedBeforeItsEarlierChangeIsConvertedIsStillARename() {
+    Map<String, Integer> numbers = new java.util.HashMap<>(Map.of("id", 1, "qty", 2));
+    SourceRecordConverter.ColumnNumbers columnNumbers =
+        new SourceRecordConverter.ColumnNumbers() {
+          @Override
+          public Map<String, Integer> current(TableId table) {
+            return Map.copyOf(numbers);
+          }
+
+          @Override
+          public java.util.Set<String> generated(TableId table) {
+            return java.util.Set.of();
+          }
+
+          @Override
+          public void close() {}
+        };
+    SourceRecordConverter converter =
+        new SourceRecordConverter(
+            s -> TableId.of(s.getString("db"), s.getString("table")),
+            columnNumbers,
+            null,
+            null,
+            null);
+    converter.convert(record("r", new Struct(ROW).put("id", 1).put("qty", 1)));
+
+    // Renamed in the database while a change of the old schema (a relation of its own) waits.
+    numbers.remove("qty");
+    numbers.put("quantity", 2);
+    Schema streamed =
+        SchemaBuilder.struct()
+            .name("cdc_sync.shop.orders.Value")
+            .field("id", Schema.INT32_SCHEMA)
+            .field("qty", Schema.OPTIONAL_INT32_SCHEMA)
+            .build();
+    converter.convert(record("c", new Struct(streamed).put("id", 2).put("qty", 2)));
+    Schema renamed =
+        SchemaBuilder.struct()
+            .name("cdc_sync.shop.orders.Value")
+            .field("id", Schema.INT32_SCHEMA)
+            .field("quantity", Schema.OPTIONAL_INT32_SCHEMA)
+            .build();
+    DataChangeEvent after =
+        converter.convert(record("c", new Struct(renamed).put("id", 3).put("quantity", 3)));
+
+    assertThat(after.schema().renamedFrom()).containsExactly(Map.entry("quantity", "qty"));
+  }
+
   private static SourceRecordConverter converter() {
     return new SourceRecordConverter(
         s -> TableId.of(s.getString("db"), s.getString("table")), null);
@@ -75,7 +129,7 @@ class SourceRecordConverterTest {
         SchemaBuilder.struct()
             .name("cdc_sync.shop.orders.Envelope")
             .field("before", SchemaBuilder.struct().name("before").optional().build())
-            .field("after", ROW)
+            .field("after", after.schema())
             .field("source", source)
             .field("op", Schema.STRING_SCHEMA)
             .build();
