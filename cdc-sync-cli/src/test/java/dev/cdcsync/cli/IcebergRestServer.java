@@ -1,14 +1,21 @@
 package dev.cdcsync.cli;
 
 import dev.cdcsync.testing.TestDatabaseServer;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.rest.RESTCatalog;
 import org.apache.iceberg.rest.RESTCatalogAdapter;
 import org.apache.iceberg.rest.RESTCatalogServlet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -23,10 +30,12 @@ public final class IcebergRestServer implements AutoCloseable {
 
   private final Server server;
   private final Catalog backend;
+  private final List<String> requests;
 
-  private IcebergRestServer(Server server, Catalog backend) {
+  private IcebergRestServer(Server server, Catalog backend, List<String> requests) {
     this.server = server;
     this.backend = backend;
+    this.requests = requests;
   }
 
   /** Starts serving {@code backend}; the server closes it when it stops. */
@@ -37,11 +46,22 @@ public final class IcebergRestServer implements AutoCloseable {
     connector.setPort(0);
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
+    List<String> requests = new CopyOnWriteArrayList<>();
+    context.addFilter(
+        new FilterHolder(
+            (Filter)
+                (request, response, chain) -> {
+                  HttpServletRequest http = (HttpServletRequest) request;
+                  requests.add(http.getMethod() + " " + http.getRequestURI());
+                  chain.doFilter(request, response);
+                }),
+        "/*",
+        EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(
         new ServletHolder(new RESTCatalogServlet(new RESTCatalogAdapter(backend))), "/*");
     server.setHandler(context);
     server.start();
-    return new IcebergRestServer(server, backend);
+    return new IcebergRestServer(server, backend, requests);
   }
 
   /**
@@ -67,6 +87,14 @@ public final class IcebergRestServer implements AutoCloseable {
             CatalogProperties.WAREHOUSE_LOCATION,
             warehouse.toUri().toString()));
     return start(backend);
+  }
+
+  /**
+   * How many requests the server has had so far whose method and path ({@code "POST
+   * /v1/transactions/commit"}) match {@code pattern}.
+   */
+  public long requests(String pattern) {
+    return requests.stream().filter(request -> request.matches(pattern)).count();
   }
 
   /** The catalog's base URI, e.g. {@code http://127.0.0.1:43121}. */

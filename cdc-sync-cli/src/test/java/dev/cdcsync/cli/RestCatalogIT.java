@@ -1,10 +1,12 @@
 package dev.cdcsync.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cdcsync.testing.TestDatabaseServer;
 import dev.cdcsync.testing.TestDatabases;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Table;
@@ -22,6 +24,8 @@ class RestCatalogIT {
 
   private static final String SOURCE = "rest_catalog_src";
   private static final String BACKEND_DATABASE = "rest_catalog_backend";
+  private static final String TRANSACTION_COMMIT = "POST /v1/transactions/commit";
+  private static final String TABLE_COMMIT = "POST /v1/namespaces/[^/]+/tables/[^/]+";
 
   @TempDir Path work;
 
@@ -32,7 +36,9 @@ class RestCatalogIT {
     server.execute(
         SOURCE,
         "CREATE TABLE items (id INT PRIMARY KEY, name TEXT, qty INT)",
-        "INSERT INTO items VALUES (1, 'one', 1), (2, 'two', 2), (3, 'three', 3)");
+        "CREATE TABLE orders (id INT PRIMARY KEY, item INT)",
+        "INSERT INTO items VALUES (1, 'one', 1), (2, 'two', 2), (3, 'three', 3)",
+        "INSERT INTO orders VALUES (1, 1)");
     Path warehouse = work.resolve("warehouse");
 
     try (IcebergRestServer rest =
@@ -60,6 +66,20 @@ class RestCatalogIT {
             "INSERT INTO items VALUES (4, 'four', 4)",
             "UPDATE items SET qty = 20 WHERE id = 2",
             "DELETE FROM items WHERE id = 3");
+        JdbcCatalogIT.awaitItems(
+            cdcSync,
+            catalog,
+            Map.of(1, item(1, "one", 1), 2, item(2, "two", 20), 4, item(4, "four", 4)));
+        // A transaction over both tables: one multi-table commit makes it visible in both.
+        long transactions = rest.requests(TRANSACTION_COMMIT);
+        long tableUpdates = rest.requests(TABLE_COMMIT);
+        server.executeInTransaction(
+            SOURCE, "INSERT INTO items VALUES (6, 'six', 6)", "INSERT INTO orders VALUES (2, 6)");
+        awaitTableRows(cdcSync, catalog, "orders", 2);
+        assertThat(rest.requests(TRANSACTION_COMMIT)).isGreaterThan(transactions);
+        assertThat(rest.requests(TABLE_COMMIT)).isEqualTo(tableUpdates);
+        assertThat(checkpointOf(catalog, "items")).isEqualTo(checkpointOf(catalog, "orders"));
+        server.execute(SOURCE, "DELETE FROM items WHERE id = 6");
         JdbcCatalogIT.awaitItems(
             cdcSync,
             catalog,
@@ -92,6 +112,23 @@ class RestCatalogIT {
         assertThat(cdcSync.output()).contains(", 1 changes read");
       }
     }
+  }
+
+  private static void awaitTableRows(
+      CdcSyncProcess cdcSync, RESTCatalog catalog, String table, int rows) {
+    await(table + " has " + rows + " rows")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .failFast("cdc-sync exited", () -> assertThat(cdcSync.isAlive()).isTrue())
+        .until(() -> IcebergRows.list(catalog, "public", table).size() == rows);
+  }
+
+  private static String checkpointOf(RESTCatalog catalog, String table) {
+    return catalog
+        .loadTable(TableIdentifier.of(Namespace.of("public"), table))
+        .currentSnapshot()
+        .summary()
+        .get("cdc-sync.checkpoint-id");
   }
 
   private static Map<String, Object> item(int id, String name, int qty) {

@@ -5,7 +5,13 @@ import dev.cdcsync.api.FencedException;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.util.Retry;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.iceberg.BaseTransaction;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotUpdate;
@@ -16,6 +22,7 @@ import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.rest.RESTCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +76,9 @@ final class IcebergCommitter {
   private final Catalog catalog;
   private final TableMaintenance maintenance;
 
+  /** False once the catalog refused a multi-table commit (see {@link #commitTogether}). */
+  private volatile boolean transactionsSupported = true;
+
   IcebergCommitter(Catalog catalog, TableMaintenance maintenance) {
     this.catalog = catalog;
     this.maintenance = maintenance;
@@ -78,20 +88,8 @@ final class IcebergCommitter {
   boolean commit(
       TableId sinkTable, PreparedTable prepared, Checkpoint checkpoint, boolean recovering)
       throws IOException {
-    Table table;
-    try {
-      table = catalog.loadTable(IcebergTables.identifier(sinkTable));
-    } catch (NoSuchTableException e) {
-      if (!recovering) {
-        throw e;
-      }
-      // Dropped since its files were written: by the pipeline after committing them (a source
-      // DROP TABLE, then a crash before the next checkpoint), or by hand. Its rows are meant gone.
-      LOG.warn(
-          "Table {} of checkpoint {} is no longer in the catalog (dropped since); its part of the"
-              + " checkpoint is left out",
-          sinkTable,
-          checkpoint.id());
+    Table table = load(sinkTable, checkpoint, recovering);
+    if (table == null) {
       return false;
     }
     // A concurrent commit fails this one (see the validation below); the table is then read again.
@@ -108,40 +106,159 @@ final class IcebergCommitter {
         .run(() -> commitTableOnce(table, sinkTable, prepared, checkpoint));
   }
 
+  /**
+   * Commits several tables at once, all or none visible, through the catalog's multi-table
+   * transaction (a REST catalog's {@code transactions/commit} endpoint), leaving out the tables
+   * that hold this checkpoint already; returns the tables committed, or empty when the catalog
+   * has no such transaction (the caller then commits table by table).
+   */
+  Optional<List<TableId>> commitTogether(
+      Map<TableId, PreparedTable> prepared, Checkpoint checkpoint, boolean recovering)
+      throws IOException {
+    if (!(catalog instanceof RESTCatalog rest) || !transactionsSupported) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          Retry.attempts(COMMIT_ATTEMPTS)
+              .onlyOn(ValidationException.class, CommitFailedException.class)
+              .beforeRetry(
+                  (failure, attempt) ->
+                      LOG.warn(
+                          "Commit of checkpoint {} to {} tables met a concurrent commit ({});"
+                              + " checking again",
+                          checkpoint.id(),
+                          prepared.size(),
+                          failure.getMessage()))
+              .run(() -> commitTogetherOnce(rest, prepared, checkpoint, recovering)));
+    } catch (UnsupportedOperationException e) {
+      transactionsSupported = false;
+      LOG.info(
+          "The REST catalog does not take multi-table commits ({}): each table of a checkpoint"
+              + " is committed on its own",
+          e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private List<TableId> commitTogetherOnce(
+      RESTCatalog rest,
+      Map<TableId, PreparedTable> prepared,
+      Checkpoint checkpoint,
+      boolean recovering)
+      throws IOException {
+    Map<TableId, Table> staged = new TreeMap<>(Comparator.comparing(TableId::toString));
+    List<org.apache.iceberg.catalog.TableCommit> commits = new ArrayList<>();
+    for (Map.Entry<TableId, PreparedTable> entry : prepared.entrySet()) {
+      TableId sinkTable = entry.getKey();
+      Table table = load(sinkTable, checkpoint, recovering);
+      if (table == null || holdsAlready(table, sinkTable, checkpoint)) {
+        continue;
+      }
+      Transaction transaction = table.newTransaction();
+      stage(transaction, table, entry.getValue(), checkpoint);
+      BaseTransaction base = (BaseTransaction) transaction;
+      commits.add(
+          org.apache.iceberg.catalog.TableCommit.create(
+              IcebergTables.identifier(sinkTable), base.startMetadata(), base.currentMetadata()));
+      staged.put(sinkTable, table);
+    }
+    if (!commits.isEmpty()) {
+      maintenance.withoutMaintenanceCommits(
+          List.copyOf(staged.keySet()), () -> rest.commitTransaction(commits));
+      staged.forEach(
+          (sinkTable, table) -> {
+            if (prepared.get(sinkTable).replaces()) {
+              LOG.info(
+                  "Table {}: replaced the rows it held by the rows of its new load", sinkTable);
+            }
+            maintenance.afterCommit(sinkTable, table);
+          });
+    }
+    return List.copyOf(staged.keySet());
+  }
+
+  /** The table, or null when recovering a checkpoint of a table dropped since. */
+  private Table load(TableId sinkTable, Checkpoint checkpoint, boolean recovering) {
+    try {
+      return catalog.loadTable(IcebergTables.identifier(sinkTable));
+    } catch (NoSuchTableException e) {
+      if (!recovering) {
+        throw e;
+      }
+      // Dropped since its files were written: by the pipeline after committing them (a source
+      // DROP TABLE, then a crash before the next checkpoint), or by hand. Its rows are meant gone.
+      LOG.warn(
+          "Table {} of checkpoint {} is no longer in the catalog (dropped since); its part of the"
+              + " checkpoint is left out",
+          sinkTable,
+          checkpoint.id());
+      return null;
+    }
+  }
+
   private boolean commitTableOnce(
       Table table, TableId sinkTable, PreparedTable prepared, Checkpoint checkpoint)
       throws IOException {
-    Snapshot current = table.currentSnapshot();
+    if (holdsAlready(table, sinkTable, checkpoint)) {
+      return false;
+    }
+    Transaction transaction = table.newTransaction();
+    stage(transaction, table, prepared, checkpoint);
+    maintenance.withoutMaintenanceCommits(List.of(sinkTable), transaction::commitTransaction);
+    if (prepared.replaces()) {
+      LOG.info("Table {}: replaced the rows it held by the rows of its new load", sinkTable);
+    }
+    maintenance.afterCommit(sinkTable, table);
+    return true;
+  }
+
+  /**
+   * Whether the pipeline's newest commit to the table holds this checkpoint or a later one.
+   *
+   * @throws FencedException when a newer instance of the pipeline has committed to it
+   */
+  private static boolean holdsAlready(Table table, TableId sinkTable, Checkpoint checkpoint) {
     Snapshot latestOwn = latestCommitOf(table, checkpoint.pipelineName());
-    if (latestOwn != null) {
-      long epoch = Long.parseLong(latestOwn.summary().getOrDefault(SUMMARY_EPOCH, "0"));
-      long id = Long.parseLong(latestOwn.summary().get(SUMMARY_CHECKPOINT_ID));
-      if (epoch > checkpoint.epoch()) {
-        throw new FencedException(
-            "Cannot commit checkpoint "
-                + checkpoint.id()
-                + " to "
-                + sinkTable
-                + ": instance epoch "
-                + epoch
-                + " of pipeline '"
-                + checkpoint.pipelineName()
-                + "' has committed to it;"
-                + " this instance (epoch "
-                + checkpoint.epoch()
-                + ") stops");
-      }
-      if (id >= checkpoint.id()) {
-        LOG.info("Table {} already holds checkpoint {}; not committing it again", sinkTable, id);
-        return false;
-      }
+    if (latestOwn == null) {
+      return false;
     }
-    // A table loaded again: one commit leaves out the rows it held and adds the load's first.
-    Transaction replacing = prepared.replaces() ? table.newTransaction() : null;
-    if (replacing != null) {
-      replacing.newDelete().deleteFromRowFilter(Expressions.alwaysTrue()).commit();
+    long epoch = Long.parseLong(latestOwn.summary().getOrDefault(SUMMARY_EPOCH, "0"));
+    long id = Long.parseLong(latestOwn.summary().get(SUMMARY_CHECKPOINT_ID));
+    if (epoch > checkpoint.epoch()) {
+      throw new FencedException(
+          "Cannot commit checkpoint "
+              + checkpoint.id()
+              + " to "
+              + sinkTable
+              + ": instance epoch "
+              + epoch
+              + " of pipeline '"
+              + checkpoint.pipelineName()
+              + "' has committed to it;"
+              + " this instance (epoch "
+              + checkpoint.epoch()
+              + ") stops");
     }
-    RowDelta delta = replacing != null ? replacing.newRowDelta() : table.newRowDelta();
+    if (id >= checkpoint.id()) {
+      LOG.info("Table {} already holds checkpoint {}; not committing it again", sinkTable, id);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Adds the prepared files to {@code transaction} of {@code table} (not committed yet): one row
+   * delta with the pipeline's summary, after a delete of every row for a table loaded again.
+   */
+  private static void stage(
+      Transaction transaction, Table table, PreparedTable prepared, Checkpoint checkpoint)
+      throws IOException {
+    Snapshot current = table.currentSnapshot();
+    if (prepared.replaces()) {
+      transaction.newDelete().deleteFromRowFilter(Expressions.alwaysTrue()).commit();
+    }
+    RowDelta delta = transaction.newRowDelta();
     prepared.addTo(delta, table);
     delta.set(SUMMARY_PIPELINE, checkpoint.pipelineName());
     delta.set(SUMMARY_CHECKPOINT_ID, Long.toString(checkpoint.id()));
@@ -155,25 +272,13 @@ final class IcebergCommitter {
       delta.set(SUMMARY_MIRRORS_SOURCE, "true");
     }
     if (current != null) {
-      // Anyone else's commit between the check above and this one fails this commit, which
-      // is then checked again: two instances never both commit a checkpoint.
+      // Anyone else's commit between the check and this one fails this commit, which is then
+      // checked again: two instances never both commit a checkpoint.
       delta.validateFromSnapshot(current.snapshotId());
       delta.validateNoConflictingDataFiles();
       delta.validateNoConflictingDeleteFiles();
     }
-    if (replacing != null) {
-      maintenance.withoutMaintenanceCommits(
-          sinkTable,
-          () -> {
-            delta.commit();
-            replacing.commitTransaction();
-          });
-      LOG.info("Table {}: replaced the rows it held by the rows of its new load", sinkTable);
-    } else {
-      maintenance.commitPipelineUpdate(sinkTable, delta);
-    }
-    maintenance.afterCommit(sinkTable, table);
-    return true;
+    delta.commit();
   }
 
   /**

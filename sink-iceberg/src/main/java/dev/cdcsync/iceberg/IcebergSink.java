@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes changes into Iceberg tables, one commit per table per checkpoint: keeps a writer per
- * table ({@link IcebergTableWriter}), bounds the open files, prepares and commits the tables in
- * parallel. The tables themselves are {@link IcebergTables}' (created on first use); each commit
+ * table ({@link IcebergTableWriter}), bounds the open files, prepares the tables in parallel and
+ * commits them in one multi-table transaction where the catalog has one (REST), else in
+ * parallel, each on its own. The tables themselves are {@link IcebergTables}' (created on first use); each commit
  * is {@link IcebergCommitter}'s.
  */
 final class IcebergSink implements Sink {
@@ -211,6 +212,23 @@ final class IcebergSink implements Sink {
 
   private List<TableCommit> commit(
       Checkpoint checkpoint, Map<TableId, byte[]> prepared, boolean recovering) throws IOException {
+    if (prepared.size() > 1) {
+      Map<TableId, PreparedTable> tables = new LinkedHashMap<>();
+      for (Map.Entry<TableId, byte[]> entry : prepared.entrySet()) {
+        tables.put(entry.getKey(), PreparedTable.fromBytes(entry.getValue()));
+      }
+      Optional<List<TableId>> together = committer.commitTogether(tables, checkpoint, recovering);
+      if (together.isPresent()) {
+        return together.get().stream()
+            .map(
+                sinkTable ->
+                    new TableCommit(
+                        sinkTable,
+                        tables.get(sinkTable).changes(),
+                        tables.get(sinkTable).maxSourceTimestamp()))
+            .toList();
+      }
+    }
     List<Callable<TableCommit>> tasks = new ArrayList<>();
     prepared.forEach(
         (sinkTable, bytes) ->

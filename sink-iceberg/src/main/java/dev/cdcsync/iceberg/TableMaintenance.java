@@ -3,6 +3,7 @@ package dev.cdcsync.iceberg;
 import dev.cdcsync.api.TableId;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.ManifestContent;
-import org.apache.iceberg.PendingUpdate;
 import org.apache.iceberg.RewriteManifests;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotUpdate;
@@ -38,11 +38,11 @@ import org.slf4j.LoggerFactory;
  * IcebergSink#carrySummary}), so the table's newest snapshot still tells which checkpoint it
  * holds (see {@link IcebergSink#latestCommitOf}) even once the pipeline's own snapshot expired.
  * That summary is right only if no pipeline commit lands between reading it and committing, so
- * the pipeline commits through {@link #commitPipelineUpdate}, which waits while a maintenance
+ * the pipeline commits through {@link #withoutMaintenanceCommits}, which waits while a maintenance
  * commit (metadata only; the data was written before) of the same table is in progress.
  *
  * <p>Thread-safe: the pipeline's commit threads call {@link #afterCommit} and {@link
- * #commitPipelineUpdate} concurrently for different tables.
+ * #withoutMaintenanceCommits} concurrently for different tables.
  */
 final class TableMaintenance implements AutoCloseable {
 
@@ -113,22 +113,25 @@ final class TableMaintenance implements AutoCloseable {
   }
 
   /**
-   * Commits one of the pipeline's own updates of a table, never while a maintenance commit of the
-   * same table is in progress.
-   */
-  void commitPipelineUpdate(TableId sinkTable, PendingUpdate<?> update) {
-    synchronized (commitLock(sinkTable)) {
-      update.commit();
-    }
-  }
-
-  /**
    * Runs a change that reads the table's files and commits their rewrite: no maintenance commit of
    * the table lands meanwhile (one in progress ends first), so the files it read stay current.
    */
   void withoutMaintenanceCommits(TableId sinkTable, Runnable change) {
-    synchronized (commitLock(sinkTable)) {
+    withoutMaintenanceCommits(List.of(sinkTable), change);
+  }
+
+  /**
+   * Runs a commit of the pipeline's to these tables, or a change as above, while no maintenance
+   * commit of any of them is in progress. Maintenance holds one table's lock at a time, so taking
+   * several here cannot deadlock with it.
+   */
+  void withoutMaintenanceCommits(List<TableId> sinkTables, Runnable change) {
+    if (sinkTables.isEmpty()) {
       change.run();
+      return;
+    }
+    synchronized (commitLock(sinkTables.get(0))) {
+      withoutMaintenanceCommits(sinkTables.subList(1, sinkTables.size()), change);
     }
   }
 
@@ -215,7 +218,7 @@ final class TableMaintenance implements AutoCloseable {
 
   /**
    * Commits a maintenance rewrite with the summary of the snapshot it follows; no pipeline commit
-   * of the table can come in between (see {@link #commitPipelineUpdate}).
+   * of the table can come in between (see {@link #withoutMaintenanceCommits}).
    */
   private void commit(TableId sinkTable, Table table, SnapshotUpdate<?> update) {
     beforeCommit.run();
