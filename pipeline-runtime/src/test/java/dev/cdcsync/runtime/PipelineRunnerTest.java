@@ -160,21 +160,11 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
   @Test
   void aLoadReplacesTheSinkTablesOfItsTablesButNotAMergedOne() throws Exception {
     TableRouter routes =
-        TableRouter.of(
-            new PipelineDefinitionParser(Map.<String, String>of()::get)
-                .parse(
-                    """
-                    source:
-                      type: postgres
-                    sink:
-                      type: iceberg
-                    route:
-                      - source-table: shop.public.order\\.*
-                        sink-table: lake.orders
-                    """,
-                    "p.yaml")
-                .routes(),
-            "database.schema.table");
+        routes(
+            """
+              - source-table: shop.public.order\\.*
+                sink-table: lake.orders
+            """);
     PipelineRunner runner =
         evolvingRunner(
             new ScriptedSource(journal), new RecordingSink(journal), routes, Duration.ZERO);
@@ -188,23 +178,13 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
   @Test
   void tellsTheSinkThatInsertsIntoAMergedTableMayRepeatKeys() throws Exception {
     TableRouter routes =
-        TableRouter.of(
-            new PipelineDefinitionParser(Map.<String, String>of()::get)
-                .parse(
-                    """
-                    source:
-                      type: postgres
-                    sink:
-                      type: iceberg
-                    route:
-                      - source-table: shop.public.items
-                        sink-table: lake.items
-                      - source-table: shop.public.order\\.*
-                        sink-table: lake.orders
-                    """,
-                    "p.yaml")
-                .routes(),
-            "database.schema.table");
+        routes(
+            """
+              - source-table: shop.public.items
+                sink-table: lake.items
+              - source-table: shop.public.order\\.*
+                sink-table: lake.orders
+            """);
     ScriptedSource source =
         new ScriptedSource(journal)
             .batch("pos-1", insert(1), insertOrder(1))
@@ -672,6 +652,18 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
         .containsExactly(
             new TableStatus(SINK_ITEMS, 3, secondCommit, 30_000),
             new TableStatus(SINK_ORDERS, 1, START, 0));
+  }
+
+  /** The routes of a PostgreSQL pipeline file whose {@code route:} section is {@code rules}. */
+  private static TableRouter routes(String rules) {
+    return TableRouter.of(
+        new PipelineDefinitionParser(Map.<String, String>of()::get)
+            .parse(
+                "source:\n  type: postgres\nsink:\n  type: iceberg\nroute:\n"
+                    + rules.stripIndent().indent(2),
+                "p.yaml")
+            .routes(),
+        "database.schema.table");
   }
 
   /** A runner that evolves schemas as the events' schemas change and commits at once. */

@@ -80,13 +80,15 @@ class IcebergSinkTest {
 
   @BeforeEach
   void createSink() {
-    options =
-        Configuration.of(
-            Map.of(
-                "catalog.properties.type",
-                "hadoop",
-                "catalog.properties.warehouse",
-                warehouse.toUri().toString()));
+    createSink(Map.of());
+  }
+
+  /** A sink into a hadoop catalog in {@link #warehouse}, with these options besides. */
+  private void createSink(Map<String, String> extraOptions) {
+    Map<String, String> values = new java.util.HashMap<>(extraOptions);
+    values.put("catalog.properties.type", "hadoop");
+    values.put("catalog.properties.warehouse", warehouse.toUri().toString());
+    options = Configuration.of(values);
     sink = new IcebergSinkFactory().create(options, context(warehouse.resolve(".state")));
   }
 
@@ -525,16 +527,7 @@ class IcebergSinkTest {
   @Test
   void writesDeletionVectorsIntoAFormatV3Table() throws Exception {
     sink.close();
-    options =
-        Configuration.of(
-            Map.of(
-                "catalog.properties.type",
-                "hadoop",
-                "catalog.properties.warehouse",
-                warehouse.toUri().toString(),
-                "table.properties.format-version",
-                "3"));
-    sink = new IcebergSinkFactory().create(options, context(warehouse.resolve(".state")));
+    createSink(Map.of("table.properties.format-version", "3"));
     sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
     sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b"), 1), sequence++);
     sink.write(
