@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.ManifestContent;
 import org.apache.iceberg.RewriteManifests;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -50,6 +51,9 @@ final class TableMaintenance implements AutoCloseable {
 
   /** Fewer data manifests than this are left as they are. */
   static final int MIN_MANIFESTS_TO_REWRITE = 8;
+
+  /** Runs for a table's delete files (see {@link #afterCommit}) are at least this far apart. */
+  static final Duration DELETES_MIN_SPACING = Duration.ofSeconds(30);
 
   /** How long {@link #close} lets a run in progress finish before interrupting it. */
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
@@ -90,6 +94,9 @@ final class TableMaintenance implements AutoCloseable {
   /**
    * Schedules maintenance of {@code table}, just committed to by the pipeline, if it is due and
    * not running already; returns at once. The maintenance thread uses {@code table} from then on.
+   * Due: once per interval, and sooner (at most every {@link #DELETES_MIN_SPACING}) while the table
+   * has {@link Compaction#MIN_DELETE_FILES} delete files or more, which every reader applies: a
+   * table updated at every checkpoint would otherwise gather an interval's worth of them.
    */
   void afterCommit(TableId sinkTable, Table table) {
     if (settings.interval() == null || closed) {
@@ -97,7 +104,9 @@ final class TableMaintenance implements AutoCloseable {
     }
     long now = clock.millis();
     Long last = lastRun.get(sinkTable);
-    if (last != null && now - last < settings.interval().toMillis()) {
+    if (last != null
+        && now - last < settings.interval().toMillis()
+        && !(now - last >= DELETES_MIN_SPACING.toMillis() && manyDeleteFiles(table))) {
       return;
     }
     if (!running.add(sinkTable)) {
@@ -164,6 +173,16 @@ final class TableMaintenance implements AutoCloseable {
       executor.shutdownNow();
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Whether the table's current snapshot has enough delete files for maintenance to apply. */
+  private static boolean manyDeleteFiles(Table table) {
+    Snapshot current = table.currentSnapshot();
+    if (current == null) {
+      return false;
+    }
+    String deleteFiles = current.summary().get(SnapshotSummary.TOTAL_DELETE_FILES_PROP);
+    return deleteFiles != null && Long.parseLong(deleteFiles) >= Compaction.MIN_DELETE_FILES;
   }
 
   private void run(TableId sinkTable, Table table) {

@@ -283,6 +283,50 @@ class TableMaintenanceTest {
     assertThat(runs).as("runs").isGreaterThan(1);
   }
 
+  /**
+   * A table updated at every checkpoint gets its deletes applied once it has many delete files,
+   * long before the maintenance interval is over (runs at least {@link
+   * TableMaintenance#DELETES_MIN_SPACING} apart), so readers never apply an hour of them.
+   */
+  @Test
+  void appliesManyDeleteFilesBeforeTheIntervalIsOver() throws Exception {
+    Configuration options = options(Map.of());
+    TestClock clock = new TestClock();
+    TableMaintenance maintenance =
+        new TableMaintenance(
+            new TableMaintenance.Settings(Duration.ofHours(1), Duration.ofDays(1), 100), clock);
+    int rounds = 2 * Compaction.MIN_DELETE_FILES;
+    int mostDeleteFiles = 0;
+    try (Sink sink = sink(options, maintenance)) {
+      long sequence = 0;
+      for (long round = 1; round <= rounds; round++) {
+        for (long id = 1; id <= 5; id++) {
+          sink.write(
+              SINK,
+              DataChangeEvent.update(SOURCE, SCHEMA, null, new Object[] {id, "v" + round}, round),
+              ++sequence);
+        }
+        commitAndMaintain(sink, new Checkpoint(round, "test", 1, ""), sink.prepareCommit());
+        clock.advance(Duration.ofSeconds(5));
+        Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergTables.identifier(SINK));
+        mostDeleteFiles = Math.max(mostDeleteFiles, deleteFiles(table));
+      }
+      Table table = IcebergSinkFactory.catalog(options).loadTable(IcebergTables.identifier(SINK));
+      assertThat(table.snapshots()).extracting(Snapshot::operation).contains("replace");
+      assertThat(rows(table)).hasSize(5).containsEntry(1L, "v" + rounds);
+    }
+    // Bounded: the threshold, plus the checkpoints of one spacing (30 s at 5 s each).
+    assertThat(mostDeleteFiles)
+        .isLessThanOrEqualTo(
+            Compaction.MIN_DELETE_FILES
+                + (int) (TableMaintenance.DELETES_MIN_SPACING.toSeconds() / 5));
+  }
+
+  private static int deleteFiles(Table table) {
+    return Integer.parseInt(
+        table.currentSnapshot().summary().getOrDefault("total-delete-files", "0"));
+  }
+
   @Test
   void aPipelineCommitDuringARewriteKeepsItsDeletesAndTheCheckpoint() throws Exception {
     Configuration options = options(Map.of());
