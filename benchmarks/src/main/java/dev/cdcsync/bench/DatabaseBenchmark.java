@@ -169,6 +169,9 @@ final class DatabaseBenchmark {
             StreamingScenario.measure(target, sizes, rates.streaming());
         keep(results, Scenario.STREAMING, streaming.streaming());
         keep(results, Scenario.CPU, streaming.cpu());
+        if (target.mode() == WriteMode.UPSERT) {
+          ReadCost.measure(target);
+        }
       }
       if (scenarios.contains(Scenario.FRESHNESS)) {
         step = Scenario.FRESHNESS.label();

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 
@@ -144,6 +145,11 @@ final class RowsTableRun implements AutoCloseable {
     TableSummary source = database.summarize(BenchDatabase.ROWS_DATABASE, BenchDatabase.ROWS_TABLE);
     IcebergContents contents = IcebergContents.read(catalog.loadTable(table), rows, mode);
     return contents.compare(table.toString(), source, mode, rows + load.changes());
+  }
+
+  /** The Iceberg table as it is now. */
+  Table table() {
+    return catalog.loadTable(table);
   }
 
   /** Stops cdc-sync with SIGTERM; a non-zero exit code means it did not stop cleanly. */
