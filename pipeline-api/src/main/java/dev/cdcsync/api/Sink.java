@@ -30,9 +30,11 @@ public interface Sink extends AutoCloseable {
   void write(TableId sinkTable, DataChangeEvent event, long sequence) throws Exception;
 
   /**
-   * Says, before a sink table's first write in a run, that an {@code INSERT} written to it may be
-   * of a key it holds a row of: several source tables write into it, or a transform gives it
-   * another key or keeps deleted rows. The sink then replaces such a row, as for an update.
+   * Says that an {@code INSERT} written to a sink table may be of a key it holds a row of: several
+   * source tables write into it, or a transform gives it another key or keeps deleted rows (said
+   * before its first write in each run), or it kept its rows through a source truncate or drop
+   * that was not applied (said once, for good: the sink remembers it across runs, at the latest
+   * with the next commit). The sink then replaces such a row, as for an update.
    */
   default void insertsMayRepeatKeys(TableId sinkTable) {}
 

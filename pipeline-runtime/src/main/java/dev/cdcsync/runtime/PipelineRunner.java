@@ -505,6 +505,8 @@ public final class PipelineRunner implements ChangeHandler {
           done,
           schemaEvolver.behavior().name().toLowerCase(java.util.Locale.ROOT),
           drop ? "drop.table" : "truncate.table");
+      // The table keeps rows the source no longer has: a key inserted again may meet one.
+      sink.insertsMayRepeatKeys(sinkTable);
       return;
     }
     commitBeforeChanging(sinkTable, drop ? "drop" : "truncate", List.of());

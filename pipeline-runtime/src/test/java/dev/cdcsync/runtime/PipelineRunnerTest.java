@@ -253,6 +253,28 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
             "acknowledge pos-3");
   }
 
+  /** A truncate the behavior does not apply leaves rows the source lost: the sink hears it. */
+  @Test
+  void aTruncateNotAppliedTellsTheSinkThatInsertsMayRepeatKeys() throws Exception {
+    ScriptedSource source =
+        new ScriptedSource(journal)
+            .batch("pos-1", insert(1))
+            .batch("pos-2", DataChangeEvent.truncate(ITEMS, SCHEMA, START.toEpochMilli()));
+    PipelineRunner runner =
+        runner(
+            source,
+            new RecordingSink(journal),
+            new TableRouter(),
+            Duration.ZERO,
+            SchemaChangeBehavior.IGNORE);
+
+    runner.run();
+
+    assertThat(journal.entries())
+        .contains("inserts may repeat keys in public.items")
+        .doesNotContain("truncate public.items");
+  }
+
   @Test
   void countsEventsFromWhereItSplitATransaction() throws Exception {
     // Checkpoint 1 at pos-1; a transaction from there truncates items after writing it: its first
@@ -669,6 +691,15 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
   /** A runner that evolves schemas as the events' schemas change and commits at once. */
   private PipelineRunner evolvingRunner(
       ScriptedSource source, Sink sink, TableRouter router, Duration interval) {
+    return runner(source, sink, router, interval, SchemaChangeBehavior.EVOLVE);
+  }
+
+  private PipelineRunner runner(
+      ScriptedSource source,
+      Sink sink,
+      TableRouter router,
+      Duration interval,
+      SchemaChangeBehavior behavior) {
     return new PipelineRunner(
         PIPELINE,
         source,
@@ -678,7 +709,7 @@ class PipelineRunnerTest extends PipelineRunnerTestBase {
         interval,
         store,
         lease(clock),
-        new SchemaEvolver(SchemaChangeBehavior.EVOLVE),
+        new SchemaEvolver(behavior),
         clock,
         new PipelineStatus());
   }

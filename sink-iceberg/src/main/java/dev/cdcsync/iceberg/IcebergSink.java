@@ -97,7 +97,7 @@ final class IcebergSink implements Sink {
     this.replacing = Set.copyOf(replacing);
     for (TableId sinkTable : replacing) {
       IcebergTableWriter writer = writers.get(sinkTable);
-      if (writer != null && writer.hasChanges()) {
+      if (writer != null && writer.hasRowChanges()) {
         throw new IllegalStateException(
             "Cannot load " + sinkTable + " again while it has uncommitted changes");
       }
@@ -114,12 +114,24 @@ final class IcebergSink implements Sink {
     }
   }
 
+  /**
+   * Opens a writer for a table that has none yet, so that a table whose newest commit says it
+   * mirrors its source says otherwise at the next commit.
+   */
   @Override
   public void insertsMayRepeatKeys(TableId sinkTable) {
     insertsMayRepeatKeys.add(sinkTable);
     IcebergTableWriter writer = writers.get(sinkTable);
     if (writer != null) {
       writer.insertsMayRepeatKeys();
+      return;
+    }
+    Optional<Table> existing = tables.existing(sinkTable);
+    if (existing.isPresent()) {
+      writer = newWriter(sinkTable, existing.get(), writers.size());
+      if (writer.hasChanges()) {
+        writers.put(sinkTable, writer);
+      }
     }
   }
 
@@ -346,7 +358,7 @@ final class IcebergSink implements Sink {
   @Override
   public void truncate(TableId sinkTable) {
     IcebergTableWriter writer = writers.get(sinkTable);
-    if (writer != null && writer.hasChanges()) {
+    if (writer != null && writer.hasRowChanges()) {
       throw new IllegalStateException(
           "Cannot truncate " + sinkTable + " while it has uncommitted changes");
     }
@@ -358,7 +370,7 @@ final class IcebergSink implements Sink {
   @Override
   public void dropTable(TableId sinkTable) {
     IcebergTableWriter writer = writers.get(sinkTable);
-    if (writer != null && writer.hasChanges()) {
+    if (writer != null && writer.hasRowChanges()) {
       throw new IllegalStateException(
           "Cannot drop " + sinkTable + " while it has uncommitted changes");
     }

@@ -84,6 +84,15 @@ final class IcebergTableWriter {
    */
   private boolean mirrorsSource;
 
+  /** Whether the table's newest commit says it mirrors its source (see the constructor). */
+  private final boolean snapshotMirrorsSource;
+
+  /**
+   * The table no longer mirrors its source while its newest commit says it does: the next commit
+   * says otherwise, even without rows (a later run would trust the table again).
+   */
+  private boolean mirrorLost;
+
   /**
    * The next commit replaces every row the table holds (see {@link
    * dev.cdcsync.api.Sink#initialLoad}).
@@ -162,6 +171,9 @@ final class IcebergTableWriter {
               + " holds",
           sinkTable);
     }
+    this.snapshotMirrorsSource =
+        current != null
+            && "true".equals(current.summary().get(IcebergCommitter.SUMMARY_MIRRORS_SOURCE));
     this.heldOnlyLoadRows = snapshotRowsAreNew;
     this.mirrorsSource = !appendMode && (mirrorsSource || snapshotRowsAreNew);
   }
@@ -195,9 +207,11 @@ final class IcebergTableWriter {
   void insertsMayRepeatKeys() {
     if (mirrorsSource) {
       LOG.info(
-          "Iceberg table {} takes rows of several source tables, or keys or rows a transform"
-              + " gives it: its inserts are written as upserts (with equality deletes)",
+          "Iceberg table {} takes rows of several source tables, keys or rows a transform gives"
+              + " it, or kept rows through a truncate or drop: its inserts are written as upserts"
+              + " (with equality deletes)",
           sinkTable);
+      mirrorLost = snapshotMirrorsSource;
     }
     mirrorsSource = false;
   }
@@ -218,8 +232,16 @@ final class IcebergTableWriter {
     return maxSourceTimestamp;
   }
 
-  /** Whether the next commit has something to do: rows written, or the rows to replace. */
+  /**
+   * Whether the next commit has something to do: rows written, the rows to replace, or telling
+   * that the table no longer mirrors its source.
+   */
   boolean hasChanges() {
+    return hasRowChanges() || mirrorLost;
+  }
+
+  /** Whether the next commit changes rows: rows written, or the rows to replace. */
+  boolean hasRowChanges() {
     return hasFiles() || replaceOnCommit;
   }
 
@@ -347,6 +369,7 @@ final class IcebergTableWriter {
     long preparedMaxTimestamp = maxSourceTimestamp;
     boolean replaces = replaceOnCommit;
     replaceOnCommit = false;
+    mirrorLost = false;
     return PreparedTable.write(
         table,
         complete(),

@@ -575,6 +575,31 @@ class IcebergSinkTest {
         .isEqualTo(Map.of(1L, "a from 2"));
   }
 
+  /**
+   * A table that kept its rows through a source truncate that was not applied: the next commit
+   * says it no longer mirrors its source, even without rows, so a later run upserts too.
+   */
+  @Test
+  void aTableThatNoLongerMirrorsItsSourceSaysSoInItsNextCommit() throws Exception {
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    commit(1, "");
+    restartSink();
+    sink.recover(new Checkpoint(1, "test", 1, ""), Map.of());
+    sink.insertsMayRepeatKeys(SINK);
+    Map<TableId, byte[]> prepared = sink.prepareCommit();
+    assertThat(prepared).containsOnlyKeys(SINK);
+    sink.commit(new Checkpoint(2, "test", 1, ""), prepared);
+    assertThat(snapshotSummary()).doesNotContainKey("cdc-sync.mirrors-source");
+
+    restartSink();
+    sink.recover(new Checkpoint(2, "test", 1, ""), Map.of());
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a again"), 1), sequence++);
+    commit(3, "");
+    assertThat(snapshotSummary()).containsEntry("total-equality-deletes", "1");
+    assertThat(names(read(catalog().loadTable(IcebergTables.identifier(SINK)))))
+        .isEqualTo(Map.of(1L, "a again"));
+  }
+
   /** An insert whose source key the table's key does not cover may meet a row of its key. */
   @Test
   void anInsertKeyedOtherwiseThanItsTableUpserts() throws Exception {
