@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * Writes changes into Iceberg tables, one commit per table per checkpoint: keeps a writer per
  * table ({@link IcebergTableWriter}), bounds the open files, prepares the tables in parallel and
  * commits them in one multi-table transaction where the catalog has one (REST), else in
- * parallel, each on its own. The tables themselves are {@link IcebergTables}' (created on first use); each commit
- * is {@link IcebergCommitter}'s.
+ * parallel, each on its own. The tables themselves are {@link IcebergTables}' (created on first
+ * use); the commits are {@link IcebergCommitter}'s.
  */
 final class IcebergSink implements Sink {
 
@@ -164,7 +164,10 @@ final class IcebergSink implements Sink {
     return writer;
   }
 
-  /** Closes nothing: drops the table's writer, which has no changes, remembering what it knew. */
+  /**
+   * Drops the table's writer from this sink's maps (closing nothing), remembering whether the
+   * table mirrors its source.
+   */
   private void forget(TableId sinkTable) {
     IcebergTableWriter writer = writers.remove(sinkTable);
     openFiles.remove(sinkTable);
