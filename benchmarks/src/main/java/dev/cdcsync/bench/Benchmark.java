@@ -111,6 +111,14 @@ public final class Benchmark implements Callable<Integer> {
   boolean transform;
 
   @Option(
+      names = "--format-version",
+      paramLabel = "N",
+      description =
+          "Iceberg format version of the snapshot table cdc-sync creates (default: the sink's, 2);"
+              + " 3 writes deletion vectors. The tables scenario runs without it.")
+  Integer formatVersion;
+
+  @Option(
       names = "--out",
       paramLabel = "FILE",
       description = "Also write the results as Markdown to FILE.")
@@ -162,6 +170,9 @@ public final class Benchmark implements Callable<Integer> {
     if (!ResourceWindow.canResetPeakResidentSetSize()) {
       facts.add("note", "cannot reset VmHWM here: peak RSS counts from cdc-sync's start");
     }
+    if (formatVersion != null) {
+      facts.add("format-version", Integer.toString(formatVersion));
+    }
     if (transform) {
       facts.add(
           "transform",
@@ -212,7 +223,7 @@ public final class Benchmark implements Callable<Integer> {
     }
     try {
       List<String> ruleLines =
-          transform ? PipelineFile.transformLines(server.rowsTablePattern()) : List.of();
+          PipelineFile.ruleLines(server.rowsTablePattern(), transform, formatVersion);
       return new DatabaseBenchmark(
               server, sizes, selected, mode.modes(), jar, workDirectory, ruleLines)
           .run();

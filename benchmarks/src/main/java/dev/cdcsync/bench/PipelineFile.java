@@ -41,7 +41,7 @@ record PipelineFile(Path path, String name, Map<String, String> environment) {
 
   /**
    * Writes a pipeline file with the given top-level lines after the sink, e.g. from
-   * {@link #transformLines(String)}.
+   * {@link #ruleLines}.
    */
   static PipelineFile write(
       Path directory,
@@ -76,14 +76,22 @@ record PipelineFile(Path path, String name, Map<String, String> environment) {
   }
 
   /**
-   * The transform rule of {@code --transform} on the benchmark table: every column plus two
-   * computed ones, and a filter every row passes, so that the checks still compare all rows.
+   * The transform rule on the benchmark table, or none: with {@code --transform} every column plus
+   * two computed ones, and a filter every row passes, so that the checks still compare all rows;
+   * with {@code --format-version}, the Iceberg format version of the table cdc-sync creates.
    */
-  static List<String> transformLines(String sourceTable) {
-    return List.of(
-        "transform:",
-        "  - source-table: " + sourceTable,
-        "    projection: " + TRANSFORM_PROJECTION,
-        "    filter: " + TRANSFORM_FILTER);
+  static List<String> ruleLines(String sourceTable, boolean transform, Integer formatVersion) {
+    if (!transform && formatVersion == null) {
+      return List.of();
+    }
+    List<String> lines = new ArrayList<>(List.of("transform:", "  - source-table: " + sourceTable));
+    if (transform) {
+      lines.add("    projection: " + TRANSFORM_PROJECTION);
+      lines.add("    filter: " + TRANSFORM_FILTER);
+    }
+    if (formatVersion != null) {
+      lines.add("    table-options: format-version=" + formatVersion);
+    }
+    return lines;
   }
 }
