@@ -115,9 +115,10 @@ final class IcebergCommitter {
   Optional<List<TableId>> commitTogether(
       Map<TableId, PreparedTable> prepared, Checkpoint checkpoint, boolean recovering)
       throws IOException {
-    if (!(catalog instanceof RESTCatalog rest) || !transactionsSupported) {
+    if (!commitsTogether()) {
       return Optional.empty();
     }
+    RESTCatalog rest = (RESTCatalog) catalog;
     try {
       return Optional.of(
           Retry.attempts(COMMIT_ATTEMPTS)
@@ -139,6 +140,11 @@ final class IcebergCommitter {
           e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /** Whether {@link #commitTogether} may commit several tables at once with this catalog. */
+  boolean commitsTogether() {
+    return catalog instanceof RESTCatalog && transactionsSupported;
   }
 
   private List<TableId> commitTogetherOnce(
@@ -166,14 +172,7 @@ final class IcebergCommitter {
     if (!commits.isEmpty()) {
       maintenance.withoutMaintenanceCommits(
           List.copyOf(staged.keySet()), () -> rest.commitTransaction(commits));
-      staged.forEach(
-          (sinkTable, table) -> {
-            if (prepared.get(sinkTable).replaces()) {
-              LOG.info(
-                  "Table {}: replaced the rows it held by the rows of its new load", sinkTable);
-            }
-            maintenance.afterCommit(sinkTable, table);
-          });
+      staged.forEach((sinkTable, table) -> committed(sinkTable, table, prepared.get(sinkTable)));
     }
     return List.copyOf(staged.keySet());
   }
@@ -206,11 +205,16 @@ final class IcebergCommitter {
     Transaction transaction = table.newTransaction();
     stage(transaction, table, prepared, checkpoint);
     maintenance.withoutMaintenanceCommits(List.of(sinkTable), transaction::commitTransaction);
+    committed(sinkTable, table, prepared);
+    return true;
+  }
+
+  /** What follows a table's commit: a word on a replaced table, and its maintenance. */
+  private void committed(TableId sinkTable, Table table, PreparedTable prepared) {
     if (prepared.replaces()) {
       LOG.info("Table {}: replaced the rows it held by the rows of its new load", sinkTable);
     }
     maintenance.afterCommit(sinkTable, table);
-    return true;
   }
 
   /**

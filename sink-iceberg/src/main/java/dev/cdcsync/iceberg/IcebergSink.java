@@ -227,7 +227,7 @@ final class IcebergSink implements Sink {
 
   private List<TableCommit> commit(
       Checkpoint checkpoint, Map<TableId, byte[]> prepared, boolean recovering) throws IOException {
-    if (prepared.size() > 1) {
+    if (prepared.size() > 1 && committer.commitsTogether()) {
       Map<TableId, PreparedTable> tables = new LinkedHashMap<>();
       for (Map.Entry<TableId, byte[]> entry : prepared.entrySet()) {
         tables.put(entry.getKey(), PreparedTable.fromBytes(entry.getValue()));

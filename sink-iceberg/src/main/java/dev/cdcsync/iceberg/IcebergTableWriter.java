@@ -171,9 +171,7 @@ final class IcebergTableWriter {
               + " holds",
           sinkTable);
     }
-    this.snapshotMirrorsSource =
-        current != null
-            && "true".equals(current.summary().get(IcebergCommitter.SUMMARY_MIRRORS_SOURCE));
+    this.snapshotMirrorsSource = current != null && saysMirrorsSource(current);
     this.heldOnlyLoadRows = snapshotRowsAreNew;
     this.mirrorsSource = !appendMode && (mirrorsSource || snapshotRowsAreNew);
   }
@@ -189,10 +187,14 @@ final class IcebergTableWriter {
     if (current == null) {
       return true;
     }
-    Map<String, String> summary = current.summary();
     return resumedPipeline != null
-        && resumedPipeline.equals(summary.get(IcebergCommitter.SUMMARY_PIPELINE))
-        && "true".equals(summary.get(IcebergCommitter.SUMMARY_MIRRORS_SOURCE));
+        && resumedPipeline.equals(current.summary().get(IcebergCommitter.SUMMARY_PIPELINE))
+        && saysMirrorsSource(current);
+  }
+
+  /** Whether the commit says the table mirrors its source ({@link #mirrorsSource(Table, String)}). */
+  private static boolean saysMirrorsSource(Snapshot commit) {
+    return "true".equals(commit.summary().get(IcebergCommitter.SUMMARY_MIRRORS_SOURCE));
   }
 
   /** Whether the table holds its source table's rows, each key once (see the field). */

@@ -101,12 +101,10 @@ final class UpsertTaskWriter extends BaseTaskWriter<Record> {
    * Finds the rows written in this checkpoint by key. The keys it holds are read in Iceberg's
    * internal representation (a date as days, a timestamp as microseconds), as Iceberg's hashing
    * and comparing of keys expects: Java time values in their place make a date key miss its row.
+   * The wrappers are the task writer's, which wrap the same row or key just before to partition
+   * it; the map keeps copies, never a wrapper.
    */
   private final class DeltaWriter extends BaseEqualityDeltaWriter {
-
-    private final InternalRecordWrapper dataWrapper = new InternalRecordWrapper(schema.asStruct());
-    private final InternalRecordWrapper deletedKeyWrapper =
-        new InternalRecordWrapper(keySchema.asStruct());
 
     DeltaWriter(StructLike partition, Schema schema, Schema keySchema) {
       super(
@@ -119,12 +117,12 @@ final class UpsertTaskWriter extends BaseTaskWriter<Record> {
 
     @Override
     protected StructLike asStructLike(Record data) {
-      return dataWrapper.wrap(data);
+      return rowWrapper.wrap(data);
     }
 
     @Override
     protected StructLike asStructLikeKey(Record key) {
-      return deletedKeyWrapper.wrap(key);
+      return keyWrapper.wrap(key);
     }
   }
 }
