@@ -134,7 +134,7 @@ final class IcebergChecks {
         CatalogUtil.loadFileIO(
             properties.getOrDefault("io-impl", ResolvingFileIO.class.getName()),
             properties,
-            new org.apache.hadoop.conf.Configuration())) {
+            ForklessLocalFileSystem.hadoopConfiguration())) {
       try (OutputStream out = io.newOutputFile(probe).create()) {
         out.write(1);
       }

@@ -196,7 +196,7 @@ public final class IcebergSinkFactory implements SinkFactory {
     requireOnClassPath(type, impl, description);
     try {
       return CatalogUtil.buildIcebergCatalog(
-          options.get(CATALOG_NAME), properties, new org.apache.hadoop.conf.Configuration());
+          options.get(CATALOG_NAME), properties, ForklessLocalFileSystem.hadoopConfiguration());
     } catch (IllegalArgumentException | UnsupportedOperationException | NoClassDefFoundError e) {
       throw new ConfigurationException(
           "Cannot create the Iceberg catalog " + description + ": " + e.getMessage(), e);
@@ -259,7 +259,7 @@ public final class IcebergSinkFactory implements SinkFactory {
     FileIO io;
     try {
       if (location.startsWith("file:")) {
-        io = new HadoopFileIO(new org.apache.hadoop.conf.Configuration());
+        io = new HadoopFileIO(ForklessLocalFileSystem.hadoopConfiguration());
       } else {
         // The tables' FileIO and its settings (endpoint, region, credentials), so the state goes
         // wherever the data goes; S3FileIO for s3:// unless io-impl says otherwise.
@@ -267,7 +267,9 @@ public final class IcebergSinkFactory implements SinkFactory {
             properties.getOrDefault(
                 "io-impl",
                 isS3(location) ? S3FileIO.class.getName() : ResolvingFileIO.class.getName());
-        io = CatalogUtil.loadFileIO(ioImpl, properties, new org.apache.hadoop.conf.Configuration());
+        io =
+            CatalogUtil.loadFileIO(
+                ioImpl, properties, ForklessLocalFileSystem.hadoopConfiguration());
       }
     } catch (IllegalArgumentException | NoClassDefFoundError e) {
       throw new ConfigurationException(
