@@ -21,11 +21,15 @@ final class BaselineScenario {
   private static final String READER_NAME = "bench_baseline";
   private static final Duration STREAMING_START_TIMEOUT = Duration.ofSeconds(120);
 
-  /** Events per second of the two phases; empty where a phase failed. */
-  record Rates(OptionalDouble snapshot, OptionalDouble streaming) {
+  /**
+   * Events per second of the two phases, and the CPU time per streamed event; empty where a phase
+   * failed.
+   */
+  record Rates(
+      OptionalDouble snapshot, OptionalDouble streaming, OptionalDouble streamingCpuMicros) {
 
     static Rates none() {
-      return new Rates(OptionalDouble.empty(), OptionalDouble.empty());
+      return new Rates(OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty());
     }
   }
 
@@ -72,6 +76,7 @@ final class BaselineScenario {
         step = STREAMING_LABEL;
         UpdateLoad load =
             new UpdateLoad(database, BenchDatabase.ROWS_DATABASE, BenchDatabase.ROWS_TABLE, rows);
+        BaselineCpu cpu = BaselineCpu.begin();
         long start = System.nanoTime();
         long changes =
             load.runBackToBack(
@@ -81,13 +86,19 @@ final class BaselineScenario {
             baseline
                 .consumer()
                 .awaitChanges(changes, Durations.timeoutFor(changes), baseline::requireRunning);
+        double cpuMicros = cpu.microsPerEvent(changes);
         Throughput streaming =
             new Throughput(
                 changes, Durations.secondsBetween(start, lastChange), OptionalDouble.empty());
         Progress.say(
-            String.format("  baseline: %,d changes in %.1f s", changes, streaming.seconds()));
+            String.format(
+                "  baseline: %,d changes in %.1f s, %.1f µs CPU per change",
+                changes, streaming.seconds(), cpuMicros));
         return new Measurement(
-            new Rates(OptionalDouble.of(snapshot.rate()), OptionalDouble.of(streaming.rate())),
+            new Rates(
+                OptionalDouble.of(snapshot.rate()),
+                OptionalDouble.of(streaming.rate()),
+                OptionalDouble.of(cpuMicros)),
             List.of(
                 result(
                     type,
@@ -95,17 +106,21 @@ final class BaselineScenario {
                     snapshot,
                     count("snapshot rows", baseline.consumer().snapshotRows(), rows)),
                 result(
-                    type,
-                    STREAMING_LABEL,
-                    streaming,
-                    count("changes", baseline.consumer().changes(), changes))));
+                        type,
+                        STREAMING_LABEL,
+                        streaming,
+                        count("changes", baseline.consumer().changes(), changes))
+                    .withResources(ResourceUsage.cpuOnly(cpuMicros))));
       }
     } catch (Exception e) {
       ScenarioResult failure = ScenarioResult.failed(type, MODE_LABEL, step, Failures.describe(e));
       return snapshot == null
           ? new Measurement(Rates.none(), List.of(failure))
           : new Measurement(
-              new Rates(OptionalDouble.of(snapshot.rate()), OptionalDouble.empty()),
+              new Rates(
+                  OptionalDouble.of(snapshot.rate()),
+                  OptionalDouble.empty(),
+                  OptionalDouble.empty()),
               List.of(result(type, SNAPSHOT_LABEL, snapshot, CheckResult.ok()), failure));
     } finally {
       try {

@@ -165,8 +165,7 @@ final class DatabaseBenchmark {
         Progress.say(
             String.format(
                 "%s %s: streaming %,d updates", database.type(), modeLabel, sizes.updates()));
-        StreamingScenario.Measurement streaming =
-            StreamingScenario.measure(target, sizes, rates.streaming());
+        StreamingScenario.Measurement streaming = StreamingScenario.measure(target, sizes, rates);
         keep(results, Scenario.STREAMING, streaming.streaming());
         keep(results, Scenario.CPU, streaming.cpu());
         if (target.mode() == WriteMode.UPSERT) {

@@ -63,7 +63,8 @@ final class ResourceWindow {
       peakHeap = OptionalDouble.of(peak / MEGABYTE);
     }
     double micros = cpu.toNanos() / 1000.0 / Math.max(events, 1);
-    return new ResourceUsage(micros, peakRss / MEGABYTE, peakHeap);
+    return new ResourceUsage(
+        micros, OptionalDouble.of(peakRss / MEGABYTE), peakHeap, OptionalDouble.empty());
   }
 
   /** Whether the kernel lets the benchmark reset a process's VmHWM (Linux 4.0+, same user). */

@@ -44,9 +44,13 @@ final class ResultTable {
               true,
               r -> r.resources().map(u -> format("%.1f", u.cpuMicrosPerEvent())).orElse("-")),
           new Column(
+              "own CPU µs/event",
+              true,
+              r -> optional(r.resources().map(ResourceUsage::ownCpuMicrosPerEvent), "%.1f")),
+          new Column(
               "peak RSS MB",
               true,
-              r -> r.resources().map(u -> format("%.0f", u.peakRssMegabytes())).orElse("-")),
+              r -> optional(r.resources().map(ResourceUsage::peakRssMegabytes), "%.0f")),
           new Column(
               "peak heap MB",
               true,

@@ -13,7 +13,7 @@ import java.util.OptionalDouble;
  * @param throughput events and time; empty when the scenario failed before measuring
  * @param baselineRate the do-nothing consumer's events per second on the same data
  * @param latency source commit to visible, for the freshness scenario
- * @param resources cdc-sync's CPU and memory during the scenario
+ * @param resources the measured process's CPU and memory during the scenario
  * @param check whether Iceberg matched the source afterwards
  */
 record ScenarioResult(
@@ -75,6 +75,12 @@ record ScenarioResult(
         Optional.empty(),
         Optional.empty(),
         CheckResult.failed(reason));
+  }
+
+  /** This line with {@code usage} as its resources. */
+  ScenarioResult withResources(ResourceUsage usage) {
+    return new ScenarioResult(
+        database, mode, scenario, throughput, baselineRate, latency, Optional.of(usage), check);
   }
 
   /** cdc-sync's rate as a fraction of the baseline's, when both are known. */

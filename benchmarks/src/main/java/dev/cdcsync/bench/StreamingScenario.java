@@ -17,8 +17,8 @@ final class StreamingScenario {
 
   private StreamingScenario() {}
 
-  static Measurement measure(RowsTableRun target, BenchmarkSizes sizes, OptionalDouble baselineRate)
-      throws Exception {
+  static Measurement measure(
+      RowsTableRun target, BenchmarkSizes sizes, BaselineScenario.Rates baseline) throws Exception {
     CdcSyncRun run = target.run();
     long before = target.visibility().latestTotalRecords();
     int transactions = Math.max(1, sizes.updates() / sizes.rowsPerTransaction());
@@ -30,7 +30,7 @@ final class StreamingScenario {
         target
             .visibility()
             .awaitTotalRecords(before + changes, Durations.timeoutFor(changes), run::requireAlive);
-    ResourceUsage usage = window.end(changes);
+    ResourceUsage usage = window.end(changes).lessBaseline(baseline.streamingCpuMicros());
     Throughput throughput =
         new Throughput(
             changes,
@@ -48,7 +48,7 @@ final class StreamingScenario {
             target.modeLabel(),
             Scenario.STREAMING.label(),
             Optional.of(throughput),
-            baselineRate,
+            baseline.streaming(),
             Optional.empty(),
             Optional.of(usage),
             check),
