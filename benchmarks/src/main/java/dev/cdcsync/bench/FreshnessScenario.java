@@ -23,7 +23,7 @@ final class FreshnessScenario {
 
   static ScenarioResult measure(RowsTableRun target, BenchmarkSizes sizes) throws Exception {
     CdcSyncRun run = target.run();
-    long recordsBefore = target.visibility().latestTotalRecords();
+    long recordsBefore = target.visibility().latestRecords();
     long changesBefore = target.load().changes();
     ResourceWindow window = run.beginResourceWindow();
     long start = System.nanoTime();
@@ -38,8 +38,7 @@ final class FreshnessScenario {
     long changes = target.load().changes() - changesBefore;
     target
         .visibility()
-        .awaitTotalRecords(
-            recordsBefore + changes, Durations.timeoutFor(changes), run::requireAlive);
+        .awaitRecords(recordsBefore + changes, Durations.timeoutFor(changes), run::requireAlive);
     ResourceUsage usage = window.end(changes);
     Latency latency =
         latency(transactions, target.visibility().appearances(), recordsBefore, changesBefore);
@@ -79,7 +78,7 @@ final class FreshnessScenario {
     for (int i = 0; i < transactions.size(); i++) {
       CommittedTransaction transaction = transactions.get(i);
       long needed = recordsBefore + transaction.changesSoFar() - changesBefore;
-      while (next < appearances.size() && appearances.get(next).totalRecords() < needed) {
+      while (next < appearances.size() && appearances.get(next).records() < needed) {
         next++;
       }
       if (next == appearances.size()) {

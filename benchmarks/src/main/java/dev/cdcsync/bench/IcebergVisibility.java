@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
@@ -14,16 +15,22 @@ import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
  * Watches what a reader of the warehouse sees: refreshes a table every {@code period} and records
- * each new snapshot with the moment it was first seen and its {@code total-records}.
+ * each new snapshot with the moment it was first seen and the records cdc-sync had written by then.
  *
  * <p>cdc-sync writes every snapshot row, insert and update as exactly one data row (upsert: the
  * new row image; append: one changelog row), and never splits a source transaction across
- * commits, so {@code total-records} tells how many of the changes made so far are visible.
+ * commits, so the records written tell how many of the changes made so far are visible. They are
+ * the first snapshot's {@code total-records} plus the {@code added-records} of each later commit
+ * but maintenance's: a rewrite that applies deletes lowers {@code total-records} by the rows they
+ * removed, and adds no change.
  */
 final class IcebergVisibility implements AutoCloseable {
 
-  /** A snapshot as first seen by the poller; {@code seenAtNanos} is on the {@link System#nanoTime()} scale. */
-  record Appearance(long snapshotId, long seenAtNanos, long totalRecords) {}
+  /**
+   * A snapshot as first seen by the poller; {@code seenAtNanos} is on the {@link System#nanoTime()}
+   * scale, {@code records} are those written up to it.
+   */
+  record Appearance(long snapshotId, long seenAtNanos, long records) {}
 
   private final Catalog catalog;
   private final TableIdentifier identifier;
@@ -50,17 +57,17 @@ final class IcebergVisibility implements AutoCloseable {
   }
 
   /**
-   * Waits for the first snapshot with at least {@code totalRecords} records.
+   * Waits for the first snapshot with at least {@code records} records written.
    *
    * @param requireAlive called on every check; throws when the writer has died
    */
-  Appearance awaitTotalRecords(long totalRecords, Duration timeout, Runnable requireAlive)
+  Appearance awaitRecords(long records, Duration timeout, Runnable requireAlive)
       throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       synchronized (appearances) {
         for (Appearance appearance : appearances) {
-          if (appearance.totalRecords() >= totalRecords) {
+          if (appearance.records() >= records) {
             return appearance;
           }
         }
@@ -69,13 +76,13 @@ final class IcebergVisibility implements AutoCloseable {
         if (left <= 0) {
           throw new TimeoutException(
               "Cannot see "
-                  + totalRecords
+                  + records
                   + " records in Iceberg table "
                   + identifier
                   + " within "
                   + timeout.toSeconds()
-                  + " s: the latest snapshot has "
-                  + latestTotalRecords()
+                  + " s: written up to the latest snapshot: "
+                  + latestRecords()
                   + (lastFailure == null
                       ? ""
                       : "; last refresh failed: " + lastFailure.getMessage()));
@@ -85,10 +92,10 @@ final class IcebergVisibility implements AutoCloseable {
     }
   }
 
-  /** {@code total-records} of the latest snapshot seen, 0 before the first. */
-  long latestTotalRecords() {
+  /** The records written up to the latest snapshot seen, 0 before the first. */
+  long latestRecords() {
     synchronized (appearances) {
-      return appearances.isEmpty() ? 0 : appearances.get(appearances.size() - 1).totalRecords();
+      return appearances.isEmpty() ? 0 : appearances.get(appearances.size() - 1).records();
     }
   }
 
@@ -137,12 +144,31 @@ final class IcebergVisibility implements AutoCloseable {
       return;
     }
     synchronized (appearances) {
-      if (appearances.isEmpty()
-          || appearances.get(appearances.size() - 1).snapshotId() != current.snapshotId()) {
-        appearances.add(new Appearance(current.snapshotId(), seenAt, totalRecords(current)));
+      Appearance last = appearances.isEmpty() ? null : appearances.get(appearances.size() - 1);
+      if (last == null || last.snapshotId() != current.snapshotId()) {
+        long records =
+            last == null
+                ? totalRecords(current)
+                : last.records() + recordsAddedSince(current, last.snapshotId());
+        appearances.add(new Appearance(current.snapshotId(), seenAt, records));
         appearances.notifyAll();
       }
     }
+  }
+
+  /** The records the commits after snapshot {@code since} added, up to {@code current}. */
+  private long recordsAddedSince(Snapshot current, long since) {
+    long records = 0;
+    Snapshot snapshot = current;
+    while (snapshot != null && snapshot.snapshotId() != since) {
+      if (!DataOperations.REPLACE.equals(snapshot.operation())) {
+        records +=
+            Long.parseLong(
+                snapshot.summary().getOrDefault(SnapshotSummary.ADDED_RECORDS_PROP, "0"));
+      }
+      snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId());
+    }
+    return records;
   }
 
   static long totalRecords(Snapshot snapshot) {

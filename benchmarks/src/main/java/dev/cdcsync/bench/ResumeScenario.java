@@ -19,23 +19,19 @@ final class ResumeScenario {
     long rows = target.rows();
     CdcSyncRun first = target.run();
     Appearance half =
-        target
-            .visibility()
-            .awaitTotalRecords(rows / 2, Durations.timeoutFor(rows), first::requireAlive);
+        target.visibility().awaitRecords(rows / 2, Durations.timeoutFor(rows), first::requireAlive);
     double toKill = Durations.secondsBetween(first.startNanos(), System.nanoTime());
     target.killAndRestart();
-    long committed = target.visibility().latestTotalRecords();
+    long committed = target.visibility().latestRecords();
     CdcSyncRun second = target.run();
     Appearance all =
-        target
-            .visibility()
-            .awaitTotalRecords(rows, Durations.timeoutFor(rows), second::requireAlive);
+        target.visibility().awaitRecords(rows, Durations.timeoutFor(rows), second::requireAlive);
     double restarted = Durations.secondsBetween(second.startNanos(), all.seenAtNanos());
     Progress.say(
         String.format(
             "  killed after %.1f s with %,d of %,d rows committed (first half seen at %,d);"
                 + " the restarted run had every row visible after %.1f s",
-            toKill, committed, rows, half.totalRecords(), restarted));
+            toKill, committed, rows, half.records(), restarted));
     return new ScenarioResult(
         target.database().type(),
         target.modeLabel(),

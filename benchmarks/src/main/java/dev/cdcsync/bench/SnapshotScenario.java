@@ -24,7 +24,7 @@ final class SnapshotScenario {
     CdcSyncRun run = target.run();
     long rows = target.rows();
     Appearance visible =
-        target.visibility().awaitTotalRecords(rows, Durations.timeoutFor(rows), run::requireAlive);
+        target.visibility().awaitRecords(rows, Durations.timeoutFor(rows), run::requireAlive);
     ResourceUsage usage = sinceStart.end(rows);
     OptionalLong pipelineStart = run.pipelineStartNanos();
     Throughput throughput =

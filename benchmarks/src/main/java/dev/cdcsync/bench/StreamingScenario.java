@@ -20,7 +20,7 @@ final class StreamingScenario {
   static Measurement measure(
       RowsTableRun target, BenchmarkSizes sizes, BaselineScenario.Rates baseline) throws Exception {
     CdcSyncRun run = target.run();
-    long before = target.visibility().latestTotalRecords();
+    long before = target.visibility().latestRecords();
     int transactions = Math.max(1, sizes.updates() / sizes.rowsPerTransaction());
     ResourceWindow window = run.beginResourceWindow();
     long start = System.nanoTime();
@@ -29,7 +29,7 @@ final class StreamingScenario {
     Appearance visible =
         target
             .visibility()
-            .awaitTotalRecords(before + changes, Durations.timeoutFor(changes), run::requireAlive);
+            .awaitRecords(before + changes, Durations.timeoutFor(changes), run::requireAlive);
     ResourceUsage usage = window.end(changes).lessBaseline(baseline.streamingCpuMicros());
     Throughput throughput =
         new Throughput(
