@@ -8,6 +8,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -99,6 +100,15 @@ public final class Benchmark implements Callable<Integer> {
   Integer rows;
 
   @Option(
+      names = "--updates",
+      paramLabel = "N",
+      description =
+          "Row updates of the streaming scenario (default 200,000; --quick 20,000). More spread"
+              + " the last checkpoint's wait and commit, which the events/s until visible include,"
+              + " over more events.")
+  Integer updates;
+
+  @Option(
       names = "--transform",
       description =
           "Adds a transform rule to cdc-sync's pipeline on the snapshot table: projection"
@@ -157,12 +167,10 @@ public final class Benchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     BenchmarkSizes sizes = quick ? BenchmarkSizes.quick() : BenchmarkSizes.full();
     if (rows != null) {
-      try {
-        sizes = sizes.withRows(rows);
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(
-            spec.commandLine(), "Invalid value for option '--rows': " + e.getMessage());
-      }
+      sizes = resized(sizes, "--rows", current -> current.withRows(rows));
+    }
+    if (updates != null) {
+      sizes = resized(sizes, "--updates", current -> current.withUpdates(updates));
     }
     Set<Scenario> selected = EnumSet.copyOf(scenarios);
     Path repository = Path.of(System.getProperty("cdcsync.home", ".")).toAbsolutePath().normalize();
@@ -258,5 +266,15 @@ public final class Benchmark implements Callable<Integer> {
         "check: Iceberg read back with Iceberg's generic reader equals the source (rows, keys, counter sum;",
         "  append: one row per change, and each key's latest row).",
         "");
+  }
+
+  private BenchmarkSizes resized(
+      BenchmarkSizes sizes, String option, UnaryOperator<BenchmarkSizes> change) {
+    try {
+      return change.apply(sizes);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), "Invalid value for option '" + option + "': " + e.getMessage());
+    }
   }
 }

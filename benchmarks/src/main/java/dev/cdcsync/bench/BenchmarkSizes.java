@@ -63,6 +63,19 @@ record BenchmarkSizes(
         changedRowsPerTable);
   }
 
+  BenchmarkSizes withUpdates(int newUpdates) {
+    return new BenchmarkSizes(
+        rows,
+        newUpdates,
+        rowsPerTransaction,
+        freshnessDuration,
+        freshnessTransactionsPerSecond,
+        rowsPerFreshnessTransaction,
+        tables,
+        rowsPerTable,
+        changedRowsPerTable);
+  }
+
   /** The steady load's target rate in changed rows per second. */
   int freshnessChangesPerSecond() {
     return freshnessTransactionsPerSecond * rowsPerFreshnessTransaction;
