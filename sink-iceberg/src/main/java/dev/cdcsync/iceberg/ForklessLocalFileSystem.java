@@ -1,7 +1,9 @@
 package dev.cdcsync.iceberg;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
@@ -70,8 +72,13 @@ public final class ForklessLocalFileSystem extends LocalFileSystem {
     @Override
     public FileStatus getFileStatus(Path path) throws IOException {
       FileStatus status = super.getFileStatus(path);
-      PosixFileAttributes attributes =
-          Files.readAttributes(pathToFile(path).toPath(), PosixFileAttributes.class);
+      PosixFileAttributes attributes;
+      try {
+        attributes = Files.readAttributes(pathToFile(path).toPath(), PosixFileAttributes.class);
+      } catch (NoSuchFileException e) {
+        // Gone since: Hadoop's callers (a delete of a file that may be gone) expect this type.
+        throw new FileNotFoundException("File " + path + " does not exist");
+      }
       short mode = 0;
       for (int bit = 0; bit < BITS.length; bit++) {
         if (attributes.permissions().contains(BITS[bit])) {

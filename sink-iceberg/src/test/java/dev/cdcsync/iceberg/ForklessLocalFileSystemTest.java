@@ -1,7 +1,9 @@
 package dev.cdcsync.iceberg;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.FileNotFoundException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -47,6 +49,13 @@ class ForklessLocalFileSystemTest {
     assertThat(listed[0].getClass()).isEqualTo(FileStatus.class);
     assertThat(listed[0].getPermission().toShort()).isEqualTo((short) 0640);
     assertThat(fs.listStatus(file)).extracting(FileStatus::getLen).containsExactly(3L);
+
+    // A file that is gone, as Hadoop's own says it: not found, and a delete that deletes nothing.
+    Path gone = new Path(directory.toUri().toString(), "sub/gone.bin");
+    assertThatThrownBy(() -> fs.getFileStatus(gone)).isInstanceOf(FileNotFoundException.class);
+    assertThat(fs.delete(gone, false)).isFalse();
+    assertThat(fs.delete(file, false)).isTrue();
+    assertThat(directory.resolve("sub/data.bin")).doesNotExist();
     fs.close();
   }
 }
