@@ -46,6 +46,9 @@ final class PipelineProcess {
   /** How long an instance may show no sign of life before another one may take over. */
   private static final Duration LEASE_STALE_AFTER = Duration.ofSeconds(60);
 
+  /** How often a new instance looks again whether the one it waits for is gone. */
+  private static final Duration LEASE_CHECK_INTERVAL = Duration.ofSeconds(2);
+
   private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
   static final int MAX_ATTEMPTS_WITHOUT_PROGRESS = 8;
 
@@ -102,6 +105,38 @@ final class PipelineProcess {
     }
   }
 
+  /**
+   * Waits while another instance of this pipeline seems to run, saying so once: a replacement that a
+   * scheduler starts beside its predecessor (a rolling update) or right after it died on another
+   * host starts once that instance's lease lapses, {@link #LEASE_STALE_AFTER} after its last sign
+   * of life, instead of failing into a restart loop. Returns false if asked to stop meanwhile.
+   */
+  private boolean awaitOtherInstance() throws IOException, InterruptedException {
+    Optional<String> other = runningInstance();
+    if (other.isEmpty()) {
+      return true;
+    }
+    LOG.warn(
+        "Pipeline '{}': {}; waiting until it stops or has been silent for {} s (state in {})",
+        pipeline.name(),
+        other.get(),
+        LEASE_STALE_AFTER.toSeconds(),
+        pipeline.stateLocation());
+    try {
+      while (other.isPresent()) {
+        status.recordWaitingFor(other.get());
+        if (stopRequested.await(LEASE_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+          return false;
+        }
+        other = runningInstance();
+      }
+    } finally {
+      status.recordWaitingFor(null);
+    }
+    LOG.info("Pipeline '{}': the other instance is gone; starting", pipeline.name());
+    return true;
+  }
+
   /** Asks the instance that runs to load tables again (see {@code SourceFactory#requestReload}). */
   void requestReload(List<String> tables) {
     pipeline.sourceFactory().requestReload(pipeline.sourceOptions(), pipeline.context(), tables);
@@ -136,6 +171,9 @@ final class PipelineProcess {
         pipeline.sinkFactory().type(),
         interval,
         pipeline.stateLocation());
+    if (!awaitOtherInstance()) {
+      return;
+    }
     int failuresWithoutProgress = 0;
     CommitPoint commitAt = null;
     while (true) {

@@ -29,11 +29,7 @@ public final class CdcSyncProcess implements AutoCloseable {
   /** Starts {@code cdc-sync ARGS...}; its output goes to files in {@code workDirectory}. */
   public static CdcSyncProcess start(
       Path workDirectory, Map<String, String> environment, String... args) throws IOException {
-    return start(
-        workDirectory,
-        environment,
-        List.of("-cp", System.getProperty("java.class.path"), CdcSyncCommand.class.getName()),
-        args);
+    return startCommand(workDirectory, environment, command(args));
   }
 
   /**
@@ -46,12 +42,17 @@ public final class CdcSyncProcess implements AutoCloseable {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("Cannot run the shaded jar: it is not built: " + jar);
     }
-    return start(workDirectory, Map.of(), List.of("-jar", jar.toString()), args);
+    return startCommand(workDirectory, Map.of(), command(List.of("-jar", jar.toString()), args));
   }
 
-  private static CdcSyncProcess start(
-      Path workDirectory, Map<String, String> environment, List<String> launch, String... args)
-      throws IOException {
+  /** The command line of {@code cdc-sync ARGS...} on this JVM's class path. */
+  static List<String> command(String... args) {
+    return command(
+        List.of("-cp", System.getProperty("java.class.path"), CdcSyncCommand.class.getName()),
+        args);
+  }
+
+  private static List<String> command(List<String> launch, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
@@ -61,7 +62,7 @@ public final class CdcSyncProcess implements AutoCloseable {
     command.add("-XX:TieredStopAtLevel=1");
     command.addAll(launch);
     command.addAll(List.of(args));
-    return startCommand(workDirectory, environment, command);
+    return command;
   }
 
   /**

@@ -52,6 +52,7 @@ public final class PipelineStatus {
   private volatile long sourceLagMillis = -1;
   private volatile long pendingSinceMillis;
   private volatile boolean snapshotting;
+  private volatile String waitingFor;
 
   void recordRead(int changes) {
     changesRead.addAndGet(changes);
@@ -240,6 +241,14 @@ public final class PipelineStatus {
     return sourceLagMillis;
   }
 
+  /**
+   * Records that the pipeline waits for another instance to stop before it starts, {@code other}
+   * saying which (see {@code InstanceLease.aliveInstance}); null once it no longer waits.
+   */
+  public void recordWaitingFor(String other) {
+    waitingFor = other;
+  }
+
   /** Since when (epoch ms) changes wait for a commit, or 0 when none does. */
   public long pendingSinceMillis() {
     return pendingSinceMillis;
@@ -251,6 +260,10 @@ public final class PipelineStatus {
    * its commit much longer than the checkpoint interval.
    */
   public Optional<String> notReadyBecause(long nowMillis, Duration checkpointInterval) {
+    String other = waitingFor;
+    if (other != null) {
+      return Optional.of("waiting for another instance to stop: " + other);
+    }
     long grace = 60_000;
     long lastCall = lastSourceCallMillis;
     if (lastCall == 0) {

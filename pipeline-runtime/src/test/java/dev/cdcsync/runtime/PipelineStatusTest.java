@@ -36,6 +36,18 @@ class PipelineStatusTest {
   }
 
   @Test
+  void isNotReadyWhileItWaitsForAnotherInstance() {
+    status.recordWaitingFor("another instance (epoch 3, 7@pod-a) was alive 4 s ago");
+    assertThat(status.notReadyBecause(1_000, INTERVAL))
+        .contains(
+            "waiting for another instance to stop: another instance (epoch 3, 7@pod-a) was alive"
+                + " 4 s ago");
+    status.recordWaitingFor(null);
+    assertThat(status.notReadyBecause(1_000, INTERVAL))
+        .contains("the source has not connected yet");
+  }
+
+  @Test
   void theSnapshotEndsWithItsCommitOrTheFirstStreamedChange() {
     status.recordSnapshotStarting(Map.of(TABLE, 10L), 1_000);
     status.recordSourceCall(1_500, -1, true, true);

@@ -6,6 +6,8 @@ import dev.cdcsync.api.StateStorage;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,9 +145,28 @@ public final class InstanceLease {
     try {
       long pid = Long.parseLong(owner.substring(0, at));
       // This very process restarting its pipeline after a failure counts as gone too.
-      return pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).isEmpty();
+      return pid == ProcessHandle.current().pid() || !isRunning(pid);
     } catch (NumberFormatException e) {
       return false;
+    }
+  }
+
+  /**
+   * Whether process {@code pid} runs. A process that was killed but that its parent has not reaped
+   * yet (a zombie: a container whose first process reaps nothing, a killed supervisor) still has a
+   * handle that Java calls alive; {@code /proc/<pid>/stat} tells it apart.
+   */
+  static boolean isRunning(long pid) {
+    if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // "pid (command) state ...": the command may hold spaces and parentheses.
+      String state = stat.substring(stat.lastIndexOf(')') + 1).strip();
+      return !state.startsWith("Z") && !state.startsWith("X");
+    } catch (IOException | RuntimeException e) {
+      return true; // no /proc here: as Java sees it
     }
   }
 

@@ -9,15 +9,19 @@ import static dev.cdcsync.runtime.OtherProcesses.claimNewestEpoch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.cdcsync.api.FencedException;
 import dev.cdcsync.api.InMemoryStateStorage;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.runtime.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class InstanceLeaseTest {
 
@@ -136,6 +140,40 @@ class InstanceLeaseTest {
     runningIn(DEAD_PROCESS_ON_THIS_HOST);
 
     assertThat(lease().acquire()).isEqualTo(2);
+  }
+
+  /**
+   * A process killed on this host whose parent has not reaped it (a zombie) is gone, though Java
+   * still gives it a live handle: a scheduler's restart must not wait for its lease to lapse.
+   */
+  @Test
+  void takesOverAtOnceFromAnInstanceWhoseProcessWasKilledButNotReaped(@TempDir Path directory)
+      throws Exception {
+    // The shell starts a child that exits at once, then becomes a sleep that never reaps it.
+    Path pidFile = directory.resolve("child.pid");
+    Process parent =
+        new ProcessBuilder("sh", "-c", "sh -c 'exit 0' & echo $! > child.pid; exec sleep 60")
+            .directory(directory.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Files.exists(pidFile) && Files.readString(pidFile).endsWith("\n"));
+      long zombie = Long.parseLong(Files.readString(pidFile).strip());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Files.readString(Path.of("/proc/" + zombie + "/stat")).contains(") Z"));
+      assertThat(ProcessHandle.of(zombie)).get().matches(ProcessHandle::isAlive);
+      assertThat(InstanceLease.isRunning(zombie)).isFalse();
+      assertThat(InstanceLease.isRunning(ProcessHandle.current().pid())).isTrue();
+
+      runningIn(zombie + "@" + THIS_PROCESS.substring(THIS_PROCESS.indexOf('@') + 1));
+      assertThat(lease().acquire()).isEqualTo(2);
+    } finally {
+      parent.destroyForcibly().waitFor();
+    }
   }
 
   @Test
