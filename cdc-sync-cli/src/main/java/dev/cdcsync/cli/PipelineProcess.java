@@ -111,8 +111,14 @@ final class PipelineProcess {
    * host starts once that instance's lease lapses, {@link #LEASE_STALE_AFTER} after its last sign
    * of life, instead of failing into a restart loop. Returns false if asked to stop meanwhile.
    */
-  private boolean awaitOtherInstance() throws IOException, InterruptedException {
-    Optional<String> other = runningInstance();
+  private boolean awaitOtherInstance() throws InterruptedException {
+    Optional<String> other;
+    try {
+      other = runningInstance();
+    } catch (IOException | RuntimeException e) {
+      // The run reads the state store again, and retries what may pass.
+      return true;
+    }
     if (other.isEmpty()) {
       return true;
     }
@@ -128,7 +134,11 @@ final class PipelineProcess {
         if (stopRequested.await(LEASE_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
           return false;
         }
-        other = runningInstance();
+        try {
+          other = runningInstance();
+        } catch (IOException | RuntimeException e) {
+          LOG.debug("Cannot read the pipeline's state ({}); looking again", e.getMessage());
+        }
       }
     } finally {
       status.recordWaitingFor(null);

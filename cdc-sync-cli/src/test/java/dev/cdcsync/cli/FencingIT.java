@@ -26,13 +26,8 @@ class FencingIT {
   @Test
   void aSecondInstanceWaitsWhileTheFirstRunsAndTakesOverOnceItDied() throws Exception {
     TestDatabaseServer server = TestDatabases.postgres();
-    server.createDatabase("fencing");
-    server.execute(
-        "fencing", "CREATE TABLE items (id BIGINT PRIMARY KEY)", "INSERT INTO items VALUES (1)");
     Path warehouse = work.resolve("warehouse");
-    Path file =
-        PipelineFiles.write(
-            work, server, "fencing", PipelineFiles.postgresTables("fencing"), warehouse, "200ms");
+    Path file = itemsPipeline(server, "fencing", warehouse);
 
     try (CdcSyncProcess first = CdcSyncProcess.start(work, Map.of(), "run", file.toString());
         CdcSyncProcess second = startWhenCommitted(first, warehouse, 1L, file)) {
@@ -86,13 +81,8 @@ class FencingIT {
   @Test
   void aSuccessorStartsAtOnceAfterItsPredecessorWasKilledAndNotReaped() throws Exception {
     TestDatabaseServer server = TestDatabases.postgres();
-    server.createDatabase("zombie");
-    server.execute(
-        "zombie", "CREATE TABLE items (id BIGINT PRIMARY KEY)", "INSERT INTO items VALUES (1)");
     Path warehouse = work.resolve("warehouse");
-    Path file =
-        PipelineFiles.write(
-            work, server, "zombie", PipelineFiles.postgresTables("zombie"), warehouse, "200ms");
+    Path file = itemsPipeline(server, "zombie", warehouse);
 
     // sh starts cdc-sync, writes its process id, and becomes a sleep that never reaps it.
     Path pidFile = work.resolve("predecessor.pid");
@@ -142,6 +132,16 @@ class FencingIT {
   }
 
   private static final String WAITING = "waiting until it stops";
+
+  /** A new database whose table {@code items} holds row 1, and a pipeline file for it. */
+  private Path itemsPipeline(TestDatabaseServer server, String database, Path warehouse)
+      throws Exception {
+    server.createDatabase(database);
+    server.execute(
+        database, "CREATE TABLE items (id BIGINT PRIMARY KEY)", "INSERT INTO items VALUES (1)");
+    return PipelineFiles.write(
+        work, server, database, PipelineFiles.postgresTables(database), warehouse, "200ms");
+  }
 
   /** Starts another instance once {@code first} has committed the row with {@code id}. */
   private CdcSyncProcess startWhenCommitted(

@@ -67,14 +67,23 @@ class S3EndToEndIT {
             work, environment, "run", slow.toString(), "--progress-interval", "1")) {
       awaitRows(cdcSync, catalog, Map.of(1L, item(1, "one", 1), 2L, item(2, "two", 2)));
 
-      // A second instance finds the first one's lease in the bucket and refuses to start.
+      // A second instance finds the first one's lease in the bucket and waits for it.
       try (CdcSyncProcess second =
           CdcSyncProcess.start(work, environment, "run", slow.toString())) {
-        assertThat(second.waitFor(60)).as(second.describe()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
-        assertThat(second.errors())
-            .contains(
-                "Error: Cannot start pipeline '" + DATABASE + "': another instance (epoch 1, ")
-            .contains("(state in " + warehouse + "/.cdc-sync/" + DATABASE + "/)");
+        await("the second instance waits")
+            .atMost(Duration.ofSeconds(60))
+            .failFast(
+                "the second instance exited",
+                () -> assertThat(second.isAlive()).as(second::describe).isTrue())
+            .until(
+                () ->
+                    second
+                        .describe()
+                        .contains("Pipeline '" + DATABASE + "': another instance (epoch 1, "));
+        assertThat(second.describe())
+            .contains("waiting until it stops")
+            .contains("(state in " + warehouse + "/.cdc-sync/" + DATABASE + ")");
+        assertThat(second.terminate(30)).as(second.describe()).isEqualTo(ExitCodes.OK);
         assertNoSecretIn(store, second);
       }
 
