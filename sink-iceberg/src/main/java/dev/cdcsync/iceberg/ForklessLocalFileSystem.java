@@ -19,9 +19,10 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * Hadoop's local file system ({@code file:} warehouses and state), less the processes it starts.
  * Without Hadoop's native library, which cdc-sync does not ship, {@link RawLocalFileSystem} runs
  * {@code chmod} for every file and directory it creates and {@code ls -ld} for every file status
- * whose permissions are read: about 40 processes per table commit, which made a commit of 500
- * tables take 20 s. This one sets and reads permissions through {@code java.nio}; the files on
- * disk, checksum files included, are the same.
+ * whose permissions are read: about 40 processes per table commit, which more than doubled the
+ * time ten changes in each of 500 tables took to be visible (21.3 s against 9.8 s without). This
+ * one sets and reads permissions through {@code java.nio}; the files on disk, checksum files
+ * included, are the same.
  */
 public final class ForklessLocalFileSystem extends LocalFileSystem {
 
@@ -32,8 +33,8 @@ public final class ForklessLocalFileSystem extends LocalFileSystem {
   /**
    * A Hadoop configuration whose {@code file:} scheme is this file system, without Hadoop's default
    * resources ({@code core-default.xml}, {@code core-site.xml}): Iceberg copies the configuration
-   * for every Parquet file it opens, and a copy of the ~1,000 defaults took more time than writing
-   * a small table's rows. Hadoop's code carries the same defaults, and cdc-sync reads no Hadoop
+   * for every Parquet file it opens, and copying the ~1,000 defaults was ~9 % of the profile of
+   * many small table commits. Hadoop's code carries the same defaults, and cdc-sync reads no Hadoop
    * file system that a site file would configure ({@code s3://} goes through Iceberg's S3FileIO).
    */
   static Configuration hadoopConfiguration() {
