@@ -5,6 +5,7 @@ import dev.cdcsync.api.FencedException;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.util.Retry;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -73,6 +74,14 @@ final class IcebergCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(IcebergCommitter.class);
   private static final int COMMIT_ATTEMPTS = 4;
 
+  /**
+   * The pause before a commit that met a concurrent one is tried again, doubled each time: another
+   * writer of the table (an engine's maintenance) may be committing several times in a row.
+   */
+  private static final Duration FIRST_COMMIT_PAUSE = Duration.ofMillis(100);
+
+  private static final Duration LONGEST_COMMIT_PAUSE = Duration.ofSeconds(2);
+
   private final Catalog catalog;
   private final TableMaintenance maintenance;
 
@@ -94,6 +103,7 @@ final class IcebergCommitter {
     }
     // A concurrent commit fails this one (see the validation below); the table is then read again.
     return Retry.attempts(COMMIT_ATTEMPTS)
+        .pausing(FIRST_COMMIT_PAUSE, LONGEST_COMMIT_PAUSE)
         .onlyOn(ValidationException.class, CommitFailedException.class)
         .beforeRetry(
             (failure, attempt) -> {
@@ -122,6 +132,7 @@ final class IcebergCommitter {
     try {
       return Optional.of(
           Retry.attempts(COMMIT_ATTEMPTS)
+              .pausing(FIRST_COMMIT_PAUSE, LONGEST_COMMIT_PAUSE)
               .onlyOn(ValidationException.class, CommitFailedException.class)
               .beforeRetry(
                   (failure, attempt) ->
