@@ -13,9 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,7 +62,7 @@ class FleetIT {
     Path groupA = pipeline(postgres, "fleet_a", List.of("tables: " + PG + ".public.a_\\.*"), sink);
     Path groupB = pipeline(postgres, "fleet_b", List.of("tables: " + PG + ".public.b_\\.*"), sink);
     Path maria = pipeline(mariadb, "fleet_m", PipelineFiles.binlogTables(MARIA, 5931), sink);
-    Catalog catalog = catalog(catalogUri, postgres, warehouse);
+    Catalog catalog = JdbcCatalogIT.jdbcCatalog(catalogUri, postgres, warehouse);
 
     try (CdcSyncProcess b = CdcSyncProcess.start(work, Map.of(), "run", groupB.toString());
         CdcSyncProcess m = CdcSyncProcess.start(work, Map.of(), "run", maria.toString())) {
@@ -181,22 +179,5 @@ class FleetIT {
       }
     }
     return rows;
-  }
-
-  private static Catalog catalog(String uri, TestDatabaseServer server, Path warehouse) {
-    JdbcCatalog catalog = new JdbcCatalog();
-    catalog.setConf(new org.apache.hadoop.conf.Configuration());
-    catalog.initialize(
-        "cdc_sync",
-        Map.of(
-            CatalogProperties.URI,
-            uri,
-            "jdbc.user",
-            server.username(),
-            "jdbc.password",
-            server.password(),
-            CatalogProperties.WAREHOUSE_LOCATION,
-            warehouse.toUri().toString()));
-    return catalog;
   }
 }

@@ -111,7 +111,7 @@ class JdbcCatalogIT {
   }
 
   /** Iceberg's JDBC catalog, as another engine would open it (tables are kept per catalog name). */
-  private static Catalog jdbcCatalog(String uri, TestDatabaseServer server, Path warehouse) {
+  static Catalog jdbcCatalog(String uri, TestDatabaseServer server, Path warehouse) {
     JdbcCatalog catalog = new JdbcCatalog();
     catalog.setConf(new org.apache.hadoop.conf.Configuration());
     catalog.initialize(
