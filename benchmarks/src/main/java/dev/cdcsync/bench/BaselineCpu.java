@@ -23,20 +23,14 @@ final class BaselineCpu {
 
   /** Starts measuring; the same thread must call {@link #microsPerEvent}. */
   static BaselineCpu begin() {
-    return new BaselineCpu(processCpu(), THREADS.getCurrentThreadCpuTime());
+    return new BaselineCpu(
+        ResourceWindow.cpu(ProcessHandle.current()), THREADS.getCurrentThreadCpuTime());
   }
 
   /** CPU microseconds per event since {@link #begin}, the calling thread's left out. */
   double microsPerEvent(long events) {
-    long process = processCpu().minus(processAtStart).toNanos();
+    long process = ResourceWindow.cpu(ProcessHandle.current()).minus(processAtStart).toNanos();
     long caller = THREADS.getCurrentThreadCpuTime() - callerNanosAtStart;
     return (process - caller) / 1000.0 / Math.max(events, 1);
-  }
-
-  private static Duration processCpu() {
-    return ProcessHandle.current()
-        .info()
-        .totalCpuDuration()
-        .orElseThrow(() -> new IllegalStateException("Cannot read the benchmark's CPU time"));
   }
 }

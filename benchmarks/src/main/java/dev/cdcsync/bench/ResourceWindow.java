@@ -81,7 +81,8 @@ final class ResourceWindow {
     }
   }
 
-  private static Duration cpu(ProcessHandle process) {
+  /** The process's CPU time so far (user + system, all threads). */
+  static Duration cpu(ProcessHandle process) {
     return process
         .info()
         .totalCpuDuration()
