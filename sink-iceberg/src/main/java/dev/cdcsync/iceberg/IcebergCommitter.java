@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.iceberg.BaseTransaction;
+import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotUpdate;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Commits a checkpoint's prepared files to one table, idempotently: a table whose newest commit by
  * the pipeline holds this checkpoint or a later one is left alone, one committed by a newer
  * instance fences this one, and a concurrent commit makes it look again. The checkpoint travels
- * in each snapshot's summary ({@link #SUMMARY_KEYS}), which maintenance commits carry forward.
+ * in each snapshot's summary ({@link #SUMMARY_KEYS}), which cdc-sync's maintenance commits carry
+ * forward, and in table properties set in the same commit ({@link #propertyPrefix}), which
+ * outlive the snapshot when another engine's maintenance rewrites the table and expires it.
  * Safe from several threads, one table each.
  */
 final class IcebergCommitter {
@@ -70,6 +73,14 @@ final class IcebergCommitter {
           SUMMARY_SOURCE_TIMESTAMP,
           SUMMARY_INITIAL_LOAD,
           SUMMARY_MIRRORS_SOURCE);
+
+  /** Suffixes of the table properties under {@link #propertyPrefix} that every commit sets. */
+  static final String PROPERTY_CHECKPOINT_ID = "checkpoint-id";
+
+  static final String PROPERTY_EPOCH = "epoch";
+  static final String PROPERTY_SOURCE_POSITION = "source-position";
+  static final String PROPERTY_SOURCE_TIMESTAMP = "source-ts-ms";
+  static final String PROPERTY_COMMITTED_AT = "committed-at-ms";
 
   private static final Logger LOG = LoggerFactory.getLogger(IcebergCommitter.class);
   private static final int COMMIT_ATTEMPTS = 4;
@@ -234,20 +245,18 @@ final class IcebergCommitter {
    * @throws FencedException when a newer instance of the pipeline has committed to it
    */
   private static boolean holdsAlready(Table table, TableId sinkTable, Checkpoint checkpoint) {
-    Snapshot latestOwn = latestCommitOf(table, checkpoint.pipelineName());
-    if (latestOwn == null) {
+    PipelineCommit latest = latestCommit(table, checkpoint.pipelineName());
+    if (latest == null) {
       return false;
     }
-    long epoch = Long.parseLong(latestOwn.summary().getOrDefault(SUMMARY_EPOCH, "0"));
-    long id = Long.parseLong(latestOwn.summary().get(SUMMARY_CHECKPOINT_ID));
-    if (epoch > checkpoint.epoch()) {
+    if (latest.epoch() > checkpoint.epoch()) {
       throw new FencedException(
           "Cannot commit checkpoint "
               + checkpoint.id()
               + " to "
               + sinkTable
               + ": instance epoch "
-              + epoch
+              + latest.epoch()
               + " of pipeline '"
               + checkpoint.pipelineName()
               + "' has committed to it;"
@@ -255,8 +264,11 @@ final class IcebergCommitter {
               + checkpoint.epoch()
               + ") stops");
     }
-    if (id >= checkpoint.id()) {
-      LOG.info("Table {} already holds checkpoint {}; not committing it again", sinkTable, id);
+    if (latest.checkpointId() >= checkpoint.id()) {
+      LOG.info(
+          "Table {} already holds checkpoint {}; not committing it again",
+          sinkTable,
+          latest.checkpointId());
       return true;
     }
     return false;
@@ -273,6 +285,15 @@ final class IcebergCommitter {
     if (prepared.replaces()) {
       transaction.newDelete().deleteFromRowFilter(Expressions.alwaysTrue()).commit();
     }
+    String prefix = propertyPrefix(checkpoint.pipelineName());
+    transaction
+        .updateProperties()
+        .set(prefix + PROPERTY_CHECKPOINT_ID, Long.toString(checkpoint.id()))
+        .set(prefix + PROPERTY_EPOCH, Long.toString(checkpoint.epoch()))
+        .set(prefix + PROPERTY_SOURCE_POSITION, checkpoint.sourcePosition())
+        .set(prefix + PROPERTY_SOURCE_TIMESTAMP, Long.toString(prepared.maxSourceTimestamp()))
+        .set(prefix + PROPERTY_COMMITTED_AT, Long.toString(System.currentTimeMillis()))
+        .commit();
     RowDelta delta = transaction.newRowDelta();
     prepared.addTo(delta, table);
     delta.set(SUMMARY_PIPELINE, checkpoint.pipelineName());
@@ -307,6 +328,70 @@ final class IcebergCommitter {
         update.set(key, value);
       }
     }
+  }
+
+  /**
+   * The prefix of the table properties that record a pipeline's newest commit to a table: {@code
+   * cdc-sync.pipeline.<name>.} followed by {@link #PROPERTY_CHECKPOINT_ID} and the other {@code
+   * PROPERTY_} suffixes.
+   */
+  static String propertyPrefix(String pipeline) {
+    return "cdc-sync.pipeline." + pipeline + ".";
+  }
+
+  /** What a pipeline recorded with its newest commit to a table. */
+  record PipelineCommit(
+      long checkpointId,
+      long epoch,
+      String sourcePosition,
+      long sourceTimestampMillis,
+      long committedAtMillis) {}
+
+  /**
+   * The pipeline's newest commit to the table, or null when it has none: from the table's
+   * properties, or for a table last committed by a version before them, from the summary of the
+   * pipeline's newest snapshot still there.
+   */
+  static PipelineCommit latestCommit(Table table, String pipeline) {
+    String prefix = propertyPrefix(pipeline);
+    Map<String, String> properties = table.properties();
+    if (properties.containsKey(prefix + PROPERTY_CHECKPOINT_ID)) {
+      return new PipelineCommit(
+          Long.parseLong(properties.get(prefix + PROPERTY_CHECKPOINT_ID)),
+          Long.parseLong(properties.getOrDefault(prefix + PROPERTY_EPOCH, "0")),
+          properties.getOrDefault(prefix + PROPERTY_SOURCE_POSITION, ""),
+          Long.parseLong(properties.getOrDefault(prefix + PROPERTY_SOURCE_TIMESTAMP, "0")),
+          Long.parseLong(properties.getOrDefault(prefix + PROPERTY_COMMITTED_AT, "0")));
+    }
+    Snapshot own = latestCommitOf(table, pipeline);
+    if (own == null) {
+      return null;
+    }
+    Map<String, String> summary = own.summary();
+    return new PipelineCommit(
+        Long.parseLong(summary.getOrDefault(SUMMARY_CHECKPOINT_ID, "0")),
+        Long.parseLong(summary.getOrDefault(SUMMARY_EPOCH, "0")),
+        summary.getOrDefault(SUMMARY_SOURCE_POSITION, ""),
+        Long.parseLong(summary.getOrDefault(SUMMARY_SOURCE_TIMESTAMP, "0")),
+        own.timestampMillis());
+  }
+
+  /**
+   * The table's newest snapshot that changed its rows or was made by cdc-sync (its maintenance
+   * commits carry the pipeline's summary), looking through rewrites by other engines (REPLACE
+   * snapshots without cdc-sync's summary, such as Spark's {@code rewrite_data_files}), which
+   * leave the rows as they were; the oldest such rewrite when the snapshot before it expired.
+   */
+  static Snapshot lastRowChange(Table table) {
+    Snapshot snapshot = table.currentSnapshot();
+    while (snapshot != null
+        && DataOperations.REPLACE.equals(snapshot.operation())
+        && !snapshot.summary().containsKey(SUMMARY_PIPELINE)
+        && snapshot.parentId() != null
+        && table.snapshot(snapshot.parentId()) != null) {
+      snapshot = table.snapshot(snapshot.parentId());
+    }
+    return snapshot;
   }
 
   /** The latest snapshot made by this pipeline, walking back from the current one. */

@@ -57,9 +57,8 @@ public final class IcebergTableReader {
     for (Namespace namespace : namespaces.listNamespaces()) {
       for (TableIdentifier identifier : catalog.listTables(namespace)) {
         Table table = catalog.loadTable(identifier);
-        Snapshot own = IcebergCommitter.latestCommitOf(table, pipeline);
+        IcebergCommitter.PipelineCommit own = IcebergCommitter.latestCommit(table, pipeline);
         if (own != null) {
-          Map<String, String> summary = own.summary();
           List<String> parts = new ArrayList<>(List.of(namespace.levels()));
           parts.add(identifier.name());
           TableId id =
@@ -69,12 +68,11 @@ public final class IcebergTableReader {
           tables.add(
               new CommittedTable(
                   id,
-                  Long.parseLong(summary.getOrDefault(IcebergCommitter.SUMMARY_CHECKPOINT_ID, "0")),
-                  Long.parseLong(summary.getOrDefault(IcebergCommitter.SUMMARY_EPOCH, "0")),
-                  Instant.ofEpochMilli(own.timestampMillis()),
-                  Long.parseLong(
-                      summary.getOrDefault(IcebergCommitter.SUMMARY_SOURCE_TIMESTAMP, "0")),
-                  summary.getOrDefault(IcebergCommitter.SUMMARY_SOURCE_POSITION, "")));
+                  own.checkpointId(),
+                  own.epoch(),
+                  Instant.ofEpochMilli(own.committedAtMillis()),
+                  own.sourceTimestampMillis(),
+                  own.sourcePosition()));
         }
       }
     }

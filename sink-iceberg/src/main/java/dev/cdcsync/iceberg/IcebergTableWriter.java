@@ -152,7 +152,7 @@ final class IcebergTableWriter {
     this.row = GenericRecord.create(schema);
     this.key = GenericRecord.create(keySchema);
     this.partitionId = partitionId;
-    Snapshot current = table.currentSnapshot();
+    Snapshot current = IcebergCommitter.lastRowChange(table);
     this.snapshotRowsAreNew =
         current == null
             || (initialLoad != null
@@ -181,9 +181,10 @@ final class IcebergTableWriter {
    * snapshot, or its newest commit says so ({@link IcebergCommitter#SUMMARY_MIRRORS_SOURCE}) and
    * was made by {@code resumedPipeline}, the pipeline resuming after its checkpoint (null when
    * the pipeline starts without one: a table it did not create then holds rows from elsewhere).
+   * Another engine's rewrites since (see {@link IcebergCommitter#lastRowChange}) change nothing.
    */
   static boolean mirrorsSource(Table table, String resumedPipeline) {
-    Snapshot current = table.currentSnapshot();
+    Snapshot current = IcebergCommitter.lastRowChange(table);
     if (current == null) {
       return true;
     }

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * interval, as is any other failure: maintenance never stops replication.
  *
  * <p>Each maintenance commit carries the summary of the snapshot it follows (see {@link
- * IcebergSink#carrySummary}), so the table's newest snapshot still tells which checkpoint it
- * holds (see {@link IcebergSink#latestCommitOf}) even once the pipeline's own snapshot expired.
+ * IcebergCommitter#carrySummary}), so the table's newest snapshot still tells which checkpoint it
+ * holds (see {@link IcebergCommitter#latestCommit}) even once the pipeline's own snapshot expired.
  * That summary is right only if no pipeline commit lands between reading it and committing, so
  * the pipeline commits through {@link #withoutMaintenanceCommits}, which waits while a maintenance
  * commit (metadata only; the data was written before) of the same table is in progress.

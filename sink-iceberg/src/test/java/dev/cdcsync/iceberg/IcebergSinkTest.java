@@ -835,6 +835,96 @@ class IcebergSinkTest {
     assertThat(read(catalog().loadTable(IcebergTables.identifier(SINK)))).isEmpty();
   }
 
+  /**
+   * Another engine's maintenance (a rewrite of the data files, then an expiry of every older
+   * snapshot, as Spark's procedures do) takes away the snapshots that carry the pipeline's
+   * summary: the table's properties still tell which checkpoint it holds and which instance
+   * committed it, and the rewrite does not make the table look as if it held rows from elsewhere.
+   */
+  @Test
+  void anotherEnginesRewriteAndExpiryLeaveTheCommittedCheckpointKnown() throws Exception {
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(2, "b"), 1), sequence++);
+    Map<TableId, byte[]> prepared = sink.prepareCommit();
+    sink.commit(new Checkpoint(1, "test", 1, "pos-1"), prepared);
+    rewriteAsAnotherEngine(catalog().loadTable(IcebergTables.identifier(SINK)));
+
+    restartSink();
+    assertThat(sink.recover(new Checkpoint(1, "test", 1, "pos-1"), prepared)).isEmpty();
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(3, "c"), 1), sequence++);
+    sink.commit(new Checkpoint(2, "test", 1, "pos-2"), sink.prepareCommit());
+    assertThat(snapshotSummary())
+        .as("a rewrite by another engine leaves the table mirroring its source")
+        .containsEntry("cdc-sync.mirrors-source", "true")
+        .containsEntry("total-equality-deletes", "0");
+    Map<TableId, byte[]> second = preparedAgain(2);
+
+    Table table = catalog().loadTable(IcebergTables.identifier(SINK));
+    rewriteAsAnotherEngine(table);
+    table.expireSnapshots().expireOlderThan(System.currentTimeMillis() + 1).retainLast(1).commit();
+    table.refresh();
+    assertThat(table.snapshots()).hasSize(1);
+    assertThat(table.currentSnapshot().summary()).doesNotContainKey("cdc-sync.pipeline");
+    assertThat(table.properties())
+        .containsEntry("cdc-sync.pipeline.test.checkpoint-id", "2")
+        .containsEntry("cdc-sync.pipeline.test.epoch", "1")
+        .containsEntry("cdc-sync.pipeline.test.source-position", "pos-2");
+
+    // Replayed after a crash: committed once only, and an older instance is still fenced.
+    restartSink();
+    assertThat(sink.recover(new Checkpoint(2, "test", 1, "pos-2"), second)).isEmpty();
+    assertThat(names(read(catalog().loadTable(IcebergTables.identifier(SINK)))))
+        .isEqualTo(Map.of(1L, "a", 2L, "b", 3L, "c"));
+    assertThatThrownBy(() -> sink.commit(new Checkpoint(3, "test", 0, ""), second))
+        .isInstanceOf(FencedException.class);
+  }
+
+  /** The prepared files of a checkpoint {@code id} that repeats key {@code id + 1}'s insert. */
+  private Map<TableId, byte[]> preparedAgain(long id) throws Exception {
+    sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(id + 1, "again"), 1), sequence++);
+    return sink.prepareCommit();
+  }
+
+  /**
+   * Rewrites the table's data files into one, rows deleted left out, without cdc-sync's summary:
+   * a REPLACE snapshot as Spark's {@code rewrite_data_files} commits.
+   */
+  private static void rewriteAsAnotherEngine(Table table) throws Exception {
+    Map<Long, Record> rows = read(table);
+    DataWriter<Record> rewritten =
+        new GenericFileWriterFactory.Builder(table)
+            .dataFileFormat(FileFormat.PARQUET)
+            .build()
+            .newDataWriter(
+                EncryptedFiles.plainAsEncryptedOutput(
+                    table
+                        .io()
+                        .newOutputFile(
+                            table
+                                .locationProvider()
+                                .newDataLocation(UUID.randomUUID() + ".parquet"))),
+                table.spec(),
+                null);
+    for (Record row : rows.values()) {
+      rewritten.write(row);
+    }
+    rewritten.close();
+    Set<org.apache.iceberg.DataFile> files = new java.util.HashSet<>();
+    Set<org.apache.iceberg.DeleteFile> deletes = new java.util.HashSet<>();
+    try (CloseableIterable<org.apache.iceberg.FileScanTask> tasks = table.newScan().planFiles()) {
+      for (org.apache.iceberg.FileScanTask task : tasks) {
+        files.add(task.file());
+        deletes.addAll(task.deletes());
+      }
+    }
+    table
+        .newRewrite()
+        .validateFromSnapshot(table.currentSnapshot().snapshotId())
+        .rewriteFiles(files, deletes, Set.of(rewritten.toDataFile()), Set.of())
+        .commit();
+    assertThat(table.currentSnapshot().operation()).isEqualTo("replace");
+  }
+
   @Test
   void refusesToCommitOverANewerInstance() throws Exception {
     sink.write(SINK, DataChangeEvent.insert(SOURCE, SCHEMA, row(1, "a"), 1), sequence++);
