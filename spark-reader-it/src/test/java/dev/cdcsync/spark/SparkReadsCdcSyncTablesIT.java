@@ -1,5 +1,6 @@
 package dev.cdcsync.spark;
 
+import static dev.cdcsync.spark.SparkTesting.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,16 +9,8 @@ import dev.cdcsync.testing.TestDatabases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,22 +33,7 @@ class SparkReadsCdcSyncTablesIT {
 
   @BeforeAll
   static void startSpark() {
-    spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("cdc-sync reader test")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "2")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog")
-            .config("spark.sql.catalog.lake.type", "hadoop")
-            .config(
-                "spark.sql.catalog.lake.warehouse", work.resolve("warehouse").toUri().toString())
-            .config("spark.sql.catalog.lake.cache-enabled", "false")
-            .getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
+    spark = SparkTesting.session(work.resolve("warehouse"));
   }
 
   @AfterAll
@@ -85,7 +63,7 @@ class SparkReadsCdcSyncTablesIT {
         "INSERT INTO audit VALUES ('ann', 'login'), ('bob', 'login')");
     Path pipeline = writePipeline(server);
 
-    Process cdcSync = startCdcSync(pipeline);
+    Process cdcSync = SparkTesting.startCdcSync(pipeline, Path.of("target", "cdc-sync.log"));
     try {
       awaitSparkSees("items", 50);
       awaitSparkSees("audit", 2);
@@ -192,22 +170,6 @@ class SparkReadsCdcSyncTablesIT {
     return file;
   }
 
-  private static Process startCdcSync(Path pipeline) throws IOException {
-    Path jar = Path.of(System.getProperty("cdcsync.jar"));
-    assertThat(jar).as("the shaded cdc-sync jar (built by cdc-sync-cli)").isRegularFile();
-    return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx1g",
-            "-jar",
-            jar.toString(),
-            "run",
-            pipeline.toString())
-        .directory(work.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(Path.of("target", "cdc-sync.log").toAbsolutePath().toFile())
-        .start();
-  }
-
   private static void awaitSparkSees(String table, int rows) {
     await(table + " in Spark")
         .atMost(Duration.ofSeconds(120))
@@ -216,67 +178,8 @@ class SparkReadsCdcSyncTablesIT {
         .until(() -> spark.sql("SELECT * FROM lake.public." + table).count() == rows);
   }
 
-  /** Waits until Spark's rows of {@code table} are the source query's, value by value. */
   private static void awaitEqual(
       TestDatabaseServer server, String sourceQuery, String table, String orderBy) {
-    await(table + " in Spark equals the source")
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofSeconds(1))
-        .ignoreExceptions()
-        .untilAsserted(
-            () ->
-                assertThat(
-                        lines(
-                            spark.sql(
-                                "SELECT "
-                                    + columns(server, table)
-                                    + " FROM lake.public."
-                                    + table
-                                    + " ORDER BY "
-                                    + orderBy)))
-                    .isEqualTo(source(server, sourceQuery)));
-  }
-
-  private static String columns(TestDatabaseServer server, String table) throws SQLException {
-    List<String> names = new ArrayList<>();
-    try (Connection connection = server.connect(DATABASE);
-        Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery("SELECT * FROM " + table + " LIMIT 0")) {
-      ResultSetMetaData meta = result.getMetaData();
-      for (int i = 1; i <= meta.getColumnCount(); i++) {
-        names.add(meta.getColumnName(i));
-      }
-    }
-    return String.join(", ", names);
-  }
-
-  private static List<String> source(TestDatabaseServer server, String query) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Connection connection = server.connect(DATABASE);
-        Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery(query)) {
-      int columns = result.getMetaData().getColumnCount();
-      while (result.next()) {
-        List<String> values = new ArrayList<>();
-        for (int i = 1; i <= columns; i++) {
-          values.add(String.valueOf(result.getObject(i)));
-        }
-        rows.add(String.join("|", values));
-      }
-    }
-    return rows;
-  }
-
-  private static List<String> lines(org.apache.spark.sql.Dataset<Row> rows) {
-    return rows.collectAsList().stream()
-        .map(
-            row -> {
-              List<String> values = new ArrayList<>();
-              for (int i = 0; i < row.size(); i++) {
-                values.add(String.valueOf(row.get(i)));
-              }
-              return String.join("|", values);
-            })
-        .collect(Collectors.toList());
+    SparkTesting.awaitEqual(spark, server, DATABASE, sourceQuery, table, orderBy);
   }
 }
