@@ -279,8 +279,13 @@ final class IcebergTables {
         && !namespaces.namespaceExists(identifier.namespace())) {
       try {
         namespaces.createNamespace(identifier.namespace());
-      } catch (AlreadyExistsException e) {
-        // created concurrently: fine
+      } catch (RuntimeException e) {
+        // Created concurrently (another pipeline of a fleet starting at the same time): fine. A
+        // JDBC catalog reports that race as a failed INSERT, not as AlreadyExistsException.
+        if (!namespaces.namespaceExists(identifier.namespace())) {
+          throw e;
+        }
+        LOG.debug("Namespace {} was created concurrently", identifier.namespace(), e);
       }
     }
     try {
