@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "cdc-sync-bench",
     sortOptions = false,
+    subcommands = CatalogCommits.class,
     description =
         "Measures cdc-sync end to end against PostgreSQL and MariaDB servers it starts itself, and"
             + " compares it with its source alone feeding a consumer that does nothing (Debezium;"
