@@ -49,6 +49,15 @@ public final class CdcSyncCommand implements Runnable {
           "Log lines on stderr as text (default) or one JSON object per line. Also: $CDC_SYNC_LOG_FORMAT.")
   LogFormat logFormat;
 
+  @CommandLine.Option(
+      names = Plugins.OPTION,
+      paramLabel = "DIR",
+      scope = CommandLine.ScopeType.INHERIT,
+      description =
+          "A directory of jars to load: user-defined functions, catalogs, JDBC drivers (repeatable;"
+              + " also the lib directory beside cdc-sync.jar and $CDC_SYNC_PLUGINS).")
+  List<Path> plugins;
+
   enum LogFormat {
     text,
     json
@@ -92,7 +101,23 @@ public final class CdcSyncCommand implements Runnable {
 
   /** Runs the command line and returns the exit code. */
   public static int execute(String... args) {
-    return new CommandLine(new CdcSyncCommand()).execute(withRunShorthand(args));
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    try {
+      ClassLoader plugins =
+          Plugins.open(Plugins.directories(args, System::getenv, Plugins.ownLocation()));
+      if (plugins != null) {
+        thread.setContextClassLoader(plugins);
+      }
+    } catch (dev.cdcsync.api.ConfigurationException | java.io.IOException e) {
+      System.err.println("cdc-sync: " + e.getMessage());
+      return ExitCodes.INVALID_CONFIGURATION;
+    }
+    try {
+      return new CommandLine(new CdcSyncCommand()).execute(withRunShorthand(args));
+    } finally {
+      thread.setContextClassLoader(before);
+    }
   }
 
   @Override

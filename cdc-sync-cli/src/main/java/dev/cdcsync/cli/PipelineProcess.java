@@ -21,6 +21,7 @@ import dev.cdcsync.runtime.definition.PipelineOptions;
 import dev.cdcsync.runtime.schema.SchemaChangeFilter;
 import dev.cdcsync.runtime.schema.SchemaEvolver;
 import dev.cdcsync.runtime.transform.Transformer;
+import dev.cdcsync.runtime.transform.UserFunctions;
 import dev.cdcsync.util.Retry;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -243,6 +244,7 @@ final class PipelineProcess {
     }
     PipelineContext context = pipeline.context();
     try (StateStorage storage = context.stateStorage();
+        UserFunctions userFunctions = pipeline.userFunctions();
         Sink sink = pipeline.sinkFactory().create(pipeline.sinkOptions(), context);
         Source source = pipeline.sourceFactory().create(pipeline.sourceOptions(), context)) {
       StateStorage state = context.stateStorage();

@@ -125,6 +125,7 @@ final class SnapshotCommand implements Callable<Integer> {
         definition.sink(),
         definition.pipeline(),
         definition.routes(),
-        definition.transforms());
+        definition.transforms(),
+        definition.userFunctions());
   }
 }

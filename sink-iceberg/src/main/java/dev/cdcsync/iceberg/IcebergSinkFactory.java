@@ -234,15 +234,20 @@ public final class IcebergSinkFactory implements SinkFactory {
             .filter(Objects::nonNull)
             .toList()) {
       try {
-        Class.forName(required, false, IcebergSinkFactory.class.getClassLoader());
+        // The thread's context class loader is the plugins' (as Iceberg's own lookups use it).
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        Class.forName(
+            required, false, loader != null ? loader : IcebergSinkFactory.class.getClassLoader());
       } catch (ClassNotFoundException | LinkageError e) {
         throw new ConfigurationException(
             "Cannot create the Iceberg catalog "
                 + description
                 + ": class "
                 + required
-                + " is not on the class path: "
-                + CatalogTypes.missingJars(type),
+                + " is not found: "
+                + CatalogTypes.missingJars(type)
+                + " to the plugins (the lib directory beside cdc-sync.jar, --plugins DIR or"
+                + " CDC_SYNC_PLUGINS)",
             e);
       }
     }

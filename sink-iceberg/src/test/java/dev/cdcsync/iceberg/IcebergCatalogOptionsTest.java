@@ -57,9 +57,10 @@ class IcebergCatalogOptionsTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             "Cannot create the Iceberg catalog 'com.example.NoSuchCatalog': class com.example.NoSuchCatalog"
-                + " is not on the class path: add the jar that holds it (version "
+                + " is not found: add the jar that holds it (version "
                 + IcebergBuild.version()
-                + " of the Iceberg ones)");
+                + " of the Iceberg ones) to the plugins (the lib directory beside cdc-sync.jar,"
+                + " --plugins DIR or CDC_SYNC_PLUGINS)");
   }
 
   @Test
@@ -93,10 +94,11 @@ class IcebergCatalogOptionsTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             "Cannot create the Iceberg catalog of type 'hive': class org.apache.iceberg.hive.HiveCatalog"
-                + " is not on the class path: add org.apache.iceberg:iceberg-hive-metastore and the Hive"
+                + " is not found: add org.apache.iceberg:iceberg-hive-metastore and the Hive"
                 + " metastore client jars (version "
                 + IcebergBuild.version()
-                + " of the Iceberg ones)");
+                + " of the Iceberg ones) to the plugins (the lib directory beside cdc-sync.jar,"
+                + " --plugins DIR or CDC_SYNC_PLUGINS)");
   }
 
   @Test
@@ -105,11 +107,12 @@ class IcebergCatalogOptionsTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessage(
             "Cannot create the Iceberg catalog of type 'glue': class"
-                + " software.amazon.awssdk.services.glue.GlueClient is not on the class path: add"
+                + " software.amazon.awssdk.services.glue.GlueClient is not found: add"
                 + " software.amazon.awssdk:glue (iceberg-aws and the AWS SDK's s3, sts and kms are bundled)"
                 + " (version "
                 + IcebergBuild.version()
-                + " of the Iceberg ones)");
+                + " of the Iceberg ones) to the plugins (the lib directory beside cdc-sync.jar,"
+                + " --plugins DIR or CDC_SYNC_PLUGINS)");
   }
 
   @Test

@@ -9,6 +9,8 @@ import java.util.Objects;
  * @param location where it was read from, for messages (a file name)
  * @param routes the {@code route} rules, in file order
  * @param transforms the {@code transform} rules, in file order
+ * @param userFunctions the {@code pipeline.user-defined-function} entries ({@code name}, {@code
+ *     classpath}), in file order
  */
 public record PipelineDefinition(
     String location,
@@ -16,7 +18,8 @@ public record PipelineDefinition(
     ComponentDefinition sink,
     ComponentDefinition pipeline,
     List<RuleDefinition> routes,
-    List<RuleDefinition> transforms) {
+    List<RuleDefinition> transforms,
+    List<RuleDefinition> userFunctions) {
 
   public PipelineDefinition {
     Objects.requireNonNull(location, "location");
@@ -25,6 +28,18 @@ public record PipelineDefinition(
     Objects.requireNonNull(pipeline, "pipeline");
     routes = List.copyOf(routes);
     transforms = List.copyOf(transforms);
+    userFunctions = List.copyOf(userFunctions);
+  }
+
+  /** A definition without user-defined functions. */
+  public PipelineDefinition(
+      String location,
+      ComponentDefinition source,
+      ComponentDefinition sink,
+      ComponentDefinition pipeline,
+      List<RuleDefinition> routes,
+      List<RuleDefinition> transforms) {
+    this(location, source, sink, pipeline, routes, transforms, List.of());
   }
 
   /** A definition without route or transform rules. */
@@ -33,6 +48,6 @@ public record PipelineDefinition(
       ComponentDefinition source,
       ComponentDefinition sink,
       ComponentDefinition pipeline) {
-    this(location, source, sink, pipeline, List.of(), List.of());
+    this(location, source, sink, pipeline, List.of(), List.of(), List.of());
   }
 }

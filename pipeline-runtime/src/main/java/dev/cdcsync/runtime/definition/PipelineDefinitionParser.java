@@ -36,6 +36,10 @@ public final class PipelineDefinitionParser {
 
   private static final Pattern VARIABLE =
       Pattern.compile("\\$\\{(?:file:([^}]+)|([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?)}");
+
+  /** Flink CDC's key of the user-defined functions, in section {@code pipeline}. */
+  private static final String USER_FUNCTIONS = "user-defined-function";
+
   private static final List<String> SECTIONS =
       List.of("source", "sink", "route", "transform", "pipeline");
 
@@ -131,6 +135,20 @@ public final class PipelineDefinitionParser {
                         tuple.getValueNode(),
                         errors))
                 != null;
+      } else if (key.equals("pipeline")) {
+        Node pipeline = tuple.getValueNode();
+        NodeTuple functions = removeKey(pipeline, USER_FUNCTIONS);
+        if (functions != null) {
+          rules.put(
+              USER_FUNCTIONS,
+              rules(
+                  "pipeline." + USER_FUNCTIONS,
+                  List.of("name", "classpath", "description"),
+                  List.of("name", "classpath"),
+                  functions.getValueNode(),
+                  errors));
+        }
+        repeated = sections.put(key, section(key, pipeline, errors)) != null;
       } else {
         repeated = sections.put(key, section(key, tuple.getValueNode(), errors)) != null;
       }
@@ -152,10 +170,33 @@ public final class PipelineDefinitionParser {
         sections.get("sink"),
         sections.getOrDefault("pipeline", ComponentDefinition.empty("pipeline")),
         rules.getOrDefault("route", List.of()),
-        rules.getOrDefault("transform", List.of()));
+        rules.getOrDefault("transform", List.of()),
+        rules.getOrDefault(USER_FUNCTIONS, List.of()));
   }
 
-  /** A {@code route} or {@code transform} section: a list of mappings of single values. */
+  /**
+   * Takes the entry of {@code key} out of a mapping node (a list of mappings that the section's
+   * flat options cannot hold); returns it, or null.
+   */
+  private static NodeTuple removeKey(Node node, String key) {
+    if (!(node instanceof MappingNode mapping)) {
+      return null;
+    }
+    for (NodeTuple tuple : mapping.getValue()) {
+      if (tuple.getKeyNode() instanceof ScalarNode scalar && scalar.getValue().equals(key)) {
+        List<NodeTuple> rest = new ArrayList<>(mapping.getValue());
+        rest.remove(tuple);
+        mapping.setValue(rest);
+        return tuple;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A {@code route} or {@code transform} section, or {@code pipeline.user-defined-function}: a
+   * list of mappings of single values.
+   */
   private List<RuleDefinition> rules(
       String section, List<String> keys, List<String> required, Node node, List<String> errors) {
     if (!(node instanceof SequenceNode list)) {
@@ -164,8 +205,11 @@ public final class PipelineDefinitionParser {
               + line(node)
               + ": section '"
               + section
-              + "' must be a list of rules, each"
-              + " starting with '- source-table: ...'");
+              + "' must be a list of "
+              + (section.startsWith("pipeline.") ? "entries" : "rules")
+              + ", each starting with '- "
+              + required.get(0)
+              + ": ...'");
       return List.of();
     }
     List<RuleDefinition> rules = new ArrayList<>();

@@ -10,6 +10,7 @@ import dev.cdcsync.api.SourceFactory;
 import dev.cdcsync.api.StateStorage;
 import dev.cdcsync.runtime.routing.TableRouter;
 import dev.cdcsync.runtime.transform.TransformRule;
+import dev.cdcsync.runtime.transform.UserFunctions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ public final class PipelineLoader {
       Path workDirectory,
       TableRouter router,
       List<TransformRule> transforms,
+      UserFunctions userFunctions,
       List<String> warnings) {
 
     public LoadedPipeline {
@@ -130,14 +132,19 @@ public final class PipelineLoader {
                         System.getProperty("java.io.tmpdir"), "cdc-sync", safeDirectoryName(name)));
     TableRouter router;
     List<TransformRule> transforms = new ArrayList<>();
+    UserFunctions userFunctions;
     try {
+      // The plugins' class loader, which the command line sets (see Plugins in cdc-sync-cli).
+      userFunctions =
+          UserFunctions.load(
+              definition.userFunctions(), Thread.currentThread().getContextClassLoader());
       router =
           TableRouter.of(
               definition.routes(),
               sourceFactory.tableIdFormat(),
               pipelineOptions.get(PipelineOptions.ROUTE_MODE));
       for (RuleDefinition transform : definition.transforms()) {
-        transforms.add(TransformRule.of(transform, sourceFactory.tableIdFormat()));
+        transforms.add(TransformRule.of(transform, sourceFactory.tableIdFormat(), userFunctions));
       }
     } catch (ConfigurationException e) {
       throw new ConfigurationException(
@@ -154,6 +161,7 @@ public final class PipelineLoader {
         workDirectory,
         router,
         transforms,
+        userFunctions,
         warnings);
   }
 

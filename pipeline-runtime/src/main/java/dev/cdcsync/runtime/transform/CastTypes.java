@@ -1,9 +1,12 @@
 package dev.cdcsync.runtime.transform;
 
 import dev.cdcsync.api.DataType;
+import java.util.List;
 import java.util.Locale;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
+import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlTypeNameSpec;
 
 /** The types CAST may name, in Flink's spelling and SQL's. */
@@ -42,6 +45,23 @@ final class CastTypes {
           spec.getParserPosition(), "unsupported type " + name + "; supported: " + NAMES);
     }
     return type;
+  }
+
+  /**
+   * The model type a type name written as text stands for (as {@code getReturnType()} of a Flink
+   * CDC function gives it, e.g. {@code DECIMAL(10, 2) NOT NULL}), or null if it names none.
+   */
+  static DataType parse(String text) {
+    String type = text.trim().replaceAll("(?i)\\s+NOT\\s+NULL$", "");
+    try {
+      List<SqlNode> items =
+          ExpressionText.filter("a return type", "CAST(NULL AS " + type + ") IS NULL").parse();
+      SqlCall isNull = (SqlCall) items.get(0);
+      SqlCall cast = (SqlCall) isNull.operand(0);
+      return of((SqlDataTypeSpec) cast.operand(1));
+    } catch (ExpressionException | ClassCastException e) {
+      return null;
+    }
   }
 
   private static DataType decimal(SqlTypeNameSpec nameSpec) {

@@ -40,11 +40,14 @@ final class ExpressionCompiler {
   private final Scope scope;
   private final Clock clock;
   private final Function<String, String> environment;
+  private final UserFunctions userFunctions;
 
-  ExpressionCompiler(Scope scope, Clock clock, Function<String, String> environment) {
+  ExpressionCompiler(
+      Scope scope, Clock clock, Function<String, String> environment, UserFunctions userFunctions) {
     this.scope = scope;
     this.clock = clock;
     this.environment = environment;
+    this.userFunctions = userFunctions;
   }
 
   Typed compile(SqlNode node) {
@@ -232,7 +235,14 @@ final class ExpressionCompiler {
   private Typed function(String name, List<Typed> arguments, SqlCall call, SqlParserPos pos) {
     FunctionCatalog.Entry entry = FunctionCatalog.find(name);
     if (entry == null) {
-      throw new ExpressionException(pos, TransformSyntax.unknownFunction(name));
+      UserFunctions.Function user = userFunctions.find(name);
+      if (user == null) {
+        throw new ExpressionException(pos, TransformSyntax.unknownFunction(name));
+      }
+      // Not folded when its arguments are constant: a function may differ from call to call.
+      return user.compile(
+          new Call(
+              user.name(), arguments, positions(arguments, call, pos), pos, clock, environment));
     }
     if (arguments.size() < entry.minArguments() || arguments.size() > entry.maxArguments()) {
       throw new ExpressionException(
@@ -243,6 +253,23 @@ final class ExpressionCompiler {
               + " but got "
               + arguments.size());
     }
+    Call compiled =
+        new Call(
+            FunctionCatalog.display(name),
+            arguments,
+            positions(arguments, call, pos),
+            pos,
+            clock,
+            environment);
+    Typed result = entry.compiler().apply(compiled);
+    boolean deterministic = !"UUID".equals(compiled.name()) && !arguments.isEmpty();
+    return result.constant() || !deterministic || !compiled.allConstant()
+        ? result
+        : new Typed(result.type(), result.evaluator(), true);
+  }
+
+  private static List<SqlParserPos> positions(
+      List<Typed> arguments, SqlCall call, SqlParserPos pos) {
     List<SqlParserPos> positions = new ArrayList<>();
     for (int i = 0; i < arguments.size(); i++) {
       positions.add(
@@ -250,13 +277,7 @@ final class ExpressionCompiler {
               ? pos
               : call.operand(i).getParserPosition());
     }
-    Call compiled =
-        new Call(FunctionCatalog.display(name), arguments, positions, pos, clock, environment);
-    Typed result = entry.compiler().apply(compiled);
-    boolean deterministic = !"UUID".equals(compiled.name()) && !arguments.isEmpty();
-    return result.constant() || !deterministic || !compiled.allConstant()
-        ? result
-        : new Typed(result.type(), result.evaluator(), true);
+    return positions;
   }
 
   private Typed identifier(SqlIdentifier identifier) {

@@ -75,6 +75,18 @@ public final class TransformProgram {
       Schema input,
       Function<String, String> environment,
       Clock clock) {
+    return compile(rule, projection, filter, input, environment, clock, UserFunctions.NONE);
+  }
+
+  /** As {@link #compile(String, String, String, Schema, Function, Clock)}, with these functions. */
+  public static TransformProgram compile(
+      String rule,
+      String projection,
+      String filter,
+      Schema input,
+      Function<String, String> environment,
+      Clock clock,
+      UserFunctions userFunctions) {
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(environment, "environment");
@@ -95,10 +107,11 @@ public final class TransformProgram {
         copied.put(i, input.columns().get(i).name());
       }
     } else {
-      ExpressionCompiler compiler = new ExpressionCompiler(inputs, clock, environment);
+      ExpressionCompiler compiler =
+          new ExpressionCompiler(inputs, clock, environment, userFunctions);
       try {
         for (SqlNode item : projectionText.parse()) {
-          String name = TransformSyntax.checkProjectionItem(item);
+          String name = TransformSyntax.checkProjectionItem(item, userFunctions);
           if (name.equals("*")) {
             for (int i = 0; i < input.size(); i++) {
               add(columns, evaluators, input.columns().get(i), InputScope.column(i), item);
@@ -142,7 +155,8 @@ public final class TransformProgram {
     Evaluator filterEvaluator = null;
     if (filterText != null) {
       ExpressionCompiler compiler =
-          new ExpressionCompiler(new FilterScope(aliases, inputs), clock, environment);
+          new ExpressionCompiler(
+              new FilterScope(aliases, inputs), clock, environment, userFunctions);
       try {
         SqlNode condition = filterText.parse().get(0);
         Typed typed = compiler.compile(condition);
@@ -193,7 +207,7 @@ public final class TransformProgram {
       return true;
     }
     try {
-      return filter.evaluate(inputRow, context) == Boolean.TRUE;
+      return Boolean.TRUE.equals(filter.evaluate(inputRow, context));
     } catch (RuntimeException e) {
       throw failure(filterText, "", e);
     }

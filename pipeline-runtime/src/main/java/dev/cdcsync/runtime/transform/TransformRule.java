@@ -21,6 +21,7 @@ import java.util.Map;
  * @param primaryKeys the sink table's key columns instead of the source's, or empty
  * @param softDelete whether deletes are written as rows whose {@code __data_event_type__} is -D
  *     ({@code converter-after-transform: SOFT_DELETE})
+ * @param userFunctions the pipeline's user-defined functions its expressions may call
  */
 public record TransformRule(
     String rule,
@@ -29,7 +30,8 @@ public record TransformRule(
     String filter,
     List<String> primaryKeys,
     TableLayout layout,
-    boolean softDelete) {
+    boolean softDelete,
+    UserFunctions userFunctions) {
 
   public TransformRule {
     sources = List.copyOf(sources);
@@ -47,11 +49,17 @@ public record TransformRule(
    * @throws ConfigurationException naming the rule, the key and its line
    */
   public static TransformRule of(RuleDefinition definition, String tableIdFormat) {
+    return of(definition, tableIdFormat, UserFunctions.NONE);
+  }
+
+  /** As {@link #of(RuleDefinition, String)}, its expressions calling these functions too. */
+  public static TransformRule of(
+      RuleDefinition definition, String tableIdFormat, UserFunctions userFunctions) {
     String rule = definition.describe();
     List<TablePattern> sources = definition.sourceTables(tableIdFormat);
     String projection = definition.value("projection").orElse(null);
     String filter = definition.value("filter").orElse(null);
-    TransformSyntax.check(rule, projection, filter);
+    TransformSyntax.check(rule, projection, filter, userFunctions);
     List<String> primaryKeys = names(definition.value("primary-keys").orElse(""));
     List<PartitionKey> partitionKeys = new ArrayList<>();
     for (String item : names(definition.value("partition-keys").orElse(""))) {
@@ -93,7 +101,8 @@ public record TransformRule(
         filter,
         primaryKeys,
         new TableLayout(partitionKeys, properties, rule),
-        softDelete);
+        softDelete,
+        userFunctions);
   }
 
   private static PartitionKey partitionKey(RuleDefinition definition, String item) {

@@ -63,22 +63,28 @@ public final class TransformSyntax {
    * @throws ConfigurationException naming the rule, the expression and the position
    */
   public static void check(String rule, String projection, String filter) {
+    check(rule, projection, filter, UserFunctions.NONE);
+  }
+
+  /** As {@link #check(String, String, String)}, knowing these user-defined functions too. */
+  public static void check(
+      String rule, String projection, String filter, UserFunctions userFunctions) {
     if (projection != null && !projection.isBlank()) {
-      check(ExpressionText.projection(rule, projection));
+      check(ExpressionText.projection(rule, projection), userFunctions);
     }
     if (filter != null && !filter.isBlank()) {
-      check(ExpressionText.filter(rule, filter));
+      check(ExpressionText.filter(rule, filter), userFunctions);
     }
   }
 
-  private static void check(ExpressionText text) {
+  private static void check(ExpressionText text, UserFunctions userFunctions) {
     try {
       List<SqlNode> items = text.parse();
       for (SqlNode item : items) {
         if (text.part().equals("projection")) {
-          checkProjectionItem(item);
+          checkProjectionItem(item, userFunctions);
         } else {
-          walk(item);
+          walk(item, userFunctions);
         }
       }
     } catch (ExpressionException e) {
@@ -87,7 +93,7 @@ public final class TransformSyntax {
   }
 
   /** Names an item's output column: the alias, or the name of a plain column reference. */
-  static String checkProjectionItem(SqlNode item) {
+  static String checkProjectionItem(SqlNode item, UserFunctions userFunctions) {
     if (item instanceof SqlIdentifier identifier) {
       if (!identifier.isStar() && !identifier.isSimple()) {
         throw new ExpressionException(
@@ -100,15 +106,15 @@ public final class TransformSyntax {
       if (operands.size() != 2) {
         throw new ExpressionException(item.getParserPosition(), "AS takes one column name");
       }
-      walk(operands.get(0));
+      walk(operands.get(0), userFunctions);
       return ((SqlIdentifier) operands.get(1)).getSimple();
     }
-    walk(item);
+    walk(item, userFunctions);
     throw new ExpressionException(
         item.getParserPosition(), "a computed column needs a name: write <expression> AS <name>");
   }
 
-  private static void walk(SqlNode node) {
+  private static void walk(SqlNode node, UserFunctions userFunctions) {
     if (node instanceof SqlIdentifier identifier && identifier.isStar()) {
       throw new ExpressionException(
           node.getParserPosition(), "* is only allowed as a projection item");
@@ -118,7 +124,7 @@ public final class TransformSyntax {
       return;
     }
     if (node instanceof SqlNodeList list) {
-      list.forEach(TransformSyntax::walk);
+      list.forEach(item -> walk(item, userFunctions));
       return;
     }
     if (!(node instanceof SqlCall call)) {
@@ -133,11 +139,17 @@ public final class TransformSyntax {
         && !"||".equals(call.getOperator().getName())) {
       String name = call.getOperator().getName();
       FunctionCatalog.Entry entry = FunctionCatalog.find(name);
-      if (entry == null) {
+      UserFunctions.Function user = entry == null ? userFunctions.find(name) : null;
+      int count = call.operandCount();
+      if (entry == null && user == null) {
         throw new ExpressionException(node.getParserPosition(), unknownFunction(name));
       }
-      int count = call.operandCount();
-      if (count < entry.minArguments() || count > entry.maxArguments()) {
+      if (user != null && !user.takes(count)) {
+        throw new ExpressionException(
+            node.getParserPosition(),
+            user.name() + " takes no " + count + " arguments: it has " + user.arities());
+      }
+      if (entry != null && (count < entry.minArguments() || count > entry.maxArguments())) {
         throw new ExpressionException(
             node.getParserPosition(),
             FunctionCatalog.display(name) + " takes " + entry.arity() + " but got " + count);
@@ -145,7 +157,7 @@ public final class TransformSyntax {
     }
     for (SqlNode operand : call.getOperandList()) {
       if (operand != null) {
-        walk(operand);
+        walk(operand, userFunctions);
       }
     }
   }

@@ -135,7 +135,13 @@ public final class Transformer {
   private Compiled compile(TransformRule rule, Schema input) {
     TransformProgram program =
         TransformProgram.compile(
-            rule.rule(), rule.projection(), rule.filter(), input, environment, clock);
+            rule.rule(),
+            rule.projection(),
+            rule.filter(),
+            input,
+            environment,
+            clock,
+            rule.userFunctions());
     List<Column> columns = program.outputColumns();
     Map<String, Integer> outputIndex = new HashMap<>();
     for (int i = 0; i < columns.size(); i++) {

@@ -341,6 +341,62 @@ class PipelineDefinitionParserTest {
     assertThat(transform.line("filter")).isEqualTo(14);
   }
 
+  /** Flink CDC's {@code pipeline.user-defined-function}: a list of name and class entries. */
+  @Test
+  void readsUserDefinedFunctionsApartFromThePipelineOptions() {
+    PipelineDefinition definition =
+        parser.parse(
+            """
+            source:
+              type: mysql
+            sink:
+              type: iceberg
+            pipeline:
+              name: shop
+              user-defined-function:
+                - name: addone
+                  classpath: com.example.functions.AddOneFunctionClass
+                - name: format
+                  classpath: com.example.functions.FormatFunctionClass
+            """,
+            LOCATION);
+
+    assertThat(definition.pipeline().options()).containsOnlyKeys("name");
+    assertThat(definition.userFunctions())
+        .containsExactly(
+            new RuleDefinition(
+                "pipeline.user-defined-function",
+                1,
+                8,
+                Map.of(
+                    "name", new ConfigValue("addone", 8),
+                    "classpath", new ConfigValue("com.example.functions.AddOneFunctionClass", 9))),
+            new RuleDefinition(
+                "pipeline.user-defined-function",
+                2,
+                10,
+                Map.of(
+                    "name", new ConfigValue("format", 10),
+                    "classpath",
+                        new ConfigValue("com.example.functions.FormatFunctionClass", 11))));
+    assertThatThrownBy(
+            () ->
+                parser.parse(
+                    """
+                    source:
+                      type: mysql
+                    sink:
+                      type: iceberg
+                    pipeline:
+                      user-defined-function:
+                        - name: addone
+                          class: com.example.AddOne
+                    """,
+                    LOCATION))
+        .hasMessageContaining("line 8: pipeline.user-defined-function rule 1: unknown key 'class'")
+        .hasMessageContaining("line 7: pipeline.user-defined-function rule 1 needs 'classpath'");
+  }
+
   @Test
   void rejectsMisshapenRulesWithTheirLines() {
     assertThatThrownBy(
