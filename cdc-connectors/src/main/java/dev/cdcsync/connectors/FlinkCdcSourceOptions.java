@@ -14,9 +14,6 @@ public final class FlinkCdcSourceOptions {
       "MySQL snapshots are read by Debezium in one pass per table, without chunks;"
           + " PostgreSQL's and MariaDB's loads split tables by key ranges without this setting";
 
-  private static final String NO_SPECIFIC_START =
-      "scan.startup.mode specific-offset and timestamp are not supported";
-
   /** Options of both sources. */
   public static final List<ConfigOption<?>> COMMON =
       List.of(
@@ -69,18 +66,6 @@ public final class FlinkCdcSourceOptions {
   /** Options of Flink CDC's {@code mysql} source only (cdc-sync's mysql and mariadb sources take them). */
   public static final List<ConfigOption<?>> MYSQL =
       List.of(
-          ConfigOption.withoutEffect(
-              "scan.startup.specific-offset.file", String.class, null, NO_SPECIFIC_START),
-          ConfigOption.withoutEffect(
-              "scan.startup.specific-offset.pos", Long.class, null, NO_SPECIFIC_START),
-          ConfigOption.withoutEffect(
-              "scan.startup.specific-offset.gtid-set", String.class, null, NO_SPECIFIC_START),
-          ConfigOption.withoutEffect(
-              "scan.startup.specific-offset.skip-events", Long.class, null, NO_SPECIFIC_START),
-          ConfigOption.withoutEffect(
-              "scan.startup.specific-offset.skip-rows", Long.class, null, NO_SPECIFIC_START),
-          ConfigOption.withoutEffect(
-              "scan.startup.timestamp-millis", Long.class, null, NO_SPECIFIC_START),
           ConfigOption.withoutEffect(
               "scan.newly-added-table.enabled",
               Boolean.class,

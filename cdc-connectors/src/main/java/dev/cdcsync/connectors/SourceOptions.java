@@ -16,8 +16,26 @@ public final class SourceOptions {
     INITIAL,
     /** Stream changes from now on, without a snapshot. */
     LATEST_OFFSET,
-    /** Snapshot the selected tables' rows, commit them and stop (PostgreSQL). */
-    SNAPSHOT
+    /** Snapshot the selected tables' rows, commit them and stop (PostgreSQL, MariaDB). */
+    SNAPSHOT,
+    /** Stream from the oldest binlog the server keeps, without a snapshot (MariaDB). */
+    EARLIEST_OFFSET,
+    /** Stream from a binlog file and position, or after a GTID position (MariaDB). */
+    SPECIFIC_OFFSET,
+    /** Stream from the first transaction committed at or after a time (MariaDB). */
+    TIMESTAMP,
+    /** Stream from the replication slot's confirmed position, without a snapshot (PostgreSQL). */
+    COMMITTED_OFFSET;
+
+    /** {@code scan.startup.mode}'s spelling, e.g. {@code latest-offset}. */
+    public String spelling() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Whether the source starts streaming without reading the tables' rows first. */
+    public boolean streamsWithoutSnapshot() {
+      return this != INITIAL && this != SNAPSHOT;
+    }
   }
 
   public static final ConfigOption<String> HOSTNAME =
@@ -43,11 +61,30 @@ public final class SourceOptions {
           StartupMode.class,
           StartupMode.INITIAL,
           "initial: snapshot existing rows, then stream changes; latest-offset: stream only"
-              + " changes made from now on; snapshot (postgres): load existing rows, commit them"
-              + " and exit.",
+              + " changes made from now on; snapshot (postgres, mariadb): load existing rows,"
+              + " commit them and exit; earliest-offset, specific-offset, timestamp (mariadb):"
+              + " stream from the oldest binlog kept, a given position, or a time;"
+              + " committed-offset (postgres): stream from the replication slot's position.",
           SourceOptions::startupMode,
-          "initial, latest-offset or snapshot (Flink CDC's earliest-offset, specific-offset,"
-              + " timestamp and committed-offset are not supported)");
+          "initial, latest-offset, snapshot, earliest-offset, specific-offset, timestamp or"
+              + " committed-offset");
+
+  /** Refuses a start mode this source does not have, saying which it has and why. */
+  public static void requireStartupMode(
+      Configuration options, String sourceType, List<StartupMode> supported, String why) {
+    StartupMode mode = options.get(STARTUP_MODE);
+    if (!supported.contains(mode)) {
+      throw new dev.cdcsync.api.ConfigurationException(
+          "Cannot use source option 'scan.startup.mode' "
+              + mode.spelling()
+              + " with a "
+              + sourceType
+              + " source: "
+              + why
+              + "; it takes "
+              + String.join(", ", supported.stream().map(StartupMode::spelling).toList()));
+    }
+  }
 
   private static StartupMode startupMode(String text) {
     String name = text.trim().replace('-', '_');

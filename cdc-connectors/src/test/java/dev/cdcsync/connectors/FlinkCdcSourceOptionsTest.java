@@ -107,6 +107,11 @@ class FlinkCdcSourceOptionsTest {
           "tables.exclude",
           "server-id",
           "scan.startup.mode",
+          "scan.startup.specific-offset.file",
+          "scan.startup.specific-offset.pos",
+          "scan.startup.specific-offset.gtid-set",
+          "scan.startup.specific-offset.skip-events",
+          "scan.startup.specific-offset.skip-rows",
           "slot.name",
           "decoding.plugin.name",
           "connect.timeout",
@@ -166,13 +171,70 @@ class FlinkCdcSourceOptionsTest {
         .isEqualTo(SourceOptions.StartupMode.INITIAL);
     assertThat(SourceOptions.STARTUP_MODE.parse("snapshot"))
         .isEqualTo(SourceOptions.StartupMode.SNAPSHOT);
+    assertThat(SourceOptions.STARTUP_MODE.parse("specific-offset"))
+        .isEqualTo(SourceOptions.StartupMode.SPECIFIC_OFFSET);
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> SourceOptions.STARTUP_MODE.parse("earliest-offset"))
+            () -> SourceOptions.STARTUP_MODE.parse("earliest"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "expected initial, latest-offset or snapshot (Flink CDC's earliest-offset,"
-                + " specific-offset, timestamp and committed-offset are not supported) but got"
-                + " 'earliest-offset'");
+            "expected initial, latest-offset, snapshot, earliest-offset, specific-offset,"
+                + " timestamp or committed-offset but got 'earliest'");
+  }
+
+  /** Each source takes the start modes it can honour and names the others with the reason. */
+  @Test
+  void eachSourceRefusesTheStartModesItDoesNotHave() {
+    Configuration committed =
+        Configuration.of(Map.of("tables", "shop.orders", "scan.startup.mode", "committed-offset"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new MariaDbSourceFactory().validateOptions(committed))
+        .hasMessage(
+            "Cannot use source option 'scan.startup.mode' committed-offset with a mariadb source:"
+                + " a binlog keeps no position in the server (committed-offset is PostgreSQL's"
+                + " slot), and timestamp is not supported yet; it takes initial, latest-offset,"
+                + " snapshot, earliest-offset, specific-offset");
+    new PostgresSourceFactory()
+        .validateOptions(
+            Configuration.of(
+                Map.of("tables", "shop.public.orders", "scan.startup.mode", "committed-offset")));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new PostgresSourceFactory()
+                    .validateOptions(
+                        Configuration.of(
+                            Map.of(
+                                "tables", "shop.public.orders",
+                                "scan.startup.mode", "earliest-offset"))))
+        .hasMessageContaining(
+            "with a postgres source: PostgreSQL streams from its replication slot");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new MySqlSourceFactory()
+                    .validateOptions(
+                        Configuration.of(
+                            Map.of(
+                                "tables", "shop.orders", "scan.startup.mode", "specific-offset"))))
+        .hasMessageContaining("with a mysql source: a mysql source reads its snapshot through");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new MariaDbSourceFactory()
+                    .validateOptions(
+                        Configuration.of(
+                            Map.of(
+                                "tables", "shop.orders",
+                                "scan.startup.mode", "specific-offset",
+                                "scan.startup.specific-offset.file", "mariadb-bin.000003"))))
+        .hasMessageContaining("set source options 'scan.startup.specific-offset.file' and");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new MariaDbSourceFactory()
+                    .validateOptions(
+                        Configuration.of(
+                            Map.of(
+                                "tables", "shop.orders",
+                                "scan.startup.mode", "specific-offset",
+                                "scan.startup.specific-offset.gtid-set", "0-1"))))
+        .hasMessageContaining("'0-1' is no MariaDB GTID (domain-server-sequence, e.g. 0-1-42)");
   }
 
   @Test

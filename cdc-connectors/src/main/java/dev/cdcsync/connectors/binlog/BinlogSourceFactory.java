@@ -132,6 +132,7 @@ public abstract class BinlogSourceFactory implements SourceFactory {
     options.addAll(ownLoad() ? LoadOptions.ALL : FlinkCdcSourceOptions.MYSQL_LOAD);
     options.addAll(FlinkCdcSourceOptions.COMMON);
     options.addAll(FlinkCdcSourceOptions.MYSQL);
+    options.addAll(BinlogStart.OPTIONS);
     return List.copyOf(options);
   }
 
@@ -154,12 +155,14 @@ public abstract class BinlogSourceFactory implements SourceFactory {
 
   @Override
   public void validateOptions(Configuration options) {
-    if (!ownLoad() && loadOnly(options)) {
-      throw new ConfigurationException(
-          "Cannot use source option 'scan.startup.mode' snapshot with a "
-              + type()
-              + " source: only postgres and mariadb sources load their tables and stop so far; use"
-              + " initial (snapshot, then stream) instead");
+    if (!ownLoad()) {
+      SourceOptions.requireStartupMode(
+          options,
+          type(),
+          List.of(SourceOptions.StartupMode.INITIAL, SourceOptions.StartupMode.LATEST_OFFSET),
+          "a mysql source reads its snapshot through Debezium, from the start or the end of the"
+              + " binlog only (the mariadb source also takes snapshot, earliest-offset and"
+              + " specific-offset)");
     }
     if (ownLoad()) {
       LoadOptions.requireLoadOnlyForReload(options);

@@ -97,6 +97,9 @@ final class MariaDbInitialLoad implements InitialLoad {
   private volatile boolean closed;
 
   /** Per read index, the binlog position of its snapshot; for {@link #absorbed}. */
+  /** Where a stream without a load starts (null: after the load, or at the end). */
+  private final BinlogStart start;
+
   private volatile List<BinlogPosition> readPositions = List.of();
 
   /** Changes before this position may be absorbed; null once the stream is past every read. */
@@ -109,8 +112,10 @@ final class MariaDbInitialLoad implements InitialLoad {
    * @param stateStorage where the schema history is kept (see {@link StateStorageSchemaHistory})
    * @param keyColumns per table ({@code database.table}), the column to split it by, where not
    *     the first primary key column
-   * @param startupMode {@code snapshot}: no stream follows the load; {@code latest-offset}: tables
-   *     joining the capture later are not loaded either
+   * @param startupMode {@code snapshot}: no stream follows the load; {@code latest-offset} and the
+   *     other modes that stream without a load: tables joining the capture later are not loaded
+   *     either
+   * @param start where such a stream starts when not at the end (see {@link BinlogStart}), or null
    * @param reload tables ({@code database.table}) to load again, replacing their rows; the stream
    *     of a later run goes on from its stored position and leaves out the changes their rows show
    */
@@ -123,7 +128,9 @@ final class MariaDbInitialLoad implements InitialLoad {
       int fetchSize,
       Map<String, String> keyColumns,
       SourceOptions.StartupMode startupMode,
+      BinlogStart start,
       List<String> reload) {
+    this.start = start;
     this.server = server;
     this.engineProperties = engineProperties;
     this.stateStorage = stateStorage;
@@ -219,7 +226,7 @@ final class MariaDbInitialLoad implements InitialLoad {
    * under are unknown.
    */
   private List<String> joining(LoadState stored) {
-    if (startupMode == SourceOptions.StartupMode.LATEST_OFFSET
+    if (startupMode.streamsWithoutSnapshot()
         || stored.captured() == null
         || stored.captured().equals(captured)) {
       return List.of();
@@ -299,12 +306,36 @@ final class MariaDbInitialLoad implements InitialLoad {
   public Optional<StreamStart> streamStart() {
     LoadState current = state;
     if (current == null || current.reads().isEmpty()) {
-      return Optional.empty();
+      return start == null ? Optional.empty() : Optional.of(positionalStart(start));
     }
     BinlogPosition start = readPositions.stream().min(BinlogPosition::compareTo).orElseThrow();
     try (MariaDbConnection connection = connection(config())) {
       // The schema history was recorded at this position when the load began.
-      return Optional.of(new StreamStart(partition(), offset(connection, start)));
+      return Optional.of(
+          new StreamStart(partition(), offset(connection, start), "where its load began"));
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot find where to stream the changes of " + server + " from: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The start of a stream without a load at the position {@code scan.startup.mode} names: the
+   * tables' definitions as they are now are recorded in the schema history at that position, which
+   * the stream is read against.
+   */
+  private StreamStart positionalStart(BinlogStart start) {
+    try (MariaDbConnection connection = connection(config())) {
+      BinlogPosition at = start.find(connection, server);
+      recordSchemaHistory(connection, MariaDbTableDefinitions.read(connection, config()), at);
+      Map<String, Object> there = offset(connection, at);
+      return new StreamStart(
+          partition(),
+          start.offset(at, (String) there.get("gtids")),
+          "as scan.startup.mode "
+              + start.describe()
+              + " says, without loading the tables' rows (the stream is read against their"
+              + " definitions as they are now)");
     } catch (SQLException e) {
       throw new IllegalStateException(
           "Cannot find where to stream the changes of " + server + " from: " + e.getMessage(), e);

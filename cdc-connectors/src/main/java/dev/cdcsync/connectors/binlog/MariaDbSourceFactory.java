@@ -40,7 +40,19 @@ public final class MariaDbSourceFactory extends BinlogSourceFactory {
 
   @Override
   public void validateOptions(Configuration options) {
+    SourceOptions.requireStartupMode(
+        options,
+        type(),
+        List.of(
+            SourceOptions.StartupMode.INITIAL,
+            SourceOptions.StartupMode.LATEST_OFFSET,
+            SourceOptions.StartupMode.SNAPSHOT,
+            SourceOptions.StartupMode.EARLIEST_OFFSET,
+            SourceOptions.StartupMode.SPECIFIC_OFFSET),
+        "a binlog keeps no position in the server (committed-offset is PostgreSQL's slot), and"
+            + " timestamp is not supported yet");
     super.validateOptions(options);
+    BinlogStart.of(options);
     keyColumns(options);
   }
 
@@ -59,6 +71,7 @@ public final class MariaDbSourceFactory extends BinlogSourceFactory {
         LoadOptions.positive(options, LoadOptions.FETCH_SIZE),
         keyColumns(options),
         options.get(SourceOptions.STARTUP_MODE),
+        BinlogStart.of(options),
         LoadOptions.reloadTables(options));
   }
 

@@ -240,9 +240,10 @@ public final class DebeziumSource implements Source {
       CheckpointOffsetBackingStore.writeStartFile(
           stateDirectory.resolve("start-offsets.json"), offsets.offsets());
       LOG.info(
-          "Streaming the changes of {} from {}, where its load began",
+          "Streaming the changes of {} from {}, {}",
           description,
-          start.get().offset());
+          start.get().offset(),
+          start.get().why());
     }
   }
 

@@ -39,7 +39,10 @@ public final class EngineProperties {
         "snapshot.mode",
         switch (options.get(SourceOptions.STARTUP_MODE)) {
           case INITIAL, SNAPSHOT -> "initial";
-          case LATEST_OFFSET -> "no_data";
+          // A binlog start position is seeded by the source (see InitialLoad.streamStart); a slot
+          // streams from its own.
+          case LATEST_OFFSET, EARLIEST_OFFSET, SPECIFIC_OFFSET, TIMESTAMP, COMMITTED_OFFSET ->
+              "no_data";
         });
     // Offsets come from the pipeline's checkpoints (see DebeziumSource); acknowledgements flush.
     properties.setProperty("offset.flush.interval.ms", "0");

@@ -83,15 +83,18 @@ public interface InitialLoad extends AutoCloseable {
 
   /**
    * Where the change stream starts when no engine offset is stored yet, after a load that is over
-   * (see {@link #run} or {@link #streaming}): none where the database keeps the position (a
-   * PostgreSQL slot).
+   * (see {@link #run} or {@link #streaming}), or at the position a start mode names: none where
+   * the database keeps the position (a PostgreSQL slot) or the stream starts at the end.
    */
   default Optional<StreamStart> streamStart() {
     return Optional.empty();
   }
 
-  /** A Debezium offset to stream from: its source partition and the offset. */
-  record StreamStart(Map<String, ?> partition, Map<String, ?> offset) {}
+  /**
+   * A Debezium offset to stream from: its source partition and the offset, and why there (for the
+   * log, e.g. "where its load began").
+   */
+  record StreamStart(Map<String, ?> partition, Map<String, ?> offset, String why) {}
 
   /**
    * Whether a streamed change is one the loaded rows of its table already show (a change from

@@ -35,6 +35,10 @@ final class PostgresPreflight implements Runnable {
   private final String publication;
   private final boolean streams;
   private final String slot;
+
+  /** Whether this process created the publication (see {@link #requireCommittedSlot}). */
+  private volatile boolean publicationCreated;
+
   private final List<Pattern> tablePatterns;
   private final Properties engineProperties;
   private final String tableIncludeList;
@@ -337,6 +341,7 @@ final class PostgresPreflight implements Runnable {
               + quote(publication)
               + (tables.isEmpty() ? "" : " FOR TABLE " + String.join(", ", tables))
               + (viaRoot ? " WITH (publish_via_partition_root = true)" : ""));
+      publicationCreated = true;
       LOG.info(
           "Created publication {} for {}",
           publication,
@@ -474,6 +479,72 @@ final class PostgresPreflight implements Runnable {
       // Without the right to end it, the slot frees itself once the server notices; the start then
       // fails and is retried.
       LOG.warn("Cannot end the connection holding replication slot {}: {}", slot, e.getMessage());
+    }
+  }
+
+  /**
+   * Before a start without a checkpoint in {@code scan.startup.mode: committed-offset}: the slot
+   * must exist, in this database, for pgoutput; the stream then starts at its confirmed position.
+   *
+   * @throws PermanentPipelineException naming the slot and what to do when it is missing
+   */
+  void requireCommittedSlot() {
+    try (Connection connection = JdbcConnections.open(url, options, description);
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT database, plugin, confirmed_flush_lsn FROM pg_replication_slots"
+                    + " WHERE slot_name = ?")) {
+      statement.setString(1, slot);
+      try (ResultSet result = statement.executeQuery()) {
+        if (!result.next()) {
+          throw new dev.cdcsync.api.PermanentPipelineException(
+              "Cannot start from replication slot "
+                  + slot
+                  + " of "
+                  + description
+                  + " (scan.startup.mode committed-offset): there is no such slot; create it"
+                  + " (pg_create_logical_replication_slot('"
+                  + slot
+                  + "', 'pgoutput')), set source option 'slot.name' to the slot to read, or start"
+                  + " with initial or latest-offset");
+        }
+        String database = result.getString(1);
+        String plugin = result.getString(2);
+        if (!"pgoutput".equals(plugin) || !connection.getCatalog().equals(database)) {
+          throw new dev.cdcsync.api.PermanentPipelineException(
+              "Cannot start from replication slot "
+                  + slot
+                  + " (scan.startup.mode committed-offset): it is a slot of database "
+                  + database
+                  + " for plugin "
+                  + plugin
+                  + ", not of "
+                  + connection.getCatalog()
+                  + " for pgoutput");
+        }
+        if (publicationCreated) {
+          throw new dev.cdcsync.api.PermanentPipelineException(
+              "Cannot start from replication slot "
+                  + slot
+                  + " of "
+                  + description
+                  + " (scan.startup.mode committed-offset): its publication "
+                  + publication
+                  + " did not exist until this start created it, and the slot's changes are"
+                  + " decoded against the publications of their time; a committed-offset start"
+                  + " reads a slot kept with its publication (create the publication before the"
+                  + " slot), else start with initial or latest-offset");
+        }
+        LOG.info(
+            "Streaming the changes of {} from replication slot {} at its confirmed position {}"
+                + " (scan.startup.mode committed-offset)",
+            description,
+            slot,
+            result.getString(3));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot read replication slot " + slot + " of " + description + ": " + e.getMessage(), e);
     }
   }
 

@@ -152,7 +152,9 @@ public final class PostgresSourceFactory implements SourceFactory {
             properties.getProperty(UNAVAILABLE_VALUE_PLACEHOLDER),
             new PostgresUnchangedValues(url, options, server)),
         preflight,
-        preflight::dropStaleSlot,
+        options.get(SourceOptions.STARTUP_MODE) == SourceOptions.StartupMode.COMMITTED_OFFSET
+            ? preflight::requireCommittedSlot
+            : preflight::dropStaleSlot,
         () -> preflight.estimatedRows(database),
         context.workDirectory(),
         new PostgresNewTables(
@@ -183,6 +185,16 @@ public final class PostgresSourceFactory implements SourceFactory {
 
   @Override
   public void validateOptions(Configuration options) {
+    SourceOptions.requireStartupMode(
+        options,
+        type(),
+        List.of(
+            SourceOptions.StartupMode.INITIAL,
+            SourceOptions.StartupMode.LATEST_OFFSET,
+            SourceOptions.StartupMode.SNAPSHOT,
+            SourceOptions.StartupMode.COMMITTED_OFFSET),
+        "PostgreSQL streams from its replication slot, which starts where it was created or"
+            + " confirmed");
     includePatterns(options);
     excludePatterns(options);
     LoadOptions.requireLoadOnlyForReload(options);

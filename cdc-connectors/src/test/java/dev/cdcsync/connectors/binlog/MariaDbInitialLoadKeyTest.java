@@ -37,6 +37,7 @@ class MariaDbInitialLoadKeyTest {
         100,
         keyColumns,
         SourceOptions.StartupMode.INITIAL,
+        null,
         List.of());
   }
 
