@@ -112,6 +112,7 @@ class FlinkCdcSourceOptionsTest {
           "scan.startup.specific-offset.gtid-set",
           "scan.startup.specific-offset.skip-events",
           "scan.startup.specific-offset.skip-rows",
+          "scan.startup.timestamp-millis",
           "slot.name",
           "decoding.plugin.name",
           "connect.timeout",
@@ -191,8 +192,8 @@ class FlinkCdcSourceOptionsTest {
         .hasMessage(
             "Cannot use source option 'scan.startup.mode' committed-offset with a mariadb source:"
                 + " a binlog keeps no position in the server (committed-offset is PostgreSQL's"
-                + " slot), and timestamp is not supported yet; it takes initial, latest-offset,"
-                + " snapshot, earliest-offset, specific-offset");
+                + " slot); it takes initial, latest-offset, snapshot, earliest-offset,"
+                + " specific-offset, timestamp");
     new PostgresSourceFactory()
         .validateOptions(
             Configuration.of(

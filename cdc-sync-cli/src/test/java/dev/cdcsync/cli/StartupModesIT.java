@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The start modes that stream without loading the tables, against the real servers: MariaDB from
- * the oldest binlog kept, from a binlog file and position, and after a GTID position; PostgreSQL
+ * the oldest binlog kept, from a binlog file and position, after a GTID position and from a time;
+ * PostgreSQL
  * from an existing replication slot's confirmed position. Each pipeline starts without a
  * checkpoint; the Iceberg table then holds exactly the rows the changes from that point made.
  */
@@ -32,10 +33,18 @@ class StartupModesIT {
     TestDatabaseServer server = TestDatabases.mariadb();
     String database = "start_earliest";
     server.createDatabase(database);
-    // A binlog of its own, the oldest one kept: the test server's earlier binlogs go.
+    // A binlog of its own, the oldest one kept: the test server's earlier binlogs go (MariaDB
+    // purges a binlog once its crash-recovery checkpoint moved on, a moment after the rotation).
     server.execute(database, "FLUSH BINARY LOGS");
     String current = binlogPosition(server, database)[0];
-    server.execute(database, "PURGE BINARY LOGS TO '" + current + "'");
+    await("the older binlogs purged")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              server.execute(database, "PURGE BINARY LOGS TO '" + current + "'");
+              return single(server, database, "SHOW BINARY LOGS").equals(current);
+            });
     server.execute(
         database,
         "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20))",
@@ -104,6 +113,32 @@ class StartupModesIT {
             "scan.startup.mode: specific-offset",
             "scan.startup.specific-offset.gtid-set: " + gtids),
         Map.of(2, "two again", 4, "four"));
+  }
+
+  @Test
+  void mariaDbStreamsFromTheFirstTransactionAtATime() throws Exception {
+    TestDatabaseServer server = TestDatabases.mariadb();
+    String database = "start_timestamp";
+    server.createDatabase(database);
+    server.execute(
+        database,
+        "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20))",
+        "INSERT INTO items VALUES (1, 'one'), (2, 'two')");
+    // Binlog times have second precision: the time lies in a later second than those rows.
+    Thread.sleep(1100);
+    long time = System.currentTimeMillis();
+    Thread.sleep(1100);
+    server.execute(
+        database,
+        "INSERT INTO items VALUES (3, 'three')",
+        "UPDATE items SET name = 'ONE' WHERE id = 1");
+
+    run(
+        server,
+        database,
+        5944,
+        List.of("scan.startup.mode: timestamp", "scan.startup.timestamp-millis: " + time),
+        Map.of(1, "ONE", 3, "three"));
   }
 
   @Test

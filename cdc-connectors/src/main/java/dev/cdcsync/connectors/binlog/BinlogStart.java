@@ -12,18 +12,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Where a MariaDB pipeline without a checkpoint starts streaming when {@code scan.startup.mode} is
- * {@code earliest-offset} (the oldest binlog the server keeps) or {@code specific-offset} (a binlog
- * file and position, or the first transaction after a GTID position), with Flink CDC's options.
+ * {@code earliest-offset} (the oldest binlog the server keeps), {@code specific-offset} (a binlog
+ * file and position, or the first transaction after a GTID position) or {@code timestamp} (the
+ * first transaction committed at or after a time), with Flink CDC's options.
  * No table is loaded: the stream holds the changes from there on, read against the tables'
  * definitions as they are now (as Flink CDC does; a table altered since cannot be read).
  */
 record BinlogStart(
-    StartupMode mode, BinlogPosition position, String gtidSet, long skipEvents, long skipRows) {
+    StartupMode mode,
+    BinlogPosition position,
+    String gtidSet,
+    Long timestampMillis,
+    long skipEvents,
+    long skipRows) {
 
   static final ConfigOption<String> SPECIFIC_FILE =
       ConfigOption.optional(
@@ -62,12 +69,12 @@ record BinlogStart(
           "specific-offset: rows to skip after the position.");
 
   static final ConfigOption<Long> TIMESTAMP_MILLIS =
-      ConfigOption.withoutEffect(
+      ConfigOption.optional(
           "scan.startup.timestamp-millis",
           Long.class,
           null,
-          "scan.startup.mode timestamp is not supported yet: find the binlog position of that"
-              + " time (mariadb-binlog --start-datetime) and use specific-offset");
+          "timestamp: milliseconds since the epoch; the stream starts with the first transaction"
+              + " committed in that second or later.");
 
   /** The options of these start modes (the mysql source takes them to refuse the modes). */
   static final List<ConfigOption<?>> OPTIONS =
@@ -80,7 +87,19 @@ record BinlogStart(
   static BinlogStart of(Configuration options) {
     StartupMode mode = options.get(SourceOptions.STARTUP_MODE);
     if (mode == StartupMode.EARLIEST_OFFSET) {
-      return new BinlogStart(mode, null, null, 0, 0);
+      return new BinlogStart(mode, null, null, null, 0, 0);
+    }
+    if (mode == StartupMode.TIMESTAMP) {
+      Long millis =
+          options
+              .optional(TIMESTAMP_MILLIS)
+              .orElseThrow(
+                  () ->
+                      new ConfigurationException(
+                          "Cannot use scan.startup.mode timestamp: set source option '"
+                              + TIMESTAMP_MILLIS.key()
+                              + "' (milliseconds since the epoch)"));
+      return new BinlogStart(mode, null, null, millis, 0, 0);
     }
     if (mode != StartupMode.SPECIFIC_OFFSET) {
       return null;
@@ -97,7 +116,7 @@ record BinlogStart(
     if (gtids != null) {
       parseGtids(gtids);
       return new BinlogStart(
-          mode, null, gtids.trim(), options.get(SKIP_EVENTS), options.get(SKIP_ROWS));
+          mode, null, gtids.trim(), null, options.get(SKIP_EVENTS), options.get(SKIP_ROWS));
     }
     if (file == null || pos == null) {
       throw new ConfigurationException(
@@ -122,6 +141,7 @@ record BinlogStart(
         mode,
         new BinlogPosition(file.trim(), pos),
         null,
+        null,
         options.get(SKIP_EVENTS),
         options.get(SKIP_ROWS));
   }
@@ -130,7 +150,8 @@ record BinlogStart(
   String describe() {
     return mode.spelling()
         + (position != null ? " " + position : "")
-        + (gtidSet != null ? " after GTID " + gtidSet : "");
+        + (gtidSet != null ? " after GTID " + gtidSet : "")
+        + (timestampMillis != null ? " " + java.time.Instant.ofEpochMilli(timestampMillis) : "");
   }
 
   /**
@@ -138,7 +159,8 @@ record BinlogStart(
    *
    * @throws PermanentPipelineException when the server no longer keeps it
    */
-  BinlogPosition find(JdbcConnection connection, String server) throws SQLException {
+  BinlogPosition find(JdbcConnection connection, String server, Properties engineProperties)
+      throws SQLException {
     List<String[]> logs = binaryLogs(connection);
     if (logs.isEmpty()) {
       throw new PermanentPipelineException(
@@ -147,6 +169,22 @@ record BinlogStart(
     if (mode == StartupMode.EARLIEST_OFFSET) {
       String file = logs.get(0)[0];
       return new BinlogPosition(file, firstTransactionBoundary(connection, file));
+    }
+    if (timestampMillis != null) {
+      try {
+        BinlogPosition at =
+            new BinlogTimes(engineProperties)
+                .firstTransactionAtOrAfter(
+                    logs.stream().map(log -> log[0]).toList(), timestampMillis);
+        if (at != null) {
+          return at;
+        }
+        String[] last = logs.get(logs.size() - 1);
+        return new BinlogPosition(last[0], Long.parseLong(last[1]));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(
+            "Cannot read the binlog times of " + server + ": " + e.getMessage(), e);
+      }
     }
     if (position != null) {
       boolean kept = logs.stream().anyMatch(log -> log[0].equals(position.file()));
@@ -234,9 +272,18 @@ record BinlogStart(
     offset.put("file", at.file());
     offset.put("pos", at.offset());
     String gtids = gtidSet != null ? gtidSet : gtidsThere;
-    if (gtids != null && !gtids.isEmpty()) {
-      offset.put("gtids", gtids);
+    if (gtids == null || gtids.isEmpty()) {
+      // Debezium's MariaDB reader starts from a GTID position and takes no empty one.
+      throw new PermanentPipelineException(
+          "Cannot stream from "
+              + at
+              + " (scan.startup.mode "
+              + describe()
+              + "): no transaction with a GTID precedes it (the first binlog of a new server),"
+              + " and the MariaDB reader starts from a GTID position; start from a later"
+              + " position (specific-offset), or with initial");
     }
+    offset.put("gtids", gtids);
     if (skipEvents > 0) {
       offset.put("event", skipEvents);
     }

@@ -326,7 +326,7 @@ final class MariaDbInitialLoad implements InitialLoad {
    */
   private StreamStart positionalStart(BinlogStart start) {
     try (MariaDbConnection connection = connection(config())) {
-      BinlogPosition at = start.find(connection, server);
+      BinlogPosition at = start.find(connection, server, engineProperties);
       recordSchemaHistory(connection, MariaDbTableDefinitions.read(connection, config()), at);
       Map<String, Object> there = offset(connection, at);
       return new StreamStart(

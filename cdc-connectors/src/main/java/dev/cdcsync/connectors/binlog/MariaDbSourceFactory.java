@@ -48,9 +48,9 @@ public final class MariaDbSourceFactory extends BinlogSourceFactory {
             SourceOptions.StartupMode.LATEST_OFFSET,
             SourceOptions.StartupMode.SNAPSHOT,
             SourceOptions.StartupMode.EARLIEST_OFFSET,
-            SourceOptions.StartupMode.SPECIFIC_OFFSET),
-        "a binlog keeps no position in the server (committed-offset is PostgreSQL's slot), and"
-            + " timestamp is not supported yet");
+            SourceOptions.StartupMode.SPECIFIC_OFFSET,
+            SourceOptions.StartupMode.TIMESTAMP),
+        "a binlog keeps no position in the server (committed-offset is PostgreSQL's slot)");
     super.validateOptions(options);
     BinlogStart.of(options);
     keyColumns(options);
