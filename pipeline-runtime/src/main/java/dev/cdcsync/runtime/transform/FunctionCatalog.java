@@ -94,6 +94,11 @@ final class FunctionCatalog {
     FUNCTIONS.put(name, new Entry(min, max, compiler));
   }
 
+  /** Every function's name, as the user writes it. */
+  static List<String> names() {
+    return FUNCTIONS.keySet().stream().filter(name -> !name.equals(UUID_SPELLING)).toList();
+  }
+
   /** The function of that name (any case), or null. */
   static Entry find(String name) {
     return FUNCTIONS.get(display(name));
