@@ -122,6 +122,28 @@ class ExpressionsPostgresIT {
         TEXTS);
   }
 
+  /** The second set of string and NULL functions, where PostgreSQL has the same. */
+  @Test
+  void moreStringFunctions() throws SQLException {
+    DataTypeRoot text = DataTypeRoot.STRING;
+    agree("LTRIM(x)", "ltrim(x)", text, "text", TEXTS);
+    agree("RTRIM(x)", "rtrim(x)", text, "text", TEXTS);
+    agree("BTRIM(x, 'a-')", "btrim(x, 'a-')", text, "text", TEXTS);
+    agree("CONCAT_WS('/', x, 'y', x)", "concat_ws('/', x, 'y', x)", text, "text", TEXTS);
+    agree("LPAD(x, 8, '*-')", "lpad(x, 8, '*-')", text, "text", TEXTS);
+    agree("RPAD(x, 8, '*-')", "rpad(x, 8, '*-')", text, "text", TEXTS);
+    agree("LPAD(x, 3, '*')", "lpad(x, 3, '*')", text, "text", TEXTS);
+    agree("REPLACE(x, 'a', '[A]')", "replace(x, 'a', '[A]')", text, "text", TEXTS);
+    agree("REPEAT(x, 2)", "repeat(x, 2)", text, "text", TEXTS);
+    agree("LEFT(x, 4)", "left(x, 4)", text, "text", TEXTS);
+    agree("RIGHT(x, 4)", "right(x, 4)", text, "text", TEXTS);
+    agree("STARTSWITH(x, 'he')", "starts_with(x, 'he')", text, "text", TEXTS);
+    agree("INSTR(x, 'a')", "strpos(x, 'a')", text, "text", TEXTS);
+    agree("LOCATE('a', x)", "position('a' in x)", text, "text", TEXTS);
+    agree("IFNULL(x, 'none')", "coalesce(x, 'none')", text, "text", TEXTS);
+    agree("NULLIF(x, 'hello')", "nullif(x, 'hello')", text, "text", TEXTS);
+  }
+
   @Test
   void numericFunctionsAndArithmetic() throws SQLException {
     DataType decimal = DataType.decimal(10, 3);

@@ -48,6 +48,22 @@ final class FunctionCatalog {
     add("SUBSTR", 2, 3, StringFunctions::substring);
     add("SUBSTRING", 2, 3, StringFunctions::substring);
     add("CONCAT", 1, MANY, StringFunctions::concat);
+    add("LTRIM", 1, 2, TextFunctions::ltrim);
+    add("RTRIM", 1, 2, TextFunctions::rtrim);
+    add("BTRIM", 1, 2, TextFunctions::btrim);
+    add("CONCAT_WS", 2, MANY, TextFunctions::concatWs);
+    add("LPAD", 3, 3, TextFunctions::lpad);
+    add("RPAD", 3, 3, TextFunctions::rpad);
+    add("REPLACE", 3, 3, TextFunctions::replace);
+    add("REPEAT", 2, 2, TextFunctions::repeat);
+    add("LEFT", 2, 2, TextFunctions::left);
+    add("RIGHT", 2, 2, TextFunctions::right);
+    add("STARTSWITH", 2, 2, TextFunctions::startsWith);
+    add("ENDSWITH", 2, 2, TextFunctions::endsWith);
+    add("INSTR", 2, 2, TextFunctions::instr);
+    add("LOCATE", 2, 3, TextFunctions::locate);
+    add("IFNULL", 2, 2, TextFunctions::ifNull);
+    add("NULLIF", 2, 2, TextFunctions::nullIf);
     add("PARSE_JSON", 1, 1, StringFunctions::parseJson);
     add("TRY_PARSE_JSON", 1, 1, StringFunctions::tryParseJson);
     add(

@@ -57,7 +57,7 @@ final class StringFunctions {
             string, characters, (s, c) -> trim((String) s, (String) c, leading, trailing)));
   }
 
-  private static String trim(String s, String characters, boolean leading, boolean trailing) {
+  static String trim(String s, String characters, boolean leading, boolean trailing) {
     int start = 0;
     int end = s.length();
     while (leading && start < end && characters.indexOf(s.codePointAt(start)) >= 0) {
