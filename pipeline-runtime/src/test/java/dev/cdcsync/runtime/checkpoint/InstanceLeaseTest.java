@@ -149,10 +149,11 @@ class InstanceLeaseTest {
   @Test
   void takesOverAtOnceFromAnInstanceWhoseProcessWasKilledButNotReaped(@TempDir Path directory)
       throws Exception {
-    // The shell starts a child that exits at once, then becomes a sleep that never reaps it.
+    // The shell starts a child that exits a second later, then becomes a sleep that never reaps
+    // it. (A child that exited at once could be reaped by the shell before its exec: CI saw it.)
     Path pidFile = directory.resolve("child.pid");
     Process parent =
-        new ProcessBuilder("sh", "-c", "sh -c 'exit 0' & echo $! > child.pid; exec sleep 60")
+        new ProcessBuilder("sh", "-c", "sleep 1 & echo $! > child.pid; exec sleep 60")
             .directory(directory.toFile())
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
