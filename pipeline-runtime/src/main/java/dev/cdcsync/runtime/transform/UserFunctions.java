@@ -253,8 +253,10 @@ public final class UserFunctions implements AutoCloseable {
       callIfPresent("open");
     }
 
+    /** Closes an opened function; a later compile (the pipeline's next attempt) opens it again. */
     private void close() {
       if (opened) {
+        opened = false;
         callIfPresent("close");
       }
     }

@@ -152,6 +152,11 @@ class UserFunctionsTest {
     assertThat(program.test(row, CONTEXT)).isFalse();
     functions.close();
     assertThat(System.getProperty("fn.shout")).isEqualTo("closed");
+    // The pipeline's next attempt (after a failure) compiles again: the function opens again.
+    TransformProgram.compile(
+        RULE, "shout(name) AS loud", null, SCHEMA, ENVIRONMENT::get, CLOCK, functions);
+    assertThat(System.getProperty("fn.shout")).isEqualTo("open");
+    functions.close();
   }
 
   @Test
