@@ -193,10 +193,28 @@ final class IcebergCommitter {
     }
     if (!commits.isEmpty()) {
       maintenance.withoutMaintenanceCommits(
-          List.copyOf(staged.keySet()), () -> rest.commitTransaction(commits));
+          List.copyOf(staged.keySet()),
+          () -> expiredBaseIsAConflict(() -> rest.commitTransaction(commits)));
       staged.forEach((sinkTable, table) -> committed(sinkTable, table, prepared.get(sinkTable)));
     }
     return List.copyOf(staged.keySet());
+  }
+
+  /**
+   * Runs a commit, reporting the snapshot it was validated from having been expired meanwhile (by
+   * another engine's maintenance: Iceberg then finds it "not an ancestor" of the current one) as
+   * the concurrent commit it is, so that the table is read again and the commit tried again.
+   */
+  private static void expiredBaseIsAConflict(Runnable commit) {
+    try {
+      commit.run();
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("is not an ancestor of")) {
+        throw e;
+      }
+      throw new CommitFailedException(
+          e, "The snapshot this commit was validated from was expired meanwhile");
+    }
   }
 
   /** The table, or null when recovering a checkpoint of a table dropped since. */
@@ -226,7 +244,8 @@ final class IcebergCommitter {
     }
     Transaction transaction = table.newTransaction();
     stage(transaction, table, prepared, checkpoint);
-    maintenance.withoutMaintenanceCommits(List.of(sinkTable), transaction::commitTransaction);
+    maintenance.withoutMaintenanceCommits(
+        List.of(sinkTable), () -> expiredBaseIsAConflict(transaction::commitTransaction));
     committed(sinkTable, table, prepared);
     return true;
   }
