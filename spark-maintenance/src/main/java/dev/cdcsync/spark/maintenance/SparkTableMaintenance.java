@@ -25,7 +25,9 @@ import org.apache.spark.sql.connector.catalog.TableCatalog;
  * <ol>
  *   <li>{@code rewrite_data_files}: merges small files and applies the delete files (every file
  *       with a delete file is rewritten, so equality deletes stop costing reads), committing file
- *       groups as they finish, and drops the delete files nothing references any more;
+ *       groups as they finish (its {@code remove-dangling-deletes} is left off by default: Iceberg
+ *       gives it up whenever a pipeline commits meanwhile; pass it with {@code --rewrite-option}
+ *       for a run while the pipelines are quiet);
  *   <li>{@code rewrite_position_delete_files} (format v2; v3 has deletion vectors);
  *   <li>{@code rewrite_manifests};
  *   <li>{@code expire_snapshots} older than {@code --expire-older-than}, keeping {@code
@@ -317,7 +319,6 @@ public final class SparkTableMaintenance {
     Map<String, String> rewriteOptions = new LinkedHashMap<>();
     rewriteOptions.put("partial-progress.enabled", "true");
     rewriteOptions.put("delete-file-threshold", "1");
-    rewriteOptions.put("remove-dangling-deletes", "true");
     for (int i = 0; i < args.length; i += 2) {
       String name = args[i];
       if (i + 1 >= args.length) {

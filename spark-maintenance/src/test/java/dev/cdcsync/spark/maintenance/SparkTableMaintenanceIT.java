@@ -127,7 +127,8 @@ class SparkTableMaintenanceIT {
                   SparkTableMaintenance.parse(
                       "--catalog", "lake",
                       "--tables", "public\\.items.*",
-                      "--rewrite-option", "rewrite-all=true"))
+                      "--rewrite-option", "rewrite-all=true",
+                      "--rewrite-option", "remove-dangling-deletes=true"))
               .run();
       assertThat(last).allSatisfy(report -> assertThat(report.failures()).isEmpty());
       for (String table : TABLES) {
