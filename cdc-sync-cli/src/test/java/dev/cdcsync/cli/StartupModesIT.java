@@ -125,9 +125,12 @@ class StartupModesIT {
         "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20))",
         "INSERT INTO items VALUES (1, 'one'), (2, 'two')");
     // Binlog times have second precision: the time lies in a later second than those rows.
-    Thread.sleep(1100);
+    long written = System.currentTimeMillis();
+    await("the next second")
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> System.currentTimeMillis() / 1000 > written / 1000);
     long time = System.currentTimeMillis();
-    Thread.sleep(1100);
     server.execute(
         database,
         "INSERT INTO items VALUES (3, 'three')",
