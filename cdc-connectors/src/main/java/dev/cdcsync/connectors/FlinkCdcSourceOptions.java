@@ -77,12 +77,6 @@ public final class FlinkCdcSourceOptions {
               false,
               "tables that start to match 'tables' are always captured, from the binlog on"),
           ConfigOption.withoutEffect(
-              "scan.parse.online.schema.changes.enabled",
-              Boolean.class,
-              false,
-              "the shadow tables of gh-ost and pt-online-schema-change are not followed; their"
-                  + " final rename reaches the pipeline as the binlog holds it"),
-          ConfigOption.withoutEffect(
               "include-comments.enabled",
               Boolean.class,
               false,

@@ -67,6 +67,15 @@ public abstract class BinlogSourceFactory implements SourceFactory {
 
   public static final ConfigOption<String> METADATA_LIST = SourceOptions.metadataList("op_ts");
 
+  public static final ConfigOption<Boolean> PARSE_ONLINE_SCHEMA_CHANGES =
+      ConfigOption.optional(
+          "scan.parse.online.schema.changes.enabled",
+          Boolean.class,
+          false,
+          "Whether gh-ost and pt-online-schema-change runs are followed as one schema change of the"
+              + " table they change: their tables (_t_gho, _t_ghc, _t_del, _t_new, _t_old) are not"
+              + " captured, and the swap of the altered copy for the table keeps its rows.");
+
   /** The Debezium connector class. */
   protected abstract String connectorClass();
 
@@ -128,7 +137,8 @@ public abstract class BinlogSourceFactory implements SourceFactory {
             SourceOptions.CONNECT_MAX_RETRIES,
             SourceOptions.HEARTBEAT_INTERVAL,
             METADATA_LIST,
-            TREAT_TINYINT1_AS_BOOLEAN));
+            TREAT_TINYINT1_AS_BOOLEAN,
+            PARSE_ONLINE_SCHEMA_CHANGES));
     options.addAll(ownLoad() ? LoadOptions.ALL : FlinkCdcSourceOptions.MYSQL_LOAD);
     options.addAll(FlinkCdcSourceOptions.COMMON);
     options.addAll(FlinkCdcSourceOptions.MYSQL);
@@ -197,20 +207,28 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         tableIncludeList);
   }
 
-  /** Debezium's table.include.list for options {@code tables} and {@code tables.exclude}. */
+  /**
+   * Debezium's table.include.list for options {@code tables} and {@code tables.exclude}, and
+   * without the tables of online schema change tools when they are followed.
+   */
   private String tableIncludeList(Configuration options, List<TablePattern> include) {
-    List<TablePattern> exclude =
-        options
-            .optional(SourceOptions.TABLES_EXCLUDE)
-            .map(
-                text ->
-                    TablePatterns.parse(
-                        "source option '" + SourceOptions.TABLES_EXCLUDE.key() + "'",
-                        text,
-                        2,
-                        tableIdFormat()))
-            .orElse(List.of());
-    return TablePatterns.debeziumIncludeList(debeziumPatterns(include), debeziumPatterns(exclude));
+    List<String> exclude =
+        new ArrayList<>(
+            debeziumPatterns(
+                options
+                    .optional(SourceOptions.TABLES_EXCLUDE)
+                    .map(
+                        text ->
+                            TablePatterns.parse(
+                                "source option '" + SourceOptions.TABLES_EXCLUDE.key() + "'",
+                                text,
+                                2,
+                                tableIdFormat()))
+                    .orElse(List.of())));
+    if (options.get(PARSE_ONLINE_SCHEMA_CHANGES)) {
+      exclude.add(OnlineSchemaChanges.TOOL_TABLES);
+    }
+    return TablePatterns.debeziumIncludeList(debeziumPatterns(include), exclude);
   }
 
   @Override

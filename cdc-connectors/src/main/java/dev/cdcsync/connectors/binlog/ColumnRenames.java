@@ -36,7 +36,7 @@ public final class ColumnRenames {
 
   /** The renames in {@code ddl}, run in {@code database}, if it renames any column. */
   public static Optional<Renames> parse(String database, String ddl) {
-    Matcher alter = ALTER.matcher(ddl);
+    Matcher alter = ALTER.matcher(DdlComments.strip(ddl));
     if (!alter.matches()) {
       return Optional.empty();
     }

@@ -39,9 +39,13 @@ final class MariaDbNewTables implements NewTables {
 
   private volatile String state = "[]";
 
-  MariaDbNewTables(MariaDbInitialLoad initialLoad, String server) {
+  /** Whether a gh-ost or pt-osc copy renamed to its table is that table, not a new one. */
+  private final boolean onlineSchemaChanges;
+
+  MariaDbNewTables(MariaDbInitialLoad initialLoad, String server, boolean onlineSchemaChanges) {
     this.initialLoad = initialLoad;
     this.server = server;
+    this.onlineSchemaChanges = onlineSchemaChanges;
   }
 
   @Override
@@ -88,7 +92,14 @@ final class MariaDbNewTables implements NewTables {
     }
     for (TableRenames.Rename rename :
         TableRenames.parse(value.getString("databaseName"), value.getString("ddl"))) {
-      if (initialLoad.captures(rename.to()) && !initialLoad.captures(rename.from())) {
+      if (onlineSchemaChanges && OnlineSchemaChanges.isCutOver(rename)) {
+        LOG.info(
+            "Table {} of {} was swapped for its altered copy {} (an online schema change): its"
+                + " changes go on under the copy's definition",
+            name(rename.to()),
+            server,
+            name(rename.from()));
+      } else if (initialLoad.captures(rename.to()) && !initialLoad.captures(rename.from())) {
         LOG.info(
             "Table {} of {} joined option 'tables' by a rename (from {}): its rows are loaded at"
                 + " the next transaction boundary",

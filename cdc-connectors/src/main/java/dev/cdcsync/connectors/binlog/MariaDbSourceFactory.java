@@ -85,7 +85,8 @@ public final class MariaDbSourceFactory extends BinlogSourceFactory {
       Configuration options, InitialLoad initialLoad, String description) {
     return options.get(SourceOptions.STARTUP_MODE) == SourceOptions.StartupMode.INITIAL
             && initialLoad instanceof MariaDbInitialLoad mariaDb
-        ? new MariaDbNewTables(mariaDb, description)
+        ? new MariaDbNewTables(
+            mariaDb, description, options.get(BinlogSourceFactory.PARSE_ONLINE_SCHEMA_CHANGES))
         : null;
   }
 

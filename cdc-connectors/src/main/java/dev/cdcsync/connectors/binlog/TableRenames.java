@@ -11,10 +11,10 @@ import java.util.regex.Pattern;
  * ALTER TABLE a RENAME [TO | AS] b}), to tell a table that joins option {@code tables} by a
  * rename: its rows from before are in no binlog event the pipeline reads.
  */
-final class TableRenames {
+public final class TableRenames {
 
   /** One rename: the table's name before and after, as {@code database.table}. */
-  record Rename(TableId from, TableId to) {}
+  public record Rename(TableId from, TableId to) {}
 
   private static final String NAME = "(`(?:[^`]|``)+`|[\\w$]+)";
   private static final String QUALIFIED = NAME + "(?:\\s*\\.\\s*" + NAME + ")?";
@@ -39,7 +39,8 @@ final class TableRenames {
   private TableRenames() {}
 
   /** The table renames in {@code ddl}, run in {@code database}; none if it renames no table. */
-  static List<Rename> parse(String database, String ddl) {
+  public static List<Rename> parse(String database, String ddl) {
+    ddl = DdlComments.strip(ddl);
     List<Rename> renames = new ArrayList<>();
     Matcher rename = RENAME_TABLE.matcher(ddl);
     if (rename.matches()) {

@@ -10,6 +10,8 @@ import dev.cdcsync.api.SourcePosition;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.SourceFailures;
 import dev.cdcsync.connectors.binlog.ColumnRenames;
+import dev.cdcsync.connectors.binlog.OnlineSchemaChanges;
+import dev.cdcsync.connectors.binlog.TableRenames;
 import dev.cdcsync.connectors.load.InitialLoad;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -82,6 +84,9 @@ public final class DebeziumSource implements Source {
 
   private final InitialLoad initialLoad;
 
+  /** Key of the position entry that holds the converter's pending column renames; not an offset. */
+  static final String PENDING_RENAMES_KEY = "cdc-sync/pending-column-renames";
+
   /** How long {@link #close} keeps asking an engine that is still starting to stop. */
   private static final Duration ENGINE_STOP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -148,6 +153,9 @@ public final class DebeziumSource implements Source {
       freshStartBegan = true;
     }
     prepareStart(startAfter);
+    converter.restorePendingRenames(
+        startAfter.flatMap(
+            position -> Optional.ofNullable(position.offsets().get(PENDING_RENAMES_KEY))));
     if (newTables != null) {
       newTables.start(
           startAfter.flatMap(
@@ -254,6 +262,7 @@ public final class DebeziumSource implements Source {
         new LinkedHashMap<>(startAfter.map(SourcePosition::offsets).orElse(Map.of()));
     engineOffsets.remove(NewTables.POSITION_KEY);
     engineOffsets.remove(InitialLoad.POSITION_KEY);
+    engineOffsets.remove(PENDING_RENAMES_KEY);
     Map<String, String> resumeOffsets = new LinkedHashMap<>();
     engineOffsets.forEach((key, offset) -> resumeOffsets.put(key, resumable.apply(offset)));
     CheckpointOffsetBackingStore.writeStartFile(startFile, resumeOffsets);
@@ -282,10 +291,13 @@ public final class DebeziumSource implements Source {
       boolean[] boundaries = new boolean[count];
       boolean[] snapshotEnds = new boolean[count];
       boolean[] dropsTable = new boolean[count];
+      // As of each record, for the position after it.
+      String[] pendingRenames = new String[count];
       for (int i = 0; i < count; i++) {
         SourceRecord record = records.get(i).record();
         noteSchemaChange(record);
         events[i] = converter.convert(record);
+        pendingRenames[i] = converter.pendingRenames();
         if (initialLoad != null
             && events[i] != null
             && events[i].operation() != OperationType.READ
@@ -345,7 +357,11 @@ public final class DebeziumSource implements Source {
           handler.handle(
               List.copyOf(part),
               new Acknowledger(
-                  committer, records.get(i), position(), cut.boundary(), cut.tableChangeFollows()));
+                  committer,
+                  records.get(i),
+                  position(pendingRenames[i]),
+                  cut.boundary(),
+                  cut.tableChangeFollows()));
           part.clear();
           cut = cuts.hasNext() ? cuts.next() : null;
         }
@@ -418,15 +434,34 @@ public final class DebeziumSource implements Source {
     return name -> patterns.stream().anyMatch(pattern -> pattern.matcher(name).matches());
   }
 
-  /** Passes renames found in a DDL record (MySQL / MariaDB) on to the converter. */
+  /**
+   * Passes column renames found in a DDL record (MySQL / MariaDB) on to the converter: those of a
+   * captured table, and of a gh-ost or pt-osc copy of one, which keeps them until it is renamed to
+   * the table (the tool's cut-over).
+   */
   private void noteSchemaChange(SourceRecord record) {
     if (record.value() instanceof Struct value
         && value.schema().field("ddl") != null
         && value.schema().field("databaseName") != null
         && value.getString("ddl") != null) {
-      ColumnRenames.parse(value.getString("databaseName"), value.getString("ddl"))
+      String database = value.getString("databaseName");
+      String ddl = value.getString("ddl");
+      ColumnRenames.parse(database, ddl)
+          .filter(
+              renames ->
+                  isCaptured(renames.table())
+                      || OnlineSchemaChanges.copied(renames.table())
+                          .filter(this::isCaptured)
+                          .isPresent())
           .ifPresent(renames -> converter.noteRenames(renames.table(), renames.newToOld()));
+      // Debezium reports each table of a RENAME TABLE statement in a record of its own, in order.
+      TableRenames.parse(database, ddl)
+          .forEach(rename -> converter.moveRenames(rename.from(), rename.to()));
     }
+  }
+
+  private boolean isCaptured(TableId table) {
+    return captured.test(table.schemaName() + "." + table.tableName());
   }
 
   /**
@@ -483,15 +518,28 @@ public final class DebeziumSource implements Source {
     return marker == null ? null : marker.toString();
   }
 
-  private SourcePosition position() {
+  private SourcePosition position(String pendingRenames) {
     Map<String, String> engineOffsets = offsets.offsets();
     String loadState = initialLoad == null ? null : initialLoad.state();
-    return position(engineOffsets, loadState, String.join(" ", engineOffsets.values()));
+    return position(
+        engineOffsets, loadState, pendingRenames, String.join(" ", engineOffsets.values()));
+  }
+
+  /** A position inside the stream's past: a load of new tables, while the stream waits. */
+  private SourcePosition position(
+      Map<String, String> engineOffsets, String loadState, String description) {
+    return position(engineOffsets, loadState, converter.pendingRenames(), description);
   }
 
   private SourcePosition position(
-      Map<String, String> engineOffsets, String loadState, String description) {
+      Map<String, String> engineOffsets,
+      String loadState,
+      String pendingRenames,
+      String description) {
     Map<String, String> entries = new LinkedHashMap<>(engineOffsets);
+    if (pendingRenames != null) {
+      entries.put(PENDING_RENAMES_KEY, pendingRenames);
+    }
     if (newTables != null) {
       entries.put(NewTables.POSITION_KEY, newTables.state());
     }

@@ -1,5 +1,8 @@
 package dev.cdcsync.connectors.debezium;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cdcsync.api.Column;
 import dev.cdcsync.api.DataChangeEvent;
 import dev.cdcsync.api.PermanentPipelineException;
@@ -89,6 +92,8 @@ public final class SourceRecordConverter {
   private final Set<TableId> generatedReported = new HashSet<>();
   private final Map<TableId, Map<String, Integer>> knownNumbers = new HashMap<>();
   private final Map<TableId, Map<String, String>> pendingRenames = new HashMap<>();
+  private boolean renamesChanged;
+  private String pendingRenamesJson;
   private final Map<org.apache.kafka.connect.data.Schema, TableConversion> conversions =
       new IdentityHashMap<>();
   private final Map<TableId, Schema> lastSchemas = new HashMap<>();
@@ -148,6 +153,75 @@ public final class SourceRecordConverter {
           merged.putAll(b);
           return merged;
         });
+    renamesChanged = true;
+  }
+
+  /**
+   * Records that table {@code from} is now named {@code to}: the column renames noted for it apply
+   * to the next schema seen for {@code to} (a gh-ost or pt-osc copy swapped in for its table).
+   */
+  public void moveRenames(TableId from, TableId to) {
+    Map<String, String> renames = pendingRenames.remove(from);
+    if (renames != null) {
+      noteRenames(to, renames);
+    }
+  }
+
+  /**
+   * The column renames noted and not yet seen in a schema, as JSON, to store with a position: the
+   * statements that made them are before it, so a restart does not read them again. Null if none.
+   */
+  public String pendingRenames() {
+    if (renamesChanged) {
+      renamesChanged = false;
+      pendingRenamesJson = pendingRenames.isEmpty() ? null : writeRenames(pendingRenames);
+    }
+    return pendingRenamesJson;
+  }
+
+  /** Takes the renames {@link #pendingRenames()} stored; none for a fresh start. */
+  public void restorePendingRenames(Optional<String> stored) {
+    pendingRenames.clear();
+    stored.ifPresent(json -> pendingRenames.putAll(readRenames(json)));
+    renamesChanged = true;
+  }
+
+  /** One table's pending renames as stored: the table's id, and new column name to old name. */
+  record StoredRenames(
+      String namespace, String schema, String table, Map<String, String> newToOld) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static String writeRenames(Map<TableId, Map<String, String>> renames) {
+    List<StoredRenames> stored = new ArrayList<>();
+    renames.forEach(
+        (table, newToOld) ->
+            stored.add(
+                new StoredRenames(
+                    table.namespace(), table.schemaName(), table.tableName(), newToOld)));
+    try {
+      return JSON.writeValueAsString(stored);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write the pending column renames", e);
+    }
+  }
+
+  private static Map<TableId, Map<String, String>> readRenames(String json) {
+    try {
+      Map<TableId, Map<String, String>> renames = new HashMap<>();
+      for (StoredRenames stored :
+          JSON.readValue(json, new TypeReference<List<StoredRenames>>() {})) {
+        renames.put(
+            new TableId(stored.namespace(), stored.schema(), stored.table()),
+            new HashMap<>(stored.newToOld()));
+      }
+      return renames;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(
+          "Cannot read the pending column renames stored with the position: "
+              + e.getOriginalMessage(),
+          e);
+    }
   }
 
   /** The event for a record, or null when the record carries no row change. */
@@ -366,7 +440,9 @@ public final class SourceRecordConverter {
     if (conversion == null) {
       TableId tableId = tableIdentifier.tableId(source);
       Map<String, String> renames = new HashMap<>(pendingRenames.getOrDefault(tableId, Map.of()));
-      pendingRenames.remove(tableId);
+      if (pendingRenames.remove(tableId) != null) {
+        renamesChanged = true;
+      }
       if (columnNumbers != null) {
         renames.putAll(renamesByNumber(tableId, rowSchema));
       }

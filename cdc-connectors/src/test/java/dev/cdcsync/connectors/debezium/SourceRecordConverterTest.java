@@ -112,6 +112,36 @@ class SourceRecordConverterTest {
     assertThat(after.schema().renamedFrom()).containsExactly(Map.entry("quantity", "qty"));
   }
 
+  /**
+   * A gh-ost copy's column renames wait under the copy's name until it is swapped in for the
+   * table, and survive a restart in the stored position: the statement is before it.
+   */
+  @Test
+  void renamesOfACopyApplyToItsTableAfterTheSwapAndAcrossARestart() {
+    SourceRecordConverter converter = converter();
+    converter.convert(record("r", new Struct(ROW).put("id", 1).put("qty", 1)));
+    assertThat(converter.pendingRenames()).isNull();
+    converter.noteRenames(TableId.of("shop", "_orders_gho"), Map.of("quantity", "qty"));
+    String stored = converter.pendingRenames();
+    assertThat(stored).isNotNull();
+
+    SourceRecordConverter restarted = converter();
+    restarted.restorePendingRenames(java.util.Optional.of(stored));
+    restarted.moveRenames(TableId.of("shop", "orders"), TableId.of("shop", "_orders_del"));
+    restarted.moveRenames(TableId.of("shop", "_orders_gho"), TableId.of("shop", "orders"));
+    Schema swapped =
+        SchemaBuilder.struct()
+            .name("cdc_sync.shop.orders.Value")
+            .field("id", Schema.INT32_SCHEMA)
+            .field("quantity", Schema.OPTIONAL_INT32_SCHEMA)
+            .build();
+    DataChangeEvent after =
+        restarted.convert(record("c", new Struct(swapped).put("id", 3).put("quantity", 3)));
+
+    assertThat(after.schema().renamedFrom()).containsExactly(Map.entry("quantity", "qty"));
+    assertThat(restarted.pendingRenames()).as("taken by the schema").isNull();
+  }
+
   private static SourceRecordConverter converter() {
     return new SourceRecordConverter(
         s -> TableId.of(s.getString("db"), s.getString("table")), null);
