@@ -29,6 +29,7 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.expressions.Expressions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,7 +47,9 @@ class PostgresInitialLoadIT {
 
   private static final int ROWS = 50_000;
 
-  @TempDir Path work;
+  /** Kept when a test fails: each start's log ({@code cdc-sync-*.out}) and the warehouse. */
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path work;
 
   @ParameterizedTest
   @ValueSource(strings = {"upsert", "append"})
@@ -234,7 +237,7 @@ class PostgresInitialLoadIT {
   }
 
   /** Waits until what {@code actual} reads equals {@code expected}, while cdc-sync runs. */
-  private static void awaitEqual(
+  private void awaitEqual(
       CdcSyncProcess cdcSync,
       String description,
       Map<Object, Map<String, Object>> expected,
@@ -244,7 +247,23 @@ class PostgresInitialLoadIT {
         .pollInterval(Duration.ofSeconds(1))
         .failFast(
             "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
-        .untilAsserted(() -> assertThat(actual.call()).isEqualTo(expected));
+        .untilAsserted(
+            () -> {
+              Map<Object, Map<String, Object>> rows;
+              try {
+                rows = actual.call();
+              } catch (AssertionError e) {
+                // A change log that cannot be replayed: where to look, with this start's log.
+                throw new AssertionError(
+                    e.getMessage()
+                        + "\n(the logs of every start and the warehouse are kept in "
+                        + work
+                        + ")\n"
+                        + cdcSync.describe(),
+                    e);
+              }
+              assertThat(rows).isEqualTo(expected);
+            });
   }
 
   /** Runs {@code cdc-sync snapshot --table}, which must load the table again and exit 0. */
