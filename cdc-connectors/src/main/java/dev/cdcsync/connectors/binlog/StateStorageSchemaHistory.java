@@ -2,6 +2,7 @@ package dev.cdcsync.connectors.binlog;
 
 import dev.cdcsync.api.StateStorage;
 import io.debezium.config.Configuration;
+import io.debezium.connector.mariadb.history.MariaDbHistoryRecordComparator;
 import io.debezium.document.DocumentReader;
 import io.debezium.document.DocumentWriter;
 import io.debezium.relational.history.AbstractSchemaHistory;
@@ -62,7 +63,13 @@ public final class StateStorageSchemaHistory extends AbstractSchemaHistory {
       HistoryRecordComparator comparator,
       SchemaHistoryListener listener,
       boolean useCatalogBeforeSchema) {
-    super.configure(config, comparator, listener, useCatalogBeforeSchema);
+    super.configure(
+        config,
+        comparator instanceof MariaDbHistoryRecordComparator mariaDb
+            ? new MariaDbHistoryComparator(mariaDb)
+            : comparator,
+        listener,
+        useCatalogBeforeSchema);
     storage = STORAGES.get(config.getString(STORAGE_KEY));
     if (storage == null) {
       throw new IllegalStateException("No state storage registered for the schema history");
