@@ -41,6 +41,8 @@ class RouteTransformIT {
         "CREATE TABLE order_1 (id INT PRIMARY KEY, amount DECIMAL(10,2), region VARCHAR(10))",
         "CREATE TABLE order_2 (id BIGINT PRIMARY KEY, amount DECIMAL(12,2), note TEXT)",
         "CREATE TABLE customers (id INT PRIMARY KEY, name TEXT)",
+        "CREATE TABLE invoice_eu (id INT PRIMARY KEY, total INT)",
+        "INSERT INTO invoice_eu VALUES (1, 5)",
         "INSERT INTO order_1 VALUES (1, 10.50, 'eu'), (2, 20.00, 'us')",
         "INSERT INTO order_2 VALUES (1, 1234567890.25, 'big'), (3, 3.00, NULL)",
         "INSERT INTO customers VALUES (1, 'ann')");
@@ -58,6 +60,8 @@ class RouteTransformIT {
             route:
               - source-table: %1$s.order_\\.*
                 sink-table: lake.orders
+              - source-table: %1$s.invoice_(\\.*)
+                sink-table: billing.invoices_$1
             transform:
               - source-table: %1$s.order_\\.*
                 projection: \\*, __table_name__ AS shard
@@ -115,8 +119,9 @@ class RouteTransformIT {
                 .containsEntry("coupon", null)
                 .containsEntry("note", "four");
           });
-      // The table that no rule routes keeps its own name.
+      // The table that no rule routes keeps its own name; a rule's capturing group names another.
       assertThat(IcebergRows.rows(warehouse, database, "customers", "id")).containsOnlyKeys(1);
+      assertThat(IcebergRows.rows(warehouse, "billing", "invoices_eu", "id")).containsOnlyKeys(1);
       Table orders = IcebergRows.table(warehouse, "lake", "orders");
       assertThat(orders.schema().findField("id").type()).isEqualTo(Types.LongType.get());
       assertThat(orders.schema().findField("amount").type()).isEqualTo(Types.DecimalType.of(12, 2));

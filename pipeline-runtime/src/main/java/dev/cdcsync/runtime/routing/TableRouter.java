@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Chooses the sink tables of each source table by the {@code route} rules, as Flink CDC does:
@@ -40,21 +43,62 @@ public final class TableRouter {
     }
 
     TableId sinkTable(TableId source) {
-      String name =
-          replaceSymbol == null ? sinkTable : sinkTable.replace(replaceSymbol, source.tableName());
-      return TableId.parse(name);
+      if (replaceSymbol != null) {
+        return TableId.parse(sinkTable.replace(replaceSymbol, source.tableName()));
+      }
+      if (capturesGroups()) {
+        for (TablePattern pattern : sources) {
+          Matcher matcher = wholeName(pattern).matcher(lastParts(source, pattern));
+          if (matcher.matches()) {
+            return TableId.parse(matcher.replaceFirst(sinkTable));
+          }
+        }
+      }
+      return TableId.parse(sinkTable);
+    }
+
+    /**
+     * Whether {@code sink-table} refers to the {@code source-table}'s capturing groups ({@code
+     * $1}), as Flink CDC's regex replacement does; not with a replace-symbol.
+     */
+    boolean capturesGroups() {
+      return replaceSymbol == null && GROUP_REFERENCE.matcher(sinkTable).find();
     }
 
     /** Whether the sink table is one name for every table the rule matches. */
     boolean fixedSinkTable() {
-      return replaceSymbol == null || !sinkTable.contains(replaceSymbol);
+      return (replaceSymbol == null || !sinkTable.contains(replaceSymbol)) && !capturesGroups();
     }
+  }
+
+  /**
+   * A reference to a capturing group in a sink table ({@code $1}); no named groups, whose {@code
+   * ${name}} a pipeline file reads as an environment variable.
+   */
+  private static final Pattern GROUP_REFERENCE = Pattern.compile("\\$(\\d+)");
+
+  /** The pattern as one regex over the names it matches, joined by dots, groups numbered in order. */
+  private static Pattern wholeName(TablePattern pattern) {
+    return Pattern.compile(
+        pattern.parts().stream()
+            .map(part -> "(?:" + part + ")")
+            .collect(Collectors.joining("\\.", "^", "$")),
+        Pattern.CASE_INSENSITIVE);
+  }
+
+  /** The table id's last names, as many as the pattern has parts, joined by dots. */
+  private static String lastParts(TableId table, TablePattern pattern) {
+    List<String> names = table.parts();
+    return String.join(".", names.subList(names.size() - pattern.parts().size(), names.size()));
   }
 
   private final List<RouteRule> rules;
   private final RouteMode mode;
   private final Set<TableId> mergedTables;
   private final Map<TableId, List<TableId>> cache = new ConcurrentHashMap<>();
+
+  /** The source tables that rules with capturing groups sent to each sink table so far. */
+  private final Map<TableId, Set<TableId>> groupRouted = new ConcurrentHashMap<>();
 
   /** A router without rules. */
   public TableRouter() {
@@ -107,7 +151,10 @@ public final class TableRouter {
       List<TablePattern> sources = definition.sourceTables(tableIdFormat);
       String sinkTable = definition.value("sink-table").orElseThrow();
       String replaceSymbol = definition.value("replace-symbol").orElse(null);
-      String example = replaceSymbol == null ? sinkTable : sinkTable.replace(replaceSymbol, "t");
+      String example =
+          replaceSymbol == null
+              ? GROUP_REFERENCE.matcher(sinkTable).replaceAll("g")
+              : sinkTable.replace(replaceSymbol, "t");
       try {
         TableId.parse(example);
       } catch (IllegalArgumentException e) {
@@ -121,9 +168,39 @@ public final class TableRouter {
         throw new ConfigurationException(
             "Cannot use " + rule + ": sink-table has an empty part: " + sinkTable);
       }
-      rules.add(new RouteRule(rule, sources, sinkTable, replaceSymbol));
+      RouteRule checked = new RouteRule(rule, sources, sinkTable, replaceSymbol);
+      if (checked.capturesGroups()) {
+        requireGroups(checked);
+      }
+      rules.add(checked);
     }
     return new TableRouter(rules, mode);
+  }
+
+  /** Every group the sink table refers to is in each of the rule's patterns. */
+  private static void requireGroups(RouteRule rule) {
+    for (TablePattern pattern : rule.sources()) {
+      Pattern whole = wholeName(pattern);
+      int groups = whole.matcher("").groupCount();
+      Matcher reference = GROUP_REFERENCE.matcher(rule.sinkTable());
+      while (reference.find()) {
+        String group = reference.group(1);
+        if (Integer.parseInt(group) > groups) {
+          throw new ConfigurationException(
+              "Cannot use "
+                  + rule.rule()
+                  + ": sink-table refers to group $"
+                  + group
+                  + ", which source-table pattern '"
+                  + String.join(".", pattern.parts())
+                  + "' does not capture (it has "
+                  + groups
+                  + " group"
+                  + (groups == 1 ? "" : "s")
+                  + ")");
+        }
+      }
+    }
   }
 
   /** The sink tables of a source table, at least one, in rule order. */
@@ -131,9 +208,14 @@ public final class TableRouter {
     return cache.computeIfAbsent(sourceTable, this::resolve);
   }
 
-  /** Whether a sink table merges several source tables (its columns are the union of theirs). */
+  /**
+   * Whether a sink table merges several source tables (its columns are the union of theirs): one
+   * a rule fills from a pattern or several rules name, or one that a rule with capturing groups
+   * has named for more than one source table so far.
+   */
   public boolean merges(TableId sinkTable) {
-    return mergedTables.contains(sinkTable);
+    return mergedTables.contains(sinkTable)
+        || groupRouted.getOrDefault(sinkTable, Set.of()).size() > 1;
   }
 
   private List<TableId> resolve(TableId source) {
@@ -141,6 +223,9 @@ public final class TableRouter {
     for (RouteRule rule : rules) {
       if (rule.matches(source)) {
         TableId sink = rule.sinkTable(source);
+        if (rule.capturesGroups()) {
+          groupRouted.computeIfAbsent(sink, table -> ConcurrentHashMap.newKeySet()).add(source);
+        }
         if (!sinks.contains(sink)) {
           sinks.add(sink);
         }

@@ -142,6 +142,71 @@ class TableRouterTest {
         .containsExactly(TableId.of("other", "orders"));
   }
 
+  /** Flink CDC's "RegExp capturing and replacement": $n in sink-table is source-table's group n. */
+  @Test
+  void aSinkTableTakesTheSourceTablePatternsCapturingGroups() {
+    TableRouter routes =
+        routes(
+            """
+              - source-table: db_(\\.*).(\\.*)_tbl
+                sink-table: sink_db_$1.sink_table_$2
+              - source-table: shop.(order|invoice)_\\d+
+                sink-table: lake.$1s
+            """);
+
+    assertThat(routes.route(TableId.of("db_foo", "bar_tbl")))
+        .containsExactly(TableId.of("sink_db_foo", "sink_table_bar"));
+    assertThat(routes.route(TableId.of("shop", "invoice_7")))
+        .containsExactly(TableId.of("lake", "invoices"));
+    assertThat(routes.route(TableId.of("shop", "refund_7")))
+        .containsExactly(TableId.of("shop", "refund_7"));
+    assertThat(routes.merges(TableId.of("sink_db_foo", "sink_table_bar"))).isFalse();
+  }
+
+  /** A PostgreSQL id has a database part that a schema.table pattern leaves out. */
+  @Test
+  void groupsAreTakenFromTheIdsLastPartsAsThePatternMatchesThem() {
+    TableRouter routes =
+        TableRouter.of(
+            definitions(
+                """
+                  - source-table: public.order_(\\d+)
+                    sink-table: lake.orders_$1
+                """),
+            "database.schema.table");
+
+    assertThat(routes.route(TableId.of("shop", "public", "order_2024")))
+        .containsExactly(TableId.of("lake", "orders_2024"));
+  }
+
+  /** Shards whose names differ only where no group captures end in one table: a merged one. */
+  @Test
+  void aSinkTableThatGroupsNameForSeveralTablesMergesThem() {
+    TableRouter routes =
+        routes(
+            """
+              - source-table: shop_\\d+.(\\.*)
+                sink-table: lake.$1
+            """);
+
+    assertThat(routes.route(TableId.of("shop_1", "orders")))
+        .containsExactly(TableId.of("lake", "orders"));
+    assertThat(routes.merges(TableId.of("lake", "orders"))).isFalse();
+    assertThat(routes.route(TableId.of("shop_2", "orders")))
+        .containsExactly(TableId.of("lake", "orders"));
+    assertThat(routes.merges(TableId.of("lake", "orders"))).isTrue();
+  }
+
+  @Test
+  void rejectsAReferenceToAGroupThePatternLacks() {
+    assertThatThrownBy(
+            () -> routes("  - source-table: shop.order_(\\d+)\n    sink-table: lake.o_$2\n"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("route rule")
+        .hasMessageContaining("sink-table refers to group $2")
+        .hasMessageContaining("it has 1 group)");
+  }
+
   private static TableRouter routes(String rules) {
     return TableRouter.of(definitions(rules), "database.table");
   }
