@@ -77,11 +77,6 @@ public final class FlinkCdcSourceOptions {
               false,
               "tables that start to match 'tables' are always captured, from the binlog on"),
           ConfigOption.withoutEffect(
-              "include-comments.enabled",
-              Boolean.class,
-              false,
-              "table and column comments are not copied to Iceberg"),
-          ConfigOption.withoutEffect(
               "use.legacy.json.format",
               Boolean.class,
               true,

@@ -10,8 +10,11 @@ import java.util.Objects;
  *     or the value is not known
  * @param unknownDefault when the column has a default but the value those rows got is not known
  *     (the source computes it, or it changed since): what the default is, for messages; else null
+ * @param comment the source's comment on the column (source option {@code
+ *     include-comments.enabled}), the sink column's doc; null when it has none
  */
-public record Column(String name, DataType type, Object defaultValue, String unknownDefault) {
+public record Column(
+    String name, DataType type, Object defaultValue, String unknownDefault, String comment) {
 
   public Column {
     Objects.requireNonNull(name, "name");
@@ -22,8 +25,12 @@ public record Column(String name, DataType type, Object defaultValue, String unk
     }
   }
 
+  public Column(String name, DataType type, Object defaultValue, String unknownDefault) {
+    this(name, type, defaultValue, unknownDefault, null);
+  }
+
   public Column(String name, DataType type) {
-    this(name, type, null, null);
+    this(name, type, null, null, null);
   }
 
   public static Column of(String name, DataType type) {
@@ -35,10 +42,19 @@ public record Column(String name, DataType type, Object defaultValue, String unk
   }
 
   public Column withoutDefault() {
-    return defaultValue == null && unknownDefault == null ? this : new Column(name, type);
+    return defaultValue == null && unknownDefault == null
+        ? this
+        : new Column(name, type, null, null, comment);
   }
 
-  /** Column equality ignores defaults: two schemas with the same columns write the same rows. */
+  public Column withComment(String comment) {
+    return new Column(name, type, defaultValue, unknownDefault, comment);
+  }
+
+  /**
+   * Column equality ignores defaults and comments: two schemas with the same columns write the
+   * same rows.
+   */
   @Override
   public boolean equals(Object other) {
     return other instanceof Column column && name.equals(column.name) && type.equals(column.type);

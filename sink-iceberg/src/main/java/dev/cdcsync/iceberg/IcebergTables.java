@@ -144,7 +144,7 @@ final class IcebergTables {
       if (change instanceof SchemaChange.AddColumn add) {
         Column column = add.column();
         Type type = IcebergTypes.icebergType(column.type());
-        update.addColumn(column.name(), type);
+        update.addColumn(column.name(), type, column.comment());
         if (add.afterColumn() != null && table.schema().findField(add.afterColumn()) != null) {
           update.moveAfter(column.name(), add.afterColumn());
         }
@@ -361,8 +361,8 @@ final class IcebergTables {
       Type type = IcebergTypes.icebergType(column.type(), nestedIds);
       fields.add(
           key
-              ? Types.NestedField.required(id, column.name(), type)
-              : Types.NestedField.optional(id, column.name(), type));
+              ? Types.NestedField.required(id, column.name(), type, column.comment())
+              : Types.NestedField.optional(id, column.name(), type, column.comment()));
       if (key) {
         identifiers.add(id);
       }

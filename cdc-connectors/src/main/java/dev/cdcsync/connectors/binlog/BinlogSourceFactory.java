@@ -67,6 +67,14 @@ public abstract class BinlogSourceFactory implements SourceFactory {
 
   public static final ConfigOption<String> METADATA_LIST = SourceOptions.metadataList("op_ts");
 
+  public static final ConfigOption<Boolean> INCLUDE_COMMENTS =
+      ConfigOption.optional(
+          "include-comments.enabled",
+          Boolean.class,
+          false,
+          "Whether column comments become the docs of the Iceberg columns (when a table or column"
+              + " is created in Iceberg; a comment changed later is not carried over).");
+
   public static final ConfigOption<Boolean> PARSE_ONLINE_SCHEMA_CHANGES =
       ConfigOption.optional(
           "scan.parse.online.schema.changes.enabled",
@@ -138,7 +146,8 @@ public abstract class BinlogSourceFactory implements SourceFactory {
             SourceOptions.HEARTBEAT_INTERVAL,
             METADATA_LIST,
             TREAT_TINYINT1_AS_BOOLEAN,
-            PARSE_ONLINE_SCHEMA_CHANGES));
+            PARSE_ONLINE_SCHEMA_CHANGES,
+            INCLUDE_COMMENTS));
     options.addAll(ownLoad() ? LoadOptions.ALL : FlinkCdcSourceOptions.MYSQL_LOAD);
     options.addAll(FlinkCdcSourceOptions.COMMON);
     options.addAll(FlinkCdcSourceOptions.MYSQL);
@@ -248,6 +257,10 @@ public abstract class BinlogSourceFactory implements SourceFactory {
     // DDL records tell renames apart from a drop and an add.
     properties.setProperty("include.schema.changes", "true");
     properties.setProperty("bigint.unsigned.handling.mode", "precise");
+    if (options.get(INCLUDE_COMMENTS)) {
+      // MySQL's parser reads comments only with it (MariaDB's always does).
+      properties.setProperty("include.schema.comments", "true");
+    }
     if (options.get(TREAT_TINYINT1_AS_BOOLEAN)) {
       properties.setProperty("converters", "tinyint1," + BinlogValueConverter.NAME);
       properties.setProperty(
@@ -296,7 +309,8 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         properties,
         new SourceRecordConverter(
             source -> TableId.of(source.getString("db"), source.getString("table")),
-            new BinlogColumnDefaults(preflight.url(), preflight.options(), description)),
+            new BinlogColumnDefaults(preflight.url(), preflight.options(), description),
+            options.get(INCLUDE_COMMENTS)),
         beforeStart,
         () -> StateStorageSchemaHistory.clear(context.stateStorage()),
         preflight::estimatedRows,

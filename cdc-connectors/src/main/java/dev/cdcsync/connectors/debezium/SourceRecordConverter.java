@@ -93,6 +93,10 @@ public final class SourceRecordConverter {
   private final Map<TableId, Map<String, Integer>> knownNumbers = new HashMap<>();
   private final Map<TableId, Map<String, String>> pendingRenames = new HashMap<>();
   private boolean renamesChanged;
+
+  /** Whether columns carry the source's comments. */
+  private boolean comments;
+
   private String pendingRenamesJson;
   private final Map<org.apache.kafka.connect.data.Schema, TableConversion> conversions =
       new IdentityHashMap<>();
@@ -101,6 +105,16 @@ public final class SourceRecordConverter {
   /** A converter for a source whose changes always carry every value (MySQL, MariaDB). */
   public SourceRecordConverter(TableIdentifier tableIdentifier, ColumnDefaults columnDefaults) {
     this(tableIdentifier, null, columnDefaults, null, null);
+  }
+
+  /**
+   * As {@link #SourceRecordConverter(TableIdentifier, ColumnDefaults)}; with {@code comments}, the
+   * columns carry the source's comments (Debezium's field docs).
+   */
+  public SourceRecordConverter(
+      TableIdentifier tableIdentifier, ColumnDefaults columnDefaults, boolean comments) {
+    this(tableIdentifier, null, columnDefaults, null, null);
+    this.comments = comments;
   }
 
   /**
@@ -495,7 +509,10 @@ public final class SourceRecordConverter {
           untrusted = defaultValue + ", which cannot be converted (" + e.getMessage() + ")";
         }
       }
-      columns.add(new Column(field.name(), mapping.type(), converted, untrusted));
+      // Debezium's doc of a field is the column's comment (MariaDB: always, MySQL: with
+      // include.schema.comments).
+      String comment = comments ? field.schema().doc() : null;
+      columns.add(new Column(field.name(), mapping.type(), converted, untrusted, comment));
       converters[i] = mapping.converter();
       fieldArray[i] = field;
       placeholders[i] =

@@ -142,6 +142,28 @@ class SourceRecordConverterTest {
     assertThat(restarted.pendingRenames()).as("taken by the schema").isNull();
   }
 
+  /** MariaDB's Debezium parser reads comments whatever it is told: only the option passes them. */
+  @Test
+  void columnsCarryTheFieldsDocsOnlyWhenCommentsAreIncluded() {
+    Schema documented =
+        SchemaBuilder.struct()
+            .name("cdc_sync.shop.orders.Value")
+            .field("id", SchemaBuilder.int32().doc("order number").build())
+            .field("qty", Schema.OPTIONAL_INT32_SCHEMA)
+            .build();
+    Struct row = new Struct(documented).put("id", 1).put("qty", 2);
+    SourceRecordConverter.TableIdentifier tables =
+        s -> TableId.of(s.getString("db"), s.getString("table"));
+
+    DataChangeEvent with = new SourceRecordConverter(tables, null, true).convert(record("c", row));
+    DataChangeEvent without =
+        new SourceRecordConverter(tables, null, false).convert(record("c", row));
+
+    assertThat(with.schema().column("id").comment()).isEqualTo("order number");
+    assertThat(with.schema().column("qty").comment()).isNull();
+    assertThat(without.schema().column("id").comment()).isNull();
+  }
+
   private static SourceRecordConverter converter() {
     return new SourceRecordConverter(
         s -> TableId.of(s.getString("db"), s.getString("table")), null);

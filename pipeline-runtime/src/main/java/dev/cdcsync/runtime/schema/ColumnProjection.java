@@ -34,7 +34,9 @@ public final class ColumnProjection {
     for (int i = 0; i < source.size(); i++) {
       Column column = source.columns().get(i);
       if (!unwritten.contains(column.name())) {
-        columns.add(Column.of(redirects.getOrDefault(column.name(), column.name()), column.type()));
+        columns.add(
+            Column.of(redirects.getOrDefault(column.name(), column.name()), column.type())
+                .withComment(column.comment()));
         indexes.add(i);
       }
     }

@@ -134,11 +134,17 @@ public final class TransformProgram {
           } else {
             aliases.put(name, typed);
           }
-          // A column passed on as it is keeps its default (what earlier rows hold in it).
+          // A column passed on as it is keeps its default (what earlier rows hold in it) and its
+          // comment.
           Column passed = source == null ? null : input.column(source);
           Column column =
               passed != null && passed.type().equals(typed.type())
-                  ? new Column(name, typed.type(), passed.defaultValue(), passed.unknownDefault())
+                  ? new Column(
+                      name,
+                      typed.type(),
+                      passed.defaultValue(),
+                      passed.unknownDefault(),
+                      passed.comment())
                   : Column.of(name, typed.type());
           add(columns, evaluators, column, typed.evaluator(), item);
           if (source != null) {

@@ -1,0 +1,89 @@
+package dev.cdcsync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cdcsync.testing.TestDatabaseServer;
+import dev.cdcsync.testing.TestDatabases;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code include-comments.enabled}: the comments of a MariaDB table's columns become the docs of
+ * its Iceberg columns, for the columns it is created with and for one added while streaming,
+ * through a transform that passes them on; a computed column has none.
+ */
+class ColumnCommentsIT {
+
+  @TempDir Path work;
+
+  @Test
+  void columnCommentsBecomeTheIcebergColumnsDocs() throws Exception {
+    TestDatabaseServer server = TestDatabases.mariadb();
+    String database = "comments_maria";
+    server.createDatabase(database);
+    server.execute(
+        database,
+        "CREATE TABLE accounts (id BIGINT PRIMARY KEY COMMENT 'account number',"
+            + " owner VARCHAR(64) COMMENT 'who holds it, as on the contract', balance BIGINT)",
+        "INSERT INTO accounts VALUES (1, 'ann', 10)");
+    Path warehouse = work.resolve("warehouse");
+    Path pipeline =
+        PipelineFiles.writeWithSink(
+            work.resolve("pipeline.yaml"),
+            server,
+            server.username(),
+            server.password(),
+            database,
+            List.of(
+                "tables: " + database + ".accounts",
+                "server-id: 5481",
+                "include-comments.enabled: true"),
+            PipelineFiles.hadoopSink(warehouse),
+            "200ms",
+            List.of());
+    java.nio.file.Files.writeString(
+        pipeline,
+        java.nio.file.Files.readString(pipeline)
+            + "transform:\n"
+            + "  - source-table: "
+            + database
+            + ".accounts\n"
+            + "    projection: \\*, balance * 2 AS doubled\n");
+
+    try (CdcSyncProcess cdcSync =
+        CdcSyncProcess.start(
+            work, Map.of(), "run", pipeline.toString(), "--progress-interval", "0")) {
+      await("accounts is created")
+          .atMost(Duration.ofSeconds(60))
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(() -> IcebergRows.exists(warehouse, database, "accounts"));
+      server.execute(
+          database,
+          "ALTER TABLE accounts ADD COLUMN branch VARCHAR(10) COMMENT 'opened at'",
+          "INSERT INTO accounts VALUES (2, 'bob', 20, 'north')");
+      await("the added column is in Iceberg")
+          .atMost(Duration.ofSeconds(60))
+          .failFast(
+              "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+          .until(
+              () ->
+                  IcebergRows.table(warehouse, database, "accounts").schema().findField("branch")
+                      != null);
+      Table accounts = IcebergRows.table(warehouse, database, "accounts");
+      assertThat(accounts.schema().findField("id").doc()).isEqualTo("account number");
+      assertThat(accounts.schema().findField("owner").doc())
+          .isEqualTo("who holds it, as on the contract");
+      assertThat(accounts.schema().findField("balance").doc()).isNull();
+      assertThat(accounts.schema().findField("doubled").doc()).isNull();
+      assertThat(accounts.schema().findField("branch").doc()).isEqualTo("opened at");
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+    }
+  }
+}
