@@ -20,14 +20,16 @@ import java.util.stream.Collectors;
 /**
  * Chooses the sink tables of each source table by the {@code route} rules, as Flink CDC does:
  * every rule whose {@code source-table} matches sends the table's changes to its {@code
- * sink-table} (in which {@code replace-symbol} stands for the source table's name; with {@code
- * route-mode: first_match} only the first such rule), so one source
- * table may feed several sink tables and several source tables one sink table. A table no rule
- * matches keeps its last two parts: {@code <database>.<table>} for MySQL / MariaDB and {@code
- * <schema>.<table>} for PostgreSQL.
+ * sink-table} (in which {@code replace-symbol} stands for the source table's name, or {@code $1}
+ * … for the groups {@code source-table} captured; with {@code route-mode: first_match} only the
+ * first such rule), so one source table may feed several sink tables and several source tables
+ * one sink table. A table no rule matches keeps its last two parts: {@code <database>.<table>} for
+ * MySQL / MariaDB and {@code <schema>.<table>} for PostgreSQL.
  *
  * <p>A sink table that a rule fills from a pattern, or that several rules name, <em>merges</em>
- * tables: its columns are the union of theirs (see {@link SchemaMerger}).
+ * tables: its columns are the union of theirs (see {@link SchemaMerger}); so does one that a rule
+ * with groups names, unless the rule gives distinct tables distinct names ({@link
+ * RouteRule#distinctSinkTables}).
  */
 public final class TableRouter {
 
@@ -65,11 +67,48 @@ public final class TableRouter {
       return replaceSymbol == null && GROUP_REFERENCE.matcher(sinkTable).find();
     }
 
+    /**
+     * Whether no two tables the rule matches can get the same sink table from its groups: each
+     * part of each pattern is a name, or one group between fixed text ({@code db_(\\.*)}), every
+     * group is referred to, and no two references touch ({@code $1$2} would join "a" + "bc" and
+     * "ab" + "c" alike). Otherwise tables may share a sink table, which then counts as merged from
+     * their first change on, before a second table is seen: a column one of them drops must not
+     * be dropped from the others' rows.
+     */
+    boolean distinctSinkTables() {
+      if (Pattern.compile("\\$\\d+\\$\\d").matcher(sinkTable).find()) {
+        return false;
+      }
+      for (TablePattern pattern : sources) {
+        int groups = 0;
+        for (String part : pattern.parts()) {
+          if (ONE_GROUP.matcher(part).matches()) {
+            groups++;
+          } else if (!FIXED_TEXT.matcher(part).matches()) {
+            return false;
+          }
+        }
+        for (int group = 1; group <= groups; group++) {
+          if (!Pattern.compile("\\$" + group + "(?!\\d)").matcher(sinkTable).find()) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+
     /** Whether the sink table is one name for every table the rule matches. */
     boolean fixedSinkTable() {
       return (replaceSymbol == null || !sinkTable.contains(replaceSymbol)) && !capturesGroups();
     }
   }
+
+  /** A name without regular expression syntax. */
+  private static final Pattern FIXED_TEXT = Pattern.compile("[A-Za-z0-9_-]*");
+
+  /** One capturing group, without groups inside, between fixed text. */
+  private static final Pattern ONE_GROUP =
+      Pattern.compile("[A-Za-z0-9_-]*\\((?!\\?)[^()]*\\)[A-Za-z0-9_-]*");
 
   /**
    * A reference to a capturing group in a sink table ({@code $1}); no named groups, whose {@code
@@ -97,8 +136,8 @@ public final class TableRouter {
   private final Set<TableId> mergedTables;
   private final Map<TableId, List<TableId>> cache = new ConcurrentHashMap<>();
 
-  /** The source tables that rules with capturing groups sent to each sink table so far. */
-  private final Map<TableId, Set<TableId>> groupRouted = new ConcurrentHashMap<>();
+  /** The sink tables that rules with groups named, which may hold several tables' rows. */
+  private final Set<TableId> groupMerged = ConcurrentHashMap.newKeySet();
 
   /** A router without rules. */
   public TableRouter() {
@@ -211,11 +250,10 @@ public final class TableRouter {
   /**
    * Whether a sink table merges several source tables (its columns are the union of theirs): one
    * a rule fills from a pattern or several rules name, or one that a rule with capturing groups
-   * has named for more than one source table so far.
+   * named for a table, unless the rule gives distinct tables distinct sink tables.
    */
   public boolean merges(TableId sinkTable) {
-    return mergedTables.contains(sinkTable)
-        || groupRouted.getOrDefault(sinkTable, Set.of()).size() > 1;
+    return mergedTables.contains(sinkTable) || groupMerged.contains(sinkTable);
   }
 
   private List<TableId> resolve(TableId source) {
@@ -223,8 +261,8 @@ public final class TableRouter {
     for (RouteRule rule : rules) {
       if (rule.matches(source)) {
         TableId sink = rule.sinkTable(source);
-        if (rule.capturesGroups()) {
-          groupRouted.computeIfAbsent(sink, table -> ConcurrentHashMap.newKeySet()).add(source);
+        if (rule.capturesGroups() && !rule.distinctSinkTables()) {
+          groupMerged.add(sink);
         }
         if (!sinks.contains(sink)) {
           sinks.add(sink);

@@ -179,22 +179,31 @@ class TableRouterTest {
         .containsExactly(TableId.of("lake", "orders_2024"));
   }
 
-  /** Shards whose names differ only where no group captures end in one table: a merged one. */
+  /**
+   * Shards whose names differ where no group captures may share a sink table: it is merged from
+   * the first shard's first change on (a column one drops must not go from the others' rows).
+   */
   @Test
-  void aSinkTableThatGroupsNameForSeveralTablesMergesThem() {
+  void aRuleWhoseGroupsMayNameOneTableForSeveralMergesFromTheStart() {
     TableRouter routes =
         routes(
             """
               - source-table: shop_\\d+.(\\.*)
                 sink-table: lake.$1
+              - source-table: db_(\\.*).(\\.*)_tbl
+                sink-table: sink_db_$1.sink_table_$2
+              - source-table: x_(\\.*).(\\.*)
+                sink-table: lake.$1$2
             """);
 
     assertThat(routes.route(TableId.of("shop_1", "orders")))
         .containsExactly(TableId.of("lake", "orders"));
-    assertThat(routes.merges(TableId.of("lake", "orders"))).isFalse();
-    assertThat(routes.route(TableId.of("shop_2", "orders")))
-        .containsExactly(TableId.of("lake", "orders"));
     assertThat(routes.merges(TableId.of("lake", "orders"))).isTrue();
+    assertThat(routes.route(TableId.of("db_a", "b_tbl")))
+        .containsExactly(TableId.of("sink_db_a", "sink_table_b"));
+    assertThat(routes.merges(TableId.of("sink_db_a", "sink_table_b"))).isFalse();
+    assertThat(routes.route(TableId.of("x_a", "bc"))).containsExactly(TableId.of("lake", "abc"));
+    assertThat(routes.merges(TableId.of("lake", "abc"))).as("x_ab.c names it too").isTrue();
   }
 
   @Test
