@@ -14,23 +14,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code include-comments.enabled}: the comments of a MariaDB table's columns become the docs of
- * its Iceberg columns, for the columns it is created with and for one added while streaming,
- * through a transform that passes them on; a computed column has none.
+ * {@code include-comments.enabled}: a MariaDB table's comment becomes its Iceberg table's {@code
+ * comment} property, its columns' comments the docs of its Iceberg columns, for the columns it is
+ * created with and for one added while streaming, through a transform that passes them on; a
+ * computed column has none.
  */
 class ColumnCommentsIT {
 
   @TempDir Path work;
 
   @Test
-  void columnCommentsBecomeTheIcebergColumnsDocs() throws Exception {
+  void tableAndColumnCommentsBecomeTheIcebergTablesCommentAndColumnDocs() throws Exception {
     TestDatabaseServer server = TestDatabases.mariadb();
     String database = "comments_maria";
     server.createDatabase(database);
     server.execute(
         database,
         "CREATE TABLE accounts (id BIGINT PRIMARY KEY COMMENT 'account number',"
-            + " owner VARCHAR(64) COMMENT 'who holds it, as on the contract', balance BIGINT)",
+            + " owner VARCHAR(64) COMMENT 'who holds it, as on the contract', balance BIGINT)"
+            + " COMMENT 'one row per account'",
         "INSERT INTO accounts VALUES (1, 'ann', 10)");
     Path warehouse = work.resolve("warehouse");
     Path pipeline =
@@ -83,6 +85,7 @@ class ColumnCommentsIT {
       assertThat(accounts.schema().findField("balance").doc()).isNull();
       assertThat(accounts.schema().findField("doubled").doc()).isNull();
       assertThat(accounts.schema().findField("branch").doc()).isEqualTo("opened at");
+      assertThat(accounts.properties()).containsEntry("comment", "one row per account");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
   }

@@ -10,9 +10,14 @@ import java.util.Map;
  *
  * @param renamedFrom for columns the source reported as renamed since the previous schema of the
  *     table: new name to old name (empty when the source cannot tell renames from drop and add)
+ * @param comment the source table's comment (source option {@code include-comments.enabled});
+ *     null when it has none
  */
 public record Schema(
-    List<Column> columns, List<String> primaryKeys, Map<String, String> renamedFrom) {
+    List<Column> columns,
+    List<String> primaryKeys,
+    Map<String, String> renamedFrom,
+    String comment) {
 
   public Schema {
     columns = List.copyOf(columns);
@@ -31,6 +36,10 @@ public record Schema(
             "Cannot create schema: primary key column is not a column: " + key);
       }
     }
+  }
+
+  public Schema(List<Column> columns, List<String> primaryKeys, Map<String, String> renamedFrom) {
+    this(columns, primaryKeys, renamedFrom, null);
   }
 
   public static Schema of(List<Column> columns, List<String> primaryKeys) {

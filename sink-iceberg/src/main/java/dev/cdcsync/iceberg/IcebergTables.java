@@ -294,6 +294,10 @@ final class IcebergTables {
           partitionKeys.layout(sinkTable, layouts.getOrDefault(sinkTable, TableLayout.DEFAULT));
       org.apache.iceberg.Schema icebergSchema = icebergSchema(schema, append);
       Map<String, String> properties = new LinkedHashMap<>(tableProperties);
+      if (schema.comment() != null) {
+        // The property engines show as a table's comment (Spark, Trino).
+        properties.putIfAbsent("comment", schema.comment());
+      }
       properties.putAll(layout.properties());
       properties.putAll(uuidColumnsWithoutBounds(icebergSchema, properties));
       Table table =

@@ -72,8 +72,9 @@ public abstract class BinlogSourceFactory implements SourceFactory {
           "include-comments.enabled",
           Boolean.class,
           false,
-          "Whether column comments become the docs of the Iceberg columns (when a table or column"
-              + " is created in Iceberg; a comment changed later is not carried over).");
+          "Whether table and column comments become the Iceberg table's comment property and its"
+              + " columns' docs (when the table or column is created in Iceberg; a comment changed"
+              + " later is not carried over).");
 
   public static final ConfigOption<Boolean> PARSE_ONLINE_SCHEMA_CHANGES =
       ConfigOption.optional(
@@ -310,7 +311,9 @@ public abstract class BinlogSourceFactory implements SourceFactory {
         new SourceRecordConverter(
             source -> TableId.of(source.getString("db"), source.getString("table")),
             new BinlogColumnDefaults(preflight.url(), preflight.options(), description),
-            options.get(INCLUDE_COMMENTS)),
+            options.get(INCLUDE_COMMENTS)
+                ? new BinlogTableComments(preflight.url(), preflight.options(), description)
+                : null),
         beforeStart,
         () -> StateStorageSchemaHistory.clear(context.stateStorage()),
         preflight::estimatedRows,

@@ -70,6 +70,15 @@ public final class SourceRecordConverter {
     void close();
   }
 
+  /** The source tables' comments, read when a table's schema is first seen. */
+  public interface TableComments extends AutoCloseable {
+    /** The table's comment; null when it has none. */
+    String comment(TableId table);
+
+    @Override
+    void close();
+  }
+
   /**
    * Which column defaults Debezium reports are not the values that rows which existed when the
    * column was added hold: a default the source computes (a function, {@code CURRENT_TIMESTAMP}, a
@@ -94,8 +103,8 @@ public final class SourceRecordConverter {
   private final Map<TableId, Map<String, String>> pendingRenames = new HashMap<>();
   private boolean renamesChanged;
 
-  /** Whether columns carry the source's comments. */
-  private boolean comments;
+  /** The source's table comments, when schemas carry comments; else null. */
+  private TableComments tableComments;
 
   private String pendingRenamesJson;
   private final Map<org.apache.kafka.connect.data.Schema, TableConversion> conversions =
@@ -108,13 +117,14 @@ public final class SourceRecordConverter {
   }
 
   /**
-   * As {@link #SourceRecordConverter(TableIdentifier, ColumnDefaults)}; with {@code comments}, the
-   * columns carry the source's comments (Debezium's field docs).
+   * As {@link #SourceRecordConverter(TableIdentifier, ColumnDefaults)}, with the source's comments:
+   * the columns carry Debezium's field docs, the schema the table's comment; {@code tableComments}
+   * null for none.
    */
   public SourceRecordConverter(
-      TableIdentifier tableIdentifier, ColumnDefaults columnDefaults, boolean comments) {
+      TableIdentifier tableIdentifier, ColumnDefaults columnDefaults, TableComments tableComments) {
     this(tableIdentifier, null, columnDefaults, null, null);
-    this.comments = comments;
+    this.tableComments = tableComments;
   }
 
   /**
@@ -143,6 +153,9 @@ public final class SourceRecordConverter {
 
   /** Releases what finding renames and reading unchanged values hold (database connections). */
   public void close() {
+    if (tableComments != null) {
+      tableComments.close();
+    }
     if (columnNumbers != null) {
       columnNumbers.close();
     }
@@ -511,7 +524,7 @@ public final class SourceRecordConverter {
       }
       // Debezium's doc of a field is the column's comment (MariaDB: always, MySQL: with
       // include.schema.comments).
-      String comment = comments ? field.schema().doc() : null;
+      String comment = tableComments != null ? field.schema().doc() : null;
       columns.add(new Column(field.name(), mapping.type(), converted, untrusted, comment));
       converters[i] = mapping.converter();
       fieldArray[i] = field;
@@ -523,7 +536,15 @@ public final class SourceRecordConverter {
       keySchema.fields().forEach(field -> primaryKeys.add(field.name()));
     }
     return new TableConversion(
-        tableId, new Schema(columns, primaryKeys, renames), converters, fieldArray, placeholders);
+        tableId,
+        new Schema(
+            columns,
+            primaryKeys,
+            renames,
+            tableComments == null ? null : tableComments.comment(tableId)),
+        converters,
+        fieldArray,
+        placeholders);
   }
 
   /**

@@ -155,12 +155,27 @@ class SourceRecordConverterTest {
     SourceRecordConverter.TableIdentifier tables =
         s -> TableId.of(s.getString("db"), s.getString("table"));
 
-    DataChangeEvent with = new SourceRecordConverter(tables, null, true).convert(record("c", row));
-    DataChangeEvent without =
-        new SourceRecordConverter(tables, null, false).convert(record("c", row));
+    SourceRecordConverter.TableComments comments =
+        new SourceRecordConverter.TableComments() {
+          @Override
+          public String comment(TableId table) {
+            return "orders of " + table.schemaName();
+          }
 
+          @Override
+          public void close() {}
+        };
+
+    DataChangeEvent with =
+        new SourceRecordConverter(tables, null, comments).convert(record("c", row));
+    DataChangeEvent without =
+        new SourceRecordConverter(tables, null, (SourceRecordConverter.TableComments) null)
+            .convert(record("c", row));
+
+    assertThat(with.schema().comment()).isEqualTo("orders of shop");
     assertThat(with.schema().column("id").comment()).isEqualTo("order number");
     assertThat(with.schema().column("qty").comment()).isNull();
+    assertThat(without.schema().comment()).isNull();
     assertThat(without.schema().column("id").comment()).isNull();
   }
 

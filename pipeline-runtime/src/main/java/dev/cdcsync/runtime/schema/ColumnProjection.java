@@ -49,7 +49,7 @@ public final class ColumnProjection {
                 renamedFrom.put(redirects.getOrDefault(to, to), from);
               }
             });
-    Schema target = new Schema(columns, source.primaryKeys(), renamedFrom);
+    Schema target = new Schema(columns, source.primaryKeys(), renamedFrom, source.comment());
     return new ColumnProjection(target, indexes.stream().mapToInt(Integer::intValue).toArray());
   }
 

@@ -190,6 +190,6 @@ public final class Transformer {
                 renamedFrom.put(to, from);
               }
             });
-    return new Compiled(program, new Schema(columns, keys, renamedFrom));
+    return new Compiled(program, new Schema(columns, keys, renamedFrom, input.comment()));
   }
 }
