@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cdcsync.testing.TestDatabaseServer;
 import dev.cdcsync.testing.TestDatabases;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,9 +50,9 @@ class ColumnCommentsIT {
             PipelineFiles.hadoopSink(warehouse),
             "200ms",
             List.of());
-    java.nio.file.Files.writeString(
+    Files.writeString(
         pipeline,
-        java.nio.file.Files.readString(pipeline)
+        Files.readString(pipeline)
             + "transform:\n"
             + "  - source-table: "
             + database
