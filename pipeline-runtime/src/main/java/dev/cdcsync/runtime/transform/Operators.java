@@ -46,6 +46,28 @@ final class Operators {
     };
   }
 
+  /** An operation of three operands. */
+  interface TernaryOperator {
+    Object apply(Object a, Object b, Object c);
+  }
+
+  /** A strict operation of three operands: NULL when any of them is NULL. */
+  static Evaluator strict(
+      Evaluator first, Evaluator second, Evaluator third, TernaryOperator operation) {
+    return (row, context) -> {
+      Object a = first.evaluate(row, context);
+      if (a == null) {
+        return null;
+      }
+      Object b = second.evaluate(row, context);
+      if (b == null) {
+        return null;
+      }
+      Object c = third.evaluate(row, context);
+      return c == null ? null : operation.apply(a, b, c);
+    };
+  }
+
   /** A strict unary operation. */
   static Evaluator strict(Evaluator operand, UnaryOperator<Object> operation) {
     return (row, context) -> {

@@ -76,52 +76,44 @@ final class TextFunctions {
   }
 
   private static Typed pad(Call call, boolean left) {
-    Evaluator string = call.string(0);
-    Evaluator length = call.integer(1);
-    Evaluator pad = call.string(2);
     return call.result(
         Types.STRING,
-        (row, context) -> {
-          Object s = string.evaluate(row, context);
-          Object n = length.evaluate(row, context);
-          Object p = pad.evaluate(row, context);
-          if (s == null || n == null || p == null || (Integer) n < 0) {
-            return null;
-          }
-          int[] chars = ((String) s).codePoints().toArray();
-          int wanted = (Integer) n;
-          if (chars.length >= wanted) {
-            return new String(chars, 0, wanted);
-          }
-          int[] padding = ((String) p).codePoints().toArray();
-          if (padding.length == 0) {
-            return null;
-          }
-          int[] result = new int[wanted];
-          int fill = wanted - chars.length;
-          for (int i = 0; i < fill; i++) {
-            result[left ? i : chars.length + i] = padding[i % padding.length];
-          }
-          System.arraycopy(chars, 0, result, left ? fill : 0, chars.length);
-          return new String(result, 0, wanted);
-        });
+        Operators.strict(
+            call.string(0),
+            call.integer(1),
+            call.string(2),
+            (s, n, p) -> {
+              if ((Integer) n < 0) {
+                return null;
+              }
+              int[] chars = ((String) s).codePoints().toArray();
+              int wanted = (Integer) n;
+              if (chars.length >= wanted) {
+                return new String(chars, 0, wanted);
+              }
+              int[] padding = ((String) p).codePoints().toArray();
+              if (padding.length == 0) {
+                return null;
+              }
+              int[] result = new int[wanted];
+              int fill = wanted - chars.length;
+              for (int i = 0; i < fill; i++) {
+                result[left ? i : chars.length + i] = padding[i % padding.length];
+              }
+              System.arraycopy(chars, 0, result, left ? fill : 0, chars.length);
+              return new String(result, 0, wanted);
+            }));
   }
 
   /** REPLACE(s, search, replacement): every occurrence, literally. */
   static Typed replace(Call call) {
-    Evaluator string = call.string(0);
-    Evaluator search = call.string(1);
-    Evaluator replacement = call.string(2);
     return call.result(
         Types.STRING,
-        (row, context) -> {
-          Object s = string.evaluate(row, context);
-          Object from = search.evaluate(row, context);
-          Object to = replacement.evaluate(row, context);
-          return s == null || from == null || to == null
-              ? null
-              : ((String) s).replace((String) from, (String) to);
-        });
+        Operators.strict(
+            call.string(0),
+            call.string(1),
+            call.string(2),
+            (s, from, to) -> ((String) s).replace((String) from, (String) to)));
   }
 
   /** REPEAT(s, n): s n times; empty for n &lt;= 0. */
@@ -195,14 +187,11 @@ final class TextFunctions {
     Evaluator start = call.size() > 2 ? call.integer(2) : (row, context) -> 1;
     return call.result(
         Types.INT,
-        (row, context) -> {
-          Object what = sub.evaluate(row, context);
-          Object in = string.evaluate(row, context);
-          Object from = start.evaluate(row, context);
-          return what == null || in == null || from == null
-              ? null
-              : position((String) in, (String) what, (Integer) from);
-        });
+        Operators.strict(
+            sub,
+            string,
+            start,
+            (what, in, from) -> position((String) in, (String) what, (Integer) from)));
   }
 
   /** The 1-based code point position of sub in s at or after from, 0 if none. */
