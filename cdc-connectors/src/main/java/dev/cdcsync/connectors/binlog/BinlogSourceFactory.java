@@ -305,15 +305,15 @@ public abstract class BinlogSourceFactory implements SourceFactory {
           }
         };
     InitialLoad initialLoad = initialLoad(options, context, properties, description);
+    BinlogInformationSchema informationSchema =
+        new BinlogInformationSchema(preflight.url(), preflight.options(), description);
     return new DebeziumSource(
         description,
         properties,
         new SourceRecordConverter(
             source -> TableId.of(source.getString("db"), source.getString("table")),
-            new BinlogColumnDefaults(preflight.url(), preflight.options(), description),
-            options.get(INCLUDE_COMMENTS)
-                ? new BinlogTableComments(preflight.url(), preflight.options(), description)
-                : null),
+            informationSchema,
+            options.get(INCLUDE_COMMENTS) ? informationSchema : null),
         beforeStart,
         () -> StateStorageSchemaHistory.clear(context.stateStorage()),
         preflight::estimatedRows,

@@ -4,6 +4,7 @@ import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.TableId;
 import dev.cdcsync.connectors.JdbcConnections;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter.ColumnDefaults;
+import dev.cdcsync.connectors.debezium.SourceRecordConverter.TableComments;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,17 +16,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells computed column defaults from constant ones by information_schema.COLUMNS, on a
- * connection of its own. MariaDB prints a constant default as a number, a quoted literal or NULL,
+ * What the binlog's row events do not say about a MySQL / MariaDB table, read from
+ * information_schema on a connection of its own when the table's schema is first seen: which
+ * column defaults are computed, and the table's comment (source option {@code
+ * include-comments.enabled}).
+ *
+ * <p>Computed column defaults are told from constant ones by information_schema.COLUMNS. MariaDB
+ * prints a constant default as a number, a quoted literal or NULL,
  * and any other default is an expression ({@code current_timestamp()}, {@code uuid()}); MySQL
  * marks expression defaults {@code DEFAULT_GENERATED} (8.0) and prints {@code CURRENT_TIMESTAMP}
  * as it is (5.7). A constant default is what Debezium reports from the DDL in the binlog as of the
  * table's next row: a default changed again before any row of the table was written is reported
  * in place of the one the column was added with (a limit the README states).
  */
-final class BinlogColumnDefaults implements ColumnDefaults {
+final class BinlogInformationSchema implements ColumnDefaults, TableComments {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BinlogColumnDefaults.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BinlogInformationSchema.class);
   private static final Pattern MARIADB_CONSTANT =
       Pattern.compile("-?[0-9.]+([eE][-+]?[0-9]+)?|'([^']|'')*'|b'[01]*'|NULL");
   private static final Pattern MYSQL_COMPUTED =
@@ -37,7 +43,7 @@ final class BinlogColumnDefaults implements ColumnDefaults {
   private Connection connection;
   private boolean closed;
 
-  BinlogColumnDefaults(String url, Configuration options, String description) {
+  BinlogInformationSchema(String url, Configuration options, String description) {
     this.url = url;
     this.options = options;
     this.description = description;
@@ -50,9 +56,7 @@ final class BinlogColumnDefaults implements ColumnDefaults {
       return untrusted;
     }
     try {
-      if (connection == null || connection.isClosed()) {
-        connection = JdbcConnections.open(url, options, description);
-      }
+      Connection connection = connection();
       boolean mariaDb =
           connection.getMetaData().getDatabaseProductVersion().toLowerCase().contains("mariadb");
       try (PreparedStatement statement =
@@ -99,6 +103,43 @@ final class BinlogColumnDefaults implements ColumnDefaults {
   }
 
   @Override
+  public synchronized String comment(TableId table) {
+    if (closed) {
+      return null;
+    }
+    try (PreparedStatement statement =
+        connection()
+            .prepareStatement(
+                "SELECT TABLE_COMMENT FROM information_schema.TABLES"
+                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+      statement.setString(1, table.schemaName());
+      statement.setString(2, table.tableName());
+      try (ResultSet result = statement.executeQuery()) {
+        String comment = result.next() ? result.getString(1) : null;
+        return comment == null || comment.isEmpty() ? null : comment;
+      }
+    } catch (SQLException e) {
+      closeConnection();
+      throw new IllegalStateException(
+          "Cannot read the comment of table "
+              + table
+              + " in "
+              + description
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The connection, opened again if it is closed. */
+  private Connection connection() throws SQLException {
+    if (connection == null || connection.isClosed()) {
+      connection = JdbcConnections.open(url, options, description);
+    }
+    return connection;
+  }
+
+  @Override
   public synchronized void close() {
     closed = true;
     closeConnection();
@@ -109,7 +150,7 @@ final class BinlogColumnDefaults implements ColumnDefaults {
       try {
         connection.close();
       } catch (SQLException e) {
-        LOG.debug("Cannot close the connection reading column defaults: {}", e.getMessage());
+        LOG.debug("Cannot close the connection reading information_schema: {}", e.getMessage());
       }
       connection = null;
     }
