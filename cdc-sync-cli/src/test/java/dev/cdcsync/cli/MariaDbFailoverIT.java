@@ -62,7 +62,10 @@ class MariaDbFailoverIT {
       cdcSync.kill();
     }
     // Changes the pipeline does not read on the primary: they reach it through the replica.
-    Thread.sleep(500);
+    long roundsAtKill = onPrimary.rounds.get();
+    await("changes on the primary after the kill")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> onPrimary.rounds.get() > roundsAtKill + 50 || onPrimary.failure.get() != null);
     onPrimary.stop();
     writer.join();
     assertThat(onPrimary.failure.get()).isNull();

@@ -140,7 +140,7 @@ class OnlineSchemaChangeIT {
           database,
           "drop /* gh-ost */ table if exists " + changelog,
           "drop /* gh-ost */ table if exists " + sentry);
-      Thread.sleep(1_000);
+      writes.awaitMoreRounds(50);
       writes.stop();
       writer.join();
       assertThat(writes.failure.get()).isNull();
@@ -212,40 +212,22 @@ class OnlineSchemaChangeIT {
       for (long low = 1; low <= ROWS; low += 500) {
         server.execute(
             database,
-            "INSERT LOW_PRIORITY IGNORE INTO "
-                + copy
-                + " ("
-                + columns
-                + ") SELECT "
-                + columns
-                + " FROM "
-                + table
-                + " FORCE INDEX(`PRIMARY`) WHERE ((`id` >= '"
-                + low
-                + "')) AND ((`id` <= '"
-                + (low + 499)
-                + "')) LOCK IN SHARE MODE /*pt-online-schema-change 4242 copy nibble*/");
+            nibble(
+                table,
+                copy,
+                columns,
+                "((`id` >= '" + low + "')) AND ((`id` <= '" + (low + 499) + "'))"));
       }
       server.execute(
           database,
-          "INSERT LOW_PRIORITY IGNORE INTO "
-              + copy
-              + " ("
-              + columns
-              + ") SELECT "
-              + columns
-              + " FROM "
-              + table
-              + " FORCE INDEX(`PRIMARY`) WHERE ((`id` > '"
-              + ROWS
-              + "')) LOCK IN SHARE MODE /*pt-online-schema-change 4242 copy nibble*/",
+          nibble(table, copy, columns, "((`id` > '" + ROWS + "'))"),
           "ANALYZE TABLE " + copy + " /* pt-online-schema-change */",
           "RENAME TABLE " + table + " TO " + old + ", " + copy + " TO " + table,
           "DROP TABLE IF EXISTS " + old,
           "DROP TRIGGER IF EXISTS " + trigger + "del`",
           "DROP TRIGGER IF EXISTS " + trigger + "upd`",
           "DROP TRIGGER IF EXISTS " + trigger + "ins`");
-      Thread.sleep(1_000);
+      writes.awaitMoreRounds(50);
       writes.stop();
       writer.join();
       assertThat(writes.failure.get()).isNull();
@@ -255,6 +237,21 @@ class OnlineSchemaChangeIT {
       assertThat(IcebergRows.table(warehouse, database, "orders").schema().findField("qty").type())
           .hasToString("long");
     }
+  }
+
+  /** pt-osc's copy of the rows {@code where} selects, as it writes it. */
+  private static String nibble(String table, String copy, String columns, String where) {
+    return "INSERT LOW_PRIORITY IGNORE INTO "
+        + copy
+        + " ("
+        + columns
+        + ") SELECT "
+        + columns
+        + " FROM "
+        + table
+        + " FORCE INDEX(`PRIMARY`) WHERE "
+        + where
+        + " LOCK IN SHARE MODE /*pt-online-schema-change 4242 copy nibble*/";
   }
 
   private Path createOrdersAndPipeline(
@@ -446,6 +443,14 @@ class OnlineSchemaChangeIT {
       } finally {
         pause.unlock();
       }
+    }
+
+    /** Waits until {@code more} rounds are written from now on. */
+    void awaitMoreRounds(long more) {
+      long target = rounds.get() + more;
+      await(more + " more rounds of writes")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> rounds.get() >= target || failure.get() != null);
     }
 
     void stop() {
