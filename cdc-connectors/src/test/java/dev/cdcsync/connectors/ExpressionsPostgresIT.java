@@ -19,6 +19,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,6 +54,29 @@ class ExpressionsPostgresIT {
           dec("99.950"),
           null);
   private static final List<Object> INTS = Arrays.asList(-7, 7, 0, 3, 2147483, null);
+  private static final List<Object> TIMESTAMPS =
+      Arrays.asList(
+          LocalDateTime.of(2024, 2, 29, 23, 59, 59),
+          LocalDateTime.of(2021, 1, 3, 0, 0, 1), // ISO week 53 of 2020, a Sunday
+          LocalDateTime.of(2024, 12, 30, 12, 30, 45), // ISO week 1 of 2025
+          LocalDateTime.of(2023, 1, 31, 8, 5, 0),
+          LocalDateTime.of(1999, 12, 31, 23, 0, 0),
+          null);
+  private static final List<Object> DATES =
+      Arrays.asList(
+          LocalDate.of(2024, 1, 31),
+          LocalDate.of(2023, 3, 31),
+          LocalDate.of(2021, 1, 3),
+          LocalDate.of(2000, 2, 29),
+          null);
+  private static final List<Object> INT_ARRAYS =
+      Arrays.asList(
+          List.of(1, 2, 3),
+          Arrays.asList(3, null, 5, 3),
+          List.of(),
+          List.of(7),
+          Arrays.asList((Object) null),
+          null);
 
   private static Connection connection;
   private static boolean unicodeCase;
@@ -142,6 +167,116 @@ class ExpressionsPostgresIT {
     agree("LOCATE('a', x)", "position('a' in x)", text, "text", TEXTS);
     agree("IFNULL(x, 'none')", "coalesce(x, 'none')", text, "text", TEXTS);
     agree("NULLIF(x, 'hello')", "nullif(x, 'hello')", text, "text", TEXTS);
+  }
+
+  /** POSITION, OVERLAY and the REGEXP_ functions PostgreSQL has too. */
+  @Test
+  void positionOverlayAndRegularExpressions() throws SQLException {
+    DataTypeRoot text = DataTypeRoot.STRING;
+    agree("POSITION('an' IN x)", "position('an' in x)", text, "text", TEXTS);
+    agree("OVERLAY(x PLACING 'XY' FROM 2)", "overlay(x placing 'XY' from 2)", text, "text", TEXTS);
+    agree(
+        "OVERLAY(x PLACING '' FROM 3 FOR 2)",
+        "overlay(x placing '' from 3 for 2)",
+        text,
+        "text",
+        TEXTS);
+    agree(
+        "OVERLAY(x PLACING '+' FROM 4 FOR 0)",
+        "overlay(x placing '+' from 4 for 0)",
+        text,
+        "text",
+        TEXTS);
+    agree(
+        "OVERLAY(x PLACING '!' FROM 9 FOR 3)",
+        "overlay(x placing '!' from 9 for 3)",
+        text,
+        "text",
+        TEXTS);
+    agree("REGEXP_COUNT(x, '[aeiou]')", "regexp_count(x, '[aeiou]')", text, "text", TEXTS);
+    agree("REGEXP_INSTR(x, 'a+-')", "regexp_instr(x, 'a+-')", text, "text", TEXTS);
+    agree("REGEXP_INSTR(x, 'x')", "regexp_instr(x, 'x')", text, "text", TEXTS);
+    agree("REGEXP_SUBSTR(x, '[a-z]+a')", "regexp_substr(x, '[a-z]+a')", text, "text", TEXTS);
+    agree(
+        "REGEXP_EXTRACT(x, '(a+)-([a-z]+)', 2)",
+        "(regexp_match(x, '(a+)-([a-z]+)'))[2]",
+        text,
+        "text",
+        TEXTS);
+    agree(
+        "REGEXP_EXTRACT_ALL(x, '([a-z])a')",
+        "CASE WHEN x IS NOT NULL"
+            + " THEN ARRAY(SELECT m[1] FROM regexp_matches(x, '([a-z])a', 'g') AS m) END",
+        text,
+        "text",
+        TEXTS);
+  }
+
+  /** EXTRACT and its shorthands, and interval arithmetic, as PostgreSQL's. */
+  @Test
+  void datePartsAndIntervals() throws SQLException {
+    DataTypeRoot timestamp = DataTypeRoot.TIMESTAMP;
+    for (String unit : List.of("YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "DOY", "HOUR")) {
+      agree(
+          "EXTRACT(" + unit + " FROM x)",
+          "extract(" + unit + " from x)",
+          timestamp,
+          "timestamp",
+          TIMESTAMPS);
+    }
+    agree("DAYOFWEEK(x)", "extract(dow from x) + 1", timestamp, "timestamp", TIMESTAMPS);
+    agree("MINUTE(x)", "extract(minute from x)", timestamp, "timestamp", TIMESTAMPS);
+    agree("SECOND(x)", "floor(extract(second from x))", timestamp, "timestamp", TIMESTAMPS);
+    agree("WEEK(x)", "extract(week from x)", DataTypeRoot.DATE, "date", DATES);
+    agree("HOUR(x)", "extract(hour from CAST(x AS timestamp))", DataTypeRoot.DATE, "date", DATES);
+    agree("x + INTERVAL '1' DAY", "x + interval '1 day'", timestamp, "timestamp", TIMESTAMPS);
+    agree(
+        "x - INTERVAL '1-2' YEAR TO MONTH",
+        "x - interval '1 year 2 months'",
+        timestamp,
+        "timestamp",
+        TIMESTAMPS);
+    agree(
+        "INTERVAL '1 02:03:04' DAY TO SECOND + x",
+        "x + interval '1 day 02:03:04'",
+        timestamp,
+        "timestamp",
+        TIMESTAMPS);
+    agree(
+        "x + INTERVAL '1' MONTH",
+        "CAST(x + interval '1 month' AS date)",
+        DataTypeRoot.DATE,
+        "date",
+        DATES);
+    agree("x - INTERVAL '3' DAY", "x - 3", DataTypeRoot.DATE, "date", DATES);
+  }
+
+  /** The array functions, as PostgreSQL's on an integer[]. */
+  @Test
+  void arrays() throws SQLException {
+    DataType ints = DataType.array(DataType.of(DataTypeRoot.INT));
+    agree("CARDINALITY(x)", "cardinality(x)", ints, "integer[]", INT_ARRAYS);
+    agree("x[1]", "x[1]", ints, "integer[]", INT_ARRAYS);
+    agree("x[3]", "x[3]", ints, "integer[]", INT_ARRAYS);
+    agree(
+        "ARRAY_POSITION(x, 3)",
+        "CASE WHEN x IS NOT NULL THEN coalesce(array_position(x, 3), 0) END",
+        ints,
+        "integer[]",
+        INT_ARRAYS);
+    agree(
+        "ARRAY_CONTAINS(x, 3)",
+        "CASE WHEN x IS NOT NULL THEN array_position(x, 3) IS NOT NULL END",
+        ints,
+        "integer[]",
+        INT_ARRAYS);
+    agree(
+        "ARRAY_CONTAINS(x, NULL)",
+        "CASE WHEN x IS NOT NULL THEN array_position(x, NULL) IS NOT NULL END",
+        ints,
+        "integer[]",
+        INT_ARRAYS);
+    agree("ARRAY[x[1], 5, NULL]", "ARRAY[x[1], 5, NULL]", ints, "integer[]", INT_ARRAYS);
   }
 
   @Test
@@ -237,7 +372,11 @@ class ExpressionsPostgresIT {
         connection.prepareStatement(
             "SELECT " + postgres + " FROM (SELECT CAST(? AS " + pgType + ") AS x) AS input")) {
       for (Object input : inputs) {
-        statement.setObject(1, input);
+        statement.setObject(
+            1,
+            input instanceof List<?> list
+                ? connection.createArrayOf(pgType.replace("[]", ""), list.toArray())
+                : input);
         Object expected;
         try (ResultSet result = statement.executeQuery()) {
           result.next();
@@ -254,7 +393,23 @@ class ExpressionsPostgresIT {
   }
 
   /** Numbers compare by value (PostgreSQL picks other scales); everything else by text. */
-  private static Object normalize(Object value) {
+  private static Object normalize(Object value) throws SQLException {
+    if (value instanceof java.sql.Array array) {
+      return normalize(Arrays.asList((Object[]) array.getArray()));
+    }
+    if (value instanceof List<?> list) {
+      List<Object> elements = new ArrayList<>();
+      for (Object element : list) {
+        elements.add(normalize(element));
+      }
+      return elements;
+    }
+    if (value instanceof java.sql.Timestamp timestamp) {
+      return timestamp.toLocalDateTime().toString();
+    }
+    if (value instanceof java.sql.Date date) {
+      return date.toLocalDate().toString();
+    }
     if (value instanceof BigDecimal decimal) {
       return decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString();
     }

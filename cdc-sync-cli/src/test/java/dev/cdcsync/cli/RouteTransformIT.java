@@ -157,7 +157,7 @@ class RouteTransformIT {
                 replace-symbol: <>
             transform:
               - source-table: %1$s.public.customers
-                projection: id, UPPER(name) AS name_upper, SHA256(email) AS email_hash, HMAC_SHA256(email, 'PII_KEY') AS email_token, MASK(card, 4) AS card_masked, price * qty AS total, __data_event_type__ AS op, __table_name__ AS src
+                projection: id, UPPER(name) AS name_upper, SHA256(email) AS email_hash, HMAC_SHA256(email, 'PII_KEY') AS email_token, MASK(card, 4) AS card_masked, price * qty AS total, REGEXP_EXTRACT_ALL(name || ' ' || status, '([a-z]+)') AS words, __data_event_type__ AS op, __table_name__ AS src
                 filter: total > 0 AND status <> 'test'
                 table-options: write.parquet.compression-codec=uncompressed
                 description: no personal data in clear
@@ -192,6 +192,7 @@ class RouteTransformIT {
                 .containsEntry("email_token", emailToken)
                 .containsEntry("card_masked", "************0004")
                 .containsEntry("total", new BigDecimal("2.50"))
+                .containsEntry("words", List.of("dee", "active"))
                 .containsEntry("op", "+I")
                 .containsEntry("src", "customers");
             assertThat(rows.get("3"))
@@ -213,7 +214,15 @@ class RouteTransformIT {
       assertThat(table.schema().columns())
           .extracting(Types.NestedField::name)
           .containsExactly(
-              "id", "name_upper", "email_hash", "email_token", "card_masked", "total", "op", "src");
+              "id",
+              "name_upper",
+              "email_hash",
+              "email_token",
+              "card_masked",
+              "total",
+              "words",
+              "op",
+              "src");
       assertThat(table.schema().identifierFieldNames()).containsExactly("id");
       assertThat(table.properties())
           .containsEntry("write.parquet.compression-codec", "uncompressed");

@@ -14,6 +14,7 @@ import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlCharStringLiteral;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlIntervalLiteral;
 import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
@@ -88,10 +89,21 @@ final class ExpressionCompiler {
     List<SqlNode> operands = call.getOperandList();
     return switch (call.getKind()) {
       case AS -> throw new ExpressionException(pos, "AS is only allowed after a projection item");
-      case PLUS ->
-          Operators.arithmetic("+", compile(operands.get(0)), compile(operands.get(1)), pos);
-      case MINUS ->
-          Operators.arithmetic("-", compile(operands.get(0)), compile(operands.get(1)), pos);
+      case PLUS -> {
+        if (operands.get(0) instanceof SqlIntervalLiteral interval) {
+          yield Intervals.add(compile(operands.get(1)), interval, false, pos, clock.getZone());
+        }
+        if (operands.get(1) instanceof SqlIntervalLiteral interval) {
+          yield Intervals.add(compile(operands.get(0)), interval, false, pos, clock.getZone());
+        }
+        yield Operators.arithmetic("+", compile(operands.get(0)), compile(operands.get(1)), pos);
+      }
+      case MINUS -> {
+        if (operands.get(1) instanceof SqlIntervalLiteral interval) {
+          yield Intervals.add(compile(operands.get(0)), interval, true, pos, clock.getZone());
+        }
+        yield Operators.arithmetic("-", compile(operands.get(0)), compile(operands.get(1)), pos);
+      }
       case TIMES ->
           Operators.arithmetic("*", compile(operands.get(0)), compile(operands.get(1)), pos);
       case DIVIDE ->
@@ -136,6 +148,11 @@ final class ExpressionCompiler {
                   compile(operands.get(2))),
               call,
               pos);
+      case EXTRACT ->
+          function("EXTRACT", List.of(unit(operands.get(0)), compile(operands.get(1))), call, pos);
+      case ITEM ->
+          ArrayFunctions.item(
+              compile(operands.get(0)), compile(operands.get(1)), pos, clock.getZone());
       case TIMESTAMP_ADD, TIMESTAMP_DIFF ->
           function(
               call.getOperator().getName(),
@@ -328,6 +345,10 @@ final class ExpressionCompiler {
       }
       DataType type = DataType.decimal(precision, scale);
       return Typed.constant(type, value.setScale(scale));
+    }
+    if (literal instanceof SqlIntervalLiteral) {
+      throw new ExpressionException(
+          pos, "an INTERVAL is only added to or subtracted from a DATE, TIME or TIMESTAMP");
     }
     if (literal instanceof SqlCharStringLiteral) {
       return Typed.constant(Types.STRING, literal.getValueAs(String.class));

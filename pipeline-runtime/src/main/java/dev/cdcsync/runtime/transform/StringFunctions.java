@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
@@ -67,48 +65,6 @@ final class StringFunctions {
       end -= Character.charCount(s.codePointBefore(end));
     }
     return s.substring(start, end);
-  }
-
-  /** REGEXP_REPLACE(s, regex, replacement): every match; the replacement is literal text. */
-  static Typed regexpReplace(Call call) {
-    Evaluator string = call.string(0);
-    Evaluator regex = call.string(1);
-    Evaluator replacement = call.string(2);
-    if (call.argument(1).constant() && !call.argument(1).isNullLiteral()) {
-      Pattern pattern = compile(call, (String) call.argument(1).value());
-      return call.result(
-          Types.STRING,
-          Operators.strict(
-              string,
-              replacement,
-              (s, r) ->
-                  pattern.matcher((String) s).replaceAll(Matcher.quoteReplacement((String) r))));
-    }
-    Evaluator pair =
-        Operators.strict(regex, replacement, (p, r) -> new String[] {(String) p, (String) r});
-    return call.result(
-        Types.STRING,
-        Operators.strict(
-            string,
-            pair,
-            (s, p) -> {
-              String[] parts = (String[]) p;
-              try {
-                return Pattern.compile(parts[0])
-                    .matcher((String) s)
-                    .replaceAll(Matcher.quoteReplacement(parts[1]));
-              } catch (PatternSyntaxException e) {
-                throw new EvaluationException("REGEXP_REPLACE: invalid regular expression");
-              }
-            }));
-  }
-
-  private static Pattern compile(Call call, String regex) {
-    try {
-      return Pattern.compile(regex);
-    } catch (PatternSyntaxException e) {
-      throw call.error(1, "invalid regular expression: " + e.getDescription());
-    }
   }
 
   /**

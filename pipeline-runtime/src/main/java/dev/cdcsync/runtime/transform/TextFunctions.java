@@ -194,6 +194,47 @@ final class TextFunctions {
             (what, in, from) -> position((String) in, (String) what, (Integer) from)));
   }
 
+  /**
+   * OVERLAY(s PLACING r FROM start [FOR length]): s with {@code length} characters (default: r's
+   * length) from {@code start} replaced by r, as the SQL standard defines it (and PostgreSQL): the
+   * first start - 1 characters, r, then what follows start + length - 1. A start past the end
+   * appends r; a start below 1 leaves s as it is (as Flink CDC).
+   */
+  static Typed overlay(Call call) {
+    Evaluator string = call.string(0);
+    Evaluator replacement = call.string(1);
+    Evaluator start = call.integer(2);
+    Evaluator length = call.size() > 3 ? call.integer(3) : null;
+    Evaluator range =
+        length == null
+            ? Operators.strict(start, replacement, (b, r) -> new int[] {(Integer) b, points(r)})
+            : Operators.strict(start, length, (b, l) -> new int[] {(Integer) b, (Integer) l});
+    return call.result(
+        Types.STRING,
+        Operators.strict(
+            string,
+            replacement,
+            range,
+            (s, r, bounds) ->
+                overlay((String) s, (String) r, ((int[]) bounds)[0], ((int[]) bounds)[1])));
+  }
+
+  private static String overlay(String s, String replacement, int start, int length) {
+    if (start < 1) {
+      return s;
+    }
+    int points = points(s);
+    int kept = Math.min(start - 1, points);
+    long resume = Math.max(0L, Math.min((long) start - 1 + length, points));
+    return s.substring(0, s.offsetByCodePoints(0, kept))
+        + replacement
+        + s.substring(s.offsetByCodePoints(0, (int) resume));
+  }
+
+  private static int points(Object s) {
+    return ((String) s).codePointCount(0, ((String) s).length());
+  }
+
   /** The 1-based code point position of sub in s at or after from, 0 if none. */
   private static int position(String s, String sub, int from) {
     if (from < 1) {

@@ -50,6 +50,7 @@ public final class TransformSyntax {
           SqlKind.TRIM,
           SqlKind.TIMESTAMP_ADD,
           SqlKind.TIMESTAMP_DIFF,
+          SqlKind.ITEM,
           SqlKind.CASE);
 
   private TransformSyntax() {}

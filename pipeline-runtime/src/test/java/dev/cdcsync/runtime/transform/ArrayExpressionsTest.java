@@ -1,6 +1,7 @@
 package dev.cdcsync.runtime.transform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cdcsync.api.Column;
 import dev.cdcsync.api.DataType;
@@ -57,6 +58,50 @@ class ArrayExpressionsTest {
     assertThat(compile(null, "tags IS NOT NULL").test(ROW, TransformFixture.CONTEXT)).isTrue();
   }
 
+  @Test
+  void buildsArraysOfTheValuesCommonType() {
+    assertThat(eval("ARRAY[id, 2, NULL]")).isEqualTo(Arrays.asList(1, 2, null));
+    assertThat(type("ARRAY[id, 2.5]")).isEqualTo(DataType.array(DataType.decimal(11, 1)));
+    assertThat(eval("ARRAY['x', tags[1]]")).isEqualTo(List.of("x", "x"));
+    assertThatThrownBy(() -> compile("ARRAY[NULL] AS r", null))
+        .hasMessageContaining("ARRAY: an array of NULLs only has no element type");
+    assertThatThrownBy(() -> compile("ARRAY[id, 'x'] AS r", null))
+        .hasMessageContaining("ARRAY: the elements have no common type: INT and STRING");
+  }
+
+  @Test
+  void readsAnElementByItsOneBasedIndex() {
+    assertThat(eval("a[1]")).isEqualTo(1);
+    assertThat(eval("a[2]")).isNull();
+    assertThat(eval("a[3]")).isEqualTo(3);
+    assertThat(eval("a[0]")).isNull();
+    assertThat(eval("a[4]")).isNull();
+    assertThat(eval("amounts[id]")).isEqualTo(new BigDecimal("1.50"));
+    assertThat(type("amounts[1]")).isEqualTo(DataType.decimal(6, 2));
+    assertThatThrownBy(() -> compile("id[1] AS r", null))
+        .hasMessageContaining("[…] takes an ARRAY, not INT");
+  }
+
+  @Test
+  void countsSearchesAndUnwraps() {
+    assertThat(eval("CARDINALITY(a)")).isEqualTo(3);
+    assertThat(eval("CARDINALITY(ARRAY[1])")).isEqualTo(1);
+    assertThat(eval("ARRAY_CONTAINS(a, 3)")).isEqualTo(true);
+    assertThat(eval("ARRAY_CONTAINS(a, 3.0)")).as("by value").isEqualTo(true);
+    assertThat(eval("ARRAY_CONTAINS(b, 3)")).isEqualTo(false);
+    assertThat(eval("ARRAY_CONTAINS(a, NULL)")).as("a NULL element").isEqualTo(true);
+    assertThat(eval("ARRAY_CONTAINS(b, NULL)")).isEqualTo(false);
+    assertThat(eval("ARRAY_CONTAINS(amounts, 1.5)")).isEqualTo(true);
+    assertThat(eval("ARRAY_POSITION(a, 3)")).isEqualTo(3);
+    assertThat(eval("ARRAY_POSITION(tags, 'y')")).isEqualTo(0);
+    assertThat(eval("ARRAY_POSITION(a, NULL)")).isNull();
+    assertThat(eval("ELEMENT(amounts)")).isEqualTo(new BigDecimal("1.50"));
+    assertThatThrownBy(() -> eval("ELEMENT(a)"))
+        .hasMessageContaining("ELEMENT: the array has 3 elements, not one");
+    assertThatThrownBy(() -> compile("CARDINALITY(id) AS r", null))
+        .hasMessageContaining("CARDINALITY: argument 1 must be an ARRAY but is INT");
+  }
+
   private static TransformProgram compile(String projection, String filter) {
     return TransformProgram.compile(
         "transform rule 1 (line 12)",
@@ -65,6 +110,10 @@ class ArrayExpressionsTest {
         SCHEMA,
         TransformFixture.ENVIRONMENT::get,
         TransformFixture.CLOCK);
+  }
+
+  private static DataType type(String expression) {
+    return compile(expression + " AS r", null).outputColumns().get(0).type();
   }
 
   private static Object eval(String expression) {
