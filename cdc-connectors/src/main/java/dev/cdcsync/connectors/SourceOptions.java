@@ -20,7 +20,10 @@ public final class SourceOptions {
     SNAPSHOT,
     /** Stream from the oldest binlog the server keeps, without a snapshot (MariaDB). */
     EARLIEST_OFFSET,
-    /** Stream from a binlog file and position, or after a GTID position (MariaDB). */
+    /**
+     * Stream from a binlog file and position, or after a GTID position (MariaDB); from a WAL
+     * position of the existing replication slot (PostgreSQL).
+     */
     SPECIFIC_OFFSET,
     /** Stream from the first transaction committed at or after a time (MariaDB). */
     TIMESTAMP,
@@ -64,6 +67,7 @@ public final class SourceOptions {
               + " changes made from now on; snapshot (postgres, mariadb): load existing rows,"
               + " commit them and exit; earliest-offset, specific-offset, timestamp (mariadb):"
               + " stream from the oldest binlog kept, a given position, or a time;"
+              + " specific-offset (postgres): stream from a WAL position of the replication slot;"
               + " committed-offset (postgres): stream from the replication slot's position.",
           SourceOptions::startupMode,
           "initial, latest-offset, snapshot, earliest-offset, specific-offset, timestamp or"

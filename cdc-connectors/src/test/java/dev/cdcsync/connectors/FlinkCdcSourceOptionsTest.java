@@ -182,6 +182,45 @@ class FlinkCdcSourceOptionsTest {
                 + " timestamp or committed-offset but got 'earliest'");
   }
 
+  /** A postgres specific-offset start needs a WAL position, and the position needs that mode. */
+  @Test
+  void postgresSpecificOffsetTakesAWalPosition() {
+    PostgresSourceFactory postgres = new PostgresSourceFactory();
+    postgres.validateOptions(
+        Configuration.of(
+            Map.of(
+                "tables", "shop.public.orders",
+                "scan.startup.mode", "specific-offset",
+                "scan.startup.specific-offset.lsn", "16/B374D848")));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                postgres.validateOptions(
+                    Configuration.of(
+                        Map.of(
+                            "tables", "shop.public.orders",
+                            "scan.startup.mode", "specific-offset"))))
+        .hasMessageStartingWith(
+            "Cannot use scan.startup.mode specific-offset with a postgres source: set source"
+                + " option 'scan.startup.specific-offset.lsn'");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                postgres.validateOptions(
+                    Configuration.of(
+                        Map.of(
+                            "tables", "shop.public.orders",
+                            "scan.startup.mode", "specific-offset",
+                            "scan.startup.specific-offset.lsn", "16-B374D848"))))
+        .hasMessageContaining("'16-B374D848' is no WAL position");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                postgres.validateOptions(
+                    Configuration.of(
+                        Map.of(
+                            "tables", "shop.public.orders",
+                            "scan.startup.specific-offset.lsn", "0/16B3748"))))
+        .hasMessageContaining("with scan.startup.mode initial: it is the position of");
+  }
+
   /** Each source takes the start modes it can honour and names the others with the reason. */
   @Test
   void eachSourceRefusesTheStartModesItDoesNotHave() {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The start modes that stream without loading the tables, against the real servers: MariaDB from
  * the oldest binlog kept, from a binlog file and position, after a GTID position and from a time;
  * PostgreSQL
- * from an existing replication slot's confirmed position. Each pipeline starts without a
+ * from an existing replication slot's confirmed position or a WAL position after it. Each pipeline starts without a
  * checkpoint; the Iceberg table then holds exactly the rows the changes from that point made.
  */
 class StartupModesIT {
@@ -198,6 +198,55 @@ class StartupModesIT {
       assertThat(cdcSync.describe())
           .contains("Cannot start from replication slot slot_start_committed of PostgreSQL at")
           .contains("there is no such slot");
+    }
+  }
+
+  @Test
+  void postgresStreamsTheTransactionsCommittedAfterAWalPosition() throws Exception {
+    TestDatabaseServer server = TestDatabases.postgres();
+    String database = "start_lsn";
+    server.createDatabase(database);
+    server.execute(
+        database,
+        "CREATE TABLE items (id INT PRIMARY KEY, name TEXT)",
+        "INSERT INTO items VALUES (1, 'one'), (2, 'two')",
+        "CREATE PUBLICATION slot_start_lsn FOR TABLE items",
+        "SELECT pg_create_logical_replication_slot('slot_start_lsn', 'pgoutput')",
+        // In the slot, but before the position: not streamed.
+        "INSERT INTO items VALUES (3, 'three')");
+    String lsn = single(server, database, "SELECT pg_current_wal_insert_lsn()");
+    server.execute(
+        database,
+        "UPDATE items SET name = 'ONE' WHERE id = 1",
+        "INSERT INTO items VALUES (4, 'four')");
+
+    Path warehouse = work.resolve("warehouse-" + database);
+    List<String> source =
+        List.of(
+            "tables: " + database + ".public.items",
+            "slot.name: slot_start_lsn",
+            "scan.startup.mode: specific-offset",
+            "scan.startup.specific-offset.lsn: " + lsn);
+    Path file = PipelineFiles.write(work, server, database, source, warehouse, "300ms");
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", file.toString())) {
+      awaitRows(cdcSync, warehouse, "public", Map.of(1, "ONE", 4, "four"));
+      server.execute(database, "INSERT INTO items VALUES (5, 'five')");
+      awaitRows(cdcSync, warehouse, "public", Map.of(1, "ONE", 4, "four", 5, "five"));
+      assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
+      assertThat(cdcSync.describe())
+          .contains(
+              "committed after WAL position " + lsn + " from replication slot slot_start_lsn");
+    }
+
+    // The slot has confirmed past that position since: a new pipeline from it is refused.
+    Path again =
+        PipelineFiles.write(
+            work, server, database + "_again", source, work.resolve("warehouse-again"), "300ms");
+    try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", again.toString())) {
+      assertThat(cdcSync.waitFor(60)).as(cdcSync.describe()).isNotZero();
+      assertThat(cdcSync.describe())
+          .contains("Cannot start from WAL position " + lsn + " of PostgreSQL at")
+          .contains("replication slot slot_start_lsn has confirmed ");
     }
   }
 

@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.postgresql.replication.LogSequenceNumber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -489,20 +491,147 @@ final class PostgresPreflight implements Runnable {
    * @throws PermanentPipelineException naming the slot and what to do when it is missing
    */
   void requireCommittedSlot() {
-    try (Connection connection = JdbcConnections.open(url, options, description);
-        PreparedStatement statement =
-            connection.prepareStatement(
-                "SELECT database, plugin, confirmed_flush_lsn FROM pg_replication_slots"
-                    + " WHERE slot_name = ?")) {
+    try (Connection connection = JdbcConnections.open(url, options, description)) {
+      LOG.info(
+          "Streaming the changes of {} from replication slot {} at its confirmed position {}"
+              + " (scan.startup.mode committed-offset)",
+          description,
+          slot,
+          existingSlot(connection, "committed-offset"));
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot read replication slot " + slot + " of " + description + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Before a start without a checkpoint in {@code scan.startup.mode: specific-offset}: the slot
+   * must exist as for {@link #requireCommittedSlot()}, confirmed at or before {@code lsn}, which
+   * the server's WAL must have reached. The slot is advanced to it, so the stream brings the
+   * transactions committed after it.
+   *
+   * @throws PermanentPipelineException naming the slot and both positions when the slot is past
+   *     the LSN (the changes in between are gone) or the LSN is ahead of the server
+   */
+  void advanceSlotTo(String lsn) {
+    String mode = "specific-offset " + lsn;
+    try (Connection connection = JdbcConnections.open(url, options, description)) {
+      String confirmed = existingSlot(connection, mode);
+      long wanted = lsn(lsn);
+      if (lsn(confirmed) > wanted) {
+        throw new PermanentPipelineException(
+            "Cannot start from WAL position "
+                + lsn
+                + " of "
+                + description
+                + " (scan.startup.mode specific-offset): replication slot "
+                + slot
+                + " has confirmed "
+                + confirmed
+                + " already, and the server keeps no changes before that for it; start from "
+                + confirmed
+                + " or later");
+      }
+      String current;
+      try (Statement statement = connection.createStatement();
+          ResultSet result = statement.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
+        result.next();
+        current = result.getString(1);
+      }
+      if (wanted > lsn(current)) {
+        throw new PermanentPipelineException(
+            "Cannot start from WAL position "
+                + lsn
+                + " of "
+                + description
+                + " (scan.startup.mode specific-offset): the server's WAL has only reached "
+                + current);
+      }
+      advance(connection, lsn, wanted);
+      LOG.info(
+          "Streaming the changes of {} committed after WAL position {} from replication slot {}"
+              + " (scan.startup.mode specific-offset; the slot had confirmed {})",
+          description,
+          lsn,
+          slot,
+          confirmed);
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "Cannot move replication slot "
+              + slot
+              + " of "
+              + description
+              + " to "
+              + lsn
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * Advances the slot to {@code lsn}. The server advances a slot only as far as its WAL is flushed,
+   * which trails commits made with {@code synchronous_commit = off} by up to three times {@code
+   * wal_writer_delay}: the call is repeated until the slot is there, for ten seconds at most.
+   */
+  private void advance(Connection connection, String lsn, long wanted) throws SQLException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    try (PreparedStatement advance =
+        connection.prepareStatement(
+            "SELECT end_lsn FROM pg_replication_slot_advance(?, ?::pg_lsn)")) {
+      advance.setString(1, slot);
+      advance.setString(2, lsn);
+      while (true) {
+        String reached;
+        try (ResultSet result = advance.executeQuery()) {
+          result.next();
+          reached = result.getString(1);
+        }
+        if (lsn(reached) >= wanted) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new PermanentPipelineException(
+              "Cannot move replication slot "
+                  + slot
+                  + " of "
+                  + description
+                  + " to WAL position "
+                  + lsn
+                  + " (scan.startup.mode specific-offset): the server has flushed its WAL only to "
+                  + reached
+                  + " after 10 s");
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("Interrupted while moving replication slot " + slot, e);
+        }
+      }
+    }
+  }
+
+  /**
+   * The confirmed position of the pipeline's existing slot, checked to be this database's, for
+   * pgoutput, and kept with its publication.
+   */
+  private String existingSlot(Connection connection, String mode) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT database, plugin, confirmed_flush_lsn FROM pg_replication_slots"
+                + " WHERE slot_name = ?")) {
       statement.setString(1, slot);
       try (ResultSet result = statement.executeQuery()) {
         if (!result.next()) {
-          throw new dev.cdcsync.api.PermanentPipelineException(
+          throw new PermanentPipelineException(
               "Cannot start from replication slot "
                   + slot
                   + " of "
                   + description
-                  + " (scan.startup.mode committed-offset): there is no such slot; create it"
+                  + " (scan.startup.mode "
+                  + mode
+                  + "): there is no such slot; create it"
                   + " (pg_create_logical_replication_slot('"
                   + slot
                   + "', 'pgoutput')), set source option 'slot.name' to the slot to read, or start"
@@ -511,10 +640,12 @@ final class PostgresPreflight implements Runnable {
         String database = result.getString(1);
         String plugin = result.getString(2);
         if (!"pgoutput".equals(plugin) || !connection.getCatalog().equals(database)) {
-          throw new dev.cdcsync.api.PermanentPipelineException(
+          throw new PermanentPipelineException(
               "Cannot start from replication slot "
                   + slot
-                  + " (scan.startup.mode committed-offset): it is a slot of database "
+                  + " (scan.startup.mode "
+                  + mode
+                  + "): it is a slot of database "
                   + database
                   + " for plugin "
                   + plugin
@@ -523,29 +654,30 @@ final class PostgresPreflight implements Runnable {
                   + " for pgoutput");
         }
         if (publicationCreated) {
-          throw new dev.cdcsync.api.PermanentPipelineException(
+          throw new PermanentPipelineException(
               "Cannot start from replication slot "
                   + slot
                   + " of "
                   + description
-                  + " (scan.startup.mode committed-offset): its publication "
+                  + " (scan.startup.mode "
+                  + mode
+                  + "): its publication "
                   + publication
                   + " did not exist until this start created it, and the slot's changes are"
-                  + " decoded against the publications of their time; a committed-offset start"
-                  + " reads a slot kept with its publication (create the publication before the"
-                  + " slot), else start with initial or latest-offset");
+                  + " decoded against the publications of their time; a "
+                  + mode
+                  + " start reads a slot kept with its publication (create the publication before"
+                  + " the slot), else start with initial or latest-offset");
         }
-        LOG.info(
-            "Streaming the changes of {} from replication slot {} at its confirmed position {}"
-                + " (scan.startup.mode committed-offset)",
-            description,
-            slot,
-            result.getString(3));
+        return result.getString(3);
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "Cannot read replication slot " + slot + " of " + description + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A WAL position written as PostgreSQL does ({@code 16/B374D848}), or null if it is none. */
+  static Long lsn(String text) {
+    LogSequenceNumber lsn = LogSequenceNumber.valueOf(text.trim());
+    return lsn.equals(LogSequenceNumber.INVALID_LSN) ? null : lsn.asLong();
   }
 
   /**

@@ -47,6 +47,15 @@ public final class PostgresSourceFactory implements SourceFactory {
       ConfigOption.optional(
           "decoding.plugin.name", String.class, "pgoutput", "Logical decoding plugin.");
 
+  public static final ConfigOption<String> SPECIFIC_OFFSET_LSN =
+      ConfigOption.optional(
+          "scan.startup.specific-offset.lsn",
+          String.class,
+          null,
+          "specific-offset: stream the transactions committed after this WAL position (e.g."
+              + " 0/16B3748, from pg_current_wal_lsn()), from the replication slot 'slot.name',"
+              + " which must exist at or before it.");
+
   private static final String UNAVAILABLE_VALUE_PLACEHOLDER = "unavailable.value.placeholder";
 
   public static final ConfigOption<String> METADATA_LIST =
@@ -71,6 +80,7 @@ public final class PostgresSourceFactory implements SourceFactory {
                 SLOT_NAME,
                 DECODING_PLUGIN,
                 SourceOptions.STARTUP_MODE,
+                SPECIFIC_OFFSET_LSN,
                 LoadOptions.CHUNK_SIZE,
                 LoadOptions.FETCH_SIZE,
                 LoadOptions.CHUNK_KEY_COLUMN,
@@ -152,9 +162,11 @@ public final class PostgresSourceFactory implements SourceFactory {
             properties.getProperty(UNAVAILABLE_VALUE_PLACEHOLDER),
             new PostgresUnchangedValues(url, options, server)),
         preflight,
-        options.get(SourceOptions.STARTUP_MODE) == SourceOptions.StartupMode.COMMITTED_OFFSET
-            ? preflight::requireCommittedSlot
-            : preflight::dropStaleSlot,
+        switch (options.get(SourceOptions.STARTUP_MODE)) {
+          case COMMITTED_OFFSET -> preflight::requireCommittedSlot;
+          case SPECIFIC_OFFSET -> () -> preflight.advanceSlotTo(options.get(SPECIFIC_OFFSET_LSN));
+          default -> preflight::dropStaleSlot;
+        },
         () -> preflight.estimatedRows(database),
         context.workDirectory(),
         new PostgresNewTables(
@@ -192,12 +204,45 @@ public final class PostgresSourceFactory implements SourceFactory {
             SourceOptions.StartupMode.INITIAL,
             SourceOptions.StartupMode.LATEST_OFFSET,
             SourceOptions.StartupMode.SNAPSHOT,
+            SourceOptions.StartupMode.SPECIFIC_OFFSET,
             SourceOptions.StartupMode.COMMITTED_OFFSET),
         "PostgreSQL streams from its replication slot, which starts where it was created or"
             + " confirmed");
+    requireSpecificOffset(options);
     includePatterns(options);
     excludePatterns(options);
     LoadOptions.requireLoadOnlyForReload(options);
+  }
+
+  /** {@code specific-offset} needs a valid LSN, and the LSN that mode. */
+  private static void requireSpecificOffset(Configuration options) {
+    boolean specific =
+        options.get(SourceOptions.STARTUP_MODE) == SourceOptions.StartupMode.SPECIFIC_OFFSET;
+    String lsn = options.optional(SPECIFIC_OFFSET_LSN).orElse(null);
+    if (specific && lsn == null) {
+      throw new ConfigurationException(
+          "Cannot use scan.startup.mode specific-offset with a postgres source: set source option '"
+              + SPECIFIC_OFFSET_LSN.key()
+              + "' to the WAL position to stream from (e.g. 0/16B3748, from"
+              + " pg_current_wal_lsn())");
+    }
+    if (!specific && lsn != null) {
+      throw new ConfigurationException(
+          "Cannot use source option '"
+              + SPECIFIC_OFFSET_LSN.key()
+              + "' with scan.startup.mode "
+              + options.get(SourceOptions.STARTUP_MODE).spelling()
+              + ": it is the position of scan.startup.mode specific-offset");
+    }
+    if (specific && PostgresPreflight.lsn(lsn) == null) {
+      throw new ConfigurationException(
+          "Cannot use source option '"
+              + SPECIFIC_OFFSET_LSN.key()
+              + "': '"
+              + lsn
+              + "' is no WAL position; write it as PostgreSQL does, two hexadecimal numbers"
+              + " separated by '/' (e.g. 0/16B3748)");
+    }
   }
 
   /** Option {@code tables}, each pattern naming the one database with a plain name. */
