@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.iceberg.Table;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code include-comments.enabled}: a MariaDB table's comment becomes its Iceberg table's {@code
  * comment} property, its columns' comments the docs of its Iceberg columns, for the columns it is
  * created with and for one added while streaming, through a transform that passes them on; a
- * computed column has none.
+ * computed column has none. Comments changed while streaming follow.
  */
 class ColumnCommentsIT {
 
@@ -87,7 +88,49 @@ class ColumnCommentsIT {
       assertThat(accounts.schema().findField("doubled").doc()).isNull();
       assertThat(accounts.schema().findField("branch").doc()).isEqualTo("opened at");
       assertThat(accounts.properties()).containsEntry("comment", "one row per account");
+
+      // Comments changed later follow; a removed one stays. A table comment alone changes no
+      // column.
+      server.execute(
+          database,
+          "ALTER TABLE accounts COMMENT = 'one row per open account'",
+          "INSERT INTO accounts VALUES (3, 'cy', 30, 'south')");
+      awaitTable(
+          cdcSync,
+          warehouse,
+          database,
+          3,
+          table ->
+              assertThat(table.properties()).containsEntry("comment", "one row per open account"));
+      server.execute(
+          database,
+          "ALTER TABLE accounts MODIFY owner VARCHAR(64) COMMENT 'legal holder'",
+          "ALTER TABLE accounts MODIFY branch VARCHAR(10)",
+          "INSERT INTO accounts VALUES (4, 'dee', 40, 'east')");
+      awaitTable(
+          cdcSync,
+          warehouse,
+          database,
+          4,
+          table -> assertThat(table.schema().findField("owner").doc()).isEqualTo("legal holder"));
+      assertThat(
+              IcebergRows.table(warehouse, database, "accounts").schema().findField("branch").doc())
+          .isEqualTo("opened at");
       assertThat(cdcSync.terminate(60)).as(cdcSync.describe()).isEqualTo(ExitCodes.OK);
     }
+  }
+
+  /** Waits until the table has that many rows and passes the check. */
+  private static void awaitTable(
+      CdcSyncProcess cdcSync, Path warehouse, String database, int rows, Consumer<Table> check) {
+    await("accounts has " + rows + " rows and the comments")
+        .atMost(Duration.ofSeconds(60))
+        .failFast(
+            "cdc-sync exited", () -> assertThat(cdcSync.isAlive()).as(cdcSync::describe).isTrue())
+        .untilAsserted(
+            () -> {
+              assertThat(IcebergRows.rows(warehouse, database, "accounts", "id")).hasSize(rows);
+              check.accept(IcebergRows.table(warehouse, database, "accounts"));
+            });
   }
 }

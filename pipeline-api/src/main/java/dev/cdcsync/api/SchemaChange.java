@@ -2,19 +2,21 @@ package dev.cdcsync.api;
 
 import java.util.Objects;
 
-/** One change to a sink table's columns. */
+/** One change to a sink table's columns, or to its comment. */
 public sealed interface SchemaChange {
 
-  /** The column the change concerns. */
-  String columnName();
-
   /**
-   * Whether every change only adds columns or widens types, so rows already written stay valid
-   * under the new columns.
+   * Whether every change only adds columns, widens types or changes comments, so rows already
+   * written stay valid under the new columns.
    */
   static boolean additive(java.util.List<SchemaChange> changes) {
     return changes.stream()
-        .allMatch(change -> change instanceof AddColumn || change instanceof WidenColumnType);
+        .allMatch(
+            change ->
+                change instanceof AddColumn
+                    || change instanceof WidenColumnType
+                    || change instanceof ColumnComment
+                    || change instanceof TableComment);
   }
 
   /**
@@ -27,7 +29,6 @@ public sealed interface SchemaChange {
       Objects.requireNonNull(column, "column");
     }
 
-    @Override
     public String columnName() {
       return column.name();
     }
@@ -53,6 +54,21 @@ public sealed interface SchemaChange {
       Objects.requireNonNull(columnName, "columnName");
       Objects.requireNonNull(from, "from");
       Objects.requireNonNull(to, "to");
+    }
+  }
+
+  /** The source's new comment on a column, the sink column's doc. */
+  record ColumnComment(String columnName, String comment) implements SchemaChange {
+    public ColumnComment {
+      Objects.requireNonNull(columnName, "columnName");
+      Objects.requireNonNull(comment, "comment");
+    }
+  }
+
+  /** The source table's new comment, the sink table's. */
+  record TableComment(String comment) implements SchemaChange {
+    public TableComment {
+      Objects.requireNonNull(comment, "comment");
     }
   }
 }

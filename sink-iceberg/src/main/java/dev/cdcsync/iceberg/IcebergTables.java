@@ -98,11 +98,15 @@ final class IcebergTables {
     List<Column> columns = new ArrayList<>();
     for (Types.NestedField field : schema.columns()) {
       if (!AppendColumns.isChangeColumn(field.name())) {
-        columns.add(Column.of(field.name(), columnType(sinkTable, field)));
+        columns.add(Column.of(field.name(), columnType(sinkTable, field)).withComment(field.doc()));
       }
     }
     return Optional.of(
-        dev.cdcsync.api.Schema.of(columns, List.copyOf(schema.identifierFieldNames())));
+        new dev.cdcsync.api.Schema(
+            columns,
+            List.copyOf(schema.identifierFieldNames()),
+            Map.of(),
+            table.get().properties().get("comment")));
   }
 
   /** The event-model type of a column of an existing table; one cdc-sync does not write stops it. */
@@ -140,6 +144,7 @@ final class IcebergTables {
     Transaction transaction = table.newTransaction();
     UpdateSchema update = transaction.updateSchema();
     Map<String, Object> defaults = new LinkedHashMap<>();
+    String tableComment = null;
     for (SchemaChange change : changes) {
       if (change instanceof SchemaChange.AddColumn add) {
         Column column = add.column();
@@ -168,15 +173,23 @@ final class IcebergTables {
       } else if (change instanceof SchemaChange.WidenColumnType widen) {
         update.updateColumn(
             widen.columnName(), (Type.PrimitiveType) IcebergTypes.icebergType(widen.to()));
+      } else if (change instanceof SchemaChange.ColumnComment comment) {
+        update.updateColumnDoc(comment.columnName(), comment.comment());
+      } else if (change instanceof SchemaChange.TableComment comment) {
+        tableComment = comment.comment();
       }
     }
     update.commit();
-    Map<String, String> uuidMetrics =
-        uuidColumnsWithoutBounds(transaction.table().schema(), table.properties());
-    if (!uuidMetrics.isEmpty()) {
-      UpdateProperties properties = transaction.updateProperties();
-      uuidMetrics.forEach(properties::set);
-      properties.commit();
+    Map<String, String> properties =
+        new LinkedHashMap<>(
+            uuidColumnsWithoutBounds(transaction.table().schema(), table.properties()));
+    if (tableComment != null) {
+      properties.put("comment", tableComment);
+    }
+    if (!properties.isEmpty()) {
+      UpdateProperties setProperties = transaction.updateProperties();
+      properties.forEach(setProperties::set);
+      setProperties.commit();
     }
     if (!defaults.isEmpty() && handOver) {
       throw new IllegalStateException(

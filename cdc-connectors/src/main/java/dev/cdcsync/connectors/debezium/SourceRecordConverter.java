@@ -541,6 +541,8 @@ public final class SourceRecordConverter {
             columns,
             primaryKeys,
             renames,
+            // Debezium builds a table's schema objects anew at each of its DDL statements, so
+            // a comment changed by ALTER TABLE … COMMENT, which changes no column, is read too.
             tableComments == null ? null : tableComments.comment(tableId)),
         converters,
         fieldArray,

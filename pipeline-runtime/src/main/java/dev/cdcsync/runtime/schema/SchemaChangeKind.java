@@ -17,7 +17,8 @@ public enum SchemaChangeKind {
   DROP_COLUMN("drop.column"),
   DROP_TABLE("drop.table"),
   RENAME_COLUMN("rename.column"),
-  TRUNCATE_TABLE("truncate.table");
+  TRUNCATE_TABLE("truncate.table"),
+  ALTER_TABLE_COMMENT("alter.table.comment");
 
   private final String optionName;
 
@@ -32,7 +33,7 @@ public enum SchemaChangeKind {
   /** What an option's value may name: each kind, and Flink CDC's families of kinds. */
   public static final String NAMES =
       "add.column, alter.column.type, create.table, drop.column, drop.table, rename.column,"
-          + " truncate.table, or a family: add, alter, create, drop, rename, truncate, column,"
+          + " truncate.table, alter.table.comment, or a family: add, alter, create, drop, rename, truncate, column,"
           + " table, all";
 
   /**
@@ -69,7 +70,7 @@ public enum SchemaChangeKind {
       case "rename" -> List.of(RENAME_COLUMN);
       case "truncate" -> List.of(TRUNCATE_TABLE);
       case "column" -> List.of(ADD_COLUMN, ALTER_COLUMN_TYPE, DROP_COLUMN, RENAME_COLUMN);
-      case "table" -> List.of(CREATE_TABLE, DROP_TABLE, TRUNCATE_TABLE);
+      case "table" -> List.of(CREATE_TABLE, DROP_TABLE, TRUNCATE_TABLE, ALTER_TABLE_COMMENT);
       case "all" -> Arrays.asList(values());
       default -> List.of();
     };

@@ -7,8 +7,10 @@ import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.Schema;
 import dev.cdcsync.api.SchemaChange;
 import dev.cdcsync.api.SchemaChange.AddColumn;
+import dev.cdcsync.api.SchemaChange.ColumnComment;
 import dev.cdcsync.api.SchemaChange.DropColumn;
 import dev.cdcsync.api.SchemaChange.RenameColumn;
+import dev.cdcsync.api.SchemaChange.TableComment;
 import dev.cdcsync.api.SchemaChange.WidenColumnType;
 import dev.cdcsync.api.TableId;
 import java.util.ArrayList;
@@ -141,8 +143,14 @@ public final class SchemaEvolver {
         }
       } else {
         planType(decision, sink, source, column, sink.columns().get(index).type());
+        planComment(decision, column, sink.columns().get(index).comment());
       }
       previous = name;
+    }
+    if (source.comment() != null
+        && !source.comment().equals(sink.comment())
+        && filter.includes(SchemaChangeKind.ALTER_TABLE_COMMENT)) {
+      decision.decide(new TableComment(source.comment()), "table comment changed");
     }
     for (Column column : sink.columns()) {
       String name = column.name();
@@ -213,6 +221,20 @@ public final class SchemaEvolver {
         case LENIENT, TRY_EVOLVE ->
             overflow(decision, sink, column, change + ", which Iceberg cannot express");
       }
+    }
+  }
+
+  /**
+   * A column comment the source gives and the sink column's doc lacks. A comment travels as part
+   * of the column's type, as in Flink CDC (alter.column.type); one the source drops stays.
+   */
+  private void planComment(Decision decision, Column column, String sinkComment) {
+    if (column.comment() != null
+        && !column.comment().equals(sinkComment)
+        && filter.includes(SchemaChangeKind.ALTER_COLUMN_TYPE)) {
+      decision.decide(
+          new ColumnComment(column.name(), column.comment()),
+          "column " + column.name() + " comment changed");
     }
   }
 

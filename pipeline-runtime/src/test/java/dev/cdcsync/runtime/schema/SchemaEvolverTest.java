@@ -8,8 +8,11 @@ import dev.cdcsync.api.DataType;
 import dev.cdcsync.api.DataTypeRoot;
 import dev.cdcsync.api.PermanentPipelineException;
 import dev.cdcsync.api.Schema;
+import dev.cdcsync.api.SchemaChange;
 import dev.cdcsync.api.SchemaChange.AddColumn;
+import dev.cdcsync.api.SchemaChange.ColumnComment;
 import dev.cdcsync.api.SchemaChange.DropColumn;
+import dev.cdcsync.api.SchemaChange.TableComment;
 import dev.cdcsync.api.SchemaChange.WidenColumnType;
 import dev.cdcsync.api.TableId;
 import java.util.List;
@@ -48,6 +51,44 @@ class SchemaEvolverTest {
             new WidenColumnType("price", DataType.decimal(10, 2), DataType.decimal(12, 2)),
             new AddColumn(Column.of("status", DataTypeRoot.STRING), "price"),
             new DropColumn("note"));
+  }
+
+  @Test
+  void carriesChangedCommentsButKeepsOnesTheSourceDoesNotGive() {
+    Schema sink =
+        new Schema(
+            List.of(
+                Column.of("id", DataTypeRoot.BIGINT).withComment("number"),
+                Column.of("note", DataTypeRoot.STRING).withComment("free text")),
+            List.of("id"),
+            Map.of(),
+            "orders");
+    Schema source =
+        new Schema(
+            List.of(
+                Column.of("id", DataTypeRoot.BIGINT).withComment("order number"),
+                Column.of("note", DataTypeRoot.STRING)),
+            List.of("id"),
+            Map.of(),
+            "one row per order");
+    SchemaEvolver.Plan plan =
+        new SchemaEvolver(SchemaChangeBehavior.LENIENT).plan(TABLE, sink, source);
+    assertThat(plan.apply())
+        .containsExactly(
+            new ColumnComment("id", "order number"), new TableComment("one row per order"));
+    assertThat(SchemaChange.additive(plan.apply())).isTrue();
+    assertThat(new SchemaEvolver(SchemaChangeBehavior.EVOLVE).plan(TABLE, sink, sink).apply())
+        .isEmpty();
+    assertThat(
+            new SchemaEvolver(
+                    SchemaChangeBehavior.EVOLVE,
+                    new SchemaChangeFilter(SchemaChangeKind.parseList("column")))
+                .plan(TABLE, sink, source)
+                .apply())
+        .as("alter.table.comment left out")
+        .containsExactly(new ColumnComment("id", "order number"));
+    assertThat(new SchemaEvolver(SchemaChangeBehavior.IGNORE).plan(TABLE, sink, source).apply())
+        .isEmpty();
   }
 
   @Test
@@ -236,7 +277,10 @@ class SchemaEvolverTest {
         .containsExactlyInAnyOrder(
             SchemaChangeKind.CREATE_TABLE,
             SchemaChangeKind.DROP_TABLE,
-            SchemaChangeKind.TRUNCATE_TABLE);
+            SchemaChangeKind.TRUNCATE_TABLE,
+            SchemaChangeKind.ALTER_TABLE_COMMENT);
+    assertThat(SchemaChangeKind.parseList("alter.table.comment"))
+        .containsExactly(SchemaChangeKind.ALTER_TABLE_COMMENT);
     assertThat(SchemaChangeKind.parseList("add.column,drop.colum")).isNull();
   }
 
