@@ -4,6 +4,7 @@ import dev.cdcsync.api.DataType;
 import dev.cdcsync.api.DataTypeRoot;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -84,45 +85,31 @@ final class RegexFunctions {
 
   /** REGEXP_COUNT(s, regex): the number of matches, not overlapping. */
   static Typed regexpCount(Call call) {
-    return call.result(
-        Types.INT,
-        Operators.strict(
-            call.string(0),
-            pattern(call, 1),
-            (s, p) -> {
-              Matcher matcher = ((Pattern) p).matcher((String) s);
-              int count = 0;
-              while (matcher.find()) {
-                count++;
-              }
-              return count;
-            }));
+    return matching(call, Types.INT, (matcher, s) -> (int) matcher.results().count());
   }
 
   /** REGEXP_INSTR(s, regex): the 1-based position of the first match, 0 without one. */
   static Typed regexpInstr(Call call) {
-    return call.result(
+    return matching(
+        call,
         Types.INT,
-        Operators.strict(
-            call.string(0),
-            pattern(call, 1),
-            (s, p) -> {
-              Matcher matcher = ((Pattern) p).matcher((String) s);
-              return matcher.find() ? ((String) s).codePointCount(0, matcher.start()) + 1 : 0;
-            }));
+        (matcher, s) -> matcher.find() ? s.codePointCount(0, matcher.start()) + 1 : 0);
   }
 
   /** REGEXP_SUBSTR(s, regex): the first match, NULL without one. */
   static Typed regexpSubstr(Call call) {
+    return matching(call, Types.STRING, (matcher, s) -> matcher.find() ? matcher.group() : null);
+  }
+
+  /** A function of a string and an expression, reading the expression's matcher on the string. */
+  private static Typed matching(
+      Call call, DataType type, BiFunction<Matcher, String, Object> result) {
     return call.result(
-        Types.STRING,
+        type,
         Operators.strict(
             call.string(0),
             pattern(call, 1),
-            (s, p) -> {
-              Matcher matcher = ((Pattern) p).matcher((String) s);
-              return matcher.find() ? matcher.group() : null;
-            }));
+            (s, p) -> result.apply(((Pattern) p).matcher((String) s), (String) s)));
   }
 
   /** Argument {@code index}, a regular expression, as a compiled {@link Pattern}. */
