@@ -230,6 +230,7 @@ class ExpressionsPostgresIT {
     agree("WEEK(x)", "extract(week from x)", DataTypeRoot.DATE, "date", DATES);
     agree("HOUR(x)", "extract(hour from CAST(x AS timestamp))", DataTypeRoot.DATE, "date", DATES);
     agree("x + INTERVAL '1' DAY", "x + interval '1 day'", timestamp, "timestamp", TIMESTAMPS);
+    agree("x + INTERVAL -'25' HOUR", "x - interval '25 hours'", timestamp, "timestamp", TIMESTAMPS);
     agree(
         "x - INTERVAL '1-2' YEAR TO MONTH",
         "x - interval '1 year 2 months'",

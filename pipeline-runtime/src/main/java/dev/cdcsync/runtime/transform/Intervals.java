@@ -47,7 +47,8 @@ final class Intervals {
     } catch (RuntimeException e) {
       throw new ExpressionException(pos, "invalid interval " + literal + ": " + e.getMessage());
     }
-    long signed = subtract ? -amount : amount;
+    // INTERVAL -'1' DAY: the sign outside the quotes is the literal's, not in its text.
+    long signed = (subtract ? -amount : amount) * interval.getSign();
     UnaryOperator<Object> shift =
         switch (type.root()) {
           case DATE -> {

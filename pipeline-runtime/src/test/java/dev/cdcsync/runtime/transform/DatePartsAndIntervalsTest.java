@@ -98,6 +98,11 @@ class DatePartsAndIntervalsTest {
     assertThat(eval("ts - INTERVAL '1 02:03:04.5' DAY TO SECOND"))
         .isEqualTo(LocalDateTime.of(2024, 2, 27, 11, 42, 5, 500_000_000));
     assertThat(eval("d + INTERVAL '2' DAY")).isEqualTo(LocalDate.of(2024, 3, 1));
+    assertThat(eval("d + INTERVAL -'2' DAY")).isEqualTo(LocalDate.of(2024, 2, 26));
+    assertThat(eval("d - INTERVAL -'1' YEAR")).isEqualTo(LocalDate.of(2025, 2, 28));
+    assertThat(eval("d + INTERVAL '-2' DAY")).isEqualTo(LocalDate.of(2024, 2, 26));
+    assertThat(eval("ts + INTERVAL '-1 01:00:00' DAY TO SECOND"))
+        .isEqualTo(LocalDateTime.of(2024, 2, 27, 12, 45, 10));
     assertThat(eval("d - INTERVAL '1' MONTH")).isEqualTo(LocalDate.of(2024, 1, 28));
     assertThat(eval("DATE '2024-01-31' + INTERVAL '1' MONTH")).isEqualTo(LocalDate.of(2024, 2, 29));
     assertThat(eval("t + INTERVAL '11' HOUR")).as("wraps").isEqualTo(LocalTime.of(0, 45, 10));
