@@ -2,7 +2,7 @@ package dev.cdcsync.connectors.binlog;
 
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.TableId;
-import dev.cdcsync.connectors.JdbcConnections;
+import dev.cdcsync.connectors.CatalogConnection;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter.ColumnDefaults;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter.TableComments;
 import java.sql.Connection;
@@ -12,8 +12,6 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What the binlog's row events do not say about a MySQL / MariaDB table, read from
@@ -31,36 +29,31 @@ import org.slf4j.LoggerFactory;
  */
 final class BinlogInformationSchema implements ColumnDefaults, TableComments {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BinlogInformationSchema.class);
   private static final Pattern MARIADB_CONSTANT =
       Pattern.compile("-?[0-9.]+([eE][-+]?[0-9]+)?|'([^']|'')*'|b'[01]*'|NULL");
   private static final Pattern MYSQL_COMPUTED =
       Pattern.compile("(?i)(CURRENT_TIMESTAMP|NOW|LOCALTIME|LOCALTIMESTAMP)\\b.*");
 
-  private final String url;
-  private final Configuration options;
   private final String description;
-  private Connection connection;
-  private boolean closed;
+  private final CatalogConnection connection;
 
   BinlogInformationSchema(String url, Configuration options, String description) {
-    this.url = url;
-    this.options = options;
     this.description = description;
+    this.connection = new CatalogConnection(url, options, description);
   }
 
   @Override
   public synchronized Map<String, String> untrusted(TableId table) {
     Map<String, String> untrusted = new HashMap<>();
-    if (closed) {
-      return untrusted;
-    }
     try {
-      Connection connection = connection();
+      Connection open = connection.get();
+      if (open == null) {
+        return untrusted;
+      }
       boolean mariaDb =
-          connection.getMetaData().getDatabaseProductVersion().toLowerCase().contains("mariadb");
+          open.getMetaData().getDatabaseProductVersion().toLowerCase().contains("mariadb");
       try (PreparedStatement statement =
-          connection.prepareStatement(
+          open.prepareStatement(
               "SELECT COLUMN_NAME, COLUMN_DEFAULT, EXTRA, DATA_TYPE FROM information_schema.COLUMNS"
                   + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_DEFAULT IS NOT NULL")) {
         statement.setString(1, table.schemaName());
@@ -88,7 +81,7 @@ final class BinlogInformationSchema implements ColumnDefaults, TableComments {
         }
       }
     } catch (SQLException e) {
-      closeConnection();
+      connection.reset();
       // Retriable: without knowing them, a computed default could be taken for the rows' value.
       throw new IllegalStateException(
           "Cannot read the column defaults of "
@@ -104,22 +97,24 @@ final class BinlogInformationSchema implements ColumnDefaults, TableComments {
 
   @Override
   public synchronized String comment(TableId table) {
-    if (closed) {
-      return null;
-    }
-    try (PreparedStatement statement =
-        connection()
-            .prepareStatement(
-                "SELECT TABLE_COMMENT FROM information_schema.TABLES"
-                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
-      statement.setString(1, table.schemaName());
-      statement.setString(2, table.tableName());
-      try (ResultSet result = statement.executeQuery()) {
-        String comment = result.next() ? result.getString(1) : null;
-        return comment == null || comment.isEmpty() ? null : comment;
+    try {
+      Connection open = connection.get();
+      if (open == null) {
+        return null;
+      }
+      try (PreparedStatement statement =
+          open.prepareStatement(
+              "SELECT TABLE_COMMENT FROM information_schema.TABLES"
+                  + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+        statement.setString(1, table.schemaName());
+        statement.setString(2, table.tableName());
+        try (ResultSet result = statement.executeQuery()) {
+          String comment = result.next() ? result.getString(1) : null;
+          return comment == null || comment.isEmpty() ? null : comment;
+        }
       }
     } catch (SQLException e) {
-      closeConnection();
+      connection.reset();
       throw new IllegalStateException(
           "Cannot read the comment of table "
               + table
@@ -131,28 +126,8 @@ final class BinlogInformationSchema implements ColumnDefaults, TableComments {
     }
   }
 
-  /** The connection, opened again if it is closed. */
-  private Connection connection() throws SQLException {
-    if (connection == null || connection.isClosed()) {
-      connection = JdbcConnections.open(url, options, description);
-    }
-    return connection;
-  }
-
   @Override
   public synchronized void close() {
-    closed = true;
-    closeConnection();
-  }
-
-  private void closeConnection() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        LOG.debug("Cannot close the connection reading information_schema: {}", e.getMessage());
-      }
-      connection = null;
-    }
+    connection.close();
   }
 }

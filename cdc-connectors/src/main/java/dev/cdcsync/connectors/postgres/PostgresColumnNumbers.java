@@ -2,7 +2,7 @@ package dev.cdcsync.connectors.postgres;
 
 import dev.cdcsync.api.Configuration;
 import dev.cdcsync.api.TableId;
-import dev.cdcsync.connectors.JdbcConnections;
+import dev.cdcsync.connectors.CatalogConnection;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter.ColumnDefaults;
 import dev.cdcsync.connectors.debezium.SourceRecordConverter.ColumnNumbers;
 import java.sql.Connection;
@@ -29,16 +29,12 @@ final class PostgresColumnNumbers implements ColumnNumbers, ColumnDefaults {
 
   private static final Logger LOG = LoggerFactory.getLogger(PostgresColumnNumbers.class);
 
-  private final String url;
-  private final Configuration options;
   private final String description;
-  private Connection connection;
-  private boolean closed;
+  private final CatalogConnection connection;
 
   PostgresColumnNumbers(String url, Configuration options, String description) {
-    this.url = url;
-    this.options = options;
     this.description = description;
+    this.connection = new CatalogConnection(url, options, description);
   }
 
   /**
@@ -178,15 +174,13 @@ final class PostgresColumnNumbers implements ColumnNumbers, ColumnDefaults {
   /** The table's current columns; none once closed. */
   private List<Attribute> attributes(TableId table) throws SQLException {
     List<Attribute> attributes = new ArrayList<>();
-    if (closed) {
-      return attributes;
-    }
     try {
-      if (connection == null || connection.isClosed()) {
-        connection = JdbcConnections.open(url, options, description);
+      Connection open = connection.get();
+      if (open == null) {
+        return attributes;
       }
       try (PreparedStatement statement =
-          connection.prepareStatement(
+          open.prepareStatement(
               "SELECT a.attname, a.attnum, a.attgenerated <> '', pg_get_expr(d.adbin, d.adrelid),"
                   + " CASE WHEN a.atthasmissing THEN a.attmissingval::text END, format_type(a.atttypid, a.atttypmod)"
                   + " FROM pg_attribute a"
@@ -209,7 +203,7 @@ final class PostgresColumnNumbers implements ColumnNumbers, ColumnDefaults {
         }
       }
     } catch (SQLException e) {
-      closeConnection();
+      connection.reset();
       throw e;
     }
     return attributes;
@@ -217,18 +211,6 @@ final class PostgresColumnNumbers implements ColumnNumbers, ColumnDefaults {
 
   @Override
   public synchronized void close() {
-    closed = true;
-    closeConnection();
-  }
-
-  private void closeConnection() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        LOG.debug("Cannot close the connection reading column numbers: {}", e.getMessage());
-      }
-      connection = null;
-    }
+    connection.close();
   }
 }
