@@ -180,7 +180,7 @@ class StartupModesIT {
           .contains("from replication slot slot_start_committed at its confirmed position");
     }
 
-    // Without the slot, the start is refused, naming it.
+    // Without the slot, the start is refused by its checks, naming it.
     server.execute(database, "SELECT pg_drop_replication_slot('slot_start_committed')");
     Path again =
         PipelineFiles.write(
@@ -196,8 +196,19 @@ class StartupModesIT {
     try (CdcSyncProcess cdcSync = CdcSyncProcess.start(work, Map.of(), "run", again.toString())) {
       assertThat(cdcSync.waitFor(60)).as(cdcSync.describe()).isNotZero();
       assertThat(cdcSync.describe())
-          .contains("Cannot start from replication slot slot_start_committed of PostgreSQL at")
-          .contains("there is no such slot");
+          .contains(
+              "there is no slot slot_start_committed, and scan.startup.mode committed-offset"
+                  + " streams from an existing one");
+    }
+    // validate says so before a start.
+    try (CdcSyncProcess validate =
+        CdcSyncProcess.start(work, Map.of(), "validate", again.toString())) {
+      assertThat(validate.waitFor(60)).as(validate.describe()).isNotEqualTo(ExitCodes.OK);
+      assertThat(validate.output() + validate.errors())
+          .as(validate.describe())
+          .contains(
+              "there is no slot slot_start_committed, and scan.startup.mode committed-offset"
+                  + " streams from an existing one");
     }
   }
 

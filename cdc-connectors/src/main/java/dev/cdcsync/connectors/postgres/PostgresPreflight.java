@@ -188,10 +188,25 @@ final class PostgresPreflight implements Runnable {
             "SELECT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = "
                 + literal(slot)
                 + ")");
+    SourceOptions.StartupMode mode = options.get(SourceOptions.STARTUP_MODE);
+    boolean readsExistingSlot =
+        mode == SourceOptions.StartupMode.COMMITTED_OFFSET
+            || mode == SourceOptions.StartupMode.SPECIFIC_OFFSET;
     if (slotExists) {
       checks.add(
           PreflightCheck.passed(
               "replication slot", "slot " + slot + " exists (the pipeline resumes from it)"));
+    } else if (readsExistingSlot) {
+      checks.add(
+          PreflightCheck.failed(
+              "replication slot",
+              "there is no slot "
+                  + slot
+                  + ", and scan.startup.mode "
+                  + mode.spelling()
+                  + " streams from an existing one: create it (pg_create_logical_replication_slot('"
+                  + slot
+                  + "', 'pgoutput')) after its publication, or set source option 'slot.name'"));
     } else {
       int used = Integer.parseInt(single(connection, "SELECT count(*) FROM pg_replication_slots"));
       int max = Integer.parseInt(single(connection, "SHOW max_replication_slots"));
