@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The start modes that stream without loading the tables, against the real servers: MariaDB from
  * the oldest binlog kept, from a binlog file and position, after a GTID position and from a time;
- * PostgreSQL
- * from an existing replication slot's confirmed position or a WAL position after it. Each pipeline starts without a
- * checkpoint; the Iceberg table then holds exactly the rows the changes from that point made.
+ * PostgreSQL from an existing replication slot's confirmed position or a WAL position after it.
+ * Each pipeline starts without a checkpoint; the Iceberg table then holds exactly the rows the
+ * changes from that point made.
  */
 class StartupModesIT {
 

@@ -33,8 +33,8 @@ public enum SchemaChangeKind {
   /** What an option's value may name: each kind, and Flink CDC's families of kinds. */
   public static final String NAMES =
       "add.column, alter.column.type, create.table, drop.column, drop.table, rename.column,"
-          + " truncate.table, alter.table.comment, or a family: add, alter, create, drop, rename, truncate, column,"
-          + " table, all";
+          + " truncate.table, alter.table.comment, or a family: add, alter, create, drop, rename,"
+          + " truncate, column, table, all";
 
   /**
    * The kinds named by a comma-separated list of kinds and families, or null when a name is

@@ -78,7 +78,7 @@ final class ArrayFunctions {
         Types.INT, Operators.strict(array(call, 0).evaluator(), a -> ((List<?>) a).size()));
   }
 
-  /** ELEMENT(array): the only element; NULL for an empty array; more than one stops the pipeline. */
+  /** ELEMENT(array): the only element; NULL for an empty array; more stop the pipeline. */
   static Typed element(Call call) {
     Typed array = array(call, 0);
     return call.result(
